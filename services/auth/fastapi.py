@@ -1,0 +1,32 @@
+"""The FastAPI dependency that turns a bearer token into a verified principal."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from services.auth.errors import Forbidden, Unauthenticated
+from services.auth.principal import Principal
+from services.auth.tokens import TokenVerifier
+from services.problems import Failure
+
+_bearer = HTTPBearer(auto_error=False)
+
+AUTH_STATUSES: dict[type[Failure], int] = {Unauthenticated: 401, Forbidden: 403}
+
+
+def install_verifier(app_state: object, verifier: TokenVerifier) -> None:
+    app_state.token_verifier = verifier  # type: ignore[attr-defined]
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthenticated("an Authorization: Bearer token is required")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier.verify(credentials.credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

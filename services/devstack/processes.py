@@ -1,0 +1,116 @@
+"""Starting, watching and stopping the child processes of the embedded stack."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+
+class StartupFailed(RuntimeError):
+    """A child process died or never became ready; the message points at its log."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def port_open(host: str, port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
+        return True
+    return False
+
+
+def http_ok(url: str) -> bool:
+    with contextlib.suppress(httpx.HTTPError):
+        return httpx.get(url, timeout=1.0).status_code == 200
+    return False
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    log_file: IO[bytes]
+
+    def describe_death(self) -> str:
+        tail = self.log_path.read_text(errors="replace").splitlines()[-20:]
+        return f"{self.name} exited with {self.process.returncode}; last log lines:\n" + "\n".join(
+            tail
+        )
+
+
+@dataclass
+class Processes:
+    """Owns every child it starts and stops them all, newest first."""
+
+    log_dir: Path
+    children: list[Child] = field(default_factory=list)
+
+    def start(self, name: str, argv: list[str], env: Mapping[str, str] | None = None) -> Child:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self.log_dir / f"{name}.log"
+        log_file = log_path.open("ab")
+        process = subprocess.Popen(
+            argv,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            # Own process group: Ctrl-C reaches the launcher, which stops children in order.
+            start_new_session=True,
+        )
+        child = Child(name, process, log_path, log_file)
+        self.children.append(child)
+        return child
+
+    def wait_until(self, child: Child, ready: Callable[[], bool], timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if child.process.poll() is not None:
+                raise StartupFailed(child.describe_death())
+            if ready():
+                return
+            time.sleep(0.1)
+        raise StartupFailed(f"{child.name} was not ready within {timeout:.0f}s; see {child.log_path}")
+
+    def check_alive(self) -> Child | None:
+        """The first child that has died, if any."""
+        for child in self.children:
+            if child.process.poll() is not None:
+                return child
+        return None
+
+    def stop_all(self, grace: float = 10.0) -> None:
+        for child in reversed(self.children):
+            if child.process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for child in reversed(self.children):
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                child.process.wait(remaining)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.process.pid, signal.SIGKILL)
+                child.process.wait()
+            child.log_file.close()
+        self.children.clear()
+
+
+def python_module(module: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", module, *args]

@@ -1,0 +1,40 @@
+"""Kafka connection settings, shared by every producer and consumer (env prefix `KAFKA_`)."""
+
+from typing import Any, Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    client_id: str = "bookend"
+    # The embedded broker (Tansu) rejects idempotent producers; production turns this on.
+    enable_idempotence: bool = False
+    acks: Literal["all", "1", "0"] = "all"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    sasl_password: str | None = None
+    # Topic creation at start-up suits the embedded broker; production declares topics (Strimzi).
+    create_topics: bool = True
+    topic_partitions: int = 3
+    replication_factor: int = 1
+    # A failing record is tried this many times before it goes to the dead-letter topic.
+    max_attempts: int = 3
+    retry_backoff_ms: int = 200
+
+    def client_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {
+            "bootstrap_servers": self.bootstrap_servers,
+            "client_id": self.client_id,
+            "security_protocol": self.security_protocol,
+        }
+        if self.sasl_mechanism:
+            options |= {
+                "sasl_mechanism": self.sasl_mechanism,
+                "sasl_plain_username": self.sasl_username,
+                "sasl_plain_password": self.sasl_password,
+            }
+        return options

@@ -1,0 +1,7 @@
+"""At-least-once delivery over MongoDB: the transactional outbox, its relay, and the inbox."""
+
+from services.outbox.mongo import MongoSettings, connect
+from services.outbox.relay import OutboxRelay
+from services.outbox.transaction import MongoTransaction, run_atomically
+
+__all__ = ["MongoSettings", "MongoTransaction", "OutboxRelay", "connect", "run_atomically"]

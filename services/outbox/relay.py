@@ -1,0 +1,119 @@
+"""The relay: publishes committed outbox records to Kafka, in order, and marks them sent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.eventbus import Publisher
+from services.outbox.mongo import Document
+from services.outbox.transaction import OUTBOX, event_from_outbox
+
+log = logging.getLogger(__name__)
+
+LEASE = "outbox_lease"
+
+
+class OutboxRelay:
+    """One relay per service database holds a lease, so replicas do not interleave events.
+
+    A crash after publishing and before marking sent re-sends the record on the next pass:
+    delivery is at-least-once and consumers deduplicate by event id.
+    """
+
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        publisher: Publisher,
+        *,
+        batch_size: int = 100,
+        poll_interval: float = 0.5,
+        lease_seconds: float = 15.0,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
+        self._db = db
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._lease = timedelta(seconds=lease_seconds)
+        self._retention = retention
+        self._holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Called after a commit that emitted events, so they leave without waiting a poll."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def drain(self) -> int:
+        """Publish every pending record this relay may publish; return how many were sent."""
+        if not await self._hold_lease():
+            return 0
+        sent = 0
+        while True:
+            pending = await (
+                self._db[OUTBOX]
+                .find({"sent_at": None})
+                .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+                .limit(self._batch_size)
+                .to_list()
+            )
+            if not pending:
+                return sent
+            for doc in pending:
+                await self._publisher.publish(event_from_outbox(doc))
+                await self._db[OUTBOX].update_one(
+                    {"_id": doc["_id"]}, {"$set": {"sent_at": datetime.now(UTC)}}
+                )
+                sent += 1
+
+    async def _run(self) -> None:
+        passes = 0
+        while True:
+            try:
+                await self.drain()
+                passes += 1
+                if passes % 1000 == 0:
+                    await self._forget_sent()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The broker or the store is away: the records stay pending and are retried.
+                log.exception("outbox relay pass failed; retrying")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+
+    async def _hold_lease(self) -> bool:
+        now = datetime.now(UTC)
+        try:
+            held = await self._db[LEASE].find_one_and_update(
+                {"_id": "relay", "$or": [{"until": {"$lt": now}}, {"holder": self._holder}]},
+                {"$set": {"holder": self._holder, "until": now + self._lease}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:
+            return False  # another replica holds an unexpired lease
+        return held is not None and held.get("holder") == self._holder
+
+    async def _forget_sent(self) -> None:
+        cutoff = datetime.now(UTC) - self._retention
+        await self._db[OUTBOX].delete_many({"sent_at": {"$ne": None, "$lt": cutoff}})

@@ -1,0 +1,94 @@
+"""One MongoDB transaction holding a state change, its outbox records and its inbox mark."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from pymongo import ASCENDING, AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.contracts import CloudEvent
+from services.outbox.mongo import Document
+
+OUTBOX = "outbox"
+INBOX = "inbox"
+
+T = TypeVar("T")
+
+
+class MongoTransaction:
+    """Base of every service's transaction object: stores add their repositories to it."""
+
+    def __init__(self, db: AsyncDatabase[Document], session: AsyncClientSession) -> None:
+        self.db = db
+        self.session = session
+
+    async def emit(self, event: CloudEvent) -> None:
+        """Record an event to publish; it is sent only if the transaction commits."""
+        await self.db[OUTBOX].insert_one(outbox_document(event), session=self.session)
+
+    async def first_time(self, consumer: str, event_id: str) -> bool:
+        """Mark an inbound event processed; False if this consumer has processed it before.
+
+        The unique `_id` makes a racing duplicate fail the whole transaction, effect included.
+        """
+        key = f"{consumer}:{event_id}"
+        if await self.db[INBOX].find_one({"_id": key}, session=self.session) is not None:
+            return False
+        await self.db[INBOX].insert_one(
+            {"_id": key, "consumer": consumer, "event_id": event_id,
+             "processed_at": datetime.now(UTC)},
+            session=self.session,
+        )
+        return True
+
+
+Tx = TypeVar("Tx", bound=MongoTransaction)
+
+
+async def run_atomically(
+    client: AsyncMongoClient[Document],
+    make: Callable[[AsyncClientSession], Tx],
+    work: Callable[[Tx], Awaitable[T]],
+) -> T:
+    """Run `work` in a transaction, retrying it on transient errors (write conflicts, elections)."""
+    async with client.start_session() as session:
+
+        async def callback(s: AsyncClientSession) -> T:
+            return await work(make(s))
+
+        return await session.with_transaction(callback)
+
+
+def outbox_document(event: CloudEvent) -> Document:
+    return {
+        "_id": event.id,
+        "topic": event.topic,
+        "key": event.key,
+        "type": event.type,
+        "source": event.source,
+        "subject": event.subject,
+        "time": event.time,
+        "districtid": event.districtid,
+        "data": event.data,
+        "created_at": datetime.now(UTC),
+        "sent_at": None,
+    }
+
+
+def event_from_outbox(doc: Document) -> CloudEvent:
+    return CloudEvent(
+        id=doc["_id"], source=doc["source"], type=doc["type"], subject=doc["subject"],
+        time=doc["time"], districtid=doc["districtid"], key=doc["key"], topic=doc["topic"],
+        data=doc["data"],
+    )
+
+
+async def create_delivery_indexes(db: AsyncDatabase[Document]) -> None:
+    await db[OUTBOX].create_index([("sent_at", ASCENDING), ("created_at", ASCENDING)])
+    await db[INBOX].create_index(
+        [("consumer", ASCENDING), ("event_id", ASCENDING)], unique=True
+    )

@@ -1,0 +1,83 @@
+"""Test harness: markers from the folder layout, and the real embedded broker and store.
+
+The broker and store start once per test session, on free ports, only if a test asks for them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from services.auth import AuthSettings, Principal, Role, issue_token
+from services.devstack.infrastructure import start_broker, start_store
+from services.devstack.processes import Processes
+from services.eventbus import KafkaSettings
+from services.outbox import MongoSettings
+
+TEST_SECRET = "test-secret-that-is-long-enough-for-hs256"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        for marker in ("unit", "integration", "e2e"):
+            if marker in parts:
+                item.add_marker(getattr(pytest.mark, marker))
+
+
+@dataclass(frozen=True)
+class Embedded:
+    kafka_bootstrap: str
+    mongo_uri: str
+    processes: Processes
+
+
+@pytest.fixture(scope="session")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
+    root = tmp_path_factory.mktemp("embedded")
+    processes = Processes(root / "logs")
+    try:
+        bootstrap = start_broker(processes)
+        uri = start_store(processes, root / "mongo")
+        yield Embedded(bootstrap, uri, processes)
+    finally:
+        processes.stop_all()
+
+
+@pytest.fixture
+def kafka_settings(embedded: Embedded) -> KafkaSettings:
+    return KafkaSettings(
+        bootstrap_servers=embedded.kafka_bootstrap, retry_backoff_ms=10, topic_partitions=1
+    )
+
+
+@pytest.fixture
+def mongo_settings(embedded: Embedded) -> MongoSettings:
+    return MongoSettings(uri=embedded.mongo_uri)
+
+
+@pytest.fixture
+def unique() -> Callable[[str], str]:
+    """Unique names (databases, consumer groups) so tests sharing the embedded stack never meet."""
+    return lambda prefix: f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def auth_settings() -> AuthSettings:
+    return AuthSettings(dev_secret=TEST_SECRET)
+
+
+def token_for(
+    subject: str,
+    *roles: Role,
+    district: str = "district-1",
+    school: str | None = None,
+    sections: frozenset[str] = frozenset(),
+    children: frozenset[str] = frozenset(),
+) -> str:
+    principal = Principal(subject, district, frozenset(roles), school, sections, children)
+    return issue_token(TEST_SECRET, principal)
