@@ -19,6 +19,7 @@ from services.eventbus import KafkaSettings
 from services.outbox import MongoSettings
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256"
+FAST_GROUPS = {"session_timeout_ms": 2000, "heartbeat_interval_ms": 300, "rebalance_timeout_ms": 500}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -51,7 +52,10 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
 @pytest.fixture
 def kafka_settings(embedded: Embedded) -> KafkaSettings:
     return KafkaSettings(
-        bootstrap_servers=embedded.kafka_bootstrap, retry_backoff_ms=10, topic_partitions=1
+        bootstrap_servers=embedded.kafka_bootstrap,
+        retry_backoff_ms=10,
+        topic_partitions=1,
+        **FAST_GROUPS,
     )
 
 

@@ -59,6 +59,9 @@ class EventConsumer:
             group_id=group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest" if group_id else "latest",
+            session_timeout_ms=settings.session_timeout_ms,
+            heartbeat_interval_ms=settings.heartbeat_interval_ms,
+            rebalance_timeout_ms=settings.rebalance_timeout_ms,
         )
         self._task: asyncio.Task[None] | None = None
 

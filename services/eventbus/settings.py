@@ -24,6 +24,12 @@ class KafkaSettings(BaseSettings):
     # A failing record is tried this many times before it goes to the dead-letter topic.
     max_attempts: int = 3
     retry_backoff_ms: int = 200
+    # Group membership timings. A broker waits up to the rebalance timeout for members to join
+    # and the session timeout for a vanished member; the embedded stack and tests shorten both
+    # so a restarted consumer is back in about a second.
+    session_timeout_ms: int = 10_000
+    heartbeat_interval_ms: int = 3_000
+    rebalance_timeout_ms: int = 30_000
 
     def client_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {

@@ -1,0 +1,148 @@
+"""The catalog's use cases: draft, publish, read and browse lessons."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from services.auth import Principal, Role
+from services.catalog.domain import (
+    Lesson,
+    LessonAlreadyPublished,
+    LessonDraft,
+    LessonNotFound,
+    LessonStatus,
+    new_lesson,
+)
+from services.catalog.events import lesson_published
+from services.catalog.ports import CatalogRepository, CatalogUnit, LessonPosition
+from services.problems import InvalidInput
+
+Clock = Callable[[], datetime]
+
+STAFF = (Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
+AUTHORS = STAFF
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def utc_now() -> datetime:
+    """Now, to the millisecond MongoDB keeps, so what we return equals what we read back."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True, slots=True)
+class LessonPage:
+    items: list[Lesson]
+    has_next_page: bool
+    end_cursor: str | None
+
+
+async def create_lesson(
+    draft: LessonDraft,
+    *,
+    principal: Principal,
+    store: CatalogRepository,
+    clock: Clock = utc_now,
+    ids: Callable[[], str] = new_id,
+) -> Lesson:
+    principal.require(*AUTHORS)
+    lesson = new_lesson(
+        draft, new_id=ids, district_id=principal.district, created_by=principal.subject,
+        created_at=clock(),
+    )
+
+    async def work(tx: CatalogUnit) -> None:
+        await tx.insert_lesson(lesson)
+
+    await store.atomically(work)
+    return lesson
+
+
+async def publish_lesson(
+    lesson_id: str,
+    *,
+    principal: Principal,
+    store: CatalogRepository,
+    clock: Clock = utc_now,
+) -> Lesson:
+    """Publish the next version; the lesson and its LessonPublished event commit together."""
+    principal.require(*AUTHORS)
+
+    async def work(tx: CatalogUnit) -> Lesson:
+        lesson = await tx.find_lesson(principal.district, lesson_id)
+        if lesson is None:
+            raise LessonNotFound(lesson_id)
+        published = lesson.published(clock())
+        if not await tx.replace_lesson(published, expected=lesson):
+            raise LessonAlreadyPublished(lesson_id)  # a concurrent publish won
+        await tx.emit(lesson_published(published))
+        return published
+
+    return await store.atomically(work)
+
+
+async def get_lesson(
+    lesson_id: str, *, principal: Principal, store: CatalogRepository
+) -> Lesson:
+    lesson = await store.find_lesson(principal.district, lesson_id)
+    # Drafts are work in progress: to students and families they do not exist yet.
+    if lesson is None or (lesson.is_draft and not principal.has(*STAFF)):
+        raise LessonNotFound(lesson_id)
+    return lesson
+
+
+async def list_lessons(
+    *,
+    principal: Principal,
+    store: CatalogRepository,
+    status: LessonStatus | None = None,
+    q: str | None = None,
+    first: int = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+) -> LessonPage:
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise InvalidInput("first", "range", f"must be between 1 and {MAX_PAGE_SIZE}")
+    visible = set(LessonStatus) if principal.has(*STAFF) else {LessonStatus.PUBLISHED}
+    statuses = visible if status is None else visible & {status}
+    if not statuses:
+        return LessonPage(items=[], has_next_page=False, end_cursor=None)
+    lessons = await store.list_lessons(
+        principal.district,
+        statuses=statuses,
+        title_contains=q.strip() if q else None,
+        after=None if after is None else decode_cursor(after),
+        limit=first + 1,
+    )
+    items = lessons[:first]
+    return LessonPage(
+        items=items,
+        has_next_page=len(lessons) > first,
+        end_cursor=encode_cursor(items[-1]) if items else None,
+    )
+
+
+def encode_cursor(lesson: Lesson) -> str:
+    raw = json.dumps({"created_at": lesson.created_at.isoformat(), "id": lesson.id})
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> LessonPosition:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        created_at = datetime.fromisoformat(raw["created_at"])
+        if created_at.tzinfo is None:
+            raise ValueError("naive instant")
+        return LessonPosition(created_at=created_at, lesson_id=str(raw["id"]))
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise InvalidInput("after", "cursor", "is not a cursor this API returned") from None

@@ -1,0 +1,204 @@
+"""The feed read model's pure rules: one item per student and session or task, status, cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from services.contracts.scheduler import Bookend
+from services.problems import FieldError, InvalidInput
+from services.scheduler.domain import LiveSession, SessionStatus, Task
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class ItemKind(StrEnum):
+    LIVE_SESSION = "live_session"
+    TASK = "task"
+
+
+class ItemStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """Denormalised so a student's feed is one range read; task status is computed when read."""
+
+    item_id: str
+    kind: ItemKind
+    student_id: str
+    district_id: str
+    section_id: str
+    session_id: str | None
+    lesson_id: str
+    title: str
+    bookend: Bookend | None
+    minutes: int
+    starts_at: datetime | None
+    ends_at: datetime | None
+    opens_at: datetime | None
+    due_at: datetime | None
+    actionable_at: datetime
+    rule_time_zone: str
+    session_status: SessionStatus | None
+
+    def status(self, now: datetime) -> ItemStatus:
+        if self.session_status is not None:
+            return ItemStatus(self.session_status.value)
+        assert self.opens_at is not None and self.due_at is not None
+        if now < self.opens_at:
+            return ItemStatus.UPCOMING
+        if now < self.due_at:
+            return ItemStatus.OPEN
+        return ItemStatus.OVERDUE
+
+
+def session_item(student_id: str, session: LiveSession) -> FeedItem:
+    return FeedItem(
+        item_id=session.id, kind=ItemKind.LIVE_SESSION, student_id=student_id,
+        district_id=session.district_id, section_id=session.section_id, session_id=session.id,
+        lesson_id=session.lesson_id, title=session.title, bookend=None, minutes=session.minutes,
+        starts_at=session.starts_at, ends_at=session.ends_at, opens_at=None, due_at=None,
+        actionable_at=session.starts_at, rule_time_zone=session.time_zone,
+        session_status=session.status,
+    )
+
+
+def task_item(student_id: str, task: Task) -> FeedItem:
+    return FeedItem(
+        item_id=task.id, kind=ItemKind.TASK, student_id=student_id,
+        district_id=task.district_id, section_id=task.section_id, session_id=task.session_id,
+        lesson_id=task.lesson_id, title=task.title, bookend=task.bookend, minutes=task.minutes,
+        starts_at=None, ends_at=None, opens_at=task.opens_at, due_at=task.due_at,
+        actionable_at=task.due_at, rule_time_zone=task.time_zone, session_status=None,
+    )
+
+
+def items_for_students(
+    student_ids: Iterable[str], sessions: Iterable[LiveSession], tasks: Iterable[Task]
+) -> list[FeedItem]:
+    sessions, tasks = list(sessions), list(tasks)
+    return [
+        item
+        for student_id in student_ids
+        for item in [
+            *(session_item(student_id, session) for session in sessions),
+            *(task_item(student_id, task) for task in tasks),
+        ]
+    ]
+
+
+def still_ahead(session: LiveSession, now: datetime) -> bool:
+    """A newly enrolled student gets sessions that have not ended."""
+    if session.status is SessionStatus.ENDED:
+        return False
+    return session.status is SessionStatus.LIVE or session.ends_at > now
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a page ends, in the feed's order (actionable_at, item_id)."""
+
+    actionable_at: datetime
+    item_id: str
+
+    def cursor(self) -> str:
+        raw = f"{self.actionable_at.isoformat()}|{self.item_id}".encode()
+        return base64.urlsafe_b64encode(raw).decode()
+
+    @classmethod
+    def of(cls, item: FeedItem) -> Position:
+        return cls(item.actionable_at, item.item_id)
+
+    @classmethod
+    def from_cursor(cls, cursor: str) -> Position:
+        try:
+            raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+            moment, item_id = raw.split("|", 1)
+            actionable_at = datetime.fromisoformat(moment)
+        except (binascii.Error, UnicodeError, ValueError):
+            raise InvalidInput("after", "valid_cursor", "is not a cursor this feed gave") from None
+        if actionable_at.tzinfo is None or not item_id:
+            raise InvalidInput("after", "valid_cursor", "is not a cursor this feed gave")
+        return cls(actionable_at, item_id)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedQuery:
+    student_id: str
+    first: int
+    after: Position | None
+    starts: datetime | None
+    ends: datetime | None
+    kinds: frozenset[ItemKind]
+    statuses: frozenset[ItemStatus]
+
+
+def feed_query(
+    *,
+    student_id: str,
+    first: int | None,
+    after: str | None,
+    starts: datetime | None,
+    ends: datetime | None,
+    kinds: str | None,
+    statuses: str | None,
+    page_default: int,
+    page_max: int,
+) -> FeedQuery:
+    """Check a feed request; every broken rule is named at once."""
+    errors: list[FieldError] = []
+    size = page_default if first is None else first
+    if size < 1:
+        errors.append(FieldError("first", "min_page_size", "must be at least 1"))
+    elif size > page_max:
+        errors.append(FieldError("first", "max_page_size", f"must be at most {page_max}"))
+    wanted_kinds = _choices(kinds, ItemKind, "kinds", "known_kind", errors)
+    wanted_statuses = _choices(statuses, ItemStatus, "statuses", "known_status", errors)
+    if starts is not None and ends is not None and ends <= starts:
+        errors.append(FieldError("to", "after_from", "must be after from"))
+    position = None
+    if after:
+        try:
+            position = Position.from_cursor(after)
+        except InvalidInput as bad:
+            errors += bad.errors
+    if errors:
+        raise InvalidInput.many(errors)
+    return FeedQuery(
+        student_id=student_id, first=size, after=position, starts=starts, ends=ends,
+        kinds=wanted_kinds, statuses=wanted_statuses,
+    )
+
+
+def _choices(
+    raw: str | None, enum: type[E], field: str, rule: str, errors: list[FieldError]
+) -> frozenset[E]:
+    """An empty set means no filter."""
+    names = [name.strip() for name in (raw or "").split(",") if name.strip()]
+    known = {member.value: member for member in enum}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        allowed = ", ".join(known)
+        errors.append(FieldError(field, rule, f"{', '.join(unknown)} not among {allowed}"))
+    return frozenset(known[name] for name in names if name in known)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    items: list[tuple[FeedItem, ItemStatus]]
+    has_next_page: bool
+    end_cursor: str | None
+    time_zone: str

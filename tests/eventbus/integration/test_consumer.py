@@ -1,0 +1,105 @@
+"""The consumer loop against the real embedded broker: retries, dead letters, commits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from services.contracts import CloudEvent, Topic, dead_letter_topic, new_event
+from services.contracts.catalog import LessonPublished
+from services.eventbus import EventConsumer, KafkaPublisher, KafkaSettings, ensure_topics
+
+
+def lesson(lesson_id: str) -> CloudEvent:
+    return new_event(
+        "bookend/test",
+        LessonPublished(
+            district_id="d1", lesson_id=lesson_id, version=1, title="Theme in texts",
+            subject="reading", summary="", components=[], published_at=datetime.now(UTC),
+        ),
+    )
+
+
+async def wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.05)
+
+
+async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_topic(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    await ensure_topics(kafka_settings, [Topic.CATALOG_LESSON])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    attempts: list[str] = []
+    dead: list[CloudEvent] = []
+    bad, good = lesson(unique("bad")), lesson(unique("good"))
+    handled: list[str] = []
+
+    async def flaky(event: CloudEvent) -> None:
+        if event.id == bad.id:
+            attempts.append(event.id)
+            raise RuntimeError("lesson store unavailable")
+        handled.append(event.id)
+
+    async def keep(event: CloudEvent) -> None:
+        dead.append(event)
+
+    consumer = EventConsumer(
+        kafka_settings, topics=[Topic.CATALOG_LESSON], handle=flaky,
+        group_id=unique("group"), dead_letters=publisher,
+    )
+    watcher = EventConsumer(
+        kafka_settings, topics=[dead_letter_topic(Topic.CATALOG_LESSON)], handle=keep,
+        group_id=unique("dlq-watch"), dead_letters=None,
+    )
+    await consumer.start()
+    await watcher.start()
+    try:
+        await publisher.publish(bad)
+        await publisher.publish(good)
+        await wait_for(lambda: any(e.id == bad.id for e in dead) and good.id in handled)
+        assert len(attempts) == kafka_settings.max_attempts
+        assert [e.id for e in dead] == [bad.id]
+        assert dead[0].type == bad.type  # the original CloudEvent travels on, headers and all
+    finally:
+        await consumer.stop()
+        await watcher.stop()
+        await publisher.stop()
+
+
+async def test_a_group_resumes_after_its_last_committed_record(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    await ensure_topics(kafka_settings, [Topic.CATALOG_LESSON])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    group = unique("group")
+    first, second = lesson(unique("first")), lesson(unique("second"))
+    seen: list[str] = []
+
+    async def keep(event: CloudEvent) -> None:
+        seen.append(event.id)
+
+    def consumer() -> EventConsumer:
+        return EventConsumer(
+            kafka_settings, topics=[Topic.CATALOG_LESSON], handle=keep, group_id=group,
+            dead_letters=None,
+        )
+
+    try:
+        await publisher.publish(first)
+        one = consumer()
+        await one.start()
+        await wait_for(lambda: first.id in seen)
+        await one.stop()
+        await publisher.publish(second)
+        two = consumer()
+        await two.start()
+        await wait_for(lambda: second.id in seen)
+        await two.stop()
+        assert seen.count(first.id) == 1
+    finally:
+        await publisher.stop()
