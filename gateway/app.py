@@ -1,0 +1,106 @@
+"""Composition root of the gateway: FastAPI app, GraphQL router, upstream clients, the hub."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, HTTPException
+from starlette.requests import HTTPConnection
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.fastapi import GraphQLRouter
+
+from gateway.context import Context
+from gateway.hub import SubscriptionHub
+from gateway.schema.root import build_schema
+from gateway.settings import GatewaySettings
+from gateway.upstream import Upstream, Upstreams
+from services.auth import AuthSettings, TokenVerifier, Unauthenticated
+from services.contracts import ALL_TOPICS
+from services.eventbus import KafkaSettings, ensure_topics
+
+
+class BookendGraphQLRouter(GraphQLRouter[Context, None]):
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        """`graphql-transport-ws`: the token travels in the connection_init payload."""
+        params: dict[str, Any] = context.connection_params or {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        try:
+            context.authenticate(authorization)
+        except Unauthenticated as failure:
+            raise ConnectionRejectionError(
+                {"code": "UNAUTHENTICATED", "message": str(failure)}
+            ) from None
+        return None
+
+
+def _is_ide_page(connection: HTTPConnection) -> bool:
+    return (
+        connection.scope["type"] == "http"
+        and connection.scope.get("method") == "GET"
+        and "query" not in connection.query_params
+    )
+
+
+async def get_context(connection: HTTPConnection) -> Context:
+    state = connection.app.state
+    context = Context(
+        settings=state.settings, upstreams=state.upstreams, hub=state.hub, verifier=state.verifier
+    )
+    if connection.scope["type"] != "http" or _is_ide_page(connection):
+        return context  # WebSockets authenticate on connection_init; the IDE page needs none
+    try:
+        context.authenticate(connection.headers.get("authorization"))
+    except Unauthenticated as failure:
+        raise HTTPException(
+            status_code=401, detail=str(failure), headers={"WWW-Authenticate": "Bearer"}
+        ) from None
+    return context
+
+
+def create_app(
+    settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSettings
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.verifier = TokenVerifier(auth)
+        timeout = settings.upstream_timeout_seconds
+        app.state.upstreams = Upstreams(
+            catalog=Upstream("catalog", settings.catalog_url, timeout),
+            scheduler=Upstream("scheduler", settings.scheduler_url, timeout),
+            feedback=Upstream("feedback", settings.feedback_url, timeout),
+        )
+        await ensure_topics(kafka, ALL_TOPICS)
+        app.state.hub = SubscriptionHub(kafka, queue_size=settings.subscriber_queue_size)
+        await app.state.hub.start()
+        try:
+            yield
+        finally:
+            await app.state.hub.stop()
+            await app.state.upstreams.close()
+
+    development = settings.environment == "development"
+    app = FastAPI(
+        title="Bookend gateway", lifespan=lifespan,
+        docs_url="/docs" if development else None, redoc_url=None,
+    )
+    router = BookendGraphQLRouter(
+        build_schema(settings),
+        context_getter=get_context,
+        graphql_ide="graphiql" if development else None,
+        allow_queries_via_get=True,
+        multipart_uploads_enabled=False,
+    )
+    app.include_router(router, prefix="/graphql")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    return create_app(GatewaySettings(), kafka=KafkaSettings(), auth=AuthSettings())

@@ -1,0 +1,1 @@
+"""The GraphQL schema, composed from per-domain query, mutation and subscription mixins."""

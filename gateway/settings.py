@@ -1,0 +1,22 @@
+"""Gateway settings (env prefix `GATEWAY_`)."""
+
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    catalog_url: str = "http://127.0.0.1:8001"
+    scheduler_url: str = "http://127.0.0.1:8002"
+    feedback_url: str = "http://127.0.0.1:8003"
+    # Production turns GraphiQL and introspection off.
+    environment: Literal["development", "production"] = "development"
+    upstream_timeout_seconds: float = 10.0
+    max_query_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    feed_page_max: int = 100
+    # A subscriber that falls this many events behind is disconnected rather than buffered.
+    subscriber_queue_size: int = 256

@@ -1,0 +1,95 @@
+"""The `bookend` command: run the embedded stack, print demo tokens, list demo users."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from services.auth import issue_token
+from services.devstack.demo import load_demo
+from services.devstack.processes import Processes, StartupFailed
+from services.devstack.stack import StackConfig, dev_secret, start_stack
+from services.devstack.users import DEMO_USERS, USERS_BY_ID
+
+
+def _home() -> Path:
+    return Path(os.environ.get("BOOKEND_HOME", ".bookend")).resolve()
+
+
+def run(args: argparse.Namespace) -> int:
+    home = _home()
+    processes = Processes(home / "logs")
+
+    def stop(signum: int, _: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        print(f"Starting Bookend (data and logs under {home}) ...", flush=True)
+        stack = start_stack(processes, StackConfig.from_env(home, args.port))
+        if not args.no_demo:
+            print("Loading demo data through the GraphQL API ...", flush=True)
+            load_demo(stack.gateway_url, stack.dev_secret)
+        print(
+            f"\nBookend is running.\n"
+            f"  GraphQL (GraphiQL in a browser): {stack.gateway_url}\n"
+            f"  Subscriptions: ws://127.0.0.1:{args.port}/graphql (graphql-transport-ws)\n"
+            f"  A token for a demo user:  .venv/bin/bookend token student-amara\n"
+            f"  Demo users:               .venv/bin/bookend users\n"
+            f"  Send it as the header     Authorization: Bearer <token>\n"
+            f"Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while (dead := processes.check_alive()) is None:
+            time.sleep(0.5)
+        print(dead.describe_death(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping ...", flush=True)
+        return 0
+    except StartupFailed as failure:
+        print(f"Bookend could not start: {failure}", file=sys.stderr)
+        return 1
+    finally:
+        processes.stop_all()
+
+
+def token(args: argparse.Namespace) -> int:
+    user = USERS_BY_ID.get(args.user_id)
+    if user is None:
+        known = ", ".join(USERS_BY_ID)
+        print(f"unknown demo user {args.user_id!r}; known: {known}", file=sys.stderr)
+        return 2
+    secret = os.environ.get("AUTH_DEV_SECRET") or dev_secret(_home())
+    print(issue_token(secret, user.principal))
+    return 0
+
+
+def users(_: argparse.Namespace) -> int:
+    for user in DEMO_USERS:
+        roles = ",".join(sorted(role.value for role in user.principal.roles))
+        print(f"{user.id:26} {roles:15} {user.principal.district:20} {user.description}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bookend", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="start the whole system with demo data")
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("BOOKEND_PORT", 8000)))
+    run_parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    run_parser.set_defaults(handler=run)
+    token_parser = commands.add_parser("token", help="print a development token for a demo user")
+    token_parser.add_argument("user_id")
+    token_parser.set_defaults(handler=token)
+    commands.add_parser("users", help="list the demo users").set_defaults(handler=users)
+    args = parser.parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

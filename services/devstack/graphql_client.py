@@ -1,0 +1,34 @@
+"""A minimal GraphQL-over-HTTP client for the demo loader and the end-to-end tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class GraphQLError(RuntimeError):
+    pass
+
+
+class GraphQLClient:
+    def __init__(self, url: str, token: str, *, client: httpx.Client | None = None) -> None:
+        self._url = url
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self._client = client or httpx.Client(timeout=30)
+
+    def execute(self, document: str, **variables: Any) -> dict[str, Any]:
+        """Run a document; raise if the response carries errors."""
+        body = self.raw(document, **variables)
+        if body.get("errors"):
+            raise GraphQLError(str(body["errors"]))
+        data: dict[str, Any] = body["data"]
+        return data
+
+    def raw(self, document: str, **variables: Any) -> dict[str, Any]:
+        response = self._client.post(
+            self._url, json={"query": document, "variables": variables}, headers=self._headers
+        )
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
