@@ -22,12 +22,17 @@ TEST_SECRET = "test-secret-that-is-long-enough-for-hs256"
 FAST_GROUPS = {"session_timeout_ms": 2000, "heartbeat_interval_ms": 300, "rebalance_timeout_ms": 500}
 
 
+LAYERS = ("unit", "integration", "e2e")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the layer folder it lives in; `make test` runs the layers in turn."""
     for item in items:
         parts = Path(str(item.fspath)).parts
-        for marker in ("unit", "integration", "e2e"):
-            if marker in parts:
-                item.add_marker(getattr(pytest.mark, marker))
+        layers = [layer for layer in LAYERS if layer in parts]
+        if not layers:
+            raise pytest.UsageError(f"{item.nodeid} is not under a unit/integration/e2e folder")
+        item.add_marker(getattr(pytest.mark, layers[0]))
 
 
 @dataclass(frozen=True)

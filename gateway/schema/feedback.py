@@ -127,26 +127,33 @@ class FeedbackMutation:
 
 @strawberry.type
 class FeedbackSubscription:
-    @strawberry.subscription(description="A live session's check-ins (staff) and status changes.")
+    @strawberry.subscription(description="A live session's status now, then its status changes and (for staff) check-ins.")
     async def session_events(
         self, info: Info, session_id: strawberry.ID
     ) -> AsyncGenerator[SessionEvent, None]:
         ctx = info.context
         caller = ctx.caller
-        # The scheduler decides who may see the session; its refusal ends the subscription.
-        session = await query(
-            ctx.upstreams.scheduler.call("GET", f"/sessions/{session_id}", token=caller.token)
-        )
         staff = caller.principal.has(Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
 
         def accepts(event: CloudEvent) -> bool:
             if event.districtid != caller.principal.district:
                 return False
-            if event.data.get("session_id") != session["id"]:
+            if event.data.get("session_id") != str(session_id):
                 return False
             return event.type in _STATUS_BY_TYPE or (event.type == _CHECKIN and staff)
 
+        # Listen first, then read the session: nothing can slip between the snapshot and the
+        # stream. The scheduler decides who may see the session; its refusal ends it here.
         async with ctx.hub.subscribe(accepts) as subscriber:
+            session = await query(
+                ctx.upstreams.scheduler.call("GET", f"/sessions/{session_id}", token=caller.token)
+            )
+            yield SessionStatusChanged(
+                session_id=strawberry.ID(session["id"]), status=session["status"],
+                at=instant(
+                    session.get("ended_at") or session.get("started_at") or session["starts_at"]
+                ),  # type: ignore[arg-type]
+            )
             async for event in subscriber.events():
                 if event.type == _CHECKIN:
                     try:

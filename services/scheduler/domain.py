@@ -29,7 +29,8 @@ class SectionUnknown(SchedulerError, InvalidInput):
     code = "SECTION_UNKNOWN"
 
     def __init__(self, section_id: str) -> None:
-        super().__init__("section_id", "known_section", f"no section {section_id!r} in this district")
+        message = f"no section {section_id!r} in this district"
+        super().__init__("section_id", "known_section", message)
 
 
 class LessonUnknown(SchedulerError, InvalidInput):

@@ -14,7 +14,6 @@ from services.contracts.scheduler import Bookend
 from services.problems import FieldError, InvalidInput
 from services.scheduler.domain import LiveSession, SessionStatus, Task
 
-
 E = TypeVar("E", bound=StrEnum)
 
 

@@ -47,7 +47,7 @@ class Reads(Protocol):
 
     async def lesson(self, district_id: str, lesson_id: str) -> LessonSummary | None: ...
 
-    async def session(self, district_id: str, session_id: str) -> LiveSession | None: ...
+    async def live_session(self, district_id: str, session_id: str) -> LiveSession | None: ...
 
     async def sessions_of_section(
         self,
@@ -64,8 +64,9 @@ class Reads(Protocol):
     async def tasks_of_sessions(self, district_id: str, session_ids: Sequence[str]) -> list[Task]:
         ...
 
-    async def tasks_due_after(self, district_id: str, section_id: str, moment: datetime) -> list[Task]:
-        ...
+    async def tasks_due_after(
+        self, district_id: str, section_id: str, moment: datetime
+    ) -> list[Task]: ...
 
     async def feed_items(
         self,

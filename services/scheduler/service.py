@@ -50,8 +50,7 @@ from services.scheduler.feed import (
 from services.scheduler.ports import Reads, Store, Transaction
 
 SOURCE = "bookend/scheduler"
-# Students see ahead from the moment they are read; a student without a Learner record has
-# no items, and their feed's times are rendered in UTC.
+# A student not enrolled anywhere yet has no zone of their own and no items.
 FALLBACK_ZONE = "UTC"
 
 Clock = Callable[[], datetime]
@@ -390,7 +389,7 @@ async def _section(reads: Reads, principal: Principal, section_id: str) -> Secti
 
 
 async def _session(reads: Reads, principal: Principal, session_id: str) -> LiveSession:
-    session = await reads.session(principal.district, session_id)
+    session = await reads.live_session(principal.district, session_id)
     if session is None:
         raise SessionNotFound(f"no session {session_id!r} in this district")
     return session
@@ -400,10 +399,11 @@ async def _with_tasks(
     reads: Reads, district_id: str, sessions: Sequence[LiveSession]
 ) -> list[BookendedSession]:
     tasks = await reads.tasks_of_sessions(district_id, [s.id for s in sessions]) if sessions else []
-    by_session: dict[str, list[Task]] = {}
-    for task in tasks:
-        by_session.setdefault(task.session_id or "", []).append(task)
-    return [BookendedSession(s, tuple(by_session.get(s.id, []))) for s in sessions]
+    by_id = {task.id: task for task in tasks}
+    return [
+        BookendedSession(s, tuple(by_id[task_id] for task_id in s.task_ids if task_id in by_id))
+        for s in sessions
+    ]
 
 
 def _scheduled(session: LiveSession) -> SessionScheduled:

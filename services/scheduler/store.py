@@ -40,22 +40,22 @@ FEED_ORDER = [("actionable_at", ASCENDING), ("item_id", ASCENDING)]
 
 
 class _Queries:
-    """Read queries; `session` is None on the store and the transaction's session inside one."""
+    """Read queries; `_bound` is None on the store and the transaction's session inside one."""
 
     db: AsyncDatabase[Document]
-    session: AsyncClientSession | None
+    _bound: AsyncClientSession | None
 
     def _c(self, name: str) -> AsyncCollection[Document]:
         return self.db[name]
 
     async def _one(self, name: str, query: Mapping[str, Any]) -> Document | None:
-        return await self._c(name).find_one(dict(query), session=self.session)
+        return await self._c(name).find_one(dict(query), session=self._bound)
 
     async def _many(
         self, name: str, query: Mapping[str, Any], sort: list[tuple[str, int]] | None = None,
         limit: int = 0,
     ) -> list[Document]:
-        cursor = self._c(name).find(dict(query), session=self.session)
+        cursor = self._c(name).find(dict(query), session=self._bound)
         if sort:
             cursor = cursor.sort(sort)
         if limit:
@@ -103,7 +103,7 @@ class _Queries:
         doc = await self._one(LESSONS, {"district_id": district_id, "lesson_id": lesson_id})
         return _lesson(doc) if doc else None
 
-    async def session(self, district_id: str, session_id: str) -> LiveSession | None:
+    async def live_session(self, district_id: str, session_id: str) -> LiveSession | None:
         doc = await self._one(SESSIONS, {"_id": session_id, "district_id": district_id})
         return _session(doc) if doc else None
 
@@ -130,7 +130,9 @@ class _Queries:
         order = [("due_at", ASCENDING), ("_id", ASCENDING)]
         return [_task(doc) for doc in await self._many(TASKS, query, order)]
 
-    async def tasks_due_after(self, district_id: str, section_id: str, moment: datetime) -> list[Task]:
+    async def tasks_due_after(
+        self, district_id: str, section_id: str, moment: datetime
+    ) -> list[Task]:
         query = {"district_id": district_id, "section_id": section_id, "due_at": {"$gt": moment}}
         order = [("due_at", ASCENDING), ("_id", ASCENDING)]
         return [_task(doc) for doc in await self._many(TASKS, query, order)]
@@ -166,6 +168,7 @@ class SchedulerTransaction(MongoTransaction, _Queries):
 
     def __init__(self, db: AsyncDatabase[Document], session: AsyncClientSession) -> None:
         super().__init__(db, session)
+        self._bound = session
         self.emitted = False
 
     async def emit(self, event: CloudEvent) -> None:
@@ -177,9 +180,9 @@ class SchedulerTransaction(MongoTransaction, _Queries):
         # into strings and ignores a string `_id` on replace-upserts, while these two are exact.
         existing = await self._one(name, key)
         if existing is None:
-            await self._c(name).insert_one(doc, session=self.session)
+            await self._c(name).insert_one(doc, session=self._bound)
         else:
-            await self._c(name).replace_one({"_id": existing["_id"]}, doc, session=self.session)
+            await self._c(name).replace_one({"_id": existing["_id"]}, doc, session=self._bound)
 
     async def put_school(self, school: School) -> None:
         key = {"district_id": school.district_id, "id": school.id}
@@ -217,14 +220,14 @@ class SchedulerTransaction(MongoTransaction, _Queries):
         })
 
     async def add_session(self, session: LiveSession, tasks: Sequence[Task]) -> None:
-        await self._c(SESSIONS).insert_one(_session_doc(session), session=self.session)
+        await self._c(SESSIONS).insert_one(_session_doc(session), session=self._bound)
         if tasks:
             docs = [_task_doc(task) for task in tasks]
-            await self._c(TASKS).insert_many(docs, session=self.session)
+            await self._c(TASKS).insert_many(docs, session=self._bound)
 
     async def save_session(self, session: LiveSession) -> None:
         await self._c(SESSIONS).replace_one(
-            {"_id": session.id}, _session_doc(session), session=self.session
+            {"_id": session.id}, _session_doc(session), session=self._bound
         )
 
     async def add_feed_items(self, items: Sequence[FeedItem]) -> None:
@@ -236,7 +239,7 @@ class SchedulerTransaction(MongoTransaction, _Queries):
             present = {doc["item_id"] for doc in await self._many(FEED, query)}
             missing = [_feed_doc(item) for item in wanted if item.item_id not in present]
             if missing:
-                await self._c(FEED).insert_many(missing, session=self.session)
+                await self._c(FEED).insert_many(missing, session=self._bound)
 
     async def set_session_item_status(
         self, district_id: str, session_id: str, status: SessionStatus
@@ -244,7 +247,7 @@ class SchedulerTransaction(MongoTransaction, _Queries):
         await self._c(FEED).update_many(
             {"item_id": session_id, "district_id": district_id},
             {"$set": {"session_status": status.value}},
-            session=self.session,
+            session=self._bound,
         )
 
 
@@ -258,7 +261,7 @@ class SchedulerStore(_Queries):
     ) -> None:
         self._client = client
         self.db = client[database]
-        self.session = None
+        self._bound = None
         self._on_commit = on_commit
 
     async def create_indexes(self) -> None:
@@ -289,7 +292,10 @@ class SchedulerStore(_Queries):
             made.append(SchedulerTransaction(self.db, session))
             return made[-1]
 
-        result = await run_atomically(self._client, make, work)
+        async def run(tx: SchedulerTransaction) -> T:
+            return await work(tx)
+
+        result = await run_atomically(self._client, make, run)
         if made and made[-1].emitted:
             self._on_commit()
         return result

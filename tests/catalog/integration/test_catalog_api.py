@@ -1,0 +1,238 @@
+"""The catalog over HTTP against the real embedded broker and store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from services.auth import AuthSettings, Role
+from services.catalog.app import create_app
+from services.catalog.settings import CatalogSettings
+from services.contracts import CloudEvent, Topic
+from services.eventbus import EventConsumer, KafkaSettings
+from services.outbox import MongoSettings
+from tests.conftest import token_for
+
+TEACHER = {"Authorization": f"Bearer {token_for('teacher-1', Role.TEACHER)}"}
+STUDENT = {"Authorization": f"Bearer {token_for('student-1', Role.STUDENT)}"}
+OTHER_DISTRICT = {
+    "Authorization": f"Bearer {token_for('teacher-9', Role.TEACHER, district='district-2')}"
+}
+
+LESSON: dict[str, Any] = {
+    "title": "Theme in short stories",
+    "subject": "reading",
+    "summary": "Find the theme and support it with evidence.",
+    "components": [
+        {"title": "Read the story", "kind": "introduce", "minutes": 15},
+        {"title": "Discuss the theme", "kind": "discussion", "minutes": 20},
+        {"title": "Write a claim", "kind": "practice", "mode_fit": "either", "minutes": 10},
+    ],
+}
+
+
+@dataclass
+class Catalog:
+    http: httpx.AsyncClient
+
+    async def create(self, body: dict[str, Any] = LESSON) -> dict[str, Any]:
+        response = await self.http.post("/lessons", json=body, headers=TEACHER)
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+
+@pytest.fixture
+async def catalog(
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    auth_settings: AuthSettings,
+    unique: Callable[[str], str],
+) -> AsyncIterator[Catalog]:
+    app = create_app(
+        CatalogSettings(database=unique("catalog"), relay_poll_interval=0.1),
+        kafka=kafka_settings, mongo=mongo_settings, auth=auth_settings,
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://catalog") as http:
+            yield Catalog(http)
+
+
+async def wait_for(condition: Callable[[], bool], seconds: float = 10) -> None:
+    """Poll until `condition` holds; the deadline only bounds a broken run."""
+    async with asyncio.timeout(seconds):
+        while True:
+            if condition():
+                return
+            await asyncio.sleep(0.05)
+
+
+async def test_healthz_needs_no_token(catalog: Catalog) -> None:
+    response = await catalog.http.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+async def test_a_request_without_a_token_is_unauthenticated(catalog: Catalog) -> None:
+    response = await catalog.http.get("/lessons")
+    assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED")
+
+
+async def test_creating_a_lesson_returns_a_draft_with_default_mode_fits(catalog: Catalog) -> None:
+    lesson = await catalog.create()
+    assert lesson["status"] == "draft"
+    assert lesson["version"] == 0
+    assert lesson["published_at"] is None
+    assert lesson["district_id"] == "district-1"
+    assert lesson["created_by"] == "teacher-1"
+    assert [c["mode_fit"] for c in lesson["components"]] == ["on_demand", "live", "either"]
+    fetched = await catalog.http.get(f"/lessons/{lesson['id']}", headers=TEACHER)
+    assert fetched.json() == lesson
+
+
+async def test_publishing_sends_lesson_published_through_the_outbox_to_kafka(
+    catalog: Catalog, kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    received: list[CloudEvent] = []
+
+    async def collect(event: CloudEvent) -> None:
+        received.append(event)
+
+    watcher = EventConsumer(
+        kafka_settings, topics=[Topic.CATALOG_LESSON], handle=collect,
+        group_id=unique("catalog-watch"), dead_letters=None,
+    )
+    await watcher.start()
+    try:
+        lesson = await catalog.create()
+        response = await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=TEACHER)
+        assert response.status_code == 200, response.text
+        published = response.json()
+        assert (published["status"], published["version"]) == ("published", 1)
+
+        def arrived() -> list[CloudEvent]:
+            return [event for event in received if event.subject == lesson["id"]]
+
+        await wait_for(lambda: bool(arrived()))
+    finally:
+        await watcher.stop()
+    [event] = arrived()
+    # Decoding succeeded, so the CloudEvents attributes travelled in the ce_* headers.
+    assert event.type == "bookend.catalog.lesson.published.v1"
+    assert event.source == "bookend/catalog"
+    assert event.specversion == "1.0"
+    assert event.districtid == "district-1"
+    assert event.key == lesson["id"]
+    assert event.data["lesson_id"] == lesson["id"]
+    assert event.data["version"] == 1
+    assert [c["mode_fit"] for c in event.data["components"]] == ["on_demand", "live", "either"]
+
+
+async def test_publishing_twice_is_a_conflict(catalog: Catalog) -> None:
+    lesson = await catalog.create()
+    await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=TEACHER)
+    again = await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=TEACHER)
+    assert (again.status_code, again.json()["code"]) == (409, "LESSON_ALREADY_PUBLISHED")
+
+
+async def test_an_invalid_lesson_names_each_field_and_rule_and_stores_nothing(
+    catalog: Catalog,
+) -> None:
+    bad = LESSON | {
+        "title": "  ",
+        "components": [{"title": "Too long", "kind": "model", "minutes": 241}],
+    }
+    response = await catalog.http.post("/lessons", json=bad, headers=TEACHER)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "INVALID_INPUT"
+    assert {(e["field"], e["rule"]) for e in body["errors"]} == {
+        ("title", "not_empty"), ("components.0.minutes", "range"),
+    }
+    listed = await catalog.http.get("/lessons", headers=TEACHER)
+    assert listed.json()["items"] == []
+
+
+async def test_an_unknown_component_kind_is_refused_by_its_path(catalog: Catalog) -> None:
+    bad = LESSON | {"components": [{"title": "Sing", "kind": "karaoke", "minutes": 5}]}
+    response = await catalog.http.post("/lessons", json=bad, headers=TEACHER)
+    assert response.status_code == 422
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [
+        ("components.0.kind", "enum")
+    ]
+
+
+async def test_no_components_is_refused_as_min_items(catalog: Catalog) -> None:
+    response = await catalog.http.post(
+        "/lessons", json=LESSON | {"components": []}, headers=TEACHER
+    )
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [
+        ("components", "min_items")
+    ]
+
+
+async def test_a_student_cannot_create_a_lesson(catalog: Catalog) -> None:
+    response = await catalog.http.post("/lessons", json=LESSON, headers=STUDENT)
+    assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
+
+
+async def test_another_districts_lesson_is_not_found(catalog: Catalog) -> None:
+    lesson = await catalog.create()
+    read = await catalog.http.get(f"/lessons/{lesson['id']}", headers=OTHER_DISTRICT)
+    publish = await catalog.http.post(
+        f"/lessons/{lesson['id']}/publish", headers=OTHER_DISTRICT
+    )
+    assert (read.status_code, read.json()["code"]) == (404, "LESSON_NOT_FOUND")
+    assert publish.status_code == 404
+    listed = await catalog.http.get("/lessons", headers=OTHER_DISTRICT)
+    assert listed.json()["items"] == []
+
+
+async def test_a_student_sees_a_lesson_only_once_it_is_published(catalog: Catalog) -> None:
+    lesson = await catalog.create()
+    before = await catalog.http.get(f"/lessons/{lesson['id']}", headers=STUDENT)
+    await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=TEACHER)
+    after = await catalog.http.get(f"/lessons/{lesson['id']}", headers=STUDENT)
+    assert before.status_code == 404
+    assert (after.status_code, after.json()["status"]) == (200, "published")
+
+
+async def test_browsing_pages_through_the_store_with_cursors(catalog: Catalog) -> None:
+    made = [(await catalog.create(LESSON | {"title": f"Lesson {n}"}))["id"] for n in range(5)]
+    seen: list[str] = []
+    after: str | None = None
+    for _ in range(5):
+        params = {"first": "2"} | ({"after": after} if after else {})
+        page = (await catalog.http.get("/lessons", params=params, headers=TEACHER)).json()
+        seen += [lesson["id"] for lesson in page["items"]]
+        after = page["page_info"]["end_cursor"]
+        if not page["page_info"]["has_next_page"]:
+            break
+    assert seen == made
+
+
+async def test_browsing_filters_by_status_and_a_literal_title_substring(catalog: Catalog) -> None:
+    fractions = await catalog.create(LESSON | {"title": "Adding Fractions (1.5)"})
+    await catalog.create(LESSON | {"title": "Adding fractions 105"})
+    await catalog.http.post(f"/lessons/{fractions['id']}/publish", headers=TEACHER)
+
+    async def titles(**params: str) -> list[str]:
+        page = (await catalog.http.get("/lessons", params=params, headers=TEACHER)).json()
+        return [lesson["title"] for lesson in page["items"]]
+
+    assert await titles(q="FRACTIONS") == ["Adding Fractions (1.5)", "Adding fractions 105"]
+    # A regex metacharacter in q matches only itself.
+    assert await titles(q="(1.5") == ["Adding Fractions (1.5)"]
+    assert await titles(status="draft") == ["Adding fractions 105"]
+    assert await titles(status="published", q="adding") == ["Adding Fractions (1.5)"]
+
+
+async def test_a_page_size_over_a_hundred_is_refused(catalog: Catalog) -> None:
+    response = await catalog.http.get("/lessons", params={"first": "101"}, headers=TEACHER)
+    assert response.status_code == 422
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [("first", "range")]

@@ -1,0 +1,140 @@
+"""The lesson's own rules: mode-fit defaults, validation, publishing."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+import pytest
+
+from services.catalog.domain import (
+    ComponentDraft,
+    Lesson,
+    LessonAlreadyPublished,
+    LessonDraft,
+    LessonStatus,
+    default_mode_fit,
+    new_lesson,
+)
+from services.contracts.catalog import ComponentKind, ModeFit
+from services.problems import FieldError, InvalidInput
+
+NOW = datetime(2025, 9, 1, 8, tzinfo=UTC)
+
+
+def lesson(draft: LessonDraft) -> Lesson:
+    counter = itertools.count(1)
+    return new_lesson(
+        draft, new_id=lambda: f"id-{next(counter)}", district_id="d1", created_by="t1",
+        created_at=NOW,
+    )
+
+
+def draft(**changes: object) -> LessonDraft:
+    fields: dict[str, object] = {
+        "title": "Theme in short stories",
+        "subject": "reading",
+        "components": (ComponentDraft("Read the text", ComponentKind.INTRODUCE, 15),),
+    }
+    return LessonDraft(**(fields | changes))  # type: ignore[arg-type]
+
+
+def errors_of(failure: pytest.ExceptionInfo[InvalidInput]) -> set[tuple[str, str]]:
+    return {(error.field, error.rule) for error in failure.value.errors}
+
+
+@pytest.mark.parametrize(
+    ("kind", "fit"),
+    [
+        (ComponentKind.INTRODUCE, ModeFit.ON_DEMAND),
+        (ComponentKind.MODEL, ModeFit.ON_DEMAND),
+        (ComponentKind.PRACTICE, ModeFit.ON_DEMAND),
+        (ComponentKind.FLUENCY, ModeFit.ON_DEMAND),
+        (ComponentKind.AUTONOMY, ModeFit.ON_DEMAND),
+        (ComponentKind.DISCUSSION, ModeFit.LIVE),
+        (ComponentKind.FEEDBACK, ModeFit.LIVE),
+    ],
+)
+def test_each_component_kind_has_a_default_mode_fit(kind: ComponentKind, fit: ModeFit) -> None:
+    assert default_mode_fit(kind) is fit
+
+
+def test_a_component_without_a_mode_fit_takes_its_kinds_default() -> None:
+    made = lesson(draft(components=(
+        ComponentDraft("Discuss", ComponentKind.DISCUSSION, 20),
+        ComponentDraft("Practise", ComponentKind.PRACTICE, 10),
+    )))
+    assert [c.mode_fit for c in made.components] == [ModeFit.LIVE, ModeFit.ON_DEMAND]
+
+
+def test_an_authors_mode_fit_overrides_the_default() -> None:
+    made = lesson(draft(components=(
+        ComponentDraft("Discuss", ComponentKind.DISCUSSION, 20, ModeFit.EITHER),
+    )))
+    assert made.components[0].mode_fit is ModeFit.EITHER
+
+
+def test_a_new_lesson_is_an_unpublished_draft_with_fresh_ids() -> None:
+    made = lesson(draft())
+    assert (made.status, made.version, made.published_at) == (LessonStatus.DRAFT, 0, None)
+    assert made.id == "id-1"
+    assert made.components[0].id == "id-2"
+
+
+def test_blank_title_and_subject_are_refused_as_not_empty() -> None:
+    with pytest.raises(InvalidInput) as failure:
+        lesson(draft(title="  ", subject=""))
+    assert errors_of(failure) == {("title", "not_empty"), ("subject", "not_empty")}
+
+
+def test_a_lesson_needs_at_least_one_component() -> None:
+    with pytest.raises(InvalidInput) as failure:
+        lesson(draft(components=()))
+    assert errors_of(failure) == {("components", "min_items")}
+
+
+def test_a_lesson_has_at_most_forty_components() -> None:
+    component = ComponentDraft("Practise", ComponentKind.PRACTICE, 5)
+    assert len(lesson(draft(components=(component,) * 40)).components) == 40
+    with pytest.raises(InvalidInput) as failure:
+        lesson(draft(components=(component,) * 41))
+    assert errors_of(failure) == {("components", "max_items")}
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 241])
+def test_component_minutes_outside_one_to_240_are_refused(minutes: int) -> None:
+    with pytest.raises(InvalidInput) as failure:
+        lesson(draft(components=(
+            ComponentDraft("Fine", ComponentKind.MODEL, 10),
+            ComponentDraft("Too long", ComponentKind.MODEL, minutes),
+        )))
+    assert errors_of(failure) == {("components.1.minutes", "range")}
+
+
+@pytest.mark.parametrize("minutes", [1, 240])
+def test_component_minutes_at_the_bounds_are_accepted(minutes: int) -> None:
+    assert lesson(draft(components=(
+        ComponentDraft("Edge", ComponentKind.MODEL, minutes),
+    ))).components[0].minutes == minutes
+
+
+def test_a_blank_component_title_is_refused_by_its_path() -> None:
+    with pytest.raises(InvalidInput) as failure:
+        lesson(draft(components=(ComponentDraft(" ", ComponentKind.MODEL, 10),)))
+    assert failure.value.errors == (
+        FieldError("components.0.title", "not_empty", "must not be blank"),
+    )
+
+
+def test_publishing_a_draft_makes_version_one() -> None:
+    published = lesson(draft()).published(NOW)
+    assert (published.status, published.version, published.published_at) == (
+        LessonStatus.PUBLISHED, 1, NOW,
+    )
+
+
+def test_a_published_lesson_cannot_be_published_again() -> None:
+    published = lesson(draft()).published(NOW)
+    with pytest.raises(LessonAlreadyPublished) as failure:
+        published.published(NOW)
+    assert failure.value.code == "LESSON_ALREADY_PUBLISHED"

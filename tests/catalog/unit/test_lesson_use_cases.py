@@ -1,0 +1,169 @@
+"""The catalog's use cases with an in-memory store: roles, districts, publishing, browsing."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.auth import Forbidden, Principal, Role
+from services.catalog import service
+from services.catalog.domain import (
+    ComponentDraft,
+    Lesson,
+    LessonAlreadyPublished,
+    LessonDraft,
+    LessonNotFound,
+    LessonStatus,
+)
+from services.contracts import Topic
+from services.contracts.catalog import ComponentKind
+from services.problems import InvalidInput
+from tests.catalog.fakes import FakeCatalog, TickingClock
+
+TEACHER = Principal("teacher-1", "d1", frozenset({Role.TEACHER}))
+STUDENT = Principal("student-1", "d1", frozenset({Role.STUDENT}))
+OTHER_DISTRICT_TEACHER = Principal("teacher-9", "d2", frozenset({Role.TEACHER}))
+
+DRAFT = LessonDraft(
+    title="Theme in short stories",
+    subject="reading",
+    components=(
+        ComponentDraft("Read the story", ComponentKind.INTRODUCE, 15),
+        ComponentDraft("Discuss the theme", ComponentKind.DISCUSSION, 20),
+    ),
+)
+
+
+async def create(store: FakeCatalog, draft: LessonDraft = DRAFT) -> Lesson:
+    return await service.create_lesson(draft, principal=TEACHER, store=store, clock=TickingClock())
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN])
+async def test_staff_may_create_lessons_in_their_district(role: Role) -> None:
+    store = FakeCatalog()
+    author = Principal("staff-1", "d1", frozenset({role}))
+    lesson = await service.create_lesson(DRAFT, principal=author, store=store)
+    assert store.lessons[lesson.id].district_id == "d1"
+    assert lesson.created_by == "staff-1"
+
+
+@pytest.mark.parametrize("role", [Role.STUDENT, Role.GUARDIAN, Role.INTEGRATION])
+async def test_others_may_not_create_lessons(role: Role) -> None:
+    store = FakeCatalog()
+    with pytest.raises(Forbidden):
+        await service.create_lesson(
+            DRAFT, principal=Principal("p", "d1", frozenset({role})), store=store
+        )
+    assert store.lessons == {}
+
+
+async def test_an_invalid_lesson_is_refused_and_nothing_is_stored() -> None:
+    store = FakeCatalog()
+    with pytest.raises(InvalidInput):
+        await create(store, LessonDraft(title="", subject="reading", components=()))
+    assert store.lessons == {}
+
+
+async def test_publishing_stores_the_new_version_and_emits_lesson_published() -> None:
+    store = FakeCatalog()
+    draft = await create(store)
+    published = await service.publish_lesson(draft.id, principal=TEACHER, store=store)
+    assert store.lessons[draft.id] == published
+    assert published.version == 1
+    [event] = store.events
+    assert (event.type, event.topic, event.key) == (
+        "bookend.catalog.lesson.published.v1", Topic.CATALOG_LESSON.value, draft.id,
+    )
+    assert event.source == "bookend/catalog"
+    assert event.data["version"] == 1
+    assert [c["component_id"] for c in event.data["components"]] == [
+        c.id for c in draft.components
+    ]
+
+
+async def test_publishing_twice_is_refused_and_emits_nothing_more() -> None:
+    store = FakeCatalog()
+    draft = await create(store)
+    await service.publish_lesson(draft.id, principal=TEACHER, store=store)
+    with pytest.raises(LessonAlreadyPublished):
+        await service.publish_lesson(draft.id, principal=TEACHER, store=store)
+    assert len(store.events) == 1
+
+
+async def test_a_student_may_not_publish() -> None:
+    store = FakeCatalog()
+    draft = await create(store)
+    with pytest.raises(Forbidden):
+        await service.publish_lesson(draft.id, principal=STUDENT, store=store)
+    assert store.events == []
+
+
+async def test_another_districts_lesson_is_not_found() -> None:
+    store = FakeCatalog()
+    draft = await create(store)
+    with pytest.raises(LessonNotFound):
+        await service.get_lesson(draft.id, principal=OTHER_DISTRICT_TEACHER, store=store)
+    with pytest.raises(LessonNotFound):
+        await service.publish_lesson(draft.id, principal=OTHER_DISTRICT_TEACHER, store=store)
+
+
+async def test_a_student_does_not_see_drafts_but_sees_published_lessons() -> None:
+    store = FakeCatalog()
+    draft = await create(store)
+    with pytest.raises(LessonNotFound):
+        await service.get_lesson(draft.id, principal=STUDENT, store=store)
+    await service.publish_lesson(draft.id, principal=TEACHER, store=store)
+    assert (await service.get_lesson(draft.id, principal=STUDENT, store=store)).version == 1
+
+
+async def test_a_student_browsing_drafts_gets_nothing() -> None:
+    store = FakeCatalog()
+    await create(store)
+    page = await service.list_lessons(
+        principal=STUDENT, store=store, status=LessonStatus.DRAFT
+    )
+    assert page.items == []
+    assert (await service.list_lessons(principal=STUDENT, store=store)).items == []
+
+
+async def test_browsing_pages_through_lessons_in_creation_order() -> None:
+    store = FakeCatalog()
+    clock = TickingClock()
+    made = [
+        await service.create_lesson(
+            LessonDraft(f"Lesson {n}", "maths", DRAFT.components),
+            principal=TEACHER, store=store, clock=clock,
+        )
+        for n in range(5)
+    ]
+    first = await service.list_lessons(principal=TEACHER, store=store, first=2)
+    assert [lesson.id for lesson in first.items] == [made[0].id, made[1].id]
+    assert first.has_next_page
+    second = await service.list_lessons(
+        principal=TEACHER, store=store, first=2, after=first.end_cursor
+    )
+    third = await service.list_lessons(
+        principal=TEACHER, store=store, first=2, after=second.end_cursor
+    )
+    assert [lesson.id for lesson in [*second.items, *third.items]] == [m.id for m in made[2:]]
+    assert not third.has_next_page
+
+
+async def test_browsing_filters_by_a_title_substring_ignoring_case() -> None:
+    store = FakeCatalog()
+    await create(store, LessonDraft("Adding Fractions", "maths", DRAFT.components))
+    await create(store, LessonDraft("Theme", "reading", DRAFT.components))
+    page = await service.list_lessons(principal=TEACHER, store=store, q="fraction")
+    assert [lesson.title for lesson in page.items] == ["Adding Fractions"]
+
+
+@pytest.mark.parametrize("first", [0, 101])
+async def test_a_page_size_outside_one_to_a_hundred_is_refused(first: int) -> None:
+    with pytest.raises(InvalidInput) as failure:
+        await service.list_lessons(principal=TEACHER, store=FakeCatalog(), first=first)
+    assert (failure.value.errors[0].field, failure.value.errors[0].rule) == ("first", "range")
+
+
+async def test_a_made_up_cursor_is_refused() -> None:
+    with pytest.raises(InvalidInput) as failure:
+        await service.list_lessons(principal=TEACHER, store=FakeCatalog(), after="not-a-cursor")
+    assert (failure.value.errors[0].field, failure.value.errors[0].rule) == ("after", "cursor")

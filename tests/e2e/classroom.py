@@ -1,0 +1,116 @@
+"""A fresh roster per test, loaded through the GraphQL API by a district administrator."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.auth import Role
+from tests.e2e.conftest import Client
+
+DISTRICT = "district-1"
+
+UPSERT_SCHOOL = """mutation($id: ID!) { upsertSchool(id: $id, name: "Test School") { __typename } }"""
+UPSERT_SECTION = """mutation($input: SectionInput!) { upsertSection(input: $input) { __typename } }"""
+ENROL = """mutation($section: ID!, $student: ID!, $zone: String!) {
+  enrolStudent(sectionId: $section, studentId: $student, timeZone: $zone) { __typename } }"""
+CREATE_LESSON = """mutation($input: CreateLessonInput!) { createLesson(input: $input) {
+  __typename ... on Lesson { id components { kind modeFit } }
+  ... on InvalidInput { code errors { field rule } } ... on UserError { code } } }"""
+PUBLISH = """mutation($id: ID!) { publishLesson(id: $id) {
+  __typename ... on Lesson { status version } ... on UserError { code } } }"""
+SCHEDULE = """mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(input: $input) {
+  __typename
+  ... on LiveSession { id startsAt endsAt tasks { id bookend title opensAt dueAt } }
+  ... on InvalidInput { code errors { field rule message } }
+  ... on UserError { code message } } }"""
+
+
+@dataclass
+class Classroom:
+    section_id: str
+    other_section_id: str
+    teacher: Client
+    chicago_student: Client
+    la_student: Client
+    other_student: Client
+    guardian: Client
+    admin: Client
+
+
+async def classroom(make: Any) -> Classroom:
+    tag = uuid.uuid4().hex[:8]
+    school, section, other = f"school-{tag}", f"section-{tag}", f"section-other-{tag}"
+    teacher_id, chicago_id, la_id, other_id = (
+        f"teacher-{tag}", f"student-chi-{tag}", f"student-la-{tag}", f"student-other-{tag}"
+    )
+    admin = make(f"admin-{tag}", Role.DISTRICT_ADMIN)
+    await admin.run(UPSERT_SCHOOL, id=school)
+    for section_id in (section, other):
+        await admin.run(UPSERT_SECTION, input={
+            "id": section_id, "schoolId": school, "name": "Reading 8", "subject": "reading",
+            "timeZone": "America/Chicago", "teacherIds": [teacher_id],
+        })
+    for student, zone, section_id in (
+        (chicago_id, "America/Chicago", section), (la_id, "America/Los_Angeles", section),
+        (other_id, "America/Chicago", other),
+    ):
+        await admin.run(ENROL, section=section_id, student=student, zone=zone)
+    return Classroom(
+        section_id=section, other_section_id=other,
+        teacher=make(teacher_id, Role.TEACHER, sections=frozenset({section, other})),
+        chicago_student=make(chicago_id, Role.STUDENT, sections=frozenset({section})),
+        la_student=make(la_id, Role.STUDENT, sections=frozenset({section})),
+        other_student=make(other_id, Role.STUDENT, sections=frozenset({other})),
+        guardian=make(f"guardian-{tag}", Role.GUARDIAN, children=frozenset({chicago_id})),
+        admin=admin,
+    )
+
+
+LESSON = {
+    "title": "Novel discussion: philosophies of human nature",
+    "subject": "reading",
+    "components": [
+        {"title": "Pre-reading: Hobbes and Rousseau", "kind": "INTRODUCE", "minutes": 15},
+        {"title": "Annotating an argument", "kind": "MODEL", "minutes": 8},
+        {"title": "Socratic seminar", "kind": "DISCUSSION", "minutes": 30},
+        {"title": "Plan your essay", "kind": "AUTONOMY", "minutes": 20},
+    ],
+}
+
+
+async def published_lesson(teacher: Client) -> str:
+    created = (await teacher.run(CREATE_LESSON, input=LESSON))["createLesson"]
+    assert created["__typename"] == "Lesson", created
+    published = (await teacher.run(PUBLISH, id=created["id"]))["publishLesson"]
+    assert published == {"__typename": "Lesson", "status": "published", "version": 1}
+    return str(created["id"])
+
+
+def session_input(section_id: str, lesson_id: str, **overrides: Any) -> dict[str, Any]:
+    starts = (datetime.now(ZoneInfo("America/Chicago")) + timedelta(days=2)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    return {
+        "sectionId": section_id, "lessonId": lesson_id, "timeZone": "America/Chicago",
+        "startsAt": starts.isoformat(), "endsAt": (starts + timedelta(minutes=50)).isoformat(),
+        **overrides,
+    }
+
+
+async def schedule(teacher: Client, section_id: str, lesson_id: str) -> dict[str, Any]:
+    """Schedule once the scheduler has learned the lesson from its event."""
+    async with asyncio.timeout(20):
+        while True:
+            result = (await teacher.run(SCHEDULE, input=session_input(section_id, lesson_id)))[
+                "scheduleLiveSession"
+            ]
+            rules = [e["rule"] for e in result.get("errors", [])]
+            if rules != ["known_lesson"]:
+                assert result["__typename"] == "LiveSession", result
+                return dict(result)
+            await asyncio.sleep(0.1)

@@ -1,0 +1,130 @@
+"""The whole Bookend loop through GraphQL: lesson, bookended session, feeds, live check-ins."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from tests.e2e.classroom import published_lesson, schedule
+from tests.e2e.classroom import classroom as make_classroom
+from tests.e2e.conftest import Client
+
+FEED = """query($first: Int!, $after: String, $student: ID) {
+  feed(first: $first, after: $after, studentId: $student) {
+    timeZone pageInfo { hasNextPage endCursor }
+    edges { cursor node { id kind title status bookend sessionId startsAt endsAt opensAt dueAt
+                          actionableAt timeZone } } } }"""
+SESSION_EVENTS = """subscription($id: ID!) { sessionEvents(sessionId: $id) {
+  __typename
+  ... on SessionStatusChanged { status }
+  ... on CheckInReceived { checkIn { studentId signal note } } } }"""
+START = """mutation($id: ID!) { startSession(id: $id) { __typename ... on LiveSession { status } } }"""
+END = """mutation($id: ID!) { endSession(id: $id) { __typename ... on LiveSession { status } } }"""
+CHECK_IN = """mutation($id: ID!, $signal: CheckInSignal!, $note: String) {
+  checkIn(sessionId: $id, signal: $signal, note: $note) {
+    __typename ... on CheckIn { id signal } ... on UserError { code message } } }"""
+CHANNEL = """query($id: ID!) { liveChannel(sessionId: $id) { status counts { gotIt unsure lost } } }"""
+
+
+async def whole_feed(client: Client, student: str | None = None) -> list[dict[str, Any]]:
+    """Walk every page with Relay cursors."""
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await client.run(FEED, first=2, after=after, student=student))["feed"]
+        nodes += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
+
+
+def instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_zone(
+    client_for: Callable[..., Client],
+) -> None:
+    room = await make_classroom(client_for)
+    lesson_id = await published_lesson(room.teacher)
+    session = await schedule(room.teacher, room.section_id, lesson_id)
+
+    bookends = {task["bookend"] for task in session["tasks"]}
+    assert bookends == {"PRE_WORK", "FOLLOW_UP"}
+
+    chicago = await whole_feed(room.chicago_student)
+    los_angeles = await whole_feed(room.la_student)
+    for feed, offset in ((chicago, "-06:00"), (los_angeles, "-08:00")):
+        live = [item for item in feed if item["kind"] == "LIVE_SESSION"]
+        assert [item["id"] for item in live] == [session["id"]]
+        starts, ends = instant(live[0]["startsAt"]), instant(live[0]["endsAt"])
+        pre_work = [item for item in feed if item["bookend"] == "PRE_WORK"]
+        follow_up = [item for item in feed if item["bookend"] == "FOLLOW_UP"]
+        assert {item["title"] for item in pre_work} == {
+            "Pre-reading: Hobbes and Rousseau", "Annotating an argument"
+        }
+        assert [item["title"] for item in follow_up] == ["Plan your essay"]
+        assert all(instant(item["dueAt"]) == starts for item in pre_work)
+        assert all(instant(item["opensAt"]) == ends for item in follow_up)
+        # Rendered in the student's own zone (November: standard time).
+        assert live[0]["startsAt"].endswith(offset)
+        assert all(item["dueAt"].endswith(offset) for item in pre_work)
+        actionable = [instant(item["actionableAt"]) for item in feed]
+        assert actionable == sorted(actionable)
+
+    assert chicago[0]["timeZone"] == "America/Chicago"
+    assert los_angeles[0]["timeZone"] == "America/Los_Angeles"
+    assert await whole_feed(room.other_student) == []
+    child_id = room.chicago_student.token and (await room.chicago_student.run("{ viewer { id } }"))
+    guardian_view = await whole_feed(room.guardian, student=child_id["viewer"]["id"])
+    assert [item["id"] for item in guardian_view] == [item["id"] for item in chicago]
+
+
+async def test_a_teacher_sees_check_ins_live_and_the_channel_closes_when_the_session_ends(
+    client_for: Callable[..., Client],
+) -> None:
+    room = await make_classroom(client_for)
+    lesson_id = await published_lesson(room.teacher)
+    session_id = (await schedule(room.teacher, room.section_id, lesson_id))["id"]
+
+    refused = (await room.chicago_student.run(CHECK_IN, id=session_id, signal="GOT_IT"))["checkIn"]
+    assert refused["code"] == "SESSION_NOT_LIVE"
+
+    async with room.teacher.subscribe(SESSION_EVENTS, id=session_id) as next_event:
+        first = (await next_event())["data"]["sessionEvents"]
+        assert first == {"__typename": "SessionStatusChanged", "status": "scheduled"}
+        started = (await room.teacher.run(START, id=session_id))["startSession"]
+        assert started == {"__typename": "LiveSession", "status": "live"}
+        assert (await next_event())["data"]["sessionEvents"]["status"] == "live"
+
+        # The feedback service opens the channel when it hears the session started.
+        async with asyncio.timeout(15):
+            while True:
+                result = (
+                    await room.chicago_student.run(
+                        CHECK_IN, id=session_id, signal="UNSURE", note="What did Hobbes mean?"
+                    )
+                )["checkIn"]
+                if result["__typename"] == "CheckIn":
+                    break
+                assert result["code"] == "SESSION_NOT_LIVE"
+                await asyncio.sleep(0.05)
+
+        received = (await next_event())["data"]["sessionEvents"]
+        assert received["__typename"] == "CheckInReceived"
+        assert received["checkIn"]["signal"] == "UNSURE"
+        assert received["checkIn"]["note"] == "What did Hobbes mean?"
+
+        ended = (await room.teacher.run(END, id=session_id))["endSession"]
+        assert ended["status"] == "ended"
+        assert (await next_event())["data"]["sessionEvents"]["status"] == "ended"
+
+    async with asyncio.timeout(15):
+        while (await room.teacher.run(CHANNEL, id=session_id))["liveChannel"]["status"] != "closed":
+            await asyncio.sleep(0.05)
+    late = (await room.la_student.run(CHECK_IN, id=session_id, signal="LOST"))["checkIn"]
+    assert late["code"] == "SESSION_NOT_LIVE"
+    counts = (await room.teacher.run(CHANNEL, id=session_id))["liveChannel"]["counts"]
+    assert counts == {"gotIt": 0, "unsure": 1, "lost": 0}

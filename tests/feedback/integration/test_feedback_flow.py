@@ -1,0 +1,276 @@
+"""Feedback against the real embedded broker and store: sessions open and close channels,
+students check in, and every event goes through the inbox and outbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+from services.auth import AuthSettings, Role
+from services.contracts import CloudEvent, Topic, dead_letter_topic, new_event, spec_for
+from services.contracts.feedback import CheckInRecorded
+from services.contracts.scheduler import SessionEnded, SessionStarted
+from services.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
+from services.feedback.app import create_app
+from services.feedback.settings import FeedbackSettings
+from services.feedback.store import FeedbackStore
+from services.outbox import MongoSettings
+from services.outbox.transaction import INBOX
+from tests.conftest import token_for
+
+SCHEDULER = "bookend/scheduler"
+START = datetime(2025, 9, 1, 9, tzinfo=UTC)
+
+
+@dataclass
+class Feedback:
+    http: httpx.AsyncClient
+    store: FeedbackStore
+    publisher: KafkaPublisher
+    section: str
+
+    def teacher(self) -> dict[str, str]:
+        token = token_for("teacher-1", Role.TEACHER, sections=frozenset({self.section}))
+        return {"Authorization": f"Bearer {token}"}
+
+    def student(self, subject: str = "student-1") -> dict[str, str]:
+        token = token_for(subject, Role.STUDENT, sections=frozenset({self.section}))
+        return {"Authorization": f"Bearer {token}"}
+
+    def started(self, session: str) -> CloudEvent:
+        return new_event(SCHEDULER, SessionStarted(
+            district_id="district-1", session_id=session, section_id=self.section,
+            started_at=START,
+        ))
+
+    def ended(self, session: str) -> CloudEvent:
+        return new_event(SCHEDULER, SessionEnded(
+            district_id="district-1", session_id=session, section_id=self.section,
+            ended_at=START + timedelta(minutes=45),
+        ))
+
+    async def channel(self, session: str) -> dict[str, Any] | None:
+        response = await self.http.get(f"/sessions/{session}/channel", headers=self.teacher())
+        if response.status_code == 404:
+            return None
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def channel_with(self, session: str, status: str) -> dict[str, Any]:
+        async def reached() -> dict[str, Any] | None:
+            channel = await self.channel(session)
+            return channel if channel is not None and channel["status"] == status else None
+
+        return await eventually(reached)
+
+    async def check_in(self, session: str, body: dict[str, Any]) -> httpx.Response:
+        return await self.http.post(
+            f"/sessions/{session}/checkins", json=body, headers=self.student()
+        )
+
+
+T = TypeVar("T")
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], seconds: float = 15) -> T:
+    """Poll until `probe` gives a value; the deadline only bounds a broken run."""
+    async with asyncio.timeout(seconds):
+        while True:
+            found = await probe()
+            if found is not None:
+                return found
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def feedback(
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    auth_settings: AuthSettings,
+    unique: Callable[[str], str],
+) -> AsyncIterator[Feedback]:
+    settings = FeedbackSettings(
+        database=unique("feedback"), consumer_group=unique("bookend.feedback"),
+        relay_poll_interval=0.1,
+    )
+    app = create_app(settings, kafka=kafka_settings, mongo=mongo_settings, auth=auth_settings)
+    publisher = KafkaPublisher(kafka_settings)
+    async with app.router.lifespan_context(app):
+        await publisher.start()
+        try:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://feedback") as http:
+                yield Feedback(http, app.state.store, publisher, unique("section"))
+        finally:
+            await publisher.stop()
+
+
+@pytest.fixture
+async def collect(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> AsyncIterator[Callable[[str], Awaitable[list[CloudEvent]]]]:
+    """Start a watcher on a topic (from its beginning); returns the list it fills."""
+    watchers: list[EventConsumer] = []
+
+    async def watch(topic: str) -> list[CloudEvent]:
+        received: list[CloudEvent] = []
+
+        async def keep(event: CloudEvent) -> None:
+            received.append(event)
+
+        watcher = EventConsumer(
+            kafka_settings, topics=[topic], handle=keep, group_id=unique("feedback-watch"),
+            dead_letters=None,
+        )
+        await watcher.start()
+        watchers.append(watcher)
+        return received
+
+    yield watch
+    for watcher in watchers:
+        await watcher.stop()
+
+
+async def test_a_started_session_accepts_check_ins_and_announces_them(
+    feedback: Feedback, collect: Callable[[str], Awaitable[list[CloudEvent]]],
+    unique: Callable[[str], str],
+) -> None:
+    recorded = await collect(Topic.FEEDBACK_CHECKIN)
+    session = unique("session")
+    await feedback.publisher.publish(feedback.started(session))
+    opened = await feedback.channel_with(session, "open")
+    assert opened["section_id"] == feedback.section
+    assert opened["counts"] == {"got_it": 0, "unsure": 0, "lost": 0}
+
+    response = await feedback.check_in(session, {"signal": "unsure", "note": "step two?"})
+    assert response.status_code == 201, response.text
+    made = response.json()
+    assert (made["session_id"], made["student_id"], made["signal"], made["note"]) == (
+        session, "student-1", "unsure", "step two?",
+    )
+
+    async def announced() -> CloudEvent | None:
+        return next((e for e in recorded if e.data["checkin_id"] == made["id"]), None)
+
+    event = await eventually(announced)
+    assert event.type == spec_for(CheckInRecorded).type
+    assert (event.source, event.key, event.districtid) == (
+        "bookend/feedback", feedback.section, "district-1",
+    )
+    assert event.data["has_note"] is True
+    assert "step two?" not in str(event.data)
+
+    by_student = await feedback.http.get(f"/checkins/{made['id']}", headers=feedback.student())
+    by_teacher = await feedback.http.get(
+        f"/sessions/{session}/checkins", headers=feedback.teacher()
+    )
+    assert by_student.json() == made
+    assert by_teacher.json() == {"items": [made]}
+    channel = await feedback.channel(session)
+    assert channel is not None
+    assert channel["counts"] == {"got_it": 0, "unsure": 1, "lost": 0}
+
+
+async def test_the_same_session_ended_delivered_twice_closes_the_channel_once(
+    feedback: Feedback, unique: Callable[[str], str]
+) -> None:
+    session, later = unique("session"), unique("session")
+    await feedback.publisher.publish(feedback.started(session))
+    await feedback.channel_with(session, "open")
+    end = feedback.ended(session)
+    await feedback.publisher.publish(end)
+    await feedback.publisher.publish(end)
+    # Same section, same partition: once this later session is open, both copies were handled.
+    await feedback.publisher.publish(feedback.started(later))
+    await feedback.channel_with(later, "open")
+
+    closed = await feedback.channel(session)
+    assert closed is not None
+    assert closed["status"] == "closed"
+    assert datetime.fromisoformat(closed["closed_at"]) == START + timedelta(minutes=45)
+    assert await feedback.store.db[INBOX].count_documents({"event_id": end.id}) == 1
+
+
+async def test_a_check_in_after_the_session_ended_is_refused_and_nothing_is_stored(
+    feedback: Feedback, unique: Callable[[str], str]
+) -> None:
+    session = unique("session")
+    await feedback.publisher.publish(feedback.started(session))
+    await feedback.channel_with(session, "open")
+    await feedback.publisher.publish(feedback.ended(session))
+    await feedback.channel_with(session, "closed")
+
+    response = await feedback.check_in(session, {"signal": "lost"})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "SESSION_NOT_LIVE"
+    assert f"session {session} is not live" in body["message"]
+    listed = await feedback.http.get(f"/sessions/{session}/checkins", headers=feedback.teacher())
+    assert listed.json() == {"items": []}
+
+
+async def test_a_check_in_to_an_unknown_session_is_not_live(
+    feedback: Feedback, unique: Callable[[str], str]
+) -> None:
+    response = await feedback.check_in(unique("session"), {"signal": "got_it"})
+    assert (response.status_code, response.json()["code"]) == (409, "SESSION_NOT_LIVE")
+
+
+async def test_bad_check_ins_name_the_field_and_rule_and_outsiders_are_refused(
+    feedback: Feedback, unique: Callable[[str], str]
+) -> None:
+    session = unique("session")
+    await feedback.publisher.publish(feedback.started(session))
+    await feedback.channel_with(session, "open")
+
+    too_long = await feedback.check_in(session, {"signal": "lost", "note": "x" * 501})
+    unknown = await feedback.check_in(session, {"signal": "meh"})
+    stranger = token_for("student-9", Role.STUDENT, sections=frozenset({"another-section"}))
+    outsider = await feedback.http.post(
+        f"/sessions/{session}/checkins", json={"signal": "lost"},
+        headers={"Authorization": f"Bearer {stranger}"},
+    )
+    teacher = await feedback.http.post(
+        f"/sessions/{session}/checkins", json={"signal": "lost"}, headers=feedback.teacher()
+    )
+    assert too_long.status_code == 422
+    assert [(e["field"], e["rule"]) for e in too_long.json()["errors"]] == [("note", "max_length")]
+    assert [(e["field"], e["rule"]) for e in unknown.json()["errors"]] == [("signal", "enum")]
+    assert (outsider.status_code, teacher.status_code) == (403, 403)
+    listed = await feedback.http.get(f"/sessions/{session}/checkins", headers=feedback.teacher())
+    assert listed.json() == {"items": []}
+
+
+async def test_an_unknown_channel_is_not_found(
+    feedback: Feedback, unique: Callable[[str], str]
+) -> None:
+    response = await feedback.http.get(
+        f"/sessions/{unique('session')}/channel", headers=feedback.teacher()
+    )
+    assert (response.status_code, response.json()["code"]) == (404, "CHANNEL_NOT_FOUND")
+
+
+async def test_a_session_event_the_handler_cannot_read_ends_in_the_dead_letter_topic(
+    feedback: Feedback, collect: Callable[[str], Awaitable[list[CloudEvent]]],
+    unique: Callable[[str], str],
+) -> None:
+    dead = await collect(dead_letter_topic(Topic.SCHEDULER_SESSION))
+    broken = CloudEvent(
+        id=unique("broken"), source=SCHEDULER, type=spec_for(SessionStarted).type,
+        subject="s", time=START, districtid="district-1", key=feedback.section,
+        topic=Topic.SCHEDULER_SESSION.value,
+        data={"district_id": "district-1", "session_id": "s"},  # no section_id, no started_at
+    )
+    await feedback.publisher.publish(broken)
+
+    async def dead_lettered() -> CloudEvent | None:
+        return next((e for e in dead if e.id == broken.id), None)
+
+    assert (await eventually(dead_lettered)).topic == dead_letter_topic(Topic.SCHEDULER_SESSION)

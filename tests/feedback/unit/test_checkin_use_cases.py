@@ -1,0 +1,190 @@
+"""Feedback's use cases and inbound handlers with an in-memory store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.auth import Forbidden, Principal, Role
+from services.contracts import CloudEvent, Topic, new_event
+from services.contracts.feedback import CheckInSignal
+from services.contracts.scheduler import SessionEnded, SessionStarted
+from services.feedback import service
+from services.feedback.domain import (
+    ChannelNotFound,
+    ChannelStatus,
+    CheckIn,
+    CheckInNotFound,
+    SessionNotLive,
+)
+from services.feedback.events import handlers
+from tests.feedback.fakes import FakeFeedback, TickingClock
+
+START = datetime(2025, 9, 1, 9, tzinfo=UTC)
+
+
+def student(subject: str = "st1", sections: frozenset[str] = frozenset({"sec1"})) -> Principal:
+    return Principal(subject, "d1", frozenset({Role.STUDENT}), sections=sections)
+
+
+TEACHER = Principal("t1", "d1", frozenset({Role.TEACHER}), sections=frozenset({"sec1"}))
+OTHER_TEACHER = Principal("t2", "d1", frozenset({Role.TEACHER}), sections=frozenset({"sec2"}))
+SCHOOL_ADMIN = Principal("a1", "d1", frozenset({Role.SCHOOL_ADMIN}))
+OTHER_DISTRICT_ADMIN = Principal("a9", "d2", frozenset({Role.DISTRICT_ADMIN}))
+
+
+def started(session: str = "s1") -> CloudEvent:
+    return new_event("bookend/scheduler", SessionStarted(
+        district_id="d1", session_id=session, section_id="sec1", started_at=START,
+    ))
+
+
+def ended(session: str = "s1") -> CloudEvent:
+    return new_event("bookend/scheduler", SessionEnded(
+        district_id="d1", session_id=session, section_id="sec1",
+        ended_at=START + timedelta(minutes=45),
+    ))
+
+
+async def deliver(store: FakeFeedback, event: CloudEvent) -> None:
+    await handlers(store)[event.type](event)
+
+
+async def live_store() -> FakeFeedback:
+    store = FakeFeedback()
+    await deliver(store, started())
+    return store
+
+
+async def check_in(
+    store: FakeFeedback,
+    who: Principal | None = None,
+    signal: CheckInSignal = CheckInSignal.GOT_IT,
+    clock: TickingClock | None = None,
+) -> CheckIn:
+    return await service.record_check_in(
+        "s1", signal=signal, note=None, principal=who or student(), store=store,
+        clock=clock or TickingClock(),
+    )
+
+
+async def test_session_started_opens_the_channel() -> None:
+    store = await live_store()
+    channel = store.channels["s1"]
+    assert (channel.status, channel.section_id, channel.opened_at) == (
+        ChannelStatus.OPEN, "sec1", START,
+    )
+
+
+async def test_session_ended_before_started_leaves_the_channel_closed() -> None:
+    store = FakeFeedback()
+    await deliver(store, ended())
+    await deliver(store, started())
+    assert store.channels["s1"].status is ChannelStatus.CLOSED
+    assert store.channels["s1"].opened_at == START
+
+
+async def test_a_redelivered_event_is_processed_once() -> None:
+    store = await live_store()
+    end = ended()
+    await deliver(store, end)
+    store.channels.clear()  # were the duplicate processed, it would recreate the channel
+    await deliver(store, end)
+    assert store.channels == {}
+    assert f"bookend.feedback:{end.id}" in store.inbox
+
+
+async def test_a_student_of_the_section_checks_in_and_check_in_recorded_is_emitted() -> None:
+    store = await live_store()
+    made = await service.record_check_in(
+        "s1", signal=CheckInSignal.LOST, note="lost at step 2", principal=student(), store=store,
+    )
+    assert store.check_ins == {made.id: made}
+    [event] = store.events
+    assert (event.type, event.topic, event.key) == (
+        "bookend.feedback.checkin.recorded.v1", Topic.FEEDBACK_CHECKIN.value, "sec1",
+    )
+    assert event.data["has_note"] is True
+    assert "note" not in event.data
+    assert "lost at step 2" not in str(event.data)
+
+
+async def test_a_check_in_after_the_session_ended_is_refused_and_nothing_is_stored() -> None:
+    store = await live_store()
+    await deliver(store, ended())
+    with pytest.raises(SessionNotLive):
+        await check_in(store)
+    assert (store.check_ins, store.events) == ({}, [])
+
+
+async def test_a_check_in_to_an_unknown_session_is_refused() -> None:
+    with pytest.raises(SessionNotLive):
+        await check_in(FakeFeedback())
+
+
+async def test_a_student_of_another_section_may_not_check_in() -> None:
+    store = await live_store()
+    with pytest.raises(Forbidden):
+        await check_in(store, student(sections=frozenset({"sec2"})))
+    assert store.check_ins == {}
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.GUARDIAN, Role.DISTRICT_ADMIN])
+async def test_only_students_check_in(role: Role) -> None:
+    store = await live_store()
+    with pytest.raises(Forbidden):
+        await check_in(store, Principal("p", "d1", frozenset({role}), sections=frozenset({"sec1"})))
+
+
+async def test_the_sections_teacher_and_any_admin_read_every_check_in_in_order() -> None:
+    store = await live_store()
+    clock = TickingClock()
+    first = await check_in(store, student("ana"), clock=clock)
+    second = await check_in(store, student("ben"), clock=clock)
+    for reader in (TEACHER, SCHOOL_ADMIN):
+        items = await service.list_session_check_ins("s1", principal=reader, store=store)
+        assert items == [first, second]
+
+
+async def test_a_student_reads_only_their_own_check_ins() -> None:
+    store = await live_store()
+    clock = TickingClock()
+    mine = await check_in(store, student("ana"), clock=clock)
+    theirs = await check_in(store, student("ben"), clock=clock)
+    assert await service.list_session_check_ins(
+        "s1", principal=student("ana"), store=store
+    ) == [mine]
+    assert (await service.get_check_in(mine.id, principal=student("ana"), store=store)) == mine
+    with pytest.raises(CheckInNotFound):
+        await service.get_check_in(theirs.id, principal=student("ana"), store=store)
+
+
+async def test_a_teacher_of_another_section_reads_nothing() -> None:
+    store = await live_store()
+    made = await check_in(store)
+    with pytest.raises(Forbidden):
+        await service.list_session_check_ins("s1", principal=OTHER_TEACHER, store=store)
+    with pytest.raises(CheckInNotFound):
+        await service.get_check_in(made.id, principal=OTHER_TEACHER, store=store)
+
+
+async def test_another_districts_admin_finds_neither_channel_nor_check_in() -> None:
+    store = await live_store()
+    made = await check_in(store)
+    with pytest.raises(ChannelNotFound):
+        await service.get_channel("s1", principal=OTHER_DISTRICT_ADMIN, store=store)
+    with pytest.raises(CheckInNotFound):
+        await service.get_check_in(made.id, principal=OTHER_DISTRICT_ADMIN, store=store)
+
+
+async def test_the_channel_counts_each_students_latest_signal() -> None:
+    store = await live_store()
+    clock = TickingClock()
+    await check_in(store, student("ana"), CheckInSignal.LOST, clock)
+    await check_in(store, student("ben"), CheckInSignal.UNSURE, clock)
+    await check_in(store, student("ana"), CheckInSignal.GOT_IT, clock)
+    view = await service.get_channel("s1", principal=TEACHER, store=store)
+    assert view.counts == {
+        CheckInSignal.GOT_IT: 1, CheckInSignal.UNSURE: 1, CheckInSignal.LOST: 0,
+    }

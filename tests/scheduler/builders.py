@@ -1,0 +1,111 @@
+"""A small district for the scheduler's unit tests, loaded through the use cases themselves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from services.auth import Principal, Role
+from services.contracts.catalog import ComponentKind, ModeFit
+from services.scheduler import service
+from services.scheduler.domain import (
+    BookendedSession,
+    BookendWindows,
+    LessonComponent,
+    LessonSummary,
+    LiveSession,
+    Section,
+    SessionStatus,
+)
+from services.scheduler.ports import Transaction
+from tests.scheduler.fakes import Clock, FakeStore
+
+D = "d1"
+WINDOWS = BookendWindows(
+    prework_opens_before=timedelta(hours=48), followup_due_after=timedelta(hours=48)
+)
+
+DISTRICT_ADMIN = Principal("admin-1", D, frozenset({Role.DISTRICT_ADMIN}))
+SCHOOL_ADMIN = Principal("admin-2", D, frozenset({Role.SCHOOL_ADMIN}), school="school-1")
+TEACHER = Principal("teacher-1", D, frozenset({Role.TEACHER}))
+OTHER_TEACHER = Principal("teacher-2", D, frozenset({Role.TEACHER}))
+STUDENT = Principal("student-1", D, frozenset({Role.STUDENT}))
+OTHER_STUDENT = Principal("student-2", D, frozenset({Role.STUDENT}))
+GUARDIAN = Principal(
+    "guardian-1", D, frozenset({Role.GUARDIAN}), children=frozenset({"student-1"})
+)
+OTHER_DISTRICT_ADMIN = Principal("admin-9", "d2", frozenset({Role.DISTRICT_ADMIN}))
+
+STARTS = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
+ENDS = STARTS + timedelta(minutes=50)
+SECTION = Section(
+    "sec-math", "d1", "school-1", "Math 5", "math", "America/New_York", ("teacher-1",)
+)
+
+
+def session() -> LiveSession:
+    return LiveSession(
+        id="session-1", district_id="d1", school_id="school-1", section_id="sec-math",
+        lesson_id="lesson-1", lesson_version=1, title="Fractions", starts_at=STARTS, ends_at=ENDS,
+        time_zone="America/New_York", status=SessionStatus.SCHEDULED, started_at=None,
+        ended_at=None, task_ids=(),
+    )
+
+
+def component(cid: str, kind: ComponentKind, fit: ModeFit, minutes: int = 10) -> LessonComponent:
+    return LessonComponent(cid, f"{kind.value} {cid}", kind, fit, minutes)
+
+
+LESSON = LessonSummary(
+    lesson_id="lesson-1", district_id=D, version=1, title="Fractions on a number line",
+    subject="math", summary="Place fractions between 0 and 1.",
+    components=(
+        component("c1", ComponentKind.INTRODUCE, ModeFit.ON_DEMAND, 10),
+        component("c2", ComponentKind.MODEL, ModeFit.EITHER, 15),
+        component("c3", ComponentKind.DISCUSSION, ModeFit.LIVE, 20),
+        component("c4", ComponentKind.PRACTICE, ModeFit.ON_DEMAND, 12),
+        component("c5", ComponentKind.FLUENCY, ModeFit.LIVE, 5),
+        component("c6", ComponentKind.AUTONOMY, ModeFit.EITHER, 8),
+        component("c7", ComponentKind.FEEDBACK, ModeFit.EITHER, 5),
+    ),
+)
+
+
+async def seeded_store(clock: Clock) -> FakeStore:
+    """Two schools; math (teacher-1, student-1) and art (teacher-2, student-2); one lesson."""
+    store = FakeStore()
+    for school in ("school-1", "school-2"):
+        await service.put_school(school, name=school, principal=DISTRICT_ADMIN, store=store)
+    for section, school, teacher in (
+        ("sec-math", "school-1", "teacher-1"), ("sec-art", "school-2", "teacher-2"),
+    ):
+        await service.put_section(
+            section, school_id=school, name=section, subject="subject",
+            time_zone="America/New_York", teacher_ids=[teacher], principal=DISTRICT_ADMIN,
+            store=store,
+        )
+    for section, student in (("sec-math", "student-1"), ("sec-art", "student-2")):
+        await service.enrol(
+            section, student, time_zone="Europe/London", principal=DISTRICT_ADMIN, store=store,
+            clock=clock,
+        )
+
+    async def learn(tx: Transaction) -> None:
+        await tx.put_lesson(LESSON)
+
+    await store.atomically(learn)
+    return store
+
+
+async def schedule(
+    store: FakeStore,
+    starts_at: datetime,
+    *,
+    hours: float = 1,
+    section_id: str = "sec-math",
+    principal: Principal = TEACHER,
+) -> BookendedSession:
+    return await service.schedule_session(
+        section_id=section_id, lesson_id="lesson-1", starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours), time_zone="America/New_York", title=None,
+        principal=principal, store=store, windows=WINDOWS,
+    )

@@ -1,0 +1,95 @@
+"""Reading a feed: ordered by actionable time, paged by cursor, filtered by kind, status, time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from services.scheduler import service
+from services.scheduler.feed import FeedPage, ItemStatus, feed_query
+from tests.scheduler.builders import STUDENT, TEACHER, schedule, seeded_store
+from tests.scheduler.fakes import Clock, FakeStore
+
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+async def store(clock: Clock) -> FakeStore:
+    store = await seeded_store(clock)
+    for day in range(4):  # four sessions, each with four tasks: twenty items for student-1
+        await schedule(store, NOW + timedelta(days=day, hours=5))
+    return store
+
+
+async def read(store: FakeStore, clock: Clock, **kw: Any) -> FeedPage:
+    arguments: dict[str, Any] = {
+        "student_id": "student-1", "first": None, "after": None, "starts": None, "ends": None,
+        "kinds": None, "statuses": None, "page_default": 20, "page_max": 100,
+    }
+    query = feed_query(**(arguments | kw))
+    return await service.read_feed(query, principal=STUDENT, store=store, clock=clock)
+
+
+def keys(page: FeedPage) -> list[tuple[datetime, str]]:
+    return [(item.actionable_at, item.item_id) for item, _ in page.items]
+
+
+async def test_the_feed_is_ordered_by_actionable_time_then_id(
+    store: FakeStore, clock: Clock
+) -> None:
+    page = await read(store, clock)
+    assert len(page.items) == 20
+    assert keys(page) == sorted(keys(page))
+    assert not page.has_next_page
+
+
+async def test_cursors_walk_every_item_once_in_order(store: FakeStore, clock: Clock) -> None:
+    whole = keys(await read(store, clock, first=100))
+    walked: list[tuple[datetime, str]] = []
+    after = None
+    while True:
+        page = await read(store, clock, first=3, after=after)
+        walked += keys(page)
+        if not page.has_next_page:
+            break
+        after = page.end_cursor
+    assert walked == whole
+
+
+async def test_a_status_filter_still_fills_the_page(store: FakeStore, clock: Clock) -> None:
+    clock.now = NOW + timedelta(days=1, hours=6)  # the first session is over, its follow-up open
+    page = await read(store, clock, first=2, statuses="open")
+    assert [status for _, status in page.items] == [ItemStatus.OPEN, ItemStatus.OPEN]
+    assert page.has_next_page
+    rest = await read(store, clock, first=100, statuses="open", after=page.end_cursor)
+    assert all(status is ItemStatus.OPEN for _, status in rest.items)
+    assert not rest.has_next_page
+
+
+async def test_kinds_and_a_time_range_narrow_the_feed(store: FakeStore, clock: Clock) -> None:
+    sessions = await read(store, clock, kinds="live_session")
+    assert [item.title for item, _ in sessions.items] == ["Fractions on a number line"] * 4
+    day_two = await read(store, clock, starts=NOW + timedelta(days=1),
+                         ends=NOW + timedelta(days=2))
+    assert all(NOW + timedelta(days=1) <= item.actionable_at < NOW + timedelta(days=2)
+               for item, _ in day_two.items)
+    assert len(day_two.items) == 3  # that day's session and its two pre-work tasks
+
+
+async def test_an_empty_page_has_no_cursor(store: FakeStore, clock: Clock) -> None:
+    page = await read(store, clock, starts=NOW + timedelta(days=30))
+    assert (page.items, page.has_next_page, page.end_cursor) == ([], False, None)
+
+
+async def test_a_started_session_shows_live_in_the_feed(store: FakeStore, clock: Clock) -> None:
+    first = next(iter(store.state.sessions.values()))
+    await service.start_session(first.id, principal=TEACHER, store=store, clock=clock)
+    page = await read(store, clock, kinds="live_session", statuses="live")
+    assert [item.item_id for item, _ in page.items] == [first.id]
