@@ -62,6 +62,7 @@ class EventConsumer:
             session_timeout_ms=settings.session_timeout_ms,
             heartbeat_interval_ms=settings.heartbeat_interval_ms,
             rebalance_timeout_ms=settings.rebalance_timeout_ms,
+            fetch_max_wait_ms=settings.fetch_max_wait_ms,
         )
         self._task: asyncio.Task[None] | None = None
 

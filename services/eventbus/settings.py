@@ -30,6 +30,9 @@ class KafkaSettings(BaseSettings):
     session_timeout_ms: int = 10_000
     heartbeat_interval_ms: int = 3_000
     rebalance_timeout_ms: int = 30_000
+    # How long a fetch may wait for data. Apache Kafka answers as soon as data arrives; the
+    # embedded broker holds a fetch for about half of this, so the embedded stack lowers it.
+    fetch_max_wait_ms: int = 500
 
     def client_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {

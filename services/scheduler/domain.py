@@ -19,23 +19,17 @@ class SchedulerError(Failure):
 
 
 class SchoolUnknown(SchedulerError, InvalidInput):
-    code = "SCHOOL_UNKNOWN"
-
     def __init__(self, school_id: str) -> None:
         super().__init__("school_id", "known_school", f"no school {school_id!r} in this district")
 
 
 class SectionUnknown(SchedulerError, InvalidInput):
-    code = "SECTION_UNKNOWN"
-
     def __init__(self, section_id: str) -> None:
         message = f"no section {section_id!r} in this district"
         super().__init__("section_id", "known_section", message)
 
 
 class LessonUnknown(SchedulerError, InvalidInput):
-    code = "LESSON_UNKNOWN"
-
     def __init__(self, lesson_id: str) -> None:
         super().__init__(
             "lesson_id", "known_lesson", f"no published lesson {lesson_id!r} in this district"

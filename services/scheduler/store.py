@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -258,11 +260,16 @@ class SchedulerStore(_Queries):
         database: str,
         *,
         on_commit: Callable[[], None] = lambda: None,
+        serialize: bool = True,
     ) -> None:
         self._client = client
         self.db = client[database]
         self._bound = None
         self._on_commit = on_commit
+        # The embedded store runs every transaction of a database on one SQLite connection, so
+        # two open at once nest and break each other ("no such savepoint"); a replica set does
+        # not need this and turns it off.
+        self._serial = asyncio.Lock() if serialize else None
 
     async def create_indexes(self) -> None:
         unique = True
@@ -295,7 +302,8 @@ class SchedulerStore(_Queries):
         async def run(tx: SchedulerTransaction) -> T:
             return await work(tx)
 
-        result = await run_atomically(self._client, make, run)
+        async with self._serial or contextlib.nullcontext():
+            result = await run_atomically(self._client, make, run)
         if made and made[-1].emitted:
             self._on_commit()
         return result

@@ -111,18 +111,18 @@ class Scheduler:
             await self.ok("PUT", f"/sections/{section}/enrolments/{student}", ADMIN,
                           json={"time_zone": "Europe/London"})
 
-    def session_body(self, starts_at: datetime, **overrides: Any) -> Json:
+    def session_body(self, starts: datetime, **overrides: Any) -> Json:
         body: Json = {
             "section_id": "sec-math", "lesson_id": self.lesson_id,
-            "starts_at": starts_at.isoformat(),
-            "ends_at": (starts_at + timedelta(minutes=50)).isoformat(),
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(minutes=50)).isoformat(),
             "time_zone": "America/New_York",
         }
         return body | overrides
 
-    async def schedule(self, starts_at: datetime, **overrides: Any) -> Json:
+    async def schedule(self, starts: datetime, **overrides: Any) -> Json:
         return await self.ok("POST", "/sessions", TEACHER,
-                             json=self.session_body(starts_at, **overrides))
+                             json=self.session_body(starts, **overrides))
 
 
 @asynccontextmanager
