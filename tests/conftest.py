@@ -19,8 +19,12 @@ from services.eventbus import KafkaSettings
 from services.outbox import MongoSettings
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256"
-FAST_GROUPS = {"session_timeout_ms": 2000, "heartbeat_interval_ms": 300, "rebalance_timeout_ms": 500,
-               "fetch_max_wait_ms": 20}
+FAST_GROUPS = {
+    "session_timeout_ms": 2000,
+    "heartbeat_interval_ms": 300,
+    "rebalance_timeout_ms": 500,
+    "fetch_max_wait_ms": 20,
+}
 
 
 LAYERS = ("unit", "integration", "e2e")

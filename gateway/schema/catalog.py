@@ -10,11 +10,12 @@ import strawberry
 from gateway.context import Info
 from gateway.schema.errors import Failure, mutate, query
 from gateway.schema.scalars import instant
-from services.contracts.catalog import ComponentKind as ComponentKindValue
-from services.contracts.catalog import ModeFit as ModeFitValue
+from services.contracts.catalog import ComponentKind, ModeFit
 
-ComponentKind = strawberry.enum(ComponentKindValue, name="ComponentKind")
-ModeFit = strawberry.enum(ModeFitValue, name="ModeFit")
+# The schema exposes the contract enums themselves. `strawberry.enum` registers an existing enum
+# in place and returns the same class, so the annotations below name the contract types directly.
+strawberry.enum(ComponentKind)
+strawberry.enum(ModeFit)
 
 
 @strawberry.type
@@ -87,7 +88,7 @@ CreateLessonResult = Annotated[Lesson | Failure, strawberry.union("CreateLessonR
 PublishLessonResult = Annotated[Lesson | Failure, strawberry.union("PublishLessonResult")]
 
 
-def _lesson_or_failure(result: Any) -> Any:
+def _lesson_or_failure(result: dict[str, Any] | Failure) -> Lesson | Failure:
     return Lesson.from_json(result) if isinstance(result, dict) else result
 
 
@@ -133,7 +134,9 @@ class CatalogMutation:
             ],
         }
         return _lesson_or_failure(
-            await mutate(ctx.upstreams.catalog.call("POST", "/lessons", token=ctx.caller.token, json=body))
+            await mutate(
+                ctx.upstreams.catalog.call("POST", "/lessons", token=ctx.caller.token, json=body)
+            )
         )
 
     @strawberry.mutation

@@ -56,7 +56,9 @@ def as_result(problem: Problem) -> Failure:
     if problem.status == 422:
         return InvalidInput(
             code=problem.code, message=problem.message,
-            errors=[FieldError(field=e.field, rule=e.rule, message=e.message) for e in problem.errors],
+            errors=[
+                FieldError(field=e.field, rule=e.rule, message=e.message) for e in problem.errors
+            ],
         )
     if problem.status == 404:
         return NotFound(code=problem.code, message=problem.message)
@@ -65,7 +67,7 @@ def as_result(problem: Problem) -> Failure:
     return Conflict(code=problem.code, message=problem.message)
 
 
-async def mutate(call: Awaitable[Any]) -> Any:
+async def mutate(call: Awaitable[dict[str, Any]]) -> dict[str, Any] | Failure:
     """Await an upstream write; its refusal becomes a typed failure for the union result."""
     try:
         return await call

@@ -65,7 +65,7 @@ class FeedItem:
             ends_at=instant(data.get("ends_at"), zone),
             opens_at=instant(data.get("opens_at"), zone),
             due_at=instant(data.get("due_at"), zone),
-            actionable_at=instant(data["actionable_at"], zone),  # type: ignore[arg-type]
+            actionable_at=instant(data["actionable_at"], zone),
             time_zone=zone, rule_time_zone=data["rule_time_zone"],
         )
 

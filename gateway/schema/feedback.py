@@ -38,7 +38,7 @@ class CheckIn:
         return cls(
             id=strawberry.ID(data["id"]), session_id=strawberry.ID(data["session_id"]),
             student_id=strawberry.ID(data["student_id"]), signal=CheckInSignal(data["signal"]),
-            note=data.get("note"), recorded_at=instant(data["recorded_at"]),  # type: ignore[arg-type]
+            note=data.get("note"), recorded_at=instant(data["recorded_at"]),
         )
 
 
@@ -127,7 +127,11 @@ class FeedbackMutation:
 
 @strawberry.type
 class FeedbackSubscription:
-    @strawberry.subscription(description="A live session's status now, then its status changes and (for staff) check-ins.")
+    @strawberry.subscription(
+        description=(
+            "A live session's status now, then its status changes and (for staff) check-ins."
+        )
+    )
     async def session_events(
         self, info: Info, session_id: strawberry.ID
     ) -> AsyncGenerator[SessionEvent, None]:
@@ -152,7 +156,7 @@ class FeedbackSubscription:
                 session_id=strawberry.ID(session["id"]), status=session["status"],
                 at=instant(
                     session.get("ended_at") or session.get("started_at") or session["starts_at"]
-                ),  # type: ignore[arg-type]
+                ),
             )
             async for event in subscriber.events():
                 if event.type == _CHECKIN:
@@ -168,6 +172,6 @@ class FeedbackSubscription:
                     status, field = _STATUS_BY_TYPE[event.type]
                     yield SessionStatusChanged(
                         session_id=strawberry.ID(session["id"]), status=status,
-                        at=instant(event.data[field]),  # type: ignore[arg-type]
+                        at=instant(event.data[field]),
                     )
         raise PublicError("SUBSCRIPTION_CLOSED", "the subscription ended")

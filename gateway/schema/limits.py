@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from graphql import GraphQLError
 from strawberry.extensions import (
     MaskErrors,
@@ -38,15 +41,18 @@ class StableErrors(MaskErrors):
         return processed
 
 
-def extensions(settings: GatewaySettings) -> list[SchemaExtension | type[SchemaExtension]]:
-    chosen: list[SchemaExtension | type[SchemaExtension]] = [
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
-        StableErrors(),
+def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]:
+    """Factories, not instances: Strawberry builds each extension afresh per request, so no
+    request's state is shared with another; the parser and validation caches live at module
+    level in Strawberry and are shared across requests all the same."""
+    chosen: list[Callable[[], SchemaExtension]] = [
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(ParserCache, maxsize=256),
+        partial(ValidationCache, maxsize=256),
+        StableErrors,
     ]
     if settings.environment == "production":
-        chosen.append(DisableIntrospection())
+        chosen.append(DisableIntrospection)
     return chosen

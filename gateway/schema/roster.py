@@ -77,7 +77,7 @@ class RosterMutation:
         )
         if isinstance(result, dict):
             return School(id=strawberry.ID(result["id"]), name=result["name"])
-        return result  # type: ignore[no-any-return]
+        return result
 
     @strawberry.mutation
     async def upsert_section(self, info: Info, input: SectionInput) -> UpsertSectionResult:
@@ -110,4 +110,4 @@ class RosterMutation:
                 student_id=strawberry.ID(result["student_id"]),
                 time_zone=result["time_zone"],
             )
-        return result  # type: ignore[no-any-return]
+        return result

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 
+@overload
+def instant(value: str, zone: str | None = None) -> datetime: ...
+@overload
+def instant(value: None, zone: str | None = None) -> None: ...
+@overload
+def instant(value: str | None, zone: str | None = None) -> datetime | None: ...
 def instant(value: str | None, zone: str | None = None) -> datetime | None:
     """Parse a service's UTC instant; render it in `zone` when given."""
     if value is None:

@@ -36,8 +36,8 @@ class Task:
         return cls(
             id=strawberry.ID(data["id"]), title=data["title"],
             bookend=Bookend(data["bookend"]) if data.get("bookend") else None,
-            minutes=data["minutes"], opens_at=instant(data["opens_at"], zone),  # type: ignore[arg-type]
-            due_at=instant(data["due_at"], zone), time_zone=zone,  # type: ignore[arg-type]
+            minutes=data["minutes"], opens_at=instant(data["opens_at"], zone),
+            due_at=instant(data["due_at"], zone), time_zone=zone,
         )
 
 
@@ -64,8 +64,8 @@ class LiveSession:
         return cls(
             id=strawberry.ID(data["id"]), section_id=strawberry.ID(data["section_id"]),
             lesson_id=strawberry.ID(data["lesson_id"]), title=data["title"], status=data["status"],
-            starts_at=instant(data["starts_at"], zone),  # type: ignore[arg-type]
-            ends_at=instant(data["ends_at"], zone),  # type: ignore[arg-type]
+            starts_at=instant(data["starts_at"], zone),
+            ends_at=instant(data["ends_at"], zone),
             time_zone=zone, tasks=[Task.from_json(t) for t in data.get("tasks", [])],
         )
 
@@ -83,7 +83,7 @@ class ScheduleLiveSessionInput:
 SessionResult = Annotated[LiveSession | Failure, strawberry.union("SessionResult")]
 
 
-def _session_or_failure(result: Any) -> Any:
+def _session_or_failure(result: dict[str, Any] | Failure) -> LiveSession | Failure:
     return LiveSession.from_json(result) if isinstance(result, dict) else result
 
 
@@ -93,7 +93,9 @@ class SessionQuery:
     async def session(self, info: Info, id: strawberry.ID) -> LiveSession:
         ctx = info.context
         return LiveSession.from_json(
-            await query(ctx.upstreams.scheduler.call("GET", f"/sessions/{id}", token=ctx.caller.token))
+            await query(
+                ctx.upstreams.scheduler.call("GET", f"/sessions/{id}", token=ctx.caller.token)
+            )
         )
 
     @strawberry.field
@@ -121,7 +123,9 @@ class SessionMutation:
             **({"title": input.title} if input.title is not None else {}),
         }
         return _session_or_failure(
-            await mutate(ctx.upstreams.scheduler.call("POST", "/sessions", token=ctx.caller.token, json=body))
+            await mutate(
+                ctx.upstreams.scheduler.call("POST", "/sessions", token=ctx.caller.token, json=body)
+            )
         )
 
     @strawberry.mutation
@@ -129,7 +133,9 @@ class SessionMutation:
         ctx = info.context
         return _session_or_failure(
             await mutate(
-                ctx.upstreams.scheduler.call("POST", f"/sessions/{id}/start", token=ctx.caller.token)
+                ctx.upstreams.scheduler.call(
+                    "POST", f"/sessions/{id}/start", token=ctx.caller.token
+                )
             )
         )
 

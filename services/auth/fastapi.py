@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.datastructures import State
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.auth.errors import Forbidden, Unauthenticated
@@ -15,8 +16,8 @@ _bearer = HTTPBearer(auto_error=False)
 AUTH_STATUSES: dict[type[Failure], int] = {Unauthenticated: 401, Forbidden: 403}
 
 
-def install_verifier(app_state: object, verifier: TokenVerifier) -> None:
-    app_state.token_verifier = verifier  # type: ignore[attr-defined]
+def install_verifier(app_state: State, verifier: TokenVerifier) -> None:
+    app_state.token_verifier = verifier
 
 
 async def current_principal(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from typing import Any
 
 from services.contracts.base import Classification, EventData
 from services.contracts.catalog import LessonPublished
 from services.contracts.feedback import CheckInRecorded
-from services.contracts.scheduler import SessionEnded, SessionScheduled, SessionStarted, TaskAssigned
+from services.contracts.scheduler import (
+    SessionEnded,
+    SessionScheduled,
+    SessionStarted,
+    TaskAssigned,
+)
 from services.contracts.topics import Topic
 
 
@@ -16,7 +22,8 @@ from services.contracts.topics import Topic
 class EventSpec:
     type: str
     topic: Topic
-    model: type[EventData]
+    # `builtins.type` because the `type` field above shadows the builtin inside this class body.
+    model: builtins.type[EventData]
     classification: Classification
     # The record key keeps one aggregate's (for sessions and tasks: one section's) events in order.
     key_field: str

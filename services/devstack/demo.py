@@ -145,7 +145,8 @@ def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> N
             "components": [{"title": t, "kind": k.upper(), "minutes": m}
                            for t, k, m in lesson.components],
         }
-        lesson_id = _expect(teacher.execute(CREATE_LESSON, input=body)["createLesson"], "Lesson")["id"]
+        created = teacher.execute(CREATE_LESSON, input=body)["createLesson"]
+        lesson_id = _expect(created, "Lesson")["id"]
         status = "draft"
     else:
         lesson_id, status = found["id"], found["status"]
@@ -159,7 +160,8 @@ def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> N
     starts = datetime(day.year, day.month, day.day, *lesson.local_start, tzinfo=zone)
     session = {
         "sectionId": lesson.section, "lessonId": lesson_id, "timeZone": CHICAGO,
-        "startsAt": starts.isoformat(), "endsAt": (starts + timedelta(minutes=lesson.minutes)).isoformat(),
+        "startsAt": starts.isoformat(),
+        "endsAt": (starts + timedelta(minutes=lesson.minutes)).isoformat(),
     }
     # The scheduler learns the lesson from its published event; until then it says known_lesson.
     deadline = time.monotonic() + 30

@@ -64,7 +64,8 @@ class Processes:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{name}.log"
         log_file = log_path.open("ab")
-        process = subprocess.Popen(
+        # argv is built by this package (python_module), never from outside input.
+        process = subprocess.Popen(  # noqa: S603
             argv,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -85,7 +86,9 @@ class Processes:
             if ready():
                 return
             time.sleep(0.1)
-        raise StartupFailed(f"{child.name} was not ready within {timeout:.0f}s; see {child.log_path}")
+        raise StartupFailed(
+            f"{child.name} was not ready within {timeout:.0f}s; see {child.log_path}"
+        )
 
     def check_alive(self) -> Child | None:
         """The first child that has died, if any."""

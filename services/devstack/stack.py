@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from services.devstack.infrastructure import start_broker, start_store
@@ -78,7 +79,8 @@ def start_stack(processes: Processes, config: StackConfig) -> RunningStack:
     for name in SERVICES:
         port = free_port()
         urls[name] = f"http://127.0.0.1:{port}"
-        _start_app(processes, name, f"services.{name}.app", port, common | {"KAFKA_CLIENT_ID": name})
+        env = common | {"KAFKA_CLIENT_ID": name}
+        _start_app(processes, name, f"services.{name}.app", port, env)
     gateway_env = common | {
         "KAFKA_CLIENT_ID": "gateway",
         **{f"GATEWAY_{name.upper()}_URL": url for name, url in urls.items()},
@@ -87,7 +89,7 @@ def start_stack(processes: Processes, config: StackConfig) -> RunningStack:
     for child in processes.children:
         if child.name in (*SERVICES, "gateway"):
             url = urls.get(child.name, f"http://127.0.0.1:{config.gateway_port}")
-            processes.wait_until(child, lambda url=url: http_ok(f"{url}/healthz"), timeout=90)
+            processes.wait_until(child, partial(http_ok, f"{url}/healthz"), timeout=90)
     return RunningStack(
         gateway_url=f"http://127.0.0.1:{config.gateway_port}/graphql",
         service_urls=urls, kafka_bootstrap=kafka, mongo_uri=mongo, dev_secret=secret,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 
@@ -24,12 +25,11 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
     try:
         missing = wanted - set(await admin.list_topics())
         for name in sorted(missing):
-            try:
+            # Another process may have created it since we listed.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
                     [NewTopic(name, settings.topic_partitions, settings.replication_factor)]
                 )
-            except TopicAlreadyExistsError:
-                pass  # another process created it first
         if missing:
             log.info("created topics %s", sorted(missing))
     finally:

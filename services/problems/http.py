@@ -34,7 +34,9 @@ def problem_response(status: int, failure: Failure) -> JSONResponse:
         status=status,
         code=failure.code,
         message=failure.message,
-        errors=[ProblemField(field=e.field, rule=e.rule, message=e.message) for e in failure.errors],
+        errors=[
+            ProblemField(field=e.field, rule=e.rule, message=e.message) for e in failure.errors
+        ],
     )
     return JSONResponse(body.model_dump(), status_code=status)
 

@@ -1,4 +1,4 @@
-"""Inbound events: the catalog's lessons become the scheduler's lesson summaries."""
+"""Contract mapping: the events the scheduler emits, and the catalog's lessons it learns."""
 
 from __future__ import annotations
 
@@ -6,11 +6,53 @@ from functools import partial
 
 from services.contracts import CloudEvent, spec_for
 from services.contracts.catalog import LessonPublished
+from services.contracts.scheduler import (
+    SessionEnded,
+    SessionScheduled,
+    SessionStarted,
+    TaskAssigned,
+)
 from services.eventbus import Handler
-from services.scheduler.domain import LessonComponent, LessonSummary
+from services.scheduler.domain import LessonComponent, LessonSummary, LiveSession, Task
 from services.scheduler.ports import Store, Transaction
 
+SOURCE = "bookend/scheduler"
 CONSUMER = "bookend.scheduler"
+
+
+def session_scheduled(session: LiveSession) -> SessionScheduled:
+    return SessionScheduled(
+        district_id=session.district_id, session_id=session.id, school_id=session.school_id,
+        section_id=session.section_id, lesson_id=session.lesson_id,
+        lesson_version=session.lesson_version, title=session.title,
+        starts_at=session.starts_at, ends_at=session.ends_at, time_zone=session.time_zone,
+        task_ids=list(session.task_ids),
+    )
+
+
+def task_assigned(task: Task) -> TaskAssigned:
+    return TaskAssigned(
+        district_id=task.district_id, task_id=task.id, section_id=task.section_id,
+        lesson_id=task.lesson_id, component_id=task.component_id, session_id=task.session_id,
+        bookend=task.bookend, title=task.title, minutes=task.minutes, opens_at=task.opens_at,
+        due_at=task.due_at, time_zone=task.time_zone,
+    )
+
+
+def session_started(session: LiveSession) -> SessionStarted:
+    assert session.started_at is not None
+    return SessionStarted(
+        district_id=session.district_id, session_id=session.id, section_id=session.section_id,
+        started_at=session.started_at,
+    )
+
+
+def session_ended(session: LiveSession) -> SessionEnded:
+    assert session.ended_at is not None
+    return SessionEnded(
+        district_id=session.district_id, session_id=session.id, section_id=session.section_id,
+        ended_at=session.ended_at,
+    )
 
 
 def lesson_summary(published: LessonPublished) -> LessonSummary:

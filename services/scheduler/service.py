@@ -8,12 +8,7 @@ from datetime import datetime
 
 from services.auth import Forbidden, Principal, Role
 from services.contracts import new_event
-from services.contracts.scheduler import (
-    SessionEnded,
-    SessionScheduled,
-    SessionStarted,
-    TaskAssigned,
-)
+from services.contracts.scheduler import SessionEnded, SessionStarted
 from services.scheduler.domain import (
     BookendedSession,
     BookendWindows,
@@ -30,13 +25,19 @@ from services.scheduler.domain import (
     SectionUnknown,
     SessionNotFound,
     SessionStatus,
-    Task,
     check_not_blank,
     check_session,
     check_zone,
     instant,
     new_id,
     plan_session,
+)
+from services.scheduler.events import (
+    SOURCE,
+    session_ended,
+    session_scheduled,
+    session_started,
+    task_assigned,
 )
 from services.scheduler.feed import (
     FeedItem,
@@ -49,7 +50,6 @@ from services.scheduler.feed import (
 )
 from services.scheduler.ports import Reads, Store, Transaction
 
-SOURCE = "bookend/scheduler"
 # A student not enrolled anywhere yet has no zone of their own and no items.
 FALLBACK_ZONE = "UTC"
 
@@ -212,9 +212,9 @@ async def schedule_session(
         await tx.add_session(planned.session, planned.tasks)
         students = await tx.enrolled_student_ids(principal.district, section_id)
         await tx.add_feed_items(items_for_students(students, [planned.session], planned.tasks))
-        await tx.emit(new_event(SOURCE, _scheduled(planned.session)))
+        await tx.emit(new_event(SOURCE, session_scheduled(planned.session)))
         for task in planned.tasks:
-            await tx.emit(new_event(SOURCE, _assigned(task)))
+            await tx.emit(new_event(SOURCE, task_assigned(task)))
         return planned
 
     return await store.atomically(work)
@@ -248,11 +248,7 @@ async def start_session(
 ) -> BookendedSession:
     def started(session: LiveSession) -> tuple[LiveSession, SessionStarted]:
         live = session.start(clock())
-        assert live.started_at is not None
-        return live, SessionStarted(
-            district_id=live.district_id, session_id=live.id, section_id=live.section_id,
-            started_at=live.started_at,
-        )
+        return live, session_started(live)
 
     return await _transition(session_id, started, principal=principal, store=store)
 
@@ -262,11 +258,7 @@ async def end_session(
 ) -> BookendedSession:
     def ended(session: LiveSession) -> tuple[LiveSession, SessionEnded]:
         over = session.end(clock())
-        assert over.ended_at is not None
-        return over, SessionEnded(
-            district_id=over.district_id, session_id=over.id, section_id=over.section_id,
-            ended_at=over.ended_at,
-        )
+        return over, session_ended(over)
 
     return await _transition(session_id, ended, principal=principal, store=store)
 
@@ -404,22 +396,3 @@ async def _with_tasks(
         BookendedSession(s, tuple(by_id[task_id] for task_id in s.task_ids if task_id in by_id))
         for s in sessions
     ]
-
-
-def _scheduled(session: LiveSession) -> SessionScheduled:
-    return SessionScheduled(
-        district_id=session.district_id, session_id=session.id, school_id=session.school_id,
-        section_id=session.section_id, lesson_id=session.lesson_id,
-        lesson_version=session.lesson_version, title=session.title,
-        starts_at=session.starts_at, ends_at=session.ends_at, time_zone=session.time_zone,
-        task_ids=list(session.task_ids),
-    )
-
-
-def _assigned(task: Task) -> TaskAssigned:
-    return TaskAssigned(
-        district_id=task.district_id, task_id=task.id, section_id=task.section_id,
-        lesson_id=task.lesson_id, component_id=task.component_id, session_id=task.session_id,
-        bookend=task.bookend, title=task.title, minutes=task.minutes, opens_at=task.opens_at,
-        due_at=task.due_at, time_zone=task.time_zone,
-    )

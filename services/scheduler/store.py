@@ -158,10 +158,11 @@ class _Queries:
         if kinds:
             query["kind"] = {"$in": sorted(kind.value for kind in kinds)}
         if after is not None:
-            query["$or"] = [
+            # An explicit `$and`: the embedded store drops sibling fields beside a bare `$or`.
+            query = {"$and": [query, {"$or": [
                 {"actionable_at": {"$gt": after.actionable_at}},
                 {"actionable_at": after.actionable_at, "item_id": {"$gt": after.item_id}},
-            ]
+            ]}]}
         return [_feed_item(doc) for doc in await self._many(FEED, query, FEED_ORDER, limit)]
 
 

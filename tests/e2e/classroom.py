@@ -14,8 +14,10 @@ from tests.e2e.conftest import Client
 
 DISTRICT = "district-1"
 
-UPSERT_SCHOOL = """mutation($id: ID!) { upsertSchool(id: $id, name: "Test School") { __typename } }"""
-UPSERT_SECTION = """mutation($input: SectionInput!) { upsertSection(input: $input) { __typename } }"""
+UPSERT_SCHOOL = """mutation($id: ID!) {
+  upsertSchool(id: $id, name: "Test School") { __typename } }"""
+UPSERT_SECTION = """mutation($input: SectionInput!) {
+  upsertSection(input: $input) { __typename } }"""
 ENROL = """mutation($section: ID!, $student: ID!, $zone: String!) {
   enrolStudent(sectionId: $section, studentId: $student, timeZone: $zone) { __typename } }"""
 CREATE_LESSON = """mutation($input: CreateLessonInput!) { createLesson(input: $input) {

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from tests.e2e.classroom import published_lesson, schedule
 from tests.e2e.classroom import classroom as make_classroom
+from tests.e2e.classroom import published_lesson, schedule
 from tests.e2e.conftest import Client
 
 FEED = """query($first: Int!, $after: String, $student: ID) {
@@ -20,12 +20,15 @@ SESSION_EVENTS = """subscription($id: ID!) { sessionEvents(sessionId: $id) {
   __typename
   ... on SessionStatusChanged { status }
   ... on CheckInReceived { checkIn { studentId signal note } } } }"""
-START = """mutation($id: ID!) { startSession(id: $id) { __typename ... on LiveSession { status } } }"""
-END = """mutation($id: ID!) { endSession(id: $id) { __typename ... on LiveSession { status } } }"""
+START = """mutation($id: ID!) {
+  startSession(id: $id) { __typename ... on LiveSession { status } } }"""
+END = """mutation($id: ID!) {
+  endSession(id: $id) { __typename ... on LiveSession { status } } }"""
 CHECK_IN = """mutation($id: ID!, $signal: CheckInSignal!, $note: String) {
   checkIn(sessionId: $id, signal: $signal, note: $note) {
     __typename ... on CheckIn { id signal } ... on UserError { code message } } }"""
-CHANNEL = """query($id: ID!) { liveChannel(sessionId: $id) { status counts { gotIt unsure lost } } }"""
+CHANNEL = """query($id: ID!) {
+  liveChannel(sessionId: $id) { status counts { gotIt unsure lost } } }"""
 
 
 async def whole_feed(client: Client, student: str | None = None) -> list[dict[str, Any]]:
@@ -121,8 +124,13 @@ async def test_a_teacher_sees_check_ins_live_and_the_channel_closes_when_the_ses
         assert ended["status"] == "ended"
         assert (await next_event())["data"]["sessionEvents"]["status"] == "ended"
 
+    async def channel_status() -> str:
+        return str((await room.teacher.run(CHANNEL, id=session_id))["liveChannel"]["status"])
+
+    # The feedback service closes the channel once it hears the session ended; that happens in
+    # another process, so there is no local event to await and polling is the only way to see it.
     async with asyncio.timeout(15):
-        while (await room.teacher.run(CHANNEL, id=session_id))["liveChannel"]["status"] != "closed":
+        while await channel_status() != "closed":  # noqa: ASYNC110
             await asyncio.sleep(0.05)
     late = (await room.la_student.run(CHECK_IN, id=session_id, signal="LOST"))["checkIn"]
     assert late["code"] == "SESSION_NOT_LIVE"

@@ -8,7 +8,14 @@ import httpx
 
 from services.auth import Role
 from services.devstack.stack import RunningStack
-from tests.e2e.classroom import CREATE_LESSON, LESSON, SCHEDULE, published_lesson, schedule, session_input
+from tests.e2e.classroom import (
+    CREATE_LESSON,
+    LESSON,
+    SCHEDULE,
+    published_lesson,
+    schedule,
+    session_input,
+)
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.conftest import Client
 
@@ -70,9 +77,8 @@ async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
         ("lessonId", "lesson_id", "known_lesson"): {"lessonId": "no-such-lesson"},
     }
     for (_, field, rule), change in cases.items():
-        result = (
-            await room.teacher.run(SCHEDULE, input=session_input(room.section_id, lesson_id, **change))
-        )["scheduleLiveSession"]
+        invalid = session_input(room.section_id, lesson_id, **change)
+        result = (await room.teacher.run(SCHEDULE, input=invalid))["scheduleLiveSession"]
         assert result["__typename"] == "InvalidInput", result
         assert {"field": field, "rule": rule} in [
             {"field": e["field"], "rule": e["rule"]} for e in result["errors"]

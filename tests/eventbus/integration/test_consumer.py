@@ -21,10 +21,17 @@ def lesson(lesson_id: str) -> CloudEvent:
     )
 
 
-async def wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
-    async with asyncio.timeout(seconds):
-        while not condition():
-            await asyncio.sleep(0.05)
+async def wait_for(
+    changed: asyncio.Condition, condition: Callable[[], bool], seconds: float = 20
+) -> None:
+    """Wait until `condition` holds, rechecking each time a handler signals `changed`."""
+    async with asyncio.timeout(seconds), changed:
+        await changed.wait_for(condition)
+
+
+async def signal(changed: asyncio.Condition) -> None:
+    async with changed:
+        changed.notify_all()
 
 
 async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_topic(
@@ -37,15 +44,18 @@ async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_
     dead: list[CloudEvent] = []
     bad, good = lesson(unique("bad")), lesson(unique("good"))
     handled: list[str] = []
+    changed = asyncio.Condition()
 
     async def flaky(event: CloudEvent) -> None:
         if event.id == bad.id:
             attempts.append(event.id)
             raise RuntimeError("lesson store unavailable")
         handled.append(event.id)
+        await signal(changed)
 
     async def keep(event: CloudEvent) -> None:
         dead.append(event)
+        await signal(changed)
 
     consumer = EventConsumer(
         kafka_settings, topics=[Topic.CATALOG_LESSON], handle=flaky,
@@ -60,7 +70,7 @@ async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_
     try:
         await publisher.publish(bad)
         await publisher.publish(good)
-        await wait_for(lambda: any(e.id == bad.id for e in dead) and good.id in handled)
+        await wait_for(changed, lambda: any(e.id == bad.id for e in dead) and good.id in handled)
         assert len(attempts) == kafka_settings.max_attempts
         assert [e.id for e in dead] == [bad.id]
         assert dead[0].type == bad.type  # the original CloudEvent travels on, headers and all
@@ -79,9 +89,11 @@ async def test_a_group_resumes_after_its_last_committed_record(
     group = unique("group")
     first, second = lesson(unique("first")), lesson(unique("second"))
     seen: list[str] = []
+    changed = asyncio.Condition()
 
     async def keep(event: CloudEvent) -> None:
         seen.append(event.id)
+        await signal(changed)
 
     def consumer() -> EventConsumer:
         return EventConsumer(
@@ -93,12 +105,12 @@ async def test_a_group_resumes_after_its_last_committed_record(
         await publisher.publish(first)
         one = consumer()
         await one.start()
-        await wait_for(lambda: first.id in seen)
+        await wait_for(changed, lambda: first.id in seen)
         await one.stop()
         await publisher.publish(second)
         two = consumer()
         await two.start()
-        await wait_for(lambda: second.id in seen)
+        await wait_for(changed, lambda: second.id in seen)
         await two.stop()
         assert seen.count(first.id) == 1
     finally:

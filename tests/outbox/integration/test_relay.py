@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.contracts import CloudEvent, Topic, new_event
@@ -27,9 +28,12 @@ async def collect(
     kafka: KafkaSettings, group: str, until: Callable[[list[CloudEvent]], bool]
 ) -> list[CloudEvent]:
     seen: list[CloudEvent] = []
+    arrived = asyncio.Event()
 
     async def keep(event: CloudEvent) -> None:
         seen.append(event)
+        if until(seen):
+            arrived.set()
 
     consumer = EventConsumer(
         kafka, topics=[Topic.SCHEDULER_SESSION], handle=keep, group_id=group, dead_letters=None
@@ -37,8 +41,7 @@ async def collect(
     await consumer.start()
     try:
         async with asyncio.timeout(20):
-            while not until(seen):
-                await asyncio.sleep(0.05)
+            await arrived.wait()
     finally:
         await consumer.stop()
     return seen
@@ -94,10 +97,8 @@ async def test_an_aborted_transaction_leaves_nothing_to_send(
         raise RuntimeError("the effect failed")
 
     try:
-        try:
+        with pytest.raises(RuntimeError, match="the effect failed"):
             await run_atomically(client, lambda s: MongoTransaction(db, s), work)
-        except RuntimeError:
-            pass
         assert await db[OUTBOX].count_documents({}) == 0
         assert await db[INBOX].count_documents({}) == 0
     finally:

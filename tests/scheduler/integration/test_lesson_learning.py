@@ -98,6 +98,6 @@ async def test_a_lesson_event_whose_data_fails_validation_ends_in_the_dead_lette
     async with watching(kafka_settings, [dlq], unique("dlq-watch")) as dead:
         await scheduler.publisher.publish(broken)
         await wait_for(lambda: any(e.id == broken.id for e in dead))
-    assert [e.topic for e in dead if e.id == broken.id][0] == dlq
+    assert next(e.topic for e in dead if e.id == broken.id) == dlq
     missing = await scheduler.http.get(f"/lessons/{scheduler.lesson_id}", headers=TEACHER)
     assert missing.status_code == 404

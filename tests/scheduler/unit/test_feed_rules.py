@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -94,3 +95,10 @@ def test_to_must_come_after_from() -> None:
     with pytest.raises(InvalidInput) as raised:
         query(starts=STARTS, ends=STARTS)
     assert rules(raised.value) == [("to", "after_from")]
+
+
+def test_a_cursor_built_from_the_json_instant_is_accepted() -> None:
+    # The gateway builds per-edge cursors from the item's JSON `actionable_at` ("...Z").
+    raw = b"2025-03-10T14:00:00.123000Z|task-1"
+    position = Position.from_cursor(base64.urlsafe_b64encode(raw).decode())
+    assert position == Position(datetime(2025, 3, 10, 14, 0, 0, 123000, tzinfo=UTC), "task-1")

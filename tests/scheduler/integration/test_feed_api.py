@@ -1,0 +1,153 @@
+"""Students' feeds over HTTP: ordered, paged by cursor, and visible only to those allowed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+import pytest
+
+from services.auth import AuthSettings
+from services.eventbus import KafkaSettings
+from services.outbox import MongoSettings
+from tests.scheduler.integration.harness import (
+    ADMIN,
+    GUARDIAN,
+    OTHER_GUARDIAN,
+    OTHER_STUDENT,
+    OTHER_TEACHER,
+    STUDENT,
+    TEACHER,
+    Json,
+    Scheduler,
+    hours_from_now,
+    lesson_published,
+    running_scheduler,
+)
+
+FEED_ITEM_FIELDS = {
+    "item_id", "kind", "section_id", "session_id", "lesson_id", "title", "bookend", "minutes",
+    "status", "starts_at", "ends_at", "opens_at", "due_at", "actionable_at", "rule_time_zone",
+}
+
+
+@pytest.fixture
+async def scheduler(
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    auth_settings: AuthSettings,
+    unique: Callable[[str], str],
+) -> AsyncIterator[Scheduler]:
+    """Three math sessions (each with pre-work and follow-up): nine items for student-1.
+
+    A classmate (student-3) gets the same items, so a page can only hold one student's.
+    """
+    async with running_scheduler(kafka_settings, mongo_settings, auth_settings, unique) as app:
+        await app.load_roster()
+        await app.ok("PUT", "/sections/sec-math/enrolments/student-3", ADMIN,
+                     json={"time_zone": "America/Denver"})
+        await app.learn(lesson_published(app.lesson_id))
+        for hours in (100, 24, 200):
+            await app.schedule(hours_from_now(hours))
+        yield app
+
+
+def order(items: list[Json]) -> list[tuple[datetime, str]]:
+    return [(datetime.fromisoformat(i["actionable_at"]), i["item_id"]) for i in items]
+
+
+async def test_the_feed_is_ordered_by_actionable_time_with_statuses_and_the_students_zone(
+    scheduler: Scheduler,
+) -> None:
+    feed = await scheduler.ok("GET", "/feed", STUDENT)
+    assert feed["time_zone"] == "Europe/London"
+    items = feed["items"]
+    assert len(items) == 9
+    assert order(items) == sorted(order(items))
+    assert set(items[0]) == FEED_ITEM_FIELDS
+    assert feed["page_info"]["has_next_page"] is False
+    first_session = next(i for i in items if i["kind"] == "live_session")
+    assert (first_session["status"], first_session["bookend"], first_session["minutes"]) == (
+        "scheduled", None, 50
+    )
+    assert first_session["actionable_at"] == first_session["starts_at"]
+    assert first_session["rule_time_zone"] == "America/New_York"
+    statuses = {(i["bookend"], i["status"]) for i in items if i["kind"] == "task"}
+    # Pre-work of the session a day away is open; the rest opens later.
+    assert statuses == {("pre_work", "open"), ("pre_work", "upcoming"), ("follow_up", "upcoming")}
+    assert all(i["actionable_at"].endswith("Z") for i in items)
+
+
+@pytest.mark.parametrize("PAGE", [1, 2, 4])
+async def test_cursors_page_through_every_item_once(scheduler: Scheduler, PAGE: int) -> None:
+    whole = (await scheduler.ok("GET", "/feed", STUDENT, params={"first": 100}))["items"]
+    walked: list[Json] = []
+    params: dict[str, str | int] = {"first": PAGE}
+    while True:
+        page = await scheduler.ok("GET", "/feed", STUDENT, params=params)
+        assert len(page["items"]) <= PAGE
+        walked += page["items"]
+        if not page["page_info"]["has_next_page"]:
+            break
+        params = {"first": PAGE, "after": page["page_info"]["end_cursor"]}
+    assert [i["item_id"] for i in walked] == [i["item_id"] for i in whole]
+
+
+async def test_filters_by_kind_status_and_time(scheduler: Scheduler) -> None:
+    sessions = await scheduler.ok("GET", "/feed", STUDENT, params={"kinds": "live_session"})
+    assert [i["kind"] for i in sessions["items"]] == ["live_session"] * 3
+    open_now = await scheduler.ok("GET", "/feed", STUDENT, params={"statuses": "open"})
+    assert [(i["bookend"], i["status"]) for i in open_now["items"]] == [("pre_work", "open")]
+    window = {"from": hours_from_now(23).isoformat(), "to": hours_from_now(25).isoformat()}
+    near = await scheduler.ok("GET", "/feed", STUDENT, params=window)
+    assert sorted(i["kind"] for i in near["items"]) == ["live_session", "task"]
+
+
+async def test_page_size_is_capped_and_bad_parameters_name_their_rule(
+    scheduler: Scheduler,
+) -> None:
+    for params, expected in (
+        ({"first": 101}, [("first", "max_page_size")]),
+        ({"first": 0}, [("first", "min_page_size")]),
+        ({"after": "not-a-cursor"}, [("after", "valid_cursor")]),
+        ({"kinds": "homework"}, [("kinds", "known_kind")]),
+        ({"from": "2030-01-01T00:00:00"}, [("from", "timezone_aware")]),
+    ):
+        response = await scheduler.http.get("/feed", headers=STUDENT, params=params)
+        assert response.status_code == 422, params
+        assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == expected
+
+
+async def test_a_guardian_teacher_and_admin_see_the_childs_feed(scheduler: Scheduler) -> None:
+    own = await scheduler.ok("GET", "/feed", STUDENT)
+    for headers in (GUARDIAN, TEACHER, ADMIN):
+        seen = await scheduler.ok("GET", "/feed", headers, params={"student_id": "student-1"})
+        assert seen == own
+
+
+async def test_other_sections_students_see_nothing_and_others_are_forbidden(
+    scheduler: Scheduler,
+) -> None:
+    theirs = await scheduler.ok("GET", "/feed", OTHER_STUDENT)
+    assert theirs["items"] == []
+    for headers in (OTHER_STUDENT, OTHER_GUARDIAN, OTHER_TEACHER):
+        response = await scheduler.http.get(
+            "/feed", headers=headers, params={"student_id": "student-1"}
+        )
+        assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
+
+
+async def test_a_student_enrolled_later_gets_the_sessions_ahead_and_sees_them_go_live(
+    scheduler: Scheduler,
+) -> None:
+    await scheduler.ok("PUT", "/sections/sec-math/enrolments/student-2", ADMIN,
+                       json={"time_zone": "Asia/Tokyo"})  # student-2 also takes math now
+    feed = await scheduler.ok("GET", "/feed", OTHER_STUDENT)
+    assert feed["time_zone"] == "Asia/Tokyo"
+    assert len(feed["items"]) == 9
+    session_id = next(i["item_id"] for i in feed["items"] if i["kind"] == "live_session")
+    await scheduler.ok("POST", f"/sessions/{session_id}/start", TEACHER)
+    live = await scheduler.ok("GET", "/feed", OTHER_STUDENT, params={"statuses": "live"})
+    assert [i["item_id"] for i in live["items"]] == [session_id]
+    assert (await scheduler.ok("GET", "/feed", STUDENT, params={"statuses": "live"}))["items"]
+
