@@ -112,7 +112,8 @@ def main() -> None:
         try:
             began = time.perf_counter()
             stack = start_stack(processes, StackConfig(home=Path(home), gateway_port=free_port()))
-            print(f"{'stack start (broker, store, 3 services, gateway)':44} {time.perf_counter() - began:8.2f} s")
+            took = time.perf_counter() - began
+            print(f"{'stack start (broker, store, 3 services, gateway)':44} {took:8.2f} s")
             began = time.perf_counter()
             load_demo(stack.gateway_url, stack.dev_secret)
             print(f"{'demo data load through GraphQL':44} {time.perf_counter() - began:8.2f} s")

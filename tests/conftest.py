@@ -71,7 +71,7 @@ def kafka_settings(embedded: Embedded) -> KafkaSettings:
 
 @pytest.fixture
 def mongo_settings(embedded: Embedded) -> MongoSettings:
-    return MongoSettings(uri=embedded.mongo_uri)
+    return MongoSettings(uri=embedded.mongo_uri, serialize_writes=True)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.catalog.domain import Component, Lesson, LessonStatus
 from services.catalog.ports import LessonPosition
-from services.contracts import CloudEvent
 from services.contracts.catalog import ComponentKind, ModeFit
 from services.outbox import MongoTransaction, run_atomically
 from services.outbox.mongo import Document
@@ -24,14 +23,6 @@ T = TypeVar("T")
 
 
 class CatalogTransaction(MongoTransaction):
-    def __init__(self, db: AsyncDatabase[Document], session: AsyncClientSession) -> None:
-        super().__init__(db, session)
-        self.emitted = False
-
-    async def emit(self, event: CloudEvent) -> None:
-        await super().emit(event)
-        self.emitted = True
-
     async def find_lesson(self, district_id: str, lesson_id: str) -> Lesson | None:
         doc = await self.db[LESSONS].find_one(
             {"_id": lesson_id, "district_id": district_id}, session=self.session
@@ -71,16 +62,10 @@ class CatalogStore:
         )
 
     async def atomically(self, work: Callable[[CatalogTransaction], Awaitable[T]]) -> T:
-        attempts: list[CatalogTransaction] = []
-
         def make(session: AsyncClientSession) -> CatalogTransaction:
-            attempts.append(CatalogTransaction(self.db, session))
-            return attempts[-1]
+            return CatalogTransaction(self.db, session)
 
-        result = await run_atomically(self._client, make, work)
-        if attempts and attempts[-1].emitted:
-            self._on_commit()
-        return result
+        return await run_atomically(self._client, make, work, on_commit=self._on_commit)
 
     async def find_lesson(self, district_id: str, lesson_id: str) -> Lesson | None:
         doc = await self.db[LESSONS].find_one({"_id": lesson_id, "district_id": district_id})

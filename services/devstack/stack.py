@@ -25,6 +25,9 @@ EMBEDDED_KAFKA = {
 }
 
 
+EMBEDDED_MONGO = {"MONGODB_SERIALIZE_WRITES": "true"}
+
+
 @dataclass
 class StackConfig:
     home: Path
@@ -73,6 +76,7 @@ def start_stack(processes: Processes, config: StackConfig) -> RunningStack:
         "MONGODB_URI": mongo,
         "AUTH_DEV_SECRET": secret,
         **({} if config.kafka_bootstrap else EMBEDDED_KAFKA),
+        **({} if config.mongo_uri else EMBEDDED_MONGO),
         **config.extra_env,
     }
     urls: dict[str, str] = {}

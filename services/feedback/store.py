@@ -10,7 +10,6 @@ from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.contracts import CloudEvent
 from services.contracts.feedback import CheckInSignal
 from services.feedback.domain import ChannelStatus, CheckIn, LiveChannel
 from services.outbox import MongoTransaction, run_atomically
@@ -23,14 +22,6 @@ T = TypeVar("T")
 
 
 class FeedbackTransaction(MongoTransaction):
-    def __init__(self, db: AsyncDatabase[Document], session: AsyncClientSession) -> None:
-        super().__init__(db, session)
-        self.emitted = False
-
-    async def emit(self, event: CloudEvent) -> None:
-        await super().emit(event)
-        self.emitted = True
-
     async def find_channel(self, district_id: str, session_id: str) -> LiveChannel | None:
         doc = await self.db[CHANNELS].find_one(
             {"_id": session_id, "district_id": district_id}, session=self.session
@@ -65,16 +56,10 @@ class FeedbackStore:
         )
 
     async def atomically(self, work: Callable[[FeedbackTransaction], Awaitable[T]]) -> T:
-        attempts: list[FeedbackTransaction] = []
-
         def make(session: AsyncClientSession) -> FeedbackTransaction:
-            attempts.append(FeedbackTransaction(self.db, session))
-            return attempts[-1]
+            return FeedbackTransaction(self.db, session)
 
-        result = await run_atomically(self._client, make, work)
-        if attempts and attempts[-1].emitted:
-            self._on_commit()
-        return result
+        return await run_atomically(self._client, make, work, on_commit=self._on_commit)
 
     async def find_channel(self, district_id: str, session_id: str) -> LiveChannel | None:
         doc = await self.db[CHANNELS].find_one({"_id": session_id, "district_id": district_id})

@@ -1,5 +1,9 @@
 """The MongoDB client every store shares (env prefix `MONGODB_`)."""
 
+import asyncio
+import contextlib
+import weakref
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -13,15 +17,34 @@ class MongoSettings(BaseSettings):
     # a single node that supports them too.
     uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     server_selection_timeout_ms: int = 5000
+    # The embedded store (nx-27017) runs all of a database's transactions on one SQLite
+    # connection: two open at once nest and break each other ("no such savepoint"), and a plain
+    # write made meanwhile is rolled back with an aborted transaction. The embedded stack turns
+    # this on so a process writes one at a time; a replica set needs no such thing.
+    serialize_writes: bool = False
 
 
 Document = dict[str, Any]
 
 
+# Keyed by the client's identity: clients compare equal by address, so a mapping keyed by the
+# client itself would hand a new client the entry of an old one, and lose it when that one goes.
+_write_gates: dict[int, asyncio.Lock] = {}
+
+
 def connect(settings: MongoSettings) -> AsyncMongoClient[Document]:
     """A pooled client; instants come back as aware UTC datetimes."""
-    return AsyncMongoClient(
+    client: AsyncMongoClient[Document] = AsyncMongoClient(
         settings.uri,
         tz_aware=True,
         serverSelectionTimeoutMS=settings.server_selection_timeout_ms,
     )
+    if settings.serialize_writes:
+        _write_gates[id(client)] = asyncio.Lock()
+        weakref.finalize(client, _write_gates.pop, id(client), None)
+    return client
+
+
+def write_gate(client: AsyncMongoClient[Document]) -> AbstractAsyncContextManager[object]:
+    """Held around every transaction and relay write; a no-op unless `serialize_writes`."""
+    return _write_gates.get(id(client)) or contextlib.nullcontext()

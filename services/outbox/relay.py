@@ -14,8 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.eventbus import Publisher
-from services.outbox.mongo import Document
-from services.outbox.transaction import OUTBOX, event_from_outbox
+from services.outbox.mongo import Document, write_gate
+from services.outbox.transaction import OUTBOX, SENT, event_from_outbox
 
 log = logging.getLogger(__name__)
 
@@ -68,21 +68,26 @@ class OutboxRelay:
             return 0
         sent = 0
         while True:
-            pending = await (
-                self._db[OUTBOX]
-                .find({"sent_at": None})
-                .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
-                .limit(self._batch_size)
-                .to_list()
-            )
+            async with self._gate():
+                pending = await (
+                    self._db[OUTBOX]
+                    .find({SENT: None})
+                    .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+                    .limit(self._batch_size)
+                    .to_list()
+                )
             if not pending:
                 return sent
             for doc in pending:
                 await self._publisher.publish(event_from_outbox(doc))
-                await self._db[OUTBOX].update_one(
-                    {"_id": doc["_id"]}, {"$set": {"sent_at": datetime.now(UTC)}}
-                )
+                async with self._gate():
+                    await self._db[OUTBOX].update_one(
+                        {"_id": doc["_id"]}, {"$set": {SENT: _epoch_ms(datetime.now(UTC))}}
+                    )
                 sent += 1
+
+    def _gate(self) -> contextlib.AbstractAsyncContextManager[object]:
+        return write_gate(self._db.client)
 
     async def _run(self) -> None:
         passes = 0
@@ -102,18 +107,28 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
 
     async def _hold_lease(self) -> bool:
-        now = datetime.now(UTC)
+        now = _epoch_ms(datetime.now(UTC))
+        lease_ms = int(self._lease.total_seconds() * 1000)
+        expired_or_mine = [{"until_ms": {"$lt": now}}, {"holder": self._holder}]
         try:
-            held = await self._db[LEASE].find_one_and_update(
-                {"_id": "relay", "$or": [{"until": {"$lt": now}}, {"holder": self._holder}]},
-                {"$set": {"holder": self._holder, "until": now + self._lease}},
-                upsert=True,
-                return_document=ReturnDocument.AFTER,
-            )
+            async with self._gate():
+                held = await self._db[LEASE].find_one_and_update(
+                    {"_id": "relay", "$or": expired_or_mine},
+                    {"$set": {"holder": self._holder, "until_ms": now + lease_ms}},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
         except DuplicateKeyError:
             return False  # another replica holds an unexpired lease
         return held is not None and held.get("holder") == self._holder
 
     async def _forget_sent(self) -> None:
-        cutoff = datetime.now(UTC) - self._retention
-        await self._db[OUTBOX].delete_many({"sent_at": {"$ne": None, "$lt": cutoff}})
+        cutoff = _epoch_ms(datetime.now(UTC) - self._retention)
+        async with self._gate():
+            await self._db[OUTBOX].delete_many({SENT: {"$ne": None, "$lt": cutoff}})
+
+
+def _epoch_ms(instant: datetime) -> int:
+    # Bookkeeping times are numbers: the embedded store turns dates written with `$set` into
+    # strings, and numbers compare the same on every store.
+    return int(instant.timestamp() * 1000)

@@ -11,10 +11,11 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts import CloudEvent
-from services.outbox.mongo import Document
+from services.outbox.mongo import Document, write_gate
 
 OUTBOX = "outbox"
 INBOX = "inbox"
+SENT = "sent_at_ms"
 
 T = TypeVar("T")
 
@@ -25,10 +26,12 @@ class MongoTransaction:
     def __init__(self, db: AsyncDatabase[Document], session: AsyncClientSession) -> None:
         self.db = db
         self.session = session
+        self.emitted = False
 
     async def emit(self, event: CloudEvent) -> None:
         """Record an event to publish; it is sent only if the transaction commits."""
         await self.db[OUTBOX].insert_one(outbox_document(event), session=self.session)
+        self.emitted = True
 
     async def first_time(self, consumer: str, event_id: str) -> bool:
         """Mark an inbound event processed; False if this consumer has processed it before.
@@ -53,14 +56,25 @@ async def run_atomically(
     client: AsyncMongoClient[Document],
     make: Callable[[AsyncClientSession], Tx],
     work: Callable[[Tx], Awaitable[T]],
+    *,
+    on_commit: Callable[[], None] | None = None,
 ) -> T:
-    """Run `work` in a transaction, retrying it on transient errors (write conflicts, elections)."""
-    async with client.start_session() as session:
+    """Run `work` in a transaction, retrying it on transient errors (write conflicts, elections).
 
-        async def callback(s: AsyncClientSession) -> T:
-            return await work(make(s))
+    `on_commit` runs once the transaction has committed with events in the outbox (the relay's
+    wake-up), so they leave at once instead of at the next poll.
+    """
+    attempts: list[Tx] = []
 
-        return await session.with_transaction(callback)
+    async def callback(session: AsyncClientSession) -> T:
+        attempts.append(make(session))
+        return await work(attempts[-1])
+
+    async with write_gate(client), client.start_session() as session:
+        result = await session.with_transaction(callback)
+    if on_commit is not None and attempts and attempts[-1].emitted:
+        on_commit()
+    return result
 
 
 def outbox_document(event: CloudEvent) -> Document:
@@ -75,7 +89,9 @@ def outbox_document(event: CloudEvent) -> Document:
         "districtid": event.districtid,
         "data": event.data,
         "created_at": datetime.now(UTC),
-        "sent_at": None,
+        # Epoch milliseconds, not a date: the embedded store turns dates written with `$set`
+        # into strings, which no longer compare with dates.
+        SENT: None,
     }
 
 
@@ -88,7 +104,7 @@ def event_from_outbox(doc: Document) -> CloudEvent:
 
 
 async def create_delivery_indexes(db: AsyncDatabase[Document]) -> None:
-    await db[OUTBOX].create_index([("sent_at", ASCENDING), ("created_at", ASCENDING)])
+    await db[OUTBOX].create_index([(SENT, ASCENDING), ("created_at", ASCENDING)])
     await db[INBOX].create_index(
         [("consumer", ASCENDING), ("event_id", ASCENDING)], unique=True
     )

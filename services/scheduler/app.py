@@ -44,10 +44,7 @@ def create_app(
         relay = OutboxRelay(
             client[settings.database], publisher, poll_interval=settings.relay_poll_interval
         )
-        store = SchedulerStore(
-            client, settings.database, on_commit=relay.wake,
-            serialize=settings.serialize_transactions,
-        )
+        store = SchedulerStore(client, settings.database, on_commit=relay.wake)
         consumer = EventConsumer(
             kafka, topics=[Topic.CATALOG_LESSON], handle=dispatch(handlers(store)),
             group_id=consumer_group, dead_letters=publisher,

@@ -17,8 +17,6 @@ class SchedulerSettings(BaseSettings):
     followup_due_after_hours: float = 48
     feed_page_max: int = 100
     feed_page_default: int = 20
-    # One transaction at a time per process: the embedded store cannot run two on a database.
-    serialize_transactions: bool = True
 
     @property
     def windows(self) -> BookendWindows:

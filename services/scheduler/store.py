@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -13,7 +11,6 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.contracts import CloudEvent
 from services.contracts.catalog import ComponentKind, ModeFit
 from services.contracts.scheduler import Bookend
 from services.outbox import MongoTransaction, run_atomically
@@ -172,11 +169,6 @@ class SchedulerTransaction(MongoTransaction, _Queries):
     def __init__(self, db: AsyncDatabase[Document], session: AsyncClientSession) -> None:
         super().__init__(db, session)
         self._bound = session
-        self.emitted = False
-
-    async def emit(self, event: CloudEvent) -> None:
-        await super().emit(event)
-        self.emitted = True
 
     async def _put(self, name: str, key: Mapping[str, Any], doc: Document) -> None:
         # Read then replace or insert: the embedded store turns datetimes written with `$set`
@@ -261,16 +253,11 @@ class SchedulerStore(_Queries):
         database: str,
         *,
         on_commit: Callable[[], None] = lambda: None,
-        serialize: bool = True,
     ) -> None:
         self._client = client
         self.db = client[database]
         self._bound = None
         self._on_commit = on_commit
-        # The embedded store runs every transaction of a database on one SQLite connection, so
-        # two open at once nest and break each other ("no such savepoint"); a replica set does
-        # not need this and turns it off.
-        self._serial = asyncio.Lock() if serialize else None
 
     async def create_indexes(self) -> None:
         unique = True
@@ -294,20 +281,10 @@ class SchedulerStore(_Queries):
         await self.db[name].create_index([(f, ASCENDING) for f in fields], unique=unique)
 
     async def atomically(self, work: Callable[[ports.Transaction], Awaitable[T]]) -> T:
-        made: list[SchedulerTransaction] = []
-
         def make(session: AsyncClientSession) -> SchedulerTransaction:
-            made.append(SchedulerTransaction(self.db, session))
-            return made[-1]
+            return SchedulerTransaction(self.db, session)
 
-        async def run(tx: SchedulerTransaction) -> T:
-            return await work(tx)
-
-        async with self._serial or contextlib.nullcontext():
-            result = await run_atomically(self._client, make, run)
-        if made and made[-1].emitted:
-            self._on_commit()
-        return result
+        return await run_atomically(self._client, make, work, on_commit=self._on_commit)
 
 
 def _range(starts: datetime | None, ends: datetime | None) -> dict[str, datetime]:

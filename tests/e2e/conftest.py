@@ -14,7 +14,13 @@ from httpx_ws import AsyncWebSocketSession, aconnect_ws
 
 from services.auth import Role
 from services.devstack.processes import free_port
-from services.devstack.stack import EMBEDDED_KAFKA, RunningStack, StackConfig, start_stack
+from services.devstack.stack import (
+    EMBEDDED_KAFKA,
+    EMBEDDED_MONGO,
+    RunningStack,
+    StackConfig,
+    start_stack,
+)
 from tests.conftest import TEST_SECRET, Embedded, token_for
 
 
@@ -28,7 +34,7 @@ def stack(embedded: Embedded, tmp_path_factory: pytest.TempPathFactory) -> Itera
     config = StackConfig(
         home=home, gateway_port=free_port(), dev_secret=TEST_SECRET,
         kafka_bootstrap=embedded.kafka_bootstrap, mongo_uri=embedded.mongo_uri,
-        extra_env=EMBEDDED_KAFKA | {
+        extra_env=EMBEDDED_KAFKA | EMBEDDED_MONGO | {
             "CATALOG_DATABASE": "e2e_catalog", "SCHEDULER_DATABASE": "e2e_scheduler",
             "FEEDBACK_DATABASE": "e2e_feedback",
         },

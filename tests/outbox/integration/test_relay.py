@@ -78,7 +78,7 @@ async def test_committed_events_reach_kafka_and_are_marked_sent(
         assert arrived.key == "section-1"
         assert arrived.data["session_id"] == session_id
         stored = await db[OUTBOX].find_one({"_id": event.id})
-        assert stored is not None and stored["sent_at"] is not None
+        assert stored is not None and stored["sent_at_ms"] is not None
     finally:
         await publisher.stop()
         await client.close()
@@ -123,4 +123,29 @@ async def test_the_inbox_admits_an_event_once_per_consumer(
         assert await mark("scheduler") is False
         assert await mark("feedback") is True
     finally:
+        await client.close()
+
+
+async def test_only_the_relay_holding_the_lease_publishes(
+    kafka_settings: KafkaSettings, mongo_settings: MongoSettings, unique: Callable[[str], str]
+) -> None:
+    await ensure_topics(kafka_settings, [Topic.SCHEDULER_SESSION])
+    client = connect(mongo_settings)
+    db = client[unique("lease")]
+    await create_delivery_indexes(db)
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+
+    async def emit_one(tx: MongoTransaction) -> None:
+        await tx.emit(started(unique("session")))
+
+    try:
+        first, second = OutboxRelay(db, publisher), OutboxRelay(db, publisher)
+        await run_atomically(client, lambda s: MongoTransaction(db, s), emit_one)
+        assert await first.drain() == 1
+        await run_atomically(client, lambda s: MongoTransaction(db, s), emit_one)
+        assert await second.drain() == 0  # the first relay's lease has not expired
+        assert await first.drain() == 1
+    finally:
+        await publisher.stop()
         await client.close()
