@@ -27,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
     def stop(signum: int, _: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    # Installed explicitly: a launcher started in the background inherits an ignored SIGINT.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     try:
         print(f"Starting Bookend (data and logs under {home}) ...", flush=True)
         stack = start_stack(processes, StackConfig.from_env(home, args.port))
