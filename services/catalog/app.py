@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.auth import AuthSettings, TokenVerifier
-from services.auth.fastapi import AUTH_STATUSES, install_verifier
+from services.auth import AuthSettings
 from services.catalog.api import router
 from services.catalog.domain import LessonAlreadyPublished
 from services.catalog.settings import CatalogSettings
 from services.catalog.store import CatalogStore
-from services.contracts import ALL_TOPICS
-from services.eventbus import KafkaPublisher, KafkaSettings, ensure_topics
-from services.outbox import MongoSettings, OutboxRelay, connect
-from services.outbox.transaction import create_delivery_indexes
-from services.problems import COMMON_STATUSES, install_problem_handlers
+from services.eventbus import KafkaSettings
+from services.hosting import delivering, service_app
+from services.outbox import MongoSettings
 
 
 def create_app(
@@ -29,36 +26,20 @@ def create_app(
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with AsyncExitStack() as stack:
-            client = connect(mongo)
-            stack.push_async_callback(client.close)
-            publisher = KafkaPublisher(kafka)
-            relay = OutboxRelay(
-                client[settings.database], publisher, poll_interval=settings.relay_poll_interval
-            )
-            store = CatalogStore(client, settings.database, on_commit=relay.wake)
+        async with delivering(
+            kafka=kafka, mongo=mongo, database=settings.database,
+            poll_interval=settings.relay_poll_interval,
+        ) as delivery:
+            store = CatalogStore(delivery.client, settings.database, on_commit=delivery.relay.wake)
             await store.create_indexes()
-            await create_delivery_indexes(store.db)
-            await ensure_topics(kafka, ALL_TOPICS)
-            await publisher.start()
-            stack.push_async_callback(publisher.stop)
-            await relay.start()
-            stack.push_async_callback(relay.stop)
-            # No EventConsumer yet: the catalog consumes nothing until recordings arrive.
+            # No consumer yet: the catalog consumes nothing until recordings arrive.
             app.state.store = store
-            app.state.relay = relay
             yield
 
-    app = FastAPI(title="Bookend catalog", lifespan=lifespan)
-    install_problem_handlers(app, COMMON_STATUSES | AUTH_STATUSES | {LessonAlreadyPublished: 409})
-    install_verifier(app.state, TokenVerifier(auth))
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    app.include_router(router)
-    return app
+    return service_app(
+        "Bookend catalog", lifespan=lifespan, router=router, auth=auth,
+        failures={LessonAlreadyPublished: 409},
+    )
 
 
 def create_app_from_env() -> FastAPI:

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.auth import AuthSettings, TokenVerifier
-from services.auth.fastapi import AUTH_STATUSES, install_verifier
-from services.contracts import ALL_TOPICS, Topic
-from services.eventbus import EventConsumer, KafkaPublisher, KafkaSettings, dispatch, ensure_topics
+from services.auth import AuthSettings
+from services.contracts import Topic
+from services.eventbus import KafkaSettings, dispatch
 from services.feedback.api import router
 from services.feedback.domain import SessionNotLive
 from services.feedback.events import handlers
 from services.feedback.settings import FeedbackSettings
 from services.feedback.store import FeedbackStore
-from services.outbox import MongoSettings, OutboxRelay, connect
-from services.outbox.transaction import create_delivery_indexes
-from services.problems import COMMON_STATUSES, install_problem_handlers
+from services.hosting import consuming, delivering, service_app
+from services.outbox import MongoSettings
 
 
 def create_app(
@@ -30,41 +28,25 @@ def create_app(
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with AsyncExitStack() as stack:
-            client = connect(mongo)
-            stack.push_async_callback(client.close)
-            publisher = KafkaPublisher(kafka)
-            relay = OutboxRelay(
-                client[settings.database], publisher, poll_interval=settings.relay_poll_interval
+        async with delivering(
+            kafka=kafka, mongo=mongo, database=settings.database,
+            poll_interval=settings.relay_poll_interval,
+        ) as delivery:
+            store = FeedbackStore(
+                delivery.client, settings.database, on_commit=delivery.relay.wake
             )
-            store = FeedbackStore(client, settings.database, on_commit=relay.wake)
             await store.create_indexes()
-            await create_delivery_indexes(store.db)
-            await ensure_topics(kafka, ALL_TOPICS)
-            await publisher.start()
-            stack.push_async_callback(publisher.stop)
-            await relay.start()
-            stack.push_async_callback(relay.stop)
-            consumer = EventConsumer(
+            async with consuming(
                 kafka, topics=[Topic.SCHEDULER_SESSION], handle=dispatch(handlers(store)),
-                group_id=settings.consumer_group, dead_letters=publisher,
-            )
-            await consumer.start()
-            stack.push_async_callback(consumer.stop)
-            app.state.store = store
-            app.state.relay = relay
-            yield
+                group_id=settings.consumer_group, dead_letters=delivery.publisher,
+            ):
+                app.state.store = store
+                yield
 
-    app = FastAPI(title="Bookend feedback", lifespan=lifespan)
-    install_problem_handlers(app, COMMON_STATUSES | AUTH_STATUSES | {SessionNotLive: 409})
-    install_verifier(app.state, TokenVerifier(auth))
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    app.include_router(router)
-    return app
+    return service_app(
+        "Bookend feedback", lifespan=lifespan, router=router, auth=auth,
+        failures={SessionNotLive: 409},
+    )
 
 
 def create_app_from_env() -> FastAPI:

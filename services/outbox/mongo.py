@@ -25,6 +25,7 @@ class MongoSettings(BaseSettings):
 
 
 Document = dict[str, Any]
+MongoClient = AsyncMongoClient[Document]
 
 
 # Keyed by the client's identity: clients compare equal by address, so a mapping keyed by the

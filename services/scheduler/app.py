@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from services.auth import AuthSettings, TokenVerifier
-from services.auth.fastapi import AUTH_STATUSES, install_verifier
-from services.contracts import ALL_TOPICS, Topic
-from services.eventbus import EventConsumer, KafkaPublisher, KafkaSettings, dispatch, ensure_topics
-from services.outbox import MongoSettings, OutboxRelay, connect
-from services.problems import COMMON_STATUSES, install_problem_handlers
+from services.auth import AuthSettings
+from services.contracts import Topic
+from services.eventbus import KafkaSettings, dispatch
+from services.hosting import consuming, delivering, service_app
+from services.outbox import MongoSettings
 from services.scheduler.api import SchedulerContext, router
 from services.scheduler.domain import SessionConflict
 from services.scheduler.events import CONSUMER, handlers
@@ -39,40 +38,25 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = connect(mongo)
-        publisher = KafkaPublisher(kafka)
-        relay = OutboxRelay(
-            client[settings.database], publisher, poll_interval=settings.relay_poll_interval
-        )
-        store = SchedulerStore(client, settings.database, on_commit=relay.wake)
-        consumer = EventConsumer(
-            kafka, topics=[Topic.CATALOG_LESSON], handle=dispatch(handlers(store)),
-            group_id=consumer_group, dead_letters=publisher,
-        )
-        try:
+        async with delivering(
+            kafka=kafka, mongo=mongo, database=settings.database,
+            poll_interval=settings.relay_poll_interval,
+        ) as delivery:
+            store = SchedulerStore(
+                delivery.client, settings.database, on_commit=delivery.relay.wake
+            )
             await store.create_indexes()
-            await ensure_topics(kafka, ALL_TOPICS)
-            await publisher.start()
-            await relay.start()
-            await consumer.start()
-            app.state.scheduler = SchedulerContext(store=store, settings=settings, clock=clock)
-            yield
-        finally:
-            await consumer.stop()
-            await relay.stop()
-            await publisher.stop()
-            await client.close()
+            async with consuming(
+                kafka, topics=[Topic.CATALOG_LESSON], handle=dispatch(handlers(store)),
+                group_id=consumer_group, dead_letters=delivery.publisher,
+            ):
+                app.state.scheduler = SchedulerContext(store=store, settings=settings, clock=clock)
+                yield
 
-    app = FastAPI(title="Bookend scheduler", lifespan=lifespan)
-    install_problem_handlers(app, COMMON_STATUSES | AUTH_STATUSES | {SessionConflict: 409})
-    install_verifier(app.state, TokenVerifier(auth))
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    app.include_router(router)
-    return app
+    return service_app(
+        "Bookend scheduler", lifespan=lifespan, router=router, auth=auth,
+        failures={SessionConflict: 409},
+    )
 
 
 def create_app_from_env() -> FastAPI:

@@ -15,7 +15,6 @@ from services.contracts.catalog import ComponentKind, ModeFit
 from services.contracts.scheduler import Bookend
 from services.outbox import MongoTransaction, run_atomically
 from services.outbox.mongo import Document
-from services.outbox.transaction import create_delivery_indexes
 from services.scheduler import ports
 from services.scheduler.domain import (
     Enrolment,
@@ -261,7 +260,6 @@ class SchedulerStore(_Queries):
 
     async def create_indexes(self) -> None:
         unique = True
-        await create_delivery_indexes(self.db)
         await self._index(SCHOOLS, ["district_id", "id"], unique)
         await self._index(SECTIONS, ["district_id", "id"], unique)
         await self._index(SECTIONS, ["district_id", "teacher_ids"])
