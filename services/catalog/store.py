@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from datetime import UTC
 from typing import TypeVar
 
-from pymongo import ASCENDING, AsyncMongoClient
-from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.asynchronous.database import AsyncDatabase
+from pymongo import ASCENDING
 
 from services.catalog.domain import Component, Lesson, LessonStatus
 from services.catalog.ports import LessonPosition
 from services.contracts.catalog import ComponentKind, ModeFit
-from services.outbox import MongoTransaction, run_atomically
+from services.outbox import MongoStore, MongoTransaction
 from services.outbox.mongo import Document
 
 LESSONS = "lessons"
@@ -43,29 +41,14 @@ class CatalogTransaction(MongoTransaction):
         return result.matched_count == 1
 
 
-class CatalogStore:
-    def __init__(
-        self,
-        client: AsyncMongoClient[Document],
-        database: str,
-        *,
-        on_commit: Callable[[], None] = lambda: None,
-    ) -> None:
-        self._client = client
-        self.db: AsyncDatabase[Document] = client[database]
-        self._on_commit = on_commit
+class CatalogStore(MongoStore[CatalogTransaction]):
+    transaction = CatalogTransaction
 
     async def create_indexes(self) -> None:
         # Not (..., created_at, _id): nx-27017 then fails every insert ("JSON path error").
         await self.db[LESSONS].create_index(
             [("district_id", ASCENDING), ("created_at", ASCENDING)]
         )
-
-    async def atomically(self, work: Callable[[CatalogTransaction], Awaitable[T]]) -> T:
-        def make(session: AsyncClientSession) -> CatalogTransaction:
-            return CatalogTransaction(self.db, session)
-
-        return await run_atomically(self._client, make, work, on_commit=self._on_commit)
 
     async def find_lesson(self, district_id: str, lesson_id: str) -> Lesson | None:
         doc = await self.db[LESSONS].find_one({"_id": lesson_id, "district_id": district_id})

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from pymongo import ASCENDING, AsyncMongoClient
-from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.asynchronous.database import AsyncDatabase
+from pymongo import ASCENDING
 
 from services.contracts.feedback import CheckInSignal
 from services.feedback.domain import ChannelStatus, CheckIn, LiveChannel
-from services.outbox import MongoTransaction, run_atomically
+from services.outbox import MongoStore, MongoTransaction
 from services.outbox.mongo import Document
 
 CHANNELS = "channels"
@@ -38,28 +35,13 @@ class FeedbackTransaction(MongoTransaction):
         await self.db[CHECK_INS].insert_one(check_in_document(check_in), session=self.session)
 
 
-class FeedbackStore:
-    def __init__(
-        self,
-        client: AsyncMongoClient[Document],
-        database: str,
-        *,
-        on_commit: Callable[[], None] = lambda: None,
-    ) -> None:
-        self._client = client
-        self.db: AsyncDatabase[Document] = client[database]
-        self._on_commit = on_commit
+class FeedbackStore(MongoStore[FeedbackTransaction]):
+    transaction = FeedbackTransaction
 
     async def create_indexes(self) -> None:
         await self.db[CHECK_INS].create_index(
             [("district_id", ASCENDING), ("session_id", ASCENDING), ("recorded_at", ASCENDING)]
         )
-
-    async def atomically(self, work: Callable[[FeedbackTransaction], Awaitable[T]]) -> T:
-        def make(session: AsyncClientSession) -> FeedbackTransaction:
-            return FeedbackTransaction(self.db, session)
-
-        return await run_atomically(self._client, make, work, on_commit=self._on_commit)
 
     async def find_channel(self, district_id: str, session_id: str) -> LiveChannel | None:
         doc = await self.db[CHANNELS].find_one({"_id": session_id, "district_id": district_id})

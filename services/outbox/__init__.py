@@ -2,6 +2,13 @@
 
 from services.outbox.mongo import MongoSettings, connect
 from services.outbox.relay import OutboxRelay
-from services.outbox.transaction import MongoTransaction, run_atomically
+from services.outbox.transaction import MongoStore, MongoTransaction, run_atomically
 
-__all__ = ["MongoSettings", "MongoTransaction", "OutboxRelay", "connect", "run_atomically"]
+__all__ = [
+    "MongoSettings",
+    "MongoStore",
+    "MongoTransaction",
+    "OutboxRelay",
+    "connect",
+    "run_atomically",
+]

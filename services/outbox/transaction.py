@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -108,3 +108,29 @@ async def create_delivery_indexes(db: AsyncDatabase[Document]) -> None:
     await db[INBOX].create_index(
         [("consumer", ASCENDING), ("event_id", ASCENDING)], unique=True
     )
+
+
+class MongoStore(Generic[Tx]):
+    """Base of every service's store: its database, and `atomically` over its transaction type.
+
+    `on_commit` is the relay's wake-up, called after a commit that emitted events.
+    """
+
+    transaction: type[Tx]
+
+    def __init__(
+        self,
+        client: AsyncMongoClient[Document],
+        database: str,
+        *,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.db: AsyncDatabase[Document] = client[database]
+        self._on_commit = on_commit
+
+    async def atomically(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        return await run_atomically(
+            self.client, lambda session: self.transaction(self.db, session), work,
+            on_commit=self._on_commit,
+        )

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from pymongo import ASCENDING, AsyncMongoClient
+from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.catalog import ComponentKind, ModeFit
 from services.contracts.scheduler import Bookend
-from services.outbox import MongoTransaction, run_atomically
+from services.outbox import MongoStore, MongoTransaction
 from services.outbox.mongo import Document
-from services.scheduler import ports
 from services.scheduler.domain import (
     Enrolment,
     Learner,
@@ -245,18 +244,9 @@ class SchedulerTransaction(MongoTransaction, _Queries):
         )
 
 
-class SchedulerStore(_Queries):
-    def __init__(
-        self,
-        client: AsyncMongoClient[Document],
-        database: str,
-        *,
-        on_commit: Callable[[], None] = lambda: None,
-    ) -> None:
-        self._client = client
-        self.db = client[database]
-        self._bound = None
-        self._on_commit = on_commit
+class SchedulerStore(MongoStore[SchedulerTransaction], _Queries):
+    transaction = SchedulerTransaction
+    _bound = None
 
     async def create_indexes(self) -> None:
         unique = True
@@ -277,12 +267,6 @@ class SchedulerStore(_Queries):
 
     async def _index(self, name: str, fields: list[str], unique: bool = False) -> None:
         await self.db[name].create_index([(f, ASCENDING) for f in fields], unique=unique)
-
-    async def atomically(self, work: Callable[[ports.Transaction], Awaitable[T]]) -> T:
-        def make(session: AsyncClientSession) -> SchedulerTransaction:
-            return SchedulerTransaction(self.db, session)
-
-        return await run_atomically(self._client, make, work, on_commit=self._on_commit)
 
 
 def _range(starts: datetime | None, ends: datetime | None) -> dict[str, datetime]:
