@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
+import pytest
+from httpx_ws import WebSocketDisconnect, aconnect_ws
 
 from services.auth import Role
 from services.devstack.stack import RunningStack
@@ -92,3 +94,15 @@ async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
     assert {"field": "title", "rule": "not_empty"} in empty_title["errors"]
     after = (await room.teacher.run(SECTION_SESSIONS, id=room.section_id))["sectionSessions"]
     assert after == before
+
+
+async def test_a_websocket_without_a_valid_token_is_refused(stack: RunningStack) -> None:
+    ws_url = stack.gateway_url.replace("http://", "ws://")
+    async with (
+        httpx.AsyncClient() as http,
+        aconnect_ws(ws_url, http, subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        await ws.send_json({"type": "connection_init", "payload": {"Authorization": "Bearer x"}})
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await ws.receive_json(timeout=10)
+    assert closed.value.code == 4403
