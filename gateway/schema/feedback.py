@@ -14,7 +14,9 @@ from gateway.schema.errors import Failure, PublicError, mutate, query
 from gateway.schema.scalars import instant
 from gateway.upstream import UpstreamFailure
 from services.auth import Role
-from services.contracts import CloudEvent
+from services.contracts import CloudEvent, spec_for
+from services.contracts.feedback import CheckInRecorded
+from services.contracts.scheduler import SessionEnded, SessionStarted
 
 
 @strawberry.enum
@@ -76,10 +78,10 @@ SessionEvent = Annotated[
 CheckInResult = Annotated[CheckIn | Failure, strawberry.union("CheckInResult")]
 
 _STATUS_BY_TYPE = {
-    "bookend.scheduler.session.started.v1": ("live", "started_at"),
-    "bookend.scheduler.session.ended.v1": ("ended", "ended_at"),
+    spec_for(SessionStarted).type: ("live", "started_at"),
+    spec_for(SessionEnded).type: ("ended", "ended_at"),
 }
-_CHECKIN = "bookend.feedback.checkin.recorded.v1"
+_CHECKIN = spec_for(CheckInRecorded).type
 
 
 @strawberry.type
