@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
 import signal
 import sys
@@ -10,14 +12,20 @@ import time
 from pathlib import Path
 
 from services.auth import issue_token
+from services.contracts import ALL_TOPICS
 from services.devstack.demo import load_demo
-from services.devstack.processes import Processes, StartupFailed
+from services.devstack.processes import Processes, StartupFailed, http_ok
 from services.devstack.stack import StackConfig, dev_secret, start_stack
 from services.devstack.users import DEMO_USERS, USERS_BY_ID
 
 
 def _home() -> Path:
     return Path(os.environ.get("BOOKEND_HOME", ".bookend")).resolve()
+
+
+def _running_file() -> Path:
+    """Where a running stack leaves its addresses, for the other commands to find."""
+    return _home() / "running.json"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,9 +38,18 @@ def run(args: argparse.Namespace) -> int:
     # Installed explicitly: a launcher started in the background inherits an ignored SIGINT.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
+    if _running_file().exists():
+        url = json.loads(_running_file().read_text())["gateway_url"]
+        if http_ok(url.removesuffix("/graphql") + "/healthz"):
+            print(f"Bookend is already running at {url} (data under {home}).", file=sys.stderr)
+            return 1
     try:
         print(f"Starting Bookend (data and logs under {home}) ...", flush=True)
         stack = start_stack(processes, StackConfig.from_env(home, args.port))
+        _running_file().write_text(json.dumps({
+            "gateway_url": stack.gateway_url, "kafka_bootstrap": stack.kafka_bootstrap,
+            "mongo_uri": stack.mongo_uri,
+        }))
         if not args.no_demo:
             print("Loading demo data through the GraphQL API ...", flush=True)
             load_demo(stack.gateway_url, stack.dev_secret)
@@ -43,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
             f"  A token for a demo user:  .venv/bin/bookend token student-amara\n"
             f"  Demo users:               .venv/bin/bookend users\n"
             f"  Send it as the header     Authorization: Bearer <token>\n"
+            f"  Kafka: {stack.kafka_bootstrap}   MongoDB: {stack.mongo_uri}\n"
             f"Press Ctrl-C to stop.",
             flush=True,
         )
@@ -58,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         processes.stop_all()
+        _running_file().unlink(missing_ok=True)
 
 
 def token(args: argparse.Namespace) -> int:
@@ -68,6 +87,34 @@ def token(args: argparse.Namespace) -> int:
         return 2
     secret = os.environ.get("AUTH_DEV_SECRET") or dev_secret(_home())
     print(issue_token(secret, user.principal))
+    return 0
+
+
+def replay_dlq(args: argparse.Namespace) -> int:
+    from services.eventbus import KafkaPublisher, KafkaSettings, replay_dead_letters
+
+    overrides = {}
+    if "KAFKA_BOOTSTRAP_SERVERS" not in os.environ and _running_file().exists():
+        overrides["bootstrap_servers"] = json.loads(_running_file().read_text())["kafka_bootstrap"]
+    settings = KafkaSettings(**overrides)
+
+    async def replay() -> int:
+        publisher = KafkaPublisher(settings)
+        await publisher.start()
+        try:
+            return await replay_dead_letters(settings, args.topic, publisher=publisher)
+        finally:
+            await publisher.stop()
+
+    try:
+        count = asyncio.run(replay())
+    except Exception as failure:  # the broker is unreachable or refused us; say which
+        print(
+            f"could not replay from {settings.bootstrap_servers}: {failure}\n"
+            "start Bookend with `make run` or set KAFKA_BOOTSTRAP_SERVERS", file=sys.stderr,
+        )
+        return 1
+    print(f"replayed {count} record(s) from {args.topic}.dlq to {args.topic}")
     return 0
 
 
@@ -89,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     token_parser.add_argument("user_id")
     token_parser.set_defaults(handler=token)
     commands.add_parser("users", help="list the demo users").set_defaults(handler=users)
+    replay_parser = commands.add_parser(
+        "replay-dlq", help="send a topic's dead-lettered records back to it (fix the cause first)"
+    )
+    replay_parser.add_argument("topic", choices=[str(topic) for topic in ALL_TOPICS])
+    replay_parser.set_defaults(handler=replay_dlq)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

@@ -1,0 +1,49 @@
+"""Replaying dead letters against the real embedded broker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from aiokafka import AIOKafkaConsumer
+
+from services.contracts import dead_letter_topic
+from services.eventbus import KafkaPublisher, KafkaSettings, ensure_topics, replay_dead_letters
+
+
+async def test_dead_letters_return_to_their_topic_once_and_without_the_failure_headers(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    topic = unique("test.replay")
+    await ensure_topics(kafka_settings, [topic])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    try:
+        for n in range(3):
+            await publisher.publish_raw(
+                dead_letter_topic(topic), b"section-1", f'{{"n": {n}}}'.encode(),
+                [("ce_id", f"event-{n}".encode()), ("dlq_reason", b"RuntimeError: store away")],
+            )
+        def replay() -> Awaitable[int]:
+            return replay_dead_letters(kafka_settings, topic, publisher=publisher, idle_ms=500)
+
+        assert await replay() == 3
+        assert await replay() == 0
+    finally:
+        await publisher.stop()
+
+    reader = AIOKafkaConsumer(
+        topic, bootstrap_servers=kafka_settings.bootstrap_servers, auto_offset_reset="earliest"
+    )
+    await reader.start()
+    try:
+        records = []
+        async with asyncio.timeout(10):
+            while len(records) < 3:
+                for batch in (await reader.getmany(timeout_ms=200)).values():
+                    records += batch
+    finally:
+        await reader.stop()
+    assert [r.value for r in records] == [b'{"n": 0}', b'{"n": 1}', b'{"n": 2}']
+    assert all(dict(r.headers).keys() == {"ce_id"} for r in records)
+    assert {r.key for r in records} == {b"section-1"}
