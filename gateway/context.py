@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
-from gateway.hub import SubscriptionHub
+from gateway.hub import Broadcast
 from gateway.settings import GatewaySettings
 from gateway.upstream import Upstreams
 from services.auth import Principal, TokenVerifier, Unauthenticated
@@ -25,7 +25,7 @@ class Caller:
 class Context(BaseContext):
     settings: GatewaySettings
     upstreams: Upstreams
-    hub: SubscriptionHub
+    hub: Broadcast
     verifier: TokenVerifier
     caller_or_none: Caller | None = None
     lessons: DataLoader[str, dict[str, Any] | None] = field(init=False)

@@ -31,20 +31,12 @@ class Subscriber:
             yield await self.queue.get()
 
 
-class SubscriptionHub:
-    def __init__(self, kafka: KafkaSettings, *, queue_size: int) -> None:
+class Broadcast:
+    """Hands each event to the subscribers whose filter accepts it; knows nothing of Kafka."""
+
+    def __init__(self, *, queue_size: int) -> None:
         self._queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
-        # No consumer group: every gateway process sees every event, from the latest offset.
-        self._consumer = EventConsumer(
-            kafka, topics=ALL_TOPICS, handle=self._fan_out, group_id=None, dead_letters=None
-        )
-
-    async def start(self) -> None:
-        await self._consumer.start()
-
-    async def stop(self) -> None:
-        await self._consumer.stop()
 
     @contextlib.asynccontextmanager
     async def subscribe(self, accepts: Callable[[CloudEvent], bool]) -> AsyncIterator[Subscriber]:
@@ -55,7 +47,7 @@ class SubscriptionHub:
         finally:
             self._subscribers.discard(subscriber)
 
-    async def _fan_out(self, event: CloudEvent) -> None:
+    async def publish(self, event: CloudEvent) -> None:
         for subscriber in list(self._subscribers):
             if subscriber.overflowed or not subscriber.accepts(event):
                 continue
@@ -64,3 +56,19 @@ class SubscriptionHub:
             except asyncio.QueueFull:
                 subscriber.overflowed = True
                 log.warning("closing a subscription that fell behind on %s", event.type)
+
+
+class SubscriptionHub(Broadcast):
+    """The broadcast fed by one group-less consumer: every gateway process sees every event."""
+
+    def __init__(self, kafka: KafkaSettings, *, queue_size: int) -> None:
+        super().__init__(queue_size=queue_size)
+        self._consumer = EventConsumer(
+            kafka, topics=ALL_TOPICS, handle=self.publish, group_id=None, dead_letters=None
+        )
+
+    async def start(self) -> None:
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
