@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from gateway.hub import Broadcast
 from gateway.settings import GatewaySettings
-from gateway.upstream import Upstreams
+from gateway.upstream import UpstreamFailure, Upstreams
 from services.auth import Principal, TokenVerifier, Unauthenticated
 
 
@@ -48,19 +49,17 @@ class Context(BaseContext):
         self.caller_or_none = Caller(self.verifier.verify(token.strip()), token.strip())
 
     async def _load_lessons(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        from gateway.upstream import UpstreamFailure
+        # The catalog has no batch read yet: one request per distinct id, all at once.
+        return list(await asyncio.gather(*(self._load_lesson(lesson_id) for lesson_id in ids)))
 
-        results: list[dict[str, Any] | None] = []
-        for lesson_id in ids:
-            try:
-                results.append(
-                    await self.upstreams.catalog.call(
-                        "GET", f"/lessons/{lesson_id}", token=self.caller.token
-                    )
-                )
-            except UpstreamFailure:
-                results.append(None)
-        return results
+    async def _load_lesson(self, lesson_id: str) -> dict[str, Any] | None:
+        try:
+            lesson: dict[str, Any] = await self.upstreams.catalog.call(
+                "GET", f"/lessons/{lesson_id}", token=self.caller.token
+            )
+        except UpstreamFailure:
+            return None  # not found, or not visible to this caller
+        return lesson
 
 
 Info = StrawberryInfo[Context, None]

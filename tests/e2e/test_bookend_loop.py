@@ -27,6 +27,8 @@ END = """mutation($id: ID!) {
 CHECK_IN = """mutation($id: ID!, $signal: CheckInSignal!, $note: String) {
   checkIn(sessionId: $id, signal: $signal, note: $note) {
     __typename ... on CheckIn { id signal } ... on UserError { code message } } }"""
+SESSION = """query($id: ID!) { session(id: $id) {
+  title lesson { title components { kind modeFit } } } }"""
 CHANNEL = """query($id: ID!) {
   liveChannel(sessionId: $id) { status counts { gotIt unsure lost } } }"""
 
@@ -56,6 +58,12 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
 
     bookends = {task["bookend"] for task in session["tasks"]}
     assert bookends == {"PRE_WORK", "FOLLOW_UP"}
+    viewed = (await room.la_student.run(SESSION, id=session["id"]))["session"]
+    assert viewed["lesson"]["title"] == "Novel discussion: philosophies of human nature"
+    # Mode fit defaults from the kind: discussion is live, the rest on-demand.
+    assert [c["modeFit"] for c in viewed["lesson"]["components"]] == [
+        "ON_DEMAND", "ON_DEMAND", "LIVE", "ON_DEMAND"
+    ]
 
     chicago = await whole_feed(room.chicago_student)
     los_angeles = await whole_feed(room.la_student)
