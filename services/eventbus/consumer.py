@@ -89,10 +89,23 @@ class EventConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                # A broker outage or a lost commit (rebalance): what was not committed is
-                # delivered again, and consumers are idempotent, so keep the loop alive.
+                # A broker outage, a lost commit (rebalance) or a dead letter that could not be
+                # sent. The fetch position has already moved past the batch, so go back to the
+                # last commit: the uncommitted records come again (consumers are idempotent)
+                # instead of being skipped.
                 log.exception("consumer %s loop failed; retrying", self._group_id)
                 await asyncio.sleep(1)
+                if self._group_id:
+                    with contextlib.suppress(Exception):
+                        await self._rewind_to_last_commit()
+
+    async def _rewind_to_last_commit(self) -> None:
+        for partition in self._consumer.assignment():
+            committed = await self._consumer.committed(partition)
+            if committed is None:  # nothing committed yet: where a new member would start
+                await self._consumer.seek_to_beginning(partition)
+            else:
+                self._consumer.seek(partition, committed)
 
     async def _process(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
