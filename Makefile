@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-integration test-e2e lint bench clean
+.PHONY: install run test test-unit test-integration test-e2e lint bench contracts clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Bookend needs Python 3.11")'
@@ -34,6 +34,9 @@ test-e2e: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+contracts: install
+	$(BIN)/bookend contracts --out docs/contracts
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -118,6 +118,14 @@ def replay_dlq(args: argparse.Namespace) -> int:
     return 0
 
 
+def contracts(args: argparse.Namespace) -> int:
+    from services.contracts.documents import write_documents
+
+    for path in write_documents(Path(args.out)):
+        print(path)
+    return 0
+
+
 def users(_: argparse.Namespace) -> int:
     for user in DEMO_USERS:
         roles = ",".join(sorted(role.value for role in user.principal.roles))
@@ -141,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     replay_parser.add_argument("topic", choices=[str(topic) for topic in ALL_TOPICS])
     replay_parser.set_defaults(handler=replay_dlq)
+    contracts_parser = commands.add_parser(
+        "contracts", help="write the AsyncAPI document and JSON Schemas of every event"
+    )
+    contracts_parser.add_argument("--out", default="docs/contracts")
+    contracts_parser.set_defaults(handler=contracts)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

@@ -42,3 +42,25 @@ def test_the_kubernetes_topics_are_the_contract_topics_and_their_dead_letters() 
     declared = set(re.findall(r"^\s+name:\s+(bookend\.\S+)$", manifest, flags=re.MULTILINE))
     expected = {str(t) for t in ALL_TOPICS} | {dead_letter_topic(t) for t in ALL_TOPICS}
     assert declared == expected
+
+
+def test_the_published_documents_are_what_the_contracts_generate(tmp_path: Path) -> None:
+    """`make contracts` regenerates them; this fails when someone forgets."""
+    from services.contracts.documents import write_documents
+
+    for generated in write_documents(tmp_path):
+        published = ROOT / "docs" / "contracts" / generated.relative_to(tmp_path)
+        assert published.exists(), f"{published} is missing: run `make contracts`"
+        assert published.read_text() == generated.read_text(), f"{published} is stale"
+
+
+def test_the_asyncapi_document_names_every_topic_and_event_type() -> None:
+    from services.contracts.documents import asyncapi
+
+    document = asyncapi()
+    addresses = {channel["address"] for channel in document["channels"].values()}
+    assert addresses == {str(topic) for topic in ALL_TOPICS}
+    assert set(document["components"]["messages"]) == {spec.type for spec in EVENT_SPECS}
+    for message in document["components"]["messages"].values():
+        schema_name = message["payload"]["$ref"].rsplit("/", 1)[1]
+        assert schema_name in document["components"]["schemas"]
