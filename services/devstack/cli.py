@@ -9,7 +9,10 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Coroutine
+from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from services.auth import issue_token
 from services.contracts import ALL_TOPICS
@@ -17,6 +20,9 @@ from services.devstack.demo import load_demo
 from services.devstack.processes import Processes, StartupFailed, http_ok
 from services.devstack.stack import StackConfig, dev_secret, start_stack
 from services.devstack.users import DEMO_USERS, USERS_BY_ID
+from services.eventbus import KafkaPublisher, KafkaSettings, replay_dead_letters, rewind_group
+
+T = TypeVar("T")
 
 
 def _home() -> Path:
@@ -90,13 +96,27 @@ def token(args: argparse.Namespace) -> int:
     return 0
 
 
-def replay_dlq(args: argparse.Namespace) -> int:
-    from services.eventbus import KafkaPublisher, KafkaSettings, replay_dead_letters
-
-    overrides = {}
+def _kafka_settings() -> KafkaSettings:
+    """The environment's Kafka, or else the one a running `bookend run` started."""
     if "KAFKA_BOOTSTRAP_SERVERS" not in os.environ and _running_file().exists():
-        overrides["bootstrap_servers"] = json.loads(_running_file().read_text())["kafka_bootstrap"]
-    settings = KafkaSettings(**overrides)
+        running = json.loads(_running_file().read_text())
+        return KafkaSettings(bootstrap_servers=running["kafka_bootstrap"])
+    return KafkaSettings()
+
+
+def _operate(settings: KafkaSettings, what: str, work: Coroutine[Any, Any, T]) -> T | None:
+    try:
+        return asyncio.run(work)
+    except Exception as failure:  # unreachable broker, unknown topic, busy group: say which
+        print(
+            f"could not {what} on {settings.bootstrap_servers}: {failure}\n"
+            "(start Bookend with `make run`, or set KAFKA_BOOTSTRAP_SERVERS)", file=sys.stderr,
+        )
+        return None
+
+
+def replay_dlq(args: argparse.Namespace) -> int:
+    settings = _kafka_settings()
 
     async def replay() -> int:
         publisher = KafkaPublisher(settings)
@@ -106,16 +126,31 @@ def replay_dlq(args: argparse.Namespace) -> int:
         finally:
             await publisher.stop()
 
-    try:
-        count = asyncio.run(replay())
-    except Exception as failure:  # the broker is unreachable or refused us; say which
-        print(
-            f"could not replay from {settings.bootstrap_servers}: {failure}\n"
-            "start Bookend with `make run` or set KAFKA_BOOTSTRAP_SERVERS", file=sys.stderr,
-        )
+    count = _operate(settings, "replay dead letters", replay())
+    if count is None:
         return 1
     print(f"replayed {count} record(s) from {args.topic}.dlq to {args.topic}")
     return 0
+
+
+def rewind(args: argparse.Namespace) -> int:
+    settings = _kafka_settings()
+    offsets = _operate(
+        settings, "rewind the group",
+        rewind_group(settings, args.group, args.topic, to_time=args.to_time),
+    )
+    if offsets is None:
+        return 1
+    for partition, offset in offsets.items():
+        print(f"{args.group} {args.topic}[{partition}] -> offset {offset}")
+    return 0
+
+
+def _aware(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time with its offset, e.g. 2026-11-22T09:00Z")
+    return moment
 
 
 def contracts(args: argparse.Namespace) -> int:
@@ -149,6 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     replay_parser.add_argument("topic", choices=[str(topic) for topic in ALL_TOPICS])
     replay_parser.set_defaults(handler=replay_dlq)
+    rewind_parser = commands.add_parser(
+        "rewind", help="move a stopped consumer group back to a time, to process again from there"
+    )
+    rewind_parser.add_argument("group", help="e.g. bookend.scheduler")
+    rewind_parser.add_argument("topic", choices=[str(topic) for topic in ALL_TOPICS])
+    rewind_parser.add_argument("--to-time", type=_aware, required=True)
+    rewind_parser.set_defaults(handler=rewind)
     contracts_parser = commands.add_parser(
         "contracts", help="write the AsyncAPI document and JSON Schemas of every event"
     )

@@ -4,7 +4,7 @@ from services.eventbus.admin import ensure_topics
 from services.eventbus.codec import decode, encode
 from services.eventbus.consumer import EventConsumer, Handler, dispatch
 from services.eventbus.publisher import KafkaPublisher, Publisher
-from services.eventbus.replay import replay_dead_letters
+from services.eventbus.replay import replay_dead_letters, rewind_group
 from services.eventbus.settings import KafkaSettings
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "encode",
     "ensure_topics",
     "replay_dead_letters",
+    "rewind_group",
 ]
