@@ -16,6 +16,9 @@ from services.eventbus.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
+# A shutdown that hangs on the broker or the store is logged and abandoned after this long.
+STOP_GRACE = 15.0
+
 Handler = Callable[[CloudEvent], Awaitable[None]]
 
 
@@ -71,11 +74,16 @@ class EventConsumer:
         self._task = asyncio.create_task(self._run(), name=f"consumer:{self._group_id}")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self._consumer.stop()
+        """Stop within STOP_GRACE seconds."""
+        try:
+            async with asyncio.timeout(STOP_GRACE):
+                if self._task is not None:
+                    self._task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._task
+                await self._consumer.stop()
+        except TimeoutError:
+            log.error("consumer %s did not stop within %.0fs", self._group_id, STOP_GRACE)
 
     async def _run(self) -> None:
         while True:

@@ -19,6 +19,9 @@ from services.outbox.transaction import OUTBOX, SENT, event_from_outbox
 
 log = logging.getLogger(__name__)
 
+# A shutdown that hangs on the broker or the store is logged and abandoned after this long.
+STOP_GRACE = 15.0
+
 LEASE = "outbox_lease"
 
 
@@ -57,10 +60,15 @@ class OutboxRelay:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._task is None:
+            return
+        self._task.cancel()
+        try:
+            async with asyncio.timeout(STOP_GRACE):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+        except TimeoutError:
+            log.error("outbox relay did not stop within %.0fs", STOP_GRACE)
 
     async def drain(self) -> int:
         """Publish every pending record this relay may publish; return how many were sent."""
