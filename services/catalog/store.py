@@ -71,10 +71,12 @@ class CatalogStore(MongoStore[CatalogTransaction]):
             # Escaped, so the user's text is matched literally (nx-27017 supports $regex).
             query["title"] = {"$regex": re.escape(title_contains), "$options": "i"}
         if after is not None:
-            query["$or"] = [
+            # An explicit `$and`, as in the scheduler's feed: the embedded store has dropped
+            # fields standing beside a bare `$or` (ADR 0007), which here would be the district.
+            query = {"$and": [query, {"$or": [
                 {"created_at": {"$gt": after.created_at}},
                 {"created_at": after.created_at, "_id": {"$gt": after.lesson_id}},
-            ]
+            ]}]}
         docs = await (
             self.db[LESSONS]
             .find(query)

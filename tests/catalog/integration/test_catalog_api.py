@@ -236,3 +236,23 @@ async def test_a_page_size_over_a_hundred_is_refused(catalog: Catalog) -> None:
     response = await catalog.http.get("/lessons", params={"first": "101"}, headers=TEACHER)
     assert response.status_code == 422
     assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [("first", "range")]
+
+
+async def test_every_page_stays_within_the_callers_district(catalog: Catalog) -> None:
+    mine: list[str] = []
+    for n in range(3):
+        mine.append((await catalog.create(LESSON | {"title": f"Mine {n}"}))["id"])
+        theirs = await catalog.http.post(
+            "/lessons", json=LESSON | {"title": f"Theirs {n}"}, headers=OTHER_DISTRICT
+        )
+        assert theirs.status_code == 201
+    seen: list[str] = []
+    after: str | None = None
+    while True:
+        params = {"first": "1"} | ({"after": after} if after else {})
+        page = (await catalog.http.get("/lessons", params=params, headers=TEACHER)).json()
+        seen += [lesson["id"] for lesson in page["items"]]
+        if not page["page_info"]["has_next_page"]:
+            break
+        after = page["page_info"]["end_cursor"]
+    assert seen == mine
