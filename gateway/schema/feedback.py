@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from gateway.context import Info
+from gateway.context import Context, Info
+from gateway.hub import SubscriberTooSlow
 from gateway.schema.errors import Failure, PublicError, mutate, query
 from gateway.schema.scalars import instant
 from gateway.upstream import UpstreamFailure
@@ -160,20 +161,28 @@ class FeedbackSubscription:
                     session.get("ended_at") or session.get("started_at") or session["starts_at"]
                 ),
             )
-            async for event in subscriber.events():
-                if event.type == _CHECKIN:
-                    try:
-                        # The note stays out of events; fetch it with the subscriber's rights.
-                        data = await ctx.upstreams.feedback.call(
-                            "GET", f"/checkins/{event.data['checkin_id']}", token=caller.token
-                        )
-                    except UpstreamFailure:
-                        continue
-                    yield CheckInReceived(check_in=CheckIn.from_json(data))
-                else:
-                    status, field = _STATUS_BY_TYPE[event.type]
-                    yield SessionStatusChanged(
-                        session_id=strawberry.ID(session["id"]), status=status,
-                        at=instant(event.data[field]),
-                    )
-        raise PublicError("SUBSCRIPTION_CLOSED", "the subscription ended")
+            try:
+                async for event in subscriber.events():
+                    if (update := await _session_event(event, ctx, caller.token)) is not None:
+                        yield update
+            except SubscriberTooSlow:
+                raise PublicError(
+                    "SUBSCRIPTION_TOO_SLOW", "events arrived faster than they were read"
+                ) from None
+
+
+async def _session_event(event: CloudEvent, ctx: Context, token: str) -> SessionEvent | None:
+    if event.type != _CHECKIN:
+        status, field = _STATUS_BY_TYPE[event.type]
+        return SessionStatusChanged(
+            session_id=strawberry.ID(event.data["session_id"]), status=status,
+            at=instant(event.data[field]),
+        )
+    try:
+        # The note stays out of events; fetch it with the subscriber's own rights.
+        data = await ctx.upstreams.feedback.call(
+            "GET", f"/checkins/{event.data['checkin_id']}", token=token
+        )
+    except UpstreamFailure:
+        return None  # gone, or no longer visible to this subscriber
+    return CheckInReceived(check_in=CheckIn.from_json(data))
