@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
 
+from services.auth import Role
 from services.auth.fastapi import CurrentPrincipal
 from services.contracts.catalog import ComponentKind, ModeFit
 from services.contracts.scheduler import Bookend
@@ -340,8 +341,9 @@ async def read_feed(
     kinds: str | None = None,
     statuses: str | None = None,
 ) -> Feed:
+    own = principal.subject if principal.has(Role.STUDENT) else None
     query = feed_query(
-        student_id=student_id or principal.subject, first=first, after=after, starts=starts,
+        student_id=student_id or own, first=first, after=after, starts=starts,
         ends=ends, kinds=kinds, statuses=statuses, page_default=ctx.settings.feed_page_default,
         page_max=ctx.settings.feed_page_max,
     )

@@ -147,7 +147,7 @@ class FeedQuery:
 
 def feed_query(
     *,
-    student_id: str,
+    student_id: str | None,
     first: int | None,
     after: str | None,
     starts: datetime | None,
@@ -159,6 +159,11 @@ def feed_query(
 ) -> FeedQuery:
     """Check a feed request; every broken rule is named at once."""
     errors: list[FieldError] = []
+    if not student_id:
+        # Only a student's own feed goes without saying whose it is.
+        errors.append(FieldError(
+            "student_id", "required", "name the student whose feed to read"
+        ))
     size = page_default if first is None else first
     if size < 1:
         errors.append(FieldError("first", "min_page_size", "must be at least 1"))
@@ -176,6 +181,7 @@ def feed_query(
             errors += bad.errors
     if errors:
         raise InvalidInput.many(errors)
+    assert student_id  # the check above raised otherwise
     return FeedQuery(
         student_id=student_id, first=size, after=position, starts=starts, ends=ends,
         kinds=wanted_kinds, statuses=wanted_statuses,

@@ -61,6 +61,8 @@ async def test_another_district_sees_nothing_of_this_one(client_for: Callable[..
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     # An admin's feed reads are scoped to their own district: this student is not in it.
     assert (await outsider_admin.run(FEED, student=student_id))["feed"]["edges"] == []
+    unnamed = await room.teacher.raw(FEED)  # whose feed? only a student's own needs no id
+    assert unnamed["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
     own = (await room.admin.run(FEED, student=student_id))["feed"]["edges"]
     assert session_id in {edge["node"]["id"] for edge in own}
 

@@ -102,3 +102,9 @@ def test_a_cursor_built_from_the_json_instant_is_accepted() -> None:
     raw = b"2025-03-10T14:00:00.123000Z|task-1"
     position = Position.from_cursor(base64.urlsafe_b64encode(raw).decode())
     assert position == Position(datetime(2025, 3, 10, 14, 0, 0, 123000, tzinfo=UTC), "task-1")
+
+
+def test_a_feed_request_must_say_whose_feed_it_is() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        query(student_id=None)
+    assert rules(refused.value) == [("student_id", "required")]
