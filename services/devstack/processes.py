@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -19,6 +20,17 @@ import httpx
 
 class StartupFailed(RuntimeError):
     """A child process died or never became ready; the message points at its log."""
+
+
+# Resolved in the parent: between fork and exec the child may only make the call itself.
+_LIBC = ctypes.CDLL(None) if sys.platform == "linux" else None
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if the launcher dies, even by SIGKILL: no orphans."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -73,6 +85,7 @@ class Processes:
             env={**os.environ, **(env or {})},
             # Own process group: Ctrl-C reaches the launcher, which stops children in order.
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         child = Child(name, process, log_path, log_file)
         self.children.append(child)
