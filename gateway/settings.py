@@ -17,6 +17,5 @@ class GatewaySettings(BaseSettings):
     max_query_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000
-    feed_page_max: int = 100
     # A subscriber that falls this many events behind is disconnected rather than buffered.
     subscriber_queue_size: int = 256
