@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.eventbus import Publisher
 from services.outbox.mongo import Document, write_gate
-from services.outbox.transaction import OUTBOX, SENT, event_from_outbox
+from services.outbox.transaction import OUTBOX, SENT, SEQUENCE, event_from_outbox
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class OutboxRelay:
                 pending = await (
                     self._db[OUTBOX]
                     .find({SENT: None})
-                    .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+                    .sort([(SEQUENCE, ASCENDING)])
                     .limit(self._batch_size)
                     .to_list()
                 )

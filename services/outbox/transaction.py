@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -16,6 +17,21 @@ from services.outbox.mongo import Document, write_gate
 OUTBOX = "outbox"
 INBOX = "inbox"
 SENT = "sent_at_ms"
+SEQUENCE = "sequence"
+
+_last_sequence = 0
+
+
+def _next_sequence() -> int:
+    """Nanoseconds since the epoch, strictly increasing within the process.
+
+    The relay publishes in this order, so events emitted in one transaction (a session and
+    its tasks) leave in the order they were emitted; a timestamp alone ties within a
+    millisecond, and a random id would then shuffle them.
+    """
+    global _last_sequence
+    _last_sequence = max(_last_sequence + 1, time.time_ns())
+    return _last_sequence
 
 T = TypeVar("T")
 
@@ -89,6 +105,7 @@ def outbox_document(event: CloudEvent) -> Document:
         "districtid": event.districtid,
         "data": event.data,
         "created_at": datetime.now(UTC),
+        SEQUENCE: _next_sequence(),
         # Epoch milliseconds, not a date: the embedded store turns dates written with `$set`
         # into strings, which no longer compare with dates.
         SENT: None,
@@ -104,7 +121,7 @@ def event_from_outbox(doc: Document) -> CloudEvent:
 
 
 async def create_delivery_indexes(db: AsyncDatabase[Document]) -> None:
-    await db[OUTBOX].create_index([(SENT, ASCENDING), ("created_at", ASCENDING)])
+    await db[OUTBOX].create_index([(SENT, ASCENDING), (SEQUENCE, ASCENDING)])
     await db[INBOX].create_index(
         [("consumer", ASCENDING), ("event_id", ASCENDING)], unique=True
     )

@@ -149,3 +149,31 @@ async def test_only_the_relay_holding_the_lease_publishes(
     finally:
         await publisher.stop()
         await client.close()
+
+
+async def test_events_of_one_transaction_leave_in_the_order_they_were_emitted(
+    kafka_settings: KafkaSettings, mongo_settings: MongoSettings, unique: Callable[[str], str]
+) -> None:
+    await ensure_topics(kafka_settings, [Topic.SCHEDULER_SESSION])
+    client = connect(mongo_settings)
+    db = client[unique("order")]
+    await create_delivery_indexes(db)
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    events = [started(unique(f"session-{n}")) for n in range(20)]
+
+    async def emit_all(tx: MongoTransaction) -> None:
+        for event in events:
+            await tx.emit(event)
+
+    try:
+        await run_atomically(client, lambda s: MongoTransaction(db, s), emit_all)
+        assert await OutboxRelay(db, publisher).drain() == len(events)
+        wanted = {e.id for e in events}
+        seen = await collect(
+            kafka_settings, unique("group"), lambda s: wanted <= {e.id for e in s}
+        )
+        assert [e.id for e in seen if e.id in wanted] == [e.id for e in events]
+    finally:
+        await publisher.stop()
+        await client.close()
