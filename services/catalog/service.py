@@ -8,7 +8,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.auth import Principal, Role
 from services.catalog.domain import (
@@ -21,20 +21,13 @@ from services.catalog.domain import (
 )
 from services.catalog.events import lesson_published
 from services.catalog.ports import CatalogRepository, CatalogUnit, LessonPosition
+from services.clock import Clock, utc_now
 from services.problems import InvalidInput
-
-Clock = Callable[[], datetime]
 
 STAFF = (Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
 AUTHORS = STAFF
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-
-
-def utc_now() -> datetime:
-    """Now, to the millisecond MongoDB keeps, so what we return equals what we read back."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def new_id() -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from services.auth import Forbidden, Principal, Role
+from services.clock import Clock, utc_now
 from services.contracts.feedback import CheckInSignal
 from services.feedback.domain import (
     ChannelNotFound,
@@ -20,15 +20,7 @@ from services.feedback.domain import (
 from services.feedback.events import check_in_recorded
 from services.feedback.ports import FeedbackRepository, FeedbackUnit
 
-Clock = Callable[[], datetime]
-
 STAFF = (Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
-
-
-def utc_now() -> datetime:
-    """Now, to the millisecond MongoDB keeps, so what we return equals what we read back."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def new_id() -> str:

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from services.auth import Role
 from services.auth.fastapi import CurrentPrincipal
+from services.clock import Clock
 from services.contracts.catalog import ComponentKind, ModeFit
 from services.contracts.scheduler import Bookend
 from services.scheduler import domain, service
@@ -25,7 +26,7 @@ class SchedulerContext:
 
     store: Store
     settings: SchedulerSettings
-    clock: service.Clock
+    clock: Clock
 
 
 def _context(request: Request) -> SchedulerContext:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
 from services.auth import AuthSettings
+from services.clock import Clock, utc_now
 from services.contracts import Topic
 from services.eventbus import KafkaSettings, dispatch
 from services.hosting import consuming, delivering, service_app
@@ -16,13 +16,8 @@ from services.outbox import MongoSettings
 from services.scheduler.api import SchedulerContext, router
 from services.scheduler.domain import SessionConflict
 from services.scheduler.events import CONSUMER, handlers
-from services.scheduler.service import Clock
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.store import SchedulerStore
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def create_app(

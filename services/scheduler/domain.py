@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from services.clock import stored_instant
 from services.contracts.catalog import ComponentKind, ModeFit
 from services.contracts.scheduler import Bookend
 from services.problems import Failure, FieldError, InvalidInput, NotFound
@@ -173,12 +174,12 @@ class LiveSession:
     def start(self, at: datetime) -> LiveSession:
         if self.status is not SessionStatus.SCHEDULED:
             raise SessionNotScheduled(f"session {self.id} is {self.status}, not scheduled")
-        return replace(self, status=SessionStatus.LIVE, started_at=instant(at))
+        return replace(self, status=SessionStatus.LIVE, started_at=stored_instant(at))
 
     def end(self, at: datetime) -> LiveSession:
         if self.status is not SessionStatus.LIVE:
             raise SessionNotLive(f"session {self.id} is {self.status}, not live")
-        return replace(self, status=SessionStatus.ENDED, ended_at=instant(at))
+        return replace(self, status=SessionStatus.ENDED, ended_at=stored_instant(at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +258,7 @@ def plan_session(
         id=make_id(), district_id=section.district_id, school_id=section.school_id,
         section_id=section.id, lesson_id=lesson.lesson_id, lesson_version=lesson.version,
         title=title.strip() if title is not None else lesson.title,
-        starts_at=instant(starts_at), ends_at=instant(ends_at), time_zone=time_zone,
+        starts_at=stored_instant(starts_at), ends_at=stored_instant(ends_at), time_zone=time_zone,
         status=SessionStatus.SCHEDULED, started_at=None, ended_at=None, task_ids=(),
     )
     tasks = bookend_tasks(session, lesson, windows, make_id=make_id)
@@ -302,9 +303,3 @@ def check_not_blank(values: Iterable[tuple[str, str]]) -> None:
         raise InvalidInput.many(errors)
 
 
-def instant(moment: datetime) -> datetime:
-    """UTC at millisecond precision: what the store keeps, so reads equal what was written."""
-    if moment.tzinfo is None:
-        raise ValueError("instants must be aware")
-    utc = moment.astimezone(UTC)
-    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)

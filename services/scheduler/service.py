@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.auth import Forbidden, Principal, Role
+from services.clock import Clock, stored_instant
 from services.contracts import new_event
 from services.contracts.scheduler import SessionEnded, SessionStarted
 from services.scheduler.domain import (
@@ -28,7 +29,6 @@ from services.scheduler.domain import (
     check_not_blank,
     check_session,
     check_zone,
-    instant,
     new_id,
     plan_session,
 )
@@ -53,7 +53,6 @@ from services.scheduler.ports import Reads, Store, Transaction
 # A student not enrolled anywhere yet has no zone of their own and no items.
 FALLBACK_ZONE = "UTC"
 
-Clock = Callable[[], datetime]
 ADMINS = (Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
 STAFF = (Role.TEACHER, *ADMINS)
 
@@ -238,7 +237,8 @@ async def list_sessions(
     await _require_views(principal, section, store)
     sessions = await store.sessions_of_section(
         principal.district, section_id,
-        starts=instant(starts) if starts else None, ends=instant(ends) if ends else None,
+        starts=stored_instant(starts) if starts else None,
+        ends=stored_instant(ends) if ends else None,
     )
     return await _with_tasks(store, principal.district, sessions)
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from services.clock import stored_instant
 from services.problems import InvalidInput
 from services.scheduler.domain import (
     SessionNotLive,
@@ -13,7 +14,6 @@ from services.scheduler.domain import (
     SessionStatus,
     check_session,
     check_zone,
-    instant,
 )
 from tests.scheduler.builders import STARTS, session
 
@@ -83,5 +83,5 @@ def test_only_a_live_session_can_end() -> None:
 
 def test_instants_are_kept_in_utc_to_the_millisecond() -> None:
     local = datetime(2025, 3, 10, 9, 0, 0, 123456, tzinfo=timezone(timedelta(hours=-5)))
-    assert instant(local) == datetime(2025, 3, 10, 14, 0, 0, 123000, tzinfo=UTC)
-    assert instant(local).tzinfo is UTC
+    assert stored_instant(local) == datetime(2025, 3, 10, 14, 0, 0, 123000, tzinfo=UTC)
+    assert stored_instant(local).tzinfo is UTC
