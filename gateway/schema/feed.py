@@ -83,13 +83,6 @@ class FeedConnection:
     time_zone: str
 
 
-def _cursor(item: dict[str, Any]) -> str:
-    from base64 import urlsafe_b64encode
-
-    raw = f"{item['actionable_at']}|{item['item_id']}"
-    return urlsafe_b64encode(raw.encode()).decode()
-
-
 @strawberry.type
 class FeedQuery:
     @strawberry.field(description="Sessions and tasks ordered by actionable time (Relay paging).")
@@ -118,7 +111,7 @@ class FeedQuery:
         zone = data["time_zone"]
         return FeedConnection(
             edges=[
-                FeedEdge(cursor=_cursor(item), node=FeedItem.from_json(item, zone))
+                FeedEdge(cursor=item["cursor"], node=FeedItem.from_json(item, zone))
                 for item in data["items"]
             ],
             page_info=PageInfo(

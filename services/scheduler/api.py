@@ -15,7 +15,7 @@ from services.clock import Clock
 from services.contracts.catalog import ComponentKind, ModeFit
 from services.contracts.scheduler import Bookend
 from services.scheduler import domain, service
-from services.scheduler.feed import FeedPage, ItemKind, ItemStatus, feed_query
+from services.scheduler.feed import FeedPage, ItemKind, ItemStatus, Position, feed_query
 from services.scheduler.ports import Store
 from services.scheduler.settings import SchedulerSettings
 
@@ -191,6 +191,7 @@ class FeedItem(BaseModel):
     due_at: datetime | None
     actionable_at: datetime
     rule_time_zone: str
+    cursor: str  # opaque: pass it as `after` to read the items that follow this one
 
 
 class PageInfo(BaseModel):
@@ -213,6 +214,7 @@ class Feed(BaseModel):
                     bookend=i.bookend, minutes=i.minutes, status=status, starts_at=i.starts_at,
                     ends_at=i.ends_at, opens_at=i.opens_at, due_at=i.due_at,
                     actionable_at=i.actionable_at, rule_time_zone=i.rule_time_zone,
+                    cursor=Position.of(i).cursor(),
                 )
                 for i, status in page.items
             ],

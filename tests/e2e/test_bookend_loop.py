@@ -40,6 +40,8 @@ async def whole_feed(client: Client, student: str | None = None) -> list[dict[st
     while True:
         page = (await client.run(FEED, first=2, after=after, student=student))["feed"]
         nodes += [edge["node"] for edge in page["edges"]]
+        if page["edges"]:  # each edge's cursor resumes after it; the last one is the page's end
+            assert page["edges"][-1]["cursor"] == page["pageInfo"]["endCursor"]
         if not page["pageInfo"]["hasNextPage"]:
             return nodes
         after = page["pageInfo"]["endCursor"]

@@ -28,6 +28,7 @@ from tests.scheduler.integration.harness import (
 FEED_ITEM_FIELDS = {
     "item_id", "kind", "section_id", "session_id", "lesson_id", "title", "bookend", "minutes",
     "status", "starts_at", "ends_at", "opens_at", "due_at", "actionable_at", "rule_time_zone",
+    "cursor",
 }
 
 
