@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
 
-from services.auth import AuthSettings
-from services.eventbus import KafkaSettings
-from services.outbox import MongoSettings
 from tests.scheduler.integration.harness import (
     ADMIN,
     GUARDIAN,
@@ -22,7 +19,6 @@ from tests.scheduler.integration.harness import (
     Scheduler,
     hours_from_now,
     lesson_published,
-    running_scheduler,
 )
 
 FEED_ITEM_FIELDS = {
@@ -33,24 +29,18 @@ FEED_ITEM_FIELDS = {
 
 
 @pytest.fixture
-async def scheduler(
-    kafka_settings: KafkaSettings,
-    mongo_settings: MongoSettings,
-    auth_settings: AuthSettings,
-    unique: Callable[[str], str],
-) -> AsyncIterator[Scheduler]:
+async def scheduler(fresh_scheduler: Scheduler) -> AsyncIterator[Scheduler]:
     """Three math sessions (each with pre-work and follow-up): nine items for student-1.
 
     A classmate (student-3) gets the same items, so a page can only hold one student's.
     """
-    async with running_scheduler(kafka_settings, mongo_settings, auth_settings, unique) as app:
-        await app.load_roster()
-        await app.ok("PUT", "/sections/sec-math/enrolments/student-3", ADMIN,
-                     json={"time_zone": "America/Denver"})
-        await app.learn(lesson_published(app.lesson_id))
-        for hours in (100, 24, 200):
-            await app.schedule(hours_from_now(hours))
-        yield app
+    await fresh_scheduler.load_roster()
+    await fresh_scheduler.ok("PUT", "/sections/sec-math/enrolments/student-3", ADMIN,
+                             json={"time_zone": "America/Denver"})
+    await fresh_scheduler.learn(lesson_published(fresh_scheduler.lesson_id))
+    for hours in (100, 24, 200):
+        await fresh_scheduler.schedule(hours_from_now(hours))
+    yield fresh_scheduler
 
 
 def order(items: list[Json]) -> list[tuple[datetime, str]]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from services.auth import AuthSettings
 from services.contracts import CloudEvent, Topic, dead_letter_topic
 from services.eventbus import KafkaSettings
 from services.outbox import MongoSettings, connect
@@ -18,21 +17,14 @@ from tests.scheduler.integration.harness import (
     TEACHER,
     Scheduler,
     lesson_published,
-    running_scheduler,
     wait_for,
     watching,
 )
 
 
 @pytest.fixture
-async def scheduler(
-    kafka_settings: KafkaSettings,
-    mongo_settings: MongoSettings,
-    auth_settings: AuthSettings,
-    unique: Callable[[str], str],
-) -> AsyncIterator[Scheduler]:
-    async with running_scheduler(kafka_settings, mongo_settings, auth_settings, unique) as app:
-        yield app
+def scheduler(fresh_scheduler: Scheduler) -> Scheduler:
+    return fresh_scheduler
 
 
 async def test_a_published_lesson_becomes_a_summary_the_api_answers_with(

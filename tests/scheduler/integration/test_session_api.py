@@ -7,10 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.auth import AuthSettings, Role
+from services.auth import Role
 from services.contracts import Topic
 from services.eventbus import KafkaSettings
-from services.outbox import MongoSettings
 from tests.scheduler.integration.harness import (
     ADMIN,
     OTHER_DISTRICT,
@@ -23,23 +22,16 @@ from tests.scheduler.integration.harness import (
     bearer,
     hours_from_now,
     lesson_published,
-    running_scheduler,
     wait_for,
     watching,
 )
 
 
 @pytest.fixture
-async def scheduler(
-    kafka_settings: KafkaSettings,
-    mongo_settings: MongoSettings,
-    auth_settings: AuthSettings,
-    unique: Callable[[str], str],
-) -> AsyncIterator[Scheduler]:
-    async with running_scheduler(kafka_settings, mongo_settings, auth_settings, unique) as app:
-        await app.load_roster()
-        await app.learn(lesson_published(app.lesson_id))
-        yield app
+async def scheduler(fresh_scheduler: Scheduler) -> AsyncIterator[Scheduler]:
+    await fresh_scheduler.load_roster()
+    await fresh_scheduler.learn(lesson_published(fresh_scheduler.lesson_id))
+    yield fresh_scheduler
 
 
 def rules(body: Json) -> list[tuple[str, str]]:
