@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from services.contracts import CloudEvent, new_event, spec_for
 from services.contracts.feedback import CheckInRecorded
 from services.contracts.scheduler import SessionEnded, SessionStarted
@@ -42,38 +44,40 @@ def handlers(store: FeedbackRepository) -> dict[str, Handler]:
 async def on_session_started(event: CloudEvent, *, store: FeedbackRepository) -> None:
     """Open the session's channel; an end that overtook this start keeps it closed."""
     started = SessionStarted.model_validate(event.data)
-
-    async def work(tx: FeedbackUnit) -> None:
-        if not await tx.first_time(CONSUMER, event.id):
-            return
-        channel = await tx.find_channel(started.district_id, started.session_id)
-        await tx.save_channel(
-            LiveChannel.opened(
-                session_id=started.session_id, district_id=started.district_id,
-                section_id=started.section_id, at=started.started_at,
-            )
-            if channel is None
-            else channel.started(started.started_at)
-        )
-
-    await store.atomically(work)
+    await _change_channel(
+        event, started.district_id, started.session_id, store=store,
+        change=lambda channel: LiveChannel.opened(
+            session_id=started.session_id, district_id=started.district_id,
+            section_id=started.section_id, at=started.started_at,
+        ) if channel is None else channel.started(started.started_at),
+    )
 
 
 async def on_session_ended(event: CloudEvent, *, store: FeedbackRepository) -> None:
     """Close the session's channel, creating it closed if its start has not arrived."""
     ended = SessionEnded.model_validate(event.data)
+    await _change_channel(
+        event, ended.district_id, ended.session_id, store=store,
+        change=lambda channel: LiveChannel.closed(
+            session_id=ended.session_id, district_id=ended.district_id,
+            section_id=ended.section_id, at=ended.ended_at,
+        ) if channel is None else channel.ended(ended.ended_at),
+    )
+
+
+async def _change_channel(
+    event: CloudEvent,
+    district_id: str,
+    session_id: str,
+    *,
+    store: FeedbackRepository,
+    change: Callable[[LiveChannel | None], LiveChannel],
+) -> None:
+    """Apply `change` once per event: the inbox mark and the change commit together."""
 
     async def work(tx: FeedbackUnit) -> None:
         if not await tx.first_time(CONSUMER, event.id):
             return
-        channel = await tx.find_channel(ended.district_id, ended.session_id)
-        await tx.save_channel(
-            LiveChannel.closed(
-                session_id=ended.session_id, district_id=ended.district_id,
-                section_id=ended.section_id, at=ended.ended_at,
-            )
-            if channel is None
-            else channel.ended(ended.ended_at)
-        )
+        await tx.save_channel(change(await tx.find_channel(district_id, session_id)))
 
     await store.atomically(work)
