@@ -86,13 +86,20 @@ class OutboxRelay:
                 )
             if not pending:
                 return sent
-            for doc in pending:
-                await self._publisher.publish(event_from_outbox(doc))
-                async with self._gate():
-                    await self._db[OUTBOX].update_one(
-                        {"_id": doc["_id"]}, {"$set": {SENT: _epoch_ms(datetime.now(UTC))}}
-                    )
-                sent += 1
+            published: list[str] = []
+            try:
+                for doc in pending:
+                    await self._publisher.publish(event_from_outbox(doc))
+                    published.append(doc["_id"])
+            finally:
+                # One write for the batch; on a failed publish, still mark what did go out.
+                if published:
+                    async with self._gate():
+                        await self._db[OUTBOX].update_many(
+                            {"_id": {"$in": published}},
+                            {"$set": {SENT: _epoch_ms(datetime.now(UTC))}},
+                        )
+            sent += len(published)
 
     def _gate(self) -> contextlib.AbstractAsyncContextManager[object]:
         return write_gate(self._db.client)
