@@ -12,11 +12,11 @@ from pathlib import Path
 import httpx
 from httpx_ws import aconnect_ws
 
-from services.auth import issue_token
-from services.devstack.demo import load_demo
-from services.devstack.processes import Processes, free_port
-from services.devstack.stack import RunningStack, StackConfig, start_stack
-from services.devstack.users import ELA_8, USERS_BY_ID
+from bookend.auth import issue_token
+from devstack.demo import load_demo
+from devstack.processes import Processes, free_port
+from devstack.stack import RunningStack, StackConfig, start_stack
+from devstack.users import ELA_8, USERS_BY_ID
 
 FEED = "query { feed(first: 20) { edges { node { id kind title status actionableAt } } } }"
 SESSIONS = "query($s: ID!) { sectionSessions(sectionId: $s) { id status } }"

@@ -16,9 +16,9 @@ from gateway.hub import SubscriptionHub
 from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
 from gateway.upstream import Upstream, Upstreams
-from services.auth import AuthSettings, TokenVerifier, Unauthenticated
-from services.contracts import ALL_TOPICS
-from services.eventbus import KafkaSettings, ensure_topics
+from bookend.auth import AuthSettings, TokenVerifier, Unauthenticated
+from bookend.contracts import ALL_TOPICS
+from bookend.eventbus import KafkaSettings, ensure_topics
 
 
 class BookendGraphQLRouter(GraphQLRouter[Context, None]):

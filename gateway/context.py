@@ -13,7 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 from gateway.hub import Broadcast
 from gateway.settings import GatewaySettings
 from gateway.upstream import UpstreamFailure, Upstreams
-from services.auth import Principal, TokenVerifier, Unauthenticated
+from bookend.auth import Principal, TokenVerifier, Unauthenticated
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from services.contracts import ALL_TOPICS, CloudEvent
-from services.eventbus import EventConsumer, KafkaSettings
+from bookend.contracts import ALL_TOPICS, CloudEvent
+from bookend.eventbus import EventConsumer, KafkaSettings
 
 log = logging.getLogger(__name__)
 

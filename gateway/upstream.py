@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from services.problems import Problem
+from bookend.problems import Problem
 
 
 class UpstreamFailure(Exception):

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from services.auth import AuthSettings, Principal, Role, issue_token
-from services.devstack.infrastructure import start_broker, start_store
-from services.devstack.processes import Processes
-from services.eventbus import KafkaSettings
-from services.outbox import MongoSettings
+from bookend.auth import AuthSettings, Principal, Role, issue_token
+from devstack.infrastructure import start_broker, start_store
+from devstack.processes import Processes
+from bookend.eventbus import KafkaSettings
+from bookend.outbox import MongoSettings
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256"
 FAST_GROUPS = {

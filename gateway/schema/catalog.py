@@ -10,7 +10,7 @@ import strawberry
 from gateway.context import Info
 from gateway.schema.errors import Failure, mutate, query
 from gateway.schema.scalars import instant
-from services.contracts.catalog import ComponentKind, ModeFit
+from bookend.contracts.catalog import ComponentKind, ModeFit
 
 # The schema exposes the contract enums themselves. `strawberry.enum` registers an existing enum
 # in place and returns the same class, so the annotations below name the contract types directly.

@@ -9,9 +9,9 @@ import strawberry
 from graphql import GraphQLError
 
 from gateway.upstream import UpstreamFailure
-from services.auth import Forbidden as ForbiddenFailure
-from services.auth import Unauthenticated
-from services.problems import Problem
+from bookend.auth import Forbidden as ForbiddenFailure
+from bookend.auth import Unauthenticated
+from bookend.problems import Problem
 
 T = TypeVar("T")
 

@@ -14,10 +14,10 @@ from gateway.hub import SubscriberTooSlow
 from gateway.schema.errors import Failure, PublicError, mutate, query
 from gateway.schema.scalars import instant
 from gateway.upstream import UpstreamFailure
-from services.auth import Role
-from services.contracts import CloudEvent, spec_for
-from services.contracts.feedback import CheckInRecorded
-from services.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.auth import Role
+from bookend.contracts import CloudEvent, spec_for
+from bookend.contracts.feedback import CheckInRecorded
+from bookend.contracts.scheduler import SessionEnded, SessionStarted
 
 
 @strawberry.enum

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
-from services.auth.fastapi import CurrentPrincipal
+from bookend.auth.fastapi import CurrentPrincipal
 from services.catalog import domain, service
 from services.catalog.domain import LessonStatus
 from services.catalog.store import CatalogStore
-from services.contracts.catalog import ComponentKind, ModeFit
+from bookend.contracts.catalog import ComponentKind, ModeFit
 
 router = APIRouter()
 

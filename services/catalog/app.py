@@ -7,14 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.auth import AuthSettings
+from bookend.auth import AuthSettings
 from services.catalog.api import router
 from services.catalog.domain import LessonAlreadyPublished
 from services.catalog.settings import CatalogSettings
 from services.catalog.store import CatalogStore
-from services.eventbus import KafkaSettings
-from services.hosting import delivering, service_app
-from services.outbox import MongoSettings
+from bookend.eventbus import KafkaSettings
+from bookend.hosting import delivering, service_app
+from bookend.outbox import MongoSettings
 
 
 def create_app(

@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from services.contracts.catalog import ComponentKind, ModeFit
-from services.problems import Failure, FieldError, InvalidInput, NotFound
+from bookend.contracts.catalog import ComponentKind, ModeFit
+from bookend.problems import Failure, FieldError, InvalidInput, NotFound
 
 MIN_COMPONENTS = 1
 MAX_COMPONENTS = 40

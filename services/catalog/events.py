@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from services.catalog.domain import Lesson
-from services.contracts import CloudEvent, new_event
-from services.contracts.catalog import LessonComponentData, LessonPublished
-from services.eventbus import Handler
+from bookend.contracts import CloudEvent, new_event
+from bookend.contracts.catalog import LessonComponentData, LessonPublished
+from bookend.eventbus import Handler
 
 SOURCE = "bookend/catalog"
 CONSUMER = "bookend.catalog"

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from services.catalog.domain import Lesson, LessonStatus
-from services.contracts import CloudEvent
+from bookend.contracts import CloudEvent
 
 T = TypeVar("T")
 

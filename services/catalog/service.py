@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.auth import Principal, Role
+from bookend.auth import Principal, Role
 from services.catalog.domain import (
     Lesson,
     LessonAlreadyPublished,
@@ -21,8 +21,8 @@ from services.catalog.domain import (
 )
 from services.catalog.events import lesson_published
 from services.catalog.ports import CatalogRepository, CatalogUnit, LessonPosition
-from services.clock import Clock, utc_now
-from services.problems import InvalidInput
+from bookend.clock import Clock, utc_now
+from bookend.problems import InvalidInput
 
 STAFF = (Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
 AUTHORS = STAFF

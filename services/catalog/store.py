@@ -11,9 +11,9 @@ from pymongo import ASCENDING
 
 from services.catalog.domain import Component, Lesson, LessonStatus
 from services.catalog.ports import LessonPosition
-from services.contracts.catalog import ComponentKind, ModeFit
-from services.outbox import MongoStore, MongoTransaction
-from services.outbox.mongo import Document
+from bookend.contracts.catalog import ComponentKind, ModeFit
+from bookend.outbox import MongoStore, MongoTransaction
+from bookend.outbox.mongo import Document
 
 LESSONS = "lessons"
 

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
-from services.auth.fastapi import CurrentPrincipal
-from services.contracts.feedback import CheckInSignal
+from bookend.auth.fastapi import CurrentPrincipal
+from bookend.contracts.feedback import CheckInSignal
 from services.feedback import domain, service
 from services.feedback.domain import ChannelStatus
 from services.feedback.store import FeedbackStore

@@ -7,16 +7,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.auth import AuthSettings
-from services.contracts import Topic
-from services.eventbus import KafkaSettings, dispatch
+from bookend.auth import AuthSettings
+from bookend.contracts import Topic
+from bookend.eventbus import KafkaSettings, dispatch
 from services.feedback.api import router
 from services.feedback.domain import SessionNotLive
 from services.feedback.events import handlers
 from services.feedback.settings import FeedbackSettings
 from services.feedback.store import FeedbackStore
-from services.hosting import consuming, delivering, service_app
-from services.outbox import MongoSettings
+from bookend.hosting import consuming, delivering, service_app
+from bookend.outbox import MongoSettings
 
 
 def create_app(

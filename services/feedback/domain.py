@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from services.contracts.feedback import CheckInSignal
-from services.problems import Failure, InvalidInput, NotFound
+from bookend.contracts.feedback import CheckInSignal
+from bookend.problems import Failure, InvalidInput, NotFound
 
 MAX_NOTE_LENGTH = 500
 

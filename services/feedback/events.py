@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.contracts import CloudEvent, new_event, spec_for
-from services.contracts.feedback import CheckInRecorded
-from services.contracts.scheduler import SessionEnded, SessionStarted
-from services.eventbus import Handler
+from bookend.contracts import CloudEvent, new_event, spec_for
+from bookend.contracts.feedback import CheckInRecorded
+from bookend.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.eventbus import Handler
 from services.feedback.domain import CheckIn, LiveChannel
 from services.feedback.ports import FeedbackRepository, FeedbackUnit
 

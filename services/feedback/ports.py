@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
-from services.contracts import CloudEvent
+from bookend.contracts import CloudEvent
 from services.feedback.domain import CheckIn, LiveChannel
 
 T = TypeVar("T")

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.auth import Forbidden, Principal, Role
-from services.clock import Clock, utc_now
-from services.contracts.feedback import CheckInSignal
+from bookend.auth import Forbidden, Principal, Role
+from bookend.clock import Clock, utc_now
+from bookend.contracts.feedback import CheckInSignal
 from services.feedback.domain import (
     ChannelNotFound,
     CheckIn,

@@ -7,10 +7,10 @@ from typing import TypeVar
 
 from pymongo import ASCENDING
 
-from services.contracts.feedback import CheckInSignal
+from bookend.contracts.feedback import CheckInSignal
 from services.feedback.domain import ChannelStatus, CheckIn, LiveChannel
-from services.outbox import MongoStore, MongoTransaction
-from services.outbox.mongo import Document
+from bookend.outbox import MongoStore, MongoTransaction
+from bookend.outbox.mongo import Document
 
 CHANNELS = "channels"
 CHECK_INS = "checkins"

@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.auth import Role
-from services.auth.fastapi import CurrentPrincipal
-from services.clock import Clock
-from services.contracts.catalog import ComponentKind, ModeFit
-from services.contracts.scheduler import Bookend
+from bookend.auth import Role
+from bookend.auth.fastapi import CurrentPrincipal
+from bookend.clock import Clock
+from bookend.contracts.catalog import ComponentKind, ModeFit
+from bookend.contracts.scheduler import Bookend
 from services.scheduler import domain, service
 from services.scheduler.feed import FeedPage, ItemKind, ItemStatus, Position, feed_query
 from services.scheduler.ports import Store

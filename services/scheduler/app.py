@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.auth import AuthSettings
-from services.clock import Clock, utc_now
-from services.contracts import Topic
-from services.eventbus import KafkaSettings, dispatch
-from services.hosting import consuming, delivering, service_app
-from services.outbox import MongoSettings
+from bookend.auth import AuthSettings
+from bookend.clock import Clock, utc_now
+from bookend.contracts import Topic
+from bookend.eventbus import KafkaSettings, dispatch
+from bookend.hosting import consuming, delivering, service_app
+from bookend.outbox import MongoSettings
 from services.scheduler.api import SchedulerContext, router
 from services.scheduler.domain import SessionConflict
 from services.scheduler.events import CONSUMER, handlers

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from services.clock import stored_instant
-from services.contracts.catalog import ComponentKind, ModeFit
-from services.contracts.scheduler import Bookend
-from services.problems import Failure, FieldError, InvalidInput, NotFound
+from bookend.clock import stored_instant
+from bookend.contracts.catalog import ComponentKind, ModeFit
+from bookend.contracts.scheduler import Bookend
+from bookend.problems import Failure, FieldError, InvalidInput, NotFound
 
 
 class SchedulerError(Failure):

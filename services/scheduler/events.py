@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from functools import partial
 
-from services.contracts import CloudEvent, spec_for
-from services.contracts.catalog import LessonPublished
-from services.contracts.scheduler import (
+from bookend.contracts import CloudEvent, spec_for
+from bookend.contracts.catalog import LessonPublished
+from bookend.contracts.scheduler import (
     SessionEnded,
     SessionScheduled,
     SessionStarted,
     TaskAssigned,
 )
-from services.eventbus import Handler
+from bookend.eventbus import Handler
 from services.scheduler.domain import LessonComponent, LessonSummary, LiveSession, Task
 from services.scheduler.ports import Store, Transaction
 

@@ -10,8 +10,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from services.contracts.scheduler import Bookend
-from services.problems import FieldError, InvalidInput
+from bookend.contracts.scheduler import Bookend
+from bookend.problems import FieldError, InvalidInput
 from services.scheduler.domain import LiveSession, SessionStatus, Task
 
 E = TypeVar("E", bound=StrEnum)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from services.contracts import CloudEvent
+from bookend.contracts import CloudEvent
 from services.scheduler.domain import (
     Enrolment,
     Learner,

@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.auth import Forbidden, Principal, Role
-from services.clock import Clock, stored_instant
-from services.contracts import new_event
-from services.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.auth import Forbidden, Principal, Role
+from bookend.clock import Clock, stored_instant
+from bookend.contracts import new_event
+from bookend.contracts.scheduler import SessionEnded, SessionStarted
 from services.scheduler.domain import (
     BookendedSession,
     BookendWindows,

@@ -11,10 +11,10 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.contracts.catalog import ComponentKind, ModeFit
-from services.contracts.scheduler import Bookend
-from services.outbox import MongoStore, MongoTransaction
-from services.outbox.mongo import Document
+from bookend.contracts.catalog import ComponentKind, ModeFit
+from bookend.contracts.scheduler import Bookend
+from bookend.outbox import MongoStore, MongoTransaction
+from bookend.outbox.mongo import Document
 from services.scheduler.domain import (
     Enrolment,
     Learner,

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from services.catalog.domain import Lesson, LessonStatus
 from services.catalog.ports import CatalogUnit, LessonPosition
-from services.contracts import CloudEvent
+from bookend.contracts import CloudEvent
 
 T = TypeVar("T")
 

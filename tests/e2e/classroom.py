@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.auth import Role
+from bookend.auth import Role
 from tests.e2e.conftest import Client
 
 DISTRICT = "district-1"

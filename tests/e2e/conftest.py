@@ -12,9 +12,9 @@ import httpx
 import pytest
 from httpx_ws import AsyncWebSocketSession, aconnect_ws
 
-from services.auth import Role
-from services.devstack.processes import free_port
-from services.devstack.stack import (
+from bookend.auth import Role
+from devstack.processes import free_port
+from devstack.stack import (
     EMBEDDED_KAFKA,
     EMBEDDED_MONGO,
     RunningStack,
@@ -28,7 +28,7 @@ from tests.conftest import TEST_SECRET, Embedded, token_for
 def stack(embedded: Embedded, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     home: Path = tmp_path_factory.mktemp("stack")
     # The stack's own processes; the broker and store are the session's embedded ones.
-    from services.devstack.processes import Processes
+    from devstack.processes import Processes
 
     processes = Processes(home / "logs")
     config = StackConfig(

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from httpx_ws import WebSocketDisconnect, aconnect_ws
 
-from services.auth import Role
-from services.devstack.stack import RunningStack
+from bookend.auth import Role
+from devstack.stack import RunningStack
 from tests.e2e.classroom import (
     CREATE_LESSON,
     LESSON,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from services.contracts import CloudEvent
+from bookend.contracts import CloudEvent
 from services.feedback.domain import CheckIn, LiveChannel
 from services.feedback.ports import FeedbackUnit
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services.auth import Principal, Role
-from services.contracts.catalog import ComponentKind, ModeFit
+from bookend.auth import Principal, Role
+from bookend.contracts.catalog import ComponentKind, ModeFit
 from services.scheduler import service
 from services.scheduler.domain import (
     BookendedSession,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from services.contracts import CloudEvent
+from bookend.contracts import CloudEvent
 from services.scheduler.domain import (
     Enrolment,
     Learner,

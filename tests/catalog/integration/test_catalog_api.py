@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 import pytest
 
-from services.auth import AuthSettings, Role
+from bookend.auth import AuthSettings, Role
 from services.catalog.app import create_app
 from services.catalog.settings import CatalogSettings
-from services.contracts import CloudEvent, Topic
-from services.eventbus import EventConsumer, KafkaSettings
-from services.outbox import MongoSettings
+from bookend.contracts import CloudEvent, Topic
+from bookend.eventbus import EventConsumer, KafkaSettings
+from bookend.outbox import MongoSettings
 from tests.conftest import token_for
 
 TEACHER = {"Authorization": f"Bearer {token_for('teacher-1', Role.TEACHER)}"}

@@ -16,8 +16,8 @@ from services.catalog.domain import (
     default_mode_fit,
     new_lesson,
 )
-from services.contracts.catalog import ComponentKind, ModeFit
-from services.problems import FieldError, InvalidInput
+from bookend.contracts.catalog import ComponentKind, ModeFit
+from bookend.problems import FieldError, InvalidInput
 
 NOW = datetime(2025, 9, 1, 8, tzinfo=UTC)
 

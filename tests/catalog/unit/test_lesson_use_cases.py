@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.auth import Forbidden, Principal, Role
+from bookend.auth import Forbidden, Principal, Role
 from services.catalog import service
 from services.catalog.domain import (
     ComponentDraft,
@@ -14,9 +14,9 @@ from services.catalog.domain import (
     LessonNotFound,
     LessonStatus,
 )
-from services.contracts import Topic
-from services.contracts.catalog import ComponentKind
-from services.problems import InvalidInput
+from bookend.contracts import Topic
+from bookend.contracts.catalog import ComponentKind
+from bookend.problems import InvalidInput
 from tests.catalog.fakes import FakeCatalog, TickingClock
 
 TEACHER = Principal("teacher-1", "d1", frozenset({Role.TEACHER}))

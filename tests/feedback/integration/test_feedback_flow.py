@@ -12,16 +12,16 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from services.auth import AuthSettings, Role
-from services.contracts import CloudEvent, Topic, dead_letter_topic, new_event, spec_for
-from services.contracts.feedback import CheckInRecorded
-from services.contracts.scheduler import SessionEnded, SessionStarted
-from services.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
+from bookend.auth import AuthSettings, Role
+from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event, spec_for
+from bookend.contracts.feedback import CheckInRecorded
+from bookend.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
 from services.feedback.store import FeedbackStore
-from services.outbox import MongoSettings
-from services.outbox.transaction import INBOX
+from bookend.outbox import MongoSettings
+from bookend.outbox.transaction import INBOX
 from tests.conftest import token_for
 
 SCHEDULER = "bookend/scheduler"

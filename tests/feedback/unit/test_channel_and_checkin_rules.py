@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.contracts.feedback import CheckInSignal
+from bookend.contracts.feedback import CheckInSignal
 from services.feedback.domain import (
     ChannelStatus,
     CheckIn,
@@ -15,7 +15,7 @@ from services.feedback.domain import (
     check_in,
     latest_signals,
 )
-from services.problems import InvalidInput
+from bookend.problems import InvalidInput
 
 START = datetime(2025, 9, 1, 9, tzinfo=UTC)
 END = START + timedelta(minutes=45)

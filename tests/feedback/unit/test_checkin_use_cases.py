@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.auth import Forbidden, Principal, Role
-from services.contracts import CloudEvent, Topic, new_event
-from services.contracts.feedback import CheckInSignal
-from services.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.auth import Forbidden, Principal, Role
+from bookend.contracts import CloudEvent, Topic, new_event
+from bookend.contracts.feedback import CheckInSignal
+from bookend.contracts.scheduler import SessionEnded, SessionStarted
 from services.feedback import service
 from services.feedback.domain import (
     ChannelNotFound,

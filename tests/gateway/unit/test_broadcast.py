@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 
 from gateway.hub import Broadcast, SubscriberTooSlow
-from services.contracts import CloudEvent, new_event
-from services.contracts.scheduler import SessionStarted
+from bookend.contracts import CloudEvent, new_event
+from bookend.contracts.scheduler import SessionStarted
 
 
 def started(session_id: str, district: str = "d1") -> CloudEvent:

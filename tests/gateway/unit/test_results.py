@@ -2,7 +2,7 @@
 
 from gateway.schema.errors import Conflict, Forbidden, InvalidInput, NotFound, as_result
 from gateway.schema.scalars import instant
-from services.problems import Problem
+from bookend.problems import Problem
 
 
 def problem(status: int, code: str, errors: list[dict[str, str]] | None = None) -> Problem:

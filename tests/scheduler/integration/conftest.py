@@ -4,9 +4,9 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from services.auth import AuthSettings
-from services.eventbus import KafkaSettings
-from services.outbox import MongoSettings
+from bookend.auth import AuthSettings
+from bookend.eventbus import KafkaSettings
+from bookend.outbox import MongoSettings
 from tests.scheduler.integration.harness import Scheduler, running_scheduler
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 
-from services.auth import AuthSettings, Role
-from services.contracts import CloudEvent, new_event
-from services.contracts.catalog import ComponentKind, LessonComponentData, LessonPublished, ModeFit
-from services.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
-from services.outbox import MongoSettings
+from bookend.auth import AuthSettings, Role
+from bookend.contracts import CloudEvent, new_event
+from bookend.contracts.catalog import ComponentKind, LessonComponentData, LessonPublished, ModeFit
+from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
+from bookend.outbox import MongoSettings
 from services.scheduler.app import create_app
 from services.scheduler.settings import SchedulerSettings
 from tests.conftest import token_for

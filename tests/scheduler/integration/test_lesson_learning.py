@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.contracts import CloudEvent, Topic, dead_letter_topic
-from services.eventbus import KafkaSettings
-from services.outbox import MongoSettings, connect
+from bookend.contracts import CloudEvent, Topic, dead_letter_topic
+from bookend.eventbus import KafkaSettings
+from bookend.outbox import MongoSettings, connect
 from tests.scheduler.integration.harness import (
     OTHER_DISTRICT,
     TEACHER,

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.auth import Role
-from services.contracts import Topic
-from services.eventbus import KafkaSettings
+from bookend.auth import Role
+from bookend.contracts import Topic
+from bookend.eventbus import KafkaSettings
 from tests.scheduler.integration.harness import (
     ADMIN,
     OTHER_DISTRICT,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from services.contracts.catalog import ComponentKind, ModeFit
-from services.contracts.scheduler import Bookend
+from bookend.contracts.catalog import ComponentKind, ModeFit
+from bookend.contracts.scheduler import Bookend
 from services.scheduler.domain import (
     BookendWindows,
     LessonSummary,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.problems import InvalidInput
+from bookend.problems import InvalidInput
 from services.scheduler.domain import bookend_tasks
 from services.scheduler.feed import (
     ItemKind,

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from services.auth import Forbidden, Principal, Role
-from services.problems import InvalidInput
+from bookend.auth import Forbidden, Principal, Role
+from bookend.problems import InvalidInput
 from services.scheduler import service
 from services.scheduler.domain import SectionNotFound, SessionNotFound
 from services.scheduler.feed import FeedPage, feed_query

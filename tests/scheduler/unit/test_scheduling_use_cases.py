@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.contracts import new_event
-from services.contracts.catalog import LessonComponentData, LessonPublished
-from services.problems import InvalidInput
+from bookend.contracts import new_event
+from bookend.contracts.catalog import LessonComponentData, LessonPublished
+from bookend.problems import InvalidInput
 from services.scheduler import service
 from services.scheduler.domain import SessionNotLive, SessionNotScheduled, SessionStatus
 from services.scheduler.events import learn_lesson

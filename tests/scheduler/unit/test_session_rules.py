@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from services.clock import stored_instant
-from services.problems import InvalidInput
+from bookend.clock import stored_instant
+from bookend.problems import InvalidInput
 from services.scheduler.domain import (
     SessionNotLive,
     SessionNotScheduled,

@@ -1,0 +1,98 @@
+"""Issuing (development only) and verifying JWT bearer tokens (env prefix `AUTH_`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bookend.auth.errors import Unauthenticated
+from bookend.auth.principal import Principal, Role
+
+
+class AuthSettings(BaseSettings):
+    """Exactly one way to verify: a development secret (HS256) or a JWKS endpoint (RS256).
+
+    There is no default secret: the embedded stack generates one under `.bookend/`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="AUTH_", extra="ignore")
+
+    dev_secret: SecretStr | None = None
+    jwks_url: str | None = None
+    issuer: str = "bookend"
+    audience: str = "bookend-api"
+    leeway_seconds: int = 30
+
+    @model_validator(mode="after")
+    def _one_verification_method(self) -> AuthSettings:
+        if (self.dev_secret is None) == (self.jwks_url is None):
+            raise ValueError("set exactly one of AUTH_DEV_SECRET and AUTH_JWKS_URL")
+        return self
+
+
+class TokenVerifier:
+    def __init__(self, settings: AuthSettings) -> None:
+        self._settings = settings
+        self._jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
+
+    def verify(self, token: str) -> Principal:
+        try:
+            if self._jwks is not None:
+                key: Any = self._jwks.get_signing_key_from_jwt(token).key
+                algorithms = ["RS256"]
+            else:
+                assert self._settings.dev_secret is not None
+                key = self._settings.dev_secret.get_secret_value()
+                algorithms = ["HS256"]
+            claims = jwt.decode(
+                token, key, algorithms=algorithms, audience=self._settings.audience,
+                issuer=self._settings.issuer, leeway=self._settings.leeway_seconds,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
+            return _principal(claims)
+        except (jwt.PyJWTError, ValueError, KeyError, TypeError) as bad:
+            raise Unauthenticated(f"the bearer token is not valid: {bad}") from None
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    district = claims["district"]
+    if not isinstance(district, str) or not district:
+        raise ValueError("the district claim is missing")
+    return Principal(
+        subject=str(claims["sub"]),
+        district=district,
+        roles=frozenset(Role(role) for role in claims.get("roles", [])),
+        school=claims.get("school"),
+        sections=frozenset(claims.get("sections", [])),
+        children=frozenset(claims.get("children", [])),
+    )
+
+
+def issue_token(
+    secret: str,
+    principal: Principal,
+    *,
+    issuer: str = "bookend",
+    audience: str = "bookend-api",
+    ttl: timedelta = timedelta(hours=12),
+) -> str:
+    """Sign a development token; production tokens come from the district's identity provider."""
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "sub": principal.subject,
+        "district": principal.district,
+        "roles": sorted(role.value for role in principal.roles),
+        "sections": sorted(principal.sections),
+        "children": sorted(principal.children),
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl,
+    }
+    if principal.school:
+        claims["school"] = principal.school
+    return jwt.encode(claims, secret, algorithm="HS256")

@@ -1,0 +1,17 @@
+"""Event contracts: the only place topic names and event payload models are defined."""
+
+from bookend.contracts.envelope import CloudEvent, new_event
+from bookend.contracts.registry import EVENT_SPECS, EventSpec, spec_for, spec_for_type
+from bookend.contracts.topics import ALL_TOPICS, Topic, dead_letter_topic
+
+__all__ = [
+    "ALL_TOPICS",
+    "EVENT_SPECS",
+    "CloudEvent",
+    "EventSpec",
+    "Topic",
+    "dead_letter_topic",
+    "new_event",
+    "spec_for",
+    "spec_for_type",
+]

@@ -1,0 +1,25 @@
+"""Events the feedback service publishes about live check-ins."""
+
+from enum import StrEnum
+
+from pydantic import AwareDatetime
+
+from bookend.contracts.base import EventData
+
+
+class CheckInSignal(StrEnum):
+    GOT_IT = "got_it"
+    UNSURE = "unsure"
+    LOST = "lost"
+
+
+class CheckInRecorded(EventData):
+    """The note's text stays in the feedback service; readers fetch it through the API."""
+
+    checkin_id: str
+    session_id: str
+    section_id: str
+    student_id: str
+    signal: CheckInSignal
+    has_note: bool
+    recorded_at: AwareDatetime

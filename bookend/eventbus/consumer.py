@@ -1,0 +1,168 @@
+"""Consuming CloudEvents: manual commits after the effect, bounded retries, then dead-letter."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Collection, Mapping
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+
+from bookend.contracts import CloudEvent, dead_letter_topic
+from bookend.eventbus.codec import UndecodableRecord, decode
+from bookend.eventbus.publisher import Publisher
+from bookend.eventbus.settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+# A shutdown that hangs on the broker or the store is logged and abandoned after this long.
+STOP_GRACE = 15.0
+
+Handler = Callable[[CloudEvent], Awaitable[None]]
+
+
+def dispatch(table: Mapping[str, Handler]) -> Handler:
+    """One handler from a table of event type to handler; other types on the topic are skipped."""
+
+    async def handle(event: CloudEvent) -> None:
+        handler = table.get(event.type)
+        if handler is not None:
+            await handler(event)
+
+    return handle
+
+
+class EventConsumer:
+    """Runs one consumer loop in the background.
+
+    With a `group_id`, offsets are committed after each record's effect, so a crash re-delivers
+    (consumers are idempotent). A record that still fails after `max_attempts` goes to
+    `<topic>.dlq` with the failure in its headers, and the loop moves on. Without a `group_id`
+    (the gateway's fan-out) the consumer reads from the latest offset and commits nothing.
+    """
+
+    def __init__(
+        self,
+        settings: KafkaSettings,
+        *,
+        topics: Collection[str],
+        handle: Handler,
+        group_id: str | None,
+        dead_letters: Publisher | None,
+    ) -> None:
+        self._settings = settings
+        self._topics = [str(topic) for topic in topics]
+        self._handle = handle
+        self._group_id = group_id
+        self._dead_letters = dead_letters
+        self._consumer = AIOKafkaConsumer(
+            *self._topics,
+            **settings.client_options(),
+            group_id=group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest" if group_id else "latest",
+            session_timeout_ms=settings.session_timeout_ms,
+            heartbeat_interval_ms=settings.heartbeat_interval_ms,
+            rebalance_timeout_ms=settings.rebalance_timeout_ms,
+            fetch_max_wait_ms=settings.fetch_max_wait_ms,
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self._consumer.start()
+        self._task = asyncio.create_task(self._run(), name=f"consumer:{self._group_id}")
+
+    async def stop(self) -> None:
+        """Stop within STOP_GRACE seconds."""
+        try:
+            async with asyncio.timeout(STOP_GRACE):
+                if self._task is not None:
+                    self._task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._task
+                await self._consumer.stop()
+        except TimeoutError:
+            log.error("consumer %s did not stop within %.0fs", self._group_id, STOP_GRACE)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                batches = await self._consumer.getmany(timeout_ms=500, max_records=200)
+                for partition, records in batches.items():
+                    for record in records:
+                        await self._process(record)
+                    if self._group_id:
+                        await self._consumer.commit({partition: records[-1].offset + 1})
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # A broker outage, a lost commit (rebalance) or a dead letter that could not be
+                # sent. The fetch position has already moved past the batch, so go back to the
+                # last commit: the uncommitted records come again (consumers are idempotent)
+                # instead of being skipped.
+                log.exception("consumer %s loop failed; retrying", self._group_id)
+                await asyncio.sleep(1)
+                if self._group_id:
+                    with contextlib.suppress(Exception):
+                        await self._rewind_to_last_commit()
+
+    async def _rewind_to_last_commit(self) -> None:
+        for partition in self._consumer.assignment():
+            committed = await self._consumer.committed(partition)
+            if committed is None:  # nothing committed yet: where a new member would start
+                await self._consumer.seek_to_beginning(partition)
+            else:
+                self._consumer.seek(partition, committed)
+
+    async def _process(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            event = decode(record.topic, record.key, record.value, record.headers)
+        except UndecodableRecord as bad:
+            self._log_failure(record, None, bad, attempt=1)
+            await self._dead_letter(record, f"undecodable: {bad}")
+            return
+        attempts = self._settings.max_attempts
+        for attempt in range(1, attempts + 1):
+            try:
+                await self._handle(event)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as failure:  # any handler failure is retried, then dead-lettered
+                self._log_failure(record, event.id, failure, attempt=attempt)
+                if attempt == attempts:
+                    await self._dead_letter(record, f"{type(failure).__name__}: {failure}")
+                else:
+                    await asyncio.sleep(self._settings.retry_backoff_ms * attempt / 1000)
+
+    def _log_failure(
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        event_id: str | None,
+        failure: BaseException,
+        *,
+        attempt: int,
+    ) -> None:
+        # Everything needed to replay the record: topic, partition, offset, key and event id.
+        log.error(
+            "consumer %s failed on %s[%d]@%d key=%s event=%s attempt=%d/%d: %r",
+            self._group_id, record.topic, record.partition, record.offset,
+            (record.key or b"").decode(errors="replace"), event_id,
+            attempt, self._settings.max_attempts, failure,
+        )
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
+        if self._dead_letters is None:
+            return
+        headers = [*record.headers]
+        headers += [
+            ("dlq_reason", reason[:1000].encode()),
+            ("dlq_topic", record.topic.encode()),
+            ("dlq_partition", str(record.partition).encode()),
+            ("dlq_offset", str(record.offset).encode()),
+            ("dlq_consumer_group", (self._group_id or "").encode()),
+        ]
+        await self._dead_letters.publish_raw(
+            dead_letter_topic(record.topic), record.key, record.value, headers
+        )

@@ -1,0 +1,110 @@
+"""Operator tooling: replay dead letters, or rewind a consumer group to a point in time."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from bookend.contracts import dead_letter_topic
+from bookend.eventbus.publisher import Publisher
+from bookend.eventbus.settings import KafkaSettings
+
+_DLQ_HEADERS = ("dlq_reason", "dlq_topic", "dlq_partition", "dlq_offset", "dlq_consumer_group")
+REPLAY_GROUP = "bookend.replay"
+
+
+async def replay_dead_letters(
+    settings: KafkaSettings, topic: str, *, publisher: Publisher, idle_ms: int = 2000
+) -> int:
+    """Republish every record waiting in `<topic>.dlq` to `topic`; return how many.
+
+    The replay group commits after each record, so running it twice sends nothing twice.
+    Every consumer of `topic` sees the record again and its inbox drops it where it had already
+    succeeded, so only the consumer that failed applies it.
+    """
+    consumer = AIOKafkaConsumer(
+        dead_letter_topic(topic),
+        **settings.client_options(),
+        group_id=f"{REPLAY_GROUP}.{topic}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        rebalance_timeout_ms=settings.rebalance_timeout_ms,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
+    )
+    await consumer.start()
+    replayed = 0
+    try:
+        while batches := await consumer.getmany(timeout_ms=idle_ms):
+            for partition, records in batches.items():
+                for record in records:
+                    headers = [(k, v) for k, v in record.headers if k not in _DLQ_HEADERS]
+                    await publisher.publish_raw(topic, record.key, record.value, headers)
+                    await consumer.commit({partition: record.offset + 1})
+                    replayed += 1
+    finally:
+        await consumer.stop()
+    return replayed
+
+
+async def rewind_group(
+    settings: KafkaSettings,
+    group_id: str,
+    topic: str,
+    *,
+    to_time: datetime,
+    wait_seconds: float = 60.0,
+) -> dict[int, int]:
+    """Move a stopped consumer group back to the first record at or after `to_time`.
+
+    Its consumers then process those records again when they start; their inboxes skip what
+    they had applied, so a rewind repairs what went wrong without doing anything twice.
+    Returns the new committed offset of each partition.
+
+    The tool joins the group as its only member and commits from there, which every broker
+    accepts; it waits up to `wait_seconds` for the group's stopped consumers to leave.
+    """
+    consumer = AIOKafkaConsumer(
+        topic,
+        **settings.client_options(),
+        group_id=group_id,
+        enable_auto_commit=False,
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        rebalance_timeout_ms=settings.rebalance_timeout_ms,
+    )
+    await consumer.start()
+    try:
+        partitions = {TopicPartition(topic, n) for n in await _partitions(consumer, topic)}
+        try:
+            async with asyncio.timeout(wait_seconds):
+                while consumer.assignment() != partitions:
+                    await consumer.getmany(timeout_ms=200)
+        except TimeoutError:
+            raise RuntimeError(
+                f"group {group_id!r} still has members on {topic!r}: stop its consumers first"
+            ) from None
+        found = await consumer.offsets_for_times(
+            {tp: int(to_time.timestamp() * 1000) for tp in partitions}
+        )
+        ends = await consumer.end_offsets(list(partitions))
+        targets = {
+            tp: (found[tp].offset if found.get(tp) is not None else ends[tp]) for tp in partitions
+        }
+        await consumer.commit(targets)
+        return {tp.partition: offset for tp, offset in sorted(targets.items())}
+    finally:
+        await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    partitions = consumer.partitions_for_topic(topic)
+    if partitions is None:
+        await consumer._client.force_metadata_update()
+        partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        raise LookupError(f"topic {topic!r} does not exist")
+    return set(partitions)

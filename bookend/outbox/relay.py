@@ -1,0 +1,149 @@
+"""The relay: publishes committed outbox records to Kafka, in order, and marks them sent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from bookend.eventbus import Publisher
+from bookend.outbox.mongo import Document, write_gate
+from bookend.outbox.transaction import OUTBOX, SENT, SEQUENCE, event_from_outbox
+
+log = logging.getLogger(__name__)
+
+# A shutdown that hangs on the broker or the store is logged and abandoned after this long.
+STOP_GRACE = 15.0
+
+LEASE = "outbox_lease"
+
+
+class OutboxRelay:
+    """One relay per service database holds a lease, so replicas do not interleave events.
+
+    A crash after publishing and before marking sent re-sends the record on the next pass:
+    delivery is at-least-once and consumers deduplicate by event id.
+    """
+
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        publisher: Publisher,
+        *,
+        batch_size: int = 100,
+        poll_interval: float = 0.5,
+        lease_seconds: float = 15.0,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
+        self._db = db
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._lease = timedelta(seconds=lease_seconds)
+        self._retention = retention
+        self._holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Called after a commit that emitted events, so they leave without waiting a poll."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._task.cancel()
+        try:
+            async with asyncio.timeout(STOP_GRACE):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+        except TimeoutError:
+            log.error("outbox relay did not stop within %.0fs", STOP_GRACE)
+
+    async def drain(self) -> int:
+        """Publish every pending record this relay may publish; return how many were sent."""
+        if not await self._hold_lease():
+            return 0
+        sent = 0
+        while True:
+            async with self._gate():
+                pending = await (
+                    self._db[OUTBOX]
+                    .find({SENT: None})
+                    .sort([(SEQUENCE, ASCENDING)])
+                    .limit(self._batch_size)
+                    .to_list()
+                )
+            if not pending:
+                return sent
+            published: list[str] = []
+            try:
+                for doc in pending:
+                    await self._publisher.publish(event_from_outbox(doc))
+                    published.append(doc["_id"])
+            finally:
+                # One write for the batch; on a failed publish, still mark what did go out.
+                if published:
+                    async with self._gate():
+                        await self._db[OUTBOX].update_many(
+                            {"_id": {"$in": published}},
+                            {"$set": {SENT: _epoch_ms(datetime.now(UTC))}},
+                        )
+            sent += len(published)
+
+    def _gate(self) -> contextlib.AbstractAsyncContextManager[object]:
+        return write_gate(self._db.client)
+
+    async def _run(self) -> None:
+        passes = 0
+        while True:
+            try:
+                await self.drain()
+                passes += 1
+                if passes % 1000 == 0:
+                    await self._forget_sent()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The broker or the store is away: the records stay pending and are retried.
+                log.exception("outbox relay pass failed; retrying")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+
+    async def _hold_lease(self) -> bool:
+        now = _epoch_ms(datetime.now(UTC))
+        lease_ms = int(self._lease.total_seconds() * 1000)
+        expired_or_mine = [{"until_ms": {"$lt": now}}, {"holder": self._holder}]
+        try:
+            async with self._gate():
+                held = await self._db[LEASE].find_one_and_update(
+                    {"_id": "relay", "$or": expired_or_mine},
+                    {"$set": {"holder": self._holder, "until_ms": now + lease_ms}},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+        except DuplicateKeyError:
+            return False  # another replica holds an unexpired lease
+        return held is not None and held.get("holder") == self._holder
+
+    async def _forget_sent(self) -> None:
+        cutoff = _epoch_ms(datetime.now(UTC) - self._retention)
+        async with self._gate():
+            await self._db[OUTBOX].delete_many({SENT: {"$ne": None, "$lt": cutoff}})
+
+
+def _epoch_ms(instant: datetime) -> int:
+    # Bookkeeping times are numbers: the embedded store turns dates written with `$set` into
+    # strings, and numbers compare the same on every store.
+    return int(instant.timestamp() * 1000)

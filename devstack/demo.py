@@ -1,0 +1,174 @@
+"""Demo data, loaded through the public GraphQL API; loading twice changes nothing."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bookend.auth import issue_token
+from devstack.graphql_client import GraphQLClient
+from devstack.users import (
+    DEMO_USERS,
+    ELA_8,
+    MATH_7,
+    OAKRIDGE,
+    READING_2,
+    RIVERSIDE,
+    USERS_BY_ID,
+)
+
+CHICAGO = "America/Chicago"
+
+
+@dataclass(frozen=True)
+class DemoLesson:
+    teacher: str
+    section: str
+    title: str
+    subject: str
+    summary: str
+    components: tuple[tuple[str, str, int], ...]  # (title, kind, minutes)
+    days_ahead: int
+    local_start: tuple[int, int]
+    minutes: int
+
+
+LESSONS = (
+    DemoLesson(
+        "teacher-okafor", READING_2, "Phonics: the /sh/ sound", "reading",
+        "Hear, say and spell the digraph sh at the start and end of words.",
+        (("Meet the sh sound (video)", "introduce", 6), ("Watch me blend sh words", "model", 5),
+         ("Sort sh and s picture cards", "practice", 10), ("Read sh words against the clock",
+         "fluency", 5), ("Say it back: live sound check", "feedback", 10)),
+        1, (9, 30), 30,
+    ),
+    DemoLesson(
+        "teacher-rivera", ELA_8, "Middle Ages vocabulary", "reading",
+        "Words for life in a medieval town: serf, guild, manor, tithe, apprentice.",
+        (("Ten words from a medieval town", "introduce", 10), ("Using context clues", "model", 8),
+         ("Match words to scenes", "practice", 12), ("Who had power? Discussion", "discussion", 15),
+         ("Vocabulary fluency drill", "fluency", 8)),
+        1, (10, 0), 45,
+    ),
+    DemoLesson(
+        "teacher-rivera", ELA_8, "Theme in texts", "reading",
+        "Tell a topic from a theme and support a theme with evidence from the text.",
+        (("What a theme is (and is not)", "introduce", 12), ("Tracing a theme in a fable", "model",
+         10), ("Debate: which theme fits best?", "discussion", 20), ("Write a theme statement",
+         "autonomy", 15)),
+        3, (10, 0), 45,
+    ),
+    DemoLesson(
+        "teacher-rivera", ELA_8, "Novel discussion: Lord of the Flies, chapters 1-4", "reading",
+        "Are people good by nature? Read Hobbes and Rousseau before discussing the island.",
+        (("Pre-reading: Hobbes and Rousseau on human nature", "introduce", 15),
+         ("How to annotate an argument", "model", 8), ("Socratic seminar", "discussion", 30),
+         ("Quick feedback on your claims", "feedback", 10),
+         ("Follow-up: plan your argument essay", "autonomy", 20)),
+        2, (13, 0), 50,
+    ),
+    DemoLesson(
+        "teacher-rivera", MATH_7, "Proportional relationships", "mathematics",
+        "Recognise proportional relationships in tables, graphs and equations.",
+        (("Ratios that stay the same", "introduce", 10), ("Worked example: unit rate", "model", 8),
+         ("Table or not? Practice set", "practice", 15), ("Unit-rate fluency", "fluency", 8),
+         ("Explain your graph to a partner", "discussion", 15)),
+        2, (9, 0), 45,
+    ),
+)
+
+SCHOOLS = ((OAKRIDGE, "Oakridge Elementary"), (RIVERSIDE, "Riverside Middle"))
+SECTIONS = (
+    (READING_2, OAKRIDGE, "Reading 2B", "reading", CHICAGO, ["teacher-okafor"]),
+    (ELA_8, RIVERSIDE, "ELA 8A", "reading", CHICAGO, ["teacher-rivera"]),
+    (MATH_7, RIVERSIDE, "Math 7C", "mathematics", CHICAGO, ["teacher-rivera"]),
+)
+
+UPSERT_SCHOOL = """mutation($id: ID!, $name: String!) { upsertSchool(id: $id, name: $name) {
+  __typename ... on UserError { code message } } }"""
+UPSERT_SECTION = """mutation($input: SectionInput!) { upsertSection(input: $input) {
+  __typename ... on UserError { code message } } }"""
+ENROL = """mutation($section: ID!, $student: ID!, $zone: String!) {
+  enrolStudent(sectionId: $section, studentId: $student, timeZone: $zone) {
+  __typename ... on UserError { code message } } }"""
+LESSONS_QUERY = """query { lessons(first: 100) { nodes { id title status } } }"""
+CREATE_LESSON = """mutation($input: CreateLessonInput!) { createLesson(input: $input) {
+  __typename ... on Lesson { id } ... on UserError { code message } } }"""
+PUBLISH = """mutation($id: ID!) { publishLesson(id: $id) {
+  __typename ... on UserError { code message } } }"""
+SECTION_SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) { lessonId } }"""
+SCHEDULE = """mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(input: $input) {
+  __typename ... on LiveSession { id } ... on UserError { code message }
+  ... on InvalidInput { errors { field rule } } } }"""
+
+
+class DemoLoadFailed(RuntimeError):
+    pass
+
+
+def _expect(result: dict[str, Any], typename: str | None = None) -> dict[str, Any]:
+    if "code" in result or (typename and result.get("__typename") != typename):
+        raise DemoLoadFailed(str(result))
+    return result
+
+
+def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> None:
+    """Roster, lessons and live sessions; each step skips what already exists."""
+    def client(user_id: str) -> GraphQLClient:
+        return GraphQLClient(gateway_url, issue_token(secret, USERS_BY_ID[user_id].principal))
+
+    admin = client("admin-castellanos")
+    for school_id, name in SCHOOLS:
+        _expect(admin.execute(UPSERT_SCHOOL, id=school_id, name=name)["upsertSchool"])
+    for section_id, school_id, name, subject, zone, teachers in SECTIONS:
+        section = {"id": section_id, "schoolId": school_id, "name": name, "subject": subject,
+                   "timeZone": zone, "teacherIds": teachers}
+        _expect(admin.execute(UPSERT_SECTION, input=section)["upsertSection"])
+    for user in DEMO_USERS:
+        if user.time_zone and user.principal.district == "district-lakeside":
+            for section_id in sorted(user.principal.sections):
+                _expect(admin.execute(ENROL, section=section_id, student=user.id,
+                                      zone=user.time_zone)["enrolStudent"])
+    for lesson in LESSONS:
+        _load_lesson(client(lesson.teacher), lesson, now or datetime.now(ZoneInfo(CHICAGO)))
+
+
+def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> None:
+    existing = {n["title"]: n for n in teacher.execute(LESSONS_QUERY)["lessons"]["nodes"]}
+    found = existing.get(lesson.title)
+    if found is None:
+        body = {
+            "title": lesson.title, "subject": lesson.subject, "summary": lesson.summary,
+            "components": [{"title": t, "kind": k.upper(), "minutes": m}
+                           for t, k, m in lesson.components],
+        }
+        created = teacher.execute(CREATE_LESSON, input=body)["createLesson"]
+        lesson_id = _expect(created, "Lesson")["id"]
+        status = "draft"
+    else:
+        lesson_id, status = found["id"], found["status"]
+    if status == "draft":
+        _expect(teacher.execute(PUBLISH, id=lesson_id)["publishLesson"])
+    sessions = teacher.execute(SECTION_SESSIONS, section=lesson.section)["sectionSessions"]
+    if any(s["lessonId"] == lesson_id for s in sessions):
+        return
+    zone = ZoneInfo(CHICAGO)
+    day = (now.astimezone(zone) + timedelta(days=lesson.days_ahead)).date()
+    starts = datetime(day.year, day.month, day.day, *lesson.local_start, tzinfo=zone)
+    session = {
+        "sectionId": lesson.section, "lessonId": lesson_id, "timeZone": CHICAGO,
+        "startsAt": starts.isoformat(),
+        "endsAt": (starts + timedelta(minutes=lesson.minutes)).isoformat(),
+    }
+    # The scheduler learns the lesson from its published event; until then it says known_lesson.
+    deadline = time.monotonic() + 30
+    while True:
+        result = teacher.execute(SCHEDULE, input=session)["scheduleLiveSession"]
+        unknown = any(e["rule"] == "known_lesson" for e in result.get("errors", []))
+        if not unknown or time.monotonic() > deadline:
+            _expect(result, "LiveSession")
+            return
+        time.sleep(0.2)

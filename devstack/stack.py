@@ -1,0 +1,113 @@
+"""The whole system as child processes: embedded broker and store (unless configured), the
+three services and the gateway."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from devstack.infrastructure import start_broker, start_store
+from devstack.processes import Processes, free_port, http_ok, python_module
+
+SERVICES = ("catalog", "scheduler", "feedback")
+
+# The embedded broker holds one member per group, so short group timings cost nothing and
+# let a restarted service rejoin in about a second.
+EMBEDDED_KAFKA = {
+    "KAFKA_ENABLE_IDEMPOTENCE": "false",
+    "KAFKA_SESSION_TIMEOUT_MS": "3000",
+    "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+    "KAFKA_REBALANCE_TIMEOUT_MS": "1000",
+    "KAFKA_FETCH_MAX_WAIT_MS": "20",
+}
+
+
+EMBEDDED_MONGO = {"MONGODB_SERIALIZE_WRITES": "true"}
+
+
+@dataclass
+class StackConfig:
+    home: Path
+    gateway_port: int = 8000
+    dev_secret: str | None = None
+    kafka_bootstrap: str | None = None  # None: start the embedded broker
+    mongo_uri: str | None = None  # None: start the embedded store
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, home: Path, gateway_port: int) -> StackConfig:
+        return cls(
+            home=home,
+            gateway_port=gateway_port,
+            dev_secret=os.environ.get("AUTH_DEV_SECRET"),
+            kafka_bootstrap=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"),
+            mongo_uri=os.environ.get("MONGODB_URI"),
+        )
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    gateway_url: str
+    service_urls: dict[str, str]
+    kafka_bootstrap: str
+    mongo_uri: str
+    dev_secret: str
+
+
+def dev_secret(home: Path) -> str:
+    """The development signing secret, made once per checkout and kept under `.bookend/`."""
+    path = home / "dev-secret"
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def start_stack(processes: Processes, config: StackConfig) -> RunningStack:
+    kafka = config.kafka_bootstrap or start_broker(processes)
+    mongo = config.mongo_uri or start_store(processes, config.home / "mongo")
+    secret = config.dev_secret or dev_secret(config.home)
+    common = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "MONGODB_URI": mongo,
+        "AUTH_DEV_SECRET": secret,
+        **({} if config.kafka_bootstrap else EMBEDDED_KAFKA),
+        **({} if config.mongo_uri else EMBEDDED_MONGO),
+        **config.extra_env,
+    }
+    urls: dict[str, str] = {}
+    for name in SERVICES:
+        port = free_port()
+        urls[name] = f"http://127.0.0.1:{port}"
+        env = common | {"KAFKA_CLIENT_ID": name}
+        _start_app(processes, name, f"services.{name}.app", port, env)
+    gateway_env = common | {
+        "KAFKA_CLIENT_ID": "gateway",
+        **{f"GATEWAY_{name.upper()}_URL": url for name, url in urls.items()},
+    }
+    _start_app(processes, "gateway", "gateway.app", config.gateway_port, gateway_env)
+    for child in processes.children:
+        if child.name in (*SERVICES, "gateway"):
+            url = urls.get(child.name, f"http://127.0.0.1:{config.gateway_port}")
+            processes.wait_until(child, partial(http_ok, f"{url}/healthz"), timeout=90)
+    return RunningStack(
+        gateway_url=f"http://127.0.0.1:{config.gateway_port}/graphql",
+        service_urls=urls, kafka_bootstrap=kafka, mongo_uri=mongo, dev_secret=secret,
+    )
+
+
+def _start_app(
+    processes: Processes, name: str, module: str, port: int, env: dict[str, str]
+) -> None:
+    processes.start(
+        name,
+        python_module(
+            "uvicorn", "--factory", f"{module}:create_app_from_env",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        ),
+        env,
+    )

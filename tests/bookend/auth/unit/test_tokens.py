@@ -1,0 +1,94 @@
+"""Tokens: what a verified token says, and every way a token is refused."""
+
+from datetime import timedelta
+
+import jwt
+import pytest
+
+from bookend.auth import (
+    AuthSettings,
+    Forbidden,
+    Principal,
+    Role,
+    TokenVerifier,
+    Unauthenticated,
+    issue_token,
+)
+
+SECRET = "unit-test-secret-that-is-long-enough"
+TEACHER = Principal(
+    "teacher-1", "district-1", frozenset({Role.TEACHER}), "school-1", frozenset({"s1", "s2"})
+)
+
+
+def verifier() -> TokenVerifier:
+    return TokenVerifier(AuthSettings(dev_secret=SECRET))
+
+
+def test_a_token_carries_the_principal_through_signing_and_verifying() -> None:
+    assert verifier().verify(issue_token(SECRET, TEACHER)) == TEACHER
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        (issue_token("another-secret-that-is-long-enough!!", TEACHER), "Signature"),
+        (issue_token(SECRET, TEACHER, ttl=timedelta(minutes=-5)), "expired"),
+        (issue_token(SECRET, TEACHER, audience="someone-else"), "Audience"),
+        (issue_token(SECRET, TEACHER, issuer="someone-else"), "issuer"),
+        ("not-a-jwt", "not valid"),
+    ],
+)
+def test_a_token_is_refused_when_it_cannot_be_trusted(token: str, reason: str) -> None:
+    with pytest.raises(Unauthenticated, match=reason):
+        verifier().verify(token)
+
+
+def test_a_token_without_a_district_is_refused() -> None:
+    token = jwt.encode(
+        {"sub": "x", "iss": "bookend", "aud": "bookend-api", "exp": 4102444800, "roles": []},
+        SECRET, algorithm="HS256",
+    )
+    with pytest.raises(Unauthenticated, match="district"):
+        verifier().verify(token)
+
+
+def test_a_token_with_an_unknown_role_is_refused() -> None:
+    token = jwt.encode(
+        {"sub": "x", "district": "d", "iss": "bookend", "aud": "bookend-api",
+         "exp": 4102444800, "roles": ["superuser"]},
+        SECRET, algorithm="HS256",
+    )
+    with pytest.raises(Unauthenticated):
+        verifier().verify(token)
+
+
+def test_an_unsigned_token_is_refused() -> None:
+    token = jwt.encode(
+        {"sub": "x", "district": "d", "iss": "bookend", "aud": "bookend-api", "exp": 4102444800},
+        None, algorithm="none",
+    )
+    with pytest.raises(Unauthenticated):
+        verifier().verify(token)
+
+
+def test_settings_demand_exactly_one_way_to_verify() -> None:
+    with pytest.raises(ValueError, match="exactly one"):
+        AuthSettings()
+    with pytest.raises(ValueError, match="exactly one"):
+        AuthSettings(dev_secret=SECRET, jwks_url="https://idp.example/jwks")
+
+
+def test_a_role_check_names_the_roles_it_wanted() -> None:
+    with pytest.raises(Forbidden, match="district_admin, school_admin"):
+        TEACHER.require(Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
+
+
+def test_a_guardian_views_only_their_children_and_a_student_only_themself() -> None:
+    guardian = Principal("g", "d", frozenset({Role.GUARDIAN}), children=frozenset({"kid"}))
+    student = Principal("kid", "d", frozenset({Role.STUDENT}))
+    assert guardian.may_view_student("kid")
+    assert not guardian.may_view_student("other-kid")
+    assert student.may_view_student("kid")
+    assert not student.may_view_student("other-kid")
+    assert not TEACHER.may_view_student("kid")  # staff are checked against their sections

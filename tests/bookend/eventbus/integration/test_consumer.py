@@ -1,0 +1,181 @@
+"""The consumer loop against the real embedded broker: retries, dead letters, commits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event
+from bookend.contracts.catalog import LessonPublished
+from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings, encode, ensure_topics
+
+
+def lesson(lesson_id: str) -> CloudEvent:
+    return new_event(
+        "bookend/test",
+        LessonPublished(
+            district_id="d1", lesson_id=lesson_id, version=1, title="Theme in texts",
+            subject="reading", summary="", components=[], published_at=datetime.now(UTC),
+        ),
+    )
+
+
+async def wait_for(
+    changed: asyncio.Condition, condition: Callable[[], bool], seconds: float = 20
+) -> None:
+    """Wait until `condition` holds, rechecking each time a handler signals `changed`."""
+    async with asyncio.timeout(seconds), changed:
+        await changed.wait_for(condition)
+
+
+async def signal(changed: asyncio.Condition) -> None:
+    async with changed:
+        changed.notify_all()
+
+
+async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_topic(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    await ensure_topics(kafka_settings, [Topic.CATALOG_LESSON])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    attempts: list[str] = []
+    dead: list[CloudEvent] = []
+    bad, good = lesson(unique("bad")), lesson(unique("good"))
+    handled: list[str] = []
+    changed = asyncio.Condition()
+
+    async def flaky(event: CloudEvent) -> None:
+        if event.id == bad.id:
+            attempts.append(event.id)
+            raise RuntimeError("lesson store unavailable")
+        handled.append(event.id)
+        await signal(changed)
+
+    async def keep(event: CloudEvent) -> None:
+        dead.append(event)
+        await signal(changed)
+
+    consumer = EventConsumer(
+        kafka_settings, topics=[Topic.CATALOG_LESSON], handle=flaky,
+        group_id=unique("group"), dead_letters=publisher,
+    )
+    watcher = EventConsumer(
+        kafka_settings, topics=[dead_letter_topic(Topic.CATALOG_LESSON)], handle=keep,
+        group_id=unique("dlq-watch"), dead_letters=None,
+    )
+    await consumer.start()
+    await watcher.start()
+    try:
+        await publisher.publish(bad)
+        await publisher.publish(good)
+        await wait_for(changed, lambda: any(e.id == bad.id for e in dead) and good.id in handled)
+        assert len(attempts) == kafka_settings.max_attempts
+        ours = [e for e in dead if e.id in {bad.id, good.id}]  # the topic is shared
+        assert [e.id for e in ours] == [bad.id]
+        assert ours[0].type == bad.type  # the original CloudEvent travels on, headers and all
+    finally:
+        await consumer.stop()
+        await watcher.stop()
+        await publisher.stop()
+
+
+async def test_a_group_resumes_after_its_last_committed_record(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    await ensure_topics(kafka_settings, [Topic.CATALOG_LESSON])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    group = unique("group")
+    first, second = lesson(unique("first")), lesson(unique("second"))
+    seen: list[str] = []
+    changed = asyncio.Condition()
+
+    async def keep(event: CloudEvent) -> None:
+        seen.append(event.id)
+        await signal(changed)
+
+    def consumer() -> EventConsumer:
+        return EventConsumer(
+            kafka_settings, topics=[Topic.CATALOG_LESSON], handle=keep, group_id=group,
+            dead_letters=None,
+        )
+
+    try:
+        await publisher.publish(first)
+        one = consumer()
+        await one.start()
+        await wait_for(changed, lambda: first.id in seen)
+        await one.stop()
+        await publisher.publish(second)
+        two = consumer()
+        await two.start()
+        await wait_for(changed, lambda: second.id in seen)
+        await two.stop()
+        assert seen.count(first.id) == 1
+    finally:
+        await publisher.stop()
+
+
+class DeadLettersThatFailOnce:
+    """The dead-letter port failing on its first send, as a broker hiccup would."""
+
+    def __init__(self, real: KafkaPublisher) -> None:
+        self.real = real
+        self.failed = False
+
+    async def publish(self, event: CloudEvent) -> None:
+        await self.real.publish(event)
+
+    async def publish_raw(
+        self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None:
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("broker unavailable")
+        await self.real.publish_raw(topic, key, value, headers)
+
+
+async def test_a_record_whose_dead_letter_could_not_be_sent_is_not_skipped(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    topic = unique("test.deadletter")
+    await ensure_topics(kafka_settings, [topic])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    bad, good = lesson(unique("bad")), lesson(unique("good"))
+    handled: list[str] = []
+    dead: list[CloudEvent] = []
+    changed = asyncio.Condition()
+
+    async def failing_on_bad(event: CloudEvent) -> None:
+        if event.id == bad.id:
+            raise RuntimeError("cannot apply")
+        handled.append(event.id)
+        await signal(changed)
+
+    async def keep(event: CloudEvent) -> None:
+        dead.append(event)
+        await signal(changed)
+
+    consumer = EventConsumer(
+        kafka_settings, topics=[topic], handle=failing_on_bad, group_id=unique("group"),
+        dead_letters=DeadLettersThatFailOnce(publisher),
+    )
+    watcher = EventConsumer(
+        kafka_settings, topics=[dead_letter_topic(topic)], handle=keep,
+        group_id=unique("dlq-watch"), dead_letters=None,
+    )
+    await consumer.start()
+    await watcher.start()
+    try:
+        for event in (bad, good):
+            key, value, headers = encode(event)
+            await publisher.publish_raw(topic, key, value, headers)
+        await wait_for(changed, lambda: any(e.id == bad.id for e in dead) and good.id in handled)
+    finally:
+        await consumer.stop()
+        await watcher.stop()
+        await publisher.stop()
+    assert [e.id for e in dead] == [bad.id]

@@ -1,0 +1,92 @@
+"""Replaying dead letters against the real embedded broker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer
+
+from bookend.contracts import dead_letter_topic
+from bookend.eventbus import (
+    KafkaPublisher,
+    KafkaSettings,
+    ensure_topics,
+    replay_dead_letters,
+    rewind_group,
+)
+
+
+async def test_dead_letters_return_to_their_topic_once_and_without_the_failure_headers(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    topic = unique("test.replay")
+    await ensure_topics(kafka_settings, [topic])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    try:
+        for n in range(3):
+            await publisher.publish_raw(
+                dead_letter_topic(topic), b"section-1", f'{{"n": {n}}}'.encode(),
+                [("ce_id", f"event-{n}".encode()), ("dlq_reason", b"RuntimeError: store away")],
+            )
+        def replay() -> Awaitable[int]:
+            return replay_dead_letters(kafka_settings, topic, publisher=publisher, idle_ms=500)
+
+        assert await replay() == 3
+        assert await replay() == 0
+    finally:
+        await publisher.stop()
+
+    reader = AIOKafkaConsumer(
+        topic, bootstrap_servers=kafka_settings.bootstrap_servers, auto_offset_reset="earliest"
+    )
+    await reader.start()
+    try:
+        records = []
+        async with asyncio.timeout(10):
+            while len(records) < 3:
+                for batch in (await reader.getmany(timeout_ms=200)).values():
+                    records += batch
+    finally:
+        await reader.stop()
+    assert [r.value for r in records] == [b'{"n": 0}', b'{"n": 1}', b'{"n": 2}']
+    assert all(dict(r.headers).keys() == {"ce_id"} for r in records)
+    assert {r.key for r in records} == {b"section-1"}
+
+
+async def test_a_rewound_group_processes_again_from_the_chosen_time(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    topic, group = unique("test.rewind"), unique("group")
+    await ensure_topics(kafka_settings, [topic])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    try:
+        await publisher.publish_raw(topic, b"k", b"before", [])
+        await asyncio.sleep(0.05)
+        middle = datetime.now(UTC)
+        await asyncio.sleep(0.05)
+        await publisher.publish_raw(topic, b"k", b"after", [])
+    finally:
+        await publisher.stop()
+
+    async def read_all() -> list[bytes]:
+        consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=kafka_settings.bootstrap_servers, group_id=group,
+            enable_auto_commit=False, auto_offset_reset="earliest",
+            session_timeout_ms=2000, heartbeat_interval_ms=300, rebalance_timeout_ms=500,
+        )
+        await consumer.start()
+        try:
+            values = [r.value for batch in (await consumer.getmany(timeout_ms=3000)).values()
+                      for r in batch]
+            await consumer.commit()
+            return values
+        finally:
+            await consumer.stop()
+
+    assert await read_all() == [b"before", b"after"]
+    assert await rewind_group(kafka_settings, group, topic, to_time=middle) == {0: 1}
+    assert await read_all() == [b"after"]
