@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bookend.auth import AuthSettings, Principal, Role, issue_token
+from bookend.auth import AuthSettings
+from bookend.eventbus import KafkaSettings
+from bookend.mongo import MongoSettings
 from devstack.infrastructure import start_broker, start_store
 from devstack.processes import Processes
-from bookend.eventbus import KafkaSettings
-from bookend.outbox import MongoSettings
-
-TEST_SECRET = "test-secret-that-is-long-enough-for-hs256"
+from tests.support.auth import TEST_SECRET
 FAST_GROUPS = {
     "session_timeout_ms": 2000,
     "heartbeat_interval_ms": 300,
@@ -84,14 +83,3 @@ def unique() -> Callable[[str], str]:
 def auth_settings() -> AuthSettings:
     return AuthSettings(dev_secret=TEST_SECRET)
 
-
-def token_for(
-    subject: str,
-    *roles: Role,
-    district: str = "district-1",
-    school: str | None = None,
-    sections: frozenset[str] = frozenset(),
-    children: frozenset[str] = frozenset(),
-) -> str:
-    principal = Principal(subject, district, frozenset(roles), school, sections, children)
-    return issue_token(TEST_SECRET, principal)

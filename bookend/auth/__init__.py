@@ -1,11 +1,12 @@
 """Identity: JWT bearer tokens, the principal they carry, and role checks done on the server."""
 
-from bookend.auth.errors import AuthError, Forbidden, Unauthenticated
-from bookend.auth.principal import Principal, Role
+from bookend.auth.principal import ADMINS, STAFF, Principal, Role
 from bookend.auth.tokens import AuthSettings, TokenVerifier, issue_token
+from bookend.problems import Forbidden, Unauthenticated
 
 __all__ = [
-    "AuthError",
+    "ADMINS",
+    "STAFF",
     "AuthSettings",
     "Forbidden",
     "Principal",

@@ -6,14 +6,11 @@ from fastapi import Depends, Request
 from fastapi.datastructures import State
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from bookend.auth.errors import Forbidden, Unauthenticated
 from bookend.auth.principal import Principal
 from bookend.auth.tokens import TokenVerifier
-from bookend.problems import Failure
+from bookend.problems import Unauthenticated
 
 _bearer = HTTPBearer(auto_error=False)
-
-AUTH_STATUSES: dict[type[Failure], int] = {Unauthenticated: 401, Forbidden: 403}
 
 
 def install_verifier(app_state: State, verifier: TokenVerifier) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bookend.auth.errors import Forbidden
+from bookend.problems import Forbidden
 
 
 class Role(StrEnum):
@@ -17,7 +17,9 @@ class Role(StrEnum):
     INTEGRATION = "integration"
 
 
-STAFF = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
+# The role sets every service checks against, defined once.
+ADMINS = frozenset({Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
+STAFF = frozenset({Role.TEACHER, *ADMINS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +42,11 @@ class Principal:
 
     @property
     def is_admin(self) -> bool:
-        return self.has(Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
+        return self.has(*ADMINS)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has(*STAFF)
 
     def may_view_student(self, student_id: str) -> bool:
         """A student sees themself, a guardian their children; staff are checked on sections."""

@@ -9,8 +9,8 @@ import jwt
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bookend.auth.errors import Unauthenticated
 from bookend.auth.principal import Principal, Role
+from bookend.problems import Unauthenticated
 
 
 class AuthSettings(BaseSettings):

@@ -1,12 +1,15 @@
 """Event contracts: the only place topic names and event payload models are defined."""
 
+from bookend.contracts.base import Classification, EventData
 from bookend.contracts.envelope import CloudEvent, new_event
 from bookend.contracts.registry import EVENT_SPECS, EventSpec, spec_for, spec_for_type
 from bookend.contracts.topics import ALL_TOPICS, Topic, dead_letter_topic
 
 __all__ = [
     "ALL_TOPICS",
+    "Classification",
     "EVENT_SPECS",
+    "EventData",
     "CloudEvent",
     "EventSpec",
     "Topic",

@@ -1,4 +1,4 @@
-"""Events the catalog publishes about lessons."""
+"""The catalog's vocabulary and the events it publishes about lessons."""
 
 from enum import StrEnum
 
@@ -21,6 +21,11 @@ class ModeFit(StrEnum):
     ON_DEMAND = "on_demand"
     LIVE = "live"
     EITHER = "either"
+
+
+class LessonStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
 
 
 class LessonComponentData(BaseModel):

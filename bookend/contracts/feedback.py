@@ -1,4 +1,4 @@
-"""Events the feedback service publishes about live check-ins."""
+"""Feedback's vocabulary and the events it publishes about live check-ins."""
 
 from enum import StrEnum
 
@@ -11,6 +11,11 @@ class CheckInSignal(StrEnum):
     GOT_IT = "got_it"
     UNSURE = "unsure"
     LOST = "lost"
+
+
+class ChannelStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class CheckInRecorded(EventData):

@@ -1,4 +1,4 @@
-"""Events the scheduler publishes about live sessions and on-demand tasks."""
+"""The scheduler's vocabulary and the events it publishes about sessions and tasks."""
 
 from enum import StrEnum
 
@@ -10,6 +10,28 @@ from bookend.contracts.base import EventData
 class Bookend(StrEnum):
     PRE_WORK = "pre_work"
     FOLLOW_UP = "follow_up"
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class FeedItemKind(StrEnum):
+    LIVE_SESSION = "live_session"
+    TASK = "task"
+
+
+class FeedItemStatus(StrEnum):
+    """A session's status, or a task's status for a student, computed from its window."""
+
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    OVERDUE = "overdue"
 
 
 class SessionScheduled(EventData):

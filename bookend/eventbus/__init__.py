@@ -2,19 +2,22 @@
 
 from bookend.eventbus.admin import ensure_topics
 from bookend.eventbus.codec import decode, encode
-from bookend.eventbus.consumer import EventConsumer, Handler, dispatch
+from bookend.eventbus.consumer import EventConsumer, Handler
 from bookend.eventbus.publisher import KafkaPublisher, Publisher
 from bookend.eventbus.replay import replay_dead_letters, rewind_group
 from bookend.eventbus.settings import KafkaSettings
+from bookend.eventbus.tables import Inbound, Outbound, PoisonRecord
 
 __all__ = [
     "EventConsumer",
     "Handler",
+    "Inbound",
     "KafkaPublisher",
     "KafkaSettings",
+    "Outbound",
+    "PoisonRecord",
     "Publisher",
     "decode",
-    "dispatch",
     "encode",
     "ensure_topics",
     "replay_dead_letters",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
@@ -13,6 +13,7 @@ from bookend.contracts import CloudEvent, dead_letter_topic
 from bookend.eventbus.codec import UndecodableRecord, decode
 from bookend.eventbus.publisher import Publisher
 from bookend.eventbus.settings import KafkaSettings
+from bookend.eventbus.tables import PoisonRecord
 
 log = logging.getLogger(__name__)
 
@@ -22,23 +23,13 @@ STOP_GRACE = 15.0
 Handler = Callable[[CloudEvent], Awaitable[None]]
 
 
-def dispatch(table: Mapping[str, Handler]) -> Handler:
-    """One handler from a table of event type to handler; other types on the topic are skipped."""
-
-    async def handle(event: CloudEvent) -> None:
-        handler = table.get(event.type)
-        if handler is not None:
-            await handler(event)
-
-    return handle
-
-
 class EventConsumer:
     """Runs one consumer loop in the background.
 
     With a `group_id`, offsets are committed after each record's effect, so a crash re-delivers
     (consumers are idempotent). A record that still fails after `max_attempts` goes to
-    `<topic>.dlq` with the failure in its headers, and the loop moves on. Without a `group_id`
+    `<topic>.dlq` with the failure in its headers, and the loop moves on; one that cannot be
+    decoded or whose payload breaks its contract (a poison record) goes there at once. Without a `group_id`
     (the gateway's fan-out) the consumer reads from the latest offset and commits nothing.
     """
 
@@ -129,6 +120,10 @@ class EventConsumer:
                 return
             except asyncio.CancelledError:
                 raise
+            except PoisonRecord as poison:  # no retry can mend it
+                self._log_failure(record, event.id, poison, attempt=attempt)
+                await self._dead_letter(record, f"poison: {poison}")
+                return
             except Exception as failure:  # any handler failure is retried, then dead-lettered
                 self._log_failure(record, event.id, failure, attempt=attempt)
                 if attempt == attempts:

@@ -14,8 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bookend.eventbus import Publisher
-from bookend.outbox.mongo import Document, write_gate
-from bookend.outbox.transaction import OUTBOX, SENT, SEQUENCE, event_from_outbox
+from bookend.mongo import Document, write_gate
+from bookend.outbox.emit import OUTBOX, SENT, SEQUENCE, event_from_outbox
 
 log = logging.getLogger(__name__)
 

@@ -1,14 +1,30 @@
-"""Expected failures and their one HTTP shape: a problem naming the field and the rule."""
+"""Expected failures and their one HTTP shape: a problem naming its kind, code, field and rule."""
 
-from bookend.problems.failure import Failure, FieldError, InvalidInput, NotFound
-from bookend.problems.http import COMMON_STATUSES, Problem, install_problem_handlers
+from bookend.problems.failure import (
+    Conflict,
+    Failure,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ProblemKind,
+    Unauthenticated,
+    refuse_if,
+)
+from bookend.problems.http import Problem, ProblemField, install_problem_handlers, problem_of
 
 __all__ = [
-    "COMMON_STATUSES",
+    "Conflict",
     "Failure",
     "FieldError",
+    "Forbidden",
     "InvalidInput",
     "NotFound",
     "Problem",
+    "ProblemField",
+    "ProblemKind",
+    "Unauthenticated",
     "install_problem_handlers",
+    "problem_of",
+    "refuse_if",
 ]

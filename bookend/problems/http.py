@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from bookend.problems.failure import Failure, InvalidInput, NotFound
-
-COMMON_STATUSES: dict[type[Failure], int] = {InvalidInput: 422, NotFound: 404}
+from bookend.problems.failure import Failure, ProblemKind
 
 
 class ProblemField(BaseModel):
@@ -21,35 +17,36 @@ class ProblemField(BaseModel):
 
 
 class Problem(BaseModel):
-    """The error body every service returns (after RFC 9457, with field errors)."""
+    """The error body every service returns (after RFC 9457, with field errors).
+
+    `kind` says what sort of refusal it is; `code` says which one, stably.
+    """
 
     status: int
+    kind: ProblemKind
     code: str
     message: str
     errors: list[ProblemField] = []
 
 
-def problem_response(status: int, failure: Failure) -> JSONResponse:
-    body = Problem(
-        status=status,
+def problem_of(failure: Failure) -> Problem:
+    return Problem(
+        status=failure.status,
+        kind=failure.kind,
         code=failure.code,
         message=failure.message,
         errors=[
             ProblemField(field=e.field, rule=e.rule, message=e.message) for e in failure.errors
         ],
     )
-    return JSONResponse(body.model_dump(), status_code=status)
 
 
-def install_problem_handlers(app: FastAPI, statuses: Mapping[type[Failure], int]) -> None:
-    """Each failure class maps to a status by its nearest listed ancestor; the rest are 400."""
+def install_problem_handlers(app: FastAPI) -> None:
+    """Every failure answers with its own status and a problem body naming field and rule."""
 
     async def on_failure(_: Request, failure: Exception) -> JSONResponse:
         assert isinstance(failure, Failure)
-        for cls in type(failure).__mro__:
-            if cls in statuses:
-                return problem_response(statuses[cls], failure)
-        return problem_response(400, failure)
+        return JSONResponse(problem_of(failure).model_dump(), status_code=failure.status)
 
     async def on_invalid_request(_: Request, invalid: Exception) -> JSONResponse:
         assert isinstance(invalid, RequestValidationError)
@@ -62,8 +59,11 @@ def install_problem_handlers(app: FastAPI, statuses: Mapping[type[Failure], int]
             for error in invalid.errors()
         ]
         body = Problem(
-            status=422, code="INVALID_INPUT",
-            message="; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors,
+            status=422,
+            kind=ProblemKind.INVALID_INPUT,
+            code="INVALID_INPUT",
+            message="; ".join(f"{e.field}: {e.message}" for e in errors),
+            errors=errors,
         )
         return JSONResponse(body.model_dump(), status_code=422)
 

@@ -1,49 +1,21 @@
-"""The catalog's composition root: settings in, a FastAPI app whose lifespan owns every client."""
+"""The catalog's composition root: what differs from the other services, nothing more."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
-from bookend.auth import AuthSettings
+from bookend.hosting import ServiceParts
 from services.catalog.api import router
-from services.catalog.domain import LessonAlreadyPublished
+from services.catalog.events import inbound
 from services.catalog.settings import CatalogSettings
 from services.catalog.store import CatalogStore
-from bookend.eventbus import KafkaSettings
-from bookend.hosting import delivering, service_app
-from bookend.outbox import MongoSettings
 
+PARTS = ServiceParts(title="Bookend catalog", router=router, store=CatalogStore, inbound=inbound)
 
-def create_app(
-    settings: CatalogSettings,
-    *,
-    kafka: KafkaSettings,
-    mongo: MongoSettings,
-    auth: AuthSettings,
-) -> FastAPI:
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with delivering(
-            kafka=kafka, mongo=mongo, database=settings.database,
-            poll_interval=settings.relay_poll_interval,
-        ) as delivery:
-            store = CatalogStore(delivery.client, settings.database, on_commit=delivery.relay.wake)
-            await store.create_indexes()
-            # No consumer yet: the catalog consumes nothing until recordings arrive.
-            app.state.store = store
-            yield
-
-    return service_app(
-        "Bookend catalog", lifespan=lifespan, router=router, auth=auth,
-        failures={LessonAlreadyPublished: 409},
-    )
+# Tests: `create_app(settings, kafka=..., mongo=..., auth=..., clock=..., ids=...)`.
+create_app = PARTS.app
 
 
 def create_app_from_env() -> FastAPI:
     """For `uvicorn --factory services.catalog.app:create_app_from_env`."""
-    return create_app(
-        CatalogSettings(), kafka=KafkaSettings(), mongo=MongoSettings(), auth=AuthSettings()
-    )
+    return PARTS.app_from_env(CatalogSettings())

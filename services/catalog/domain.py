@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 
-from bookend.contracts.catalog import ComponentKind, ModeFit
-from bookend.problems import Failure, FieldError, InvalidInput, NotFound
+from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
+from bookend.ids import IdFactory
+from bookend.problems import Conflict, Failure, FieldError, NotFound, refuse_if
 
 MIN_COMPONENTS = 1
 MAX_COMPONENTS = 40
@@ -39,16 +39,11 @@ class LessonNotFound(CatalogError, NotFound):
         super().__init__(f"lesson {lesson_id} was not found")
 
 
-class LessonAlreadyPublished(CatalogError):
+class LessonAlreadyPublished(CatalogError, Conflict):
     code = "LESSON_ALREADY_PUBLISHED"
 
     def __init__(self, lesson_id: str) -> None:
         super().__init__(f"lesson {lesson_id} is already published")
-
-
-class LessonStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
 
 
 def default_mode_fit(kind: ComponentKind) -> ModeFit:
@@ -103,27 +98,33 @@ class Lesson:
     def is_draft(self) -> bool:
         return self.status is LessonStatus.DRAFT
 
-    def published(self, at: datetime) -> Lesson:
-        """This lesson as its next published version."""
+    def publish(self, at: datetime) -> tuple[Lesson, list[LessonPublished]]:
+        """This lesson as its next published version, and the event that announces it."""
         if self.status is LessonStatus.PUBLISHED:
             raise LessonAlreadyPublished(self.id)
-        return replace(
+        published = replace(
             self, status=LessonStatus.PUBLISHED, version=self.version + 1, published_at=at
         )
+        return published, [LessonPublished(published)]
+
+
+@dataclass(frozen=True, slots=True)
+class LessonPublished:
+    """Domain event: a lesson version became available for scheduling."""
+
+    lesson: Lesson
 
 
 def new_lesson(
     draft: LessonDraft,
     *,
-    new_id: Callable[[], str],
+    new_id: IdFactory,
     district_id: str,
     created_by: str,
     created_at: datetime,
 ) -> Lesson:
     """A new draft lesson, or InvalidInput naming every field that breaks a rule."""
-    errors = _lesson_errors(draft.title, draft.subject, draft.components)
-    if errors:
-        raise InvalidInput.many(errors)
+    refuse_if(_lesson_errors(draft.title, draft.subject, draft.components))
     return Lesson(
         id=new_id(),
         district_id=district_id,

@@ -1,22 +1,23 @@
-"""The catalog's event contract mapping and its (for now empty) inbound handler table."""
+"""The catalog's two event tables: domain events it publishes, and what it consumes (nothing
+yet: recordings will link to their session's lesson from `session.ended`)."""
 
 from __future__ import annotations
 
-from services.catalog.domain import Lesson
-from bookend.contracts import CloudEvent, new_event
-from bookend.contracts.catalog import LessonComponentData, LessonPublished
-from bookend.eventbus import Handler
+from bookend.contracts import catalog as contract
+from bookend.eventbus import Inbound, Outbound
+from bookend.hosting import ServiceState
+from services.catalog import domain
+from services.catalog.ports import Store
+from services.catalog.settings import CatalogSettings
 
 SOURCE = "bookend/catalog"
 CONSUMER = "bookend.catalog"
 
-# Empty until recordings arrive: then `session.ended` links a recording to its session's lesson.
-HANDLERS: dict[str, Handler] = {}
 
-
-def lesson_published(lesson: Lesson) -> CloudEvent:
+def lesson_published(event: domain.LessonPublished) -> contract.LessonPublished:
+    lesson = event.lesson
     assert lesson.published_at is not None, "only a published lesson is announced"
-    return new_event(SOURCE, LessonPublished(
+    return contract.LessonPublished(
         district_id=lesson.district_id,
         lesson_id=lesson.id,
         version=lesson.version,
@@ -24,11 +25,21 @@ def lesson_published(lesson: Lesson) -> CloudEvent:
         subject=lesson.subject,
         summary=lesson.summary,
         components=[
-            LessonComponentData(
-                component_id=c.id, title=c.title, kind=c.kind, mode_fit=c.mode_fit,
+            contract.LessonComponentData(
+                component_id=c.id,
+                title=c.title,
+                kind=c.kind,
+                mode_fit=c.mode_fit,
                 minutes=c.minutes,
             )
             for c in lesson.components
         ],
         published_at=lesson.published_at,
-    ))
+    )
+
+
+OUTBOUND = Outbound(SOURCE).map(domain.LessonPublished, lesson_published)
+
+
+def inbound(state: ServiceState[Store, CatalogSettings]) -> Inbound:
+    return Inbound()

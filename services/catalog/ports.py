@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from services.catalog.domain import Lesson, LessonStatus
-from bookend.contracts import CloudEvent
+from bookend.contracts.catalog import LessonStatus
+from bookend.outbox import Outbox
+from services.catalog.domain import Lesson
 
 T = TypeVar("T")
 
@@ -21,24 +22,10 @@ class LessonPosition:
     lesson_id: str
 
 
-class CatalogUnit(Protocol):
-    """One transaction: lesson writes and the events they emit commit together or not at all."""
+class Reads(Protocol):
+    """Queries, each scoped to one district; the same on the store and inside a transaction."""
 
-    async def find_lesson(self, district_id: str, lesson_id: str) -> Lesson | None: ...
-
-    async def insert_lesson(self, lesson: Lesson) -> None: ...
-
-    async def replace_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
-        """Write `lesson` if the stored one still has `expected`'s status and version."""
-        ...
-
-    async def emit(self, event: CloudEvent) -> None: ...
-
-
-class CatalogRepository(Protocol):
-    async def atomically(self, work: Callable[[CatalogUnit], Awaitable[T]]) -> T: ...
-
-    async def find_lesson(self, district_id: str, lesson_id: str) -> Lesson | None: ...
+    async def get_lesson(self, district_id: str, lesson_id: str) -> Lesson | None: ...
 
     async def list_lessons(
         self,
@@ -51,3 +38,17 @@ class CatalogRepository(Protocol):
     ) -> list[Lesson]:
         """Lessons in (created_at, id) order, strictly after `after`."""
         ...
+
+
+class Transaction(Reads, Outbox, Protocol):
+    """One transaction: lesson writes and the events they emit commit together or not at all."""
+
+    async def add_lesson(self, lesson: Lesson) -> None: ...
+
+    async def save_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
+        """Write `lesson` if the stored one still has `expected`'s status and version."""
+        ...
+
+
+class Store(Reads, Protocol):
+    async def atomically(self, work: Callable[[Transaction], Awaitable[T]]) -> T: ...

@@ -5,33 +5,27 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bookend.auth import Principal, Role
+from bookend.auth import STAFF, Principal
+from bookend.clock import Clock
+from bookend.contracts.catalog import LessonStatus
+from bookend.ids import IdFactory
+from bookend.problems import InvalidInput
 from services.catalog.domain import (
     Lesson,
     LessonAlreadyPublished,
     LessonDraft,
     LessonNotFound,
-    LessonStatus,
     new_lesson,
 )
-from services.catalog.events import lesson_published
-from services.catalog.ports import CatalogRepository, CatalogUnit, LessonPosition
-from bookend.clock import Clock, utc_now
-from bookend.problems import InvalidInput
+from services.catalog.events import OUTBOUND
+from services.catalog.ports import LessonPosition, Store, Transaction
 
-STAFF = (Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
 AUTHORS = STAFF
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,55 +36,47 @@ class LessonPage:
 
 
 async def create_lesson(
-    draft: LessonDraft,
-    *,
-    principal: Principal,
-    store: CatalogRepository,
-    clock: Clock = utc_now,
-    ids: Callable[[], str] = new_id,
+    draft: LessonDraft, *, principal: Principal, store: Store, clock: Clock, ids: IdFactory
 ) -> Lesson:
     principal.require(*AUTHORS)
     lesson = new_lesson(
-        draft, new_id=ids, district_id=principal.district, created_by=principal.subject,
+        draft,
+        new_id=ids,
+        district_id=principal.district,
+        created_by=principal.subject,
         created_at=clock(),
     )
 
-    async def work(tx: CatalogUnit) -> None:
-        await tx.insert_lesson(lesson)
+    async def work(tx: Transaction) -> None:
+        await tx.add_lesson(lesson)
 
     await store.atomically(work)
     return lesson
 
 
 async def publish_lesson(
-    lesson_id: str,
-    *,
-    principal: Principal,
-    store: CatalogRepository,
-    clock: Clock = utc_now,
+    lesson_id: str, *, principal: Principal, store: Store, clock: Clock
 ) -> Lesson:
     """Publish the next version; the lesson and its LessonPublished event commit together."""
     principal.require(*AUTHORS)
 
-    async def work(tx: CatalogUnit) -> Lesson:
-        lesson = await tx.find_lesson(principal.district, lesson_id)
+    async def work(tx: Transaction) -> Lesson:
+        lesson = await tx.get_lesson(principal.district, lesson_id)
         if lesson is None:
             raise LessonNotFound(lesson_id)
-        published = lesson.published(clock())
-        if not await tx.replace_lesson(published, expected=lesson):
+        published, events = lesson.publish(clock())
+        if not await tx.save_lesson(published, expected=lesson):
             raise LessonAlreadyPublished(lesson_id)  # a concurrent publish won
-        await tx.emit(lesson_published(published))
+        await tx.emit(*OUTBOUND.events(events))
         return published
 
     return await store.atomically(work)
 
 
-async def get_lesson(
-    lesson_id: str, *, principal: Principal, store: CatalogRepository
-) -> Lesson:
-    lesson = await store.find_lesson(principal.district, lesson_id)
+async def get_lesson(lesson_id: str, *, principal: Principal, store: Store) -> Lesson:
+    lesson = await store.get_lesson(principal.district, lesson_id)
     # Drafts are work in progress: to students and families they do not exist yet.
-    if lesson is None or (lesson.is_draft and not principal.has(*STAFF)):
+    if lesson is None or (lesson.is_draft and not principal.is_staff):
         raise LessonNotFound(lesson_id)
     return lesson
 
@@ -98,7 +84,7 @@ async def get_lesson(
 async def list_lessons(
     *,
     principal: Principal,
-    store: CatalogRepository,
+    store: Store,
     status: LessonStatus | None = None,
     q: str | None = None,
     first: int = DEFAULT_PAGE_SIZE,
@@ -106,7 +92,7 @@ async def list_lessons(
 ) -> LessonPage:
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise InvalidInput("first", "range", f"must be between 1 and {MAX_PAGE_SIZE}")
-    visible = set(LessonStatus) if principal.has(*STAFF) else {LessonStatus.PUBLISHED}
+    visible = set(LessonStatus) if principal.is_staff else {LessonStatus.PUBLISHED}
     statuses = visible if status is None else visible & {status}
     if not statuses:
         return LessonPage(items=[], has_next_page=False, end_cursor=None)

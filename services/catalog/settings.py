@@ -1,10 +1,12 @@
 """The catalog's settings (env prefix `CATALOG_`)."""
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from bookend.hosting import ServiceSettings
 
 
-class CatalogSettings(BaseSettings):
+class CatalogSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CATALOG_", extra="ignore")
 
     database: str = "bookend_catalog"
-    relay_poll_interval: float = 0.5
+    consumer_group: str = "bookend.catalog"

@@ -5,53 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from datetime import UTC
-from typing import TypeVar
 
-from pymongo import ASCENDING
-
-from services.catalog.domain import Component, Lesson, LessonStatus
+from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
+from bookend.mongo import Document, Queries
+from bookend.outbox import OutboxStore, OutboxTransaction
+from services.catalog.domain import Component, Lesson
 from services.catalog.ports import LessonPosition
-from bookend.contracts.catalog import ComponentKind, ModeFit
-from bookend.outbox import MongoStore, MongoTransaction
-from bookend.outbox.mongo import Document
 
 LESSONS = "lessons"
-
-T = TypeVar("T")
-
-
-class CatalogTransaction(MongoTransaction):
-    async def find_lesson(self, district_id: str, lesson_id: str) -> Lesson | None:
-        doc = await self.db[LESSONS].find_one(
-            {"_id": lesson_id, "district_id": district_id}, session=self.session
-        )
-        return None if doc is None else lesson_from_document(doc)
-
-    async def insert_lesson(self, lesson: Lesson) -> None:
-        await self.db[LESSONS].insert_one(lesson_document(lesson), session=self.session)
-
-    async def replace_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
-        # Matching the expected status and version makes a racing publish lose cleanly.
-        result = await self.db[LESSONS].replace_one(
-            {"_id": expected.id, "district_id": expected.district_id,
-             "status": expected.status.value, "version": expected.version},
-            lesson_document(lesson),
-            session=self.session,
-        )
-        return result.matched_count == 1
+LESSON_ORDER = [("created_at", 1), ("_id", 1)]
 
 
-class CatalogStore(MongoStore[CatalogTransaction]):
-    transaction = CatalogTransaction
-
-    async def create_indexes(self) -> None:
-        # Not (..., created_at, _id): nx-27017 then fails every insert ("JSON path error").
-        await self.db[LESSONS].create_index(
-            [("district_id", ASCENDING), ("created_at", ASCENDING)]
-        )
-
-    async def find_lesson(self, district_id: str, lesson_id: str) -> Lesson | None:
-        doc = await self.db[LESSONS].find_one({"_id": lesson_id, "district_id": district_id})
+class CatalogQueries(Queries):
+    async def get_lesson(self, district_id: str, lesson_id: str) -> Lesson | None:
+        doc = await self._one(LESSONS, {"_id": lesson_id, "district_id": district_id})
         return None if doc is None else lesson_from_document(doc)
 
     async def list_lessons(
@@ -71,20 +38,45 @@ class CatalogStore(MongoStore[CatalogTransaction]):
             # Escaped, so the user's text is matched literally (nx-27017 supports $regex).
             query["title"] = {"$regex": re.escape(title_contains), "$options": "i"}
         if after is not None:
-            # An explicit `$and`, as in the scheduler's feed: the embedded store has dropped
-            # fields standing beside a bare `$or` (ADR 0007), which here would be the district.
-            query = {"$and": [query, {"$or": [
-                {"created_at": {"$gt": after.created_at}},
-                {"created_at": after.created_at, "_id": {"$gt": after.lesson_id}},
-            ]}]}
-        docs = await (
-            self.db[LESSONS]
-            .find(query)
-            .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
-            .limit(limit)
-            .to_list()
-        )
+            # An explicit `$and`: the embedded store drops fields standing beside a bare `$or`
+            # (ADR 0007), which here would be the district.
+            after_position = {
+                "$or": [
+                    {"created_at": {"$gt": after.created_at}},
+                    {"created_at": after.created_at, "_id": {"$gt": after.lesson_id}},
+                ]
+            }
+            query = {"$and": [query, after_position]}
+        docs = await self._many(LESSONS, query, LESSON_ORDER, limit)
         return [lesson_from_document(doc) for doc in docs]
+
+
+class CatalogTransaction(OutboxTransaction, CatalogQueries):
+    async def add_lesson(self, lesson: Lesson) -> None:
+        await self.db[LESSONS].insert_one(lesson_document(lesson), session=self.session)
+
+    async def save_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
+        # Matching the expected status and version makes a racing publish lose cleanly.
+        result = await self.db[LESSONS].replace_one(
+            {
+                "_id": expected.id,
+                "district_id": expected.district_id,
+                "status": expected.status.value,
+                "version": expected.version,
+            },
+            lesson_document(lesson),
+            session=self.session,
+        )
+        return result.matched_count == 1
+
+
+class CatalogStore(OutboxStore[CatalogTransaction], CatalogQueries):
+    transaction = CatalogTransaction
+
+    async def create_indexes(self) -> None:
+        await super().create_indexes()
+        # Not (..., created_at, _id): nx-27017 then fails every insert ("JSON path error").
+        await self._index(LESSONS, ["district_id", "created_at"])
 
 
 def lesson_document(lesson: Lesson) -> Document:
@@ -97,8 +89,13 @@ def lesson_document(lesson: Lesson) -> Document:
         "status": lesson.status.value,
         "version": lesson.version,
         "components": [
-            {"id": c.id, "title": c.title, "kind": c.kind.value, "mode_fit": c.mode_fit.value,
-             "minutes": c.minutes}
+            {
+                "id": c.id,
+                "title": c.title,
+                "kind": c.kind.value,
+                "mode_fit": c.mode_fit.value,
+                "minutes": c.minutes,
+            }
             for c in lesson.components
         ],
         "created_by": lesson.created_by,
@@ -119,8 +116,11 @@ def lesson_from_document(doc: Document) -> Lesson:
         version=int(doc["version"]),
         components=tuple(
             Component(
-                id=c["id"], title=c["title"], kind=ComponentKind(c["kind"]),
-                mode_fit=ModeFit(c["mode_fit"]), minutes=int(c["minutes"]),
+                id=c["id"],
+                title=c["title"],
+                kind=ComponentKind(c["kind"]),
+                mode_fit=ModeFit(c["mode_fit"]),
+                minutes=int(c["minutes"]),
             )
             for c in doc["components"]
         ),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 
-from bookend.contracts.feedback import CheckInSignal
-from bookend.problems import Failure, InvalidInput, NotFound
+from bookend.contracts.feedback import ChannelStatus, CheckInSignal
+from bookend.ids import IdFactory
+from bookend.problems import Conflict, Failure, InvalidInput, NotFound
 
 MAX_NOTE_LENGTH = 500
 
@@ -17,7 +17,7 @@ class FeedbackError(Failure):
     """Root of the feedback service's expected failures."""
 
 
-class SessionNotLive(FeedbackError):
+class SessionNotLive(FeedbackError, Conflict):
     code = "SESSION_NOT_LIVE"
 
     def __init__(self, session_id: str) -> None:
@@ -39,11 +39,6 @@ class ChannelNotFound(FeedbackError, NotFound):
 
     def __init__(self, session_id: str) -> None:
         super().__init__(f"no live channel is known for session {session_id}")
-
-
-class ChannelStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +78,40 @@ class LiveChannel:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionMoment:
+    """A session's start or end, as the scheduler announced it."""
+
+    session_id: str
+    district_id: str
+    section_id: str
+    at: datetime
+
+
+def channel_started(channel: LiveChannel | None, moment: SessionMoment) -> LiveChannel:
+    """Open the session's channel; an end that overtook this start keeps it closed."""
+    if channel is None:
+        return LiveChannel.opened(
+            session_id=moment.session_id,
+            district_id=moment.district_id,
+            section_id=moment.section_id,
+            at=moment.at,
+        )
+    return channel.started(moment.at)
+
+
+def channel_ended(channel: LiveChannel | None, moment: SessionMoment) -> LiveChannel:
+    """Close the session's channel, creating it closed if its start has not arrived."""
+    if channel is None:
+        return LiveChannel.closed(
+            session_id=moment.session_id,
+            district_id=moment.district_id,
+            section_id=moment.section_id,
+            at=moment.at,
+        )
+    return channel.ended(moment.at)
+
+
+@dataclass(frozen=True, slots=True)
 class CheckIn:
     id: str
     district_id: str
@@ -105,16 +134,17 @@ def check_in(
     student_id: str,
     signal: CheckInSignal,
     note: str | None,
-    new_id: Callable[[], str],
+    new_id: IdFactory,
     at: datetime,
-) -> CheckIn:
-    """A student's signal during a live session; refused unless the channel is open."""
+) -> tuple[CheckIn, list[CheckInRecorded]]:
+    """A student's signal during a live session, and the event recording it; refused unless
+    the channel is open."""
     note = note.strip() if note is not None else None
     if note is not None and len(note) > MAX_NOTE_LENGTH:
         raise InvalidInput("note", "max_length", f"must be at most {MAX_NOTE_LENGTH} characters")
     if channel is None or not channel.is_live:
         raise SessionNotLive(session_id)
-    return CheckIn(
+    item = CheckIn(
         id=new_id(),
         district_id=channel.district_id,
         session_id=channel.session_id,
@@ -124,6 +154,14 @@ def check_in(
         note=note or None,
         recorded_at=at,
     )
+    return item, [CheckInRecorded(item)]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInRecorded:
+    """Domain event: a student signalled how a live session is going for them."""
+
+    check_in: CheckIn
 
 
 def latest_signals(check_ins: Iterable[CheckIn]) -> dict[CheckInSignal, int]:

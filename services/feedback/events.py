@@ -1,23 +1,29 @@
-"""Feedback's event contract mapping and its inbound handlers (session started / ended)."""
+"""Feedback's two event tables: the check-ins it publishes, and the session starts and ends
+that open and close live channels."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
-from bookend.contracts import CloudEvent, new_event, spec_for
-from bookend.contracts.feedback import CheckInRecorded
+from bookend.contracts import CloudEvent
+from bookend.contracts import feedback as contract
 from bookend.contracts.scheduler import SessionEnded, SessionStarted
-from bookend.eventbus import Handler
-from services.feedback.domain import CheckIn, LiveChannel
-from services.feedback.ports import FeedbackRepository, FeedbackUnit
+from bookend.eventbus import Inbound, Outbound
+from bookend.hosting import ServiceState
+from services.feedback import domain
+from services.feedback.domain import LiveChannel, SessionMoment, channel_ended, channel_started
+from services.feedback.ports import Store, Transaction
+from services.feedback.settings import FeedbackSettings
 
 SOURCE = "bookend/feedback"
 CONSUMER = "bookend.feedback"
 
 
-def check_in_recorded(check_in: CheckIn) -> CloudEvent:
+def check_in_recorded(event: domain.CheckInRecorded) -> contract.CheckInRecorded:
     # The note's text is the student's own words: it stays here, readers fetch it by id.
-    return new_event(SOURCE, CheckInRecorded(
+    check_in = event.check_in
+    return contract.CheckInRecorded(
         district_id=check_in.district_id,
         checkin_id=check_in.id,
         session_id=check_in.session_id,
@@ -26,58 +32,47 @@ def check_in_recorded(check_in: CheckIn) -> CloudEvent:
         signal=check_in.signal,
         has_note=check_in.has_note,
         recorded_at=check_in.recorded_at,
-    ))
-
-
-def handlers(store: FeedbackRepository) -> dict[str, Handler]:
-    """The inbound table: event type to handler, bound to one store."""
-
-    async def started(event: CloudEvent) -> None:
-        await on_session_started(event, store=store)
-
-    async def ended(event: CloudEvent) -> None:
-        await on_session_ended(event, store=store)
-
-    return {spec_for(SessionStarted).type: started, spec_for(SessionEnded).type: ended}
-
-
-async def on_session_started(event: CloudEvent, *, store: FeedbackRepository) -> None:
-    """Open the session's channel; an end that overtook this start keeps it closed."""
-    started = SessionStarted.model_validate(event.data)
-    await _change_channel(
-        event, started.district_id, started.session_id, store=store,
-        change=lambda channel: LiveChannel.opened(
-            session_id=started.session_id, district_id=started.district_id,
-            section_id=started.section_id, at=started.started_at,
-        ) if channel is None else channel.started(started.started_at),
     )
 
 
-async def on_session_ended(event: CloudEvent, *, store: FeedbackRepository) -> None:
-    """Close the session's channel, creating it closed if its start has not arrived."""
-    ended = SessionEnded.model_validate(event.data)
-    await _change_channel(
-        event, ended.district_id, ended.session_id, store=store,
-        change=lambda channel: LiveChannel.closed(
-            session_id=ended.session_id, district_id=ended.district_id,
-            section_id=ended.section_id, at=ended.ended_at,
-        ) if channel is None else channel.ended(ended.ended_at),
+OUTBOUND = Outbound(SOURCE).map(domain.CheckInRecorded, check_in_recorded)
+
+
+async def on_session_started(payload: SessionStarted, event: CloudEvent, *, store: Store) -> None:
+    moment = SessionMoment(
+        payload.session_id, payload.district_id, payload.section_id, payload.started_at
     )
+    await _change_channel(event, moment, channel_started, store=store)
+
+
+async def on_session_ended(payload: SessionEnded, event: CloudEvent, *, store: Store) -> None:
+    moment = SessionMoment(
+        payload.session_id, payload.district_id, payload.section_id, payload.ended_at
+    )
+    await _change_channel(event, moment, channel_ended, store=store)
 
 
 async def _change_channel(
     event: CloudEvent,
-    district_id: str,
-    session_id: str,
+    moment: SessionMoment,
+    change: Callable[[LiveChannel | None, SessionMoment], LiveChannel],
     *,
-    store: FeedbackRepository,
-    change: Callable[[LiveChannel | None], LiveChannel],
+    store: Store,
 ) -> None:
     """Apply `change` once per event: the inbox mark and the change commit together."""
 
-    async def work(tx: FeedbackUnit) -> None:
+    async def work(tx: Transaction) -> None:
         if not await tx.first_time(CONSUMER, event.id):
             return
-        await tx.save_channel(change(await tx.find_channel(district_id, session_id)))
+        channel = await tx.get_channel(moment.district_id, moment.session_id)
+        await tx.save_channel(change(channel, moment))
 
     await store.atomically(work)
+
+
+def inbound(state: ServiceState[Store, FeedbackSettings]) -> Inbound:
+    return (
+        Inbound()
+        .on(SessionStarted, partial(on_session_started, store=state.store))
+        .on(SessionEnded, partial(on_session_ended, store=state.store))
+    )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from bookend.auth import Forbidden, Principal, Role
-from bookend.clock import Clock, utc_now
+from bookend.auth import STAFF, Forbidden, Principal, Role
+from bookend.clock import Clock
 from bookend.contracts.feedback import CheckInSignal
+from bookend.ids import IdFactory
 from services.feedback.domain import (
     ChannelNotFound,
     CheckIn,
@@ -17,14 +16,8 @@ from services.feedback.domain import (
     check_in,
     latest_signals,
 )
-from services.feedback.events import check_in_recorded
-from services.feedback.ports import FeedbackRepository, FeedbackUnit
-
-STAFF = (Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
+from services.feedback.events import OUTBOUND
+from services.feedback.ports import Store, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,35 +42,38 @@ async def record_check_in(
     signal: CheckInSignal,
     note: str | None,
     principal: Principal,
-    store: FeedbackRepository,
-    clock: Clock = utc_now,
-    ids: Callable[[], str] = new_id,
+    store: Store,
+    clock: Clock,
+    ids: IdFactory,
 ) -> CheckIn:
     """Record a student's signal; the check-in and CheckInRecorded commit together."""
     principal.require(Role.STUDENT)
 
-    async def work(tx: FeedbackUnit) -> CheckIn:
-        channel = await tx.find_channel(principal.district, session_id)
+    async def work(tx: Transaction) -> CheckIn:
+        channel = await tx.get_channel(principal.district, session_id)
         if channel is not None and not _attends(principal, channel.section_id):
             raise Forbidden("only students of the session's section may check in")
-        item = check_in(
-            channel, session_id=session_id, student_id=principal.subject, signal=signal,
-            note=note, new_id=ids, at=clock(),
+        item, events = check_in(
+            channel,
+            session_id=session_id,
+            student_id=principal.subject,
+            signal=signal,
+            note=note,
+            new_id=ids,
+            at=clock(),
         )
-        await tx.insert_check_in(item)
-        await tx.emit(check_in_recorded(item))
+        await tx.add_check_in(item)
+        await tx.emit(*OUTBOUND.events(events))
         return item
 
     return await store.atomically(work)
 
 
 async def list_session_check_ins(
-    session_id: str, *, principal: Principal, store: FeedbackRepository
+    session_id: str, *, principal: Principal, store: Store
 ) -> list[CheckIn]:
     """Staff of the section see every check-in; a student sees only their own."""
-    channel = await store.find_channel(principal.district, session_id)
-    if channel is None:
-        raise ChannelNotFound(session_id)
+    channel = await _channel(session_id, principal=principal, store=store)
     if _teaches(principal, channel.section_id):
         return await store.list_check_ins(principal.district, session_id)
     if principal.has(Role.STUDENT):
@@ -87,10 +83,8 @@ async def list_session_check_ins(
     raise Forbidden("only the section's staff and students may read its check-ins")
 
 
-async def get_check_in(
-    checkin_id: str, *, principal: Principal, store: FeedbackRepository
-) -> CheckIn:
-    item = await store.find_check_in(principal.district, checkin_id)
+async def get_check_in(checkin_id: str, *, principal: Principal, store: Store) -> CheckIn:
+    item = await store.get_check_in(principal.district, checkin_id)
     # Anyone else is told it does not exist, so ids reveal nothing about other students.
     if item is None or not (
         _teaches(principal, item.section_id)
@@ -100,14 +94,17 @@ async def get_check_in(
     return item
 
 
-async def get_channel(
-    session_id: str, *, principal: Principal, store: FeedbackRepository
-) -> ChannelView:
+async def get_channel(session_id: str, *, principal: Principal, store: Store) -> ChannelView:
     """The channel's state and how the section feels now (each student's latest signal)."""
-    channel = await store.find_channel(principal.district, session_id)
-    if channel is None:
-        raise ChannelNotFound(session_id)
+    channel = await _channel(session_id, principal=principal, store=store)
     if not (_teaches(principal, channel.section_id) or _attends(principal, channel.section_id)):
         raise Forbidden("only the section's staff and students may read its live channel")
     check_ins = await store.list_check_ins(principal.district, session_id)
     return ChannelView(channel=channel, counts=latest_signals(check_ins))
+
+
+async def _channel(session_id: str, *, principal: Principal, store: Store) -> LiveChannel:
+    channel = await store.get_channel(principal.district, session_id)
+    if channel is None:
+        raise ChannelNotFound(session_id)
+    return channel

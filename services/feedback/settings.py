@@ -1,13 +1,14 @@
 """Feedback's settings (env prefix `FEEDBACK_`)."""
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from bookend.hosting import ServiceSettings
 
 
-class FeedbackSettings(BaseSettings):
+class FeedbackSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="FEEDBACK_", extra="ignore")
 
     database: str = "bookend_feedback"
-    relay_poll_interval: float = 0.5
     # The Kafka group only; the inbox keeps the name `bookend.feedback` whatever this is, so
     # tests can give each app its own group on a shared broker.
     consumer_group: str = "bookend.feedback"

@@ -3,52 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TypeVar
 
-from pymongo import ASCENDING
-
-from bookend.contracts.feedback import CheckInSignal
-from services.feedback.domain import ChannelStatus, CheckIn, LiveChannel
-from bookend.outbox import MongoStore, MongoTransaction
-from bookend.outbox.mongo import Document
+from bookend.contracts.feedback import ChannelStatus, CheckInSignal
+from bookend.mongo import Document, Queries
+from bookend.outbox import OutboxStore, OutboxTransaction
+from services.feedback.domain import CheckIn, LiveChannel
 
 CHANNELS = "channels"
 CHECK_INS = "checkins"
+RECORDED_ORDER = [("recorded_at", 1), ("_id", 1)]
 
-T = TypeVar("T")
 
-
-class FeedbackTransaction(MongoTransaction):
-    async def find_channel(self, district_id: str, session_id: str) -> LiveChannel | None:
-        doc = await self.db[CHANNELS].find_one(
-            {"_id": session_id, "district_id": district_id}, session=self.session
-        )
+class FeedbackQueries(Queries):
+    async def get_channel(self, district_id: str, session_id: str) -> LiveChannel | None:
+        doc = await self._one(CHANNELS, {"_id": session_id, "district_id": district_id})
         return None if doc is None else channel_from_document(doc)
 
-    async def save_channel(self, channel: LiveChannel) -> None:
-        await self.db[CHANNELS].replace_one(
-            {"_id": channel.session_id}, channel_document(channel), upsert=True,
-            session=self.session,
-        )
-
-    async def insert_check_in(self, check_in: CheckIn) -> None:
-        await self.db[CHECK_INS].insert_one(check_in_document(check_in), session=self.session)
-
-
-class FeedbackStore(MongoStore[FeedbackTransaction]):
-    transaction = FeedbackTransaction
-
-    async def create_indexes(self) -> None:
-        await self.db[CHECK_INS].create_index(
-            [("district_id", ASCENDING), ("session_id", ASCENDING), ("recorded_at", ASCENDING)]
-        )
-
-    async def find_channel(self, district_id: str, session_id: str) -> LiveChannel | None:
-        doc = await self.db[CHANNELS].find_one({"_id": session_id, "district_id": district_id})
-        return None if doc is None else channel_from_document(doc)
-
-    async def find_check_in(self, district_id: str, checkin_id: str) -> CheckIn | None:
-        doc = await self.db[CHECK_INS].find_one({"_id": checkin_id, "district_id": district_id})
+    async def get_check_in(self, district_id: str, checkin_id: str) -> CheckIn | None:
+        doc = await self._one(CHECK_INS, {"_id": checkin_id, "district_id": district_id})
         return None if doc is None else check_in_from_document(doc)
 
     async def list_check_ins(
@@ -57,13 +29,29 @@ class FeedbackStore(MongoStore[FeedbackTransaction]):
         query: Document = {"district_id": district_id, "session_id": session_id}
         if student_id is not None:
             query["student_id"] = student_id
-        docs = await (
-            self.db[CHECK_INS]
-            .find(query)
-            .sort([("recorded_at", ASCENDING), ("_id", ASCENDING)])
-            .to_list()
-        )
+        docs = await self._many(CHECK_INS, query, RECORDED_ORDER)
         return [check_in_from_document(doc) for doc in docs]
+
+
+class FeedbackTransaction(OutboxTransaction, FeedbackQueries):
+    async def save_channel(self, channel: LiveChannel) -> None:
+        await self.db[CHANNELS].replace_one(
+            {"_id": channel.session_id},
+            channel_document(channel),
+            upsert=True,
+            session=self.session,
+        )
+
+    async def add_check_in(self, check_in: CheckIn) -> None:
+        await self.db[CHECK_INS].insert_one(check_in_document(check_in), session=self.session)
+
+
+class FeedbackStore(OutboxStore[FeedbackTransaction], FeedbackQueries):
+    transaction = FeedbackTransaction
+
+    async def create_indexes(self) -> None:
+        await super().create_indexes()
+        await self._index(CHECK_INS, ["district_id", "session_id", "recorded_at"])
 
 
 def channel_document(channel: LiveChannel) -> Document:

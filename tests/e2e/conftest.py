@@ -21,7 +21,8 @@ from devstack.stack import (
     StackConfig,
     start_stack,
 )
-from tests.conftest import TEST_SECRET, Embedded, token_for
+from tests.conftest import Embedded
+from tests.support.auth import TEST_SECRET, token_for
 
 
 @pytest.fixture(scope="session")

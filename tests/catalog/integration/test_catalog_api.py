@@ -16,7 +16,7 @@ from services.catalog.settings import CatalogSettings
 from bookend.contracts import CloudEvent, Topic
 from bookend.eventbus import EventConsumer, KafkaSettings
 from bookend.outbox import MongoSettings
-from tests.conftest import token_for
+from tests.support.auth import token_for
 
 TEACHER = {"Authorization": f"Bearer {token_for('teacher-1', Role.TEACHER)}"}
 STUDENT = {"Authorization": f"Bearer {token_for('student-1', Role.STUDENT)}"}

@@ -22,7 +22,7 @@ from services.feedback.settings import FeedbackSettings
 from services.feedback.store import FeedbackStore
 from bookend.outbox import MongoSettings
 from bookend.outbox.transaction import INBOX
-from tests.conftest import token_for
+from tests.support.auth import token_for
 
 SCHEDULER = "bookend/scheduler"
 START = datetime(2025, 9, 1, 9, tzinfo=UTC)

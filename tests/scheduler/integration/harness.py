@@ -19,7 +19,7 @@ from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
 from bookend.outbox import MongoSettings
 from services.scheduler.app import create_app
 from services.scheduler.settings import SchedulerSettings
-from tests.conftest import token_for
+from tests.support.auth import token_for
 
 Json = dict[str, Any]
 

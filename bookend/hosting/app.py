@@ -1,0 +1,118 @@
+"""The whole app of a service: lifespan, store, outbox relay, consumer, problems and auth."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from fastapi import APIRouter, FastAPI
+
+from bookend.auth import AuthSettings, TokenVerifier
+from bookend.auth.fastapi import install_verifier
+from bookend.clock import Clock, utc_now
+from bookend.contracts import ALL_TOPICS
+from bookend.eventbus import EventConsumer, Inbound, KafkaPublisher, KafkaSettings, ensure_topics
+from bookend.hosting.settings import ServiceSettings
+from bookend.hosting.state import ServiceState
+from bookend.ids import IdFactory, new_id
+from bookend.mongo import MongoClient, MongoSettings, connect
+from bookend.outbox import OutboxRelay
+from bookend.problems import install_problem_handlers
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+
+
+class ServiceStore(Protocol):
+    async def create_indexes(self) -> None: ...
+
+
+StoreT = TypeVar("StoreT", bound=ServiceStore)
+
+
+@dataclass(frozen=True)
+class ServiceParts(Generic[StoreT, SettingsT]):
+    """What differs between services; `service_app` does the rest the same way for each."""
+
+    title: str
+    router: APIRouter
+    # The store class: a client, the database, and the relay's wake-up.
+    store: Callable[[MongoClient, str, Callable[[], None]], StoreT]
+    # The inbound table, given the running state; an empty one starts no consumer.
+    inbound: Callable[[ServiceState[StoreT, SettingsT]], Inbound]
+
+    def app(
+        self,
+        settings: SettingsT,
+        *,
+        kafka: KafkaSettings,
+        mongo: MongoSettings,
+        auth: AuthSettings,
+        clock: Clock = utc_now,
+        ids: IdFactory = new_id,
+    ) -> FastAPI:
+        """The service's app; tests pass their own settings, a fixed clock and id factory."""
+        return service_app(
+            self, settings=settings, kafka=kafka, mongo=mongo, auth=auth, clock=clock, ids=ids
+        )
+
+    def app_from_env(self, settings: SettingsT) -> FastAPI:
+        """For `uvicorn --factory`: every other setting comes from the environment."""
+        return self.app(settings, kafka=KafkaSettings(), mongo=MongoSettings(), auth=AuthSettings())
+
+
+def service_app(
+    parts: ServiceParts[StoreT, SettingsT],
+    *,
+    settings: SettingsT,
+    kafka: KafkaSettings,
+    mongo: MongoSettings,
+    auth: AuthSettings,
+    clock: Clock,
+    ids: IdFactory,
+) -> FastAPI:
+    """Every service answers problems the same way, verifies tokens, and has `/healthz`."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            client = connect(mongo)
+            stack.push_async_callback(client.close)
+            publisher = KafkaPublisher(kafka)
+            relay = OutboxRelay(
+                client[settings.database], publisher, poll_interval=settings.relay_poll_interval
+            )
+            store = parts.store(client, settings.database, relay.wake)
+            await store.create_indexes()
+            await ensure_topics(kafka, ALL_TOPICS)
+            await publisher.start()
+            stack.push_async_callback(publisher.stop)
+            await relay.start()
+            stack.push_async_callback(relay.stop)
+            state = ServiceState(store=store, settings=settings, clock=clock, ids=ids)
+            inbound = parts.inbound(state)
+            if inbound.topics:
+                consumer = EventConsumer(
+                    kafka,
+                    topics=sorted(inbound.topics),
+                    handle=inbound,
+                    group_id=settings.consumer_group,
+                    dead_letters=publisher,
+                )
+                await consumer.start()
+                stack.push_async_callback(consumer.stop)
+            app.state.service = state
+            yield
+
+    app = FastAPI(title=parts.title, lifespan=lifespan)
+    install_problem_handlers(app)
+    install_verifier(app.state, TokenVerifier(auth))
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(parts.router)
+    return app
+

@@ -1,0 +1,11 @@
+"""The settings every service has; each service derives its own with its env prefix."""
+
+from pydantic_settings import BaseSettings
+
+
+class ServiceSettings(BaseSettings):
+    # Each service names its own database and consumer group in its subclass.
+    database: str
+    consumer_group: str
+    # Seconds between outbox passes when no commit wakes the relay.
+    relay_poll_interval: float = 0.5

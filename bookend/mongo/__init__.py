@@ -1,0 +1,16 @@
+"""The MongoDB client every store shares, and the base store and transaction they derive from."""
+
+from bookend.mongo.client import Document, MongoClient, MongoSettings, connect, write_gate
+from bookend.mongo.store import MongoStore, MongoTransaction, Queries, run_atomically
+
+__all__ = [
+    "Document",
+    "MongoClient",
+    "MongoSettings",
+    "MongoStore",
+    "MongoTransaction",
+    "Queries",
+    "connect",
+    "run_atomically",
+    "write_gate",
+]

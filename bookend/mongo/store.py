@@ -1,0 +1,103 @@
+"""The base every store derives from: its database, and `atomically` over its transaction type."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bookend.mongo.client import Document, MongoClient, write_gate
+
+T = TypeVar("T")
+
+
+class MongoTransaction:
+    """One transaction's session; stores add their repository methods to a subclass.
+
+    Work that wants something done only once the transaction has committed (the outbox relay's
+    wake-up) registers it with `after_commit`.
+    """
+
+    def __init__(self, db: AsyncDatabase[Document], session: AsyncClientSession) -> None:
+        self.db = db
+        self.session: AsyncClientSession | None = session
+        self.committed_callbacks: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        if callback not in self.committed_callbacks:
+            self.committed_callbacks.append(callback)
+
+
+Tx = TypeVar("Tx", bound=MongoTransaction)
+
+
+async def run_atomically(
+    client: MongoClient,
+    make: Callable[[AsyncClientSession], Tx],
+    work: Callable[[Tx], Awaitable[T]],
+) -> T:
+    """Run `work` in a transaction, retrying it on transient errors (write conflicts, elections).
+
+    The callbacks the committed attempt registered run once it has committed.
+    """
+    attempts: list[Tx] = []
+
+    async def callback(session: AsyncClientSession) -> T:
+        attempts.append(make(session))
+        return await work(attempts[-1])
+
+    async with write_gate(client), client.start_session() as session:
+        result = await session.with_transaction(callback)
+    for committed in attempts[-1].committed_callbacks if attempts else ():
+        committed()
+    return result
+
+
+class Queries:
+    """Reads shared by a store and its transactions: outside one, `session` is None."""
+
+    db: AsyncDatabase[Document]
+    session: AsyncClientSession | None
+
+    async def _one(self, collection: str, query: Mapping[str, Any]) -> Document | None:
+        return await self.db[collection].find_one(dict(query), session=self.session)
+
+    async def _many(
+        self,
+        collection: str,
+        query: Mapping[str, Any],
+        order: Sequence[tuple[str, int]] = (),
+        limit: int = 0,
+    ) -> list[Document]:
+        cursor = self.db[collection].find(dict(query), session=self.session)
+        if order:
+            cursor = cursor.sort(list(order))
+        if limit:
+            cursor = cursor.limit(limit)
+        return await cursor.to_list()
+
+
+class MongoStore(Generic[Tx]):
+    """A service's database; `atomically` runs work in one transaction of its own type."""
+
+    transaction: type[Tx]
+    session: AsyncClientSession | None = None
+
+    def __init__(self, client: MongoClient, database: str) -> None:
+        self.client = client
+        self.db: AsyncDatabase[Document] = client[database]
+
+    def begin(self, session: AsyncClientSession) -> Tx:
+        return self.transaction(self.db, session)
+
+    async def atomically(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        return await run_atomically(self.client, self.begin, work)
+
+    async def create_indexes(self) -> None:
+        """Stores add their own; indexes never include `_id` (ADR 0007)."""
+
+    async def _index(self, collection: str, fields: Sequence[str], *, unique: bool = False) -> None:
+        await self.db[collection].create_index([(f, ASCENDING) for f in fields], unique=unique)
