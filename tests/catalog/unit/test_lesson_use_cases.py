@@ -5,6 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bookend.auth import Forbidden, Principal, Role
+from bookend.clock import Clock
+from bookend.ids import new_id
+from bookend.contracts import Topic
+from bookend.contracts.catalog import ComponentKind, LessonStatus
+from bookend.problems import InvalidInput
 from services.catalog import service
 from services.catalog.domain import (
     ComponentDraft,
@@ -12,12 +17,9 @@ from services.catalog.domain import (
     LessonAlreadyPublished,
     LessonDraft,
     LessonNotFound,
-    LessonStatus,
 )
-from bookend.contracts import Topic
-from bookend.contracts.catalog import ComponentKind
-from bookend.problems import InvalidInput
-from tests.catalog.fakes import FakeCatalog, TickingClock
+from tests.catalog.fakes import FakeCatalog
+from tests.support.fakes import TickingClock
 
 TEACHER = Principal("teacher-1", "d1", frozenset({Role.TEACHER}))
 STUDENT = Principal("student-1", "d1", frozenset({Role.STUDENT}))
@@ -33,16 +35,30 @@ DRAFT = LessonDraft(
 )
 
 
-async def create(store: FakeCatalog, draft: LessonDraft = DRAFT) -> Lesson:
-    return await service.create_lesson(draft, principal=TEACHER, store=store, clock=TickingClock())
+async def create(
+    store: FakeCatalog,
+    draft: LessonDraft = DRAFT,
+    *,
+    principal: Principal = TEACHER,
+    clock: Clock | None = None,
+) -> Lesson:
+    return await service.create_lesson(
+        draft, principal=principal, store=store, clock=clock or TickingClock(), ids=new_id
+    )
+
+
+async def publish(store: FakeCatalog, lesson_id: str, principal: Principal = TEACHER) -> Lesson:
+    return await service.publish_lesson(
+        lesson_id, principal=principal, store=store, clock=TickingClock()
+    )
 
 
 @pytest.mark.parametrize("role", [Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN])
 async def test_staff_may_create_lessons_in_their_district(role: Role) -> None:
     store = FakeCatalog()
     author = Principal("staff-1", "d1", frozenset({role}))
-    lesson = await service.create_lesson(DRAFT, principal=author, store=store)
-    assert store.lessons[lesson.id].district_id == "d1"
+    lesson = await create(store, principal=author)
+    assert await store.get_lesson("d1", lesson.id) == lesson
     assert lesson.created_by == "staff-1"
 
 
@@ -50,26 +66,26 @@ async def test_staff_may_create_lessons_in_their_district(role: Role) -> None:
 async def test_others_may_not_create_lessons(role: Role) -> None:
     store = FakeCatalog()
     with pytest.raises(Forbidden):
-        await service.create_lesson(
-            DRAFT, principal=Principal("p", "d1", frozenset({role})), store=store
-        )
-    assert store.lessons == {}
+        await create(store, principal=Principal("p", "d1", frozenset({role})))
+    assert await service.list_lessons(principal=TEACHER, store=store) == service.LessonPage(
+        [], False, None
+    )
 
 
 async def test_an_invalid_lesson_is_refused_and_nothing_is_stored() -> None:
     store = FakeCatalog()
     with pytest.raises(InvalidInput):
         await create(store, LessonDraft(title="", subject="reading", components=()))
-    assert store.lessons == {}
+    assert (await service.list_lessons(principal=TEACHER, store=store)).items == []
 
 
 async def test_publishing_stores_the_new_version_and_emits_lesson_published() -> None:
     store = FakeCatalog()
     draft = await create(store)
-    published = await service.publish_lesson(draft.id, principal=TEACHER, store=store)
-    assert store.lessons[draft.id] == published
+    published = await publish(store, draft.id)
+    assert await store.get_lesson("d1", draft.id) == published
     assert published.version == 1
-    [event] = store.events
+    [event] = store.emitted
     assert (event.type, event.topic, event.key) == (
         "bookend.catalog.lesson.published.v1", Topic.CATALOG_LESSON.value, draft.id,
     )
@@ -83,18 +99,18 @@ async def test_publishing_stores_the_new_version_and_emits_lesson_published() ->
 async def test_publishing_twice_is_refused_and_emits_nothing_more() -> None:
     store = FakeCatalog()
     draft = await create(store)
-    await service.publish_lesson(draft.id, principal=TEACHER, store=store)
+    await publish(store, draft.id)
     with pytest.raises(LessonAlreadyPublished):
-        await service.publish_lesson(draft.id, principal=TEACHER, store=store)
-    assert len(store.events) == 1
+        await publish(store, draft.id)
+    assert len(store.emitted) == 1
 
 
 async def test_a_student_may_not_publish() -> None:
     store = FakeCatalog()
     draft = await create(store)
     with pytest.raises(Forbidden):
-        await service.publish_lesson(draft.id, principal=STUDENT, store=store)
-    assert store.events == []
+        await publish(store, draft.id, STUDENT)
+    assert store.emitted == []
 
 
 async def test_another_districts_lesson_is_not_found() -> None:
@@ -103,7 +119,7 @@ async def test_another_districts_lesson_is_not_found() -> None:
     with pytest.raises(LessonNotFound):
         await service.get_lesson(draft.id, principal=OTHER_DISTRICT_TEACHER, store=store)
     with pytest.raises(LessonNotFound):
-        await service.publish_lesson(draft.id, principal=OTHER_DISTRICT_TEACHER, store=store)
+        await publish(store, draft.id, OTHER_DISTRICT_TEACHER)
 
 
 async def test_a_student_does_not_see_drafts_but_sees_published_lessons() -> None:
@@ -111,7 +127,7 @@ async def test_a_student_does_not_see_drafts_but_sees_published_lessons() -> Non
     draft = await create(store)
     with pytest.raises(LessonNotFound):
         await service.get_lesson(draft.id, principal=STUDENT, store=store)
-    await service.publish_lesson(draft.id, principal=TEACHER, store=store)
+    await publish(store, draft.id)
     assert (await service.get_lesson(draft.id, principal=STUDENT, store=store)).version == 1
 
 
@@ -129,10 +145,7 @@ async def test_browsing_pages_through_lessons_in_creation_order() -> None:
     store = FakeCatalog()
     clock = TickingClock()
     made = [
-        await service.create_lesson(
-            LessonDraft(f"Lesson {n}", "maths", DRAFT.components),
-            principal=TEACHER, store=store, clock=clock,
-        )
+        await create(store, LessonDraft(f"Lesson {n}", "maths", DRAFT.components), clock=clock)
         for n in range(5)
     ]
     first = await service.list_lessons(principal=TEACHER, store=store, first=2)

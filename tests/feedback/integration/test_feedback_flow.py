@@ -3,11 +3,10 @@ students check in, and every event goes through the inbox and outbox."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -20,9 +19,11 @@ from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
 from services.feedback.store import FeedbackStore
-from bookend.outbox import MongoSettings
-from bookend.outbox.transaction import INBOX
+from bookend.mongo import MongoSettings
+from bookend.outbox.inbox import INBOX
 from tests.support.auth import token_for
+from tests.support.polling import eventually
+from tests.support.running import running
 
 SCHEDULER = "bookend/scheduler"
 START = datetime(2025, 9, 1, 9, tzinfo=UTC)
@@ -76,19 +77,6 @@ class Feedback:
         )
 
 
-T = TypeVar("T")
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], seconds: float = 15) -> T:
-    """Poll until `probe` gives a value; the deadline only bounds a broken run."""
-    async with asyncio.timeout(seconds):
-        while True:
-            found = await probe()
-            if found is not None:
-                return found
-            await asyncio.sleep(0.05)
-
-
 @pytest.fixture
 async def feedback(
     kafka_settings: KafkaSettings,
@@ -102,12 +90,10 @@ async def feedback(
     )
     app = create_app(settings, kafka=kafka_settings, mongo=mongo_settings, auth=auth_settings)
     publisher = KafkaPublisher(kafka_settings)
-    async with app.router.lifespan_context(app):
+    async with running(app, "feedback") as http:
         await publisher.start()
         try:
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://feedback") as http:
-                yield Feedback(http, app.state.store, publisher, unique("section"))
+            yield Feedback(http, app.state.service.store, publisher, unique("section"))
         finally:
             await publisher.stop()
 

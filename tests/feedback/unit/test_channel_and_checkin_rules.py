@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bookend.contracts.feedback import CheckInSignal
+from bookend.contracts.feedback import ChannelStatus, CheckInSignal
 from services.feedback.domain import (
-    ChannelStatus,
     CheckIn,
+    CheckInRecorded,
     LiveChannel,
     SessionNotLive,
     check_in,
@@ -33,10 +33,17 @@ def signal(student: str, value: CheckInSignal, minute: int) -> CheckIn:
 
 
 def record(on: LiveChannel | None, note: str | None = None) -> CheckIn:
-    return check_in(
-        on, session_id="s1", student_id="st1", signal=CheckInSignal.UNSURE, note=note,
-        new_id=lambda: "c1", at=START,
+    made, events = check_in(
+        on,
+        session_id="s1",
+        student_id="st1",
+        signal=CheckInSignal.UNSURE,
+        note=note,
+        new_id=lambda: "c1",
+        at=START,
     )
+    assert events == [CheckInRecorded(made)]
+    return made
 
 
 def test_an_ended_channel_is_closed_at_its_end() -> None:

@@ -10,16 +10,21 @@ from bookend.auth import Forbidden, Principal, Role
 from bookend.contracts import CloudEvent, Topic, new_event
 from bookend.contracts.feedback import CheckInSignal
 from bookend.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.contracts.feedback import ChannelStatus
+from bookend.hosting import ServiceState
+from bookend.ids import new_id
 from services.feedback import service
 from services.feedback.domain import (
     ChannelNotFound,
-    ChannelStatus,
     CheckIn,
     CheckInNotFound,
+    LiveChannel,
     SessionNotLive,
 )
-from services.feedback.events import handlers
-from tests.feedback.fakes import FakeFeedback, TickingClock
+from services.feedback.events import CONSUMER, inbound
+from services.feedback.settings import FeedbackSettings
+from tests.feedback.fakes import FakeFeedback
+from tests.support.fakes import TickingClock
 
 START = datetime(2025, 9, 1, 9, tzinfo=UTC)
 
@@ -48,7 +53,15 @@ def ended(session: str = "s1") -> CloudEvent:
 
 
 async def deliver(store: FakeFeedback, event: CloudEvent) -> None:
-    await handlers(store)[event.type](event)
+    """Through the inbound table, as the consumer hands it over."""
+    state = ServiceState(store=store, settings=FeedbackSettings(), clock=TickingClock(), ids=new_id)
+    await inbound(state)(event)
+
+
+async def channel_of(store: FakeFeedback, session: str = "s1") -> LiveChannel:
+    channel = await store.get_channel("d1", session)
+    assert channel is not None
+    return channel
 
 
 async def live_store() -> FakeFeedback:
@@ -64,14 +77,19 @@ async def check_in(
     clock: TickingClock | None = None,
 ) -> CheckIn:
     return await service.record_check_in(
-        "s1", signal=signal, note=None, principal=who or student(), store=store,
+        "s1",
+        signal=signal,
+        note=None,
+        principal=who or student(),
+        store=store,
         clock=clock or TickingClock(),
+        ids=new_id,
     )
 
 
 async def test_session_started_opens_the_channel() -> None:
     store = await live_store()
-    channel = store.channels["s1"]
+    channel = await channel_of(store)
     assert (channel.status, channel.section_id, channel.opened_at) == (
         ChannelStatus.OPEN, "sec1", START,
     )
@@ -81,27 +99,33 @@ async def test_session_ended_before_started_leaves_the_channel_closed() -> None:
     store = FakeFeedback()
     await deliver(store, ended())
     await deliver(store, started())
-    assert store.channels["s1"].status is ChannelStatus.CLOSED
-    assert store.channels["s1"].opened_at == START
+    channel = await channel_of(store)
+    assert (channel.status, channel.opened_at) == (ChannelStatus.CLOSED, START)
 
 
 async def test_a_redelivered_event_is_processed_once() -> None:
     store = await live_store()
     end = ended()
     await deliver(store, end)
-    store.channels.clear()  # were the duplicate processed, it would recreate the channel
+    store.state.channels.clear()  # were the duplicate processed, it would recreate the channel
     await deliver(store, end)
-    assert store.channels == {}
-    assert f"bookend.feedback:{end.id}" in store.inbox
+    assert await store.get_channel("d1", "s1") is None
+    assert not await store.atomically(lambda tx: tx.first_time(CONSUMER, end.id))
 
 
 async def test_a_student_of_the_section_checks_in_and_check_in_recorded_is_emitted() -> None:
     store = await live_store()
     made = await service.record_check_in(
-        "s1", signal=CheckInSignal.LOST, note="lost at step 2", principal=student(), store=store,
+        "s1",
+        signal=CheckInSignal.LOST,
+        note="lost at step 2",
+        principal=student(),
+        store=store,
+        clock=TickingClock(),
+        ids=new_id,
     )
-    assert store.check_ins == {made.id: made}
-    [event] = store.events
+    assert await store.list_check_ins("d1", "s1") == [made]
+    [event] = store.emitted
     assert (event.type, event.topic, event.key) == (
         "bookend.feedback.checkin.recorded.v1", Topic.FEEDBACK_CHECKIN.value, "sec1",
     )
@@ -115,7 +139,7 @@ async def test_a_check_in_after_the_session_ended_is_refused_and_nothing_is_stor
     await deliver(store, ended())
     with pytest.raises(SessionNotLive):
         await check_in(store)
-    assert (store.check_ins, store.events) == ({}, [])
+    assert (await store.list_check_ins("d1", "s1"), store.emitted) == ([], [])
 
 
 async def test_a_check_in_to_an_unknown_session_is_refused() -> None:
@@ -127,7 +151,7 @@ async def test_a_student_of_another_section_may_not_check_in() -> None:
     store = await live_store()
     with pytest.raises(Forbidden):
         await check_in(store, student(sections=frozenset({"sec2"})))
-    assert store.check_ins == {}
+    assert await store.list_check_ins("d1", "s1") == []
 
 
 @pytest.mark.parametrize("role", [Role.TEACHER, Role.GUARDIAN, Role.DISTRICT_ADMIN])

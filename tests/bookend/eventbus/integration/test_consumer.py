@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event
 from bookend.contracts.catalog import LessonPublished
-from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings, encode, ensure_topics
+from bookend.eventbus import (
+    EventConsumer,
+    Inbound,
+    KafkaPublisher,
+    KafkaSettings,
+    encode,
+    ensure_topics,
+)
+from tests.support.polling import eventually
 
 
 def lesson(lesson_id: str) -> CloudEvent:
@@ -21,19 +29,6 @@ def lesson(lesson_id: str) -> CloudEvent:
     )
 
 
-async def wait_for(
-    changed: asyncio.Condition, condition: Callable[[], bool], seconds: float = 20
-) -> None:
-    """Wait until `condition` holds, rechecking each time a handler signals `changed`."""
-    async with asyncio.timeout(seconds), changed:
-        await changed.wait_for(condition)
-
-
-async def signal(changed: asyncio.Condition) -> None:
-    async with changed:
-        changed.notify_all()
-
-
 async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_topic(
     kafka_settings: KafkaSettings, unique: Callable[[str], str]
 ) -> None:
@@ -44,18 +39,15 @@ async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_
     dead: list[CloudEvent] = []
     bad, good = lesson(unique("bad")), lesson(unique("good"))
     handled: list[str] = []
-    changed = asyncio.Condition()
 
     async def flaky(event: CloudEvent) -> None:
         if event.id == bad.id:
             attempts.append(event.id)
             raise RuntimeError("lesson store unavailable")
         handled.append(event.id)
-        await signal(changed)
 
     async def keep(event: CloudEvent) -> None:
         dead.append(event)
-        await signal(changed)
 
     consumer = EventConsumer(
         kafka_settings, topics=[Topic.CATALOG_LESSON], handle=flaky,
@@ -70,7 +62,7 @@ async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_
     try:
         await publisher.publish(bad)
         await publisher.publish(good)
-        await wait_for(changed, lambda: any(e.id == bad.id for e in dead) and good.id in handled)
+        await eventually(lambda: any(e.id == bad.id for e in dead) and good.id in handled)
         assert len(attempts) == kafka_settings.max_attempts
         ours = [e for e in dead if e.id in {bad.id, good.id}]  # the topic is shared
         assert [e.id for e in ours] == [bad.id]
@@ -90,11 +82,9 @@ async def test_a_group_resumes_after_its_last_committed_record(
     group = unique("group")
     first, second = lesson(unique("first")), lesson(unique("second"))
     seen: list[str] = []
-    changed = asyncio.Condition()
 
     async def keep(event: CloudEvent) -> None:
         seen.append(event.id)
-        await signal(changed)
 
     def consumer() -> EventConsumer:
         return EventConsumer(
@@ -106,12 +96,12 @@ async def test_a_group_resumes_after_its_last_committed_record(
         await publisher.publish(first)
         one = consumer()
         await one.start()
-        await wait_for(changed, lambda: first.id in seen)
+        await eventually(lambda: first.id in seen)
         await one.stop()
         await publisher.publish(second)
         two = consumer()
         await two.start()
-        await wait_for(changed, lambda: second.id in seen)
+        await eventually(lambda: second.id in seen)
         await two.stop()
         assert seen.count(first.id) == 1
     finally:
@@ -147,17 +137,14 @@ async def test_a_record_whose_dead_letter_could_not_be_sent_is_not_skipped(
     bad, good = lesson(unique("bad")), lesson(unique("good"))
     handled: list[str] = []
     dead: list[CloudEvent] = []
-    changed = asyncio.Condition()
 
     async def failing_on_bad(event: CloudEvent) -> None:
         if event.id == bad.id:
             raise RuntimeError("cannot apply")
         handled.append(event.id)
-        await signal(changed)
 
     async def keep(event: CloudEvent) -> None:
         dead.append(event)
-        await signal(changed)
 
     consumer = EventConsumer(
         kafka_settings, topics=[topic], handle=failing_on_bad, group_id=unique("group"),
@@ -173,9 +160,50 @@ async def test_a_record_whose_dead_letter_could_not_be_sent_is_not_skipped(
         for event in (bad, good):
             key, value, headers = encode(event)
             await publisher.publish_raw(topic, key, value, headers)
-        await wait_for(changed, lambda: any(e.id == bad.id for e in dead) and good.id in handled)
+        await eventually(lambda: any(e.id == bad.id for e in dead) and good.id in handled)
     finally:
         await consumer.stop()
         await watcher.stop()
         await publisher.stop()
     assert [e.id for e in dead] == [bad.id]
+
+
+async def test_a_poison_record_is_dead_lettered_at_once_and_the_next_record_flows(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    """A payload breaking its contract is never retried: with a minute between retries, a
+    retried record would miss the deadline."""
+    patient = kafka_settings.model_copy(update={"retry_backoff_ms": 60_000})
+    await ensure_topics(patient, [Topic.CATALOG_LESSON])
+    publisher = KafkaPublisher(patient)
+    await publisher.start()
+    poison, good = lesson(unique("poison")), lesson(unique("good"))
+    poison = replace(poison, data={**poison.data, "version": "not a number"})
+    handled: list[str] = []
+    dead: list[CloudEvent] = []
+
+    async def learn(payload: LessonPublished, event: CloudEvent) -> None:
+        handled.append(event.id)
+
+    async def keep(event: CloudEvent) -> None:
+        dead.append(event)
+
+    consumer = EventConsumer(
+        patient, topics=[Topic.CATALOG_LESSON], handle=Inbound().on(LessonPublished, learn),
+        group_id=unique("group"), dead_letters=publisher,
+    )
+    watcher = EventConsumer(
+        patient, topics=[dead_letter_topic(Topic.CATALOG_LESSON)], handle=keep,
+        group_id=unique("dlq-watch"), dead_letters=None,
+    )
+    await consumer.start()
+    await watcher.start()
+    try:
+        await publisher.publish(poison)
+        await publisher.publish(good)
+        await eventually(lambda: good.id in handled and any(e.id == poison.id for e in dead))
+    finally:
+        await consumer.stop()
+        await watcher.stop()
+        await publisher.stop()
+    assert poison.id not in handled

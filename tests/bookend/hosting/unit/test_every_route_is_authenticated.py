@@ -15,7 +15,7 @@ from services.catalog.settings import CatalogSettings
 from bookend.eventbus import KafkaSettings
 from services.feedback.app import create_app as feedback
 from services.feedback.settings import FeedbackSettings
-from bookend.outbox import MongoSettings
+from bookend.mongo import MongoSettings
 from services.scheduler.app import create_app as scheduler
 from services.scheduler.settings import SchedulerSettings
 
