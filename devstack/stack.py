@@ -96,7 +96,10 @@ def start_stack(processes: Processes, config: StackConfig) -> RunningStack:
             processes.wait_until(child, partial(http_ok, f"{url}/healthz"), timeout=90)
     return RunningStack(
         gateway_url=f"http://127.0.0.1:{config.gateway_port}/graphql",
-        service_urls=urls, kafka_bootstrap=kafka, mongo_uri=mongo, dev_secret=secret,
+        service_urls=urls,
+        kafka_bootstrap=kafka,
+        mongo_uri=mongo,
+        dev_secret=secret,
     )
 
 
@@ -106,8 +109,15 @@ def _start_app(
     processes.start(
         name,
         python_module(
-            "uvicorn", "--factory", f"{module}:create_app_from_env",
-            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+            "uvicorn",
+            "--factory",
+            f"{module}:create_app_from_env",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
         ),
         env,
     )

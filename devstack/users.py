@@ -25,8 +25,15 @@ class DemoUser:
 
 
 def _user(
-    user_id: str, name: str, description: str, role: Role, *, district: str = LAKESIDE,
-    school: str | None = None, sections: tuple[str, ...] = (), children: tuple[str, ...] = (),
+    user_id: str,
+    name: str,
+    description: str,
+    role: Role,
+    *,
+    district: str = LAKESIDE,
+    school: str | None = None,
+    sections: tuple[str, ...] = (),
+    children: tuple[str, ...] = (),
     time_zone: str | None = None,
 ) -> DemoUser:
     principal = Principal(
@@ -36,23 +43,71 @@ def _user(
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
-    _user("teacher-rivera", "Elena Rivera", "teaches ELA 8A and Math 7C at Riverside Middle",
-          Role.TEACHER, school=RIVERSIDE, sections=(ELA_8, MATH_7)),
-    _user("teacher-okafor", "Daniel Okafor", "teaches Reading 2B at Oakridge Elementary",
-          Role.TEACHER, school=OAKRIDGE, sections=(READING_2,)),
-    _user("student-amara", "Amara Lindqvist", "student in ELA 8A and Math 7C, in Chicago",
-          Role.STUDENT, school=RIVERSIDE, sections=(ELA_8, MATH_7), time_zone="America/Chicago"),
-    _user("student-kenji", "Kenji Moreau", "student in ELA 8A, learning from Los Angeles",
-          Role.STUDENT, school=RIVERSIDE, sections=(ELA_8,), time_zone="America/Los_Angeles"),
-    _user("student-noor", "Noor Haddad", "student in Reading 2B, in Chicago",
-          Role.STUDENT, school=OAKRIDGE, sections=(READING_2,), time_zone="America/Chicago"),
-    _user("guardian-lindqvist", "Maja Lindqvist", "guardian of Amara", Role.GUARDIAN,
-          children=("student-amara",)),
-    _user("admin-castellanos", "Rosa Castellanos", "district administrator of Lakeside",
-          Role.DISTRICT_ADMIN),
-    _user("teacher-hillcrest-vance", "Iris Vance", "a teacher of another district (Hillcrest)",
-          Role.TEACHER, district=HILLCREST, school="school-hillcrest-high",
-          sections=("section-hillcrest-bio-10",)),
+    _user(
+        "teacher-rivera",
+        "Elena Rivera",
+        "teaches ELA 8A and Math 7C at Riverside Middle",
+        Role.TEACHER,
+        school=RIVERSIDE,
+        sections=(ELA_8, MATH_7),
+    ),
+    _user(
+        "teacher-okafor",
+        "Daniel Okafor",
+        "teaches Reading 2B at Oakridge Elementary",
+        Role.TEACHER,
+        school=OAKRIDGE,
+        sections=(READING_2,),
+    ),
+    _user(
+        "student-amara",
+        "Amara Lindqvist",
+        "student in ELA 8A and Math 7C, in Chicago",
+        Role.STUDENT,
+        school=RIVERSIDE,
+        sections=(ELA_8, MATH_7),
+        time_zone="America/Chicago",
+    ),
+    _user(
+        "student-kenji",
+        "Kenji Moreau",
+        "student in ELA 8A, learning from Los Angeles",
+        Role.STUDENT,
+        school=RIVERSIDE,
+        sections=(ELA_8,),
+        time_zone="America/Los_Angeles",
+    ),
+    _user(
+        "student-noor",
+        "Noor Haddad",
+        "student in Reading 2B, in Chicago",
+        Role.STUDENT,
+        school=OAKRIDGE,
+        sections=(READING_2,),
+        time_zone="America/Chicago",
+    ),
+    _user(
+        "guardian-lindqvist",
+        "Maja Lindqvist",
+        "guardian of Amara",
+        Role.GUARDIAN,
+        children=("student-amara",),
+    ),
+    _user(
+        "admin-castellanos",
+        "Rosa Castellanos",
+        "district administrator of Lakeside",
+        Role.DISTRICT_ADMIN,
+    ),
+    _user(
+        "teacher-hillcrest-vance",
+        "Iris Vance",
+        "a teacher of another district (Hillcrest)",
+        Role.TEACHER,
+        district=HILLCREST,
+        school="school-hillcrest-high",
+        sections=("section-hillcrest-bio-10",),
+    ),
 )
 
 USERS_BY_ID = {user.id: user for user in DEMO_USERS}

@@ -18,6 +18,7 @@ from bookend.mongo import MongoSettings
 from devstack.infrastructure import start_broker, start_store
 from devstack.processes import Processes
 from tests.support.auth import TEST_SECRET
+
 FAST_GROUPS = {
     "session_timeout_ms": 2000,
     "heartbeat_interval_ms": 300,
@@ -64,7 +65,10 @@ def kafka_settings(embedded: Embedded) -> KafkaSettings:
         bootstrap_servers=embedded.kafka_bootstrap,
         retry_backoff_ms=10,
         topic_partitions=1,
-        **FAST_GROUPS,
+        session_timeout_ms=FAST_GROUPS["session_timeout_ms"],
+        heartbeat_interval_ms=FAST_GROUPS["heartbeat_interval_ms"],
+        rebalance_timeout_ms=FAST_GROUPS["rebalance_timeout_ms"],
+        fetch_max_wait_ms=FAST_GROUPS["fetch_max_wait_ms"],
     )
 
 
@@ -82,4 +86,3 @@ def unique() -> Callable[[str], str]:
 @pytest.fixture
 def auth_settings() -> AuthSettings:
     return AuthSettings(dev_secret=TEST_SECRET)
-

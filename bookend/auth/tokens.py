@@ -49,8 +49,12 @@ class TokenVerifier:
                 key = self._settings.dev_secret.get_secret_value()
                 algorithms = ["HS256"]
             claims = jwt.decode(
-                token, key, algorithms=algorithms, audience=self._settings.audience,
-                issuer=self._settings.issuer, leeway=self._settings.leeway_seconds,
+                token,
+                key,
+                algorithms=algorithms,
+                audience=self._settings.audience,
+                issuer=self._settings.issuer,
+                leeway=self._settings.leeway_seconds,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
             return _principal(claims)

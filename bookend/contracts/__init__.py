@@ -7,10 +7,10 @@ from bookend.contracts.topics import ALL_TOPICS, Topic, dead_letter_topic
 
 __all__ = [
     "ALL_TOPICS",
-    "Classification",
     "EVENT_SPECS",
-    "EventData",
+    "Classification",
     "CloudEvent",
+    "EventData",
     "EventSpec",
     "Topic",
     "dead_letter_topic",

@@ -76,9 +76,7 @@ def asyncapi() -> dict[str, Any]:
         operations[f"receive{name[0].upper()}{name[1:]}"] = {
             "action": "receive",
             "channel": {"$ref": f"#/channels/{name}"},
-            "messages": [
-                {"$ref": f"#/channels/{name}/messages/{_message_name(s)}"} for s in specs
-            ],
+            "messages": [{"$ref": f"#/channels/{name}/messages/{_message_name(s)}"} for s in specs],
         }
     messages = {
         _message_name(spec): {
@@ -88,9 +86,14 @@ def asyncapi() -> dict[str, Any]:
             "contentType": "application/json",
             "headers": {"$ref": "#/components/schemas/CloudEventHeaders"},
             "payload": {"$ref": f"#/components/schemas/{spec.model.__name__}"},
-            "bindings": {"kafka": {"key": {
-                "type": "string", "description": f"The event's {spec.key_field}.",
-            }}},
+            "bindings": {
+                "kafka": {
+                    "key": {
+                        "type": "string",
+                        "description": f"The event's {spec.key_field}.",
+                    }
+                }
+            },
             "x-data-classification": spec.classification.value,
         }
         for spec in EVENT_SPECS

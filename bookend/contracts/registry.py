@@ -42,33 +42,57 @@ class EventSpec:
 
 EVENT_SPECS: tuple[EventSpec, ...] = (
     EventSpec(
-        "bookend.catalog.lesson.published.v1", Topic.CATALOG_LESSON, LessonPublished,
-        Classification.PUBLIC, "lesson_id", "lesson_id",
+        "bookend.catalog.lesson.published.v1",
+        Topic.CATALOG_LESSON,
+        LessonPublished,
+        Classification.PUBLIC,
+        "lesson_id",
+        "lesson_id",
         "A lesson version was published and may be scheduled.",
     ),
     EventSpec(
-        "bookend.scheduler.session.scheduled.v1", Topic.SCHEDULER_SESSION, SessionScheduled,
-        Classification.INTERNAL, "section_id", "session_id",
+        "bookend.scheduler.session.scheduled.v1",
+        Topic.SCHEDULER_SESSION,
+        SessionScheduled,
+        Classification.INTERNAL,
+        "section_id",
+        "session_id",
         "A live session was scheduled for a section, with its bookend tasks.",
     ),
     EventSpec(
-        "bookend.scheduler.session.started.v1", Topic.SCHEDULER_SESSION, SessionStarted,
-        Classification.INTERNAL, "section_id", "session_id",
+        "bookend.scheduler.session.started.v1",
+        Topic.SCHEDULER_SESSION,
+        SessionStarted,
+        Classification.INTERNAL,
+        "section_id",
+        "session_id",
         "The teacher started a live session; its live channel opens.",
     ),
     EventSpec(
-        "bookend.scheduler.session.ended.v1", Topic.SCHEDULER_SESSION, SessionEnded,
-        Classification.INTERNAL, "section_id", "session_id",
+        "bookend.scheduler.session.ended.v1",
+        Topic.SCHEDULER_SESSION,
+        SessionEnded,
+        Classification.INTERNAL,
+        "section_id",
+        "session_id",
         "The teacher ended a live session; its live channel closes.",
     ),
     EventSpec(
-        "bookend.scheduler.task.assigned.v1", Topic.SCHEDULER_TASK, TaskAssigned,
-        Classification.INTERNAL, "section_id", "task_id",
+        "bookend.scheduler.task.assigned.v1",
+        Topic.SCHEDULER_TASK,
+        TaskAssigned,
+        Classification.INTERNAL,
+        "section_id",
+        "task_id",
         "An on-demand task was assigned to a section with its window.",
     ),
     EventSpec(
-        "bookend.feedback.checkin.recorded.v1", Topic.FEEDBACK_CHECKIN, CheckInRecorded,
-        Classification.RESTRICTED, "section_id", "session_id",
+        "bookend.feedback.checkin.recorded.v1",
+        Topic.FEEDBACK_CHECKIN,
+        CheckInRecorded,
+        Classification.RESTRICTED,
+        "section_id",
+        "session_id",
         "A student checked in during a live session (opaque student id, no note text).",
     ),
 )
@@ -93,4 +117,3 @@ def parse_data(event_type: str, data: dict[str, Any]) -> EventData:
     if spec is None:
         raise LookupError(f"unknown event type {event_type!r}")
     return spec.parse(data)
-

@@ -29,8 +29,9 @@ class EventConsumer:
     With a `group_id`, offsets are committed after each record's effect, so a crash re-delivers
     (consumers are idempotent). A record that still fails after `max_attempts` goes to
     `<topic>.dlq` with the failure in its headers, and the loop moves on; one that cannot be
-    decoded or whose payload breaks its contract (a poison record) goes there at once. Without a `group_id`
-    (the gateway's fan-out) the consumer reads from the latest offset and commits nothing.
+    decoded or whose payload breaks its contract (a poison record) goes there at once.
+    Without a `group_id` (the gateway's fan-out) the consumer reads from the latest offset and
+    commits nothing.
     """
 
     def __init__(
@@ -142,9 +143,15 @@ class EventConsumer:
         # Everything needed to replay the record: topic, partition, offset, key and event id.
         log.error(
             "consumer %s failed on %s[%d]@%d key=%s event=%s attempt=%d/%d: %r",
-            self._group_id, record.topic, record.partition, record.offset,
-            (record.key or b"").decode(errors="replace"), event_id,
-            attempt, self._settings.max_attempts, failure,
+            self._group_id,
+            record.topic,
+            record.partition,
+            record.offset,
+            (record.key or b"").decode(errors="replace"),
+            event_id,
+            attempt,
+            self._settings.max_attempts,
+            failure,
         )
 
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:

@@ -5,6 +5,9 @@ from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState, service_state
 
 __all__ = [
-    "ServiceParts", "ServiceSettings", "ServiceState", "service_app",
+    "ServiceParts",
+    "ServiceSettings",
+    "ServiceState",
+    "service_app",
     "service_state",
 ]

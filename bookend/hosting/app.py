@@ -115,4 +115,3 @@ def service_app(
 
     app.include_router(parts.router)
     return app
-

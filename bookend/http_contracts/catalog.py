@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from pydantic import BaseModel
 
 from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit

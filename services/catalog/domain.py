@@ -157,19 +157,26 @@ def _lesson_errors(
         if not value.strip()
     ]
     if len(components) < MIN_COMPONENTS:
-        errors.append(FieldError(
-            "components", "min_items", f"a lesson needs at least {MIN_COMPONENTS} component"
-        ))
+        errors.append(
+            FieldError(
+                "components", "min_items", f"a lesson needs at least {MIN_COMPONENTS} component"
+            )
+        )
     if len(components) > MAX_COMPONENTS:
-        errors.append(FieldError(
-            "components", "max_items", f"a lesson has at most {MAX_COMPONENTS} components"
-        ))
+        errors.append(
+            FieldError(
+                "components", "max_items", f"a lesson has at most {MAX_COMPONENTS} components"
+            )
+        )
     for index, component in enumerate(components):
         if not component.title.strip():
             errors.append(FieldError(f"components.{index}.title", "not_empty", "must not be blank"))
         if not MIN_MINUTES <= component.minutes <= MAX_MINUTES:
-            errors.append(FieldError(
-                f"components.{index}.minutes", "range",
-                f"must be between {MIN_MINUTES} and {MAX_MINUTES} minutes",
-            ))
+            errors.append(
+                FieldError(
+                    f"components.{index}.minutes",
+                    "range",
+                    f"must be between {MIN_MINUTES} and {MAX_MINUTES} minutes",
+                )
+            )
     return errors

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TypeVar, overload
 
 T = TypeVar("T")
 
 
-async def eventually(
-    probe: Callable[[], T | None | Awaitable[T | None]], *, seconds: float = 15
-) -> T:
+@overload
+async def eventually(probe: Callable[[], Awaitable[T | None]], *, seconds: float = 15) -> T: ...
+@overload
+async def eventually(probe: Callable[[], T | None], *, seconds: float = 15) -> T: ...
+async def eventually(probe: Callable[[], object], *, seconds: float = 15) -> object:
     """Poll `probe` (plain or async) until it gives something truthy, and return that.
 
     The deadline only bounds a broken run; a passing test waits as long as the effect takes.
@@ -23,5 +25,5 @@ async def eventually(
             if inspect.isawaitable(found):
                 found = await found
             if found:
-                return found  # type: ignore[return-value]
+                return found
             await asyncio.sleep(0.05)

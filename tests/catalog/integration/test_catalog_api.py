@@ -55,7 +55,9 @@ async def catalog(
 ) -> AsyncIterator[Catalog]:
     app = create_app(
         CatalogSettings(database=unique("catalog"), relay_poll_interval=0.1),
-        kafka=kafka_settings, mongo=mongo_settings, auth=auth_settings,
+        kafka=kafka_settings,
+        mongo=mongo_settings,
+        auth=auth_settings,
     )
     async with running(app, "catalog") as http:
         yield Catalog(http)
@@ -147,9 +149,7 @@ async def test_a_student_cannot_create_a_lesson(catalog: Catalog) -> None:
 async def test_another_districts_lesson_is_not_found(catalog: Catalog) -> None:
     lesson = await catalog.create()
     read = await catalog.http.get(f"/lessons/{lesson['id']}", headers=OTHER_DISTRICT)
-    publish = await catalog.http.post(
-        f"/lessons/{lesson['id']}/publish", headers=OTHER_DISTRICT
-    )
+    publish = await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=OTHER_DISTRICT)
     assert (read.status_code, read.json()["code"]) == (404, "LESSON_NOT_FOUND")
     assert publish.status_code == 404
     listed = await catalog.http.get("/lessons", headers=OTHER_DISTRICT)

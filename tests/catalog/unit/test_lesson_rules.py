@@ -58,17 +58,21 @@ def test_each_component_kind_has_a_default_mode_fit(kind: ComponentKind, fit: Mo
 
 
 def test_a_component_without_a_mode_fit_takes_its_kinds_default() -> None:
-    made = lesson(draft(components=(
-        ComponentDraft("Discuss", ComponentKind.DISCUSSION, 20),
-        ComponentDraft("Practise", ComponentKind.PRACTICE, 10),
-    )))
+    made = lesson(
+        draft(
+            components=(
+                ComponentDraft("Discuss", ComponentKind.DISCUSSION, 20),
+                ComponentDraft("Practise", ComponentKind.PRACTICE, 10),
+            )
+        )
+    )
     assert [c.mode_fit for c in made.components] == [ModeFit.LIVE, ModeFit.ON_DEMAND]
 
 
 def test_an_authors_mode_fit_overrides_the_default() -> None:
-    made = lesson(draft(components=(
-        ComponentDraft("Discuss", ComponentKind.DISCUSSION, 20, ModeFit.EITHER),
-    )))
+    made = lesson(
+        draft(components=(ComponentDraft("Discuss", ComponentKind.DISCUSSION, 20, ModeFit.EITHER),))
+    )
     assert made.components[0].mode_fit is ModeFit.EITHER
 
 
@@ -106,18 +110,25 @@ def test_a_lesson_may_have_forty_components() -> None:
 @pytest.mark.parametrize("minutes", [0, -5, 241])
 def test_component_minutes_outside_one_to_240_are_refused(minutes: int) -> None:
     with pytest.raises(InvalidInput) as failure:
-        lesson(draft(components=(
-            ComponentDraft("Fine", ComponentKind.MODEL, 10),
-            ComponentDraft("Too long", ComponentKind.MODEL, minutes),
-        )))
+        lesson(
+            draft(
+                components=(
+                    ComponentDraft("Fine", ComponentKind.MODEL, 10),
+                    ComponentDraft("Too long", ComponentKind.MODEL, minutes),
+                )
+            )
+        )
     assert errors_of(failure) == {("components.1.minutes", "range")}
 
 
 @pytest.mark.parametrize("minutes", [1, 240])
 def test_component_minutes_at_the_bounds_are_accepted(minutes: int) -> None:
-    assert lesson(draft(components=(
-        ComponentDraft("Edge", ComponentKind.MODEL, minutes),
-    ))).components[0].minutes == minutes
+    assert (
+        lesson(draft(components=(ComponentDraft("Edge", ComponentKind.MODEL, minutes),)))
+        .components[0]
+        .minutes
+        == minutes
+    )
 
 
 def test_a_blank_component_title_is_refused_by_its_path() -> None:

@@ -6,9 +6,9 @@ import pytest
 
 from bookend.auth import Forbidden, Principal, Role
 from bookend.clock import Clock
-from bookend.ids import new_id
 from bookend.contracts import Topic
 from bookend.contracts.catalog import ComponentKind, LessonStatus
+from bookend.ids import new_id
 from bookend.problems import InvalidInput
 from services.catalog import service
 from services.catalog.domain import (
@@ -87,13 +87,13 @@ async def test_publishing_stores_the_new_version_and_emits_lesson_published() ->
     assert published.version == 1
     [event] = store.emitted
     assert (event.type, event.topic, event.key) == (
-        "bookend.catalog.lesson.published.v1", Topic.CATALOG_LESSON.value, draft.id,
+        "bookend.catalog.lesson.published.v1",
+        Topic.CATALOG_LESSON.value,
+        draft.id,
     )
     assert event.source == "bookend/catalog"
     assert event.data["version"] == 1
-    assert [c["component_id"] for c in event.data["components"]] == [
-        c.id for c in draft.components
-    ]
+    assert [c["component_id"] for c in event.data["components"]] == [c.id for c in draft.components]
 
 
 async def test_publishing_twice_is_refused_and_emits_nothing_more() -> None:
@@ -134,9 +134,7 @@ async def test_a_student_does_not_see_drafts_but_sees_published_lessons() -> Non
 async def test_a_student_browsing_drafts_gets_nothing() -> None:
     store = FakeCatalog()
     await create(store)
-    page = await service.list_lessons(
-        principal=STUDENT, store=store, status=LessonStatus.DRAFT
-    )
+    page = await service.list_lessons(principal=STUDENT, store=store, status=LessonStatus.DRAFT)
     assert page.items == []
     assert (await service.list_lessons(principal=STUDENT, store=store)).items == []
 

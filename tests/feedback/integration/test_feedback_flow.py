@@ -16,11 +16,11 @@ from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event, s
 from bookend.contracts.feedback import CheckInRecorded
 from bookend.contracts.scheduler import SessionEnded, SessionStarted
 from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
+from bookend.mongo import MongoSettings
+from bookend.outbox.inbox import INBOX
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
 from services.feedback.store import FeedbackStore
-from bookend.mongo import MongoSettings
-from bookend.outbox.inbox import INBOX
 from tests.support.auth import token_for
 from tests.support.polling import eventually
 from tests.support.running import running
@@ -45,16 +45,26 @@ class Feedback:
         return {"Authorization": f"Bearer {token}"}
 
     def started(self, session: str) -> CloudEvent:
-        return new_event(SCHEDULER, SessionStarted(
-            district_id="district-1", session_id=session, section_id=self.section,
-            started_at=START,
-        ))
+        return new_event(
+            SCHEDULER,
+            SessionStarted(
+                district_id="district-1",
+                session_id=session,
+                section_id=self.section,
+                started_at=START,
+            ),
+        )
 
     def ended(self, session: str) -> CloudEvent:
-        return new_event(SCHEDULER, SessionEnded(
-            district_id="district-1", session_id=session, section_id=self.section,
-            ended_at=START + timedelta(minutes=45),
-        ))
+        return new_event(
+            SCHEDULER,
+            SessionEnded(
+                district_id="district-1",
+                session_id=session,
+                section_id=self.section,
+                ended_at=START + timedelta(minutes=45),
+            ),
+        )
 
     async def channel(self, session: str) -> dict[str, Any] | None:
         response = await self.http.get(f"/sessions/{session}/channel", headers=self.teacher())
@@ -85,7 +95,8 @@ async def feedback(
     unique: Callable[[str], str],
 ) -> AsyncIterator[Feedback]:
     settings = FeedbackSettings(
-        database=unique("feedback"), consumer_group=unique("bookend.feedback"),
+        database=unique("feedback"),
+        consumer_group=unique("bookend.feedback"),
         relay_poll_interval=0.1,
     )
     app = create_app(settings, kafka=kafka_settings, mongo=mongo_settings, auth=auth_settings)
@@ -112,7 +123,10 @@ async def collect(
             received.append(event)
 
         watcher = EventConsumer(
-            kafka_settings, topics=[topic], handle=keep, group_id=unique("feedback-watch"),
+            kafka_settings,
+            topics=[topic],
+            handle=keep,
+            group_id=unique("feedback-watch"),
             dead_letters=None,
         )
         await watcher.start()
@@ -125,7 +139,8 @@ async def collect(
 
 
 async def test_a_started_session_accepts_check_ins_and_announces_them(
-    feedback: Feedback, collect: Callable[[str], Awaitable[list[CloudEvent]]],
+    feedback: Feedback,
+    collect: Callable[[str], Awaitable[list[CloudEvent]]],
     unique: Callable[[str], str],
 ) -> None:
     recorded = await collect(Topic.FEEDBACK_CHECKIN)
@@ -139,7 +154,10 @@ async def test_a_started_session_accepts_check_ins_and_announces_them(
     assert response.status_code == 201, response.text
     made = response.json()
     assert (made["session_id"], made["student_id"], made["signal"], made["note"]) == (
-        session, "student-1", "unsure", "step two?",
+        session,
+        "student-1",
+        "unsure",
+        "step two?",
     )
 
     async def announced() -> CloudEvent | None:
@@ -148,7 +166,9 @@ async def test_a_started_session_accepts_check_ins_and_announces_them(
     event = await eventually(announced)
     assert event.type == spec_for(CheckInRecorded).type
     assert (event.source, event.key, event.districtid) == (
-        "bookend/feedback", feedback.section, "district-1",
+        "bookend/feedback",
+        feedback.section,
+        "district-1",
     )
     assert event.data["has_note"] is True
     assert "step two?" not in str(event.data)
@@ -220,7 +240,8 @@ async def test_bad_check_ins_name_the_field_and_rule_and_outsiders_are_refused(
     unknown = await feedback.check_in(session, {"signal": "meh"})
     stranger = token_for("student-9", Role.STUDENT, sections=frozenset({"another-section"}))
     outsider = await feedback.http.post(
-        f"/sessions/{session}/checkins", json={"signal": "lost"},
+        f"/sessions/{session}/checkins",
+        json={"signal": "lost"},
         headers={"Authorization": f"Bearer {stranger}"},
     )
     teacher = await feedback.http.post(
@@ -244,13 +265,19 @@ async def test_an_unknown_channel_is_not_found(
 
 
 async def test_a_session_event_the_handler_cannot_read_ends_in_the_dead_letter_topic(
-    feedback: Feedback, collect: Callable[[str], Awaitable[list[CloudEvent]]],
+    feedback: Feedback,
+    collect: Callable[[str], Awaitable[list[CloudEvent]]],
     unique: Callable[[str], str],
 ) -> None:
     dead = await collect(dead_letter_topic(Topic.SCHEDULER_SESSION))
     broken = CloudEvent(
-        id=unique("broken"), source=SCHEDULER, type=spec_for(SessionStarted).type,
-        subject="s", time=START, districtid="district-1", key=feedback.section,
+        id=unique("broken"),
+        source=SCHEDULER,
+        type=spec_for(SessionStarted).type,
+        subject="s",
+        time=START,
+        districtid="district-1",
+        key=feedback.section,
         topic=Topic.SCHEDULER_SESSION.value,
         data={"district_id": "district-1", "session_id": "s"},  # no section_id, no started_at
     )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
+from bookend.problems import InvalidInput
 from services.feedback.domain import (
     CheckIn,
     CheckInRecorded,
@@ -15,7 +16,6 @@ from services.feedback.domain import (
     check_in,
     latest_signals,
 )
-from bookend.problems import InvalidInput
 
 START = datetime(2025, 9, 1, 9, tzinfo=UTC)
 END = START + timedelta(minutes=45)
@@ -27,8 +27,14 @@ def channel() -> LiveChannel:
 
 def signal(student: str, value: CheckInSignal, minute: int) -> CheckIn:
     return CheckIn(
-        id=f"{student}-{minute}", district_id="d1", session_id="s1", section_id="sec1",
-        student_id=student, signal=value, note=None, recorded_at=START + timedelta(minutes=minute),
+        id=f"{student}-{minute}",
+        district_id="d1",
+        session_id="s1",
+        section_id="sec1",
+        student_id=student,
+        signal=value,
+        note=None,
+        recorded_at=START + timedelta(minutes=minute),
     )
 
 
@@ -55,7 +61,9 @@ def test_a_start_that_arrives_after_the_end_keeps_the_channel_closed() -> None:
     early_end = LiveChannel.closed(session_id="s1", district_id="d1", section_id="sec1", at=END)
     late_start = early_end.started(START)
     assert (late_start.status, late_start.opened_at, late_start.closed_at) == (
-        ChannelStatus.CLOSED, START, END,
+        ChannelStatus.CLOSED,
+        START,
+        END,
     )
 
 
@@ -66,7 +74,10 @@ def test_a_second_end_keeps_the_first_end_time() -> None:
 def test_a_check_in_on_an_open_channel_takes_its_section() -> None:
     made = record(channel(), note="  the second step  ")
     assert (made.section_id, made.student_id, made.note, made.has_note) == (
-        "sec1", "st1", "the second step", True,
+        "sec1",
+        "st1",
+        "the second step",
+        True,
     )
 
 
@@ -92,11 +103,13 @@ def test_a_note_longer_than_500_characters_is_refused() -> None:
 
 
 def test_counts_take_each_students_latest_signal() -> None:
-    counts = latest_signals([
-        signal("ana", CheckInSignal.LOST, 5),
-        signal("ben", CheckInSignal.UNSURE, 6),
-        signal("ana", CheckInSignal.GOT_IT, 9),
-    ])
+    counts = latest_signals(
+        [
+            signal("ana", CheckInSignal.LOST, 5),
+            signal("ben", CheckInSignal.UNSURE, 6),
+            signal("ana", CheckInSignal.GOT_IT, 9),
+        ]
+    )
     assert counts == {CheckInSignal.GOT_IT: 1, CheckInSignal.UNSURE: 1, CheckInSignal.LOST: 0}
 
 

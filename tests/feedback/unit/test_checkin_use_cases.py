@@ -8,9 +8,8 @@ import pytest
 
 from bookend.auth import Forbidden, Principal, Role
 from bookend.contracts import CloudEvent, Topic, new_event
-from bookend.contracts.feedback import CheckInSignal
+from bookend.contracts.feedback import ChannelStatus, CheckInSignal
 from bookend.contracts.scheduler import SessionEnded, SessionStarted
-from bookend.contracts.feedback import ChannelStatus
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
 from services.feedback import service
@@ -40,16 +39,27 @@ OTHER_DISTRICT_ADMIN = Principal("a9", "d2", frozenset({Role.DISTRICT_ADMIN}))
 
 
 def started(session: str = "s1") -> CloudEvent:
-    return new_event("bookend/scheduler", SessionStarted(
-        district_id="d1", session_id=session, section_id="sec1", started_at=START,
-    ))
+    return new_event(
+        "bookend/scheduler",
+        SessionStarted(
+            district_id="d1",
+            session_id=session,
+            section_id="sec1",
+            started_at=START,
+        ),
+    )
 
 
 def ended(session: str = "s1") -> CloudEvent:
-    return new_event("bookend/scheduler", SessionEnded(
-        district_id="d1", session_id=session, section_id="sec1",
-        ended_at=START + timedelta(minutes=45),
-    ))
+    return new_event(
+        "bookend/scheduler",
+        SessionEnded(
+            district_id="d1",
+            session_id=session,
+            section_id="sec1",
+            ended_at=START + timedelta(minutes=45),
+        ),
+    )
 
 
 async def deliver(store: FakeFeedback, event: CloudEvent) -> None:
@@ -91,7 +101,9 @@ async def test_session_started_opens_the_channel() -> None:
     store = await live_store()
     channel = await channel_of(store)
     assert (channel.status, channel.section_id, channel.opened_at) == (
-        ChannelStatus.OPEN, "sec1", START,
+        ChannelStatus.OPEN,
+        "sec1",
+        START,
     )
 
 
@@ -127,7 +139,9 @@ async def test_a_student_of_the_section_checks_in_and_check_in_recorded_is_emitt
     assert await store.list_check_ins("d1", "s1") == [made]
     [event] = store.emitted
     assert (event.type, event.topic, event.key) == (
-        "bookend.feedback.checkin.recorded.v1", Topic.FEEDBACK_CHECKIN.value, "sec1",
+        "bookend.feedback.checkin.recorded.v1",
+        Topic.FEEDBACK_CHECKIN.value,
+        "sec1",
     )
     assert event.data["has_note"] is True
     assert "note" not in event.data
@@ -176,9 +190,9 @@ async def test_a_student_reads_only_their_own_check_ins() -> None:
     clock = TickingClock()
     mine = await check_in(store, student("ana"), clock=clock)
     theirs = await check_in(store, student("ben"), clock=clock)
-    assert await service.list_session_check_ins(
-        "s1", principal=student("ana"), store=store
-    ) == [mine]
+    assert await service.list_session_check_ins("s1", principal=student("ana"), store=store) == [
+        mine
+    ]
     assert (await service.get_check_in(mine.id, principal=student("ana"), store=store)) == mine
     with pytest.raises(CheckInNotFound):
         await service.get_check_in(theirs.id, principal=student("ana"), store=store)
@@ -210,5 +224,7 @@ async def test_the_channel_counts_each_students_latest_signal() -> None:
     await check_in(store, student("ana"), CheckInSignal.GOT_IT, clock)
     view = await service.get_channel("s1", principal=TEACHER, store=store)
     assert view.counts == {
-        CheckInSignal.GOT_IT: 1, CheckInSignal.UNSURE: 1, CheckInSignal.LOST: 0,
+        CheckInSignal.GOT_IT: 1,
+        CheckInSignal.UNSURE: 1,
+        CheckInSignal.LOST: 0,
     }

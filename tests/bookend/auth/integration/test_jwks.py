@@ -44,9 +44,14 @@ def jwks_url() -> Iterator[str]:
 def signed(key: rsa.RSAPrivateKey, **claims: object) -> str:
     now = datetime.now(UTC)
     payload = {
-        "sub": "teacher-1", "district": "district-1", "roles": ["teacher"],
-        "iss": "https://idp.district-1.example", "aud": "bookend-api",
-        "iat": now, "exp": now + timedelta(minutes=5), **claims,
+        "sub": "teacher-1",
+        "district": "district-1",
+        "roles": ["teacher"],
+        "iss": "https://idp.district-1.example",
+        "aud": "bookend-api",
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+        **claims,
     }
     return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "key-1"})
 
@@ -68,9 +73,16 @@ def test_a_token_signed_by_another_key_is_refused(jwks_url: str) -> None:
 
 def test_an_hs256_token_is_refused_where_rs256_is_expected(jwks_url: str) -> None:
     forged = jwt.encode(
-        {"sub": "x", "district": "d", "iss": "https://idp.district-1.example",
-         "aud": "bookend-api", "exp": 4102444800},
-        "guessable-secret-guessable-secret-32", algorithm="HS256", headers={"kid": "key-1"},
+        {
+            "sub": "x",
+            "district": "d",
+            "iss": "https://idp.district-1.example",
+            "aud": "bookend-api",
+            "exp": 4102444800,
+        },
+        "guessable-secret-guessable-secret-32",
+        algorithm="HS256",
+        headers={"kid": "key-1"},
     )
     with pytest.raises(Unauthenticated):
         verifier(jwks_url).verify(forged)

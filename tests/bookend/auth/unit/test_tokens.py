@@ -47,7 +47,8 @@ def test_a_token_is_refused_when_it_cannot_be_trusted(token: str, reason: str) -
 def test_a_token_without_a_district_is_refused() -> None:
     token = jwt.encode(
         {"sub": "x", "iss": "bookend", "aud": "bookend-api", "exp": 4102444800, "roles": []},
-        SECRET, algorithm="HS256",
+        SECRET,
+        algorithm="HS256",
     )
     with pytest.raises(Unauthenticated, match="district"):
         verifier().verify(token)
@@ -55,9 +56,16 @@ def test_a_token_without_a_district_is_refused() -> None:
 
 def test_a_token_with_an_unknown_role_is_refused() -> None:
     token = jwt.encode(
-        {"sub": "x", "district": "d", "iss": "bookend", "aud": "bookend-api",
-         "exp": 4102444800, "roles": ["superuser"]},
-        SECRET, algorithm="HS256",
+        {
+            "sub": "x",
+            "district": "d",
+            "iss": "bookend",
+            "aud": "bookend-api",
+            "exp": 4102444800,
+            "roles": ["superuser"],
+        },
+        SECRET,
+        algorithm="HS256",
     )
     with pytest.raises(Unauthenticated):
         verifier().verify(token)
@@ -66,7 +74,8 @@ def test_a_token_with_an_unknown_role_is_refused() -> None:
 def test_an_unsigned_token_is_refused() -> None:
     token = jwt.encode(
         {"sub": "x", "district": "d", "iss": "bookend", "aud": "bookend-api", "exp": 4102444800},
-        None, algorithm="none",
+        "",
+        algorithm="none",
     )
     with pytest.raises(Unauthenticated):
         verifier().verify(token)

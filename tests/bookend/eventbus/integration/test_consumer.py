@@ -23,8 +23,14 @@ def lesson(lesson_id: str) -> CloudEvent:
     return new_event(
         "bookend/test",
         LessonPublished(
-            district_id="d1", lesson_id=lesson_id, version=1, title="Theme in texts",
-            subject="reading", summary="", components=[], published_at=datetime.now(UTC),
+            district_id="d1",
+            lesson_id=lesson_id,
+            version=1,
+            title="Theme in texts",
+            subject="reading",
+            summary="",
+            components=[],
+            published_at=datetime.now(UTC),
         ),
     )
 
@@ -50,12 +56,18 @@ async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_
         dead.append(event)
 
     consumer = EventConsumer(
-        kafka_settings, topics=[Topic.CATALOG_LESSON], handle=flaky,
-        group_id=unique("group"), dead_letters=publisher,
+        kafka_settings,
+        topics=[Topic.CATALOG_LESSON],
+        handle=flaky,
+        group_id=unique("group"),
+        dead_letters=publisher,
     )
     watcher = EventConsumer(
-        kafka_settings, topics=[dead_letter_topic(Topic.CATALOG_LESSON)], handle=keep,
-        group_id=unique("dlq-watch"), dead_letters=None,
+        kafka_settings,
+        topics=[dead_letter_topic(Topic.CATALOG_LESSON)],
+        handle=keep,
+        group_id=unique("dlq-watch"),
+        dead_letters=None,
     )
     await consumer.start()
     await watcher.start()
@@ -88,7 +100,10 @@ async def test_a_group_resumes_after_its_last_committed_record(
 
     def consumer() -> EventConsumer:
         return EventConsumer(
-            kafka_settings, topics=[Topic.CATALOG_LESSON], handle=keep, group_id=group,
+            kafka_settings,
+            topics=[Topic.CATALOG_LESSON],
+            handle=keep,
+            group_id=group,
             dead_letters=None,
         )
 
@@ -147,12 +162,18 @@ async def test_a_record_whose_dead_letter_could_not_be_sent_is_not_skipped(
         dead.append(event)
 
     consumer = EventConsumer(
-        kafka_settings, topics=[topic], handle=failing_on_bad, group_id=unique("group"),
+        kafka_settings,
+        topics=[topic],
+        handle=failing_on_bad,
+        group_id=unique("group"),
         dead_letters=DeadLettersThatFailOnce(publisher),
     )
     watcher = EventConsumer(
-        kafka_settings, topics=[dead_letter_topic(topic)], handle=keep,
-        group_id=unique("dlq-watch"), dead_letters=None,
+        kafka_settings,
+        topics=[dead_letter_topic(topic)],
+        handle=keep,
+        group_id=unique("dlq-watch"),
+        dead_letters=None,
     )
     await consumer.start()
     await watcher.start()
@@ -189,12 +210,18 @@ async def test_a_poison_record_is_dead_lettered_at_once_and_the_next_record_flow
         dead.append(event)
 
     consumer = EventConsumer(
-        patient, topics=[Topic.CATALOG_LESSON], handle=Inbound().on(LessonPublished, learn),
-        group_id=unique("group"), dead_letters=publisher,
+        patient,
+        topics=[Topic.CATALOG_LESSON],
+        handle=Inbound().on(LessonPublished, learn),
+        group_id=unique("group"),
+        dead_letters=publisher,
     )
     watcher = EventConsumer(
-        patient, topics=[dead_letter_topic(Topic.CATALOG_LESSON)], handle=keep,
-        group_id=unique("dlq-watch"), dead_letters=None,
+        patient,
+        topics=[dead_letter_topic(Topic.CATALOG_LESSON)],
+        handle=keep,
+        group_id=unique("dlq-watch"),
+        dead_letters=None,
     )
     await consumer.start()
     await watcher.start()

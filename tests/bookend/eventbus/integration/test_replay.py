@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
@@ -28,9 +29,12 @@ async def test_dead_letters_return_to_their_topic_once_and_without_the_failure_h
     try:
         for n in range(3):
             await publisher.publish_raw(
-                dead_letter_topic(topic), b"section-1", f'{{"n": {n}}}'.encode(),
+                dead_letter_topic(topic),
+                b"section-1",
+                f'{{"n": {n}}}'.encode(),
                 [("ce_id", f"event-{n}".encode()), ("dlq_reason", b"RuntimeError: store away")],
             )
+
         def replay() -> Awaitable[int]:
             return replay_dead_letters(kafka_settings, topic, publisher=publisher, idle_ms=500)
 
@@ -44,7 +48,7 @@ async def test_dead_letters_return_to_their_topic_once_and_without_the_failure_h
     )
     await reader.start()
     try:
-        records = []
+        records: list[Any] = []  # aiokafka ships no types
         async with asyncio.timeout(10):
             while len(records) < 3:
                 for batch in (await reader.getmany(timeout_ms=200)).values():
@@ -74,14 +78,22 @@ async def test_a_rewound_group_processes_again_from_the_chosen_time(
 
     async def read_all() -> list[bytes]:
         consumer = AIOKafkaConsumer(
-            topic, bootstrap_servers=kafka_settings.bootstrap_servers, group_id=group,
-            enable_auto_commit=False, auto_offset_reset="earliest",
-            session_timeout_ms=2000, heartbeat_interval_ms=300, rebalance_timeout_ms=500,
+            topic,
+            bootstrap_servers=kafka_settings.bootstrap_servers,
+            group_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=2000,
+            heartbeat_interval_ms=300,
+            rebalance_timeout_ms=500,
         )
         await consumer.start()
         try:
-            values = [r.value for batch in (await consumer.getmany(timeout_ms=3000)).values()
-                      for r in batch]
+            values = [
+                r.value
+                for batch in (await consumer.getmany(timeout_ms=3000)).values()
+                for r in batch
+            ]
             await consumer.commit()
             return values
         finally:

@@ -36,7 +36,9 @@ async def test_the_topics_follow_from_the_payload_classes() -> None:
     async def ignore(payload: object, event: CloudEvent) -> None:
         pass
 
-    table = Inbound().on(SessionStarted, ignore).on(SessionEnded, ignore).on(LessonPublished, ignore)
+    table = (
+        Inbound().on(SessionStarted, ignore).on(SessionEnded, ignore).on(LessonPublished, ignore)
+    )
     assert table.topics == {Topic.SCHEDULER_SESSION, Topic.CATALOG_LESSON}
 
 
@@ -55,7 +57,9 @@ async def test_an_event_type_without_a_handler_is_skipped() -> None:
     [{"started_at": "not a time"}, {"started_at": "2026-01-05T09:00:00"}, {"section_id": None}],
     ids=["not a time", "naive time", "missing section"],
 )
-async def test_a_payload_breaking_its_contract_is_a_poison_record(broken: dict[str, object]) -> None:
+async def test_a_payload_breaking_its_contract_is_a_poison_record(
+    broken: dict[str, object],
+) -> None:
     handled: list[object] = []
 
     async def on_started(payload: SessionStarted, event: CloudEvent) -> None:

@@ -10,12 +10,12 @@ from starlette.routing import BaseRoute
 
 from bookend.auth import AuthSettings
 from bookend.auth.fastapi import current_principal
+from bookend.eventbus import KafkaSettings
+from bookend.mongo import MongoSettings
 from services.catalog.app import create_app as catalog
 from services.catalog.settings import CatalogSettings
-from bookend.eventbus import KafkaSettings
 from services.feedback.app import create_app as feedback
 from services.feedback.settings import FeedbackSettings
-from bookend.mongo import MongoSettings
 from services.scheduler.app import create_app as scheduler
 from services.scheduler.settings import SchedulerSettings
 
@@ -39,7 +39,7 @@ def api_routes(routes: Sequence[BaseRoute]) -> list[APIRoute]:
 
 
 def calls(dependant: Dependant) -> set[object]:
-    found = {dependant.call}
+    found: set[object] = {dependant.call}
     for child in dependant.dependencies:
         found |= calls(child)
     return found

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import pytest
+
 from bookend.contracts import CloudEvent, Topic, new_event
 from bookend.contracts.scheduler import SessionStarted
 from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings, ensure_topics
@@ -47,7 +48,9 @@ async def publisher(kafka_settings: KafkaSettings) -> AsyncIterator[KafkaPublish
 
 def started(session_id: str) -> CloudEvent:
     payload = SessionStarted(
-        district_id="district-1", session_id=session_id, section_id="section-1",
+        district_id="district-1",
+        session_id=session_id,
+        section_id="section-1",
         started_at=datetime.now(UTC),
     )
     return new_event("bookend/test", payload)
