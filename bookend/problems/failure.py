@@ -35,18 +35,21 @@ class Failure(Exception):
     kind: ClassVar[ProblemKind] = ProblemKind.CONFLICT
     status: ClassVar[int] = 409
 
+    def __init_subclass__(
+        cls, *, kind: ProblemKind | None = None, status: int | None = None, **rest: object
+    ) -> None:
+        super().__init_subclass__(**rest)
+        if kind is not None and status is not None:
+            cls.kind, cls.status, cls.code = kind, status, kind.value.upper()
+
     def __init__(self, message: str, errors: tuple[FieldError, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors
 
 
-class InvalidInput(Failure):
+class InvalidInput(Failure, kind=ProblemKind.INVALID_INPUT, status=422):
     """Input broke a rule; nothing was changed."""
-
-    code = "INVALID_INPUT"
-    kind = ProblemKind.INVALID_INPUT
-    status = 422
 
     def __init__(self, field: str, rule: str, message: str) -> None:
         super().__init__(f"{field}: {message}", (FieldError(field, rule, message),))
@@ -66,29 +69,17 @@ def refuse_if(errors: list[FieldError]) -> None:
         raise InvalidInput.many(errors)
 
 
-class NotFound(Failure):
+class NotFound(Failure, kind=ProblemKind.NOT_FOUND, status=404):
     """Nothing by that id in the caller's district (or nothing the caller may see)."""
 
-    code = "NOT_FOUND"
-    kind = ProblemKind.NOT_FOUND
-    status = 404
 
-
-class Conflict(Failure):
+class Conflict(Failure, kind=ProblemKind.CONFLICT, status=409):
     """The thing is not in the state the request needs (already published, not live...)."""
 
-    code = "CONFLICT"
-    kind = ProblemKind.CONFLICT
-    status = 409
+
+class Forbidden(Failure, kind=ProblemKind.FORBIDDEN, status=403):
+    """The caller's roles or relations do not allow this."""
 
 
-class Forbidden(Failure):
-    code = "FORBIDDEN"
-    kind = ProblemKind.FORBIDDEN
-    status = 403
-
-
-class Unauthenticated(Failure):
-    code = "UNAUTHENTICATED"
-    kind = ProblemKind.UNAUTHENTICATED
-    status = 401
+class Unauthenticated(Failure, kind=ProblemKind.UNAUTHENTICATED, status=401):
+    """No valid bearer token."""

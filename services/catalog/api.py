@@ -35,24 +35,8 @@ def draft_of(body: http.LessonCreate) -> domain.LessonDraft:
 
 
 def lesson_out(lesson: domain.Lesson) -> http.Lesson:
-    return http.Lesson(
-        id=lesson.id,
-        district_id=lesson.district_id,
-        title=lesson.title,
-        subject=lesson.subject,
-        summary=lesson.summary,
-        status=lesson.status,
-        version=lesson.version,
-        components=[
-            http.Component(
-                id=c.id, title=c.title, kind=c.kind, mode_fit=c.mode_fit, minutes=c.minutes
-            )
-            for c in lesson.components
-        ],
-        created_by=lesson.created_by,
-        created_at=lesson.created_at,
-        published_at=lesson.published_at,
-    )
+    # The HTTP model's fields are the domain's attribute names, components included.
+    return http.Lesson.model_validate(lesson, from_attributes=True)
 
 
 @router.post("/lessons", status_code=201)

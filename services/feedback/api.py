@@ -20,15 +20,8 @@ router = APIRouter()
 
 
 def check_in_out(item: domain.CheckIn) -> http.CheckIn:
-    return http.CheckIn(
-        id=item.id,
-        session_id=item.session_id,
-        section_id=item.section_id,
-        student_id=item.student_id,
-        signal=item.signal,
-        note=item.note,
-        recorded_at=item.recorded_at,
-    )
+    # The HTTP model's fields are the domain's attribute names.
+    return http.CheckIn.model_validate(item, from_attributes=True)
 
 
 def channel_out(view: service.ChannelView) -> http.Channel:

@@ -53,17 +53,8 @@ class LiveChannel:
     closed_at: datetime | None
 
     @classmethod
-    def opened(
-        cls, *, session_id: str, district_id: str, section_id: str, at: datetime
-    ) -> LiveChannel:
-        return cls(session_id, district_id, section_id, ChannelStatus.OPEN, at, None)
-
-    @classmethod
-    def closed(
-        cls, *, session_id: str, district_id: str, section_id: str, at: datetime
-    ) -> LiveChannel:
-        """A channel whose end arrived before its start (events from different partitions)."""
-        return cls(session_id, district_id, section_id, ChannelStatus.CLOSED, None, at)
+    def of(cls, moment: SessionMoment, status: ChannelStatus) -> LiveChannel:
+        return cls(moment.session_id, moment.district_id, moment.section_id, status, None, None)
 
     @property
     def is_live(self) -> bool:
@@ -89,26 +80,12 @@ class SessionMoment:
 
 def channel_started(channel: LiveChannel | None, moment: SessionMoment) -> LiveChannel:
     """Open the session's channel; an end that overtook this start keeps it closed."""
-    if channel is None:
-        return LiveChannel.opened(
-            session_id=moment.session_id,
-            district_id=moment.district_id,
-            section_id=moment.section_id,
-            at=moment.at,
-        )
-    return channel.started(moment.at)
+    return (channel or LiveChannel.of(moment, ChannelStatus.OPEN)).started(moment.at)
 
 
 def channel_ended(channel: LiveChannel | None, moment: SessionMoment) -> LiveChannel:
     """Close the session's channel, creating it closed if its start has not arrived."""
-    if channel is None:
-        return LiveChannel.closed(
-            session_id=moment.session_id,
-            district_id=moment.district_id,
-            section_id=moment.section_id,
-            at=moment.at,
-        )
-    return channel.ended(moment.at)
+    return (channel or LiveChannel.of(moment, ChannelStatus.CLOSED)).ended(moment.at)
 
 
 @dataclass(frozen=True, slots=True)

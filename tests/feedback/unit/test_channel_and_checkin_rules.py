@@ -12,7 +12,10 @@ from services.feedback.domain import (
     CheckIn,
     CheckInRecorded,
     LiveChannel,
+    SessionMoment,
     SessionNotLive,
+    channel_ended,
+    channel_started,
     check_in,
     latest_signals,
 )
@@ -22,7 +25,7 @@ END = START + timedelta(minutes=45)
 
 
 def channel() -> LiveChannel:
-    return LiveChannel.opened(session_id="s1", district_id="d1", section_id="sec1", at=START)
+    return channel_started(None, SessionMoment("s1", "d1", "sec1", START))
 
 
 def signal(student: str, value: CheckInSignal, minute: int) -> CheckIn:
@@ -58,8 +61,8 @@ def test_an_ended_channel_is_closed_at_its_end() -> None:
 
 
 def test_a_start_that_arrives_after_the_end_keeps_the_channel_closed() -> None:
-    early_end = LiveChannel.closed(session_id="s1", district_id="d1", section_id="sec1", at=END)
-    late_start = early_end.started(START)
+    early_end = channel_ended(None, SessionMoment("s1", "d1", "sec1", END))
+    late_start = channel_started(early_end, SessionMoment("s1", "d1", "sec1", START))
     assert (late_start.status, late_start.opened_at, late_start.closed_at) == (
         ChannelStatus.CLOSED,
         START,

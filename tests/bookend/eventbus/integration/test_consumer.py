@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+
+import pytest
 
 from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event
 from bookend.contracts.catalog import LessonPublished
 from bookend.eventbus import (
     EventConsumer,
+    Handler,
     Inbound,
     KafkaPublisher,
     KafkaSettings,
+    Publisher,
     encode,
     ensure_topics,
 )
 from tests.support.polling import eventually
+from tests.support.running import watching
 
 
 def lesson(lesson_id: str) -> CloudEvent:
@@ -35,14 +41,39 @@ def lesson(lesson_id: str) -> CloudEvent:
     )
 
 
-async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_topic(
-    kafka_settings: KafkaSettings, unique: Callable[[str], str]
-) -> None:
+@pytest.fixture
+async def publisher(kafka_settings: KafkaSettings) -> AsyncIterator[KafkaPublisher]:
     await ensure_topics(kafka_settings, [Topic.CATALOG_LESSON])
     publisher = KafkaPublisher(kafka_settings)
     await publisher.start()
+    try:
+        yield publisher
+    finally:
+        await publisher.stop()
+
+
+@asynccontextmanager
+async def consuming(
+    kafka: KafkaSettings,
+    topic: str,
+    handle: Handler,
+    group: str,
+    dead_letters: Publisher | None = None,
+) -> AsyncIterator[None]:
+    consumer = EventConsumer(
+        kafka, topics=[topic], handle=handle, group_id=group, dead_letters=dead_letters
+    )
+    await consumer.start()
+    try:
+        yield
+    finally:
+        await consumer.stop()
+
+
+async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_topic(
+    kafka_settings: KafkaSettings, publisher: KafkaPublisher, unique: Callable[[str], str]
+) -> None:
     attempts: list[str] = []
-    dead: list[CloudEvent] = []
     bad, good = lesson(unique("bad")), lesson(unique("good"))
     handled: list[str] = []
 
@@ -52,45 +83,23 @@ async def test_a_handler_that_keeps_failing_sends_the_record_to_the_dead_letter_
             raise RuntimeError("lesson store unavailable")
         handled.append(event.id)
 
-    async def keep(event: CloudEvent) -> None:
-        dead.append(event)
-
-    consumer = EventConsumer(
-        kafka_settings,
-        topics=[Topic.CATALOG_LESSON],
-        handle=flaky,
-        group_id=unique("group"),
-        dead_letters=publisher,
-    )
-    watcher = EventConsumer(
-        kafka_settings,
-        topics=[dead_letter_topic(Topic.CATALOG_LESSON)],
-        handle=keep,
-        group_id=unique("dlq-watch"),
-        dead_letters=None,
-    )
-    await consumer.start()
-    await watcher.start()
-    try:
+    dlq = dead_letter_topic(Topic.CATALOG_LESSON)
+    async with (
+        watching(kafka_settings, [dlq], unique("dlq-watch")) as dead,
+        consuming(kafka_settings, Topic.CATALOG_LESSON, flaky, unique("group"), publisher),
+    ):
         await publisher.publish(bad)
         await publisher.publish(good)
         await eventually(lambda: any(e.id == bad.id for e in dead) and good.id in handled)
-        assert len(attempts) == kafka_settings.max_attempts
-        ours = [e for e in dead if e.id in {bad.id, good.id}]  # the topic is shared
-        assert [e.id for e in ours] == [bad.id]
-        assert ours[0].type == bad.type  # the original CloudEvent travels on, headers and all
-    finally:
-        await consumer.stop()
-        await watcher.stop()
-        await publisher.stop()
+    assert len(attempts) == kafka_settings.max_attempts
+    ours = [e for e in dead if e.id in {bad.id, good.id}]  # the topic is shared
+    assert [e.id for e in ours] == [bad.id]
+    assert ours[0].type == bad.type  # the original CloudEvent travels on, headers and all
 
 
 async def test_a_group_resumes_after_its_last_committed_record(
-    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+    kafka_settings: KafkaSettings, publisher: KafkaPublisher, unique: Callable[[str], str]
 ) -> None:
-    await ensure_topics(kafka_settings, [Topic.CATALOG_LESSON])
-    publisher = KafkaPublisher(kafka_settings)
-    await publisher.start()
     group = unique("group")
     first, second = lesson(unique("first")), lesson(unique("second"))
     seen: list[str] = []
@@ -98,29 +107,13 @@ async def test_a_group_resumes_after_its_last_committed_record(
     async def keep(event: CloudEvent) -> None:
         seen.append(event.id)
 
-    def consumer() -> EventConsumer:
-        return EventConsumer(
-            kafka_settings,
-            topics=[Topic.CATALOG_LESSON],
-            handle=keep,
-            group_id=group,
-            dead_letters=None,
-        )
-
-    try:
-        await publisher.publish(first)
-        one = consumer()
-        await one.start()
+    await publisher.publish(first)
+    async with consuming(kafka_settings, Topic.CATALOG_LESSON, keep, group):
         await eventually(lambda: first.id in seen)
-        await one.stop()
-        await publisher.publish(second)
-        two = consumer()
-        await two.start()
+    await publisher.publish(second)
+    async with consuming(kafka_settings, Topic.CATALOG_LESSON, keep, group):
         await eventually(lambda: second.id in seen)
-        await two.stop()
-        assert seen.count(first.id) == 1
-    finally:
-        await publisher.stop()
+    assert seen.count(first.id) == 1
 
 
 class DeadLettersThatFailOnce:
@@ -143,94 +136,50 @@ class DeadLettersThatFailOnce:
 
 
 async def test_a_record_whose_dead_letter_could_not_be_sent_is_not_skipped(
-    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+    kafka_settings: KafkaSettings, publisher: KafkaPublisher, unique: Callable[[str], str]
 ) -> None:
     topic = unique("test.deadletter")
     await ensure_topics(kafka_settings, [topic])
-    publisher = KafkaPublisher(kafka_settings)
-    await publisher.start()
     bad, good = lesson(unique("bad")), lesson(unique("good"))
     handled: list[str] = []
-    dead: list[CloudEvent] = []
 
     async def failing_on_bad(event: CloudEvent) -> None:
         if event.id == bad.id:
             raise RuntimeError("cannot apply")
         handled.append(event.id)
 
-    async def keep(event: CloudEvent) -> None:
-        dead.append(event)
-
-    consumer = EventConsumer(
-        kafka_settings,
-        topics=[topic],
-        handle=failing_on_bad,
-        group_id=unique("group"),
-        dead_letters=DeadLettersThatFailOnce(publisher),
-    )
-    watcher = EventConsumer(
-        kafka_settings,
-        topics=[dead_letter_topic(topic)],
-        handle=keep,
-        group_id=unique("dlq-watch"),
-        dead_letters=None,
-    )
-    await consumer.start()
-    await watcher.start()
-    try:
+    flaky_dead_letters = DeadLettersThatFailOnce(publisher)
+    async with (
+        watching(kafka_settings, [dead_letter_topic(topic)], unique("dlq-watch")) as dead,
+        consuming(kafka_settings, topic, failing_on_bad, unique("group"), flaky_dead_letters),
+    ):
         for event in (bad, good):
             key, value, headers = encode(event)
             await publisher.publish_raw(topic, key, value, headers)
         await eventually(lambda: any(e.id == bad.id for e in dead) and good.id in handled)
-    finally:
-        await consumer.stop()
-        await watcher.stop()
-        await publisher.stop()
     assert [e.id for e in dead] == [bad.id]
 
 
 async def test_a_poison_record_is_dead_lettered_at_once_and_the_next_record_flows(
-    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+    kafka_settings: KafkaSettings, publisher: KafkaPublisher, unique: Callable[[str], str]
 ) -> None:
     """A payload breaking its contract is never retried: with a minute between retries, a
     retried record would miss the deadline."""
     patient = kafka_settings.model_copy(update={"retry_backoff_ms": 60_000})
-    await ensure_topics(patient, [Topic.CATALOG_LESSON])
-    publisher = KafkaPublisher(patient)
-    await publisher.start()
     poison, good = lesson(unique("poison")), lesson(unique("good"))
     poison = replace(poison, data={**poison.data, "version": "not a number"})
     handled: list[str] = []
-    dead: list[CloudEvent] = []
 
     async def learn(payload: LessonPublished, event: CloudEvent) -> None:
         handled.append(event.id)
 
-    async def keep(event: CloudEvent) -> None:
-        dead.append(event)
-
-    consumer = EventConsumer(
-        patient,
-        topics=[Topic.CATALOG_LESSON],
-        handle=Inbound().on(LessonPublished, learn),
-        group_id=unique("group"),
-        dead_letters=publisher,
-    )
-    watcher = EventConsumer(
-        patient,
-        topics=[dead_letter_topic(Topic.CATALOG_LESSON)],
-        handle=keep,
-        group_id=unique("dlq-watch"),
-        dead_letters=None,
-    )
-    await consumer.start()
-    await watcher.start()
-    try:
+    table = Inbound().on(LessonPublished, learn)
+    dlq = dead_letter_topic(Topic.CATALOG_LESSON)
+    async with (
+        watching(patient, [dlq], unique("dlq-watch")) as dead,
+        consuming(patient, Topic.CATALOG_LESSON, table, unique("group"), publisher),
+    ):
         await publisher.publish(poison)
         await publisher.publish(good)
         await eventually(lambda: good.id in handled and any(e.id == poison.id for e in dead))
-    finally:
-        await consumer.stop()
-        await watcher.stop()
-        await publisher.stop()
     assert poison.id not in handled
