@@ -40,62 +40,50 @@ class EventSpec:
         return self.model.model_validate(data)
 
 
+def _spec(
+    topic: Topic,
+    verb: str,
+    model: type[EventData],
+    classification: Classification,
+    keyed_by: str,
+    about: str,
+    description: str,
+) -> EventSpec:
+    """A row of the table: the type is the topic's aggregate with the verb, at its version."""
+    aggregate, version = topic.value.rsplit(".", 1)  # bookend.<service>.<aggregate>, v<N>
+    return EventSpec(
+        f"{aggregate}.{verb}.{version}", topic, model, classification, keyed_by, about, description
+    )
+
+
 EVENT_SPECS: tuple[EventSpec, ...] = (
-    EventSpec(
-        "bookend.catalog.lesson.published.v1",
-        Topic.CATALOG_LESSON,
-        LessonPublished,
-        Classification.PUBLIC,
-        "lesson_id",
-        "lesson_id",
-        "A lesson version was published and may be scheduled.",
+    _spec(
+        Topic.CATALOG_LESSON, "published", LessonPublished, Classification.PUBLIC,
+        "lesson_id", "lesson_id", "A lesson version was published and may be scheduled.",
     ),
-    EventSpec(
-        "bookend.scheduler.session.scheduled.v1",
-        Topic.SCHEDULER_SESSION,
-        SessionScheduled,
-        Classification.INTERNAL,
-        "section_id",
-        "session_id",
+    _spec(
+        Topic.SCHEDULER_SESSION, "scheduled", SessionScheduled, Classification.INTERNAL,
+        "section_id", "session_id",
         "A live session was scheduled for a section, with its bookend tasks.",
     ),
-    EventSpec(
-        "bookend.scheduler.session.started.v1",
-        Topic.SCHEDULER_SESSION,
-        SessionStarted,
-        Classification.INTERNAL,
-        "section_id",
-        "session_id",
-        "The teacher started a live session; its live channel opens.",
+    _spec(
+        Topic.SCHEDULER_SESSION, "started", SessionStarted, Classification.INTERNAL,
+        "section_id", "session_id", "The teacher started a live session; its live channel opens.",
     ),
-    EventSpec(
-        "bookend.scheduler.session.ended.v1",
-        Topic.SCHEDULER_SESSION,
-        SessionEnded,
-        Classification.INTERNAL,
-        "section_id",
-        "session_id",
-        "The teacher ended a live session; its live channel closes.",
+    _spec(
+        Topic.SCHEDULER_SESSION, "ended", SessionEnded, Classification.INTERNAL,
+        "section_id", "session_id", "The teacher ended a live session; its live channel closes.",
     ),
-    EventSpec(
-        "bookend.scheduler.task.assigned.v1",
-        Topic.SCHEDULER_TASK,
-        TaskAssigned,
-        Classification.INTERNAL,
-        "section_id",
-        "task_id",
-        "An on-demand task was assigned to a section with its window.",
+    _spec(
+        Topic.SCHEDULER_TASK, "assigned", TaskAssigned, Classification.INTERNAL,
+        "section_id", "task_id", "An on-demand task was assigned to a section with its window.",
     ),
-    EventSpec(
-        "bookend.feedback.checkin.recorded.v1",
-        Topic.FEEDBACK_CHECKIN,
-        CheckInRecorded,
-        Classification.RESTRICTED,
-        "section_id",
-        "session_id",
+    _spec(
+        Topic.FEEDBACK_CHECKIN, "recorded", CheckInRecorded, Classification.RESTRICTED,
+        "section_id", "session_id",
         "A student checked in during a live session (opaque student id, no note text).",
     ),
-)
+)  # fmt: skip
 
 _BY_MODEL: dict[type[EventData], EventSpec] = {spec.model: spec for spec in EVENT_SPECS}
 _BY_TYPE: dict[str, EventSpec] = {spec.type: spec for spec in EVENT_SPECS}
@@ -110,10 +98,3 @@ def spec_for(model: type[Any]) -> EventSpec:
 
 def spec_for_type(event_type: str) -> EventSpec | None:
     return _BY_TYPE.get(event_type)
-
-
-def parse_data(event_type: str, data: dict[str, Any]) -> EventData:
-    spec = spec_for_type(event_type)
-    if spec is None:
-        raise LookupError(f"unknown event type {event_type!r}")
-    return spec.parse(data)
