@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
-from httpx_ws import aconnect_ws
+from httpx_ws import AsyncWebSocketSession, aconnect_ws
 
 from bookend.auth import issue_token
 from devstack.demo import load_demo
@@ -68,26 +68,39 @@ async def feed_latency(stack: RunningStack, http: httpx.AsyncClient, rounds: int
 async def check_in_latency(stack: RunningStack, http: httpx.AsyncClient, rounds: int) -> None:
     teacher, student = headers(stack, "teacher-rivera"), headers(stack, "student-amara")
     sessions = (
-        await http.post(stack.gateway_url, json={"query": SESSIONS, "variables": {"s": ELA_8}},
-                        headers=teacher)
+        await http.post(
+            stack.gateway_url, json={"query": SESSIONS, "variables": {"s": ELA_8}}, headers=teacher
+        )
     ).json()["data"]["sectionSessions"]
     session_id = sessions[0]["id"]
-    await http.post(stack.gateway_url, json={"query": START, "variables": {"id": session_id}},
-                    headers=teacher)
+    await http.post(
+        stack.gateway_url, json={"query": START, "variables": {"id": session_id}}, headers=teacher
+    )
     samples = []
     ws_url = stack.gateway_url.replace("http://", "ws://")
-    async with aconnect_ws(ws_url, http, subprotocols=["graphql-transport-ws"]) as ws:
+    async with aconnect_ws(
+        ws_url, http, subprotocols=["graphql-transport-ws"], session_class=AsyncWebSocketSession
+    ) as ws:
         await ws.send_json({"type": "connection_init", "payload": teacher})
         await ws.receive_json(timeout=10)
-        await ws.send_json({"id": "1", "type": "subscribe",
-                            "payload": {"query": EVENTS, "variables": {"id": session_id}}})
+        await ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": EVENTS, "variables": {"id": session_id}},
+            }
+        )
         await ws.receive_text(timeout=10)  # the status snapshot
         for _ in range(rounds):
             while True:  # the channel opens once feedback hears the session started
                 began = time.perf_counter()
-                body = (await http.post(
-                    stack.gateway_url, json={"query": CHECK_IN, "variables": {"id": session_id}},
-                    headers=student)).json()
+                body = (
+                    await http.post(
+                        stack.gateway_url,
+                        json={"query": CHECK_IN, "variables": {"id": session_id}},
+                        headers=student,
+                    )
+                ).json()
                 if body["data"]["checkIn"]["__typename"] == "CheckIn":
                     break
                 await asyncio.sleep(0.05)

@@ -38,45 +38,88 @@ class DemoLesson:
 
 LESSONS = (
     DemoLesson(
-        "teacher-okafor", READING_2, "Phonics: the /sh/ sound", "reading",
+        "teacher-okafor",
+        READING_2,
+        "Phonics: the /sh/ sound",
+        "reading",
         "Hear, say and spell the digraph sh at the start and end of words.",
-        (("Meet the sh sound (video)", "introduce", 6), ("Watch me blend sh words", "model", 5),
-         ("Sort sh and s picture cards", "practice", 10), ("Read sh words against the clock",
-         "fluency", 5), ("Say it back: live sound check", "feedback", 10)),
-        1, (9, 30), 30,
+        (
+            ("Meet the sh sound (video)", "introduce", 6),
+            ("Watch me blend sh words", "model", 5),
+            ("Sort sh and s picture cards", "practice", 10),
+            ("Read sh words against the clock", "fluency", 5),
+            ("Say it back: live sound check", "feedback", 10),
+        ),
+        1,
+        (9, 30),
+        30,
     ),
     DemoLesson(
-        "teacher-rivera", ELA_8, "Middle Ages vocabulary", "reading",
+        "teacher-rivera",
+        ELA_8,
+        "Middle Ages vocabulary",
+        "reading",
         "Words for life in a medieval town: serf, guild, manor, tithe, apprentice.",
-        (("Ten words from a medieval town", "introduce", 10), ("Using context clues", "model", 8),
-         ("Match words to scenes", "practice", 12), ("Who had power? Discussion", "discussion", 15),
-         ("Vocabulary fluency drill", "fluency", 8)),
-        1, (10, 0), 45,
+        (
+            ("Ten words from a medieval town", "introduce", 10),
+            ("Using context clues", "model", 8),
+            ("Match words to scenes", "practice", 12),
+            ("Who had power? Discussion", "discussion", 15),
+            ("Vocabulary fluency drill", "fluency", 8),
+        ),
+        1,
+        (10, 0),
+        45,
     ),
     DemoLesson(
-        "teacher-rivera", ELA_8, "Theme in texts", "reading",
+        "teacher-rivera",
+        ELA_8,
+        "Theme in texts",
+        "reading",
         "Tell a topic from a theme and support a theme with evidence from the text.",
-        (("What a theme is (and is not)", "introduce", 12), ("Tracing a theme in a fable", "model",
-         10), ("Debate: which theme fits best?", "discussion", 20), ("Write a theme statement",
-         "autonomy", 15)),
-        3, (10, 0), 45,
+        (
+            ("What a theme is (and is not)", "introduce", 12),
+            ("Tracing a theme in a fable", "model", 10),
+            ("Debate: which theme fits best?", "discussion", 20),
+            ("Write a theme statement", "autonomy", 15),
+        ),
+        3,
+        (10, 0),
+        45,
     ),
     DemoLesson(
-        "teacher-rivera", ELA_8, "Novel discussion: Lord of the Flies, chapters 1-4", "reading",
+        "teacher-rivera",
+        ELA_8,
+        "Novel discussion: Lord of the Flies, chapters 1-4",
+        "reading",
         "Are people good by nature? Read Hobbes and Rousseau before discussing the island.",
-        (("Pre-reading: Hobbes and Rousseau on human nature", "introduce", 15),
-         ("How to annotate an argument", "model", 8), ("Socratic seminar", "discussion", 30),
-         ("Quick feedback on your claims", "feedback", 10),
-         ("Follow-up: plan your argument essay", "autonomy", 20)),
-        2, (13, 0), 50,
+        (
+            ("Pre-reading: Hobbes and Rousseau on human nature", "introduce", 15),
+            ("How to annotate an argument", "model", 8),
+            ("Socratic seminar", "discussion", 30),
+            ("Quick feedback on your claims", "feedback", 10),
+            ("Follow-up: plan your argument essay", "autonomy", 20),
+        ),
+        2,
+        (13, 0),
+        50,
     ),
     DemoLesson(
-        "teacher-rivera", MATH_7, "Proportional relationships", "mathematics",
+        "teacher-rivera",
+        MATH_7,
+        "Proportional relationships",
+        "mathematics",
         "Recognise proportional relationships in tables, graphs and equations.",
-        (("Ratios that stay the same", "introduce", 10), ("Worked example: unit rate", "model", 8),
-         ("Table or not? Practice set", "practice", 15), ("Unit-rate fluency", "fluency", 8),
-         ("Explain your graph to a partner", "discussion", 15)),
-        2, (9, 0), 45,
+        (
+            ("Ratios that stay the same", "introduce", 10),
+            ("Worked example: unit rate", "model", 8),
+            ("Table or not? Practice set", "practice", 15),
+            ("Unit-rate fluency", "fluency", 8),
+            ("Explain your graph to a partner", "discussion", 15),
+        ),
+        2,
+        (9, 0),
+        45,
     ),
 )
 
@@ -117,6 +160,7 @@ def _expect(result: dict[str, Any], typename: str | None = None) -> dict[str, An
 
 def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> None:
     """Roster, lessons and live sessions; each step skips what already exists."""
+
     def client(user_id: str) -> GraphQLClient:
         return GraphQLClient(gateway_url, issue_token(secret, USERS_BY_ID[user_id].principal))
 
@@ -124,14 +168,23 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
     for school_id, name in SCHOOLS:
         _expect(admin.execute(UPSERT_SCHOOL, id=school_id, name=name)["upsertSchool"])
     for section_id, school_id, name, subject, zone, teachers in SECTIONS:
-        section = {"id": section_id, "schoolId": school_id, "name": name, "subject": subject,
-                   "timeZone": zone, "teacherIds": teachers}
+        section = {
+            "id": section_id,
+            "schoolId": school_id,
+            "name": name,
+            "subject": subject,
+            "timeZone": zone,
+            "teacherIds": teachers,
+        }
         _expect(admin.execute(UPSERT_SECTION, input=section)["upsertSection"])
     for user in DEMO_USERS:
         if user.time_zone and user.principal.district == "district-lakeside":
             for section_id in sorted(user.principal.sections):
-                _expect(admin.execute(ENROL, section=section_id, student=user.id,
-                                      zone=user.time_zone)["enrolStudent"])
+                _expect(
+                    admin.execute(ENROL, section=section_id, student=user.id, zone=user.time_zone)[
+                        "enrolStudent"
+                    ]
+                )
     for lesson in LESSONS:
         _load_lesson(client(lesson.teacher), lesson, now or datetime.now(ZoneInfo(CHICAGO)))
 
@@ -141,16 +194,19 @@ def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> N
     found = existing.get(lesson.title)
     if found is None:
         body = {
-            "title": lesson.title, "subject": lesson.subject, "summary": lesson.summary,
-            "components": [{"title": t, "kind": k.upper(), "minutes": m}
-                           for t, k, m in lesson.components],
+            "title": lesson.title,
+            "subject": lesson.subject,
+            "summary": lesson.summary,
+            "components": [
+                {"title": t, "kind": k.upper(), "minutes": m} for t, k, m in lesson.components
+            ],
         }
         created = teacher.execute(CREATE_LESSON, input=body)["createLesson"]
         lesson_id = _expect(created, "Lesson")["id"]
-        status = "draft"
+        status = "DRAFT"
     else:
         lesson_id, status = found["id"], found["status"]
-    if status == "draft":
+    if status == "DRAFT":
         _expect(teacher.execute(PUBLISH, id=lesson_id)["publishLesson"])
     sessions = teacher.execute(SECTION_SESSIONS, section=lesson.section)["sectionSessions"]
     if any(s["lessonId"] == lesson_id for s in sessions):
@@ -159,7 +215,9 @@ def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> N
     day = (now.astimezone(zone) + timedelta(days=lesson.days_ahead)).date()
     starts = datetime(day.year, day.month, day.day, *lesson.local_start, tzinfo=zone)
     session = {
-        "sectionId": lesson.section, "lessonId": lesson_id, "timeZone": CHICAGO,
+        "sectionId": lesson.section,
+        "lessonId": lesson_id,
+        "timeZone": CHICAGO,
         "startsAt": starts.isoformat(),
         "endsAt": (starts + timedelta(minutes=lesson.minutes)).isoformat(),
     }

@@ -1,4 +1,4 @@
-"""A minimal GraphQL-over-HTTP client for the demo loader and the end-to-end tests."""
+"""A minimal synchronous GraphQL-over-HTTP client for the demo loader."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class GraphQLClient:
         self._headers = {"Authorization": f"Bearer {token}"}
         self._client = client or httpx.Client(timeout=30)
 
-    def execute(self, document: str, **variables: Any) -> dict[str, Any]:
+    def execute(self, document: str, **variables: object) -> dict[str, Any]:
         """Run a document; raise if the response carries errors."""
         body = self.raw(document, **variables)
         if body.get("errors"):
@@ -25,7 +25,7 @@ class GraphQLClient:
         data: dict[str, Any] = body["data"]
         return data
 
-    def raw(self, document: str, **variables: Any) -> dict[str, Any]:
+    def raw(self, document: str, **variables: object) -> dict[str, Any]:
         response = self._client.post(
             self._url, json={"query": document, "variables": variables}, headers=self._headers
         )

@@ -1,38 +1,42 @@
-"""Composition root of the gateway: FastAPI app, GraphQL router, upstream clients, the hub."""
+"""Composition root of the gateway: FastAPI app, GraphQL router, service clients, the hub."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, HTTPException
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 
+from bookend.auth import AuthSettings, TokenVerifier, Unauthenticated
+from bookend.contracts import ALL_TOPICS
+from bookend.eventbus import KafkaSettings, ensure_topics
+from gateway.clients import Clients
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
 from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
-from gateway.upstream import Upstream, Upstreams
-from bookend.auth import AuthSettings, TokenVerifier, Unauthenticated
-from bookend.contracts import ALL_TOPICS
-from bookend.eventbus import KafkaSettings, ensure_topics
 
 
 class BookendGraphQLRouter(GraphQLRouter[Context, None]):
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """`graphql-transport-ws`: the token travels in the connection_init payload."""
-        params: dict[str, Any] = context.connection_params or {}
-        authorization = params.get("Authorization") or params.get("authorization")
         try:
-            context.authenticate(authorization)
+            context.authenticate(_authorization(context.connection_params))
         except Unauthenticated as failure:
             raise ConnectionRejectionError(
                 {"code": "UNAUTHENTICATED", "message": str(failure)}
             ) from None
         return None
+
+
+def _authorization(params: object) -> str | None:
+    if not isinstance(params, dict):
+        return None
+    value = params.get("Authorization") or params.get("authorization")
+    return value if isinstance(value, str) else None
 
 
 def _is_ide_page(connection: HTTPConnection) -> bool:
@@ -46,7 +50,7 @@ def _is_ide_page(connection: HTTPConnection) -> bool:
 async def get_context(connection: HTTPConnection) -> Context:
     state = connection.app.state
     context = Context(
-        settings=state.settings, upstreams=state.upstreams, hub=state.hub, verifier=state.verifier
+        settings=state.settings, clients=state.clients, hub=state.hub, verifier=state.verifier
     )
     if connection.scope["type"] != "http" or _is_ide_page(connection):
         return context  # WebSockets authenticate on connection_init; the IDE page needs none
@@ -59,19 +63,12 @@ async def get_context(connection: HTTPConnection) -> Context:
     return context
 
 
-def create_app(
-    settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSettings
-) -> FastAPI:
+def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.verifier = TokenVerifier(auth)
-        timeout = settings.upstream_timeout_seconds
-        app.state.upstreams = Upstreams(
-            catalog=Upstream("catalog", settings.catalog_url, timeout),
-            scheduler=Upstream("scheduler", settings.scheduler_url, timeout),
-            feedback=Upstream("feedback", settings.feedback_url, timeout),
-        )
+        app.state.clients = Clients.connect(settings)
         await ensure_topics(kafka, ALL_TOPICS)
         app.state.hub = SubscriptionHub(kafka, queue_size=settings.subscriber_queue_size)
         await app.state.hub.start()
@@ -79,12 +76,14 @@ def create_app(
             yield
         finally:
             await app.state.hub.stop()
-            await app.state.upstreams.close()
+            await app.state.clients.close()
 
     development = settings.environment == "development"
     app = FastAPI(
-        title="Bookend gateway", lifespan=lifespan,
-        docs_url="/docs" if development else None, redoc_url=None,
+        title="Bookend gateway",
+        lifespan=lifespan,
+        docs_url="/docs" if development else None,
+        redoc_url=None,
     )
     router = BookendGraphQLRouter(
         build_schema(settings),

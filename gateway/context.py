@@ -1,19 +1,18 @@
-"""The typed per-request context: who is calling, the upstream clients, the loaders, the hub."""
+"""The typed per-request context: who is calling, the service clients, the loaders, the hub."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from functools import cached_property
 
-from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
-from gateway.hub import Broadcast
-from gateway.settings import GatewaySettings
-from gateway.upstream import UpstreamFailure, Upstreams
 from bookend.auth import Principal, TokenVerifier, Unauthenticated
+from gateway.clients import Clients
+from gateway.hub import Broadcast
+from gateway.loaders import Loaders
+from gateway.settings import GatewaySettings
 
 
 @dataclass(frozen=True)
@@ -25,15 +24,13 @@ class Caller:
 @dataclass
 class Context(BaseContext):
     settings: GatewaySettings
-    upstreams: Upstreams
+    clients: Clients
     hub: Broadcast
     verifier: TokenVerifier
     caller_or_none: Caller | None = None
-    lessons: DataLoader[str, dict[str, Any] | None] = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.lessons = DataLoader(load_fn=self._load_lessons)
 
     @property
     def caller(self) -> Caller:
@@ -48,18 +45,10 @@ class Context(BaseContext):
             raise Unauthenticated("an Authorization: Bearer token is required")
         self.caller_or_none = Caller(self.verifier.verify(token.strip()), token.strip())
 
-    async def _load_lessons(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        # The catalog has no batch read yet: one request per distinct id, all at once.
-        return list(await asyncio.gather(*(self._load_lesson(lesson_id) for lesson_id in ids)))
-
-    async def _load_lesson(self, lesson_id: str) -> dict[str, Any] | None:
-        try:
-            lesson: dict[str, Any] = await self.upstreams.catalog.call(
-                "GET", f"/lessons/{lesson_id}", token=self.caller.token
-            )
-        except UpstreamFailure:
-            return None  # not found, or not visible to this caller
-        return lesson
+    @cached_property
+    def loaders(self) -> Loaders:
+        """Built on first use, once the caller is known: loaders read with the caller's rights."""
+        return Loaders.for_caller(self.clients, token=self.caller.token)
 
 
 Info = StrawberryInfo[Context, None]

@@ -8,7 +8,9 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from bookend.contracts import ALL_TOPICS, CloudEvent
+from pydantic import ValidationError
+
+from bookend.contracts import ALL_TOPICS, CloudEvent, EventData, spec_for_type
 from bookend.eventbus import EventConsumer, KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -20,11 +22,11 @@ class SubscriberTooSlow(Exception):
 
 @dataclass(eq=False)
 class Subscriber:
-    accepts: Callable[[CloudEvent], bool]
-    queue: asyncio.Queue[CloudEvent]
+    accepts: Callable[[EventData], bool]
+    queue: asyncio.Queue[EventData]
     overflowed: bool = field(default=False)
 
-    async def events(self) -> AsyncIterator[CloudEvent]:
+    async def events(self) -> AsyncIterator[EventData]:
         while True:
             if self.overflowed and self.queue.empty():
                 raise SubscriberTooSlow("the subscription fell behind and was closed")
@@ -32,14 +34,15 @@ class Subscriber:
 
 
 class Broadcast:
-    """Hands each event to the subscribers whose filter accepts it; knows nothing of Kafka."""
+    """Hands each event's payload, parsed once by the contract registry, to the subscribers
+    whose filter accepts it; knows nothing of Kafka."""
 
     def __init__(self, *, queue_size: int) -> None:
         self._queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, accepts: Callable[[CloudEvent], bool]) -> AsyncIterator[Subscriber]:
+    async def subscribe(self, accepts: Callable[[EventData], bool]) -> AsyncIterator[Subscriber]:
         subscriber = Subscriber(accepts, asyncio.Queue(self._queue_size))
         self._subscribers.add(subscriber)
         try:
@@ -48,14 +51,29 @@ class Broadcast:
             self._subscribers.discard(subscriber)
 
     async def publish(self, event: CloudEvent) -> None:
+        if not self._subscribers or (payload := _payload(event)) is None:
+            return
         for subscriber in list(self._subscribers):
-            if subscriber.overflowed or not subscriber.accepts(event):
+            if subscriber.overflowed or not subscriber.accepts(payload):
                 continue
             try:
-                subscriber.queue.put_nowait(event)
+                subscriber.queue.put_nowait(payload)
             except asyncio.QueueFull:
                 subscriber.overflowed = True
                 log.warning("closing a subscription that fell behind on %s", event.type)
+
+
+def _payload(event: CloudEvent) -> EventData | None:
+    spec = spec_for_type(event.type)
+    if spec is None:
+        return None  # a type this gateway does not know yet: no subscription can want it
+    try:
+        return spec.parse(event.data)
+    except ValidationError as broken:
+        # The gateway reads without a group and never dead-letters; the services' own
+        # consumers dead-letter the record, so here it is only skipped.
+        log.warning("skipping %s %s: it breaks its contract: %s", event.type, event.id, broken)
+        return None
 
 
 class SubscriptionHub(Broadcast):

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from bookend.http_contracts import catalog as http
+from bookend.http_contracts import paging
 from gateway.context import Info
+from gateway.schema.enums import ComponentKind, LessonStatus, ModeFit
 from gateway.schema.errors import Failure, mutate, query
-from gateway.schema.scalars import instant
-from bookend.contracts.catalog import ComponentKind, ModeFit
-
-# The schema exposes the contract enums themselves. `strawberry.enum` registers an existing enum
-# in place and returns the same class, so the annotations below name the contract types directly.
-strawberry.enum(ComponentKind)
-strawberry.enum(ModeFit)
 
 
 @strawberry.type
@@ -26,6 +22,16 @@ class LessonComponent:
     mode_fit: ModeFit
     minutes: int
 
+    @classmethod
+    def of(cls, component: http.Component) -> LessonComponent:
+        return cls(
+            id=strawberry.ID(component.id),
+            title=component.title,
+            kind=component.kind,
+            mode_fit=component.mode_fit,
+            minutes=component.minutes,
+        )
+
 
 @strawberry.type
 class Lesson:
@@ -33,24 +39,22 @@ class Lesson:
     title: str
     subject: str
     summary: str
-    status: str
+    status: LessonStatus
     version: int
     components: list[LessonComponent]
     published_at: datetime | None
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Lesson:
+    def of(cls, lesson: http.Lesson) -> Lesson:
         return cls(
-            id=strawberry.ID(data["id"]), title=data["title"], subject=data["subject"],
-            summary=data.get("summary", ""), status=data["status"], version=data["version"],
-            components=[
-                LessonComponent(
-                    id=strawberry.ID(c["id"]), title=c["title"], kind=ComponentKind(c["kind"]),
-                    mode_fit=ModeFit(c["mode_fit"]), minutes=c["minutes"],
-                )
-                for c in data["components"]
-            ],
-            published_at=instant(data.get("published_at")),
+            id=strawberry.ID(lesson.id),
+            title=lesson.title,
+            subject=lesson.subject,
+            summary=lesson.summary,
+            status=lesson.status,
+            version=lesson.version,
+            components=[LessonComponent.of(c) for c in lesson.components],
+            published_at=lesson.published_at,
         )
 
 
@@ -58,6 +62,10 @@ class Lesson:
 class PageInfo:
     has_next_page: bool
     end_cursor: str | None
+
+    @classmethod
+    def of(cls, page: paging.PageInfo) -> PageInfo:
+        return cls(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
 
 
 @strawberry.type
@@ -83,40 +91,51 @@ class CreateLessonInput:
     components: list[ComponentInput]
     summary: str = ""
 
+    def request(self) -> http.LessonCreate:
+        # Built without validation: the catalog checks its own input, so a refusal names the
+        # field and rule the same way for every client (ADR 0009).
+        return http.LessonCreate.model_construct(
+            title=self.title,
+            subject=self.subject,
+            summary=self.summary,
+            components=[
+                http.ComponentCreate.model_construct(
+                    title=c.title, kind=c.kind, minutes=c.minutes, mode_fit=c.mode_fit
+                )
+                for c in self.components
+            ],
+        )
+
 
 CreateLessonResult = Annotated[Lesson | Failure, strawberry.union("CreateLessonResult")]
 PublishLessonResult = Annotated[Lesson | Failure, strawberry.union("PublishLessonResult")]
-
-
-def _lesson_or_failure(result: dict[str, Any] | Failure) -> Lesson | Failure:
-    return Lesson.from_json(result) if isinstance(result, dict) else result
 
 
 @strawberry.type
 class CatalogQuery:
     @strawberry.field
     async def lesson(self, info: Info, id: strawberry.ID) -> Lesson | None:
-        data = await info.context.lessons.load(str(id))
-        return Lesson.from_json(data) if data else None
+        found = await info.context.loaders.lessons.load(str(id))
+        return Lesson.of(found) if found is not None else None
 
     @strawberry.field
     async def lessons(
-        self, info: Info, first: int = 20, after: str | None = None,
-        status: str | None = None, search: str | None = None,
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        status: LessonStatus | None = None,
+        search: str | None = None,
     ) -> LessonConnection:
         ctx = info.context
-        data = await query(
-            ctx.upstreams.catalog.call(
-                "GET", "/lessons", token=ctx.caller.token,
-                params={"first": first, "after": after, "status": status, "q": search},
+        page = await query(
+            ctx.clients.catalog.list_lessons(
+                token=ctx.caller.token, first=first, after=after, status=status, search=search
             )
         )
         return LessonConnection(
-            nodes=[Lesson.from_json(item) for item in data["items"]],
-            page_info=PageInfo(
-                has_next_page=data["page_info"]["has_next_page"],
-                end_cursor=data["page_info"]["end_cursor"],
-            ),
+            nodes=[Lesson.of(lesson) for lesson in page.items],
+            page_info=PageInfo.of(page.page_info),
         )
 
 
@@ -125,25 +144,13 @@ class CatalogMutation:
     @strawberry.mutation
     async def create_lesson(self, info: Info, input: CreateLessonInput) -> CreateLessonResult:
         ctx = info.context
-        body = {
-            "title": input.title, "subject": input.subject, "summary": input.summary,
-            "components": [
-                {"title": c.title, "kind": c.kind.value, "minutes": c.minutes,
-                 **({"mode_fit": c.mode_fit.value} if c.mode_fit else {})}
-                for c in input.components
-            ],
-        }
-        return _lesson_or_failure(
-            await mutate(
-                ctx.upstreams.catalog.call("POST", "/lessons", token=ctx.caller.token, json=body)
-            )
+        return await mutate(
+            ctx.clients.catalog.create_lesson(input.request(), token=ctx.caller.token), Lesson.of
         )
 
     @strawberry.mutation
     async def publish_lesson(self, info: Info, id: strawberry.ID) -> PublishLessonResult:
         ctx = info.context
-        return _lesson_or_failure(
-            await mutate(
-                ctx.upstreams.catalog.call("POST", f"/lessons/{id}/publish", token=ctx.caller.token)
-            )
+        return await mutate(
+            ctx.clients.catalog.publish_lesson(id, token=ctx.caller.token), Lesson.of
         )

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TypeVar, assert_never
 
 import strawberry
 from graphql import GraphQLError
 
+from bookend.problems import Failure as ExpectedFailure
+from bookend.problems import Problem, ProblemKind
 from gateway.upstream import UpstreamFailure
-from bookend.auth import Forbidden as ForbiddenFailure
-from bookend.auth import Unauthenticated
-from bookend.problems import Problem
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @strawberry.type
@@ -53,26 +53,36 @@ Failure = InvalidInput | NotFound | Forbidden | Conflict
 
 
 def as_result(problem: Problem) -> Failure:
-    if problem.status == 422:
-        return InvalidInput(
-            code=problem.code, message=problem.message,
-            errors=[
-                FieldError(field=e.field, rule=e.rule, message=e.message) for e in problem.errors
-            ],
-        )
-    if problem.status == 404:
-        return NotFound(code=problem.code, message=problem.message)
-    if problem.status in (401, 403):
-        return Forbidden(code=problem.code, message=problem.message)
-    return Conflict(code=problem.code, message=problem.message)
+    """The union member for a service's refusal, chosen by its kind; its code is kept."""
+    match problem.kind:
+        case ProblemKind.INVALID_INPUT:
+            return InvalidInput(
+                code=problem.code,
+                message=problem.message,
+                errors=[
+                    FieldError(field=e.field, rule=e.rule, message=e.message)
+                    for e in problem.errors
+                ],
+            )
+        case ProblemKind.NOT_FOUND:
+            return NotFound(code=problem.code, message=problem.message)
+        # A mutation's caller has a token the gateway verified; a service refusing it anyway
+        # is, to the client, one more thing it may not do.
+        case ProblemKind.FORBIDDEN | ProblemKind.UNAUTHENTICATED:
+            return Forbidden(code=problem.code, message=problem.message)
+        case ProblemKind.CONFLICT:
+            return Conflict(code=problem.code, message=problem.message)
+        case unknown:
+            assert_never(unknown)
 
 
-async def mutate(call: Awaitable[dict[str, Any]]) -> dict[str, Any] | Failure:
-    """Await an upstream write; its refusal becomes a typed failure for the union result."""
+async def mutate(call: Awaitable[T], result: Callable[[T], R]) -> R | Failure:
+    """Await an upstream write and build its result; a refusal becomes a typed failure."""
     try:
-        return await call
+        answer = await call
     except UpstreamFailure as refused:
         return as_result(refused.problem)
+    return result(answer)
 
 
 class PublicError(Exception):
@@ -89,29 +99,16 @@ async def query(call: Awaitable[T]) -> T:
         return await call
     except UpstreamFailure as refused:
         raise PublicError(refused.problem.code, refused.problem.message) from None
-    except Unauthenticated as failure:
-        raise PublicError("UNAUTHENTICATED", str(failure)) from None
-    except ForbiddenFailure as failure:
-        raise PublicError("FORBIDDEN", str(failure)) from None
 
 
-PUBLIC = (PublicError, Unauthenticated, ForbiddenFailure)
+def public_code(error: GraphQLError) -> str | None:
+    """The code a client may see for `error`, or None when it must be masked.
 
-
-def should_mask(error: GraphQLError) -> bool:
-    """Mask everything but public errors and GraphQL's own validation messages."""
+    GraphQL's own errors about the document (syntax, validation) carry no original error.
+    """
     original = error.original_error
     if original is None:
-        return False  # a syntax or validation error about the document itself
-    return not isinstance(original, PUBLIC)
-
-
-def public_code(error: GraphQLError) -> str:
-    original = error.original_error
-    if isinstance(original, PublicError):
+        return "BAD_REQUEST"
+    if isinstance(original, PublicError | ExpectedFailure):  # e.g. Unauthenticated: no token
         return original.code
-    if isinstance(original, Unauthenticated):
-        return "UNAUTHENTICATED"
-    if isinstance(original, ForbiddenFailure):
-        return "FORBIDDEN"
-    return "BAD_REQUEST" if original is None else "INTERNAL"
+    return None

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from bookend.http_contracts import scheduler as http
 from gateway.context import Info
 from gateway.schema.catalog import PageInfo
+from gateway.schema.enums import Bookend, FeedItemKind, FeedItemStatus
 from gateway.schema.errors import query
-from gateway.schema.scalars import instant
-from gateway.schema.sessions import Bookend
-
-
-@strawberry.enum
-class FeedItemKind(Enum):
-    LIVE_SESSION = "live_session"
-    TASK = "task"
-
-
-@strawberry.enum
-class FeedItemStatus(Enum):
-    SCHEDULED = "scheduled"
-    LIVE = "live"
-    ENDED = "ended"
-    UPCOMING = "upcoming"
-    OPEN = "open"
-    OVERDUE = "overdue"
+from gateway.schema.scalars import in_zone
 
 
 @strawberry.type
@@ -53,20 +37,24 @@ class FeedItem:
     rule_time_zone: str = strawberry.field(description="The zone of the rule that made the item.")
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], zone: str) -> FeedItem:
+    def of(cls, item: http.FeedItem, zone: str) -> FeedItem:
         return cls(
-            id=strawberry.ID(data["item_id"]), kind=FeedItemKind(data["kind"]),
-            title=data["title"], status=FeedItemStatus(data["status"]),
-            bookend=Bookend(data["bookend"]) if data.get("bookend") else None,
-            minutes=data.get("minutes"), section_id=strawberry.ID(data["section_id"]),
-            session_id=strawberry.ID(data["session_id"]) if data.get("session_id") else None,
-            lesson_id=strawberry.ID(data["lesson_id"]),
-            starts_at=instant(data.get("starts_at"), zone),
-            ends_at=instant(data.get("ends_at"), zone),
-            opens_at=instant(data.get("opens_at"), zone),
-            due_at=instant(data.get("due_at"), zone),
-            actionable_at=instant(data["actionable_at"], zone),
-            time_zone=zone, rule_time_zone=data["rule_time_zone"],
+            id=strawberry.ID(item.item_id),
+            kind=item.kind,
+            title=item.title,
+            status=item.status,
+            bookend=item.bookend,
+            minutes=item.minutes,
+            section_id=strawberry.ID(item.section_id),
+            session_id=strawberry.ID(item.session_id) if item.session_id else None,
+            lesson_id=strawberry.ID(item.lesson_id),
+            starts_at=in_zone(item.starts_at, zone),
+            ends_at=in_zone(item.ends_at, zone),
+            opens_at=in_zone(item.opens_at, zone),
+            due_at=in_zone(item.due_at, zone),
+            actionable_at=in_zone(item.actionable_at, zone),
+            time_zone=zone,
+            rule_time_zone=item.rule_time_zone,
         )
 
 
@@ -81,6 +69,17 @@ class FeedConnection:
     edges: list[FeedEdge]
     page_info: PageInfo
     time_zone: str
+
+    @classmethod
+    def of(cls, feed: http.Feed) -> FeedConnection:
+        zone = feed.time_zone
+        return cls(
+            edges=[
+                FeedEdge(cursor=item.cursor, node=FeedItem.of(item, zone)) for item in feed.items
+            ],
+            page_info=PageInfo.of(feed.page_info),
+            time_zone=zone,
+        )
 
 
 @strawberry.type
@@ -98,25 +97,17 @@ class FeedQuery:
         statuses: list[FeedItemStatus] | None = None,
     ) -> FeedConnection:
         ctx = info.context
-        params = {
-            "student_id": student_id, "first": first, "after": after,
-            "from": from_.isoformat() if from_ else None, "to": to.isoformat() if to else None,
-            "kinds": ",".join(k.value for k in kinds) if kinds else None,
-            "statuses": ",".join(s.value for s in statuses) if statuses else None,
-        }
         # One upstream call: the scheduler's feed read model is already denormalised.
-        data = await query(
-            ctx.upstreams.scheduler.call("GET", "/feed", token=ctx.caller.token, params=params)
+        feed = await query(
+            ctx.clients.scheduler.read_feed(
+                token=ctx.caller.token,
+                first=first,
+                after=after,
+                student_id=student_id,
+                starts=from_,
+                ends=to,
+                kinds=kinds or (),
+                statuses=statuses or (),
+            )
         )
-        zone = data["time_zone"]
-        return FeedConnection(
-            edges=[
-                FeedEdge(cursor=item["cursor"], node=FeedItem.from_json(item, zone))
-                for item in data["items"]
-            ],
-            page_info=PageInfo(
-                has_next_page=data["page_info"]["has_next_page"],
-                end_cursor=data["page_info"]["end_cursor"],
-            ),
-            time_zone=zone,
-        )
+        return FeedConnection.of(feed)

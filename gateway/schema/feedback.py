@@ -4,27 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
-from gateway.context import Context, Info
-from gateway.hub import SubscriberTooSlow
-from gateway.schema.errors import Failure, PublicError, mutate, query
-from gateway.schema.scalars import instant
-from gateway.upstream import UpstreamFailure
-from bookend.auth import Role
-from bookend.contracts import CloudEvent, spec_for
+from bookend.contracts import EventData
 from bookend.contracts.feedback import CheckInRecorded
 from bookend.contracts.scheduler import SessionEnded, SessionStarted
-
-
-@strawberry.enum
-class CheckInSignal(Enum):
-    GOT_IT = "got_it"
-    UNSURE = "unsure"
-    LOST = "lost"
+from bookend.http_contracts import feedback as http
+from bookend.http_contracts import scheduler as scheduler_http
+from gateway.clients import FeedbackClient
+from gateway.context import Info
+from gateway.hub import SubscriberTooSlow
+from gateway.schema.enums import ChannelStatus, CheckInSignal, SessionStatus
+from gateway.schema.errors import Failure, PublicError, mutate, query
+from gateway.upstream import UpstreamFailure
 
 
 @strawberry.type
@@ -37,11 +31,14 @@ class CheckIn:
     recorded_at: datetime
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CheckIn:
+    def of(cls, check_in: http.CheckIn) -> CheckIn:
         return cls(
-            id=strawberry.ID(data["id"]), session_id=strawberry.ID(data["session_id"]),
-            student_id=strawberry.ID(data["student_id"]), signal=CheckInSignal(data["signal"]),
-            note=data.get("note"), recorded_at=instant(data["recorded_at"]),
+            id=strawberry.ID(check_in.id),
+            session_id=strawberry.ID(check_in.session_id),
+            student_id=strawberry.ID(check_in.student_id),
+            signal=check_in.signal,
+            note=check_in.note,
+            recorded_at=check_in.recorded_at,
         )
 
 
@@ -55,10 +52,21 @@ class CheckInCounts:
 @strawberry.type
 class LiveChannel:
     session_id: strawberry.ID
-    status: str
+    status: ChannelStatus
     opened_at: datetime | None
     closed_at: datetime | None
     counts: CheckInCounts
+
+    @classmethod
+    def of(cls, channel: http.Channel) -> LiveChannel:
+        counts = channel.counts
+        return cls(
+            session_id=strawberry.ID(channel.session_id),
+            status=channel.status,
+            opened_at=channel.opened_at,
+            closed_at=channel.closed_at,
+            counts=CheckInCounts(got_it=counts.got_it, unsure=counts.unsure, lost=counts.lost),
+        )
 
 
 @strawberry.type
@@ -69,20 +77,21 @@ class CheckInReceived:
 @strawberry.type
 class SessionStatusChanged:
     session_id: strawberry.ID
-    status: str
+    status: SessionStatus
     at: datetime
 
+    @classmethod
+    def now(cls, session: scheduler_http.Session) -> SessionStatusChanged:
+        """The session's status as it stands, at the moment it last changed."""
+        return cls(
+            session_id=strawberry.ID(session.id),
+            status=session.status,
+            at=session.ended_at or session.started_at or session.starts_at,
+        )
 
-SessionEvent = Annotated[
-    CheckInReceived | SessionStatusChanged, strawberry.union("SessionEvent")
-]
+
+SessionEvent = Annotated[CheckInReceived | SessionStatusChanged, strawberry.union("SessionEvent")]
 CheckInResult = Annotated[CheckIn | Failure, strawberry.union("CheckInResult")]
-
-_STATUS_BY_TYPE = {
-    spec_for(SessionStarted).type: ("live", "started_at"),
-    spec_for(SessionEnded).type: ("ended", "ended_at"),
-}
-_CHECKIN = spec_for(CheckInRecorded).type
 
 
 @strawberry.type
@@ -90,26 +99,17 @@ class FeedbackQuery:
     @strawberry.field
     async def live_channel(self, info: Info, session_id: strawberry.ID) -> LiveChannel:
         ctx = info.context
-        data = await query(
-            ctx.upstreams.feedback.call(
-                "GET", f"/sessions/{session_id}/channel", token=ctx.caller.token
-            )
-        )
-        return LiveChannel(
-            session_id=strawberry.ID(data["session_id"]), status=data["status"],
-            opened_at=instant(data.get("opened_at")), closed_at=instant(data.get("closed_at")),
-            counts=CheckInCounts(**data["counts"]),
+        return LiveChannel.of(
+            await query(ctx.clients.feedback.get_channel(session_id, token=ctx.caller.token))
         )
 
     @strawberry.field
     async def check_ins(self, info: Info, session_id: strawberry.ID) -> list[CheckIn]:
         ctx = info.context
-        data = await query(
-            ctx.upstreams.feedback.call(
-                "GET", f"/sessions/{session_id}/checkins", token=ctx.caller.token
-            )
+        check_ins = await query(
+            ctx.clients.feedback.list_check_ins(session_id, token=ctx.caller.token)
         )
-        return [CheckIn.from_json(item) for item in data["items"]]
+        return [CheckIn.of(item) for item in check_ins.items]
 
 
 @strawberry.type
@@ -119,13 +119,12 @@ class FeedbackMutation:
         self, info: Info, session_id: strawberry.ID, signal: CheckInSignal, note: str | None = None
     ) -> CheckInResult:
         ctx = info.context
-        result = await mutate(
-            ctx.upstreams.feedback.call(
-                "POST", f"/sessions/{session_id}/checkins", token=ctx.caller.token,
-                json={"signal": signal.value, "note": note},
-            )
+        # Unvalidated here: feedback checks its own input, the note's length included (ADR 0009).
+        check_in = http.CheckInCreate.model_construct(signal=signal, note=note)
+        return await mutate(
+            ctx.clients.feedback.record_check_in(session_id, check_in, token=ctx.caller.token),
+            CheckIn.of,
         )
-        return CheckIn.from_json(result) if isinstance(result, dict) else result
 
 
 @strawberry.type
@@ -140,30 +139,26 @@ class FeedbackSubscription:
     ) -> AsyncGenerator[SessionEvent, None]:
         ctx = info.context
         caller = ctx.caller
-        staff = caller.principal.has(Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN)
+        district, staff = caller.principal.district, caller.principal.is_staff
 
-        def accepts(event: CloudEvent) -> bool:
-            if event.districtid != caller.principal.district:
+        def accepts(payload: EventData) -> bool:
+            if payload.district_id != district:
                 return False
-            if event.data.get("session_id") != str(session_id):
-                return False
-            return event.type in _STATUS_BY_TYPE or (event.type == _CHECKIN and staff)
+            if isinstance(payload, SessionStarted | SessionEnded):
+                return payload.session_id == session_id
+            if isinstance(payload, CheckInRecorded):
+                return staff and payload.session_id == session_id
+            return False
 
         # Listen first, then read the session: nothing can slip between the snapshot and the
         # stream. The scheduler decides who may see the session; its refusal ends it here.
         async with ctx.hub.subscribe(accepts) as subscriber:
-            session = await query(
-                ctx.upstreams.scheduler.call("GET", f"/sessions/{session_id}", token=caller.token)
-            )
-            yield SessionStatusChanged(
-                session_id=strawberry.ID(session["id"]), status=session["status"],
-                at=instant(
-                    session.get("ended_at") or session.get("started_at") or session["starts_at"]
-                ),
-            )
+            session = await query(ctx.clients.scheduler.get_session(session_id, token=caller.token))
+            yield SessionStatusChanged.now(session)
             try:
-                async for event in subscriber.events():
-                    if (update := await _session_event(event, ctx, caller.token)) is not None:
+                async for payload in subscriber.events():
+                    update = await _session_event(payload, ctx.clients.feedback, caller.token)
+                    if update is not None:
                         yield update
             except SubscriberTooSlow:
                 raise PublicError(
@@ -171,18 +166,26 @@ class FeedbackSubscription:
                 ) from None
 
 
-async def _session_event(event: CloudEvent, ctx: Context, token: str) -> SessionEvent | None:
-    if event.type != _CHECKIN:
-        status, field = _STATUS_BY_TYPE[event.type]
+async def _session_event(
+    payload: EventData, feedback: FeedbackClient, token: str
+) -> SessionEvent | None:
+    if isinstance(payload, SessionStarted):
         return SessionStatusChanged(
-            session_id=strawberry.ID(event.data["session_id"]), status=status,
-            at=instant(event.data[field]),
+            session_id=strawberry.ID(payload.session_id),
+            status=SessionStatus.LIVE,
+            at=payload.started_at,
         )
-    try:
-        # The note stays out of events; fetch it with the subscriber's own rights.
-        data = await ctx.upstreams.feedback.call(
-            "GET", f"/checkins/{event.data['checkin_id']}", token=token
+    if isinstance(payload, SessionEnded):
+        return SessionStatusChanged(
+            session_id=strawberry.ID(payload.session_id),
+            status=SessionStatus.ENDED,
+            at=payload.ended_at,
         )
-    except UpstreamFailure:
-        return None  # gone, or no longer visible to this subscriber
-    return CheckInReceived(check_in=CheckIn.from_json(data))
+    if isinstance(payload, CheckInRecorded):
+        try:
+            # The note stays out of events; fetch it with the subscriber's own rights.
+            check_in = await feedback.get_check_in(payload.checkin_id, token=token)
+        except UpstreamFailure:
+            return None  # gone, or no longer visible to this subscriber
+        return CheckInReceived(check_in=CheckIn.of(check_in))
+    return None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -16,29 +16,59 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import StreamExecutionResult
 
-from gateway.schema.errors import public_code, should_mask
+from gateway.schema.errors import public_code
 from gateway.settings import GatewaySettings
 
+UNEXPECTED = "Unexpected error."
 
-class StableErrors(MaskErrors):
-    """Unexpected errors become "Unexpected error." with code INTERNAL; the rest keep a code."""
 
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=should_mask)
+def stable(error: GraphQLError) -> GraphQLError:
+    """The error as a client sees it: with a public code, or masked with code INTERNAL.
 
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL"}
-        return masked
+    Applying it twice changes nothing, so a result seen by two hooks is no problem.
+    """
+    code = public_code(error)
+    if code is None:  # unexpected: the message and cause stay in the server's log
+        return GraphQLError(
+            UNEXPECTED,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL"},
+        )
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": code}
+    return error
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
-        for error in processed:
-            if not (error.extensions or {}).get("code"):
-                code = public_code(error) if error.original_error else "BAD_REQUEST"
-                error.extensions = {**(error.extensions or {}), "code": code}
-        return processed
+
+class StableErrors(SchemaExtension):
+    """Every error leaves with `extensions.code`; unexpected ones are masked.
+
+    Strawberry's own Schema.process_errors has already logged the originals by then.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        # Queries and mutations: the result (graphql-core's, or Strawberry's for errors before
+        # execution) is complete once the operation ends, and not yet sent.
+        result = self.execution_context.result
+        if isinstance(result, GraphQLExecutionResult | ExecutionResult):
+            _stabilise(result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        # Subscriptions: each result, before it is sent.
+        if isinstance(result, ExecutionResult):
+            _stabilise(result)
+        yield
+
+
+def _stabilise(result: GraphQLExecutionResult | ExecutionResult) -> None:
+    if result.errors:
+        result.errors = [stable(error) for error in result.errors]
 
 
 def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]:

@@ -51,6 +51,8 @@ def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     from gateway.schema.limits import extensions
 
     return strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription,
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions(settings),
     )

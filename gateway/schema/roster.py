@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from bookend.http_contracts import scheduler as http
 from gateway.context import Info
 from gateway.schema.errors import Failure, mutate, query
 
@@ -14,6 +15,10 @@ from gateway.schema.errors import Failure, mutate, query
 class School:
     id: strawberry.ID
     name: str
+
+    @classmethod
+    def of(cls, school: http.School) -> School:
+        return cls(id=strawberry.ID(school.id), name=school.name)
 
 
 @strawberry.type
@@ -26,11 +31,14 @@ class Section:
     teacher_ids: list[strawberry.ID]
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Section:
+    def of(cls, section: http.Section) -> Section:
         return cls(
-            id=strawberry.ID(data["id"]), school_id=strawberry.ID(data["school_id"]),
-            name=data["name"], subject=data["subject"], time_zone=data["time_zone"],
-            teacher_ids=[strawberry.ID(t) for t in data["teacher_ids"]],
+            id=strawberry.ID(section.id),
+            school_id=strawberry.ID(section.school_id),
+            name=section.name,
+            subject=section.subject,
+            time_zone=section.time_zone,
+            teacher_ids=[strawberry.ID(t) for t in section.teacher_ids],
         )
 
 
@@ -39,6 +47,14 @@ class Enrolment:
     section_id: strawberry.ID
     student_id: strawberry.ID
     time_zone: str
+
+    @classmethod
+    def of(cls, enrolment: http.Enrolment) -> Enrolment:
+        return cls(
+            section_id=strawberry.ID(enrolment.section_id),
+            student_id=strawberry.ID(enrolment.student_id),
+            time_zone=enrolment.time_zone,
+        )
 
 
 @strawberry.input
@@ -49,6 +65,16 @@ class SectionInput:
     subject: str
     time_zone: str
     teacher_ids: list[strawberry.ID]
+
+    def request(self) -> http.SectionPut:
+        # Unvalidated here: the scheduler checks its own input (ADR 0009).
+        return http.SectionPut.model_construct(
+            school_id=self.school_id,
+            name=self.name,
+            subject=self.subject,
+            time_zone=self.time_zone,
+            teacher_ids=list(self.teacher_ids),
+        )
 
 
 UpsertSchoolResult = Annotated[School | Failure, strawberry.union("UpsertSchoolResult")]
@@ -61,8 +87,8 @@ class RosterQuery:
     @strawberry.field
     async def sections(self, info: Info) -> list[Section]:
         ctx = info.context
-        data = await query(ctx.upstreams.scheduler.call("GET", "/sections", token=ctx.caller.token))
-        return [Section.from_json(item) for item in data["items"]]
+        sections = await query(ctx.clients.scheduler.list_sections(token=ctx.caller.token))
+        return [Section.of(section) for section in sections.items]
 
 
 @strawberry.type
@@ -70,44 +96,26 @@ class RosterMutation:
     @strawberry.mutation
     async def upsert_school(self, info: Info, id: strawberry.ID, name: str) -> UpsertSchoolResult:
         ctx = info.context
-        result = await mutate(
-            ctx.upstreams.scheduler.call(
-                "PUT", f"/schools/{id}", token=ctx.caller.token, json={"name": name}
-            )
+        school = http.SchoolPut.model_construct(name=name)
+        return await mutate(
+            ctx.clients.scheduler.put_school(id, school, token=ctx.caller.token), School.of
         )
-        if isinstance(result, dict):
-            return School(id=strawberry.ID(result["id"]), name=result["name"])
-        return result
 
     @strawberry.mutation
     async def upsert_section(self, info: Info, input: SectionInput) -> UpsertSectionResult:
         ctx = info.context
-        body = {
-            "school_id": input.school_id, "name": input.name, "subject": input.subject,
-            "time_zone": input.time_zone, "teacher_ids": list(input.teacher_ids),
-        }
-        result = await mutate(
-            ctx.upstreams.scheduler.call(
-                "PUT", f"/sections/{input.id}", token=ctx.caller.token, json=body
-            )
+        return await mutate(
+            ctx.clients.scheduler.put_section(input.id, input.request(), token=ctx.caller.token),
+            Section.of,
         )
-        return Section.from_json(result) if isinstance(result, dict) else result
 
     @strawberry.mutation
     async def enrol_student(
         self, info: Info, section_id: strawberry.ID, student_id: strawberry.ID, time_zone: str
     ) -> EnrolStudentResult:
         ctx = info.context
-        result = await mutate(
-            ctx.upstreams.scheduler.call(
-                "PUT", f"/sections/{section_id}/enrolments/{student_id}",
-                token=ctx.caller.token, json={"time_zone": time_zone},
-            )
+        enrolment = http.EnrolmentPut.model_construct(time_zone=time_zone)
+        return await mutate(
+            ctx.clients.scheduler.enrol(section_id, student_id, enrolment, token=ctx.caller.token),
+            Enrolment.of,
         )
-        if isinstance(result, dict):
-            return Enrolment(
-                section_id=strawberry.ID(result["section_id"]),
-                student_id=strawberry.ID(result["student_id"]),
-                time_zone=result["time_zone"],
-            )
-        return result

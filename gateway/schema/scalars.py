@@ -1,4 +1,4 @@
-"""Conversions shared by the schema: instants from services, rendered in a viewer's zone."""
+"""Conversions shared by the schema: the services' instants, rendered in a viewer's zone."""
 
 from __future__ import annotations
 
@@ -8,14 +8,9 @@ from zoneinfo import ZoneInfo
 
 
 @overload
-def instant(value: str, zone: str | None = None) -> datetime: ...
+def in_zone(moment: datetime, zone: str) -> datetime: ...
 @overload
-def instant(value: None, zone: str | None = None) -> None: ...
-@overload
-def instant(value: str | None, zone: str | None = None) -> datetime | None: ...
-def instant(value: str | None, zone: str | None = None) -> datetime | None:
-    """Parse a service's UTC instant; render it in `zone` when given."""
-    if value is None:
-        return None
-    parsed = datetime.fromisoformat(value)
-    return parsed.astimezone(ZoneInfo(zone)) if zone else parsed
+def in_zone(moment: None, zone: str) -> None: ...
+def in_zone(moment: datetime | None, zone: str) -> datetime | None:
+    """The same moment, rendered in the IANA `zone`."""
+    return moment.astimezone(ZoneInfo(zone)) if moment is not None else None

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
+from bookend.http_contracts import scheduler as http
 from gateway.context import Info
 from gateway.schema.catalog import Lesson
+from gateway.schema.enums import Bookend, SessionStatus
 from gateway.schema.errors import Failure, mutate, query
-from gateway.schema.scalars import instant
-
-
-@strawberry.enum
-class Bookend(Enum):
-    PRE_WORK = "pre_work"
-    FOLLOW_UP = "follow_up"
+from gateway.schema.scalars import in_zone
 
 
 @strawberry.type
@@ -31,13 +26,16 @@ class Task:
     time_zone: str
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Task:
-        zone = data["time_zone"]
+    def of(cls, task: http.Task) -> Task:
+        zone = task.time_zone
         return cls(
-            id=strawberry.ID(data["id"]), title=data["title"],
-            bookend=Bookend(data["bookend"]) if data.get("bookend") else None,
-            minutes=data["minutes"], opens_at=instant(data["opens_at"], zone),
-            due_at=instant(data["due_at"], zone), time_zone=zone,
+            id=strawberry.ID(task.id),
+            title=task.title,
+            bookend=task.bookend,
+            minutes=task.minutes,
+            opens_at=in_zone(task.opens_at, zone),
+            due_at=in_zone(task.due_at, zone),
+            time_zone=zone,
         )
 
 
@@ -47,7 +45,7 @@ class LiveSession:
     section_id: strawberry.ID
     lesson_id: strawberry.ID
     title: str
-    status: str
+    status: SessionStatus
     starts_at: datetime
     ends_at: datetime
     time_zone: str
@@ -55,18 +53,22 @@ class LiveSession:
 
     @strawberry.field
     async def lesson(self, info: Info) -> Lesson | None:
-        data = await info.context.lessons.load(str(self.lesson_id))
-        return Lesson.from_json(data) if data else None
+        found = await info.context.loaders.lessons.load(str(self.lesson_id))
+        return Lesson.of(found) if found is not None else None
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> LiveSession:
-        zone = data["time_zone"]
+    def of(cls, session: http.Session) -> LiveSession:
+        zone = session.time_zone
         return cls(
-            id=strawberry.ID(data["id"]), section_id=strawberry.ID(data["section_id"]),
-            lesson_id=strawberry.ID(data["lesson_id"]), title=data["title"], status=data["status"],
-            starts_at=instant(data["starts_at"], zone),
-            ends_at=instant(data["ends_at"], zone),
-            time_zone=zone, tasks=[Task.from_json(t) for t in data.get("tasks", [])],
+            id=strawberry.ID(session.id),
+            section_id=strawberry.ID(session.section_id),
+            lesson_id=strawberry.ID(session.lesson_id),
+            title=session.title,
+            status=session.status,
+            starts_at=in_zone(session.starts_at, zone),
+            ends_at=in_zone(session.ends_at, zone),
+            time_zone=zone,
+            tasks=[Task.of(task) for task in session.tasks],
         )
 
 
@@ -79,12 +81,20 @@ class ScheduleLiveSessionInput:
     time_zone: str = strawberry.field(description="IANA zone of the session, e.g. America/Chicago.")
     title: str | None = None
 
+    def request(self) -> http.SessionCreate:
+        # Unvalidated here: the scheduler checks its own input, a zone-less time included
+        # (ADR 0009).
+        return http.SessionCreate.model_construct(
+            section_id=self.section_id,
+            lesson_id=self.lesson_id,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            time_zone=self.time_zone,
+            title=self.title,
+        )
+
 
 SessionResult = Annotated[LiveSession | Failure, strawberry.union("SessionResult")]
-
-
-def _session_or_failure(result: dict[str, Any] | Failure) -> LiveSession | Failure:
-    return LiveSession.from_json(result) if isinstance(result, dict) else result
 
 
 @strawberry.type
@@ -92,21 +102,17 @@ class SessionQuery:
     @strawberry.field
     async def session(self, info: Info, id: strawberry.ID) -> LiveSession:
         ctx = info.context
-        return LiveSession.from_json(
-            await query(
-                ctx.upstreams.scheduler.call("GET", f"/sessions/{id}", token=ctx.caller.token)
-            )
+        return LiveSession.of(
+            await query(ctx.clients.scheduler.get_session(id, token=ctx.caller.token))
         )
 
     @strawberry.field
     async def section_sessions(self, info: Info, section_id: strawberry.ID) -> list[LiveSession]:
         ctx = info.context
-        data = await query(
-            ctx.upstreams.scheduler.call(
-                "GET", f"/sections/{section_id}/sessions", token=ctx.caller.token
-            )
+        sessions = await query(
+            ctx.clients.scheduler.list_sessions(section_id, token=ctx.caller.token)
         )
-        return [LiveSession.from_json(item) for item in data["items"]]
+        return [LiveSession.of(session) for session in sessions.items]
 
 
 @strawberry.type
@@ -116,34 +122,21 @@ class SessionMutation:
         self, info: Info, input: ScheduleLiveSessionInput
     ) -> SessionResult:
         ctx = info.context
-        body = {
-            "section_id": input.section_id, "lesson_id": input.lesson_id,
-            "starts_at": input.starts_at.isoformat(), "ends_at": input.ends_at.isoformat(),
-            "time_zone": input.time_zone,
-            **({"title": input.title} if input.title is not None else {}),
-        }
-        return _session_or_failure(
-            await mutate(
-                ctx.upstreams.scheduler.call("POST", "/sessions", token=ctx.caller.token, json=body)
-            )
+        return await mutate(
+            ctx.clients.scheduler.schedule_session(input.request(), token=ctx.caller.token),
+            LiveSession.of,
         )
 
     @strawberry.mutation
     async def start_session(self, info: Info, id: strawberry.ID) -> SessionResult:
         ctx = info.context
-        return _session_or_failure(
-            await mutate(
-                ctx.upstreams.scheduler.call(
-                    "POST", f"/sessions/{id}/start", token=ctx.caller.token
-                )
-            )
+        return await mutate(
+            ctx.clients.scheduler.start_session(id, token=ctx.caller.token), LiveSession.of
         )
 
     @strawberry.mutation
     async def end_session(self, info: Info, id: strawberry.ID) -> SessionResult:
         ctx = info.context
-        return _session_or_failure(
-            await mutate(
-                ctx.upstreams.scheduler.call("POST", f"/sessions/{id}/end", token=ctx.caller.token)
-            )
+        return await mutate(
+            ctx.clients.scheduler.end_session(id, token=ctx.caller.token), LiveSession.of
         )

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bookend.auth import Role
-from tests.e2e.conftest import Client
+from tests.e2e.client import Client, ClientFor, Data
+from tests.support.polling import eventually
 
 DISTRICT = "district-1"
 
@@ -44,26 +43,38 @@ class Classroom:
     admin: Client
 
 
-async def classroom(make: Any) -> Classroom:
+async def classroom(make: ClientFor) -> Classroom:
     tag = uuid.uuid4().hex[:8]
     school, section, other = f"school-{tag}", f"section-{tag}", f"section-other-{tag}"
     teacher_id, chicago_id, la_id, other_id = (
-        f"teacher-{tag}", f"student-chi-{tag}", f"student-la-{tag}", f"student-other-{tag}"
+        f"teacher-{tag}",
+        f"student-chi-{tag}",
+        f"student-la-{tag}",
+        f"student-other-{tag}",
     )
     admin = make(f"admin-{tag}", Role.DISTRICT_ADMIN)
     await admin.run(UPSERT_SCHOOL, id=school)
     for section_id in (section, other):
-        await admin.run(UPSERT_SECTION, input={
-            "id": section_id, "schoolId": school, "name": "Reading 8", "subject": "reading",
-            "timeZone": "America/Chicago", "teacherIds": [teacher_id],
-        })
+        await admin.run(
+            UPSERT_SECTION,
+            input={
+                "id": section_id,
+                "schoolId": school,
+                "name": "Reading 8",
+                "subject": "reading",
+                "timeZone": "America/Chicago",
+                "teacherIds": [teacher_id],
+            },
+        )
     for student, zone, section_id in (
-        (chicago_id, "America/Chicago", section), (la_id, "America/Los_Angeles", section),
+        (chicago_id, "America/Chicago", section),
+        (la_id, "America/Los_Angeles", section),
         (other_id, "America/Chicago", other),
     ):
         await admin.run(ENROL, section=section_id, student=student, zone=zone)
     return Classroom(
-        section_id=section, other_section_id=other,
+        section_id=section,
+        other_section_id=other,
         teacher=make(teacher_id, Role.TEACHER, sections=frozenset({section, other})),
         chicago_student=make(chicago_id, Role.STUDENT, sections=frozenset({section})),
         la_student=make(la_id, Role.STUDENT, sections=frozenset({section})),
@@ -89,30 +100,34 @@ async def published_lesson(teacher: Client) -> str:
     created = (await teacher.run(CREATE_LESSON, input=LESSON))["createLesson"]
     assert created["__typename"] == "Lesson", created
     published = (await teacher.run(PUBLISH, id=created["id"]))["publishLesson"]
-    assert published == {"__typename": "Lesson", "status": "published", "version": 1}
+    assert published == {"__typename": "Lesson", "status": "PUBLISHED", "version": 1}
     return str(created["id"])
 
 
-def session_input(section_id: str, lesson_id: str, **overrides: Any) -> dict[str, Any]:
+def session_input(section_id: str, lesson_id: str, **overrides: str) -> dict[str, str]:
     starts = (datetime.now(ZoneInfo("America/Chicago")) + timedelta(days=2)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )
     return {
-        "sectionId": section_id, "lessonId": lesson_id, "timeZone": "America/Chicago",
-        "startsAt": starts.isoformat(), "endsAt": (starts + timedelta(minutes=50)).isoformat(),
+        "sectionId": section_id,
+        "lessonId": lesson_id,
+        "timeZone": "America/Chicago",
+        "startsAt": starts.isoformat(),
+        "endsAt": (starts + timedelta(minutes=50)).isoformat(),
         **overrides,
     }
 
 
-async def schedule(teacher: Client, section_id: str, lesson_id: str) -> dict[str, Any]:
+async def schedule(teacher: Client, section_id: str, lesson_id: str) -> Data:
     """Schedule once the scheduler has learned the lesson from its event."""
-    async with asyncio.timeout(20):
-        while True:
-            result = (await teacher.run(SCHEDULE, input=session_input(section_id, lesson_id)))[
-                "scheduleLiveSession"
-            ]
-            rules = [e["rule"] for e in result.get("errors", [])]
-            if rules != ["known_lesson"]:
-                assert result["__typename"] == "LiveSession", result
-                return dict(result)
-            await asyncio.sleep(0.1)
+
+    async def scheduled() -> Data | None:
+        result: Data = (await teacher.run(SCHEDULE, input=session_input(section_id, lesson_id)))[
+            "scheduleLiveSession"
+        ]
+        if [e["rule"] for e in result.get("errors", [])] == ["known_lesson"]:
+            return None  # not yet: the lesson's published event is on its way
+        assert result["__typename"] == "LiveSession", result
+        return result
+
+    return await eventually(scheduled, seconds=20)

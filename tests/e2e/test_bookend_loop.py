@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.classroom import published_lesson, schedule
-from tests.e2e.conftest import Client
+from tests.e2e.client import Client, ClientFor, Data
+from tests.support.polling import eventually
 
 FEED = """query($first: Int!, $after: String, $student: ID) {
   feed(first: $first, after: $after, studentId: $student) {
@@ -33,9 +31,9 @@ CHANNEL = """query($id: ID!) {
   liveChannel(sessionId: $id) { status counts { gotIt unsure lost } } }"""
 
 
-async def whole_feed(client: Client, student: str | None = None) -> list[dict[str, Any]]:
+async def whole_feed(client: Client, student: str | None = None) -> list[Data]:
     """Walk every page with Relay cursors."""
-    nodes: list[dict[str, Any]] = []
+    nodes: list[Data] = []
     after = None
     while True:
         page = (await client.run(FEED, first=2, after=after, student=student))["feed"]
@@ -52,7 +50,7 @@ def instant(text: str) -> datetime:
 
 
 async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_zone(
-    client_for: Callable[..., Client],
+    client_for: ClientFor,
 ) -> None:
     room = await make_classroom(client_for)
     lesson_id = await published_lesson(room.teacher)
@@ -64,7 +62,10 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
     assert viewed["lesson"]["title"] == "Novel discussion: philosophies of human nature"
     # Mode fit defaults from the kind: discussion is live, the rest on-demand.
     assert [c["modeFit"] for c in viewed["lesson"]["components"]] == [
-        "ON_DEMAND", "ON_DEMAND", "LIVE", "ON_DEMAND"
+        "ON_DEMAND",
+        "ON_DEMAND",
+        "LIVE",
+        "ON_DEMAND",
     ]
 
     chicago = await whole_feed(room.chicago_student)
@@ -76,7 +77,8 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
         pre_work = [item for item in feed if item["bookend"] == "PRE_WORK"]
         follow_up = [item for item in feed if item["bookend"] == "FOLLOW_UP"]
         assert {item["title"] for item in pre_work} == {
-            "Pre-reading: Hobbes and Rousseau", "Annotating an argument"
+            "Pre-reading: Hobbes and Rousseau",
+            "Annotating an argument",
         }
         assert [item["title"] for item in follow_up] == ["Plan your essay"]
         assert all(instant(item["dueAt"]) == starts for item in pre_work)
@@ -90,13 +92,13 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
     assert chicago[0]["timeZone"] == "America/Chicago"
     assert los_angeles[0]["timeZone"] == "America/Los_Angeles"
     assert await whole_feed(room.other_student) == []
-    child_id = room.chicago_student.token and (await room.chicago_student.run("{ viewer { id } }"))
-    guardian_view = await whole_feed(room.guardian, student=child_id["viewer"]["id"])
+    child_id = (await room.chicago_student.run("{ viewer { id } }"))["viewer"]["id"]
+    guardian_view = await whole_feed(room.guardian, student=child_id)
     assert [item["id"] for item in guardian_view] == [item["id"] for item in chicago]
 
 
 async def test_a_teacher_sees_check_ins_live_and_the_channel_closes_when_the_session_ends(
-    client_for: Callable[..., Client],
+    client_for: ClientFor,
 ) -> None:
     room = await make_classroom(client_for)
     lesson_id = await published_lesson(room.teacher)
@@ -107,23 +109,24 @@ async def test_a_teacher_sees_check_ins_live_and_the_channel_closes_when_the_ses
 
     async with room.teacher.subscribe(SESSION_EVENTS, id=session_id) as next_event:
         first = (await next_event())["data"]["sessionEvents"]
-        assert first == {"__typename": "SessionStatusChanged", "status": "scheduled"}
+        assert first == {"__typename": "SessionStatusChanged", "status": "SCHEDULED"}
         started = (await room.teacher.run(START, id=session_id))["startSession"]
-        assert started == {"__typename": "LiveSession", "status": "live"}
-        assert (await next_event())["data"]["sessionEvents"]["status"] == "live"
+        assert started == {"__typename": "LiveSession", "status": "LIVE"}
+        assert (await next_event())["data"]["sessionEvents"]["status"] == "LIVE"
+
+        async def checked_in() -> Data | None:
+            result: Data = (
+                await room.chicago_student.run(
+                    CHECK_IN, id=session_id, signal="UNSURE", note="What did Hobbes mean?"
+                )
+            )["checkIn"]
+            if result["__typename"] == "CheckIn":
+                return result
+            assert result["code"] == "SESSION_NOT_LIVE"
+            return None
 
         # The feedback service opens the channel when it hears the session started.
-        async with asyncio.timeout(15):
-            while True:
-                result = (
-                    await room.chicago_student.run(
-                        CHECK_IN, id=session_id, signal="UNSURE", note="What did Hobbes mean?"
-                    )
-                )["checkIn"]
-                if result["__typename"] == "CheckIn":
-                    break
-                assert result["code"] == "SESSION_NOT_LIVE"
-                await asyncio.sleep(0.05)
+        await eventually(checked_in)
 
         received = (await next_event())["data"]["sessionEvents"]
         assert received["__typename"] == "CheckInReceived"
@@ -131,17 +134,16 @@ async def test_a_teacher_sees_check_ins_live_and_the_channel_closes_when_the_ses
         assert received["checkIn"]["note"] == "What did Hobbes mean?"
 
         ended = (await room.teacher.run(END, id=session_id))["endSession"]
-        assert ended["status"] == "ended"
-        assert (await next_event())["data"]["sessionEvents"]["status"] == "ended"
+        assert ended["status"] == "ENDED"
+        assert (await next_event())["data"]["sessionEvents"]["status"] == "ENDED"
 
-    async def channel_status() -> str:
-        return str((await room.teacher.run(CHANNEL, id=session_id))["liveChannel"]["status"])
+    async def channel_closed() -> bool:
+        channel = (await room.teacher.run(CHANNEL, id=session_id))["liveChannel"]
+        return bool(channel["status"] == "CLOSED")
 
     # The feedback service closes the channel once it hears the session ended; that happens in
     # another process, so there is no local event to await and polling is the only way to see it.
-    async with asyncio.timeout(15):
-        while await channel_status() != "closed":  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
+    await eventually(channel_closed)
     late = (await room.la_student.run(CHECK_IN, id=session_id, signal="LOST"))["checkIn"]
     assert late["code"] == "SESSION_NOT_LIVE"
     counts = (await room.teacher.run(CHANNEL, id=session_id))["liveChannel"]["counts"]

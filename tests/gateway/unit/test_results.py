@@ -1,32 +1,54 @@
-"""How service refusals become GraphQL results, and how times reach the viewer."""
+"""How service refusals become GraphQL union members: chosen by the problem's kind."""
 
-from gateway.schema.errors import Conflict, Forbidden, InvalidInput, NotFound, as_result
-from gateway.schema.scalars import instant
-from bookend.problems import Problem
+import pytest
+
+from bookend.problems import Problem, ProblemField, ProblemKind
+from gateway.schema.errors import Conflict, Failure, Forbidden, InvalidInput, NotFound, as_result
 
 
-def problem(status: int, code: str, errors: list[dict[str, str]] | None = None) -> Problem:
-    return Problem.model_validate(
-        {"status": status, "code": code, "message": "m", "errors": errors or []}
+def problem(kind: ProblemKind, code: str, status: int = 400) -> Problem:
+    return Problem(status=status, kind=kind, code=code, message=f"{code} happened")
+
+
+@pytest.mark.parametrize(
+    ("kind", "member"),
+    [
+        (ProblemKind.INVALID_INPUT, InvalidInput),
+        (ProblemKind.NOT_FOUND, NotFound),
+        (ProblemKind.FORBIDDEN, Forbidden),
+        (ProblemKind.UNAUTHENTICATED, Forbidden),
+        (ProblemKind.CONFLICT, Conflict),
+    ],
+)
+def test_each_kind_of_refusal_is_its_union_member_keeping_code_and_message(
+    kind: ProblemKind, member: type[Failure]
+) -> None:
+    result = as_result(problem(kind, "SESSION_NOT_LIVE"))
+    assert isinstance(result, member)
+    assert (result.code, result.message) == ("SESSION_NOT_LIVE", "SESSION_NOT_LIVE happened")
+
+
+@pytest.mark.parametrize("status", [404, 409, 422, 500])
+def test_the_kind_decides_the_member_whatever_the_status(status: int) -> None:
+    assert isinstance(
+        as_result(problem(ProblemKind.NOT_FOUND, "LESSON_NOT_FOUND", status)), NotFound
     )
 
 
-def test_each_refusal_maps_to_its_union_member_keeping_the_code() -> None:
-    invalid = as_result(problem(422, "INVALID_INPUT", [
-        {"field": "ends_at", "rule": "after_start", "message": "must be after starts_at"}
-    ]))
+def test_invalid_input_names_every_field_and_rule() -> None:
+    refused = problem(ProblemKind.INVALID_INPUT, "INVALID_INPUT", 422).model_copy(
+        update={
+            "errors": [
+                ProblemField(
+                    field="ends_at", rule="after_start", message="must be after starts_at"
+                ),
+                ProblemField(field="time_zone", rule="iana_zone", message="unknown zone"),
+            ]
+        }
+    )
+    invalid = as_result(refused)
     assert isinstance(invalid, InvalidInput)
-    assert [(e.field, e.rule) for e in invalid.errors] == [("ends_at", "after_start")]
-    assert isinstance(as_result(problem(404, "LESSON_NOT_FOUND")), NotFound)
-    assert isinstance(as_result(problem(403, "FORBIDDEN")), Forbidden)
-    conflict = as_result(problem(409, "SESSION_NOT_LIVE"))
-    assert isinstance(conflict, Conflict) and conflict.code == "SESSION_NOT_LIVE"
-
-
-def test_an_instant_is_rendered_in_the_viewers_zone_without_changing_the_moment() -> None:
-    utc = instant("2026-11-24T16:00:00+00:00")
-    chicago = instant("2026-11-24T16:00:00+00:00", "America/Chicago")
-    assert chicago.isoformat() == "2026-11-24T10:00:00-06:00"
-    assert chicago == utc
-    summer = instant("2026-07-01T16:00:00Z", "America/Los_Angeles")
-    assert summer.isoformat() == "2026-07-01T09:00:00-07:00"
+    assert [(e.field, e.rule, e.message) for e in invalid.errors] == [
+        ("ends_at", "after_start", "must be after starts_at"),
+        ("time_zone", "iana_zone", "unknown zone"),
+    ]

@@ -1,0 +1,34 @@
+"""The contract enums, registered with Strawberry once, here; the schema names them from here.
+
+`strawberry.enum` registers an enum in place and returns the same class, so a GraphQL enum and
+its contract enum are one type: no copy to drift, no conversion at the edge. GraphQL shows the
+member names (`PUBLISHED`); the services keep their values (`published`).
+"""
+
+import strawberry
+
+from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
+from bookend.contracts.feedback import ChannelStatus, CheckInSignal
+from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
+
+strawberry.enum(ComponentKind)
+strawberry.enum(ModeFit)
+strawberry.enum(LessonStatus)
+strawberry.enum(Bookend)
+strawberry.enum(SessionStatus)
+strawberry.enum(FeedItemKind)
+strawberry.enum(FeedItemStatus)
+strawberry.enum(CheckInSignal)
+strawberry.enum(ChannelStatus)
+
+__all__ = [
+    "Bookend",
+    "ChannelStatus",
+    "CheckInSignal",
+    "ComponentKind",
+    "FeedItemKind",
+    "FeedItemStatus",
+    "LessonStatus",
+    "ModeFit",
+    "SessionStatus",
+]

@@ -1,0 +1,87 @@
+"""A service at the far end of the gateway's HTTP transport: canned answers, requests kept.
+
+It stands in for the network (httpx's MockTransport), not for any of our own code: the
+gateway's clients, parsing and error handling all run for real.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+from pydantic import BaseModel
+
+from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
+from bookend.http_contracts.catalog import Component, Lesson
+from bookend.problems import Problem, ProblemKind
+from gateway.clients import CatalogClient, Clients, FeedbackClient, SchedulerClient
+from gateway.upstream import Upstream
+
+Json = dict[str, object] | list[object] | str
+
+
+@dataclass
+class StubService:
+    name: str
+    answers: dict[tuple[str, str], tuple[int, BaseModel | Json]] = field(default_factory=dict)
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def answer(self, method: str, path: str, body: BaseModel | Json, status: int = 200) -> None:
+        self.answers[method, path] = (status, body)
+
+    def refuse(self, method: str, path: str, problem: Problem) -> None:
+        self.answer(method, path, problem, problem.status)
+
+    def upstream(self) -> Upstream:
+        return Upstream(
+            self.name, f"http://{self.name}", 5, transport=httpx.MockTransport(self._handle)
+        )
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        status, body = self.answers.get(
+            (request.method, request.url.path),
+            (404, Problem(status=404, kind=ProblemKind.NOT_FOUND, code="NO_ROUTE", message="?")),
+        )
+        if isinstance(body, BaseModel):
+            return httpx.Response(status, content=body.model_dump_json())
+        return httpx.Response(status, json=body)
+
+
+@dataclass
+class StubServices:
+    catalog: StubService = field(default_factory=lambda: StubService("catalog"))
+    scheduler: StubService = field(default_factory=lambda: StubService("scheduler"))
+    feedback: StubService = field(default_factory=lambda: StubService("feedback"))
+
+    def clients(self) -> Clients:
+        return Clients(
+            catalog=CatalogClient(self.catalog.upstream()),
+            scheduler=SchedulerClient(self.scheduler.upstream()),
+            feedback=FeedbackClient(self.feedback.upstream()),
+        )
+
+
+def a_lesson(lesson_id: str, status: LessonStatus = LessonStatus.PUBLISHED) -> Lesson:
+    return Lesson(
+        id=lesson_id,
+        district_id="district-1",
+        title="Theme in texts",
+        subject="reading",
+        summary="",
+        status=status,
+        version=1,
+        components=[
+            Component(
+                id="c1",
+                title="Debate",
+                kind=ComponentKind.DISCUSSION,
+                mode_fit=ModeFit.LIVE,
+                minutes=20,
+            )
+        ],
+        created_by="teacher-1",
+        created_at=datetime(2026, 3, 2, 15, tzinfo=UTC),
+        published_at=datetime(2026, 3, 2, 16, tzinfo=UTC),
+    )

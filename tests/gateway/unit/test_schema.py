@@ -1,0 +1,109 @@
+"""The gateway's schema over stubbed services: contract enums, loaders and refusals."""
+
+import json
+
+import pytest
+from strawberry.types import ExecutionResult
+
+from bookend.auth import AuthSettings, Role, TokenVerifier
+from bookend.contracts.catalog import LessonStatus
+from bookend.problems import Problem, ProblemKind
+from gateway.context import Context
+from gateway.hub import Broadcast
+from gateway.schema.root import build_schema
+from gateway.settings import GatewaySettings
+from tests.gateway.stubs import StubServices, a_lesson
+from tests.support.auth import TEST_SECRET, token_for
+
+SETTINGS = GatewaySettings()
+SCHEMA = build_schema(SETTINGS)
+
+
+@pytest.fixture
+def services() -> StubServices:
+    return StubServices()
+
+
+async def run(services: StubServices, document: str, **variables: object) -> ExecutionResult:
+    """Run a document as one request of a teacher, as the GraphQL router would."""
+    context = Context(
+        settings=SETTINGS,
+        clients=services.clients(),
+        hub=Broadcast(queue_size=4),
+        verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
+    )
+    context.authenticate(f"Bearer {token_for('teacher-1', Role.TEACHER)}")
+    return await SCHEMA.execute(document, variable_values=variables, context_value=context)
+
+
+async def test_a_lesson_reads_with_the_contract_enums(services: StubServices) -> None:
+    services.catalog.answer("GET", "/lessons/l1", a_lesson("l1", LessonStatus.DRAFT))
+    result = await run(services, '{ lesson(id: "l1") { status components { kind modeFit } } }')
+    assert result.errors is None
+    assert result.data == {
+        "lesson": {"status": "DRAFT", "components": [{"kind": "DISCUSSION", "modeFit": "LIVE"}]}
+    }
+
+
+async def test_a_lesson_is_read_once_per_request_and_one_not_visible_is_null(
+    services: StubServices,
+) -> None:
+    services.catalog.answer("GET", "/lessons/l1", a_lesson("l1"))
+    document = """{ a: lesson(id: "l1") { id } b: lesson(id: "l1") { id }
+                    hidden: lesson(id: "l2") { id } }"""
+    result = await run(services, document)
+    assert result.data == {"a": {"id": "l1"}, "b": {"id": "l1"}, "hidden": None}
+    assert sorted(r.url.path for r in services.catalog.requests) == ["/lessons/l1", "/lessons/l2"]
+
+
+async def test_input_enums_reach_the_service_as_its_own_values(services: StubServices) -> None:
+    services.catalog.answer("POST", "/lessons", a_lesson("l1", LessonStatus.DRAFT), 201)
+    document = """mutation($input: CreateLessonInput!) { createLesson(input: $input) {
+      __typename ... on Lesson { status } } }"""
+    lesson = {
+        "title": "Theme in texts",
+        "subject": "reading",
+        "components": [{"title": "Debate", "kind": "DISCUSSION", "minutes": 20}],
+    }
+    result = await run(services, document, input=lesson)
+    assert result.data == {"createLesson": {"__typename": "Lesson", "status": "DRAFT"}}
+    sent = json.loads(services.catalog.requests[0].content)
+    assert sent["components"] == [
+        {"title": "Debate", "kind": "discussion", "minutes": 20, "mode_fit": None}
+    ]
+
+
+async def test_a_refused_mutation_answers_the_union_member_of_the_problems_kind(
+    services: StubServices,
+) -> None:
+    services.catalog.refuse(
+        "POST",
+        "/lessons/l1/publish",
+        Problem(
+            status=409,
+            kind=ProblemKind.CONFLICT,
+            code="LESSON_ALREADY_PUBLISHED",
+            message="lesson l1 is already published",
+        ),
+    )
+    document = """mutation { publishLesson(id: "l1") {
+      __typename ... on UserError { code message } } }"""
+    result = await run(services, document)
+    assert result.data == {
+        "publishLesson": {
+            "__typename": "Conflict",
+            "code": "LESSON_ALREADY_PUBLISHED",
+            "message": "lesson l1 is already published",
+        }
+    }
+
+
+async def test_a_refused_query_is_an_error_with_the_services_code(services: StubServices) -> None:
+    services.scheduler.refuse(
+        "GET",
+        "/sections",
+        Problem(status=403, kind=ProblemKind.FORBIDDEN, code="FORBIDDEN", message="not yours"),
+    )
+    result = await run(services, "{ sections { id } }")
+    [error] = result.errors or []
+    assert (error.message, (error.extensions or {}).get("code")) == ("not yours", "FORBIDDEN")
