@@ -1,64 +1,64 @@
-"""Contract mapping: the events the scheduler emits, and the catalog's lessons it learns."""
+"""The scheduler's two event tables: the session and task events it publishes, and the
+catalog's lessons it keeps copies of."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from bookend.contracts import CloudEvent, spec_for
+from bookend.contracts import CloudEvent
+from bookend.contracts import scheduler as contract
 from bookend.contracts.catalog import LessonPublished
-from bookend.contracts.scheduler import (
-    SessionEnded,
-    SessionScheduled,
-    SessionStarted,
-    TaskAssigned,
-)
-from bookend.eventbus import Handler
-from services.scheduler.domain import LessonComponent, LessonSummary, LiveSession, Task
-from services.scheduler.ports import Store, Transaction
+from bookend.eventbus import Inbound, Outbound
+from bookend.hosting import ServiceState
+from services.scheduler.records import fields_of
+from services.scheduler.sessions import domain
+from services.scheduler.sessions.domain import LessonComponent, LessonSummary
+from services.scheduler.sessions.ports import Store, Transaction
+from services.scheduler.settings import SchedulerSettings
 
 SOURCE = "bookend/scheduler"
 CONSUMER = "bookend.scheduler"
 
 
-def session_scheduled(session: LiveSession) -> SessionScheduled:
-    return SessionScheduled(
-        district_id=session.district_id, session_id=session.id, school_id=session.school_id,
-        section_id=session.section_id, lesson_id=session.lesson_id,
-        lesson_version=session.lesson_version, title=session.title,
-        starts_at=session.starts_at, ends_at=session.ends_at, time_zone=session.time_zone,
-        task_ids=list(session.task_ids),
+def session_scheduled(event: domain.SessionScheduled) -> contract.SessionScheduled:
+    return contract.SessionScheduled.model_validate(
+        fields_of(event.session, session_id=event.session.id)
     )
 
 
-def task_assigned(task: Task) -> TaskAssigned:
-    return TaskAssigned(
-        district_id=task.district_id, task_id=task.id, section_id=task.section_id,
-        lesson_id=task.lesson_id, component_id=task.component_id, session_id=task.session_id,
-        bookend=task.bookend, title=task.title, minutes=task.minutes, opens_at=task.opens_at,
-        due_at=task.due_at, time_zone=task.time_zone,
+def task_assigned(event: domain.TaskAssigned) -> contract.TaskAssigned:
+    return contract.TaskAssigned.model_validate(fields_of(event.task, task_id=event.task.id))
+
+
+def session_started(event: domain.SessionStarted) -> contract.SessionStarted:
+    return contract.SessionStarted.model_validate(
+        fields_of(event.session, session_id=event.session.id)
     )
 
 
-def session_started(session: LiveSession) -> SessionStarted:
-    assert session.started_at is not None
-    return SessionStarted(
-        district_id=session.district_id, session_id=session.id, section_id=session.section_id,
-        started_at=session.started_at,
+def session_ended(event: domain.SessionEnded) -> contract.SessionEnded:
+    return contract.SessionEnded.model_validate(
+        fields_of(event.session, session_id=event.session.id)
     )
 
 
-def session_ended(session: LiveSession) -> SessionEnded:
-    assert session.ended_at is not None
-    return SessionEnded(
-        district_id=session.district_id, session_id=session.id, section_id=session.section_id,
-        ended_at=session.ended_at,
-    )
+# Enrolments stay inside: they change feeds (the projector) but no other service hears of them.
+OUTBOUND = (
+    Outbound(SOURCE)
+    .map(domain.SessionScheduled, session_scheduled)
+    .map(domain.TaskAssigned, task_assigned)
+    .map(domain.SessionStarted, session_started)
+    .map(domain.SessionEnded, session_ended)
+)
 
 
-def lesson_summary(published: LessonPublished) -> LessonSummary:
+def lesson_copy(published: LessonPublished) -> LessonSummary:
     return LessonSummary(
-        lesson_id=published.lesson_id, district_id=published.district_id,
-        version=published.version, title=published.title, subject=published.subject,
+        lesson_id=published.lesson_id,
+        district_id=published.district_id,
+        version=published.version,
+        title=published.title,
+        subject=published.subject,
         summary=published.summary,
         components=tuple(
             LessonComponent(c.component_id, c.title, c.kind, c.mode_fit, c.minutes)
@@ -67,19 +67,18 @@ def lesson_summary(published: LessonPublished) -> LessonSummary:
     )
 
 
-async def learn_lesson(event: CloudEvent, *, store: Store) -> None:
-    """Keep the newest version: a late or repeated event leaves the copy as it is."""
-    # Invalid data raises here, so the consumer retries and then dead-letters the record.
-    lesson = lesson_summary(LessonPublished.model_validate(event.data))
+async def on_lesson_published(payload: LessonPublished, event: CloudEvent, *, store: Store) -> None:
+    """Keep the newest version, once per event: a late or repeated one leaves the copy as it is."""
+    lesson = lesson_copy(payload)
 
     async def work(tx: Transaction) -> None:
         if not await tx.first_time(CONSUMER, event.id):
             return
-        if lesson.supersedes(await tx.lesson(lesson.district_id, lesson.lesson_id)):
-            await tx.put_lesson(lesson)
+        if lesson.supersedes(await tx.get_lesson(lesson.district_id, lesson.lesson_id)):
+            await tx.save_lesson(lesson)
 
     await store.atomically(work)
 
 
-def handlers(store: Store) -> dict[str, Handler]:
-    return {spec_for(LessonPublished).type: partial(learn_lesson, store=store)}
+def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
+    return Inbound().on(LessonPublished, partial(on_lesson_published, store=state.store))

@@ -2,16 +2,19 @@
 
 from datetime import timedelta
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from services.scheduler.domain import BookendWindows
+from bookend.hosting import ServiceSettings
+from services.scheduler.sessions.domain import BookendWindows
 
 
-class SchedulerSettings(BaseSettings):
+class SchedulerSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SCHEDULER_", extra="ignore")
 
     database: str = "bookend_scheduler"
-    relay_poll_interval: float = 0.5
+    # The Kafka group only; the inbox keeps the name `bookend.scheduler` whatever this is, so
+    # tests can give each app its own group on a shared broker.
+    consumer_group: str = "bookend.scheduler"
     # Pre-work opens two days ahead and follow-up is due two days after: room for shared devices.
     prework_opens_before_hours: float = 48
     followup_due_after_hours: float = 48

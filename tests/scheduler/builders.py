@@ -6,18 +6,21 @@ from datetime import UTC, datetime, timedelta
 
 from bookend.auth import Principal, Role
 from bookend.contracts.catalog import ComponentKind, ModeFit
-from services.scheduler import service
-from services.scheduler.domain import (
+from bookend.contracts.scheduler import FeedItemKind
+from services.scheduler.feed.domain import FeedItem
+from services.scheduler.roster import service as roster
+from services.scheduler.roster.domain import Section
+from services.scheduler.sessions import service as sessions
+from services.scheduler.sessions.domain import (
     BookendedSession,
     BookendWindows,
     LessonComponent,
     LessonSummary,
     LiveSession,
-    Section,
-    SessionStatus,
 )
-from services.scheduler.ports import Transaction
-from tests.scheduler.fakes import Clock, FakeStore
+from services.scheduler.sessions.ports import Transaction
+from tests.scheduler.fakes import FakeScheduler
+from tests.support.fakes import Clock, counting_ids
 
 D = "d1"
 WINDOWS = BookendWindows(
@@ -26,28 +29,34 @@ WINDOWS = BookendWindows(
 
 DISTRICT_ADMIN = Principal("admin-1", D, frozenset({Role.DISTRICT_ADMIN}))
 SCHOOL_ADMIN = Principal("admin-2", D, frozenset({Role.SCHOOL_ADMIN}), school="school-1")
+OTHER_SCHOOL_ADMIN = Principal("admin-3", D, frozenset({Role.SCHOOL_ADMIN}), school="school-2")
 TEACHER = Principal("teacher-1", D, frozenset({Role.TEACHER}))
 OTHER_TEACHER = Principal("teacher-2", D, frozenset({Role.TEACHER}))
 STUDENT = Principal("student-1", D, frozenset({Role.STUDENT}))
 OTHER_STUDENT = Principal("student-2", D, frozenset({Role.STUDENT}))
-GUARDIAN = Principal(
-    "guardian-1", D, frozenset({Role.GUARDIAN}), children=frozenset({"student-1"})
+GUARDIAN = Principal("guardian-1", D, frozenset({Role.GUARDIAN}), children=frozenset({"student-1"}))
+OTHER_GUARDIAN = Principal(
+    "guardian-2", D, frozenset({Role.GUARDIAN}), children=frozenset({"student-2"})
 )
 OTHER_DISTRICT_ADMIN = Principal("admin-9", "d2", frozenset({Role.DISTRICT_ADMIN}))
 
 STARTS = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
 ENDS = STARTS + timedelta(minutes=50)
-SECTION = Section(
-    "sec-math", "d1", "school-1", "Math 5", "math", "America/New_York", ("teacher-1",)
-)
+SECTION = Section("sec-math", D, "school-1", "Math 5", "math", "America/New_York", ("teacher-1",))
 
 
 def session() -> LiveSession:
     return LiveSession(
-        id="session-1", district_id="d1", school_id="school-1", section_id="sec-math",
-        lesson_id="lesson-1", lesson_version=1, title="Fractions", starts_at=STARTS, ends_at=ENDS,
-        time_zone="America/New_York", status=SessionStatus.SCHEDULED, started_at=None,
-        ended_at=None, task_ids=(),
+        id="session-1",
+        district_id=D,
+        school_id="school-1",
+        section_id="sec-math",
+        lesson_id="lesson-1",
+        lesson_version=1,
+        title="Fractions",
+        starts_at=STARTS,
+        ends_at=ENDS,
+        time_zone="America/New_York",
     )
 
 
@@ -56,8 +65,12 @@ def component(cid: str, kind: ComponentKind, fit: ModeFit, minutes: int = 10) ->
 
 
 LESSON = LessonSummary(
-    lesson_id="lesson-1", district_id=D, version=1, title="Fractions on a number line",
-    subject="math", summary="Place fractions between 0 and 1.",
+    lesson_id="lesson-1",
+    district_id=D,
+    version=1,
+    title="Fractions on a number line",
+    subject="math",
+    summary="Place fractions between 0 and 1.",
     components=(
         component("c1", ComponentKind.INTRODUCE, ModeFit.ON_DEMAND, 10),
         component("c2", ComponentKind.MODEL, ModeFit.EITHER, 15),
@@ -70,42 +83,80 @@ LESSON = LessonSummary(
 )
 
 
-async def seeded_store(clock: Clock) -> FakeStore:
+async def seeded_store(clock: Clock) -> FakeScheduler:
     """Two schools; math (teacher-1, student-1) and art (teacher-2, student-2); one lesson."""
-    store = FakeStore()
+    store = FakeScheduler()
     for school in ("school-1", "school-2"):
-        await service.put_school(school, name=school, principal=DISTRICT_ADMIN, store=store)
+        await roster.put_school(school, name=school, principal=DISTRICT_ADMIN, store=store)
     for section, school, teacher in (
-        ("sec-math", "school-1", "teacher-1"), ("sec-art", "school-2", "teacher-2"),
+        ("sec-math", "school-1", "teacher-1"),
+        ("sec-art", "school-2", "teacher-2"),
     ):
-        await service.put_section(
-            section, school_id=school, name=section, subject="subject",
-            time_zone="America/New_York", teacher_ids=[teacher], principal=DISTRICT_ADMIN,
+        await roster.put_section(
+            section,
+            school_id=school,
+            name=section,
+            subject="subject",
+            time_zone="America/New_York",
+            teacher_ids=[teacher],
+            principal=DISTRICT_ADMIN,
             store=store,
         )
     for section, student in (("sec-math", "student-1"), ("sec-art", "student-2")):
-        await service.enrol(
-            section, student, time_zone="Europe/London", principal=DISTRICT_ADMIN, store=store,
-            clock=clock,
-        )
+        await enrol(store, clock, section, student, time_zone="Europe/London")
 
     async def learn(tx: Transaction) -> None:
-        await tx.put_lesson(LESSON)
+        await tx.save_lesson(LESSON)
 
     await store.atomically(learn)
     return store
 
 
+async def enrol(
+    store: FakeScheduler,
+    clock: Clock,
+    section_id: str,
+    student_id: str,
+    *,
+    time_zone: str = "UTC",
+    principal: Principal = DISTRICT_ADMIN,
+) -> None:
+    await roster.enrol_student(
+        section_id, student_id, time_zone=time_zone, principal=principal, store=store, clock=clock
+    )
+
+
+_ids = counting_ids("sched")
+
+
 async def schedule(
-    store: FakeStore,
+    store: FakeScheduler,
     starts_at: datetime,
     *,
     hours: float = 1,
     section_id: str = "sec-math",
     principal: Principal = TEACHER,
 ) -> BookendedSession:
-    return await service.schedule_session(
-        section_id=section_id, lesson_id="lesson-1", starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=hours), time_zone="America/New_York", title=None,
-        principal=principal, store=store, windows=WINDOWS,
+    return await sessions.schedule_session(
+        section_id=section_id,
+        lesson_id="lesson-1",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours),
+        time_zone="America/New_York",
+        title=None,
+        principal=principal,
+        store=store,
+        windows=WINDOWS,
+        ids=_ids,
     )
+
+
+async def feed_of(store: FakeScheduler, student_id: str) -> list[FeedItem]:
+    """A student's whole feed, in its order, read through the feed's port."""
+    return await store.list_feed_items(
+        D, student_id, after=None, starts=None, ends=None, kinds=frozenset(), limit=1000
+    )
+
+
+def kinds_and_titles(items: list[FeedItem]) -> list[tuple[FeedItemKind, str]]:
+    return [(item.kind, item.title) for item in items]

@@ -6,7 +6,7 @@ import pytest
 
 from bookend.auth import AuthSettings
 from bookend.eventbus import KafkaSettings
-from bookend.outbox import MongoSettings
+from bookend.mongo import MongoSettings
 from tests.scheduler.integration.harness import Scheduler, running_scheduler
 
 

@@ -22,8 +22,21 @@ from tests.scheduler.integration.harness import (
 )
 
 FEED_ITEM_FIELDS = {
-    "item_id", "kind", "section_id", "session_id", "lesson_id", "title", "bookend", "minutes",
-    "status", "starts_at", "ends_at", "opens_at", "due_at", "actionable_at", "rule_time_zone",
+    "item_id",
+    "kind",
+    "section_id",
+    "session_id",
+    "lesson_id",
+    "title",
+    "bookend",
+    "minutes",
+    "status",
+    "starts_at",
+    "ends_at",
+    "opens_at",
+    "due_at",
+    "actionable_at",
+    "rule_time_zone",
     "cursor",
 }
 
@@ -35,8 +48,7 @@ async def scheduler(fresh_scheduler: Scheduler) -> AsyncIterator[Scheduler]:
     A classmate (student-3) gets the same items, so a page can only hold one student's.
     """
     await fresh_scheduler.load_roster()
-    await fresh_scheduler.ok("PUT", "/sections/sec-math/enrolments/student-3", ADMIN,
-                             json={"time_zone": "America/Denver"})
+    await fresh_scheduler.enrol("sec-math", "student-3", "America/Denver")
     await fresh_scheduler.learn(lesson_published(fresh_scheduler.lesson_id))
     for hours in (100, 24, 200):
         await fresh_scheduler.schedule(hours_from_now(hours))
@@ -59,7 +71,9 @@ async def test_the_feed_is_ordered_by_actionable_time_with_statuses_and_the_stud
     assert feed["page_info"]["has_next_page"] is False
     first_session = next(i for i in items if i["kind"] == "live_session")
     assert (first_session["status"], first_session["bookend"], first_session["minutes"]) == (
-        "scheduled", None, 50
+        "scheduled",
+        None,
+        50,
     )
     assert first_session["actionable_at"] == first_session["starts_at"]
     assert first_session["rule_time_zone"] == "America/New_York"
@@ -69,18 +83,18 @@ async def test_the_feed_is_ordered_by_actionable_time_with_statuses_and_the_stud
     assert all(i["actionable_at"].endswith("Z") for i in items)
 
 
-@pytest.mark.parametrize("PAGE", [1, 2, 4])
-async def test_cursors_page_through_every_item_once(scheduler: Scheduler, PAGE: int) -> None:
+@pytest.mark.parametrize("size", [1, 2, 4])
+async def test_cursors_page_through_every_item_once(scheduler: Scheduler, size: int) -> None:
     whole = (await scheduler.ok("GET", "/feed", STUDENT, params={"first": 100}))["items"]
     walked: list[Json] = []
-    params: dict[str, str | int] = {"first": PAGE}
+    params: dict[str, str | int] = {"first": size}
     while True:
         page = await scheduler.ok("GET", "/feed", STUDENT, params=params)
-        assert len(page["items"]) <= PAGE
+        assert len(page["items"]) <= size
         walked += page["items"]
         if not page["page_info"]["has_next_page"]:
             break
-        params = {"first": PAGE, "after": page["page_info"]["end_cursor"]}
+        params = {"first": size, "after": page["page_info"]["end_cursor"]}
     assert [i["item_id"] for i in walked] == [i["item_id"] for i in whole]
 
 
@@ -94,45 +108,60 @@ async def test_filters_by_kind_status_and_time(scheduler: Scheduler) -> None:
     assert sorted(i["kind"] for i in near["items"]) == ["live_session", "task"]
 
 
-async def test_page_size_is_capped_and_bad_parameters_name_their_rule(
-    scheduler: Scheduler,
-) -> None:
-    for params, expected in (
+@pytest.mark.parametrize(
+    ("params", "broken"),
+    [
         ({"first": 101}, [("first", "max_page_size")]),
         ({"first": 0}, [("first", "min_page_size")]),
         ({"after": "not-a-cursor"}, [("after", "valid_cursor")]),
         ({"kinds": "homework"}, [("kinds", "known_kind")]),
         ({"from": "2030-01-01T00:00:00"}, [("from", "timezone_aware")]),
-    ):
-        response = await scheduler.http.get("/feed", headers=STUDENT, params=params)
-        assert response.status_code == 422, params
-        assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == expected
-
-
-async def test_a_guardian_teacher_and_admin_see_the_childs_feed(scheduler: Scheduler) -> None:
-    own = await scheduler.ok("GET", "/feed", STUDENT)
-    for headers in (GUARDIAN, TEACHER, ADMIN):
-        seen = await scheduler.ok("GET", "/feed", headers, params={"student_id": "student-1"})
-        assert seen == own
-
-
-async def test_other_sections_students_see_nothing_and_others_are_forbidden(
-    scheduler: Scheduler,
+    ],
+    ids=["over-the-cap", "empty-page", "foreign-cursor", "unknown-kind", "naive-from"],
+)
+async def test_page_size_is_capped_and_bad_parameters_name_their_rule(
+    fresh_scheduler: Scheduler, params: dict[str, str | int], broken: list[tuple[str, str]]
 ) -> None:
+    # Parameters are checked before anything is read, so an empty scheduler answers the same.
+    response = await fresh_scheduler.http.get("/feed", headers=STUDENT, params=params)
+    assert response.status_code == 422, params
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == broken
+
+
+@pytest.mark.parametrize(
+    "headers", [GUARDIAN, TEACHER, ADMIN], ids=["guardian", "teacher", "district-admin"]
+)
+async def test_a_guardian_teacher_and_admin_see_the_childs_feed(
+    scheduler: Scheduler, headers: dict[str, str]
+) -> None:
+    own = await scheduler.ok("GET", "/feed", STUDENT)
+    seen = await scheduler.ok("GET", "/feed", headers, params={"student_id": "student-1"})
+    assert seen == own
+
+
+async def test_another_sections_student_reads_their_own_empty_feed(scheduler: Scheduler) -> None:
     theirs = await scheduler.ok("GET", "/feed", OTHER_STUDENT)
     assert theirs["items"] == []
-    for headers in (OTHER_STUDENT, OTHER_GUARDIAN, OTHER_TEACHER):
-        response = await scheduler.http.get(
-            "/feed", headers=headers, params={"student_id": "student-1"}
-        )
-        assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [OTHER_STUDENT, OTHER_GUARDIAN, OTHER_TEACHER],
+    ids=["other-student", "other-guardian", "other-teacher"],
+)
+async def test_others_are_forbidden_a_students_feed(
+    scheduler: Scheduler, headers: dict[str, str]
+) -> None:
+    response = await scheduler.http.get(
+        "/feed", headers=headers, params={"student_id": "student-1"}
+    )
+    assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
 
 
 async def test_a_student_enrolled_later_gets_the_sessions_ahead_and_sees_them_go_live(
     scheduler: Scheduler,
 ) -> None:
-    await scheduler.ok("PUT", "/sections/sec-math/enrolments/student-2", ADMIN,
-                       json={"time_zone": "Asia/Tokyo"})  # student-2 also takes math now
+    await scheduler.enrol("sec-math", "student-2", "Asia/Tokyo")  # student-2 also takes math now
     feed = await scheduler.ok("GET", "/feed", OTHER_STUDENT)
     assert feed["time_zone"] == "Asia/Tokyo"
     assert len(feed["items"]) == 9
@@ -141,4 +170,3 @@ async def test_a_student_enrolled_later_gets_the_sessions_ahead_and_sees_them_go
     live = await scheduler.ok("GET", "/feed", OTHER_STUDENT, params={"statuses": "live"})
     assert [i["item_id"] for i in live["items"]] == [session_id]
     assert (await scheduler.ok("GET", "/feed", STUDENT, params={"statuses": "live"}))["items"]
-

@@ -11,15 +11,17 @@ import pytest
 
 from bookend.contracts import CloudEvent, Topic, dead_letter_topic
 from bookend.eventbus import KafkaSettings
-from bookend.outbox import MongoSettings, connect
+from bookend.mongo import MongoSettings, connect
+from bookend.outbox.inbox import INBOX
+from services.scheduler.sessions.store import LESSONS
 from tests.scheduler.integration.harness import (
     OTHER_DISTRICT,
     TEACHER,
     Scheduler,
     lesson_published,
-    wait_for,
-    watching,
 )
+from tests.support.polling import eventually
+from tests.support.running import watching
 
 
 @pytest.fixture
@@ -33,11 +35,15 @@ async def test_a_published_lesson_becomes_a_summary_the_api_answers_with(
     learned = await scheduler.learn(lesson_published(scheduler.lesson_id))
     assert learned["lesson_id"] == scheduler.lesson_id
     assert (learned["district_id"], learned["version"], learned["title"]) == (
-        "district-1", 1, "Fractions"
+        "district-1",
+        1,
+        "Fractions",
     )
-    assert [(c["component_id"], c["kind"], c["mode_fit"], c["minutes"])
-            for c in learned["components"]] == [
-        ("c1", "introduce", "on_demand", 10), ("c2", "discussion", "live", 20),
+    assert [
+        (c["component_id"], c["kind"], c["mode_fit"], c["minutes"]) for c in learned["components"]
+    ] == [
+        ("c1", "introduce", "on_demand", 10),
+        ("c2", "discussion", "live", 20),
         ("c3", "practice", "either", 15),
     ]
     elsewhere = await scheduler.http.get(f"/lessons/{scheduler.lesson_id}", headers=OTHER_DISTRICT)
@@ -57,8 +63,8 @@ async def test_the_same_event_twice_leaves_one_summary_and_one_inbox_mark(
     client = connect(mongo_settings)
     try:
         db = client[scheduler.database]
-        assert await db["lessons"].count_documents({"lesson_id": scheduler.lesson_id}) == 1
-        assert await db["inbox"].count_documents({"event_id": event.id}) == 1
+        assert await db[LESSONS].count_documents({"lesson_id": scheduler.lesson_id}) == 1
+        assert await db[INBOX].count_documents({"event_id": event.id}) == 1
     finally:
         await client.close()
     lesson = await scheduler.http.get(f"/lessons/{scheduler.lesson_id}", headers=TEACHER)
@@ -79,9 +85,13 @@ async def test_a_lesson_event_whose_data_fails_validation_ends_in_the_dead_lette
     scheduler: Scheduler, kafka_settings: KafkaSettings, unique: Callable[[str], str]
 ) -> None:
     broken = CloudEvent(
-        id=str(uuid.uuid4()), source="bookend/catalog",
-        type="bookend.catalog.lesson.published.v1", subject=scheduler.lesson_id,
-        time=datetime.now(UTC), districtid="district-1", key=scheduler.lesson_id,
+        id=str(uuid.uuid4()),
+        source="bookend/catalog",
+        type="bookend.catalog.lesson.published.v1",
+        subject=scheduler.lesson_id,
+        time=datetime.now(UTC),
+        districtid="district-1",
+        key=scheduler.lesson_id,
         topic=Topic.CATALOG_LESSON.value,
         data={"district_id": "district-1", "lesson_id": scheduler.lesson_id, "version": "one"},
     )
@@ -89,7 +99,7 @@ async def test_a_lesson_event_whose_data_fails_validation_ends_in_the_dead_lette
     assert dlq == "bookend.catalog.lesson.v1.dlq"
     async with watching(kafka_settings, [dlq], unique("dlq-watch")) as dead:
         await scheduler.publisher.publish(broken)
-        await wait_for(lambda: any(e.id == broken.id for e in dead))
+        await eventually(lambda: any(e.id == broken.id for e in dead))
     assert next(e.topic for e in dead if e.id == broken.id) == dlq
     missing = await scheduler.http.get(f"/lessons/{scheduler.lesson_id}", headers=TEACHER)
     assert missing.status_code == 404

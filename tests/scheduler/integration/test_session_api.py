@@ -19,12 +19,14 @@ from tests.scheduler.integration.harness import (
     TEACHER,
     Json,
     Scheduler,
-    bearer,
     hours_from_now,
     lesson_published,
-    wait_for,
-    watching,
 )
+from tests.support.auth import bearer
+from tests.support.polling import eventually
+from tests.support.running import watching
+
+STARTS = hours_from_now(24)
 
 
 @pytest.fixture
@@ -38,25 +40,35 @@ def rules(body: Json) -> list[tuple[str, str]]:
     return [(e["field"], e["rule"]) for e in body["errors"]]
 
 
-async def test_healthz_needs_no_token_and_everything_else_does(scheduler: Scheduler) -> None:
-    health = await scheduler.http.get("/healthz")
+async def test_healthz_needs_no_token_and_everything_else_does(
+    fresh_scheduler: Scheduler,
+) -> None:
+    health = await fresh_scheduler.http.get("/healthz")
     assert (health.status_code, health.json()) == (200, {"status": "ok"})
-    anonymous = await scheduler.http.get("/sections")
+    anonymous = await fresh_scheduler.http.get("/sections")
     assert (anonymous.status_code, anonymous.json()["code"]) == (401, "UNAUTHENTICATED")
 
 
 async def test_roster_loads_are_idempotent_upserts(scheduler: Scheduler) -> None:
-    body = {"school_id": "school-1", "name": "Math 5B", "subject": "math",
-            "time_zone": "America/Chicago", "teacher_ids": ["teacher-1", "teacher-3"]}
+    body = {
+        "school_id": "school-1",
+        "name": "Math 5B",
+        "subject": "math",
+        "time_zone": "America/Chicago",
+        "teacher_ids": ["teacher-1", "teacher-3"],
+    }
     for _ in range(2):
         section = await scheduler.ok("PUT", "/sections/sec-math", ADMIN, json=body)
     assert section == {"id": "sec-math", "district_id": "district-1", **body}
     listed = await scheduler.ok("GET", "/sections", ADMIN)
     assert [s["id"] for s in listed["items"]] == ["sec-art", "sec-math"]
-    enrolled = await scheduler.ok("PUT", "/sections/sec-math/enrolments/student-1", ADMIN,
-                                  json={"time_zone": "Asia/Tokyo"})
-    assert enrolled == {"section_id": "sec-math", "student_id": "student-1",
-                        "district_id": "district-1", "time_zone": "Asia/Tokyo"}
+    enrolled = await scheduler.enrol("sec-math", "student-1", "Asia/Tokyo")
+    assert enrolled == {
+        "section_id": "sec-math",
+        "student_id": "student-1",
+        "district_id": "district-1",
+        "time_zone": "Asia/Tokyo",
+    }
     assert (await scheduler.ok("GET", "/sections", STUDENT))["items"] == [section]
     school = await scheduler.ok("PUT", "/schools/school-1", ADMIN, json={"name": "Lincoln"})
     assert school == {"id": "school-1", "district_id": "district-1", "name": "Lincoln"}
@@ -77,22 +89,27 @@ async def test_scheduling_sends_session_scheduled_and_task_assigned_through_kafk
 
         def mine() -> list[str]:
             # Delivery is at-least-once, so count each event id once.
-            return list({e.id: e.type for e in received
-                         if e.subject == session["id"] or e.subject in task_ids}.values())
+            subjects = {session["id"], *task_ids}
+            return list({e.id: e.type for e in received if e.subject in subjects}.values())
 
-        await wait_for(lambda: len(mine()) == 1 + len(task_ids))
+        await eventually(lambda: len(mine()) == 1 + len(task_ids))
     assert sorted(mine()) == [
-        "bookend.scheduler.session.scheduled.v1", *["bookend.scheduler.task.assigned.v1"] * 2
+        "bookend.scheduler.session.scheduled.v1",
+        *["bookend.scheduler.task.assigned.v1"] * 2,
     ]
     [scheduled] = [e for e in received if e.subject == session["id"]]
     assert (scheduled.topic, scheduled.key, scheduled.source) == (
-        Topic.SCHEDULER_SESSION.value, "sec-math", "bookend/scheduler"
+        Topic.SCHEDULER_SESSION.value,
+        "sec-math",
+        "bookend/scheduler",
     )
     assert set(scheduled.data["task_ids"]) == task_ids
 
     assert session["status"] == "scheduled"
     assert (session["title"], session["lesson_version"], session["school_id"]) == (
-        "Fractions", 1, "school-1"
+        "Fractions",
+        1,
+        "school-1",
     )
     assert datetime.fromisoformat(session["starts_at"]) == starts
     [pre_work, follow_up] = session["tasks"]
@@ -125,51 +142,65 @@ async def test_a_session_goes_live_then_ends_and_wrong_transitions_conflict(
             # Delivery is at-least-once, so count each event id once.
             return list({e.id: e.type for e in received if e.subject == session["id"]}.values())
 
-        await wait_for(lambda: len(mine()) == 3)
+        await eventually(lambda: len(mine()) == 3)
     assert mine() == [
-        "bookend.scheduler.session.scheduled.v1", "bookend.scheduler.session.started.v1",
+        "bookend.scheduler.session.scheduled.v1",
+        "bookend.scheduler.session.started.v1",
         "bookend.scheduler.session.ended.v1",
     ]
 
 
-async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
-    scheduler: Scheduler,
-) -> None:
-    starts = hours_from_now(24)
-    cases = [
-        ({"ends_at": (starts - timedelta(hours=1)).isoformat()}, [("ends_at", "after_start")]),
+@pytest.mark.parametrize(
+    ("overrides", "broken"),
+    [
+        ({"ends_at": (STARTS - timedelta(hours=1)).isoformat()}, [("ends_at", "after_start")]),
         ({"time_zone": "Mars/Olympus"}, [("time_zone", "iana_zone")]),
         ({"section_id": "sec-404"}, [("section_id", "known_section")]),
         ({"lesson_id": "lesson-404"}, [("lesson_id", "known_lesson")]),
         ({"title": "  "}, [("title", "not_blank")]),
         ({"starts_at": "2030-01-01T09:00:00"}, [("starts_at", "timezone_aware")]),
-    ]
-    for overrides, expected in cases:
-        response = await scheduler.http.post(
-            "/sessions", json=scheduler.session_body(starts, **overrides), headers=TEACHER
-        )
-        assert response.status_code == 422, (overrides, response.text)
-        assert response.json()["code"] == "INVALID_INPUT"
-        assert rules(response.json()) == expected, overrides
+    ],
+    ids=["ends-first", "unknown-zone", "unknown-section", "unknown-lesson", "blank-title", "naive"],
+)
+async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
+    scheduler: Scheduler, overrides: Json, broken: list[tuple[str, str]]
+) -> None:
+    response = await scheduler.http.post(
+        "/sessions", json=scheduler.session_body(STARTS, **overrides), headers=TEACHER
+    )
+    assert response.status_code == 422, (overrides, response.text)
+    assert response.json()["code"] == "INVALID_INPUT"
+    assert rules(response.json()) == broken
     sessions = await scheduler.ok("GET", "/sections/sec-math/sessions", TEACHER)
     assert sessions["items"] == []
     feed = await scheduler.ok("GET", "/feed", STUDENT)
     assert feed["items"] == []
 
 
-async def test_invalid_roster_input_names_the_field_and_rule(scheduler: Scheduler) -> None:
-    bad_zone = await scheduler.http.put(
-        "/sections/sec-x", headers=ADMIN,
-        json={"school_id": "school-1", "name": "X", "subject": "x", "time_zone": "Nowhere"},
-    )
-    assert rules(bad_zone.json()) == [("time_zone", "iana_zone")]
-    unknown_school = await scheduler.http.put(
-        "/sections/sec-x", headers=ADMIN,
-        json={"school_id": "school-404", "name": "X", "subject": "x", "time_zone": "UTC"},
-    )
-    assert rules(unknown_school.json()) == [("school_id", "known_school")]
-    missing_name = await scheduler.http.put("/schools/school-9", headers=ADMIN, json={})
-    assert rules(missing_name.json()) == [("name", "missing")]
+@pytest.mark.parametrize(
+    ("method", "url", "body", "broken"),
+    [
+        (
+            "PUT",
+            "/sections/sec-x",
+            {"school_id": "school-1", "name": "X", "subject": "x", "time_zone": "Nowhere"},
+            [("time_zone", "iana_zone")],
+        ),
+        (
+            "PUT",
+            "/sections/sec-x",
+            {"school_id": "school-404", "name": "X", "subject": "x", "time_zone": "UTC"},
+            [("school_id", "known_school")],
+        ),
+        ("PUT", "/schools/school-9", {}, [("name", "missing")]),
+    ],
+    ids=["unknown-zone", "unknown-school", "nameless-school"],
+)
+async def test_invalid_roster_input_names_the_field_and_rule(
+    scheduler: Scheduler, method: str, url: str, body: Json, broken: list[tuple[str, str]]
+) -> None:
+    response = await scheduler.http.request(method, url, headers=ADMIN, json=body)
+    assert rules(response.json()) == broken
     gone = await scheduler.http.get("/sections/sec-x", headers=ADMIN)
     assert gone.status_code == 404
 
@@ -185,23 +216,56 @@ async def test_sessions_of_a_section_are_listed_by_start_within_a_range(
     assert [datetime.fromisoformat(s["starts_at"]) for s in listed["items"]] == [early, late]
 
 
-async def test_the_wrong_role_is_forbidden_and_other_districts_find_nothing(
+def session(scheduler: Scheduler) -> Json:
+    return scheduler.session_body(STARTS)
+
+
+def fixed(body: Json | None) -> Callable[[Scheduler], Json | None]:
+    return lambda _: body
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "headers", "body"),
+    [
+        pytest.param("POST", "/sessions", STUDENT, session, id="student-schedules"),
+        pytest.param("POST", "/sessions", OTHER_TEACHER, session, id="other-teacher-schedules"),
+        pytest.param(
+            "PUT", "/schools/school-1", TEACHER, fixed({"name": "Mine now"}), id="teacher-loads"
+        ),
+        pytest.param(
+            "PUT",
+            "/schools/school-2",
+            bearer("a", Role.SCHOOL_ADMIN, school="school-1"),
+            fixed({"name": "Not mine"}),
+            id="admin-of-another-school",
+        ),
+        pytest.param(
+            "PUT",
+            "/sections/sec-math/enrolments/student-9",
+            TEACHER,
+            fixed({"time_zone": "UTC"}),
+            id="teacher-enrols",
+        ),
+        pytest.param(
+            "GET", "/sections/sec-math", OTHER_STUDENT, fixed(None), id="another-sections-student"
+        ),
+    ],
+)
+async def test_the_wrong_role_is_forbidden(
+    scheduler: Scheduler,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    body: Callable[[Scheduler], Json | None],
+) -> None:
+    response = await scheduler.http.request(method, url, headers=headers, json=body(scheduler))
+    assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
+
+
+async def test_another_teacher_cannot_start_it_and_other_districts_find_nothing(
     scheduler: Scheduler,
 ) -> None:
-    starts = hours_from_now(24)
-    forbidden = [
-        ("POST", "/sessions", STUDENT, scheduler.session_body(starts)),
-        ("POST", "/sessions", OTHER_TEACHER, scheduler.session_body(starts)),
-        ("PUT", "/schools/school-1", TEACHER, {"name": "Mine now"}),
-        ("PUT", "/schools/school-2", bearer("a", Role.SCHOOL_ADMIN, school="school-1"),
-         {"name": "Not mine"}),
-        ("PUT", "/sections/sec-math/enrolments/student-9", TEACHER, {"time_zone": "UTC"}),
-        ("GET", "/sections/sec-math", OTHER_STUDENT, None),
-    ]
-    for method, url, headers, body in forbidden:
-        response = await scheduler.http.request(method, url, headers=headers, json=body)
-        assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN"), url
-    session = await scheduler.schedule(starts)
+    session = await scheduler.schedule(STARTS)
     start = await scheduler.http.post(f"/sessions/{session['id']}/start", headers=OTHER_TEACHER)
     assert start.status_code == 403
     for url in (f"/sessions/{session['id']}", "/sections/sec-math"):

@@ -5,89 +5,120 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from bookend.contracts.catalog import ComponentKind, ModeFit
-from bookend.contracts.scheduler import Bookend
-from services.scheduler.domain import (
+from bookend.contracts.scheduler import Bookend, SessionStatus
+from services.scheduler.sessions.domain import (
+    BookendedSession,
     BookendWindows,
     LessonSummary,
-    SessionStatus,
+    SessionScheduled,
+    Task,
+    TaskAssigned,
     bookend_tasks,
     plan_session,
 )
 from tests.scheduler.builders import ENDS, LESSON, SECTION, STARTS, WINDOWS, component, session
-from tests.scheduler.fakes import counting_ids
+from tests.support.fakes import counting_ids
 
 
 def lesson_of(*components: tuple[ComponentKind, ModeFit]) -> LessonSummary:
     return LessonSummary(
-        lesson_id="lesson-1", district_id="d1", version=1, title="Fractions", subject="math",
-        summary="", components=tuple(
+        lesson_id="lesson-1",
+        district_id="d1",
+        version=1,
+        title="Fractions",
+        subject="math",
+        summary="",
+        components=tuple(
             component(f"c{n}", kind, fit) for n, (kind, fit) in enumerate(components, 1)
         ),
     )
 
 
+def tasks_of(
+    *components: tuple[ComponentKind, ModeFit], windows: BookendWindows = WINDOWS
+) -> list[Task]:
+    return bookend_tasks(session(), lesson_of(*components), windows, new_id=counting_ids())
+
+
 def test_prework_is_due_when_the_session_starts() -> None:
-    [task] = bookend_tasks(session(), lesson_of((ComponentKind.INTRODUCE, ModeFit.ON_DEMAND)),
-                           WINDOWS)
+    [task] = tasks_of((ComponentKind.INTRODUCE, ModeFit.ON_DEMAND))
     assert task.bookend is Bookend.PRE_WORK
     assert task.due_at == STARTS
 
 
 def test_prework_opens_the_configured_hours_before_the_session() -> None:
     windows = BookendWindows(timedelta(hours=24), timedelta(hours=48))
-    [task] = bookend_tasks(session(), lesson_of((ComponentKind.MODEL, ModeFit.EITHER)), windows)
+    [task] = tasks_of((ComponentKind.MODEL, ModeFit.EITHER), windows=windows)
     assert task.opens_at == STARTS - timedelta(hours=24)
 
 
 def test_follow_up_opens_when_the_session_ends() -> None:
-    [task] = bookend_tasks(session(), lesson_of((ComponentKind.PRACTICE, ModeFit.ON_DEMAND)),
-                           WINDOWS)
+    [task] = tasks_of((ComponentKind.PRACTICE, ModeFit.ON_DEMAND))
     assert task.bookend is Bookend.FOLLOW_UP
     assert task.opens_at == ENDS
 
 
 def test_follow_up_is_due_the_configured_hours_after_the_session_ends() -> None:
     windows = BookendWindows(timedelta(hours=48), timedelta(hours=72))
-    [task] = bookend_tasks(session(), lesson_of((ComponentKind.FLUENCY, ModeFit.EITHER)), windows)
+    [task] = tasks_of((ComponentKind.FLUENCY, ModeFit.EITHER), windows=windows)
     assert task.due_at == ENDS + timedelta(hours=72)
 
 
 def test_autonomy_is_follow_up_too() -> None:
-    [task] = bookend_tasks(session(), lesson_of((ComponentKind.AUTONOMY, ModeFit.ON_DEMAND)),
-                           WINDOWS)
+    [task] = tasks_of((ComponentKind.AUTONOMY, ModeFit.ON_DEMAND))
     assert task.bookend is Bookend.FOLLOW_UP
 
 
-def test_live_fit_components_get_no_tasks() -> None:
-    lesson = lesson_of(*((kind, ModeFit.LIVE) for kind in ComponentKind))
-    assert bookend_tasks(session(), lesson, WINDOWS) == []
-
-
-def test_discussion_and_feedback_are_never_on_demand_tasks() -> None:
-    lesson = lesson_of(
-        (ComponentKind.DISCUSSION, ModeFit.ON_DEMAND), (ComponentKind.FEEDBACK, ModeFit.EITHER)
-    )
-    assert bookend_tasks(session(), lesson, WINDOWS) == []
+@pytest.mark.parametrize(
+    "components",
+    [
+        pytest.param([(kind, ModeFit.LIVE) for kind in ComponentKind], id="live-fit"),
+        pytest.param(
+            [
+                (ComponentKind.DISCUSSION, ModeFit.ON_DEMAND),
+                (ComponentKind.FEEDBACK, ModeFit.EITHER),
+            ],
+            id="discussion-and-feedback",
+        ),
+    ],
+)
+def test_live_fit_components_and_discussion_and_feedback_get_no_tasks(
+    components: list[tuple[ComponentKind, ModeFit]],
+) -> None:
+    assert tasks_of(*components) == []
 
 
 def test_a_task_takes_the_component_title_and_minutes_and_the_session_zone() -> None:
-    [task] = bookend_tasks(session(), lesson_of((ComponentKind.INTRODUCE, ModeFit.ON_DEMAND)),
-                           WINDOWS)
+    [task] = tasks_of((ComponentKind.INTRODUCE, ModeFit.ON_DEMAND))
     assert (task.title, task.minutes, task.time_zone) == ("introduce c1", 10, "America/New_York")
     assert (task.component_id, task.session_id, task.section_id) == ("c1", "session-1", "sec-math")
 
 
 def test_tasks_keep_the_order_of_the_lesson_components() -> None:
-    tasks = bookend_tasks(session(), LESSON, WINDOWS)
+    tasks = bookend_tasks(session(), LESSON, WINDOWS, new_id=counting_ids())
     assert [t.component_id for t in tasks] == ["c1", "c2", "c4", "c6"]
 
 
-def test_a_planned_session_lists_its_tasks_and_defaults_to_the_lesson_title() -> None:
-    planned = plan_session(
-        section=SECTION, lesson=LESSON, starts_at=STARTS, ends_at=ENDS,
-        time_zone="America/New_York", title=None, windows=WINDOWS, make_id=counting_ids(),
+def plan(
+    title: str | None = None,
+) -> tuple[BookendedSession, list[SessionScheduled | TaskAssigned]]:
+    return plan_session(
+        section=SECTION,
+        lesson=LESSON,
+        starts_at=STARTS,
+        ends_at=ENDS,
+        time_zone="America/New_York",
+        title=title,
+        windows=WINDOWS,
+        new_id=counting_ids(),
     )
+
+
+def test_a_planned_session_lists_its_tasks_and_defaults_to_the_lesson_title() -> None:
+    planned, _ = plan()
     assert planned.session.title == LESSON.title
     assert planned.session.task_ids == tuple(t.id for t in planned.tasks)
     assert (planned.session.school_id, planned.session.lesson_version) == ("school-1", 1)
@@ -95,11 +126,16 @@ def test_a_planned_session_lists_its_tasks_and_defaults_to_the_lesson_title() ->
 
 
 def test_a_given_title_overrides_the_lesson_title() -> None:
-    planned = plan_session(
-        section=SECTION, lesson=LESSON, starts_at=STARTS, ends_at=ENDS,
-        time_zone="America/New_York", title="  Review day ", windows=WINDOWS,
-    )
+    planned, _ = plan("  Review day ")
     assert planned.session.title == "Review day"
+
+
+def test_planning_records_the_session_then_each_task_as_events() -> None:
+    planned, events = plan()
+    assert events == [
+        SessionScheduled(planned.session),
+        *(TaskAssigned(task) for task in planned.tasks),
+    ]
 
 
 def test_a_newer_lesson_version_supersedes_the_copy_and_an_older_one_does_not() -> None:

@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 
-from services.scheduler import service
-from services.scheduler.feed import FeedPage, ItemStatus, feed_query
-from tests.scheduler.builders import STUDENT, TEACHER, schedule, seeded_store
-from tests.scheduler.fakes import Clock, FakeStore
+from bookend.contracts.scheduler import FeedItemStatus
+from services.scheduler.feed import service
+from services.scheduler.feed.domain import FeedPage, feed_query
+from services.scheduler.sessions import service as sessions
+from tests.scheduler.builders import STUDENT, TEACHER, D, schedule, seeded_store
+from tests.scheduler.fakes import FakeScheduler
+from tests.support.fakes import Clock
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -21,17 +24,24 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def store(clock: Clock) -> FakeStore:
+async def store(clock: Clock) -> FakeScheduler:
     store = await seeded_store(clock)
     for day in range(4):  # four sessions, each with four tasks: twenty items for student-1
         await schedule(store, NOW + timedelta(days=day, hours=5))
     return store
 
 
-async def read(store: FakeStore, clock: Clock, **kw: Any) -> FeedPage:
+async def read(store: FakeScheduler, clock: Clock, **kw: Any) -> FeedPage:
     arguments: dict[str, Any] = {
-        "student_id": "student-1", "first": None, "after": None, "starts": None, "ends": None,
-        "kinds": None, "statuses": None, "page_default": 20, "page_max": 100,
+        "student_id": "student-1",
+        "first": None,
+        "after": None,
+        "starts": None,
+        "ends": None,
+        "kinds": None,
+        "statuses": None,
+        "page_default": 20,
+        "page_max": 100,
     }
     query = feed_query(**(arguments | kw))
     return await service.read_feed(query, principal=STUDENT, store=store, clock=clock)
@@ -42,7 +52,7 @@ def keys(page: FeedPage) -> list[tuple[datetime, str]]:
 
 
 async def test_the_feed_is_ordered_by_actionable_time_then_id(
-    store: FakeStore, clock: Clock
+    store: FakeScheduler, clock: Clock
 ) -> None:
     page = await read(store, clock)
     assert len(page.items) == 20
@@ -50,12 +60,15 @@ async def test_the_feed_is_ordered_by_actionable_time_then_id(
     assert not page.has_next_page
 
 
-async def test_cursors_walk_every_item_once_in_order(store: FakeStore, clock: Clock) -> None:
+@pytest.mark.parametrize("size", [1, 3, 7])
+async def test_cursors_walk_every_item_once_in_order(
+    store: FakeScheduler, clock: Clock, size: int
+) -> None:
     whole = keys(await read(store, clock, first=100))
     walked: list[tuple[datetime, str]] = []
     after = None
     while True:
-        page = await read(store, clock, first=3, after=after)
+        page = await read(store, clock, first=size, after=after)
         walked += keys(page)
         if not page.has_next_page:
             break
@@ -63,33 +76,39 @@ async def test_cursors_walk_every_item_once_in_order(store: FakeStore, clock: Cl
     assert walked == whole
 
 
-async def test_a_status_filter_still_fills_the_page(store: FakeStore, clock: Clock) -> None:
+async def test_a_status_filter_still_fills_the_page(store: FakeScheduler, clock: Clock) -> None:
     clock.now = NOW + timedelta(days=1, hours=6)  # the first session is over, its follow-up open
     page = await read(store, clock, first=2, statuses="open")
-    assert [status for _, status in page.items] == [ItemStatus.OPEN, ItemStatus.OPEN]
+    assert [status for _, status in page.items] == [FeedItemStatus.OPEN, FeedItemStatus.OPEN]
     assert page.has_next_page
     rest = await read(store, clock, first=100, statuses="open", after=page.end_cursor)
-    assert all(status is ItemStatus.OPEN for _, status in rest.items)
+    assert all(status is FeedItemStatus.OPEN for _, status in rest.items)
     assert not rest.has_next_page
 
 
-async def test_kinds_and_a_time_range_narrow_the_feed(store: FakeStore, clock: Clock) -> None:
-    sessions = await read(store, clock, kinds="live_session")
-    assert [item.title for item, _ in sessions.items] == ["Fractions on a number line"] * 4
-    day_two = await read(store, clock, starts=NOW + timedelta(days=1),
-                         ends=NOW + timedelta(days=2))
-    assert all(NOW + timedelta(days=1) <= item.actionable_at < NOW + timedelta(days=2)
-               for item, _ in day_two.items)
+async def test_kinds_and_a_time_range_narrow_the_feed(store: FakeScheduler, clock: Clock) -> None:
+    sessions_only = await read(store, clock, kinds="live_session")
+    assert [item.title for item, _ in sessions_only.items] == ["Fractions on a number line"] * 4
+    day_two = await read(store, clock, starts=NOW + timedelta(days=1), ends=NOW + timedelta(days=2))
+    assert all(
+        NOW + timedelta(days=1) <= item.actionable_at < NOW + timedelta(days=2)
+        for item, _ in day_two.items
+    )
     assert len(day_two.items) == 3  # that day's session and its two pre-work tasks
 
 
-async def test_an_empty_page_has_no_cursor(store: FakeStore, clock: Clock) -> None:
+async def test_an_empty_page_has_no_cursor(store: FakeScheduler, clock: Clock) -> None:
     page = await read(store, clock, starts=NOW + timedelta(days=30))
     assert (page.items, page.has_next_page, page.end_cursor) == ([], False, None)
 
 
-async def test_a_started_session_shows_live_in_the_feed(store: FakeStore, clock: Clock) -> None:
-    first = next(iter(store.state.sessions.values()))
-    await service.start_session(first.id, principal=TEACHER, store=store, clock=clock)
+async def test_a_started_session_shows_live_in_the_feed(store: FakeScheduler, clock: Clock) -> None:
+    first = (await store.list_sessions(D, "sec-math"))[0]
+    await sessions.start_session(first.id, principal=TEACHER, store=store, clock=clock)
     page = await read(store, clock, kinds="live_session", statuses="live")
     assert [item.item_id for item, _ in page.items] == [first.id]
+
+
+async def test_a_student_enrolled_nowhere_reads_an_empty_feed_in_utc(clock: Clock) -> None:
+    page = await read(FakeScheduler(), clock)
+    assert (page.items, page.time_zone) == ([], "UTC")

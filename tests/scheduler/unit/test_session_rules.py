@@ -7,67 +7,68 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from bookend.clock import stored_instant
+from bookend.contracts.scheduler import SessionStatus
 from bookend.problems import InvalidInput
-from services.scheduler.domain import (
+from services.scheduler.sessions.domain import (
+    SessionEnded,
     SessionNotLive,
     SessionNotScheduled,
-    SessionStatus,
+    SessionStarted,
     check_session,
-    check_zone,
 )
 from tests.scheduler.builders import STARTS, session
+
+HOUR_LATER = STARTS + timedelta(hours=1)
 
 
 def rules(failure: InvalidInput) -> list[tuple[str, str]]:
     return [(e.field, e.rule) for e in failure.errors]
 
 
-def test_a_session_must_end_after_it_starts() -> None:
+@pytest.mark.parametrize(
+    ("ends_at", "time_zone", "title", "broken"),
+    [
+        pytest.param(STARTS, "UTC", None, [("ends_at", "after_start")], id="ends-at-start"),
+        pytest.param(
+            HOUR_LATER, "Mars/Olympus", None, [("time_zone", "iana_zone")], id="unknown-zone"
+        ),
+        pytest.param(HOUR_LATER, "UTC", "   ", [("title", "not_blank")], id="blank-title"),
+        pytest.param(
+            STARTS - timedelta(hours=1),
+            "Nowhere/Town",
+            "",
+            [("ends_at", "after_start"), ("time_zone", "iana_zone"), ("title", "not_blank")],
+            id="every-broken-rule-at-once",
+        ),
+    ],
+)
+def test_a_session_request_names_each_rule_it_breaks(
+    ends_at: datetime, time_zone: str, title: str | None, broken: list[tuple[str, str]]
+) -> None:
     with pytest.raises(InvalidInput) as raised:
-        check_session(starts_at=STARTS, ends_at=STARTS, time_zone="UTC", title=None)
-    assert rules(raised.value) == [("ends_at", "after_start")]
-
-
-def test_a_session_zone_must_be_an_iana_zone() -> None:
-    with pytest.raises(InvalidInput) as raised:
-        check_session(starts_at=STARTS, ends_at=STARTS + timedelta(hours=1),
-                      time_zone="Mars/Olympus", title=None)
-    assert rules(raised.value) == [("time_zone", "iana_zone")]
+        check_session(starts_at=STARTS, ends_at=ends_at, time_zone=time_zone, title=title)
+    assert rules(raised.value) == broken
 
 
 @pytest.mark.parametrize("zone", ["", "../etc/passwd", "EST5EDT/x", "not a zone"])
 def test_malformed_zones_are_refused_not_crashed_on(zone: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        check_zone(zone)
+        check_session(starts_at=STARTS, ends_at=HOUR_LATER, time_zone=zone, title=None)
     assert rules(raised.value) == [("time_zone", "iana_zone")]
 
 
-def test_a_blank_title_override_is_refused() -> None:
-    with pytest.raises(InvalidInput) as raised:
-        check_session(starts_at=STARTS, ends_at=STARTS + timedelta(hours=1), time_zone="UTC",
-                      title="   ")
-    assert rules(raised.value) == [("title", "not_blank")]
-
-
-def test_every_broken_rule_is_named_at_once() -> None:
-    with pytest.raises(InvalidInput) as raised:
-        check_session(starts_at=STARTS, ends_at=STARTS - timedelta(hours=1),
-                      time_zone="Nowhere/Town", title="")
-    assert rules(raised.value) == [
-        ("ends_at", "after_start"), ("time_zone", "iana_zone"), ("title", "not_blank")
-    ]
-
-
-def test_a_scheduled_session_goes_live_then_ends() -> None:
+def test_a_scheduled_session_goes_live_then_ends_and_records_each_step() -> None:
     at = STARTS + timedelta(minutes=1)
-    live = session().start(at)
+    live, started = session().start(at)
     assert (live.status, live.started_at) == (SessionStatus.LIVE, at)
-    over = live.end(at + timedelta(minutes=45))
+    assert started == [SessionStarted(live)]
+    over, ended = live.end(at + timedelta(minutes=45))
     assert (over.status, over.ended_at) == (SessionStatus.ENDED, at + timedelta(minutes=45))
+    assert ended == [SessionEnded(over)]
 
 
 def test_only_a_scheduled_session_can_start() -> None:
-    live = session().start(STARTS)
+    live, _ = session().start(STARTS)
     with pytest.raises(SessionNotScheduled) as raised:
         live.start(STARTS)
     assert raised.value.code == "SESSION_NOT_SCHEDULED"
@@ -77,8 +78,16 @@ def test_only_a_live_session_can_end() -> None:
     with pytest.raises(SessionNotLive) as raised:
         session().end(STARTS)
     assert raised.value.code == "SESSION_NOT_LIVE"
+    live, _ = session().start(STARTS)
+    over, _ = live.end(STARTS)
     with pytest.raises(SessionNotLive):
-        session().start(STARTS).end(STARTS).end(STARTS)
+        over.end(STARTS)
+
+
+def test_wrong_transitions_are_conflicts() -> None:
+    with pytest.raises(SessionNotLive) as raised:
+        session().end(STARTS)
+    assert (raised.value.status, raised.value.kind) == (409, "conflict")
 
 
 def test_instants_are_kept_in_utc_to_the_millisecond() -> None:

@@ -1,4 +1,5 @@
-"""The feed read model's pure rules: one item per student and session or task, status, cursors."""
+"""The feed read model's pure rules: one item per student and session or task, its status,
+cursors and page requests."""
 
 from __future__ import annotations
 
@@ -10,25 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from bookend.contracts.scheduler import Bookend
-from bookend.problems import FieldError, InvalidInput
-from services.scheduler.domain import LiveSession, SessionStatus, Task
+from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
+from bookend.problems import FieldError, InvalidInput, refuse_if
+from services.scheduler.sessions.domain import LiveSession, Task
 
 E = TypeVar("E", bound=StrEnum)
-
-
-class ItemKind(StrEnum):
-    LIVE_SESSION = "live_session"
-    TASK = "task"
-
-
-class ItemStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    LIVE = "live"
-    ENDED = "ended"
-    UPCOMING = "upcoming"
-    OPEN = "open"
-    OVERDUE = "overdue"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +23,7 @@ class FeedItem:
     """Denormalised so a student's feed is one range read; task status is computed when read."""
 
     item_id: str
-    kind: ItemKind
+    kind: FeedItemKind
     student_id: str
     district_id: str
     section_id: str
@@ -53,50 +40,59 @@ class FeedItem:
     rule_time_zone: str
     session_status: SessionStatus | None
 
-    def status(self, now: datetime) -> ItemStatus:
+    def status(self, now: datetime) -> FeedItemStatus:
         if self.session_status is not None:
-            return ItemStatus(self.session_status.value)
+            return FeedItemStatus(self.session_status.value)
         assert self.opens_at is not None and self.due_at is not None
         if now < self.opens_at:
-            return ItemStatus.UPCOMING
+            return FeedItemStatus.UPCOMING
         if now < self.due_at:
-            return ItemStatus.OPEN
-        return ItemStatus.OVERDUE
+            return FeedItemStatus.OPEN
+        return FeedItemStatus.OVERDUE
 
 
 def session_item(student_id: str, session: LiveSession) -> FeedItem:
     return FeedItem(
-        item_id=session.id, kind=ItemKind.LIVE_SESSION, student_id=student_id,
-        district_id=session.district_id, section_id=session.section_id, session_id=session.id,
-        lesson_id=session.lesson_id, title=session.title, bookend=None, minutes=session.minutes,
-        starts_at=session.starts_at, ends_at=session.ends_at, opens_at=None, due_at=None,
-        actionable_at=session.starts_at, rule_time_zone=session.time_zone,
+        item_id=session.id,
+        kind=FeedItemKind.LIVE_SESSION,
+        student_id=student_id,
+        district_id=session.district_id,
+        section_id=session.section_id,
+        session_id=session.id,
+        lesson_id=session.lesson_id,
+        title=session.title,
+        bookend=None,
+        minutes=session.minutes,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        opens_at=None,
+        due_at=None,
+        actionable_at=session.starts_at,
+        rule_time_zone=session.time_zone,
         session_status=session.status,
     )
 
 
 def task_item(student_id: str, task: Task) -> FeedItem:
     return FeedItem(
-        item_id=task.id, kind=ItemKind.TASK, student_id=student_id,
-        district_id=task.district_id, section_id=task.section_id, session_id=task.session_id,
-        lesson_id=task.lesson_id, title=task.title, bookend=task.bookend, minutes=task.minutes,
-        starts_at=None, ends_at=None, opens_at=task.opens_at, due_at=task.due_at,
-        actionable_at=task.due_at, rule_time_zone=task.time_zone, session_status=None,
+        item_id=task.id,
+        kind=FeedItemKind.TASK,
+        student_id=student_id,
+        district_id=task.district_id,
+        section_id=task.section_id,
+        session_id=task.session_id,
+        lesson_id=task.lesson_id,
+        title=task.title,
+        bookend=task.bookend,
+        minutes=task.minutes,
+        starts_at=None,
+        ends_at=None,
+        opens_at=task.opens_at,
+        due_at=task.due_at,
+        actionable_at=task.due_at,
+        rule_time_zone=task.time_zone,
+        session_status=None,
     )
-
-
-def items_for_students(
-    student_ids: Iterable[str], sessions: Iterable[LiveSession], tasks: Iterable[Task]
-) -> list[FeedItem]:
-    sessions, tasks = list(sessions), list(tasks)
-    return [
-        item
-        for student_id in student_ids
-        for item in [
-            *(session_item(student_id, session) for session in sessions),
-            *(task_item(student_id, task) for task in tasks),
-        ]
-    ]
 
 
 def still_ahead(session: LiveSession, now: datetime) -> bool:
@@ -123,14 +119,15 @@ class Position:
 
     @classmethod
     def from_cursor(cls, cursor: str) -> Position:
+        refused = InvalidInput("after", "valid_cursor", "is not a cursor this feed gave")
         try:
             raw = base64.urlsafe_b64decode(cursor.encode()).decode()
             moment, item_id = raw.split("|", 1)
             actionable_at = datetime.fromisoformat(moment)
         except (binascii.Error, UnicodeError, ValueError):
-            raise InvalidInput("after", "valid_cursor", "is not a cursor this feed gave") from None
+            raise refused from None
         if actionable_at.tzinfo is None or not item_id:
-            raise InvalidInput("after", "valid_cursor", "is not a cursor this feed gave")
+            raise refused
         return cls(actionable_at, item_id)
 
 
@@ -141,8 +138,8 @@ class FeedQuery:
     after: Position | None
     starts: datetime | None
     ends: datetime | None
-    kinds: frozenset[ItemKind]
-    statuses: frozenset[ItemStatus]
+    kinds: frozenset[FeedItemKind]
+    statuses: frozenset[FeedItemStatus]
 
 
 def feed_query(
@@ -161,16 +158,14 @@ def feed_query(
     errors: list[FieldError] = []
     if not student_id:
         # Only a student's own feed goes without saying whose it is.
-        errors.append(FieldError(
-            "student_id", "required", "name the student whose feed to read"
-        ))
+        errors.append(FieldError("student_id", "required", "name the student whose feed to read"))
     size = page_default if first is None else first
     if size < 1:
         errors.append(FieldError("first", "min_page_size", "must be at least 1"))
     elif size > page_max:
         errors.append(FieldError("first", "max_page_size", f"must be at most {page_max}"))
-    wanted_kinds = _choices(kinds, ItemKind, "kinds", "known_kind", errors)
-    wanted_statuses = _choices(statuses, ItemStatus, "statuses", "known_status", errors)
+    wanted_kinds = _choices(kinds, FeedItemKind, "kinds", "known_kind", errors)
+    wanted_statuses = _choices(statuses, FeedItemStatus, "statuses", "known_status", errors)
     if starts is not None and ends is not None and ends <= starts:
         errors.append(FieldError("to", "after_from", "must be after from"))
     position = None
@@ -179,13 +174,9 @@ def feed_query(
             position = Position.from_cursor(after)
         except InvalidInput as bad:
             errors += bad.errors
-    if errors:
-        raise InvalidInput.many(errors)
-    assert student_id  # the check above raised otherwise
-    return FeedQuery(
-        student_id=student_id, first=size, after=position, starts=starts, ends=ends,
-        kinds=wanted_kinds, statuses=wanted_statuses,
-    )
+    refuse_if(errors)
+    assert student_id  # refused above otherwise
+    return FeedQuery(student_id, size, position, starts, ends, wanted_kinds, wanted_statuses)
 
 
 def _choices(
@@ -203,7 +194,22 @@ def _choices(
 
 @dataclass(frozen=True, slots=True)
 class FeedPage:
-    items: list[tuple[FeedItem, ItemStatus]]
+    items: list[tuple[FeedItem, FeedItemStatus]]
     has_next_page: bool
     end_cursor: str | None
     time_zone: str
+
+
+def items_for(
+    student_ids: Iterable[str], sessions: Iterable[LiveSession], tasks: Iterable[Task]
+) -> list[FeedItem]:
+    """Every student's item of each session and task."""
+    sessions, tasks = list(sessions), list(tasks)
+    return [
+        item
+        for student_id in student_ids
+        for item in [
+            *(session_item(student_id, session) for session in sessions),
+            *(task_item(student_id, task) for task in tasks),
+        ]
+    ]

@@ -1,0 +1,82 @@
+"""Who may do what in the scheduler, in one place: administer a school, teach a section, see a
+section or a student's feed. Every check reads only the principal's own district."""
+
+from __future__ import annotations
+
+from bookend.auth import Forbidden, Principal, Role
+from services.scheduler.roster.domain import Section
+from services.scheduler.roster.ports import Reads
+
+
+def administers(principal: Principal, school_id: str) -> bool:
+    if principal.has(Role.DISTRICT_ADMIN):
+        return True
+    return principal.has(Role.SCHOOL_ADMIN) and principal.school == school_id
+
+
+def require_administers(principal: Principal, school_id: str) -> None:
+    if not administers(principal, school_id):
+        raise Forbidden(f"only an admin of school {school_id!r} or of the district may do this")
+
+
+def teaches(principal: Principal, section: Section) -> bool:
+    return principal.has(Role.TEACHER) and section.is_taught_by(principal.subject)
+
+
+def require_teaches(principal: Principal, section: Section) -> None:
+    """A teacher of the section, or an admin of its school, runs its sessions."""
+    if not (teaches(principal, section) or administers(principal, section.school_id)):
+        raise Forbidden(f"only a teacher of section {section.id!r} or an admin may do this")
+
+
+def learners_seen(principal: Principal) -> list[str]:
+    """Students whose enrolments a student or guardian principal may see."""
+    seen = set(principal.children) if principal.has(Role.GUARDIAN) else set()
+    if principal.has(Role.STUDENT):
+        seen.add(principal.subject)
+    return sorted(seen)
+
+
+async def attended_section_ids(reads: Reads, district_id: str, students: list[str]) -> set[str]:
+    if not students:
+        return set()
+    return {e.section_id for e in await reads.list_enrolments(district_id, student_ids=students)}
+
+
+async def require_views_section(principal: Principal, section: Section, reads: Reads) -> None:
+    if teaches(principal, section) or administers(principal, section.school_id):
+        return
+    attended = await attended_section_ids(reads, principal.district, learners_seen(principal))
+    if section.id not in attended:
+        raise Forbidden(f"section {section.id!r} is not one you teach, administer or attend")
+
+
+async def require_views_student(principal: Principal, student_id: str, reads: Reads) -> None:
+    """The student, their guardian, and the teachers and admins of a section they attend."""
+    if principal.may_view_student(student_id) or principal.has(Role.DISTRICT_ADMIN):
+        return
+    if principal.has(Role.TEACHER, Role.SCHOOL_ADMIN):
+        attended = await attended_section_ids(reads, principal.district, [student_id])
+        if attended:
+            sections = await reads.list_sections(principal.district, section_ids=attended)
+            if any(teaches(principal, s) or administers(principal, s.school_id) for s in sections):
+                return
+    raise Forbidden("this feed belongs to a student you do not teach, guard or administer")
+
+
+async def sections_seen(principal: Principal, reads: Reads) -> list[Section]:
+    """The sections a principal teaches, administers, attends or has a child in, by id."""
+    district = principal.district
+    found: dict[str, Section] = {}
+    if principal.has(Role.DISTRICT_ADMIN):
+        found |= {s.id: s for s in await reads.list_sections(district)}
+    elif principal.has(Role.SCHOOL_ADMIN) and principal.school:
+        found |= {s.id: s for s in await reads.list_sections(district, school_id=principal.school)}
+    if principal.has(Role.TEACHER):
+        found |= {
+            s.id: s for s in await reads.list_sections(district, teacher_id=principal.subject)
+        }
+    attended = await attended_section_ids(reads, district, learners_seen(principal))
+    if attended:
+        found |= {s.id: s for s in await reads.list_sections(district, section_ids=attended)}
+    return [found[key] for key in sorted(found)]

@@ -1,0 +1,49 @@
+"""Reading a student's feed: one page of the read model, each item with its status now."""
+
+from __future__ import annotations
+
+from bookend.auth import Principal
+from bookend.clock import Clock
+from bookend.contracts.scheduler import FeedItemStatus
+from services.scheduler import access
+from services.scheduler.feed.domain import FeedItem, FeedPage, FeedQuery, Position
+from services.scheduler.feed.ports import Store
+
+# A student not enrolled anywhere yet has no zone of their own and no items.
+FALLBACK_ZONE = "UTC"
+
+
+async def read_feed(
+    query: FeedQuery, *, principal: Principal, store: Store, clock: Clock
+) -> FeedPage:
+    """One student's page: range reads after the cursor, statuses filtered once computed."""
+    await access.require_views_student(principal, query.student_id, store)
+    learner = await store.get_learner(principal.district, query.student_id)
+    now = clock()
+    page: list[tuple[FeedItem, FeedItemStatus]] = []
+    position = query.after
+    batch_size = query.first + 1
+    while len(page) <= query.first:
+        batch = await store.list_feed_items(
+            principal.district,
+            query.student_id,
+            after=position,
+            starts=query.starts,
+            ends=query.ends,
+            kinds=query.kinds,
+            limit=batch_size,
+        )
+        for item in batch:
+            status = item.status(now)
+            if not query.statuses or status in query.statuses:
+                page.append((item, status))
+        if len(batch) < batch_size:
+            break
+        position = Position.of(batch[-1])
+    shown = page[: query.first]
+    return FeedPage(
+        items=shown,
+        has_next_page=len(page) > query.first,
+        end_cursor=Position.of(shown[-1][0]).cursor() if shown else None,
+        time_zone=learner.time_zone if learner else FALLBACK_ZONE,
+    )

@@ -1,0 +1,76 @@
+"""The feed read model's MongoDB access: one document per student and session or task.
+`services/scheduler/store.py` composes it with the other slices' into one store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bookend.contracts.scheduler import FeedItemKind
+from bookend.mongo import Document
+from services.scheduler.feed.domain import FeedItem, Position
+from services.scheduler.records import RecordQueries, RecordWrites, between, to_document
+
+FEED = "feed_items"
+FEED_ORDER = [("actionable_at", 1), ("item_id", 1)]
+
+# (collection, fields, unique): a student's page is a range read on the first.
+INDEXES: list[tuple[str, list[str], bool]] = [
+    (FEED, ["student_id", "actionable_at", "item_id"], False),
+    (FEED, ["student_id", "item_id"], True),
+    (FEED, ["item_id"], False),
+]
+
+
+class FeedQueries(RecordQueries):
+    async def list_feed_items(
+        self,
+        district_id: str,
+        student_id: str,
+        *,
+        after: Position | None,
+        starts: datetime | None,
+        ends: datetime | None,
+        kinds: frozenset[FeedItemKind],
+        limit: int,
+    ) -> list[FeedItem]:
+        # A range read on (student_id, actionable_at, item_id): pages cost the same however deep.
+        query: Document = {"student_id": student_id, "district_id": district_id}
+        if starts is not None or ends is not None:
+            query["actionable_at"] = between(starts, ends)
+        if kinds:
+            query["kind"] = {"$in": sorted(kind.value for kind in kinds)}
+        if after is not None:
+            # An explicit `$and`: the embedded store drops fields beside a bare `$or` (ADR 0007).
+            later = {
+                "$or": [
+                    {"actionable_at": {"$gt": after.actionable_at}},
+                    {"actionable_at": after.actionable_at, "item_id": {"$gt": after.item_id}},
+                ]
+            }
+            query = {"$and": [query, later]}
+        return await self._list(FeedItem, FEED, query, FEED_ORDER, limit=limit)
+
+    async def list_session_items(self, district_id: str, session_id: str) -> list[FeedItem]:
+        query = {"item_id": session_id, "district_id": district_id}
+        return await self._list(FeedItem, FEED, query, [("student_id", 1)])
+
+
+class FeedWrites(FeedQueries, RecordWrites):
+    async def add_feed_items(self, items: Sequence[FeedItem]) -> None:
+        if not items:
+            return
+        query = {
+            "student_id": {"$in": sorted({item.student_id for item in items})},
+            "item_id": {"$in": sorted({item.item_id for item in items})},
+        }
+        present = {(doc["student_id"], doc["item_id"]) for doc in await self._many(FEED, query)}
+        missing = [
+            to_document(item) for item in items if (item.student_id, item.item_id) not in present
+        ]
+        if missing:
+            await self.db[FEED].insert_many(missing, session=self.session)
+
+    async def save_feed_items(self, items: Sequence[FeedItem]) -> None:
+        for item in items:
+            await self._save(FEED, item, "student_id", "item_id")

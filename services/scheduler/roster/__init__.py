@@ -1,0 +1,1 @@
+"""The roster: schools, sections, enrolments and each student's own zone."""

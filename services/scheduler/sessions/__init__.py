@@ -1,0 +1,1 @@
+"""Live sessions with their bookend tasks, and the lesson copies they are planned from."""

@@ -1,0 +1,162 @@
+"""The sessions' use cases: schedule a live session with its bookends, run it, read sessions
+and the lesson copies they are planned from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from bookend.auth import STAFF, Principal
+from bookend.clock import Clock, stored_instant
+from bookend.ids import IdFactory
+from services.scheduler import access
+from services.scheduler.events import OUTBOUND
+from services.scheduler.feed.projector import project
+from services.scheduler.roster.domain import SectionUnknown
+from services.scheduler.roster.service import existing_section
+from services.scheduler.sessions.domain import (
+    BookendedSession,
+    BookendWindows,
+    LessonNotFound,
+    LessonSummary,
+    LessonUnknown,
+    LiveSession,
+    SessionNotFound,
+    check_session,
+    plan_session,
+)
+from services.scheduler.sessions.ports import Reads, Store, Transaction
+
+
+async def schedule_session(
+    *,
+    section_id: str,
+    lesson_id: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    time_zone: str,
+    title: str | None,
+    principal: Principal,
+    store: Store,
+    windows: BookendWindows,
+    ids: IdFactory,
+) -> BookendedSession:
+    """Schedule a live session with its bookends; state, feed items and events commit together."""
+    principal.require(*STAFF)
+    check_session(starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, title=title)
+
+    async def work(tx: Transaction) -> BookendedSession:
+        section = await tx.get_section(principal.district, section_id)
+        if section is None:
+            raise SectionUnknown(section_id)
+        access.require_teaches(principal, section)
+        lesson = await tx.get_lesson(principal.district, lesson_id)
+        if lesson is None:
+            raise LessonUnknown(lesson_id)
+        planned, events = plan_session(
+            section=section,
+            lesson=lesson,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            time_zone=time_zone,
+            title=title,
+            windows=windows,
+            new_id=ids,
+        )
+        await tx.add_session(planned.session)
+        await tx.add_tasks(planned.tasks)
+        await project(tx, events)
+        await tx.emit(*OUTBOUND.events(events))
+        return planned
+
+    return await store.atomically(work)
+
+
+async def get_session(session_id: str, *, principal: Principal, store: Store) -> BookendedSession:
+    session = await _session(store, principal, session_id)
+    section = await existing_section(store, principal.district, session.section_id)
+    await access.require_views_section(principal, section, store)
+    return (await _with_tasks(store, principal.district, [session]))[0]
+
+
+async def list_sessions(
+    section_id: str,
+    *,
+    starts: datetime | None,
+    ends: datetime | None,
+    principal: Principal,
+    store: Store,
+) -> list[BookendedSession]:
+    section = await existing_section(store, principal.district, section_id)
+    await access.require_views_section(principal, section, store)
+    sessions = await store.list_sessions(
+        principal.district,
+        section_id,
+        starts=stored_instant(starts) if starts else None,
+        ends=stored_instant(ends) if ends else None,
+    )
+    return await _with_tasks(store, principal.district, sessions)
+
+
+async def start_session(
+    session_id: str, *, principal: Principal, store: Store, clock: Clock
+) -> BookendedSession:
+    return await _transition(session_id, LiveSession.start, principal, store=store, clock=clock)
+
+
+async def end_session(
+    session_id: str, *, principal: Principal, store: Store, clock: Clock
+) -> BookendedSession:
+    return await _transition(session_id, LiveSession.end, principal, store=store, clock=clock)
+
+
+async def get_lesson(lesson_id: str, *, principal: Principal, store: Store) -> LessonSummary:
+    # Lesson copies are published curriculum content; only the district scopes them.
+    lesson = await store.get_lesson(principal.district, lesson_id)
+    if lesson is None:
+        raise LessonNotFound(lesson_id)
+    return lesson
+
+
+async def _transition(
+    session_id: str,
+    change: Callable[[LiveSession, datetime], tuple[LiveSession, Sequence[object]]],
+    principal: Principal,
+    *,
+    store: Store,
+    clock: Clock,
+) -> BookendedSession:
+    """Start or end a session; it, its students' feed items and the event commit together."""
+    principal.require(*STAFF)
+
+    async def work(tx: Transaction) -> LiveSession:
+        session = await _session(tx, principal, session_id)
+        section = await existing_section(tx, principal.district, session.section_id)
+        access.require_teaches(principal, section)
+        changed, events = change(session, clock())
+        await tx.save_session(changed)
+        await project(tx, events)
+        await tx.emit(*OUTBOUND.events(events))
+        return changed
+
+    session = await store.atomically(work)
+    return (await _with_tasks(store, principal.district, [session]))[0]
+
+
+async def _session(reads: Reads, principal: Principal, session_id: str) -> LiveSession:
+    session = await reads.get_session(principal.district, session_id)
+    if session is None:
+        raise SessionNotFound(session_id)
+    return session
+
+
+async def _with_tasks(
+    reads: Reads, district_id: str, sessions: Sequence[LiveSession]
+) -> list[BookendedSession]:
+    """Each session with its tasks, in the order the session lists them."""
+    tasks = await reads.list_tasks(district_id, [s.id for s in sessions]) if sessions else []
+    by_id = {task.id: task for task in tasks}
+    return [
+        BookendedSession(s, tuple(by_id[task_id] for task_id in s.task_ids if task_id in by_id))
+        for s in sessions
+    ]
