@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bookend.auth import Principal, Role
 from bookend.contracts.catalog import ComponentKind, ModeFit
 from bookend.contracts.scheduler import FeedItemKind
-from services.scheduler.feed.domain import FeedItem
+from bookend.ids import IdFactory
+from services.scheduler.feed.domain import FeedItem, FeedQuery, feed_query
 from services.scheduler.roster import service as roster
 from services.scheduler.roster.domain import Section
 from services.scheduler.sessions import service as sessions
@@ -40,7 +42,8 @@ OTHER_GUARDIAN = Principal(
 )
 OTHER_DISTRICT_ADMIN = Principal("admin-9", "d2", frozenset({Role.DISTRICT_ADMIN}))
 
-STARTS = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # the clock of every use-case test, at first
+STARTS = MONDAY = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
 ENDS = STARTS + timedelta(minutes=50)
 SECTION = Section("sec-math", D, "school-1", "Math 5", "math", "America/New_York", ("teacher-1",))
 
@@ -135,11 +138,13 @@ async def schedule(
     *,
     hours: float = 1,
     section_id: str = "sec-math",
+    lesson_id: str = "lesson-1",
     principal: Principal = TEACHER,
+    ids: IdFactory = _ids,
 ) -> BookendedSession:
     return await sessions.schedule_session(
         section_id=section_id,
-        lesson_id="lesson-1",
+        lesson_id=lesson_id,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=hours),
         time_zone="America/New_York",
@@ -147,7 +152,7 @@ async def schedule(
         principal=principal,
         store=store,
         windows=WINDOWS,
-        ids=_ids,
+        ids=ids,
     )
 
 
@@ -160,3 +165,19 @@ async def feed_of(store: FakeScheduler, student_id: str) -> list[FeedItem]:
 
 def kinds_and_titles(items: list[FeedItem]) -> list[tuple[FeedItemKind, str]]:
     return [(item.kind, item.title) for item in items]
+
+
+def feed_request(**overrides: Any) -> FeedQuery:
+    """Student-1's feed with the default page, unless `overrides` say otherwise."""
+    arguments: dict[str, Any] = {
+        "student_id": "student-1",
+        "first": None,
+        "after": None,
+        "starts": None,
+        "ends": None,
+        "kinds": None,
+        "statuses": None,
+        "page_default": 20,
+        "page_max": 100,
+    }
+    return feed_query(**(arguments | overrides))

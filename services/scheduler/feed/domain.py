@@ -30,15 +30,15 @@ class FeedItem:
     session_id: str | None
     lesson_id: str
     title: str
-    bookend: Bookend | None
     minutes: int
-    starts_at: datetime | None
-    ends_at: datetime | None
-    opens_at: datetime | None
-    due_at: datetime | None
     actionable_at: datetime
     rule_time_zone: str
-    session_status: SessionStatus | None
+    bookend: Bookend | None = None  # a task's
+    starts_at: datetime | None = None  # a session's
+    ends_at: datetime | None = None  # a session's
+    opens_at: datetime | None = None  # a task's
+    due_at: datetime | None = None  # a task's
+    session_status: SessionStatus | None = None  # a session's, kept up to date by the projector
 
     def status(self, now: datetime) -> FeedItemStatus:
         if self.session_status is not None:
@@ -61,14 +61,11 @@ def session_item(student_id: str, session: LiveSession) -> FeedItem:
         session_id=session.id,
         lesson_id=session.lesson_id,
         title=session.title,
-        bookend=None,
         minutes=session.minutes,
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        opens_at=None,
-        due_at=None,
         actionable_at=session.starts_at,
         rule_time_zone=session.time_zone,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
         session_status=session.status,
     )
 
@@ -83,16 +80,28 @@ def task_item(student_id: str, task: Task) -> FeedItem:
         session_id=task.session_id,
         lesson_id=task.lesson_id,
         title=task.title,
-        bookend=task.bookend,
         minutes=task.minutes,
-        starts_at=None,
-        ends_at=None,
-        opens_at=task.opens_at,
-        due_at=task.due_at,
         actionable_at=task.due_at,
         rule_time_zone=task.time_zone,
-        session_status=None,
+        bookend=task.bookend,
+        opens_at=task.opens_at,
+        due_at=task.due_at,
     )
+
+
+def items_for(
+    student_ids: Iterable[str], sessions: Iterable[LiveSession], tasks: Iterable[Task]
+) -> list[FeedItem]:
+    """Every student's item of each session and task."""
+    sessions, tasks = list(sessions), list(tasks)
+    return [
+        item
+        for student_id in student_ids
+        for item in [
+            *(session_item(student_id, session) for session in sessions),
+            *(task_item(student_id, task) for task in tasks),
+        ]
+    ]
 
 
 def still_ahead(session: LiveSession, now: datetime) -> bool:
@@ -198,18 +207,3 @@ class FeedPage:
     has_next_page: bool
     end_cursor: str | None
     time_zone: str
-
-
-def items_for(
-    student_ids: Iterable[str], sessions: Iterable[LiveSession], tasks: Iterable[Task]
-) -> list[FeedItem]:
-    """Every student's item of each session and task."""
-    sessions, tasks = list(sessions), list(tasks)
-    return [
-        item
-        for student_id in student_ids
-        for item in [
-            *(session_item(student_id, session) for session in sessions),
-            *(task_item(student_id, task) for task in tasks),
-        ]
-    ]

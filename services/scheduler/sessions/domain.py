@@ -165,9 +165,15 @@ class BookendWindows:
 
 
 # Pedagogy: introducing knowledge and modelling a skill prepare for the live session;
-# practice, fluency and growing autonomy consolidate after it.
-PRE_WORK_KINDS = frozenset({ComponentKind.INTRODUCE, ComponentKind.MODEL})
-FOLLOW_UP_KINDS = frozenset({ComponentKind.PRACTICE, ComponentKind.FLUENCY, ComponentKind.AUTONOMY})
+# practice, fluency and growing autonomy consolidate after it. Discussion and feedback need
+# the class together, so they are never on-demand tasks.
+BOOKEND_OF_KIND = {
+    ComponentKind.INTRODUCE: Bookend.PRE_WORK,
+    ComponentKind.MODEL: Bookend.PRE_WORK,
+    ComponentKind.PRACTICE: Bookend.FOLLOW_UP,
+    ComponentKind.FLUENCY: Bookend.FOLLOW_UP,
+    ComponentKind.AUTONOMY: Bookend.FOLLOW_UP,
+}
 ON_DEMAND_FITS = frozenset({ModeFit.ON_DEMAND, ModeFit.EITHER})
 
 
@@ -175,20 +181,16 @@ def bookend_tasks(
     session: LiveSession, lesson: LessonSummary, windows: BookendWindows, *, new_id: IdFactory
 ) -> list[Task]:
     """Propose pre-work due when the session starts and follow-up opening when it ends."""
+    window = {
+        Bookend.PRE_WORK: (session.starts_at - windows.prework_opens_before, session.starts_at),
+        Bookend.FOLLOW_UP: (session.ends_at, session.ends_at + windows.followup_due_after),
+    }
     tasks: list[Task] = []
     for component in lesson.components:
-        if component.mode_fit not in ON_DEMAND_FITS:
+        bookend = BOOKEND_OF_KIND.get(component.kind)
+        if bookend is None or component.mode_fit not in ON_DEMAND_FITS:
             continue
-        if component.kind in PRE_WORK_KINDS:
-            bookend = Bookend.PRE_WORK
-            opens_at = session.starts_at - windows.prework_opens_before
-            due_at = session.starts_at
-        elif component.kind in FOLLOW_UP_KINDS:
-            bookend = Bookend.FOLLOW_UP
-            opens_at = session.ends_at
-            due_at = session.ends_at + windows.followup_due_after
-        else:
-            continue
+        opens_at, due_at = window[bookend]
         task = Task(
             id=new_id(),
             district_id=session.district_id,

@@ -73,7 +73,7 @@ async def schedule_session(
 
 
 async def get_session(session_id: str, *, principal: Principal, store: Store) -> BookendedSession:
-    session = await _session(store, principal, session_id)
+    session = await _session(store, principal.district, session_id)
     section = await existing_section(store, principal.district, session.section_id)
     await access.require_views_section(principal, section, store)
     return (await _with_tasks(store, principal.district, [session]))[0]
@@ -130,7 +130,7 @@ async def _transition(
     principal.require(*STAFF)
 
     async def work(tx: Transaction) -> LiveSession:
-        session = await _session(tx, principal, session_id)
+        session = await _session(tx, principal.district, session_id)
         section = await existing_section(tx, principal.district, session.section_id)
         access.require_teaches(principal, section)
         changed, events = change(session, clock())
@@ -143,8 +143,8 @@ async def _transition(
     return (await _with_tasks(store, principal.district, [session]))[0]
 
 
-async def _session(reads: Reads, principal: Principal, session_id: str) -> LiveSession:
-    session = await reads.get_session(principal.district, session_id)
+async def _session(reads: Reads, district_id: str, session_id: str) -> LiveSession:
+    session = await reads.get_session(district_id, session_id)
     if session is None:
         raise SessionNotFound(session_id)
     return session

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bookend.auth import Forbidden, Principal
 from bookend.problems import InvalidInput
 from services.scheduler.feed import service as feed
-from services.scheduler.feed.domain import FeedPage, feed_query
+from services.scheduler.feed.domain import FeedPage
 from services.scheduler.roster import service as roster
 from services.scheduler.roster.domain import SectionNotFound
 from services.scheduler.sessions import service as sessions
@@ -17,6 +15,7 @@ from services.scheduler.sessions.domain import SessionNotFound
 from tests.scheduler.builders import (
     DISTRICT_ADMIN,
     GUARDIAN,
+    MONDAY,
     OTHER_DISTRICT_ADMIN,
     OTHER_GUARDIAN,
     OTHER_SCHOOL_ADMIN,
@@ -27,39 +26,17 @@ from tests.scheduler.builders import (
     TEACHER,
     D,
     enrol,
+    feed_request,
     schedule,
-    seeded_store,
 )
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock
-
-MONDAY = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def store(clock: Clock) -> FakeScheduler:
-    return await seeded_store(clock)
 
 
 async def feed_of(
     store: FakeScheduler, clock: Clock, principal: Principal, student_id: str
 ) -> FeedPage:
-    query = feed_query(
-        student_id=student_id,
-        first=None,
-        after=None,
-        starts=None,
-        ends=None,
-        kinds=None,
-        statuses=None,
-        page_default=20,
-        page_max=100,
-    )
+    query = feed_request(student_id=student_id)
     return await feed.read_feed(query, principal=principal, store=store, clock=clock)
 
 

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from bookend.problems import InvalidInput
-from tests.scheduler.builders import D, enrol, feed_of, schedule, seeded_store
+from tests.scheduler.builders import MONDAY, NOW, D, enrol, feed_of, schedule
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock
-
-NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-MONDAY = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-async def store(clock: Clock) -> FakeScheduler:
-    return await seeded_store(clock)
 
 
 async def test_a_student_enrolled_later_gets_what_is_still_ahead(

@@ -2,48 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bookend.contracts.scheduler import FeedItemStatus
 from services.scheduler.feed import service
-from services.scheduler.feed.domain import FeedPage, feed_query
+from services.scheduler.feed.domain import FeedPage
 from services.scheduler.sessions import service as sessions
-from tests.scheduler.builders import STUDENT, TEACHER, D, schedule, seeded_store
+from tests.scheduler.builders import NOW, STUDENT, TEACHER, D, feed_request, schedule
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock
 
-NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-async def store(clock: Clock) -> FakeScheduler:
-    store = await seeded_store(clock)
+async def store(store: FakeScheduler) -> FakeScheduler:
     for day in range(4):  # four sessions, each with four tasks: twenty items for student-1
         await schedule(store, NOW + timedelta(days=day, hours=5))
     return store
 
 
-async def read(store: FakeScheduler, clock: Clock, **kw: Any) -> FeedPage:
-    arguments: dict[str, Any] = {
-        "student_id": "student-1",
-        "first": None,
-        "after": None,
-        "starts": None,
-        "ends": None,
-        "kinds": None,
-        "statuses": None,
-        "page_default": 20,
-        "page_max": 100,
-    }
-    query = feed_query(**(arguments | kw))
+async def read(store: FakeScheduler, clock: Clock, **overrides: Any) -> FeedPage:
+    query = feed_request(**overrides)
     return await service.read_feed(query, principal=STUDENT, store=store, clock=clock)
 
 

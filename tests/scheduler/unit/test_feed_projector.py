@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
@@ -11,23 +10,14 @@ from bookend.contracts.scheduler import SessionStatus
 from services.scheduler.feed.projector import project
 from services.scheduler.roster.ports import Transaction
 from services.scheduler.sessions.domain import SessionStarted
-from tests.scheduler.builders import enrol, feed_of, schedule, seeded_store
+from tests.scheduler.builders import MONDAY, enrol, feed_of, schedule
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock
 
-NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-MONDAY = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
-
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-async def store(clock: Clock) -> FakeScheduler:
-    store = await seeded_store(clock)
-    await enrol(store, clock, "sec-math", "student-3")
+async def store(store: FakeScheduler, clock: Clock) -> FakeScheduler:
+    await enrol(store, clock, "sec-math", "student-3")  # a classmate of student-1
     return store
 
 

@@ -11,36 +11,19 @@ import pytest
 from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
 from bookend.problems import InvalidInput
 from services.scheduler.feed.domain import (
-    FeedQuery,
     Position,
-    feed_query,
     session_item,
     still_ahead,
     task_item,
 )
 from services.scheduler.sessions.domain import bookend_tasks
-from tests.scheduler.builders import ENDS, LESSON, STARTS, WINDOWS, session
+from tests.scheduler.builders import ENDS, LESSON, STARTS, WINDOWS, feed_request, session
 from tests.support.fakes import counting_ids
-
-
-def query(**overrides: Any) -> FeedQuery:
-    arguments: dict[str, Any] = {
-        "student_id": "student-1",
-        "first": None,
-        "after": None,
-        "starts": None,
-        "ends": None,
-        "kinds": None,
-        "statuses": None,
-        "page_default": 20,
-        "page_max": 100,
-    }
-    return feed_query(**(arguments | overrides))
 
 
 def broken_rules(**overrides: Any) -> list[tuple[str, str]]:
     with pytest.raises(InvalidInput) as raised:
-        query(**overrides)
+        feed_request(**overrides)
     return [(e.field, e.rule) for e in raised.value.errors]
 
 
@@ -92,15 +75,15 @@ def test_a_cursor_built_from_the_json_instant_is_accepted() -> None:
 
 
 def test_page_size_defaults_and_may_be_up_to_the_cap() -> None:
-    assert query().first == 20
-    assert query(first=100).first == 100
+    assert feed_request().first == 20
+    assert feed_request(first=100).first == 100
 
 
 def test_kinds_and_statuses_are_comma_lists_of_known_names() -> None:
-    parsed = query(kinds="task, live_session", statuses="open,overdue")
+    parsed = feed_request(kinds="task, live_session", statuses="open,overdue")
     assert parsed.kinds == {FeedItemKind.TASK, FeedItemKind.LIVE_SESSION}
     assert parsed.statuses == {FeedItemStatus.OPEN, FeedItemStatus.OVERDUE}
-    assert query().kinds == frozenset()
+    assert feed_request().kinds == frozenset()
 
 
 @pytest.mark.parametrize(

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from bookend.contracts import CloudEvent, new_event
 from bookend.contracts.catalog import ComponentKind, LessonComponentData, LessonPublished, ModeFit
 from bookend.hosting import ServiceState
 from services.scheduler.events import CONSUMER, inbound
 from services.scheduler.sessions.ports import Transaction
 from services.scheduler.settings import SchedulerSettings
-from tests.scheduler.builders import D
+from tests.scheduler.builders import NOW, D
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock, counting_ids
-
-NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 def published(version: int, title: str = "Fractions") -> LessonPublished:

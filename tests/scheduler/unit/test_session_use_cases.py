@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -13,29 +13,15 @@ from services.scheduler.sessions import service
 from services.scheduler.sessions.domain import SessionNotLive, SessionNotScheduled
 from tests.scheduler.builders import (
     LESSON,
+    MONDAY,
     TEACHER,
-    WINDOWS,
     D,
     feed_of,
     kinds_and_titles,
     schedule,
-    seeded_store,
 )
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock, counting_ids
-
-NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-MONDAY = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-async def store(clock: Clock) -> FakeScheduler:
-    return await seeded_store(clock)
 
 
 async def nothing_stored(store: FakeScheduler) -> bool:
@@ -83,36 +69,14 @@ async def test_scheduling_emits_session_scheduled_and_one_task_assigned_per_task
 
 
 async def test_the_id_factory_names_the_session_and_its_tasks(store: FakeScheduler) -> None:
-    booked = await service.schedule_session(
-        section_id="sec-math",
-        lesson_id="lesson-1",
-        starts_at=MONDAY,
-        ends_at=MONDAY + timedelta(hours=1),
-        time_zone="UTC",
-        title=None,
-        principal=TEACHER,
-        store=store,
-        windows=WINDOWS,
-        ids=counting_ids("x"),
-    )
+    booked = await schedule(store, MONDAY, ids=counting_ids("x"))
     assert booked.session.id == "x-001"
     assert [task.id for task in booked.tasks] == ["x-002", "x-003", "x-004", "x-005"]
 
 
 async def test_an_unknown_lesson_names_the_field_and_stores_nothing(store: FakeScheduler) -> None:
     with pytest.raises(InvalidInput) as raised:
-        await service.schedule_session(
-            section_id="sec-math",
-            lesson_id="lesson-404",
-            starts_at=MONDAY,
-            ends_at=MONDAY + timedelta(hours=1),
-            time_zone="UTC",
-            title=None,
-            principal=TEACHER,
-            store=store,
-            windows=WINDOWS,
-            ids=counting_ids(),
-        )
+        await schedule(store, MONDAY, lesson_id="lesson-404")
     assert [(e.field, e.rule) for e in raised.value.errors] == [("lesson_id", "known_lesson")]
     assert await nothing_stored(store)
 
