@@ -25,9 +25,11 @@ from tests.support.fakes import Clock, counting_ids
 
 
 async def nothing_stored(store: FakeScheduler) -> bool:
+    """No session, no feed item for either student, no event."""
     return (
         await store.list_sessions(D, "sec-math") == []
         and await feed_of(store, "student-1") == []
+        and await feed_of(store, "student-2") == []
         and store.emitted == []
     )
 
