@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bookend.contracts.scheduler import FeedItemKind, SessionStatus
@@ -159,16 +159,6 @@ class FakeReads:
         )
         return items[:limit]
 
-    async def list_session_items(self, district_id: str, session_id: str) -> list[FeedItem]:
-        return sorted(
-            (
-                i
-                for i in self.state.feed.values()
-                if (i.district_id, i.item_id) == (district_id, session_id)
-            ),
-            key=lambda i: i.student_id,
-        )
-
 
 class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads):
     async def save_school(self, school: School) -> None:
@@ -201,8 +191,12 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads):
         for item in items:
             self.state.feed.setdefault((item.student_id, item.item_id), item)
 
-    async def save_feed_items(self, items: Sequence[FeedItem]) -> None:
-        self.state.feed |= {(item.student_id, item.item_id): item for item in items}
+    async def save_session_status(
+        self, district_id: str, session_id: str, status: SessionStatus
+    ) -> None:
+        for key, item in self.state.feed.items():
+            if (item.district_id, item.item_id) == (district_id, session_id):
+                self.state.feed[key] = replace(item, session_status=status)
 
 
 class FakeScheduler(FakeStore[SchedulerState, FakeSchedulerTransaction], FakeReads):

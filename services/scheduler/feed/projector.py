@@ -9,10 +9,10 @@ it as rows of their own.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol, Self, TypeVar
 
+from bookend.contracts.scheduler import SessionStatus
 from services.scheduler.feed.domain import FeedItem, items_for, still_ahead
 from services.scheduler.roster.domain import StudentEnrolled
 from services.scheduler.sessions.domain import (
@@ -48,16 +48,14 @@ class Projection(Protocol):
         """A section's tasks due after `moment`, by due time."""
         ...
 
-    async def list_session_items(self, district_id: str, session_id: str) -> list[FeedItem]:
-        """Every student's item of one session."""
-        ...
-
     async def add_feed_items(self, items: Sequence[FeedItem]) -> None:
         """Insert the items students do not have yet; the ones they have are left as they are."""
         ...
 
-    async def save_feed_items(self, items: Sequence[FeedItem]) -> None:
-        """Write each item whole, in place of the student's item with its id."""
+    async def save_session_status(
+        self, district_id: str, session_id: str, status: SessionStatus
+    ) -> None:
+        """Every student's item of the session shows `status`."""
         ...
 
 
@@ -93,10 +91,9 @@ async def task_assigned(tx: Projection, event: TaskAssigned) -> None:
 
 
 async def session_moved_on(tx: Projection, event: SessionStarted | SessionEnded) -> None:
-    """Each student's item of the session shows its new status."""
+    """Each student's item of the session shows its new status (one write for the section)."""
     session = event.session
-    items = await tx.list_session_items(session.district_id, session.id)
-    await tx.save_feed_items([replace(item, session_status=session.status) for item in items])
+    await tx.save_session_status(session.district_id, session.id, session.status)
 
 
 async def student_enrolled(tx: Projection, event: StudentEnrolled) -> None:

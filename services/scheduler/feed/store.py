@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bookend.contracts.scheduler import FeedItemKind
+from bookend.contracts.scheduler import FeedItemKind, SessionStatus
 from bookend.mongo import Document
 from services.scheduler.feed.domain import FeedItem, Position
 from services.scheduler.records import RecordQueries, RecordWrites, between, to_document
@@ -51,10 +51,6 @@ class FeedQueries(RecordQueries):
             query = {"$and": [query, later]}
         return await self._list(FeedItem, FEED, query, FEED_ORDER, limit=limit)
 
-    async def list_session_items(self, district_id: str, session_id: str) -> list[FeedItem]:
-        query = {"item_id": session_id, "district_id": district_id}
-        return await self._list(FeedItem, FEED, query, [("student_id", 1)])
-
 
 class FeedWrites(FeedQueries, RecordWrites):
     async def add_feed_items(self, items: Sequence[FeedItem]) -> None:
@@ -71,6 +67,12 @@ class FeedWrites(FeedQueries, RecordWrites):
         if missing:
             await self.db[FEED].insert_many(missing, session=self.session)
 
-    async def save_feed_items(self, items: Sequence[FeedItem]) -> None:
-        for item in items:
-            await self._save(FEED, item, "student_id", "item_id")
+    async def save_session_status(
+        self, district_id: str, session_id: str, status: SessionStatus
+    ) -> None:
+        # A string, so `$set` is safe on the embedded store (ADR 0007 is about dates).
+        await self.db[FEED].update_many(
+            {"item_id": session_id, "district_id": district_id},
+            {"$set": {"session_status": status.value}},
+            session=self.session,
+        )
