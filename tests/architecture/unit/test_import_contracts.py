@@ -91,6 +91,11 @@ def test_the_code_as_it_is_keeps_every_contract(tree: Path) -> None:
             "import services.catalog.store",
             "Each service is layered: app, api, service, events, store, ports, domain",
         ),
+        (
+            "services/scheduler/roster/domain.py",
+            "import services.scheduler.roster.service",
+            "Each scheduler slice is layered: api, service, store, ports, domain",
+        ),
     ],
     ids=[
         "service to service",
@@ -101,6 +106,7 @@ def test_the_code_as_it_is_keeps_every_contract(tree: Path) -> None:
         "pymongo outside stores",
         "web framework in a domain",
         "domain above its store",
+        "slice domain above its service",
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(
