@@ -1,6 +1,7 @@
 """Time as Bookend keeps it: aware UTC instants, at the millisecond precision MongoDB stores."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 Clock = Callable[[], datetime]
@@ -16,3 +17,24 @@ def stored_instant(moment: datetime) -> datetime:
 
 def utc_now() -> datetime:
     return stored_instant(datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of time from `starts` (inclusive) to `ends` (exclusive); a missing end is open."""
+
+    starts: datetime | None = None
+    ends: datetime | None = None
+
+    def __contains__(self, moment: datetime) -> bool:
+        return (self.starts is None or moment >= self.starts) and (
+            self.ends is None or moment < self.ends
+        )
+
+    @property
+    def is_open(self) -> bool:
+        """True when it bounds nothing: every moment is in it."""
+        return self.starts is None and self.ends is None
+
+
+ALL_TIME = Span()

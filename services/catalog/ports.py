@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
@@ -22,22 +22,22 @@ class LessonPosition:
     lesson_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class LessonQuery:
+    """Which lessons to list: a page of them in (created_at, id) order, strictly after `after`."""
+
+    statuses: frozenset[LessonStatus]
+    title_contains: str | None
+    after: LessonPosition | None
+    limit: int
+
+
 class Reads(Protocol):
     """Queries, each scoped to one district; the same on the store and inside a transaction."""
 
     async def get_lesson(self, district_id: str, lesson_id: str) -> Lesson | None: ...
 
-    async def list_lessons(
-        self,
-        district_id: str,
-        *,
-        statuses: Collection[LessonStatus],
-        title_contains: str | None,
-        after: LessonPosition | None,
-        limit: int,
-    ) -> list[Lesson]:
-        """Lessons in (created_at, id) order, strictly after `after`."""
-        ...
+    async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]: ...
 
 
 class Transaction(Reads, Outbox, Protocol):

@@ -21,7 +21,7 @@ from services.catalog.domain import (
     new_lesson,
 )
 from services.catalog.events import OUTBOUND
-from services.catalog.ports import LessonPosition, Store, Transaction
+from services.catalog.ports import LessonPosition, LessonQuery, Store, Transaction
 
 AUTHORS = STAFF
 DEFAULT_PAGE_SIZE = 20
@@ -96,13 +96,13 @@ async def list_lessons(
     statuses = visible if status is None else visible & {status}
     if not statuses:
         return LessonPage(items=[], has_next_page=False, end_cursor=None)
-    lessons = await store.list_lessons(
-        principal.district,
-        statuses=statuses,
+    query = LessonQuery(
+        statuses=frozenset(statuses),
         title_contains=q.strip() if q else None,
         after=None if after is None else decode_cursor(after),
         limit=first + 1,
     )
+    lessons = await store.list_lessons(principal.district, query)
     items = lessons[:first]
     return LessonPage(
         items=items,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from datetime import UTC
 
 from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
 from bookend.mongo import Document, Queries
 from bookend.outbox import OutboxStore, OutboxTransaction
 from services.catalog.domain import Component, Lesson
-from services.catalog.ports import LessonPosition
+from services.catalog.ports import LessonQuery
 
 LESSONS = "lessons"
 LESSON_ORDER = [("created_at", 1), ("_id", 1)]
@@ -21,23 +20,15 @@ class CatalogQueries(Queries):
         doc = await self._one(LESSONS, {"_id": lesson_id, "district_id": district_id})
         return None if doc is None else lesson_from_document(doc)
 
-    async def list_lessons(
-        self,
-        district_id: str,
-        *,
-        statuses: Collection[LessonStatus],
-        title_contains: str | None,
-        after: LessonPosition | None,
-        limit: int,
-    ) -> list[Lesson]:
-        query: Document = {
+    async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]:
+        found: Document = {
             "district_id": district_id,
-            "status": {"$in": [status.value for status in statuses]},
+            "status": {"$in": sorted(status.value for status in query.statuses)},
         }
-        if title_contains:
+        if query.title_contains:
             # Escaped, so the user's text is matched literally (nx-27017 supports $regex).
-            query["title"] = {"$regex": re.escape(title_contains), "$options": "i"}
-        if after is not None:
+            found["title"] = {"$regex": re.escape(query.title_contains), "$options": "i"}
+        if (after := query.after) is not None:
             # An explicit `$and`: the embedded store drops fields standing beside a bare `$or`
             # (ADR 0007), which here would be the district.
             after_position = {
@@ -46,8 +37,8 @@ class CatalogQueries(Queries):
                     {"created_at": after.created_at, "_id": {"$gt": after.lesson_id}},
                 ]
             }
-            query = {"$and": [query, after_position]}
-        docs = await self._many(LESSONS, query, LESSON_ORDER, limit)
+            found = {"$and": [found, after_position]}
+        docs = await self._many(LESSONS, found, LESSON_ORDER, query.limit)
         return [lesson_from_document(doc) for doc in docs]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bookend.auth import Forbidden, Principal, Role
 from services.scheduler.roster.domain import Section
-from services.scheduler.roster.ports import Reads
+from services.scheduler.roster.ports import Reads, SectionFilter
 
 
 def administers(principal: Principal, school_id: str) -> bool:
@@ -37,10 +37,13 @@ def learners_seen(principal: Principal) -> list[str]:
     return sorted(seen)
 
 
-async def attended_section_ids(reads: Reads, district_id: str, students: list[str]) -> set[str]:
+async def attended_section_ids(
+    reads: Reads, district_id: str, students: list[str]
+) -> frozenset[str]:
     if not students:
-        return set()
-    return {e.section_id for e in await reads.list_enrolments(district_id, student_ids=students)}
+        return frozenset()
+    enrolments = await reads.list_enrolments(district_id, student_ids=students)
+    return frozenset(e.section_id for e in enrolments)
 
 
 async def require_views_section(principal: Principal, section: Section, reads: Reads) -> None:
@@ -58,7 +61,9 @@ async def require_views_student(principal: Principal, student_id: str, reads: Re
     if principal.has(Role.TEACHER, Role.SCHOOL_ADMIN):
         attended = await attended_section_ids(reads, principal.district, [student_id])
         if attended:
-            sections = await reads.list_sections(principal.district, section_ids=attended)
+            sections = await reads.list_sections(
+                principal.district, SectionFilter(section_ids=attended)
+            )
             if any(teaches(principal, s) or administers(principal, s.school_id) for s in sections):
                 return
     raise Forbidden("this feed belongs to a student you do not teach, guard or administer")
@@ -67,16 +72,15 @@ async def require_views_student(principal: Principal, student_id: str, reads: Re
 async def sections_seen(principal: Principal, reads: Reads) -> list[Section]:
     """The sections a principal teaches, administers, attends or has a child in, by id."""
     district = principal.district
-    found: dict[str, Section] = {}
+    filters: list[SectionFilter] = []
     if principal.has(Role.DISTRICT_ADMIN):
-        found |= {s.id: s for s in await reads.list_sections(district)}
+        filters.append(SectionFilter())
     elif principal.has(Role.SCHOOL_ADMIN) and principal.school:
-        found |= {s.id: s for s in await reads.list_sections(district, school_id=principal.school)}
+        filters.append(SectionFilter(school_id=principal.school))
     if principal.has(Role.TEACHER):
-        found |= {
-            s.id: s for s in await reads.list_sections(district, teacher_id=principal.subject)
-        }
+        filters.append(SectionFilter(teacher_id=principal.subject))
     attended = await attended_section_ids(reads, district, learners_seen(principal))
     if attended:
-        found |= {s.id: s for s in await reads.list_sections(district, section_ids=attended)}
+        filters.append(SectionFilter(section_ids=attended))
+    found = {s.id: s for which in filters for s in await reads.list_sections(district, which)}
     return [found[key] for key in sorted(found)]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import TypeAdapter
 
+from bookend.clock import Span
 from bookend.mongo import Document, Queries
 
 if TYPE_CHECKING:
@@ -52,9 +53,9 @@ def from_document(kind: type[R], doc: Document, *, key: str | None = None) -> R:
     return _adapter(kind).validate_python(fields)
 
 
-def between(starts: datetime | None, ends: datetime | None) -> Document:
-    """A range condition: from `starts` inclusive to `ends` exclusive, either end open."""
-    return {op: at for op, at in (("$gte", starts), ("$lt", ends)) if at is not None}
+def within(span: Span) -> Document:
+    """A range condition: from the span's start inclusive to its end exclusive."""
+    return {op: at for op, at in (("$gte", span.starts), ("$lt", span.ends)) if at is not None}
 
 
 def _utc(value: object) -> object:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from bookend.contracts.catalog import LessonStatus
 from services.catalog.domain import Lesson
-from services.catalog.ports import LessonPosition
+from services.catalog.ports import LessonQuery
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 
@@ -23,15 +21,8 @@ class FakeReads:
         lesson = self.state.lessons.get(lesson_id)
         return lesson if lesson is not None and lesson.district_id == district_id else None
 
-    async def list_lessons(
-        self,
-        district_id: str,
-        *,
-        statuses: Collection[LessonStatus],
-        title_contains: str | None,
-        after: LessonPosition | None,
-        limit: int,
-    ) -> list[Lesson]:
+    async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]:
+        statuses, title_contains, after = query.statuses, query.title_contains, query.after
         found = sorted(
             (
                 lesson
@@ -46,7 +37,7 @@ class FakeReads:
             ),
             key=lambda lesson: (lesson.created_at, lesson.id),
         )
-        return found[:limit]
+        return found[: query.limit]
 
 
 class FakeCatalogTransaction(FakeTransaction[CatalogState], FakeReads):

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bookend.auth import Principal, Role
+from bookend.clock import ALL_TIME
 from bookend.contracts.catalog import ComponentKind, ModeFit
 from bookend.contracts.scheduler import FeedItemKind
 from bookend.ids import IdFactory
@@ -158,9 +159,8 @@ async def schedule(
 
 async def feed_of(store: FakeScheduler, student_id: str) -> list[FeedItem]:
     """A student's whole feed, in its order, read through the feed's port."""
-    return await store.list_feed_items(
-        D, student_id, after=None, starts=None, ends=None, kinds=frozenset(), limit=1000
-    )
+    everything = FeedQuery(student_id, 1000, None, ALL_TIME, frozenset(), frozenset())
+    return await store.list_feed_items(D, everything, None, 1000)
 
 
 def kinds_and_titles(items: list[FeedItem]) -> list[tuple[FeedItemKind, str]]:

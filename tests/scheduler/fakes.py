@@ -6,9 +6,11 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bookend.contracts.scheduler import FeedItemKind, SessionStatus
-from services.scheduler.feed.domain import FeedItem, Position
+from bookend.clock import ALL_TIME, Span
+from bookend.contracts.scheduler import SessionStatus
+from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
 from services.scheduler.roster.domain import Enrolment, Learner, School, Section
+from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, Task
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
@@ -25,10 +27,6 @@ class SchedulerState(FakeState):
     feed: dict[tuple[str, str], FeedItem] = field(default_factory=dict)
 
 
-def _within(moment: datetime, starts: datetime | None, ends: datetime | None) -> bool:
-    return (starts is None or moment >= starts) and (ends is None or moment < ends)
-
-
 class FakeReads:
     state: SchedulerState
 
@@ -40,22 +38,15 @@ class FakeReads:
     async def get_section(self, district_id: str, section_id: str) -> Section | None:
         return self.state.sections.get((district_id, section_id))
 
-    async def list_sections(
-        self,
-        district_id: str,
-        *,
-        school_id: str | None = None,
-        teacher_id: str | None = None,
-        section_ids: Collection[str] | None = None,
-    ) -> list[Section]:
+    async def list_sections(self, district_id: str, which: SectionFilter) -> list[Section]:
         return sorted(
             (
                 s
                 for (district, _), s in self.state.sections.items()
                 if district == district_id
-                and school_id in (None, s.school_id)
-                and (teacher_id is None or teacher_id in s.teacher_ids)
-                and (section_ids is None or s.id in section_ids)
+                and which.school_id in (None, s.school_id)
+                and (which.teacher_id is None or which.teacher_id in s.teacher_ids)
+                and (which.section_ids is None or s.id in which.section_ids)
             ),
             key=lambda s: s.id,
         )
@@ -92,14 +83,9 @@ class FakeReads:
         return session if session is not None and session.district_id == district_id else None
 
     async def list_sessions(
-        self,
-        district_id: str,
-        section_id: str,
-        *,
-        starts: datetime | None = None,
-        ends: datetime | None = None,
+        self, district_id: str, section_id: str, starting: Span = ALL_TIME
     ) -> list[LiveSession]:
-        return self._sessions(district_id, section_id, lambda s: _within(s.starts_at, starts, ends))
+        return self._sessions(district_id, section_id, lambda s: s.starts_at in starting)
 
     async def list_sessions_not_ended(self, district_id: str, section_id: str) -> list[LiveSession]:
         return self._sessions(district_id, section_id, lambda s: s.status != SessionStatus.ENDED)
@@ -133,23 +119,15 @@ class FakeReads:
     # --- feed
 
     async def list_feed_items(
-        self,
-        district_id: str,
-        student_id: str,
-        *,
-        after: Position | None,
-        starts: datetime | None,
-        ends: datetime | None,
-        kinds: frozenset[FeedItemKind],
-        limit: int,
+        self, district_id: str, query: FeedQuery, after: Position | None, limit: int
     ) -> list[FeedItem]:
         items = sorted(
             (
                 i
                 for i in self.state.feed.values()
-                if (i.district_id, i.student_id) == (district_id, student_id)
-                and _within(i.actionable_at, starts, ends)
-                and (not kinds or i.kind in kinds)
+                if (i.district_id, i.student_id) == (district_id, query.student_id)
+                and i.actionable_at in query.span
+                and (not query.kinds or i.kind in query.kinds)
                 and (
                     after is None
                     or (i.actionable_at, i.item_id) > (after.actionable_at, after.item_id)

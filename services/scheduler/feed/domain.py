@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from bookend.clock import Span
 from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
 from bookend.problems import FieldError, InvalidInput, refuse_if
 from services.scheduler.sessions.domain import LiveSession, Task
@@ -145,8 +146,7 @@ class FeedQuery:
     student_id: str
     first: int
     after: Position | None
-    starts: datetime | None
-    ends: datetime | None
+    span: Span  # of actionable times
     kinds: frozenset[FeedItemKind]
     statuses: frozenset[FeedItemStatus]
 
@@ -185,7 +185,8 @@ def feed_query(
             errors += bad.errors
     refuse_if(errors)
     assert student_id  # refused above otherwise
-    return FeedQuery(student_id, size, position, starts, ends, wanted_kinds, wanted_statuses)
+    span = Span(starts, ends)
+    return FeedQuery(student_id, size, position, span, wanted_kinds, wanted_statuses)
 
 
 def _choices(

@@ -6,12 +6,10 @@ The projector's own port, `Projection`, is in `feed/projector.py`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Protocol, TypeVar
 
-from bookend.contracts.scheduler import FeedItemKind
 from bookend.outbox import Outbox
-from services.scheduler.feed.domain import FeedItem, Position
+from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
 from services.scheduler.feed.projector import Projection
 from services.scheduler.roster import ports as roster
 
@@ -22,17 +20,10 @@ class Reads(roster.Reads, Protocol):
     """Queries, each scoped to one district; who may read a feed is checked on the roster."""
 
     async def list_feed_items(
-        self,
-        district_id: str,
-        student_id: str,
-        *,
-        after: Position | None,
-        starts: datetime | None,
-        ends: datetime | None,
-        kinds: frozenset[FeedItemKind],
-        limit: int,
+        self, district_id: str, query: FeedQuery, after: Position | None, limit: int
     ) -> list[FeedItem]:
-        """A range read in (actionable_at, item_id) order, strictly after `after`."""
+        """The query's student's items of its kinds and span, in (actionable_at, item_id)
+        order, strictly after `after` (statuses are the caller's to filter)."""
         ...
 
 

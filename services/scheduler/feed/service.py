@@ -24,15 +24,7 @@ async def read_feed(
     position = query.after
     batch_size = query.first + 1
     while len(page) <= query.first:
-        batch = await store.list_feed_items(
-            principal.district,
-            query.student_id,
-            after=position,
-            starts=query.starts,
-            ends=query.ends,
-            kinds=query.kinds,
-            limit=batch_size,
-        )
+        batch = await store.list_feed_items(principal.district, query, position, batch_size)
         for item in batch:
             status = item.status(now)
             if not query.statuses or status in query.statuses:

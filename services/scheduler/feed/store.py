@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
-from bookend.contracts.scheduler import FeedItemKind, SessionStatus
+from bookend.contracts.scheduler import SessionStatus
 from bookend.mongo import Document
-from services.scheduler.feed.domain import FeedItem, Position
-from services.scheduler.records import RecordQueries, RecordWrites, between, to_document
+from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
+from services.scheduler.records import RecordQueries, RecordWrites, to_document, within
 
 FEED = "feed_items"
 FEED_ORDER = [("actionable_at", 1), ("item_id", 1)]
@@ -24,22 +23,14 @@ INDEXES: list[tuple[str, list[str], bool]] = [
 
 class FeedQueries(RecordQueries):
     async def list_feed_items(
-        self,
-        district_id: str,
-        student_id: str,
-        *,
-        after: Position | None,
-        starts: datetime | None,
-        ends: datetime | None,
-        kinds: frozenset[FeedItemKind],
-        limit: int,
+        self, district_id: str, query: FeedQuery, after: Position | None, limit: int
     ) -> list[FeedItem]:
         # A range read on (student_id, actionable_at, item_id): pages cost the same however deep.
-        query: Document = {"student_id": student_id, "district_id": district_id}
-        if starts is not None or ends is not None:
-            query["actionable_at"] = between(starts, ends)
-        if kinds:
-            query["kind"] = {"$in": sorted(kind.value for kind in kinds)}
+        found: Document = {"student_id": query.student_id, "district_id": district_id}
+        if not query.span.is_open:
+            found["actionable_at"] = within(query.span)
+        if query.kinds:
+            found["kind"] = {"$in": sorted(kind.value for kind in query.kinds)}
         if after is not None:
             # An explicit `$and`: the embedded store drops fields beside a bare `$or` (ADR 0007).
             later = {
@@ -48,8 +39,8 @@ class FeedQueries(RecordQueries):
                     {"actionable_at": after.actionable_at, "item_id": {"$gt": after.item_id}},
                 ]
             }
-            query = {"$and": [query, later]}
-        return await self._list(FeedItem, FEED, query, FEED_ORDER, limit=limit)
+            found = {"$and": [found, later]}
+        return await self._list(FeedItem, FEED, found, FEED_ORDER, limit=limit)
 
 
 class FeedWrites(FeedQueries, RecordWrites):

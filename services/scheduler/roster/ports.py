@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
@@ -12,6 +13,15 @@ from services.scheduler.roster.domain import Enrolment, Learner, School, Section
 T = TypeVar("T")
 
 
+@dataclass(frozen=True, slots=True)
+class SectionFilter:
+    """Which sections: of one school, taught by one teacher, among some ids; unset is any."""
+
+    school_id: str | None = None
+    teacher_id: str | None = None
+    section_ids: frozenset[str] | None = None
+
+
 class Reads(Protocol):
     """Queries, each scoped to one district; the same on the store and inside a transaction."""
 
@@ -19,15 +29,8 @@ class Reads(Protocol):
 
     async def get_section(self, district_id: str, section_id: str) -> Section | None: ...
 
-    async def list_sections(
-        self,
-        district_id: str,
-        *,
-        school_id: str | None = None,
-        teacher_id: str | None = None,
-        section_ids: Collection[str] | None = None,
-    ) -> list[Section]:
-        """Sections matching every filter given, in id order."""
+    async def list_sections(self, district_id: str, which: SectionFilter) -> list[Section]:
+        """Sections matching every condition of `which`, in id order."""
         ...
 
     async def list_enrolments(

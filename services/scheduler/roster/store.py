@@ -8,6 +8,7 @@ from collections.abc import Collection
 from bookend.mongo import Document
 from services.scheduler.records import RecordQueries, RecordWrites
 from services.scheduler.roster.domain import Enrolment, Learner, School, Section
+from services.scheduler.roster.ports import SectionFilter
 
 SCHOOLS, SECTIONS, ENROLMENTS, LEARNERS = "schools", "sections", "enrolments", "learners"
 
@@ -30,21 +31,14 @@ class RosterQueries(RecordQueries):
     async def get_section(self, district_id: str, section_id: str) -> Section | None:
         return await self._get(Section, SECTIONS, {"district_id": district_id, "id": section_id})
 
-    async def list_sections(
-        self,
-        district_id: str,
-        *,
-        school_id: str | None = None,
-        teacher_id: str | None = None,
-        section_ids: Collection[str] | None = None,
-    ) -> list[Section]:
+    async def list_sections(self, district_id: str, which: SectionFilter) -> list[Section]:
         query: Document = {"district_id": district_id}
-        if school_id is not None:
-            query["school_id"] = school_id
-        if teacher_id is not None:
-            query["teacher_ids"] = teacher_id
-        if section_ids is not None:
-            query["id"] = {"$in": sorted(section_ids)}
+        if which.school_id is not None:
+            query["school_id"] = which.school_id
+        if which.teacher_id is not None:
+            query["teacher_ids"] = which.teacher_id
+        if which.section_ids is not None:
+            query["id"] = {"$in": sorted(which.section_ids)}
         return await self._list(Section, SECTIONS, query, [("id", 1)])
 
     async def list_enrolments(

@@ -4,9 +4,9 @@ use in-memory fakes."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from datetime import datetime
 from typing import Protocol, TypeVar
 
+from bookend.clock import ALL_TIME, Span
 from bookend.outbox import Outbox
 from services.scheduler.feed.projector import Projection
 from services.scheduler.roster import ports as roster
@@ -23,14 +23,9 @@ class Reads(roster.Reads, Protocol):
     async def get_session(self, district_id: str, session_id: str) -> LiveSession | None: ...
 
     async def list_sessions(
-        self,
-        district_id: str,
-        section_id: str,
-        *,
-        starts: datetime | None = None,
-        ends: datetime | None = None,
+        self, district_id: str, section_id: str, starting: Span = ALL_TIME
     ) -> list[LiveSession]:
-        """By start; `starts` and `ends` bound the start (from inclusive, to exclusive)."""
+        """A section's sessions that start within `starting`, by start."""
         ...
 
     async def list_tasks(self, district_id: str, session_ids: Collection[str]) -> list[Task]:

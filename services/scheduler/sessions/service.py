@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bookend.auth import STAFF, Principal
-from bookend.clock import Clock, stored_instant
+from bookend.clock import Clock, Span, stored_instant
 from bookend.ids import IdFactory
 from services.scheduler import access
 from services.scheduler.events import OUTBOUND
@@ -89,12 +89,10 @@ async def list_sessions(
 ) -> list[BookendedSession]:
     section = await existing_section(store, principal.district, section_id)
     await access.require_views_section(principal, section, store)
-    sessions = await store.list_sessions(
-        principal.district,
-        section_id,
-        starts=stored_instant(starts) if starts else None,
-        ends=stored_instant(ends) if ends else None,
+    starting = Span(
+        stored_instant(starts) if starts else None, stored_instant(ends) if ends else None
     )
+    sessions = await store.list_sessions(principal.district, section_id, starting)
     return await _with_tasks(store, principal.district, sessions)
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import SessionStatus
 from bookend.mongo import Document
-from services.scheduler.records import RecordQueries, RecordWrites, between, to_document
+from services.scheduler.records import RecordQueries, RecordWrites, to_document, within
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, Task
 
 LESSONS, SESSIONS, TASKS = "lessons", "sessions", "tasks"
@@ -35,16 +36,11 @@ class SessionsQueries(RecordQueries):
         return await self._get(LiveSession, SESSIONS, query, key="id")
 
     async def list_sessions(
-        self,
-        district_id: str,
-        section_id: str,
-        *,
-        starts: datetime | None = None,
-        ends: datetime | None = None,
+        self, district_id: str, section_id: str, starting: Span = ALL_TIME
     ) -> list[LiveSession]:
         query: Document = {"district_id": district_id, "section_id": section_id}
-        if starts is not None or ends is not None:
-            query["starts_at"] = between(starts, ends)
+        if not starting.is_open:
+            query["starts_at"] = within(starting)
         return await self._list(LiveSession, SESSIONS, query, BY_START, key="id")
 
     async def list_sessions_not_ended(self, district_id: str, section_id: str) -> list[LiveSession]:
