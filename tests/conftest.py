@@ -6,18 +6,20 @@ The broker and store start once per test session, on free ports, only if a test 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bookend.auth import AuthSettings
-from bookend.eventbus import KafkaSettings
+from bookend.contracts import ALL_TOPICS
+from bookend.eventbus import KafkaPublisher, KafkaSettings, ensure_topics
 from bookend.mongo import MongoSettings
 from devstack.infrastructure import start_broker, start_store
 from devstack.processes import Processes
 from tests.support.auth import TEST_SECRET
+from tests.support.running import Fresh
 
 FAST_GROUPS = {
     "session_timeout_ms": 2000,
@@ -86,3 +88,25 @@ def unique() -> Callable[[str], str]:
 @pytest.fixture
 def auth_settings() -> AuthSettings:
     return AuthSettings(dev_secret=TEST_SECRET)
+
+
+@pytest.fixture
+def fresh(
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    auth_settings: AuthSettings,
+    unique: Callable[[str], str],
+) -> Fresh:
+    return Fresh(kafka_settings, mongo_settings, auth_settings, unique)
+
+
+@pytest.fixture
+async def publisher(kafka_settings: KafkaSettings) -> AsyncIterator[KafkaPublisher]:
+    """Publishes as another service would; every contract topic exists."""
+    await ensure_topics(kafka_settings, ALL_TOPICS)
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    try:
+        yield publisher
+    finally:
+        await publisher.stop()

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
 from bookend.http_contracts.catalog import Component, Lesson
 from bookend.problems import Problem, ProblemKind
-from gateway.clients import CatalogClient, Clients, FeedbackClient, SchedulerClient
+from gateway.clients import Upstreams
 from gateway.upstream import Upstream
 
 Json = dict[str, object] | list[object] | str
@@ -55,11 +55,11 @@ class StubServices:
     scheduler: StubService = field(default_factory=lambda: StubService("scheduler"))
     feedback: StubService = field(default_factory=lambda: StubService("feedback"))
 
-    def clients(self) -> Clients:
-        return Clients(
-            catalog=CatalogClient(self.catalog.upstream()),
-            scheduler=SchedulerClient(self.scheduler.upstream()),
-            feedback=FeedbackClient(self.feedback.upstream()),
+    def upstreams(self) -> Upstreams:
+        return Upstreams(
+            catalog=self.catalog.upstream(),
+            scheduler=self.scheduler.upstream(),
+            feedback=self.feedback.upstream(),
         )
 
 

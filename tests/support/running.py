@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI
 
+from bookend.auth import AuthSettings
 from bookend.contracts import CloudEvent
 from bookend.eventbus import EventConsumer, KafkaSettings
+from bookend.hosting import ServiceSettings, ServiceState
+from bookend.mongo import MongoSettings
+
+S = TypeVar("S", bound=ServiceSettings)
 
 
 @asynccontextmanager
@@ -37,3 +44,42 @@ async def watching(
         yield received
     finally:
         await watcher.stop()
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running service app and an HTTP client talking to it."""
+
+    http: httpx.AsyncClient
+    app: FastAPI
+
+    @property
+    def state(self) -> ServiceState[Any, Any]:
+        state: ServiceState[Any, Any] = self.app.state.service
+        return state
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """Service apps on the shared embedded broker and store, each on its own database and
+    consumer group so tests never meet."""
+
+    kafka: KafkaSettings
+    mongo: MongoSettings
+    auth: AuthSettings
+    unique: Callable[[str], str]
+
+    def settings(self, kind: type[S], name: str) -> S:
+        return kind(
+            database=self.unique(name),
+            consumer_group=self.unique(f"{name}.group"),
+            relay_poll_interval=0.1,
+        )
+
+    @asynccontextmanager
+    async def serve(
+        self, create_app: Callable[..., FastAPI], settings: ServiceSettings, name: str
+    ) -> AsyncIterator[Served]:
+        app = create_app(settings, kafka=self.kafka, mongo=self.mongo, auth=self.auth)
+        async with running(app, name) as http:
+            yield Served(http, app)

@@ -9,15 +9,14 @@ from typing import Any
 import httpx
 import pytest
 
-from bookend.auth import AuthSettings, Role
+from bookend.auth import Role
 from bookend.contracts import Topic
 from bookend.eventbus import KafkaSettings
-from bookend.mongo import MongoSettings
 from services.catalog.app import create_app
 from services.catalog.settings import CatalogSettings
 from tests.support.auth import bearer
 from tests.support.polling import eventually
-from tests.support.running import running, watching
+from tests.support.running import Fresh, watching
 
 TEACHER = bearer("teacher-1", Role.TEACHER)
 STUDENT = bearer("student-1", Role.STUDENT)
@@ -47,20 +46,9 @@ class Catalog:
 
 
 @pytest.fixture
-async def catalog(
-    kafka_settings: KafkaSettings,
-    mongo_settings: MongoSettings,
-    auth_settings: AuthSettings,
-    unique: Callable[[str], str],
-) -> AsyncIterator[Catalog]:
-    app = create_app(
-        CatalogSettings(database=unique("catalog"), relay_poll_interval=0.1),
-        kafka=kafka_settings,
-        mongo=mongo_settings,
-        auth=auth_settings,
-    )
-    async with running(app, "catalog") as http:
-        yield Catalog(http)
+async def catalog(fresh: Fresh) -> AsyncIterator[Catalog]:
+    async with fresh.serve(create_app, fresh.settings(CatalogSettings, "catalog"), "catalog") as it:
+        yield Catalog(it.http)
 
 
 async def test_healthz_needs_no_token(catalog: Catalog) -> None:

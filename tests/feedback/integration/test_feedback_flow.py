@@ -11,19 +11,18 @@ from typing import Any
 import httpx
 import pytest
 
-from bookend.auth import AuthSettings, Role
+from bookend.auth import Role
 from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event, spec_for
 from bookend.contracts.feedback import CheckInRecorded
 from bookend.contracts.scheduler import SessionEnded, SessionStarted
 from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
-from bookend.mongo import MongoSettings
 from bookend.outbox.inbox import INBOX
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
 from services.feedback.store import FeedbackStore
 from tests.support.auth import token_for
 from tests.support.polling import eventually
-from tests.support.running import running
+from tests.support.running import Fresh
 
 SCHEDULER = "bookend/scheduler"
 START = datetime(2025, 9, 1, 9, tzinfo=UTC)
@@ -89,24 +88,11 @@ class Feedback:
 
 @pytest.fixture
 async def feedback(
-    kafka_settings: KafkaSettings,
-    mongo_settings: MongoSettings,
-    auth_settings: AuthSettings,
-    unique: Callable[[str], str],
+    fresh: Fresh, publisher: KafkaPublisher, unique: Callable[[str], str]
 ) -> AsyncIterator[Feedback]:
-    settings = FeedbackSettings(
-        database=unique("feedback"),
-        consumer_group=unique("bookend.feedback"),
-        relay_poll_interval=0.1,
-    )
-    app = create_app(settings, kafka=kafka_settings, mongo=mongo_settings, auth=auth_settings)
-    publisher = KafkaPublisher(kafka_settings)
-    async with running(app, "feedback") as http:
-        await publisher.start()
-        try:
-            yield Feedback(http, app.state.service.store, publisher, unique("section"))
-        finally:
-            await publisher.stop()
+    settings = fresh.settings(FeedbackSettings, "feedback")
+    async with fresh.serve(create_app, settings, "feedback") as it:
+        yield Feedback(it.http, it.state.store, publisher, unique("section"))
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
 from bookend.http_contracts.catalog import Lesson
 from bookend.http_contracts.feedback import CheckInCreate
 from bookend.problems import Problem, ProblemField, ProblemKind
-from gateway.clients import CatalogClient, FeedbackClient, SchedulerClient
-from gateway.upstream import UpstreamFailure, UpstreamUnavailable
+from gateway.clients import CatalogClient, FeedbackClient, FeedFilter, SchedulerClient
+from gateway.upstream import Page, UpstreamFailure, UpstreamUnavailable
 from tests.gateway.stubs import StubService, a_lesson
 
 TOKEN = "the-callers-token"
@@ -21,7 +21,7 @@ TOKEN = "the-callers-token"
 async def test_an_answer_is_read_into_its_contract_model() -> None:
     catalog = StubService("catalog")
     catalog.answer("GET", "/lessons/l1", a_lesson("l1"))
-    lesson = await CatalogClient(catalog.upstream()).get_lesson("l1", token=TOKEN)
+    lesson = await CatalogClient(catalog.upstream(), TOKEN).get_lesson("l1")
     assert isinstance(lesson, Lesson)
     assert lesson.status is LessonStatus.PUBLISHED
     assert lesson.published_at == datetime(2026, 3, 2, 16, tzinfo=UTC)
@@ -38,7 +38,7 @@ async def test_a_refusal_carries_the_services_problem_with_its_kind_code_and_fie
     )
     scheduler.refuse("POST", "/sessions/s1/start", refusal)
     with pytest.raises(UpstreamFailure) as refused:
-        await SchedulerClient(scheduler.upstream()).start_session("s1", token=TOKEN)
+        await SchedulerClient(scheduler.upstream(), TOKEN).start_session("s1")
     assert refused.value.problem == refusal
 
 
@@ -57,7 +57,7 @@ async def test_what_is_not_the_contract_is_unavailable_never_a_refusal(
     catalog = StubService("catalog")
     catalog.answer("GET", "/lessons/l1", body, status)
     with pytest.raises(UpstreamUnavailable):
-        await CatalogClient(catalog.upstream()).get_lesson("l1", token=TOKEN)
+        await CatalogClient(catalog.upstream(), TOKEN).get_lesson("l1")
 
 
 async def test_the_callers_token_is_forwarded_and_absent_filters_are_left_out() -> None:
@@ -65,9 +65,7 @@ async def test_the_callers_token_is_forwarded_and_absent_filters_are_left_out() 
     catalog.answer(
         "GET", "/lessons", {"items": [], "page_info": {"has_next_page": False, "end_cursor": None}}
     )
-    await CatalogClient(catalog.upstream()).list_lessons(
-        token=TOKEN, first=5, status=LessonStatus.DRAFT
-    )
+    await CatalogClient(catalog.upstream(), TOKEN).list_lessons(Page(5), LessonStatus.DRAFT)
     [sent] = catalog.requests
     assert sent.headers["Authorization"] == f"Bearer {TOKEN}"
     assert dict(sent.url.params) == {"first": "5", "status": "draft"}
@@ -84,14 +82,13 @@ async def test_feed_filters_travel_as_the_values_the_scheduler_reads() -> None:
             "time_zone": "America/Chicago",
         },
     )
-    feed = await SchedulerClient(scheduler.upstream()).read_feed(
-        token=TOKEN,
-        first=2,
+    wanted = FeedFilter(
         student_id="student-1",
         starts=datetime(2026, 3, 2, tzinfo=UTC),
         kinds=[FeedItemKind.TASK],
         statuses=[FeedItemStatus.OPEN, FeedItemStatus.OVERDUE],
     )
+    feed = await SchedulerClient(scheduler.upstream(), TOKEN).read_feed(Page(2), wanted)
     assert feed.time_zone == "America/Chicago"
     assert dict(scheduler.requests[0].url.params) == {
         "student_id": "student-1",
@@ -112,5 +109,5 @@ async def test_a_request_built_without_validation_reaches_the_service_as_given()
     )
     too_long = CheckInCreate.model_construct(signal=CheckInSignal.LOST, note="x" * 501)
     with pytest.raises(UpstreamFailure):
-        await FeedbackClient(feedback.upstream()).record_check_in("s1", too_long, token=TOKEN)
+        await FeedbackClient(feedback.upstream(), TOKEN).record_check_in("s1", too_long)
     assert json.loads(feedback.requests[0].content) == {"signal": "lost", "note": "x" * 501}

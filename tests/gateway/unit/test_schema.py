@@ -28,7 +28,7 @@ async def run(services: StubServices, document: str, **variables: object) -> Exe
     """Run a document as one request of a teacher, as the GraphQL router would."""
     context = Context(
         settings=SETTINGS,
-        clients=services.clients(),
+        upstreams=services.upstreams(),
         hub=Broadcast(queue_size=4),
         verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
     )

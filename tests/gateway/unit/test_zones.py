@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gateway.schema.scalars import in_zone
+from gateway.schema.convert import in_zone
 
 
 @pytest.mark.parametrize(

@@ -1,21 +1,15 @@
 """A fresh scheduler app per test, on its own database and consumer group."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
-from bookend.auth import AuthSettings
-from bookend.eventbus import KafkaSettings
-from bookend.mongo import MongoSettings
+from bookend.eventbus import KafkaPublisher
 from tests.scheduler.integration.harness import Scheduler, running_scheduler
+from tests.support.running import Fresh
 
 
 @pytest.fixture
-async def fresh_scheduler(
-    kafka_settings: KafkaSettings,
-    mongo_settings: MongoSettings,
-    auth_settings: AuthSettings,
-    unique: Callable[[str], str],
-) -> AsyncIterator[Scheduler]:
-    async with running_scheduler(kafka_settings, mongo_settings, auth_settings, unique) as app:
+async def fresh_scheduler(fresh: Fresh, publisher: KafkaPublisher) -> AsyncIterator[Scheduler]:
+    async with running_scheduler(fresh, publisher) as app:
         yield app

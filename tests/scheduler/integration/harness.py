@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -11,16 +11,15 @@ from typing import Any
 
 import httpx
 
-from bookend.auth import AuthSettings, Role
+from bookend.auth import Role
 from bookend.contracts import CloudEvent, new_event
 from bookend.contracts.catalog import ComponentKind, LessonComponentData, LessonPublished, ModeFit
-from bookend.eventbus import KafkaPublisher, KafkaSettings
-from bookend.mongo import MongoSettings
+from bookend.eventbus import KafkaPublisher
 from services.scheduler.app import create_app
 from services.scheduler.settings import SchedulerSettings
 from tests.support.auth import bearer
 from tests.support.polling import eventually
-from tests.support.running import running
+from tests.support.running import Fresh
 
 Json = dict[str, Any]
 
@@ -126,20 +125,8 @@ class Scheduler:
 
 
 @asynccontextmanager
-async def running_scheduler(
-    kafka: KafkaSettings, mongo: MongoSettings, auth: AuthSettings, unique: Callable[[str], str]
-) -> AsyncIterator[Scheduler]:
+async def running_scheduler(fresh: Fresh, publisher: KafkaPublisher) -> AsyncIterator[Scheduler]:
     """A fresh app on its own database and consumer group, and a publisher posing as the catalog."""
-    settings = SchedulerSettings(
-        database=unique("scheduler"),
-        consumer_group=unique("scheduler-group"),
-        relay_poll_interval=0.1,
-    )
-    app = create_app(settings, kafka=kafka, mongo=mongo, auth=auth)
-    publisher = KafkaPublisher(kafka)
-    async with running(app, "scheduler") as http:
-        await publisher.start()
-        try:
-            yield Scheduler(http, publisher, settings.database)
-        finally:
-            await publisher.stop()
+    settings = fresh.settings(SchedulerSettings, "scheduler")
+    async with fresh.serve(create_app, settings, "scheduler") as it:
+        yield Scheduler(it.http, publisher, settings.database)

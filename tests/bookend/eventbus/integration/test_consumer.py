@@ -7,8 +7,6 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
-import pytest
-
 from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event
 from bookend.contracts.catalog import LessonPublished
 from bookend.eventbus import (
@@ -39,17 +37,6 @@ def lesson(lesson_id: str) -> CloudEvent:
             published_at=datetime.now(UTC),
         ),
     )
-
-
-@pytest.fixture
-async def publisher(kafka_settings: KafkaSettings) -> AsyncIterator[KafkaPublisher]:
-    await ensure_topics(kafka_settings, [Topic.CATALOG_LESSON])
-    publisher = KafkaPublisher(kafka_settings)
-    await publisher.start()
-    try:
-        yield publisher
-    finally:
-        await publisher.stop()
 
 
 @asynccontextmanager

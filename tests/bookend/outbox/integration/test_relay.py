@@ -10,7 +10,7 @@ import pytest
 
 from bookend.contracts import CloudEvent, Topic, new_event
 from bookend.contracts.scheduler import SessionStarted
-from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings, ensure_topics
+from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
 from bookend.mongo import MongoSettings, connect
 from bookend.outbox import OutboxRelay, OutboxStore, OutboxTransaction
 from bookend.outbox.emit import OUTBOX
@@ -33,17 +33,6 @@ async def store(
         yield store
     finally:
         await client.close()
-
-
-@pytest.fixture
-async def publisher(kafka_settings: KafkaSettings) -> AsyncIterator[KafkaPublisher]:
-    await ensure_topics(kafka_settings, [Topic.SCHEDULER_SESSION])
-    publisher = KafkaPublisher(kafka_settings)
-    await publisher.start()
-    try:
-        yield publisher
-    finally:
-        await publisher.stop()
 
 
 def started(session_id: str) -> CloudEvent:
