@@ -10,6 +10,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bookend.mongo.client import Document, MongoClient, write_gate
+from bookend.mongo.records import from_document, to_document
 
 T = TypeVar("T")
 
@@ -57,7 +58,8 @@ async def run_atomically(
 
 
 class Queries:
-    """Reads shared by a store and its transactions: outside one, `session` is None."""
+    """Reads (and whole-record writes) shared by a store and its transactions: outside a
+    transaction, `session` is None."""
 
     db: AsyncDatabase[Document]
     session: AsyncClientSession | None
@@ -78,6 +80,39 @@ class Queries:
         if limit:
             cursor = cursor.limit(limit)
         return await cursor.to_list()
+
+    async def _get(
+        self, kind: type[T], collection: str, query: Mapping[str, Any], *, key: str | None = None
+    ) -> T | None:
+        doc = await self._one(collection, query)
+        return None if doc is None else from_document(kind, doc, key=key)
+
+    async def _list(
+        self,
+        kind: type[T],
+        collection: str,
+        query: Mapping[str, Any],
+        order: Sequence[tuple[str, int]] = (),
+        *,
+        key: str | None = None,
+        limit: int = 0,
+    ) -> list[T]:
+        docs = await self._many(collection, query, order, limit)
+        return [from_document(kind, doc, key=key) for doc in docs]
+
+    async def _save(
+        self, collection: str, record: object, *natural_key: str, key: str | None = None
+    ) -> None:
+        """Insert the record, or replace the document with the same natural key."""
+        doc = to_document(record, key=key)
+        found = {field: doc[field] for field in natural_key}
+        await self.db[collection].replace_one(found, doc, upsert=True, session=self.session)
+
+    async def _add(self, collection: str, *records: object, key: str | None = None) -> None:
+        """Insert new records; a duplicate key fails the transaction."""
+        if records:
+            docs = [to_document(record, key=key) for record in records]
+            await self.db[collection].insert_many(docs, session=self.session)
 
 
 class MongoStore(Generic[Tx]):

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC
 
-from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
-from bookend.mongo import Document, Queries
+from bookend.mongo import Document, Queries, to_document
 from bookend.outbox import OutboxStore, OutboxTransaction
-from services.catalog.domain import Component, Lesson
+from services.catalog.domain import Lesson
 from services.catalog.ports import LessonQuery
 
 LESSONS = "lessons"
@@ -17,8 +15,8 @@ LESSON_ORDER = [("created_at", 1), ("_id", 1)]
 
 class CatalogQueries(Queries):
     async def get_lesson(self, district_id: str, lesson_id: str) -> Lesson | None:
-        doc = await self._one(LESSONS, {"_id": lesson_id, "district_id": district_id})
-        return None if doc is None else lesson_from_document(doc)
+        query = {"_id": lesson_id, "district_id": district_id}
+        return await self._get(Lesson, LESSONS, query, key="id")
 
     async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]:
         found: Document = {
@@ -38,13 +36,12 @@ class CatalogQueries(Queries):
                 ]
             }
             found = {"$and": [found, after_position]}
-        docs = await self._many(LESSONS, found, LESSON_ORDER, query.limit)
-        return [lesson_from_document(doc) for doc in docs]
+        return await self._list(Lesson, LESSONS, found, LESSON_ORDER, key="id", limit=query.limit)
 
 
 class CatalogTransaction(OutboxTransaction, CatalogQueries):
     async def add_lesson(self, lesson: Lesson) -> None:
-        await self.db[LESSONS].insert_one(lesson_document(lesson), session=self.session)
+        await self._add(LESSONS, lesson, key="id")
 
     async def save_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
         # Matching the expected status and version makes a racing publish lose cleanly.
@@ -55,7 +52,7 @@ class CatalogTransaction(OutboxTransaction, CatalogQueries):
                 "status": expected.status.value,
                 "version": expected.version,
             },
-            lesson_document(lesson),
+            to_document(lesson, key="id"),
             session=self.session,
         )
         return result.matched_count == 1
@@ -68,54 +65,3 @@ class CatalogStore(OutboxStore[CatalogTransaction], CatalogQueries):
         await super().create_indexes()
         # Not (..., created_at, _id): nx-27017 then fails every insert ("JSON path error").
         await self._index(LESSONS, ["district_id", "created_at"])
-
-
-def lesson_document(lesson: Lesson) -> Document:
-    return {
-        "_id": lesson.id,
-        "district_id": lesson.district_id,
-        "title": lesson.title,
-        "subject": lesson.subject,
-        "summary": lesson.summary,
-        "status": lesson.status.value,
-        "version": lesson.version,
-        "components": [
-            {
-                "id": c.id,
-                "title": c.title,
-                "kind": c.kind.value,
-                "mode_fit": c.mode_fit.value,
-                "minutes": c.minutes,
-            }
-            for c in lesson.components
-        ],
-        "created_by": lesson.created_by,
-        "created_at": lesson.created_at,
-        "published_at": lesson.published_at,
-    }
-
-
-def lesson_from_document(doc: Document) -> Lesson:
-    published_at = doc.get("published_at")
-    return Lesson(
-        id=doc["_id"],
-        district_id=doc["district_id"],
-        title=doc["title"],
-        subject=doc["subject"],
-        summary=doc.get("summary", ""),
-        status=LessonStatus(doc["status"]),
-        version=int(doc["version"]),
-        components=tuple(
-            Component(
-                id=c["id"],
-                title=c["title"],
-                kind=ComponentKind(c["kind"]),
-                mode_fit=ModeFit(c["mode_fit"]),
-                minutes=int(c["minutes"]),
-            )
-            for c in doc["components"]
-        ),
-        created_by=doc["created_by"],
-        created_at=doc["created_at"].astimezone(UTC),
-        published_at=None if published_at is None else published_at.astimezone(UTC),
-    )

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bookend.contracts.scheduler import SessionStatus
-from bookend.mongo import Document
+from bookend.mongo import Document, Queries, to_document, within
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
-from services.scheduler.records import RecordQueries, RecordWrites, to_document, within
 
 FEED = "feed_items"
 FEED_ORDER = [("actionable_at", 1), ("item_id", 1)]
@@ -21,7 +20,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
 ]
 
 
-class FeedQueries(RecordQueries):
+class FeedQueries(Queries):
     async def list_feed_items(
         self, district_id: str, query: FeedQuery, after: Position | None, limit: int
     ) -> list[FeedItem]:
@@ -43,7 +42,7 @@ class FeedQueries(RecordQueries):
         return await self._list(FeedItem, FEED, found, FEED_ORDER, limit=limit)
 
 
-class FeedWrites(FeedQueries, RecordWrites):
+class FeedWrites(FeedQueries):
     async def add_feed_items(self, items: Sequence[FeedItem]) -> None:
         if not items:
             return

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from bookend.mongo import Document
-from services.scheduler.records import RecordQueries, RecordWrites
+from bookend.mongo import Document, Queries
 from services.scheduler.roster.domain import Enrolment, Learner, School, Section
 from services.scheduler.roster.ports import SectionFilter
 
@@ -24,7 +23,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
 ]
 
 
-class RosterQueries(RecordQueries):
+class RosterQueries(Queries):
     async def get_school(self, district_id: str, school_id: str) -> School | None:
         return await self._get(School, SCHOOLS, {"district_id": district_id, "id": school_id})
 
@@ -58,7 +57,7 @@ class RosterQueries(RecordQueries):
         return [enrolment.student_id for enrolment in enrolments]
 
 
-class RosterWrites(RosterQueries, RecordWrites):
+class RosterWrites(RosterQueries):
     async def save_school(self, school: School) -> None:
         await self._save(SCHOOLS, school, "district_id", "id")
 

@@ -8,8 +8,7 @@ from datetime import datetime
 
 from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import SessionStatus
-from bookend.mongo import Document
-from services.scheduler.records import RecordQueries, RecordWrites, to_document, within
+from bookend.mongo import Document, Queries, to_document, within
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, Task
 
 LESSONS, SESSIONS, TASKS = "lessons", "sessions", "tasks"
@@ -26,7 +25,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
 ]
 
 
-class SessionsQueries(RecordQueries):
+class SessionsQueries(Queries):
     async def get_lesson(self, district_id: str, lesson_id: str) -> LessonSummary | None:
         query = {"district_id": district_id, "lesson_id": lesson_id}
         return await self._get(LessonSummary, LESSONS, query)
@@ -58,18 +57,15 @@ class SessionsQueries(RecordQueries):
         return await self._list(Task, TASKS, query, BY_DUE, key="id")
 
 
-class SessionsWrites(SessionsQueries, RecordWrites):
+class SessionsWrites(SessionsQueries):
     async def save_lesson(self, lesson: LessonSummary) -> None:
         await self._save(LESSONS, lesson, "district_id", "lesson_id")
 
     async def add_session(self, session: LiveSession) -> None:
-        doc = to_document(session, key="id")
-        await self.db[SESSIONS].insert_one(doc, session=self.session)
+        await self._add(SESSIONS, session, key="id")
 
     async def add_tasks(self, tasks: Sequence[Task]) -> None:
-        if tasks:
-            docs = [to_document(task, key="id") for task in tasks]
-            await self.db[TASKS].insert_many(docs, session=self.session)
+        await self._add(TASKS, *tasks, key="id")
 
     async def save_session(self, session: LiveSession) -> None:
         doc = to_document(session, key="id")
