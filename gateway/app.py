@@ -13,7 +13,7 @@ from strawberry.fastapi import GraphQLRouter
 from bookend.auth import AuthSettings, TokenVerifier, Unauthenticated
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import KafkaSettings, ensure_topics
-from gateway.clients import Clients
+from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
 from gateway.schema.root import build_schema
@@ -50,7 +50,7 @@ def _is_ide_page(connection: HTTPConnection) -> bool:
 async def get_context(connection: HTTPConnection) -> Context:
     state = connection.app.state
     context = Context(
-        settings=state.settings, clients=state.clients, hub=state.hub, verifier=state.verifier
+        settings=state.settings, upstreams=state.upstreams, hub=state.hub, verifier=state.verifier
     )
     if connection.scope["type"] != "http" or _is_ide_page(connection):
         return context  # WebSockets authenticate on connection_init; the IDE page needs none
@@ -68,7 +68,7 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.verifier = TokenVerifier(auth)
-        app.state.clients = Clients.connect(settings)
+        app.state.upstreams = Upstreams.connect(settings)
         await ensure_topics(kafka, ALL_TOPICS)
         app.state.hub = SubscriptionHub(kafka, queue_size=settings.subscriber_queue_size)
         await app.state.hub.start()
@@ -76,7 +76,7 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
             yield
         finally:
             await app.state.hub.stop()
-            await app.state.clients.close()
+            await app.state.upstreams.close()
 
     development = settings.environment == "development"
     app = FastAPI(

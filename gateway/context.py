@@ -1,4 +1,4 @@
-"""The typed per-request context: who is calling, the service clients, the loaders, the hub."""
+"""The typed per-request context: who is calling, the services as them, the loaders, the hub."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from bookend.auth import Principal, TokenVerifier, Unauthenticated
-from gateway.clients import Clients
+from gateway.clients import Clients, Upstreams
 from gateway.hub import Broadcast
 from gateway.loaders import Loaders
 from gateway.settings import GatewaySettings
@@ -24,7 +24,7 @@ class Caller:
 @dataclass
 class Context(BaseContext):
     settings: GatewaySettings
-    clients: Clients
+    upstreams: Upstreams
     hub: Broadcast
     verifier: TokenVerifier
     caller_or_none: Caller | None = None
@@ -45,10 +45,14 @@ class Context(BaseContext):
             raise Unauthenticated("an Authorization: Bearer token is required")
         self.caller_or_none = Caller(self.verifier.verify(token.strip()), token.strip())
 
+    # Both built on first use, once the caller is known: they read with the caller's rights.
+    @cached_property
+    def clients(self) -> Clients:
+        return self.upstreams.as_caller(self.caller.token)
+
     @cached_property
     def loaders(self) -> Loaders:
-        """Built on first use, once the caller is known: loaders read with the caller's rights."""
-        return Loaders.for_caller(self.clients, token=self.caller.token)
+        return Loaders.for_caller(self.clients)
 
 
 Info = StrawberryInfo[Context, None]

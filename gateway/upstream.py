@@ -4,6 +4,7 @@ forwarded, and every answer read into the service's published HTTP contract mode
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx
@@ -15,6 +16,17 @@ M = TypeVar("M", bound=BaseModel)
 
 # Query parameters as the clients state them; a None is left out of the request.
 Params = Mapping[str, str | int | None]
+
+
+@dataclass(frozen=True)
+class Page:
+    """Relay paging as the services read it: how many items, after which cursor."""
+
+    first: int
+    after: str | None = None
+
+    def params(self) -> Params:
+        return {"first": self.first, "after": self.after}
 
 
 class UpstreamFailure(Exception):
@@ -30,6 +42,8 @@ class UpstreamUnavailable(Exception):
 
 
 class Upstream:
+    """One service's pooled connections, shared by every request of this process."""
+
     def __init__(
         self,
         name: str,
@@ -39,7 +53,7 @@ class Upstream:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.name = name
-        self._client = httpx.AsyncClient(
+        self.http = httpx.AsyncClient(
             base_url=base_url,
             timeout=timeout,
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
@@ -47,7 +61,15 @@ class Upstream:
         )
 
     async def close(self) -> None:
-        await self._client.aclose()
+        await self.http.aclose()
+
+
+class ServiceClient:
+    """A service's HTTP API as one caller; the typed clients derive from it."""
+
+    def __init__(self, upstream: Upstream, token: str) -> None:
+        self._upstream = upstream
+        self._headers = {"Authorization": f"Bearer {token}"}
 
     async def call(
         self,
@@ -55,7 +77,6 @@ class Upstream:
         method: str,
         path: str,
         *,
-        token: str,
         body: BaseModel | None = None,
         params: Params | None = None,
     ) -> M:
@@ -64,18 +85,19 @@ class Upstream:
         Raise UpstreamFailure with the service's problem when it refuses (4xx), and
         UpstreamUnavailable when it fails, cannot be reached or breaks its contract.
         """
+        name = self._upstream.name
         try:
-            response = await self._client.request(
+            response = await self._upstream.http.request(
                 method,
                 path,
                 json=body.model_dump(mode="json") if body is not None else None,
                 params=_present(params),
-                headers={"Authorization": f"Bearer {token}"},
+                headers=self._headers,
             )
         except httpx.HTTPError as failure:
-            raise UpstreamUnavailable(f"{self.name}: {failure!r}") from failure
+            raise UpstreamUnavailable(f"{name}: {failure!r}") from failure
         if response.status_code >= 500:
-            raise UpstreamUnavailable(f"{self.name} answered {response.status_code}")
+            raise UpstreamUnavailable(f"{name} answered {response.status_code}")
         if response.status_code >= 400:
             raise UpstreamFailure(self._read(Problem, response))
         return self._read(answer, response)
@@ -85,7 +107,7 @@ class Upstream:
             return model.model_validate_json(response.content)
         except ValidationError as broken:
             raise UpstreamUnavailable(
-                f"{self.name} answered {response.status_code} outside its contract "
+                f"{self._upstream.name} answered {response.status_code} outside its contract "
                 f"({model.__name__}): {broken}"
             ) from None
 

@@ -6,30 +6,54 @@ from dataclasses import dataclass
 
 from gateway.clients.catalog import CatalogClient
 from gateway.clients.feedback import FeedbackClient
-from gateway.clients.scheduler import SchedulerClient
+from gateway.clients.scheduler import FeedFilter, SchedulerClient
 from gateway.settings import GatewaySettings
 from gateway.upstream import Upstream
 
 
 @dataclass(frozen=True)
 class Clients:
+    """The services as one caller: built per request, since each forwards the caller's token."""
+
     catalog: CatalogClient
     scheduler: SchedulerClient
     feedback: FeedbackClient
 
+
+@dataclass(frozen=True)
+class Upstreams:
+    """One pooled HTTP client per service, shared by every request of this process."""
+
+    catalog: Upstream
+    scheduler: Upstream
+    feedback: Upstream
+
     @classmethod
-    def connect(cls, settings: GatewaySettings) -> Clients:
-        """One pooled HTTP client per service, shared by every request of this process."""
+    def connect(cls, settings: GatewaySettings) -> Upstreams:
         timeout = settings.upstream_timeout_seconds
         return cls(
-            catalog=CatalogClient(Upstream("catalog", settings.catalog_url, timeout)),
-            scheduler=SchedulerClient(Upstream("scheduler", settings.scheduler_url, timeout)),
-            feedback=FeedbackClient(Upstream("feedback", settings.feedback_url, timeout)),
+            catalog=Upstream("catalog", settings.catalog_url, timeout),
+            scheduler=Upstream("scheduler", settings.scheduler_url, timeout),
+            feedback=Upstream("feedback", settings.feedback_url, timeout),
+        )
+
+    def as_caller(self, token: str) -> Clients:
+        return Clients(
+            catalog=CatalogClient(self.catalog, token),
+            scheduler=SchedulerClient(self.scheduler, token),
+            feedback=FeedbackClient(self.feedback, token),
         )
 
     async def close(self) -> None:
-        for client in (self.catalog, self.scheduler, self.feedback):
-            await client.upstream.close()
+        for upstream in (self.catalog, self.scheduler, self.feedback):
+            await upstream.close()
 
 
-__all__ = ["CatalogClient", "Clients", "FeedbackClient", "SchedulerClient"]
+__all__ = [
+    "CatalogClient",
+    "Clients",
+    "FeedFilter",
+    "FeedbackClient",
+    "SchedulerClient",
+    "Upstreams",
+]

@@ -4,32 +4,21 @@ from __future__ import annotations
 
 from bookend.contracts.catalog import LessonStatus
 from bookend.http_contracts.catalog import Lesson, LessonCreate, LessonPage
-from gateway.upstream import Upstream
+from gateway.upstream import Page, ServiceClient
 
 
-class CatalogClient:
-    def __init__(self, upstream: Upstream) -> None:
-        self.upstream = upstream
-
-    async def get_lesson(self, lesson_id: str, *, token: str) -> Lesson:
-        return await self.upstream.call(Lesson, "GET", f"/lessons/{lesson_id}", token=token)
+class CatalogClient(ServiceClient):
+    async def get_lesson(self, lesson_id: str) -> Lesson:
+        return await self.call(Lesson, "GET", f"/lessons/{lesson_id}")
 
     async def list_lessons(
-        self,
-        *,
-        token: str,
-        first: int,
-        after: str | None = None,
-        status: LessonStatus | None = None,
-        search: str | None = None,
+        self, page: Page, status: LessonStatus | None = None, search: str | None = None
     ) -> LessonPage:
-        params = {"first": first, "after": after, "status": status, "q": search}
-        return await self.upstream.call(LessonPage, "GET", "/lessons", token=token, params=params)
+        params = {**page.params(), "status": status, "q": search}
+        return await self.call(LessonPage, "GET", "/lessons", params=params)
 
-    async def create_lesson(self, lesson: LessonCreate, *, token: str) -> Lesson:
-        return await self.upstream.call(Lesson, "POST", "/lessons", token=token, body=lesson)
+    async def create_lesson(self, lesson: LessonCreate) -> Lesson:
+        return await self.call(Lesson, "POST", "/lessons", body=lesson)
 
-    async def publish_lesson(self, lesson_id: str, *, token: str) -> Lesson:
-        return await self.upstream.call(
-            Lesson, "POST", f"/lessons/{lesson_id}/publish", token=token
-        )
+    async def publish_lesson(self, lesson_id: str) -> Lesson:
+        return await self.call(Lesson, "POST", f"/lessons/{lesson_id}/publish")

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 from bookend.http_contracts.feedback import Channel, CheckIn, CheckInCreate, CheckInList
-from gateway.upstream import Upstream
+from gateway.upstream import ServiceClient
 
 
-class FeedbackClient:
-    def __init__(self, upstream: Upstream) -> None:
-        self.upstream = upstream
+class FeedbackClient(ServiceClient):
+    async def record_check_in(self, session_id: str, check_in: CheckInCreate) -> CheckIn:
+        path = f"/sessions/{session_id}/checkins"
+        return await self.call(CheckIn, "POST", path, body=check_in)
 
-    async def record_check_in(
-        self, session_id: str, check_in: CheckInCreate, *, token: str
-    ) -> CheckIn:
-        return await self.upstream.call(
-            CheckIn, "POST", f"/sessions/{session_id}/checkins", token=token, body=check_in
-        )
+    async def list_check_ins(self, session_id: str) -> CheckInList:
+        return await self.call(CheckInList, "GET", f"/sessions/{session_id}/checkins")
 
-    async def list_check_ins(self, session_id: str, *, token: str) -> CheckInList:
-        return await self.upstream.call(
-            CheckInList, "GET", f"/sessions/{session_id}/checkins", token=token
-        )
+    async def get_check_in(self, checkin_id: str) -> CheckIn:
+        return await self.call(CheckIn, "GET", f"/checkins/{checkin_id}")
 
-    async def get_check_in(self, checkin_id: str, *, token: str) -> CheckIn:
-        return await self.upstream.call(CheckIn, "GET", f"/checkins/{checkin_id}", token=token)
-
-    async def get_channel(self, session_id: str, *, token: str) -> Channel:
-        return await self.upstream.call(
-            Channel, "GET", f"/sessions/{session_id}/channel", token=token
-        )
+    async def get_channel(self, session_id: str) -> Channel:
+        return await self.call(Channel, "GET", f"/sessions/{session_id}/channel")

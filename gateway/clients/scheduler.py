@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
@@ -19,71 +20,59 @@ from bookend.http_contracts.scheduler import (
     SessionCreate,
     SessionList,
 )
-from gateway.upstream import Upstream
+from gateway.upstream import Page, Params, ServiceClient
 
 
-class SchedulerClient:
-    def __init__(self, upstream: Upstream) -> None:
-        self.upstream = upstream
+@dataclass(frozen=True)
+class FeedFilter:
+    """Which feed items to read; each filter left out reads them all."""
 
-    async def put_school(self, school_id: str, school: SchoolPut, *, token: str) -> School:
-        return await self.upstream.call(
-            School, "PUT", f"/schools/{school_id}", token=token, body=school
-        )
+    student_id: str | None = None
+    starts: datetime | None = None
+    ends: datetime | None = None
+    kinds: Sequence[FeedItemKind] = ()
+    statuses: Sequence[FeedItemStatus] = ()
 
-    async def put_section(self, section_id: str, section: SectionPut, *, token: str) -> Section:
-        return await self.upstream.call(
-            Section, "PUT", f"/sections/{section_id}", token=token, body=section
-        )
-
-    async def enrol(
-        self, section_id: str, student_id: str, enrolment: EnrolmentPut, *, token: str
-    ) -> Enrolment:
-        path = f"/sections/{section_id}/enrolments/{student_id}"
-        return await self.upstream.call(Enrolment, "PUT", path, token=token, body=enrolment)
-
-    async def list_sections(self, *, token: str) -> SectionList:
-        return await self.upstream.call(SectionList, "GET", "/sections", token=token)
-
-    async def schedule_session(self, session: SessionCreate, *, token: str) -> Session:
-        return await self.upstream.call(Session, "POST", "/sessions", token=token, body=session)
-
-    async def get_session(self, session_id: str, *, token: str) -> Session:
-        return await self.upstream.call(Session, "GET", f"/sessions/{session_id}", token=token)
-
-    async def list_sessions(self, section_id: str, *, token: str) -> SessionList:
-        return await self.upstream.call(
-            SessionList, "GET", f"/sections/{section_id}/sessions", token=token
-        )
-
-    async def start_session(self, session_id: str, *, token: str) -> Session:
-        return await self.upstream.call(
-            Session, "POST", f"/sessions/{session_id}/start", token=token
-        )
-
-    async def end_session(self, session_id: str, *, token: str) -> Session:
-        return await self.upstream.call(Session, "POST", f"/sessions/{session_id}/end", token=token)
-
-    async def read_feed(
-        self,
-        *,
-        token: str,
-        first: int,
-        after: str | None = None,
-        student_id: str | None = None,
-        starts: datetime | None = None,
-        ends: datetime | None = None,
-        kinds: Sequence[FeedItemKind] = (),
-        statuses: Sequence[FeedItemStatus] = (),
-    ) -> Feed:
-        params = {
-            "student_id": student_id,
-            "first": first,
-            "after": after,
-            "from": starts.isoformat() if starts else None,
-            "to": ends.isoformat() if ends else None,
+    def params(self) -> Params:
+        return {
+            "student_id": self.student_id,
+            "from": self.starts.isoformat() if self.starts else None,
+            "to": self.ends.isoformat() if self.ends else None,
             # The scheduler reads each filter as one comma-separated list.
-            "kinds": ",".join(kinds) or None,
-            "statuses": ",".join(statuses) or None,
+            "kinds": ",".join(self.kinds) or None,
+            "statuses": ",".join(self.statuses) or None,
         }
-        return await self.upstream.call(Feed, "GET", "/feed", token=token, params=params)
+
+
+class SchedulerClient(ServiceClient):
+    async def put_school(self, school_id: str, school: SchoolPut) -> School:
+        return await self.call(School, "PUT", f"/schools/{school_id}", body=school)
+
+    async def put_section(self, section_id: str, section: SectionPut) -> Section:
+        return await self.call(Section, "PUT", f"/sections/{section_id}", body=section)
+
+    async def enrol(self, section_id: str, student_id: str, enrolment: EnrolmentPut) -> Enrolment:
+        path = f"/sections/{section_id}/enrolments/{student_id}"
+        return await self.call(Enrolment, "PUT", path, body=enrolment)
+
+    async def list_sections(self) -> SectionList:
+        return await self.call(SectionList, "GET", "/sections")
+
+    async def schedule_session(self, session: SessionCreate) -> Session:
+        return await self.call(Session, "POST", "/sessions", body=session)
+
+    async def get_session(self, session_id: str) -> Session:
+        return await self.call(Session, "GET", f"/sessions/{session_id}")
+
+    async def list_sessions(self, section_id: str) -> SessionList:
+        return await self.call(SessionList, "GET", f"/sections/{section_id}/sessions")
+
+    async def start_session(self, session_id: str) -> Session:
+        return await self.call(Session, "POST", f"/sessions/{session_id}/start")
+
+    async def end_session(self, session_id: str) -> Session:
+        return await self.call(Session, "POST", f"/sessions/{session_id}/end")
+
+    async def read_feed(self, page: Page, wanted: FeedFilter) -> Feed:
+        params = {**page.params(), **wanted.params()}
+        return await self.call(Feed, "GET", "/feed", params=params)

@@ -10,27 +10,19 @@ import strawberry
 from bookend.http_contracts import catalog as http
 from bookend.http_contracts import paging
 from gateway.context import Info
+from gateway.schema.convert import FromContract, from_contract, to_contract
 from gateway.schema.enums import ComponentKind, LessonStatus, ModeFit
 from gateway.schema.errors import Failure, mutate, query
+from gateway.upstream import Page
 
 
 @strawberry.type
-class LessonComponent:
+class LessonComponent(FromContract[http.Component]):
     id: strawberry.ID
     title: str
     kind: ComponentKind
     mode_fit: ModeFit
     minutes: int
-
-    @classmethod
-    def of(cls, component: http.Component) -> LessonComponent:
-        return cls(
-            id=strawberry.ID(component.id),
-            title=component.title,
-            kind=component.kind,
-            mode_fit=component.mode_fit,
-            minutes=component.minutes,
-        )
 
 
 @strawberry.type
@@ -46,32 +38,34 @@ class Lesson:
 
     @classmethod
     def of(cls, lesson: http.Lesson) -> Lesson:
-        return cls(
-            id=strawberry.ID(lesson.id),
-            title=lesson.title,
-            subject=lesson.subject,
-            summary=lesson.summary,
-            status=lesson.status,
-            version=lesson.version,
-            components=[LessonComponent.of(c) for c in lesson.components],
-            published_at=lesson.published_at,
+        return from_contract(
+            cls, lesson, components=[LessonComponent.of(c) for c in lesson.components]
         )
 
 
+async def load_lesson(info: Info, lesson_id: str) -> Lesson | None:
+    """Through the request's loader: None when there is none the caller may see."""
+    found = await info.context.loaders.lessons.load(lesson_id)
+    return Lesson.of(found) if found is not None else None
+
+
 @strawberry.type
-class PageInfo:
+class PageInfo(FromContract[paging.PageInfo]):
     has_next_page: bool
     end_cursor: str | None
-
-    @classmethod
-    def of(cls, page: paging.PageInfo) -> PageInfo:
-        return cls(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
 
 
 @strawberry.type
 class LessonConnection:
     nodes: list[Lesson]
     page_info: PageInfo
+
+    @classmethod
+    def of(cls, page: http.LessonPage) -> LessonConnection:
+        return cls(
+            nodes=[Lesson.of(lesson) for lesson in page.items],
+            page_info=PageInfo.of(page.page_info),
+        )
 
 
 @strawberry.input
@@ -92,19 +86,8 @@ class CreateLessonInput:
     summary: str = ""
 
     def request(self) -> http.LessonCreate:
-        # Built without validation: the catalog checks its own input, so a refusal names the
-        # field and rule the same way for every client (ADR 0009).
-        return http.LessonCreate.model_construct(
-            title=self.title,
-            subject=self.subject,
-            summary=self.summary,
-            components=[
-                http.ComponentCreate.model_construct(
-                    title=c.title, kind=c.kind, minutes=c.minutes, mode_fit=c.mode_fit
-                )
-                for c in self.components
-            ],
-        )
+        components = [to_contract(http.ComponentCreate, c) for c in self.components]
+        return to_contract(http.LessonCreate, self, components=components)
 
 
 CreateLessonResult = Annotated[Lesson | Failure, strawberry.union("CreateLessonResult")]
@@ -115,8 +98,7 @@ PublishLessonResult = Annotated[Lesson | Failure, strawberry.union("PublishLesso
 class CatalogQuery:
     @strawberry.field
     async def lesson(self, info: Info, id: strawberry.ID) -> Lesson | None:
-        found = await info.context.loaders.lessons.load(str(id))
-        return Lesson.of(found) if found is not None else None
+        return await load_lesson(info, id)
 
     @strawberry.field
     async def lessons(
@@ -127,30 +109,16 @@ class CatalogQuery:
         status: LessonStatus | None = None,
         search: str | None = None,
     ) -> LessonConnection:
-        ctx = info.context
-        page = await query(
-            ctx.clients.catalog.list_lessons(
-                token=ctx.caller.token, first=first, after=after, status=status, search=search
-            )
-        )
-        return LessonConnection(
-            nodes=[Lesson.of(lesson) for lesson in page.items],
-            page_info=PageInfo.of(page.page_info),
-        )
+        call = info.context.clients.catalog.list_lessons(Page(first, after), status, search)
+        return await query(call, LessonConnection.of)
 
 
 @strawberry.type
 class CatalogMutation:
     @strawberry.mutation
     async def create_lesson(self, info: Info, input: CreateLessonInput) -> CreateLessonResult:
-        ctx = info.context
-        return await mutate(
-            ctx.clients.catalog.create_lesson(input.request(), token=ctx.caller.token), Lesson.of
-        )
+        return await mutate(info.context.clients.catalog.create_lesson(input.request()), Lesson.of)
 
     @strawberry.mutation
     async def publish_lesson(self, info: Info, id: strawberry.ID) -> PublishLessonResult:
-        ctx = info.context
-        return await mutate(
-            ctx.clients.catalog.publish_lesson(id, token=ctx.caller.token), Lesson.of
-        )
+        return await mutate(info.context.clients.catalog.publish_lesson(id), Lesson.of)

@@ -1,10 +1,62 @@
-"""Conversions shared by the schema: the services' instants, rendered in a viewer's zone."""
+"""Between the schema and the services' contract models: fields read by name, in a viewer's zone."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import overload
+from typing import Generic, Protocol, Self, TypeVar, overload
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+from strawberry.types import get_object_definition
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+R = TypeVar("R")
+C = TypeVar("C", bound=BaseModel)
+
+
+def from_contract(cls: type[T], model: BaseModel, *, zone: str | None = None, **given: object) -> T:
+    """A `cls` whose fields are those given, and the rest read from `model`'s fields of the
+    same names (an ID is the contract's string). With a `zone`, each instant read is rendered
+    in it."""
+    values = dict(given)
+    for field in get_object_definition(cls, strict=True).fields:
+        if field.init and field.python_name not in values:  # not a field with its own resolver
+            value = getattr(model, field.python_name)
+            if zone is not None and isinstance(value, datetime):
+                value = in_zone(value, zone)
+            values[field.python_name] = value
+    return cls(**values)
+
+
+def to_contract(model: type[C], source: object, **given: object) -> C:
+    """A `model` request with the fields given, and the rest read from the GraphQL input
+    `source`'s fields of the same names. Built without validation: each service checks its own
+    input, so a refusal names the field and rule the same way for every client (ADR 0009)."""
+    values = dict(given)
+    for field in get_object_definition(type(source), strict=True).fields:
+        if field.python_name in model.model_fields and field.python_name not in values:
+            values[field.python_name] = getattr(source, field.python_name)
+    return model.model_construct(None, **values)  # None: each field passed counts as set
+
+
+class FromContract(Generic[C]):
+    """A GraphQL type read field for field from one contract model, `C`."""
+
+    @classmethod
+    def of(cls, model: C) -> Self:
+        return from_contract(cls, model)
+
+
+class Listing(Protocol[T_co]):
+    @property
+    def items(self) -> Sequence[T_co]: ...
+
+
+def each(convert: Callable[[T], R]) -> Callable[[Listing[T]], list[R]]:
+    """Read a listing's items, each with `convert`."""
+    return lambda listing: [convert(item) for item in listing.items]
 
 
 @overload

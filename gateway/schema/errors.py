@@ -93,12 +93,14 @@ class PublicError(Exception):
         self.code = code
 
 
-async def query(call: Awaitable[T]) -> T:
-    """Await an upstream read; a refusal becomes a public error with the service's code."""
+async def query(call: Awaitable[T], result: Callable[[T], R]) -> R:
+    """Await an upstream read and build its result; a refusal becomes a public error with the
+    service's code."""
     try:
-        return await call
+        answer = await call
     except UpstreamFailure as refused:
         raise PublicError(refused.problem.code, refused.problem.message) from None
+    return result(answer)
 
 
 def public_code(error: GraphQLError) -> str | None:

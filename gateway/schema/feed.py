@@ -8,11 +8,13 @@ from typing import Annotated
 import strawberry
 
 from bookend.http_contracts import scheduler as http
+from gateway.clients import FeedFilter
 from gateway.context import Info
 from gateway.schema.catalog import PageInfo
+from gateway.schema.convert import from_contract
 from gateway.schema.enums import Bookend, FeedItemKind, FeedItemStatus
 from gateway.schema.errors import query
-from gateway.schema.scalars import in_zone
+from gateway.upstream import Page
 
 
 @strawberry.type
@@ -38,24 +40,7 @@ class FeedItem:
 
     @classmethod
     def of(cls, item: http.FeedItem, zone: str) -> FeedItem:
-        return cls(
-            id=strawberry.ID(item.item_id),
-            kind=item.kind,
-            title=item.title,
-            status=item.status,
-            bookend=item.bookend,
-            minutes=item.minutes,
-            section_id=strawberry.ID(item.section_id),
-            session_id=strawberry.ID(item.session_id) if item.session_id else None,
-            lesson_id=strawberry.ID(item.lesson_id),
-            starts_at=in_zone(item.starts_at, zone),
-            ends_at=in_zone(item.ends_at, zone),
-            opens_at=in_zone(item.opens_at, zone),
-            due_at=in_zone(item.due_at, zone),
-            actionable_at=in_zone(item.actionable_at, zone),
-            time_zone=zone,
-            rule_time_zone=item.rule_time_zone,
-        )
+        return from_contract(cls, item, zone=zone, id=item.item_id, time_zone=zone)
 
 
 @strawberry.type
@@ -96,18 +81,13 @@ class FeedQuery:
         kinds: list[FeedItemKind] | None = None,
         statuses: list[FeedItemStatus] | None = None,
     ) -> FeedConnection:
-        ctx = info.context
-        # One upstream call: the scheduler's feed read model is already denormalised.
-        feed = await query(
-            ctx.clients.scheduler.read_feed(
-                token=ctx.caller.token,
-                first=first,
-                after=after,
-                student_id=student_id,
-                starts=from_,
-                ends=to,
-                kinds=kinds or (),
-                statuses=statuses or (),
-            )
+        wanted = FeedFilter(
+            student_id=student_id,
+            starts=from_,
+            ends=to,
+            kinds=kinds or (),
+            statuses=statuses or (),
         )
-        return FeedConnection.of(feed)
+        # One upstream call: the scheduler's feed read model is already denormalised.
+        call = info.context.clients.scheduler.read_feed(Page(first, after), wanted)
+        return await query(call, FeedConnection.of)

@@ -16,13 +16,14 @@ from bookend.http_contracts import scheduler as scheduler_http
 from gateway.clients import FeedbackClient
 from gateway.context import Info
 from gateway.hub import SubscriberTooSlow
+from gateway.schema.convert import FromContract, each, from_contract
 from gateway.schema.enums import ChannelStatus, CheckInSignal, SessionStatus
 from gateway.schema.errors import Failure, PublicError, mutate, query
 from gateway.upstream import UpstreamFailure
 
 
 @strawberry.type
-class CheckIn:
+class CheckIn(FromContract[http.CheckIn]):
     id: strawberry.ID
     session_id: strawberry.ID
     student_id: strawberry.ID
@@ -30,20 +31,9 @@ class CheckIn:
     note: str | None
     recorded_at: datetime
 
-    @classmethod
-    def of(cls, check_in: http.CheckIn) -> CheckIn:
-        return cls(
-            id=strawberry.ID(check_in.id),
-            session_id=strawberry.ID(check_in.session_id),
-            student_id=strawberry.ID(check_in.student_id),
-            signal=check_in.signal,
-            note=check_in.note,
-            recorded_at=check_in.recorded_at,
-        )
-
 
 @strawberry.type
-class CheckInCounts:
+class CheckInCounts(FromContract[http.SignalCounts]):
     got_it: int
     unsure: int
     lost: int
@@ -59,14 +49,7 @@ class LiveChannel:
 
     @classmethod
     def of(cls, channel: http.Channel) -> LiveChannel:
-        counts = channel.counts
-        return cls(
-            session_id=strawberry.ID(channel.session_id),
-            status=channel.status,
-            opened_at=channel.opened_at,
-            closed_at=channel.closed_at,
-            counts=CheckInCounts(got_it=counts.got_it, unsure=counts.unsure, lost=counts.lost),
-        )
+        return from_contract(cls, channel, counts=CheckInCounts.of(channel.counts))
 
 
 @strawberry.type
@@ -98,18 +81,12 @@ CheckInResult = Annotated[CheckIn | Failure, strawberry.union("CheckInResult")]
 class FeedbackQuery:
     @strawberry.field
     async def live_channel(self, info: Info, session_id: strawberry.ID) -> LiveChannel:
-        ctx = info.context
-        return LiveChannel.of(
-            await query(ctx.clients.feedback.get_channel(session_id, token=ctx.caller.token))
-        )
+        return await query(info.context.clients.feedback.get_channel(session_id), LiveChannel.of)
 
     @strawberry.field
     async def check_ins(self, info: Info, session_id: strawberry.ID) -> list[CheckIn]:
-        ctx = info.context
-        check_ins = await query(
-            ctx.clients.feedback.list_check_ins(session_id, token=ctx.caller.token)
-        )
-        return [CheckIn.of(item) for item in check_ins.items]
+        call = info.context.clients.feedback.list_check_ins(session_id)
+        return await query(call, each(CheckIn.of))
 
 
 @strawberry.type
@@ -118,13 +95,10 @@ class FeedbackMutation:
     async def check_in(
         self, info: Info, session_id: strawberry.ID, signal: CheckInSignal, note: str | None = None
     ) -> CheckInResult:
-        ctx = info.context
         # Unvalidated here: feedback checks its own input, the note's length included (ADR 0009).
         check_in = http.CheckInCreate.model_construct(signal=signal, note=note)
-        return await mutate(
-            ctx.clients.feedback.record_check_in(session_id, check_in, token=ctx.caller.token),
-            CheckIn.of,
-        )
+        call = info.context.clients.feedback.record_check_in(session_id, check_in)
+        return await mutate(call, CheckIn.of)
 
 
 @strawberry.type
@@ -138,8 +112,7 @@ class FeedbackSubscription:
         self, info: Info, session_id: strawberry.ID
     ) -> AsyncGenerator[SessionEvent, None]:
         ctx = info.context
-        caller = ctx.caller
-        district, staff = caller.principal.district, caller.principal.is_staff
+        district, staff = ctx.caller.principal.district, ctx.caller.principal.is_staff
 
         def accepts(payload: EventData) -> bool:
             if payload.district_id != district:
@@ -153,11 +126,12 @@ class FeedbackSubscription:
         # Listen first, then read the session: nothing can slip between the snapshot and the
         # stream. The scheduler decides who may see the session; its refusal ends it here.
         async with ctx.hub.subscribe(accepts) as subscriber:
-            session = await query(ctx.clients.scheduler.get_session(session_id, token=caller.token))
-            yield SessionStatusChanged.now(session)
+            yield await query(
+                ctx.clients.scheduler.get_session(session_id), SessionStatusChanged.now
+            )
             try:
                 async for payload in subscriber.events():
-                    update = await _session_event(payload, ctx.clients.feedback, caller.token)
+                    update = await _session_event(payload, ctx.clients.feedback)
                     if update is not None:
                         yield update
             except SubscriberTooSlow:
@@ -166,9 +140,7 @@ class FeedbackSubscription:
                 ) from None
 
 
-async def _session_event(
-    payload: EventData, feedback: FeedbackClient, token: str
-) -> SessionEvent | None:
+async def _session_event(payload: EventData, feedback: FeedbackClient) -> SessionEvent | None:
     if isinstance(payload, SessionStarted):
         return SessionStatusChanged(
             session_id=strawberry.ID(payload.session_id),
@@ -184,7 +156,7 @@ async def _session_event(
     if isinstance(payload, CheckInRecorded):
         try:
             # The note stays out of events; fetch it with the subscriber's own rights.
-            check_in = await feedback.get_check_in(payload.checkin_id, token=token)
+            check_in = await feedback.get_check_in(payload.checkin_id)
         except UpstreamFailure:
             return None  # gone, or no longer visible to this subscriber
         return CheckInReceived(check_in=CheckIn.of(check_in))

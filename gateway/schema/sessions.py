@@ -9,10 +9,10 @@ import strawberry
 
 from bookend.http_contracts import scheduler as http
 from gateway.context import Info
-from gateway.schema.catalog import Lesson
+from gateway.schema.catalog import Lesson, load_lesson
+from gateway.schema.convert import each, from_contract, to_contract
 from gateway.schema.enums import Bookend, SessionStatus
 from gateway.schema.errors import Failure, mutate, query
-from gateway.schema.scalars import in_zone
 
 
 @strawberry.type
@@ -27,16 +27,7 @@ class Task:
 
     @classmethod
     def of(cls, task: http.Task) -> Task:
-        zone = task.time_zone
-        return cls(
-            id=strawberry.ID(task.id),
-            title=task.title,
-            bookend=task.bookend,
-            minutes=task.minutes,
-            opens_at=in_zone(task.opens_at, zone),
-            due_at=in_zone(task.due_at, zone),
-            time_zone=zone,
-        )
+        return from_contract(cls, task, zone=task.time_zone)
 
 
 @strawberry.type
@@ -53,23 +44,12 @@ class LiveSession:
 
     @strawberry.field
     async def lesson(self, info: Info) -> Lesson | None:
-        found = await info.context.loaders.lessons.load(str(self.lesson_id))
-        return Lesson.of(found) if found is not None else None
+        return await load_lesson(info, self.lesson_id)
 
     @classmethod
     def of(cls, session: http.Session) -> LiveSession:
-        zone = session.time_zone
-        return cls(
-            id=strawberry.ID(session.id),
-            section_id=strawberry.ID(session.section_id),
-            lesson_id=strawberry.ID(session.lesson_id),
-            title=session.title,
-            status=session.status,
-            starts_at=in_zone(session.starts_at, zone),
-            ends_at=in_zone(session.ends_at, zone),
-            time_zone=zone,
-            tasks=[Task.of(task) for task in session.tasks],
-        )
+        tasks = [Task.of(task) for task in session.tasks]
+        return from_contract(cls, session, zone=session.time_zone, tasks=tasks)
 
 
 @strawberry.input
@@ -82,16 +62,8 @@ class ScheduleLiveSessionInput:
     title: str | None = None
 
     def request(self) -> http.SessionCreate:
-        # Unvalidated here: the scheduler checks its own input, a zone-less time included
-        # (ADR 0009).
-        return http.SessionCreate.model_construct(
-            section_id=self.section_id,
-            lesson_id=self.lesson_id,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            time_zone=self.time_zone,
-            title=self.title,
-        )
+        # A zone-less time too is the scheduler's to refuse, as any other input (ADR 0009).
+        return to_contract(http.SessionCreate, self)
 
 
 SessionResult = Annotated[LiveSession | Failure, strawberry.union("SessionResult")]
@@ -101,18 +73,12 @@ SessionResult = Annotated[LiveSession | Failure, strawberry.union("SessionResult
 class SessionQuery:
     @strawberry.field
     async def session(self, info: Info, id: strawberry.ID) -> LiveSession:
-        ctx = info.context
-        return LiveSession.of(
-            await query(ctx.clients.scheduler.get_session(id, token=ctx.caller.token))
-        )
+        return await query(info.context.clients.scheduler.get_session(id), LiveSession.of)
 
     @strawberry.field
     async def section_sessions(self, info: Info, section_id: strawberry.ID) -> list[LiveSession]:
-        ctx = info.context
-        sessions = await query(
-            ctx.clients.scheduler.list_sessions(section_id, token=ctx.caller.token)
-        )
-        return [LiveSession.of(session) for session in sessions.items]
+        call = info.context.clients.scheduler.list_sessions(section_id)
+        return await query(call, each(LiveSession.of))
 
 
 @strawberry.type
@@ -121,22 +87,13 @@ class SessionMutation:
     async def schedule_live_session(
         self, info: Info, input: ScheduleLiveSessionInput
     ) -> SessionResult:
-        ctx = info.context
-        return await mutate(
-            ctx.clients.scheduler.schedule_session(input.request(), token=ctx.caller.token),
-            LiveSession.of,
-        )
+        call = info.context.clients.scheduler.schedule_session(input.request())
+        return await mutate(call, LiveSession.of)
 
     @strawberry.mutation
     async def start_session(self, info: Info, id: strawberry.ID) -> SessionResult:
-        ctx = info.context
-        return await mutate(
-            ctx.clients.scheduler.start_session(id, token=ctx.caller.token), LiveSession.of
-        )
+        return await mutate(info.context.clients.scheduler.start_session(id), LiveSession.of)
 
     @strawberry.mutation
     async def end_session(self, info: Info, id: strawberry.ID) -> SessionResult:
-        ctx = info.context
-        return await mutate(
-            ctx.clients.scheduler.end_session(id, token=ctx.caller.token), LiveSession.of
-        )
+        return await mutate(info.context.clients.scheduler.end_session(id), LiveSession.of)

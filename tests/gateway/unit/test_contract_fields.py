@@ -1,0 +1,61 @@
+"""The schema's types and inputs meet the services' contract models field by field, by name."""
+
+import pytest
+from pydantic import BaseModel
+from strawberry.types import get_object_definition
+
+from bookend.http_contracts import catalog, feedback, paging, scheduler
+from gateway.schema import catalog as catalog_schema
+from gateway.schema import feedback as feedback_schema
+from gateway.schema import roster, sessions
+from gateway.schema.convert import FromContract
+from gateway.schema.feed import FeedItem
+
+# Each type read from a contract, with the fields its reader gives instead of reading them.
+READ: list[tuple[type, type[BaseModel], set[str]]] = [
+    (catalog_schema.LessonComponent, catalog.Component, set()),
+    (catalog_schema.Lesson, catalog.Lesson, {"components"}),
+    (catalog_schema.PageInfo, paging.PageInfo, set()),
+    (roster.School, scheduler.School, set()),
+    (roster.Section, scheduler.Section, set()),
+    (roster.Enrolment, scheduler.Enrolment, set()),
+    (sessions.Task, scheduler.Task, set()),
+    (sessions.LiveSession, scheduler.Session, {"tasks"}),
+    (FeedItem, scheduler.FeedItem, {"id", "time_zone"}),
+    (feedback_schema.CheckIn, feedback.CheckIn, set()),
+    (feedback_schema.CheckInCounts, feedback.SignalCounts, set()),
+    (feedback_schema.LiveChannel, feedback.Channel, {"counts"}),
+]
+
+# Each input sent as a contract request, with the fields its request builds itself.
+SENT: list[tuple[type, type[BaseModel], set[str]]] = [
+    (catalog_schema.ComponentInput, catalog.ComponentCreate, set()),
+    (catalog_schema.CreateLessonInput, catalog.LessonCreate, {"components"}),
+    (roster.SectionInput, scheduler.SectionPut, set()),
+    (sessions.ScheduleLiveSessionInput, scheduler.SessionCreate, set()),
+]
+
+
+def fields(graphql_type: type) -> set[str]:
+    """Those set when the type is built: a field with its own resolver is not."""
+    return {
+        f.python_name for f in get_object_definition(graphql_type, strict=True).fields if f.init
+    }
+
+
+@pytest.mark.parametrize(("read", "contract", "given"), READ, ids=[t.__name__ for t, _, _ in READ])
+def test_a_type_read_from_a_contract_finds_each_of_its_fields_there(
+    read: type, contract: type[BaseModel], given: set[str]
+) -> None:
+    assert fields(read) - given <= set(contract.model_fields)
+
+
+def test_every_type_read_field_for_field_is_checked_here() -> None:
+    assert set(FromContract.__subclasses__()) <= {read for read, _, _ in READ}
+
+
+@pytest.mark.parametrize(("sent", "contract", "given"), SENT, ids=[t.__name__ for t, _, _ in SENT])
+def test_an_input_sent_as_a_contract_request_fills_each_of_its_fields(
+    sent: type, contract: type[BaseModel], given: set[str]
+) -> None:
+    assert set(contract.model_fields) <= fields(sent) | given
