@@ -12,7 +12,7 @@ from bookend.contracts.scheduler import FeedItemKind
 from bookend.ids import IdFactory
 from services.scheduler.feed.domain import FeedItem, FeedQuery, feed_query
 from services.scheduler.roster import service as roster
-from services.scheduler.roster.domain import Section
+from services.scheduler.roster.domain import Section, SectionDraft
 from services.scheduler.sessions import service as sessions
 from services.scheduler.sessions.domain import (
     BookendedSession,
@@ -96,16 +96,8 @@ async def seeded_store(clock: Clock) -> FakeScheduler:
         ("sec-math", "school-1", "teacher-1"),
         ("sec-art", "school-2", "teacher-2"),
     ):
-        await roster.put_section(
-            section,
-            school_id=school,
-            name=section,
-            subject="subject",
-            time_zone="America/New_York",
-            teacher_ids=[teacher],
-            principal=DISTRICT_ADMIN,
-            store=store,
-        )
+        draft = SectionDraft(school, section, "subject", "America/New_York", [teacher])
+        await roster.put_section(section, draft, principal=DISTRICT_ADMIN, store=store)
     for section, student in (("sec-math", "student-1"), ("sec-art", "student-2")):
         await enrol(store, clock, section, student, time_zone="Europe/London")
 

@@ -10,7 +10,7 @@ from bookend.auth.fastapi import CurrentPrincipal
 from bookend.hosting import ServiceState, service_state
 from bookend.http_contracts import scheduler as http
 from services.scheduler.roster import service
-from services.scheduler.roster.domain import Section
+from services.scheduler.roster.domain import Section, SectionDraft
 from services.scheduler.roster.ports import Store
 from services.scheduler.settings import SchedulerSettings
 
@@ -37,16 +37,8 @@ async def put_school(
 async def put_section(
     section_id: str, body: http.SectionPut, principal: CurrentPrincipal, state: State
 ) -> http.Section:
-    section = await service.put_section(
-        section_id,
-        school_id=body.school_id,
-        name=body.name,
-        subject=body.subject,
-        time_zone=body.time_zone,
-        teacher_ids=body.teacher_ids,
-        principal=principal,
-        store=state.store,
-    )
+    draft = SectionDraft(**body.model_dump())
+    section = await service.put_section(section_id, draft, principal=principal, store=state.store)
     return section_out(section)
 
 

@@ -57,6 +57,17 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionDraft:
+    """A section as the district's roster describes it, before it is checked."""
+
+    school_id: str
+    name: str
+    subject: str
+    time_zone: str
+    teacher_ids: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Enrolment:
     section_id: str
     student_id: str
@@ -91,26 +102,18 @@ def new_school(school_id: str, *, district_id: str, name: str) -> School:
     return School(school_id, district_id, name.strip())
 
 
-def new_section(
-    section_id: str,
-    *,
-    district_id: str,
-    school_id: str,
-    name: str,
-    subject: str,
-    time_zone: str,
-    teacher_ids: Sequence[str],
-) -> Section:
+def new_section(section_id: str, draft: SectionDraft, *, district_id: str) -> Section:
     """A section as loaded from the roster, or InvalidInput naming every broken rule."""
-    refuse_if(blank_errors([("name", name), ("subject", subject)]) + zone_errors(time_zone))
+    blank = blank_errors([("name", draft.name), ("subject", draft.subject)])
+    refuse_if(blank + zone_errors(draft.time_zone))
     return Section(
         id=section_id,
         district_id=district_id,
-        school_id=school_id,
-        name=name.strip(),
-        subject=subject.strip(),
-        time_zone=time_zone,
-        teacher_ids=tuple(dict.fromkeys(t for t in teacher_ids if t.strip())),
+        school_id=draft.school_id,
+        name=draft.name.strip(),
+        subject=draft.subject.strip(),
+        time_zone=draft.time_zone,
+        teacher_ids=tuple(dict.fromkeys(t for t in draft.teacher_ids if t.strip())),
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from bookend.auth import ADMINS, Principal
 from bookend.clock import Clock
 from services.scheduler import access
@@ -13,6 +11,7 @@ from services.scheduler.roster.domain import (
     School,
     SchoolUnknown,
     Section,
+    SectionDraft,
     SectionNotFound,
     enrol,
     new_school,
@@ -34,26 +33,11 @@ async def put_school(school_id: str, *, name: str, principal: Principal, store: 
 
 
 async def put_section(
-    section_id: str,
-    *,
-    school_id: str,
-    name: str,
-    subject: str,
-    time_zone: str,
-    teacher_ids: Sequence[str],
-    principal: Principal,
-    store: Store,
+    section_id: str, draft: SectionDraft, *, principal: Principal, store: Store
 ) -> Section:
     principal.require(*ADMINS)
-    section = new_section(
-        section_id,
-        district_id=principal.district,
-        school_id=school_id,
-        name=name,
-        subject=subject,
-        time_zone=time_zone,
-        teacher_ids=teacher_ids,
-    )
+    section = new_section(section_id, draft, district_id=principal.district)
+    school_id = section.school_id
 
     async def work(tx: Transaction) -> None:
         if await tx.get_school(principal.district, school_id) is None:

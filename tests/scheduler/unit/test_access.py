@@ -9,7 +9,7 @@ from bookend.problems import InvalidInput
 from services.scheduler.feed import service as feed
 from services.scheduler.feed.domain import FeedPage
 from services.scheduler.roster import service as roster
-from services.scheduler.roster.domain import SectionNotFound
+from services.scheduler.roster.domain import SectionDraft, SectionNotFound
 from services.scheduler.sessions import service as sessions
 from services.scheduler.sessions.domain import SessionNotFound
 from tests.scheduler.builders import (
@@ -49,16 +49,8 @@ async def put_section(
     teacher_ids: tuple[str, ...] = (),
     principal: Principal = DISTRICT_ADMIN,
 ) -> None:
-    await roster.put_section(
-        section_id,
-        school_id=school_id,
-        name=section_id,
-        subject="math",
-        time_zone=time_zone,
-        teacher_ids=teacher_ids,
-        principal=principal,
-        store=store,
-    )
+    draft = SectionDraft(school_id, section_id, "math", time_zone, teacher_ids)
+    await roster.put_section(section_id, draft, principal=principal, store=store)
 
 
 @pytest.mark.parametrize("principal", [TEACHER, STUDENT, GUARDIAN, OTHER_SCHOOL_ADMIN])
