@@ -5,27 +5,26 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from bookend.auth import Role
-from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event, spec_for
+from bookend.contracts import CloudEvent, Topic, dead_letter_topic, spec_for
 from bookend.contracts.feedback import CheckInRecorded
-from bookend.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.contracts.scheduler import SessionStarted
 from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
 from bookend.outbox.inbox import INBOX
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
 from services.feedback.store import FeedbackStore
+from tests.feedback import builders
+from tests.feedback.builders import END, SCHEDULER, START
 from tests.support.auth import token_for
 from tests.support.polling import eventually
 from tests.support.running import Fresh
-
-SCHEDULER = "bookend/scheduler"
-START = datetime(2025, 9, 1, 9, tzinfo=UTC)
 
 
 @dataclass
@@ -44,26 +43,10 @@ class Feedback:
         return {"Authorization": f"Bearer {token}"}
 
     def started(self, session: str) -> CloudEvent:
-        return new_event(
-            SCHEDULER,
-            SessionStarted(
-                district_id="district-1",
-                session_id=session,
-                section_id=self.section,
-                started_at=START,
-            ),
-        )
+        return builders.started(session, self.section, "district-1")
 
     def ended(self, session: str) -> CloudEvent:
-        return new_event(
-            SCHEDULER,
-            SessionEnded(
-                district_id="district-1",
-                session_id=session,
-                section_id=self.section,
-                ended_at=START + timedelta(minutes=45),
-            ),
-        )
+        return builders.ended(session, self.section, "district-1")
 
     async def channel(self, session: str) -> dict[str, Any] | None:
         response = await self.http.get(f"/sessions/{session}/channel", headers=self.teacher())
@@ -186,7 +169,7 @@ async def test_the_same_session_ended_delivered_twice_closes_the_channel_once(
     closed = await feedback.channel(session)
     assert closed is not None
     assert closed["status"] == "closed"
-    assert datetime.fromisoformat(closed["closed_at"]) == START + timedelta(minutes=45)
+    assert datetime.fromisoformat(closed["closed_at"]) == END
     assert await feedback.store.db[INBOX].count_documents({"event_id": end.id}) == 1
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from bookend.auth import Forbidden, Principal, Role
-from bookend.contracts import CloudEvent, Topic, new_event
+from bookend.contracts import CloudEvent, Topic
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
-from bookend.contracts.scheduler import SessionEnded, SessionStarted
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
 from services.feedback import service
@@ -22,10 +19,10 @@ from services.feedback.domain import (
 )
 from services.feedback.events import CONSUMER, inbound
 from services.feedback.settings import FeedbackSettings
+from tests.feedback import builders
+from tests.feedback.builders import START
 from tests.feedback.fakes import FakeFeedback
 from tests.support.fakes import TickingClock
-
-START = datetime(2025, 9, 1, 9, tzinfo=UTC)
 
 
 def student(subject: str = "st1", sections: frozenset[str] = frozenset({"sec1"})) -> Principal:
@@ -39,27 +36,11 @@ OTHER_DISTRICT_ADMIN = Principal("a9", "d2", frozenset({Role.DISTRICT_ADMIN}))
 
 
 def started(session: str = "s1") -> CloudEvent:
-    return new_event(
-        "bookend/scheduler",
-        SessionStarted(
-            district_id="d1",
-            session_id=session,
-            section_id="sec1",
-            started_at=START,
-        ),
-    )
+    return builders.started(session, "sec1", "d1")
 
 
 def ended(session: str = "s1") -> CloudEvent:
-    return new_event(
-        "bookend/scheduler",
-        SessionEnded(
-            district_id="d1",
-            session_id=session,
-            section_id="sec1",
-            ended_at=START + timedelta(minutes=45),
-        ),
-    )
+    return builders.ended(session, "sec1", "d1")
 
 
 async def deliver(store: FakeFeedback, event: CloudEvent) -> None:

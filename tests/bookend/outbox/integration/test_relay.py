@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
@@ -10,11 +9,13 @@ import pytest
 
 from bookend.contracts import CloudEvent, Topic, new_event
 from bookend.contracts.scheduler import SessionStarted
-from bookend.eventbus import EventConsumer, KafkaPublisher, KafkaSettings
+from bookend.eventbus import KafkaPublisher, KafkaSettings
 from bookend.mongo import MongoSettings, connect
 from bookend.outbox import OutboxRelay, OutboxStore, OutboxTransaction
 from bookend.outbox.emit import OUTBOX
 from bookend.outbox.inbox import INBOX
+from tests.support.polling import eventually
+from tests.support.running import watching
 
 
 class Store(OutboxStore[OutboxTransaction]):
@@ -48,23 +49,9 @@ def started(session_id: str) -> CloudEvent:
 async def collect(
     kafka: KafkaSettings, group: str, until: Callable[[list[CloudEvent]], bool]
 ) -> list[CloudEvent]:
-    seen: list[CloudEvent] = []
-    arrived = asyncio.Event()
-
-    async def keep(event: CloudEvent) -> None:
-        seen.append(event)
-        if until(seen):
-            arrived.set()
-
-    consumer = EventConsumer(
-        kafka, topics=[Topic.SCHEDULER_SESSION], handle=keep, group_id=group, dead_letters=None
-    )
-    await consumer.start()
-    try:
-        async with asyncio.timeout(20):
-            await arrived.wait()
-    finally:
-        await consumer.stop()
+    """What reaches the session topic, from its beginning, until `until` holds."""
+    async with watching(kafka, [Topic.SCHEDULER_SESSION], group) as seen:
+        await eventually(lambda: until(seen))
     return seen
 
 

@@ -1,0 +1,26 @@
+"""The scheduler's session events as feedback receives them, for unit and integration tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bookend.contracts import CloudEvent, new_event
+from bookend.contracts.scheduler import SessionEnded, SessionStarted
+
+START = datetime(2025, 9, 1, 9, tzinfo=UTC)
+END = START + timedelta(minutes=45)
+SCHEDULER = "bookend/scheduler"
+
+
+def started(session: str, section: str, district: str) -> CloudEvent:
+    payload = SessionStarted(
+        district_id=district, session_id=session, section_id=section, started_at=START
+    )
+    return new_event(SCHEDULER, payload)
+
+
+def ended(session: str, section: str, district: str) -> CloudEvent:
+    payload = SessionEnded(
+        district_id=district, session_id=session, section_id=section, ended_at=END
+    )
+    return new_event(SCHEDULER, payload)
