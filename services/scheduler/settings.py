@@ -5,7 +5,7 @@ from datetime import timedelta
 from pydantic_settings import SettingsConfigDict
 
 from bookend.hosting import ServiceSettings
-from services.scheduler.sessions.domain import BookendWindows
+from services.scheduler.sessions.bookends import BookendWindows
 
 
 class SchedulerSettings(ServiceSettings):

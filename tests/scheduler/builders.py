@@ -14,12 +14,13 @@ from services.scheduler.feed.domain import FeedItem, FeedQuery, feed_query
 from services.scheduler.roster import service as roster
 from services.scheduler.roster.domain import Section, SectionDraft
 from services.scheduler.sessions import service as sessions
+from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import (
     BookendedSession,
-    BookendWindows,
     LessonComponent,
     LessonSummary,
     LiveSession,
+    SessionDraft,
 )
 from services.scheduler.sessions.ports import Transaction
 from tests.scheduler.fakes import FakeScheduler
@@ -135,17 +136,10 @@ async def schedule(
     principal: Principal = TEACHER,
     ids: IdFactory = _ids,
 ) -> BookendedSession:
+    ends_at = starts_at + timedelta(hours=hours)
+    draft = SessionDraft(section_id, lesson_id, starts_at, ends_at, "America/New_York")
     return await sessions.schedule_session(
-        section_id=section_id,
-        lesson_id=lesson_id,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=hours),
-        time_zone="America/New_York",
-        title=None,
-        principal=principal,
-        store=store,
-        windows=WINDOWS,
-        ids=ids,
+        draft, principal=principal, store=store, windows=WINDOWS, ids=ids
     )
 
 

@@ -12,7 +12,7 @@ from bookend.hosting import ServiceState, service_state
 from bookend.http_contracts import scheduler as http
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import service
-from services.scheduler.sessions.domain import BookendedSession
+from services.scheduler.sessions.domain import BookendedSession, SessionDraft
 from services.scheduler.sessions.ports import Store
 from services.scheduler.settings import SchedulerSettings
 
@@ -31,12 +31,7 @@ async def schedule_session(
     body: http.SessionCreate, principal: CurrentPrincipal, state: State
 ) -> http.Session:
     booked = await service.schedule_session(
-        section_id=body.section_id,
-        lesson_id=body.lesson_id,
-        starts_at=body.starts_at,
-        ends_at=body.ends_at,
-        time_zone=body.time_zone,
-        title=body.title,
+        SessionDraft(**body.model_dump()),
         principal=principal,
         store=state.store,
         windows=state.settings.windows,

@@ -14,28 +14,22 @@ from services.scheduler.events import OUTBOUND
 from services.scheduler.feed.projector import project
 from services.scheduler.roster.domain import SectionUnknown
 from services.scheduler.roster.service import existing_section
+from services.scheduler.sessions.bookends import BookendWindows, plan_session
 from services.scheduler.sessions.domain import (
     BookendedSession,
-    BookendWindows,
     LessonNotFound,
     LessonSummary,
     LessonUnknown,
     LiveSession,
+    SessionDraft,
     SessionNotFound,
-    check_session,
-    plan_session,
 )
 from services.scheduler.sessions.ports import Reads, Store, Transaction
 
 
 async def schedule_session(
+    draft: SessionDraft,
     *,
-    section_id: str,
-    lesson_id: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    time_zone: str,
-    title: str | None,
     principal: Principal,
     store: Store,
     windows: BookendWindows,
@@ -43,25 +37,18 @@ async def schedule_session(
 ) -> BookendedSession:
     """Schedule a live session with its bookends; state, feed items and events commit together."""
     principal.require(*STAFF)
-    check_session(starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, title=title)
+    draft.check()
 
     async def work(tx: Transaction) -> BookendedSession:
-        section = await tx.get_section(principal.district, section_id)
+        section = await tx.get_section(principal.district, draft.section_id)
         if section is None:
-            raise SectionUnknown(section_id)
+            raise SectionUnknown(draft.section_id)
         access.require_teaches(principal, section)
-        lesson = await tx.get_lesson(principal.district, lesson_id)
+        lesson = await tx.get_lesson(principal.district, draft.lesson_id)
         if lesson is None:
-            raise LessonUnknown(lesson_id)
+            raise LessonUnknown(draft.lesson_id)
         planned, events = plan_session(
-            section=section,
-            lesson=lesson,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            time_zone=time_zone,
-            title=title,
-            windows=windows,
-            new_id=ids,
+            draft, section=section, lesson=lesson, windows=windows, new_id=ids
         )
         await tx.add_session(planned.session)
         await tx.add_tasks(planned.tasks)

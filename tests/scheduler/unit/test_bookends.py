@@ -9,15 +9,14 @@ import pytest
 
 from bookend.contracts.catalog import ComponentKind, ModeFit
 from bookend.contracts.scheduler import Bookend, SessionStatus
+from services.scheduler.sessions.bookends import BookendWindows, bookend_tasks, plan_session
 from services.scheduler.sessions.domain import (
     BookendedSession,
-    BookendWindows,
     LessonSummary,
+    SessionDraft,
     SessionScheduled,
     Task,
     TaskAssigned,
-    bookend_tasks,
-    plan_session,
 )
 from tests.scheduler.builders import ENDS, LESSON, SECTION, STARTS, WINDOWS, component, session
 from tests.support.fakes import counting_ids
@@ -105,15 +104,9 @@ def test_tasks_keep_the_order_of_the_lesson_components() -> None:
 def plan(
     title: str | None = None,
 ) -> tuple[BookendedSession, list[SessionScheduled | TaskAssigned]]:
+    draft = SessionDraft("sec-math", "lesson-1", STARTS, ENDS, "America/New_York", title)
     return plan_session(
-        section=SECTION,
-        lesson=LESSON,
-        starts_at=STARTS,
-        ends_at=ENDS,
-        time_zone="America/New_York",
-        title=title,
-        windows=WINDOWS,
-        new_id=counting_ids(),
+        draft, section=SECTION, lesson=LESSON, windows=WINDOWS, new_id=counting_ids()
     )
 
 

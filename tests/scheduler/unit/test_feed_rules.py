@@ -16,7 +16,7 @@ from services.scheduler.feed.domain import (
     still_ahead,
     task_item,
 )
-from services.scheduler.sessions.domain import bookend_tasks
+from services.scheduler.sessions.bookends import bookend_tasks
 from tests.scheduler.builders import ENDS, LESSON, STARTS, WINDOWS, feed_request, session
 from tests.support.fakes import counting_ids
 

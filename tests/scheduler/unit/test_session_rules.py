@@ -10,11 +10,11 @@ from bookend.clock import stored_instant
 from bookend.contracts.scheduler import SessionStatus
 from bookend.problems import InvalidInput
 from services.scheduler.sessions.domain import (
+    SessionDraft,
     SessionEnded,
     SessionNotLive,
     SessionNotScheduled,
     SessionStarted,
-    check_session,
 )
 from tests.scheduler.builders import STARTS, session
 
@@ -46,14 +46,14 @@ def test_a_session_request_names_each_rule_it_breaks(
     ends_at: datetime, time_zone: str, title: str | None, broken: list[tuple[str, str]]
 ) -> None:
     with pytest.raises(InvalidInput) as raised:
-        check_session(starts_at=STARTS, ends_at=ends_at, time_zone=time_zone, title=title)
+        SessionDraft("sec", "lesson", STARTS, ends_at, time_zone, title).check()
     assert rules(raised.value) == broken
 
 
 @pytest.mark.parametrize("zone", ["", "../etc/passwd", "EST5EDT/x", "not a zone"])
 def test_malformed_zones_are_refused_not_crashed_on(zone: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        check_session(starts_at=STARTS, ends_at=HOUR_LATER, time_zone=zone, title=None)
+        SessionDraft("sec", "lesson", STARTS, HOUR_LATER, zone).check()
     assert rules(raised.value) == [("time_zone", "iana_zone")]
 
 
