@@ -63,6 +63,11 @@ class Feedback:
 
         return await eventually(reached)
 
+    async def live(self, session: str) -> None:
+        """The scheduler starts the session, and its channel is open."""
+        await self.publisher.publish(self.started(session))
+        await self.channel_with(session, "open")
+
     async def check_in(self, session: str, body: dict[str, Any]) -> httpx.Response:
         return await self.http.post(
             f"/sessions/{session}/checkins", json=body, headers=self.student()
@@ -157,8 +162,7 @@ async def test_the_same_session_ended_delivered_twice_closes_the_channel_once(
     feedback: Feedback, unique: Callable[[str], str]
 ) -> None:
     session, later = unique("session"), unique("session")
-    await feedback.publisher.publish(feedback.started(session))
-    await feedback.channel_with(session, "open")
+    await feedback.live(session)
     end = feedback.ended(session)
     await feedback.publisher.publish(end)
     await feedback.publisher.publish(end)
@@ -177,8 +181,7 @@ async def test_a_check_in_after_the_session_ended_is_refused_and_nothing_is_stor
     feedback: Feedback, unique: Callable[[str], str]
 ) -> None:
     session = unique("session")
-    await feedback.publisher.publish(feedback.started(session))
-    await feedback.channel_with(session, "open")
+    await feedback.live(session)
     await feedback.publisher.publish(feedback.ended(session))
     await feedback.channel_with(session, "closed")
 
@@ -202,8 +205,7 @@ async def test_bad_check_ins_name_the_field_and_rule_and_outsiders_are_refused(
     feedback: Feedback, unique: Callable[[str], str]
 ) -> None:
     session = unique("session")
-    await feedback.publisher.publish(feedback.started(session))
-    await feedback.channel_with(session, "open")
+    await feedback.live(session)
 
     too_long = await feedback.check_in(session, {"signal": "lost", "note": "x" * 501})
     unknown = await feedback.check_in(session, {"signal": "meh"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -42,28 +42,57 @@ def tasks_of(
     return bookend_tasks(session(), lesson_of(*components), windows, new_id=counting_ids())
 
 
-def test_prework_is_due_when_the_session_starts() -> None:
-    [task] = tasks_of((ComponentKind.INTRODUCE, ModeFit.ON_DEMAND))
-    assert task.bookend is Bookend.PRE_WORK
-    assert task.due_at == STARTS
+SHORT = BookendWindows(timedelta(hours=24), timedelta(hours=72))
 
 
-def test_prework_opens_the_configured_hours_before_the_session() -> None:
-    windows = BookendWindows(timedelta(hours=24), timedelta(hours=48))
-    [task] = tasks_of((ComponentKind.MODEL, ModeFit.EITHER), windows=windows)
-    assert task.opens_at == STARTS - timedelta(hours=24)
-
-
-def test_follow_up_opens_when_the_session_ends() -> None:
-    [task] = tasks_of((ComponentKind.PRACTICE, ModeFit.ON_DEMAND))
-    assert task.bookend is Bookend.FOLLOW_UP
-    assert task.opens_at == ENDS
-
-
-def test_follow_up_is_due_the_configured_hours_after_the_session_ends() -> None:
-    windows = BookendWindows(timedelta(hours=48), timedelta(hours=72))
-    [task] = tasks_of((ComponentKind.FLUENCY, ModeFit.EITHER), windows=windows)
-    assert task.due_at == ENDS + timedelta(hours=72)
+@pytest.mark.parametrize(
+    ("component", "windows", "bookend", "opens_at", "due_at"),
+    [
+        (
+            (ComponentKind.INTRODUCE, ModeFit.ON_DEMAND),
+            WINDOWS,
+            Bookend.PRE_WORK,
+            STARTS - timedelta(hours=48),
+            STARTS,
+        ),
+        (
+            (ComponentKind.MODEL, ModeFit.EITHER),
+            SHORT,
+            Bookend.PRE_WORK,
+            STARTS - timedelta(hours=24),
+            STARTS,
+        ),
+        (
+            (ComponentKind.PRACTICE, ModeFit.ON_DEMAND),
+            WINDOWS,
+            Bookend.FOLLOW_UP,
+            ENDS,
+            ENDS + timedelta(hours=48),
+        ),
+        (
+            (ComponentKind.FLUENCY, ModeFit.EITHER),
+            SHORT,
+            Bookend.FOLLOW_UP,
+            ENDS,
+            ENDS + timedelta(hours=72),
+        ),
+    ],
+    ids=[
+        "pre-work is due when the session starts",
+        "pre-work opens the configured hours before",
+        "follow-up opens when the session ends",
+        "follow-up is due the configured hours after",
+    ],
+)
+def test_a_bookend_task_is_placed_around_the_session_by_its_windows(
+    component: tuple[ComponentKind, ModeFit],
+    windows: BookendWindows,
+    bookend: Bookend,
+    opens_at: datetime,
+    due_at: datetime,
+) -> None:
+    [task] = tasks_of(component, windows=windows)
+    assert (task.bookend, task.opens_at, task.due_at) == (bookend, opens_at, due_at)
 
 
 def test_autonomy_is_follow_up_too() -> None:
