@@ -11,6 +11,8 @@ from bookend.contracts import CloudEvent
 Headers = list[tuple[str, bytes]]
 
 _ATTRIBUTES = ("id", "source", "type", "subject", "specversion", "districtid")
+# The headers decode reads; any other header is the business of whoever set it.
+_READ = frozenset({*(f"ce_{name}" for name in _ATTRIBUTES), "ce_time", "content-type"})
 
 
 class UndecodableRecord(ValueError):
@@ -26,19 +28,30 @@ def encode(event: CloudEvent) -> tuple[bytes, bytes, Headers]:
 
 
 def decode(
-    topic: str, key: bytes | None, value: bytes | None, headers: Sequence[tuple[str, bytes]]
+    topic: str,
+    key: bytes | None,
+    value: bytes | None,
+    headers: Sequence[tuple[str, bytes | None]],
 ) -> CloudEvent:
-    attributes = {name: raw.decode() for name, raw in headers}
+    """The record as a CloudEvent, or UndecodableRecord saying why: never anything else, so the
+    consumer can dead-letter it and move on."""
     try:
+        attributes = {
+            name: raw.decode() for name, raw in headers if name in _READ and raw is not None
+        }
+        event_id = attributes["ce_id"]
         data = json.loads(value or b"null")
         if not isinstance(data, dict):
             raise UndecodableRecord("the record value is not a JSON object")
+        time = datetime.fromisoformat(attributes["ce_time"])
+        if time.tzinfo is None:
+            raise UndecodableRecord("ce_time has no offset")
         return CloudEvent(
-            id=attributes["ce_id"],
+            id=event_id,
             source=attributes["ce_source"],
             type=attributes["ce_type"],
             subject=attributes.get("ce_subject", ""),
-            time=datetime.fromisoformat(attributes["ce_time"]),
+            time=time,
             districtid=attributes.get("ce_districtid", ""),
             key=(key or b"").decode(),
             topic=topic,
@@ -48,5 +61,5 @@ def decode(
         )
     except KeyError as missing:
         raise UndecodableRecord(f"missing CloudEvents header {missing.args[0]}") from None
-    except ValueError as bad:
-        raise UndecodableRecord(str(bad)) from None
+    except ValueError as bad:  # UnicodeDecodeError and JSONDecodeError are ValueErrors too
+        raise UndecodableRecord(str(bad)[:300]) from None

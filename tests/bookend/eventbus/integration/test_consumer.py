@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event
 from bookend.contracts.catalog import LessonPublished
 from bookend.eventbus import (
@@ -19,6 +21,7 @@ from bookend.eventbus import (
     encode,
     ensure_topics,
 )
+from tests.support.kafka import read_raw
 from tests.support.polling import eventually
 from tests.support.running import watching
 
@@ -170,3 +173,35 @@ async def test_a_poison_record_is_dead_lettered_at_once_and_the_next_record_flow
         await publisher.publish(good)
         await eventually(lambda: good.id in handled and any(e.id == poison.id for e in dead))
     assert poison.id not in handled
+
+
+@pytest.mark.parametrize(
+    "header",
+    [("ce_type", b"\xb7\xff not utf-8"), ("ce_id", None), ("ce_time", b"yesterday")],
+    ids=["non-utf-8 header", "null header", "unreadable time"],
+)
+async def test_a_record_with_an_unreadable_header_is_dead_lettered_and_its_partition_moves_on(
+    kafka_settings: KafkaSettings,
+    publisher: KafkaPublisher,
+    unique: Callable[[str], str],
+    header: tuple[str, bytes | None],
+) -> None:
+    topic = unique("test.headers")
+    await ensure_topics(kafka_settings, [topic])
+    bad, good = lesson(unique("bad")), lesson(unique("good"))
+    handled: list[str] = []
+
+    async def keep(event: CloudEvent) -> None:
+        handled.append(event.id)
+
+    bad_key, bad_value, headers = encode(bad)
+    broken = [(name, raw) for name, raw in headers if name != header[0]] + [header]
+    async with consuming(kafka_settings, topic, keep, unique("group"), publisher):
+        await publisher.publish_raw(topic, bad_key, bad_value, broken)  # type: ignore[arg-type]
+        key, value, headers = encode(good)
+        await publisher.publish_raw(topic, key, value, headers)  # one partition: after the bad
+        await eventually(lambda: good.id in handled)
+    [dead] = await read_raw(kafka_settings, dead_letter_topic(topic), 1)
+    assert dict(dead.headers)["dlq_reason"].startswith(b"undecodable")
+    assert (dead.key, dead.value) == (bad_key, bad_value)
+    assert handled == [good.id]
