@@ -17,10 +17,15 @@ from typing import Any, TypeVar
 from bookend.auth import issue_token
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import KafkaPublisher, KafkaSettings, replay_dead_letters, rewind_group
+from bookend.mongo import MongoSettings, connect
+from bookend.outbox import ParkedEvent, parked_events
 from devstack.demo import load_demo
 from devstack.processes import Processes, StartupFailed, http_ok
 from devstack.stack import StackConfig, dev_secret, start_stack
 from devstack.users import DEMO_USERS, USERS_BY_ID
+from services.catalog.settings import CatalogSettings
+from services.feedback.settings import FeedbackSettings
+from services.scheduler.settings import SchedulerSettings
 
 T = TypeVar("T")
 
@@ -107,6 +112,45 @@ def _kafka_settings() -> KafkaSettings:
         running = json.loads(_running_file().read_text())
         return KafkaSettings(bootstrap_servers=running["kafka_bootstrap"])
     return KafkaSettings()
+
+
+def _mongo_settings() -> MongoSettings:
+    """The environment's MongoDB, or else the store a running `bookend run` started."""
+    if "MONGODB_URI" not in os.environ and _running_file().exists():
+        running = json.loads(_running_file().read_text())
+        return MongoSettings(uri=running["mongo_uri"])
+    return MongoSettings()
+
+
+def parked(_: argparse.Namespace) -> int:
+    """Events the services' relays set aside because no broker would ever take them."""
+    settings = _mongo_settings()
+    databases = (
+        CatalogSettings().database,
+        SchedulerSettings().database,
+        FeedbackSettings().database,
+    )
+
+    async def everything() -> list[tuple[str, ParkedEvent]]:
+        client = connect(settings)
+        try:
+            return [(db, e) for db in databases for e in await parked_events(client[db])]
+        finally:
+            await client.close()
+
+    try:
+        found = asyncio.run(everything())
+    except Exception as failure:  # unreachable store: say which
+        print(f"could not read {settings.uri}: {failure}", file=sys.stderr)
+        return 1
+    for database, event in found:
+        print(
+            f"{event.parked_at:%Y-%m-%dT%H:%M:%SZ} {database} {event.event_id} {event.type} "
+            f"key={event.key}: {event.reason}"
+        )
+    if not found:
+        print("no event has been set aside")
+    return 0
 
 
 def _operate(settings: KafkaSettings, what: str, work: Coroutine[Any, Any, T]) -> T | None:
@@ -198,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     rewind_parser.add_argument("topic", choices=[str(topic) for topic in ALL_TOPICS])
     rewind_parser.add_argument("--to-time", type=_aware, required=True)
     rewind_parser.set_defaults(handler=rewind)
+    commands.add_parser(
+        "parked", help="list events set aside because they can never be published"
+    ).set_defaults(handler=parked)
     contracts_parser = commands.add_parser(
         "contracts", help="write the AsyncAPI document and JSON Schemas of every event"
     )

@@ -5,10 +5,23 @@ from __future__ import annotations
 from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import (
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
 
 from bookend.contracts import CloudEvent
 from bookend.eventbus.codec import Headers, encode
 from bookend.eventbus.settings import KafkaSettings
+
+# Refusals no retry will mend: the record itself is wrong for the broker.
+_NEVER = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError, InvalidTopicError)
+
+
+class Unpublishable(Exception):
+    """An event no retry will get onto the broker (too large, unencodable, a bad topic)."""
 
 
 class Publisher(Protocol):
@@ -36,8 +49,15 @@ class KafkaPublisher:
         await self._producer.stop()
 
     async def publish(self, event: CloudEvent) -> None:
-        key, value, headers = encode(event)
-        await self._producer.send_and_wait(event.topic, key=key, value=value, headers=headers)
+        """Raise Unpublishable for an event that can never be sent; anything else may pass."""
+        try:
+            key, value, headers = encode(event)
+        except (TypeError, ValueError) as bad:
+            raise Unpublishable(f"cannot be encoded: {bad}") from None
+        try:
+            await self._producer.send_and_wait(event.topic, key=key, value=value, headers=headers)
+        except _NEVER as refused:
+            raise Unpublishable(f"{type(refused).__name__}: {refused}") from None
 
     async def publish_raw(
         self, topic: str, key: bytes | None, value: bytes | None, headers: Headers

@@ -13,6 +13,8 @@ from bookend.contracts import CloudEvent
 from bookend.mongo import Document
 
 OUTBOX = "outbox"
+# Events that can never be published, set aside with the reason for an operator.
+PARKED = "outbox_parked"
 SENT = "sent_at_ms"
 SEQUENCE = "sequence"
 

@@ -7,15 +7,16 @@ import contextlib
 import logging
 import os
 import socket
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bookend.eventbus import Publisher
+from bookend.eventbus import Publisher, Unpublishable
 from bookend.mongo import Document, write_gate
-from bookend.outbox.emit import OUTBOX, SENT, SEQUENCE, event_from_outbox
+from bookend.outbox.emit import OUTBOX, PARKED, SENT, SEQUENCE, event_from_outbox
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,11 @@ class OutboxRelay:
             published: list[str] = []
             try:
                 for doc in pending:
-                    await self._publisher.publish(event_from_outbox(doc))
+                    try:
+                        await self._publisher.publish(event_from_outbox(doc))
+                    except Unpublishable as refused:
+                        await self._park(doc, str(refused))
+                        continue
                     published.append(doc["_id"])
             finally:
                 # One write for the batch; on a failed publish, still mark what did go out.
@@ -100,6 +105,22 @@ class OutboxRelay:
                             {"$set": {SENT: _epoch_ms(datetime.now(UTC))}},
                         )
             sent += len(published)
+
+    async def _park(self, doc: Document, reason: str) -> None:
+        """Set an event aside so the ones after it flow; `bookend parked` lists them."""
+        log.error(
+            "outbox event %s (%s on %s) can never be published and is set aside: %s",
+            doc["_id"],
+            doc["type"],
+            doc["topic"],
+            reason[:500],
+        )
+        parked = {**doc, "reason": reason[:2000], "parked_at_ms": _epoch_ms(datetime.now(UTC))}
+        async with self._gate():
+            # Idempotent: a crash between the two writes parks it again on the next pass.
+            with contextlib.suppress(DuplicateKeyError):
+                await self._db[PARKED].insert_one(parked)
+            await self._db[OUTBOX].delete_one({"_id": doc["_id"]})
 
     def _gate(self) -> contextlib.AbstractAsyncContextManager[object]:
         return write_gate(self._db.client)
@@ -147,3 +168,29 @@ def _epoch_ms(instant: datetime) -> int:
     # Bookkeeping times are numbers: the embedded store turns dates written with `$set` into
     # strings, and numbers compare the same on every store.
     return int(instant.timestamp() * 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedEvent:
+    event_id: str
+    type: str
+    topic: str
+    key: str
+    reason: str
+    parked_at: datetime
+
+
+async def parked_events(db: AsyncDatabase[Document], limit: int = 100) -> list[ParkedEvent]:
+    """The events set aside as unpublishable, newest first: for operators (`bookend parked`)."""
+    docs = await db[PARKED].find({}).sort([("parked_at_ms", -1)]).limit(limit).to_list()
+    return [
+        ParkedEvent(
+            event_id=doc["_id"],
+            type=doc["type"],
+            topic=doc["topic"],
+            key=doc["key"],
+            reason=doc["reason"],
+            parked_at=datetime.fromtimestamp(doc["parked_at_ms"] / 1000, UTC),
+        )
+        for doc in docs
+    ]

@@ -10,6 +10,7 @@ from bookend.problems.failure import (
     ProblemKind,
     Unauthenticated,
     refuse_if,
+    too_long,
 )
 from bookend.problems.http import Problem, ProblemField, install_problem_handlers, problem_of
 
@@ -27,4 +28,5 @@ __all__ = [
     "install_problem_handlers",
     "problem_of",
     "refuse_if",
+    "too_long",
 ]

@@ -63,6 +63,14 @@ class InvalidInput(Failure, kind=ProblemKind.INVALID_INPUT, status=422):
         return failure
 
 
+def too_long(field: str, value: str, limit: int) -> list[FieldError]:
+    """The `max_length` rule: every free text has a bound, so no input can make an event too
+    large for the broker."""
+    if len(value) <= limit:
+        return []
+    return [FieldError(field, "max_length", f"must be at most {limit} characters")]
+
+
 def refuse_if(errors: list[FieldError]) -> None:
     """Raise InvalidInput naming every broken rule at once, if any."""
     if errors:

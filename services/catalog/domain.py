@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
 from bookend.ids import IdFactory
-from bookend.problems import Conflict, Failure, FieldError, NotFound, refuse_if
+from bookend.problems import Conflict, Failure, FieldError, NotFound, refuse_if, too_long
 
 MIN_COMPONENTS = 1
 MAX_COMPONENTS = 40
 MIN_MINUTES = 1
 MAX_MINUTES = 240
+# Bounds on free text, in characters: the largest lesson stays far below the broker's limit.
+MAX_TITLE = 200
+MAX_SUBJECT = 100
+MAX_SUMMARY = 2000
 
 # The pedagogy: building knowledge and skill suits the student's own pace, while discussion
 # and feedback on errors need the teacher and peers present.
@@ -124,7 +127,7 @@ def new_lesson(
     created_at: datetime,
 ) -> Lesson:
     """A new draft lesson, or InvalidInput naming every field that breaks a rule."""
-    refuse_if(_lesson_errors(draft.title, draft.subject, draft.components))
+    refuse_if(_lesson_errors(draft))
     return Lesson(
         id=new_id(),
         district_id=district_id,
@@ -148,14 +151,16 @@ def new_lesson(
     )
 
 
-def _lesson_errors(
-    title: str, subject: str, components: Sequence[ComponentDraft]
-) -> list[FieldError]:
+def _lesson_errors(draft: LessonDraft) -> list[FieldError]:
+    components = draft.components
     errors = [
         FieldError(name, "not_empty", "must not be blank")
-        for name, value in (("title", title), ("subject", subject))
+        for name, value in (("title", draft.title), ("subject", draft.subject))
         if not value.strip()
     ]
+    errors += too_long("title", draft.title, MAX_TITLE)
+    errors += too_long("subject", draft.subject, MAX_SUBJECT)
+    errors += too_long("summary", draft.summary, MAX_SUMMARY)
     if len(components) < MIN_COMPONENTS:
         errors.append(
             FieldError(
@@ -169,6 +174,7 @@ def _lesson_errors(
             )
         )
     for index, component in enumerate(components):
+        errors += too_long(f"components.{index}.title", component.title, MAX_TITLE)
         if not component.title.strip():
             errors.append(FieldError(f"components.{index}.title", "not_empty", "must not be blank"))
         if not MIN_MINUTES <= component.minutes <= MAX_MINUTES:

@@ -92,8 +92,23 @@ PRACTICE = ComponentDraft("Practise", ComponentKind.PRACTICE, 5)
         ({"title": "  ", "subject": ""}, {("title", "not_empty"), ("subject", "not_empty")}),
         ({"components": ()}, {("components", "min_items")}),
         ({"components": (PRACTICE,) * 41}, {("components", "max_items")}),
+        ({"title": "t" * 201}, {("title", "max_length")}),
+        ({"subject": "s" * 101}, {("subject", "max_length")}),
+        ({"summary": "s" * 2001}, {("summary", "max_length")}),
+        (
+            {"components": (ComponentDraft("c" * 100_000, ComponentKind.MODEL, 5),)},
+            {("components.0.title", "max_length")},
+        ),
     ],
-    ids=["blank title and subject", "no components", "41 components"],
+    ids=[
+        "blank title and subject",
+        "no components",
+        "41 components",
+        "long title",
+        "long subject",
+        "long summary",
+        "100 KB component title",
+    ],
 )
 def test_a_lesson_breaking_a_rule_is_refused_naming_field_and_rule(
     changes: dict[str, object], broken: set[tuple[str, str]]
@@ -103,8 +118,10 @@ def test_a_lesson_breaking_a_rule_is_refused_naming_field_and_rule(
     assert errors_of(failure) == broken
 
 
-def test_a_lesson_may_have_forty_components() -> None:
-    assert len(lesson(draft(components=(PRACTICE,) * 40)).components) == 40
+def test_the_largest_lesson_allowed_is_accepted() -> None:
+    longest = ComponentDraft("c" * 200, ComponentKind.PRACTICE, 5)
+    made = lesson(draft(title="t" * 200, summary="s" * 2000, components=(longest,) * 40))
+    assert len(made.components) == 40
 
 
 @pytest.mark.parametrize("minutes", [0, -5, 241])

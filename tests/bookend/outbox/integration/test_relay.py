@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +12,7 @@ from bookend.contracts import CloudEvent, Topic, new_event
 from bookend.contracts.scheduler import SessionStarted
 from bookend.eventbus import KafkaPublisher, KafkaSettings
 from bookend.mongo import MongoSettings, connect
-from bookend.outbox import OutboxRelay, OutboxStore, OutboxTransaction
+from bookend.outbox import OutboxRelay, OutboxStore, OutboxTransaction, parked_events
 from bookend.outbox.emit import OUTBOX
 from bookend.outbox.inbox import INBOX
 from tests.support.polling import eventually
@@ -147,3 +148,30 @@ async def test_events_of_one_transaction_leave_in_the_order_they_were_emitted(
     wanted = {e.id for e in events}
     seen = await collect(kafka_settings, unique("group"), lambda s: wanted <= {e.id for e in s})
     assert [e.id for e in seen if e.id in wanted] == [e.id for e in events]
+
+
+async def test_an_event_too_large_for_the_broker_is_set_aside_and_the_rest_flow(
+    store: Store,
+    publisher: KafkaPublisher,
+    kafka_settings: KafkaSettings,
+    unique: Callable[[str], str],
+) -> None:
+    """One unpublishable record must not hold back every event after it, across restarts."""
+    huge = replace(started(unique("huge")), data={"blob": "x" * 2_000_000})
+    after = started(unique("after"))
+
+    async def emit_both(tx: OutboxTransaction) -> None:
+        await tx.emit(huge, after)
+
+    await store.atomically(emit_both)
+    relay = OutboxRelay(store.db, publisher)
+    assert await relay.drain() == 1
+    assert await relay.drain() == 0  # set aside, not retried
+    seen = await collect(
+        kafka_settings, unique("group"), lambda s: any(e.id == after.id for e in s)
+    )
+    assert huge.id not in {e.id for e in seen}
+    [parked] = await parked_events(store.db)
+    assert (parked.event_id, parked.type) == (huge.id, huge.type)
+    assert "too large" in parked.reason.lower() or "TooLarge" in parked.reason
+    assert await store.db[OUTBOX].count_documents({"_id": huge.id}) == 0
