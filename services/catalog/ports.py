@@ -30,6 +30,8 @@ class LessonQuery:
     title_contains: str | None
     after: LessonPosition | None
     limit: int
+    # Drafts are their author's until published: with a subject, only that author's drafts.
+    drafts_by: str | None = None
 
 
 class Reads(Protocol):

@@ -62,7 +62,7 @@ async def publish_lesson(
 
     async def work(tx: Transaction) -> Lesson:
         lesson = await tx.get_lesson(principal.district, lesson_id)
-        if lesson is None:
+        if lesson is None or not _may_see(principal, lesson):
             raise LessonNotFound(lesson_id)
         published, events = lesson.publish(clock())
         if not await tx.save_lesson(published, expected=lesson):
@@ -75,10 +75,19 @@ async def publish_lesson(
 
 async def get_lesson(lesson_id: str, *, principal: Principal, store: Store) -> Lesson:
     lesson = await store.get_lesson(principal.district, lesson_id)
-    # Drafts are work in progress: to students and families they do not exist yet.
-    if lesson is None or (lesson.is_draft and not principal.is_staff):
+    if lesson is None or not _may_see(principal, lesson):
         raise LessonNotFound(lesson_id)
     return lesson
+
+
+def _may_see(principal: Principal, lesson: Lesson) -> bool:
+    """Drafts are work in progress: their author's and the admins', and no one else's yet."""
+    return not lesson.is_draft or principal.is_admin or lesson.created_by == principal.subject
+
+
+def _drafts_by(principal: Principal) -> str | None:
+    """Whose drafts a staff member's listing shows: an admin's shows all (None)."""
+    return None if principal.is_admin else principal.subject
 
 
 async def list_lessons(
@@ -101,6 +110,7 @@ async def list_lessons(
         title_contains=q.strip() if q else None,
         after=None if after is None else decode_cursor(after),
         limit=first + 1,
+        drafts_by=_drafts_by(principal),
     )
     lessons = await store.list_lessons(principal.district, query)
     items = lessons[:first]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bookend.contracts.catalog import LessonStatus
 from bookend.mongo import Document, Queries, to_document
 from bookend.outbox import OutboxStore, OutboxTransaction
 from services.catalog.domain import Lesson
@@ -19,24 +20,32 @@ class CatalogQueries(Queries):
         return await self._get(Lesson, LESSONS, query, key="id")
 
     async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]:
-        found: Document = {
-            "district_id": district_id,
-            "status": {"$in": sorted(status.value for status in query.statuses)},
-        }
+        # One explicit `$and`: the embedded store drops fields beside a bare `$or` (ADR 0007).
+        conditions: list[Document] = [{"district_id": district_id}, _statuses(query)]
         if query.title_contains:
             # Escaped, so the user's text is matched literally (nx-27017 supports $regex).
-            found["title"] = {"$regex": re.escape(query.title_contains), "$options": "i"}
+            title = re.escape(query.title_contains)
+            conditions.append({"title": {"$regex": title, "$options": "i"}})
         if (after := query.after) is not None:
-            # An explicit `$and`: the embedded store drops fields standing beside a bare `$or`
-            # (ADR 0007), which here would be the district.
-            after_position = {
-                "$or": [
-                    {"created_at": {"$gt": after.created_at}},
-                    {"created_at": after.created_at, "_id": {"$gt": after.lesson_id}},
-                ]
-            }
-            found = {"$and": [found, after_position]}
+            conditions.append(
+                {
+                    "$or": [
+                        {"created_at": {"$gt": after.created_at}},
+                        {"created_at": after.created_at, "_id": {"$gt": after.lesson_id}},
+                    ]
+                }
+            )
+        found = {"$and": conditions}
         return await self._list(Lesson, LESSONS, found, LESSON_ORDER, key="id", limit=query.limit)
+
+
+def _statuses(query: LessonQuery) -> Document:
+    wanted = sorted(status.value for status in query.statuses)
+    if query.drafts_by is None or LessonStatus.DRAFT not in query.statuses:
+        return {"status": {"$in": wanted}}
+    others = [status for status in wanted if status != LessonStatus.DRAFT]
+    mine = {"status": LessonStatus.DRAFT.value, "created_by": query.drafts_by}
+    return {"$or": [{"status": {"$in": others}}, mine]}
 
 
 class CatalogTransaction(OutboxTransaction, CatalogQueries):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bookend.contracts.catalog import LessonStatus
 from services.catalog.domain import Lesson
 from services.catalog.ports import LessonQuery
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
@@ -29,6 +30,10 @@ class FakeReads:
                 for lesson in self.state.lessons.values()
                 if lesson.district_id == district_id
                 and lesson.status in statuses
+                and (
+                    query.drafts_by in (None, lesson.created_by)
+                    or lesson.status is not LessonStatus.DRAFT
+                )
                 and (not title_contains or title_contains.lower() in lesson.title.lower())
                 and (
                     after is None

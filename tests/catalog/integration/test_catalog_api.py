@@ -21,6 +21,7 @@ from tests.support.running import Fresh, watching
 TEACHER = bearer("teacher-1", Role.TEACHER)
 STUDENT = bearer("student-1", Role.STUDENT)
 OTHER_DISTRICT = bearer("teacher-9", Role.TEACHER, district="district-2")
+OTHER_TEACHER = bearer("teacher-2", Role.TEACHER)
 
 LESSON: dict[str, Any] = {
     "title": "Theme in short stories",
@@ -211,3 +212,15 @@ async def test_every_page_stays_within_the_callers_district(catalog: Catalog) ->
             break
         after = page["page_info"]["end_cursor"]
     assert seen == mine
+
+
+async def test_a_draft_is_its_authors_until_published(catalog: Catalog) -> None:
+    draft = await catalog.create()
+    read = await catalog.http.get(f"/lessons/{draft['id']}", headers=OTHER_TEACHER)
+    publish = await catalog.http.post(f"/lessons/{draft['id']}/publish", headers=OTHER_TEACHER)
+    listed = await catalog.http.get("/lessons", headers=OTHER_TEACHER)
+    assert (read.status_code, publish.status_code) == (404, 404)
+    assert listed.json()["items"] == []
+    await catalog.http.post(f"/lessons/{draft['id']}/publish", headers=TEACHER)
+    listed = await catalog.http.get("/lessons", headers=OTHER_TEACHER)
+    assert [lesson["id"] for lesson in listed.json()["items"]] == [draft["id"]]

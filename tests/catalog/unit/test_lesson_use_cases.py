@@ -178,3 +178,29 @@ async def test_a_made_up_cursor_is_refused() -> None:
     with pytest.raises(InvalidInput) as failure:
         await service.list_lessons(principal=TEACHER, store=FakeCatalog(), after="not-a-cursor")
     assert (failure.value.errors[0].field, failure.value.errors[0].rule) == ("after", "cursor")
+
+
+OTHER_TEACHER = Principal("teacher-2", "d1", frozenset({Role.TEACHER}))
+SCHOOL_ADMIN = Principal("admin-1", "d1", frozenset({Role.SCHOOL_ADMIN}), school="school-1")
+
+
+async def test_another_teacher_can_neither_read_list_nor_publish_a_draft() -> None:
+    store = FakeCatalog()
+    draft = await create(store)
+    with pytest.raises(LessonNotFound):
+        await service.get_lesson(draft.id, principal=OTHER_TEACHER, store=store)
+    with pytest.raises(LessonNotFound):
+        await publish(store, draft.id, OTHER_TEACHER)
+    assert (await service.list_lessons(principal=OTHER_TEACHER, store=store)).items == []
+    assert store.emitted == []
+
+
+async def test_the_author_and_an_admin_see_the_draft_and_everyone_staff_sees_it_published() -> None:
+    store = FakeCatalog()
+    draft = await create(store)
+    for reader in (TEACHER, SCHOOL_ADMIN):
+        assert await service.get_lesson(draft.id, principal=reader, store=store) == draft
+        listed = await service.list_lessons(principal=reader, store=store)
+        assert [lesson.id for lesson in listed.items] == [draft.id]
+    published = await publish(store, draft.id, SCHOOL_ADMIN)
+    assert await service.get_lesson(draft.id, principal=OTHER_TEACHER, store=store) == published
