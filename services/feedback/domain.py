@@ -69,6 +69,15 @@ class LiveChannel:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionSchool:
+    """Which school a section is in: a school admin's reach, learned from scheduled sessions."""
+
+    section_id: str
+    district_id: str
+    school_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class SessionMoment:
     """A session's start or end, as the scheduler announced it."""
 

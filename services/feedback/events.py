@@ -8,11 +8,17 @@ from functools import partial
 
 from bookend.contracts import CloudEvent
 from bookend.contracts import feedback as contract
-from bookend.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.contracts.scheduler import SessionEnded, SessionScheduled, SessionStarted
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from services.feedback import domain
-from services.feedback.domain import LiveChannel, SessionMoment, channel_ended, channel_started
+from services.feedback.domain import (
+    LiveChannel,
+    SectionSchool,
+    SessionMoment,
+    channel_ended,
+    channel_started,
+)
 from services.feedback.ports import Store, Transaction
 from services.feedback.settings import FeedbackSettings
 
@@ -70,9 +76,23 @@ async def _change_channel(
     await store.atomically(work)
 
 
+async def on_session_scheduled(
+    payload: SessionScheduled, event: CloudEvent, *, store: Store
+) -> None:
+    """Remember the section's school: a school admin reads only their own school's sections."""
+    placement = SectionSchool(payload.section_id, payload.district_id, payload.school_id)
+
+    async def work(tx: Transaction) -> None:
+        if await tx.first_time(CONSUMER, event.id):
+            await tx.save_section_school(placement)
+
+    await store.atomically(work)
+
+
 def inbound(state: ServiceState[Store, FeedbackSettings]) -> Inbound:
     return (
         Inbound()
+        .on(SessionScheduled, partial(on_session_scheduled, store=state.store))
         .on(SessionStarted, partial(on_session_started, store=state.store))
         .on(SessionEnded, partial(on_session_ended, store=state.store))
     )

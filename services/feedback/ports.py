@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
-from services.feedback.domain import CheckIn, LiveChannel
+from services.feedback.domain import CheckIn, LiveChannel, SectionSchool
 
 T = TypeVar("T")
 
@@ -17,6 +17,10 @@ class Reads(Protocol):
     async def get_channel(self, district_id: str, session_id: str) -> LiveChannel | None: ...
 
     async def get_check_in(self, district_id: str, checkin_id: str) -> CheckIn | None: ...
+
+    async def get_section_school(self, district_id: str, section_id: str) -> str | None:
+        """The school a section belongs to, as the scheduler's events told it."""
+        ...
 
     async def list_check_ins(
         self, district_id: str, session_id: str, *, student_id: str | None = None
@@ -31,6 +35,8 @@ class Transaction(Reads, Outbox, Protocol):
     async def save_channel(self, channel: LiveChannel) -> None: ...
 
     async def add_check_in(self, check_in: CheckIn) -> None: ...
+
+    async def save_section_school(self, placement: SectionSchool) -> None: ...
 
 
 class Store(Reads, Protocol):

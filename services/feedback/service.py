@@ -17,7 +17,7 @@ from services.feedback.domain import (
     latest_signals,
 )
 from services.feedback.events import OUTBOUND
-from services.feedback.ports import Store, Transaction
+from services.feedback.ports import Reads, Store, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +28,16 @@ class ChannelView:
 
 # Section membership comes from the token's `sections` claim for now; once the scheduler's
 # roster events arrive, feedback keeps its own copy of enrolments and checks that instead.
-def _teaches(principal: Principal, section_id: str) -> bool:
-    return principal.is_admin or (principal.has(*STAFF) and section_id in principal.sections)
+# Admins reach what the scheduler lets them reach: a district admin every section, a school
+# admin the sections of their school (learned from scheduled sessions).
+async def _teaches(principal: Principal, section_id: str, store: Reads) -> bool:
+    if principal.has(Role.DISTRICT_ADMIN):
+        return True
+    if principal.has(*STAFF) and section_id in principal.sections:
+        return True
+    if principal.has(Role.SCHOOL_ADMIN) and principal.school:
+        return await store.get_section_school(principal.district, section_id) == principal.school
+    return False
 
 
 def _attends(principal: Principal, section_id: str) -> bool:
@@ -74,7 +82,7 @@ async def list_session_check_ins(
 ) -> list[CheckIn]:
     """Staff of the section see every check-in; a student sees only their own."""
     channel = await _channel(session_id, principal=principal, store=store)
-    if _teaches(principal, channel.section_id):
+    if await _teaches(principal, channel.section_id, store):
         return await store.list_check_ins(principal.district, session_id)
     if principal.has(Role.STUDENT):
         return await store.list_check_ins(
@@ -87,7 +95,7 @@ async def get_check_in(checkin_id: str, *, principal: Principal, store: Store) -
     item = await store.get_check_in(principal.district, checkin_id)
     # Anyone else is told it does not exist, so ids reveal nothing about other students.
     if item is None or not (
-        _teaches(principal, item.section_id)
+        await _teaches(principal, item.section_id, store)
         or (principal.has(Role.STUDENT) and item.student_id == principal.subject)
     ):
         raise CheckInNotFound(checkin_id)
@@ -97,7 +105,8 @@ async def get_check_in(checkin_id: str, *, principal: Principal, store: Store) -
 async def get_channel(session_id: str, *, principal: Principal, store: Store) -> ChannelView:
     """The channel's state and how the section feels now (each student's latest signal)."""
     channel = await _channel(session_id, principal=principal, store=store)
-    if not (_teaches(principal, channel.section_id) or _attends(principal, channel.section_id)):
+    staff = await _teaches(principal, channel.section_id, store)
+    if not (staff or _attends(principal, channel.section_id)):
         raise Forbidden("only the section's staff and students may read its live channel")
     check_ins = await store.list_check_ins(principal.district, session_id)
     return ChannelView(channel=channel, counts=latest_signals(check_ins))

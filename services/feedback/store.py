@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bookend.mongo import Document, Queries
 from bookend.outbox import OutboxStore, OutboxTransaction
-from services.feedback.domain import CheckIn, LiveChannel
+from services.feedback.domain import CheckIn, LiveChannel, SectionSchool
 
 CHANNELS = "channels"
 CHECK_INS = "checkins"
+SECTION_SCHOOLS = "section_schools"
 RECORDED_ORDER = [("recorded_at", 1), ("_id", 1)]
 
 
@@ -19,6 +20,11 @@ class FeedbackQueries(Queries):
     async def get_check_in(self, district_id: str, checkin_id: str) -> CheckIn | None:
         query = {"_id": checkin_id, "district_id": district_id}
         return await self._get(CheckIn, CHECK_INS, query, key="id")
+
+    async def get_section_school(self, district_id: str, section_id: str) -> str | None:
+        query = {"district_id": district_id, "section_id": section_id}
+        found = await self._get(SectionSchool, SECTION_SCHOOLS, query)
+        return None if found is None else found.school_id
 
     async def list_check_ins(
         self, district_id: str, session_id: str, *, student_id: str | None = None
@@ -36,6 +42,9 @@ class FeedbackTransaction(OutboxTransaction, FeedbackQueries):
     async def add_check_in(self, check_in: CheckIn) -> None:
         await self._add(CHECK_INS, check_in, key="id")
 
+    async def save_section_school(self, placement: SectionSchool) -> None:
+        await self._save(SECTION_SCHOOLS, placement, "district_id", "section_id")
+
 
 class FeedbackStore(OutboxStore[FeedbackTransaction], FeedbackQueries):
     transaction = FeedbackTransaction
@@ -43,3 +52,4 @@ class FeedbackStore(OutboxStore[FeedbackTransaction], FeedbackQueries):
     async def create_indexes(self) -> None:
         await super().create_indexes()
         await self._index(CHECK_INS, ["district_id", "session_id", "recorded_at"])
+        await self._index(SECTION_SCHOOLS, ["district_id", "section_id"], unique=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bookend.contracts import CloudEvent, new_event
-from bookend.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.contracts.scheduler import SessionEnded, SessionScheduled, SessionStarted
 
 START = datetime(2025, 9, 1, 9, tzinfo=UTC)
 END = START + timedelta(minutes=45)
@@ -22,5 +22,22 @@ def started(session: str, section: str, district: str) -> CloudEvent:
 def ended(session: str, section: str, district: str) -> CloudEvent:
     payload = SessionEnded(
         district_id=district, session_id=session, section_id=section, ended_at=END
+    )
+    return new_event(SCHEDULER, payload)
+
+
+def scheduled(session: str, section: str, district: str, school: str) -> CloudEvent:
+    payload = SessionScheduled(
+        district_id=district,
+        session_id=session,
+        school_id=school,
+        section_id=section,
+        lesson_id="lesson-1",
+        lesson_version=1,
+        title="A live session",
+        starts_at=START,
+        ends_at=END,
+        time_zone="UTC",
+        task_ids=[],
     )
     return new_event(SCHEDULER, payload)

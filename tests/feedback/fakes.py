@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.feedback.domain import CheckIn, LiveChannel
+from services.feedback.domain import CheckIn, LiveChannel, SectionSchool
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 
@@ -12,6 +12,7 @@ from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 class FeedbackState(FakeState):
     channels: dict[str, LiveChannel] = field(default_factory=dict)
     check_ins: dict[str, CheckIn] = field(default_factory=dict)
+    section_schools: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -24,6 +25,9 @@ class FakeReads:
     async def get_check_in(self, district_id: str, checkin_id: str) -> CheckIn | None:
         item = self.state.check_ins.get(checkin_id)
         return item if item is not None and item.district_id == district_id else None
+
+    async def get_section_school(self, district_id: str, section_id: str) -> str | None:
+        return self.state.section_schools.get((district_id, section_id))
 
     async def list_check_ins(
         self, district_id: str, session_id: str, *, student_id: str | None = None
@@ -46,6 +50,10 @@ class FakeFeedbackTransaction(FakeTransaction[FeedbackState], FakeReads):
     async def add_check_in(self, check_in: CheckIn) -> None:
         assert check_in.id not in self.state.check_ins
         self.state.check_ins[check_in.id] = check_in
+
+    async def save_section_school(self, placement: SectionSchool) -> None:
+        key = (placement.district_id, placement.section_id)
+        self.state.section_schools[key] = placement.school_id
 
 
 class FakeFeedback(FakeStore[FeedbackState, FakeFeedbackTransaction], FakeReads):

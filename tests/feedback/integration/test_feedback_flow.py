@@ -258,3 +258,27 @@ async def test_a_session_event_the_handler_cannot_read_ends_in_the_dead_letter_t
         return next((e for e in dead if e.id == broken.id), None)
 
     assert (await eventually(dead_lettered)).topic == dead_letter_topic(Topic.SCHEDULER_SESSION)
+
+
+async def test_a_school_admin_reads_only_the_sessions_of_their_own_school(
+    feedback: Feedback, unique: Callable[[str], str]
+) -> None:
+    """The scheduler's rule, kept in feedback: one access policy for the same principal."""
+    session = unique("session")
+    await feedback.publisher.publish(
+        builders.scheduled(session, feedback.section, "district-1", "school-1")
+    )
+    await feedback.live(session)
+    made = (await feedback.check_in(session, {"signal": "got_it"})).json()
+
+    def admin_of(school: str) -> dict[str, str]:
+        token = token_for(f"admin-{school}", Role.SCHOOL_ADMIN, school=school)
+        return {"Authorization": f"Bearer {token}"}
+
+    ours, theirs = admin_of("school-1"), admin_of("school-2")
+    listed = await feedback.http.get(f"/sessions/{session}/checkins", headers=ours)
+    assert [item["id"] for item in listed.json()["items"]] == [made["id"]]
+    refused = await feedback.http.get(f"/sessions/{session}/checkins", headers=theirs)
+    hidden = await feedback.http.get(f"/checkins/{made['id']}", headers=theirs)
+    channel = await feedback.http.get(f"/sessions/{session}/channel", headers=theirs)
+    assert (refused.status_code, hidden.status_code, channel.status_code) == (403, 404, 403)

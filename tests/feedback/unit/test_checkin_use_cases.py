@@ -31,7 +31,9 @@ def student(subject: str = "st1", sections: frozenset[str] = frozenset({"sec1"})
 
 TEACHER = Principal("t1", "d1", frozenset({Role.TEACHER}), sections=frozenset({"sec1"}))
 OTHER_TEACHER = Principal("t2", "d1", frozenset({Role.TEACHER}), sections=frozenset({"sec2"}))
-SCHOOL_ADMIN = Principal("a1", "d1", frozenset({Role.SCHOOL_ADMIN}))
+SCHOOL_ADMIN = Principal("a1", "d1", frozenset({Role.SCHOOL_ADMIN}), school="school-1")
+OTHER_SCHOOL_ADMIN = Principal("a2", "d1", frozenset({Role.SCHOOL_ADMIN}), school="school-2")
+DISTRICT_ADMIN = Principal("a3", "d1", frozenset({Role.DISTRICT_ADMIN}))
 OTHER_DISTRICT_ADMIN = Principal("a9", "d2", frozenset({Role.DISTRICT_ADMIN}))
 
 
@@ -56,7 +58,9 @@ async def channel_of(store: FakeFeedback, session: str = "s1") -> LiveChannel:
 
 
 async def live_store() -> FakeFeedback:
+    """Session s1 of section sec1 (school-1 in d1), scheduled and started."""
     store = FakeFeedback()
+    await deliver(store, builders.scheduled("s1", "sec1", "d1", "school-1"))
     await deliver(store, started())
     return store
 
@@ -161,7 +165,7 @@ async def test_the_sections_teacher_and_any_admin_read_every_check_in_in_order()
     clock = TickingClock()
     first = await check_in(store, student("ana"), clock=clock)
     second = await check_in(store, student("ben"), clock=clock)
-    for reader in (TEACHER, SCHOOL_ADMIN):
+    for reader in (TEACHER, SCHOOL_ADMIN, DISTRICT_ADMIN):
         items = await service.list_session_check_ins("s1", principal=reader, store=store)
         assert items == [first, second]
 
@@ -181,8 +185,12 @@ async def test_a_student_reads_only_their_own_check_ins() -> None:
 
 @pytest.mark.parametrize(
     ("reader", "listing"),
-    [(OTHER_TEACHER, Forbidden), (OTHER_DISTRICT_ADMIN, ChannelNotFound)],
-    ids=["teacher of another section", "admin of another district"],
+    [
+        (OTHER_TEACHER, Forbidden),
+        (OTHER_SCHOOL_ADMIN, Forbidden),
+        (OTHER_DISTRICT_ADMIN, ChannelNotFound),
+    ],
+    ids=["teacher of another section", "admin of another school", "admin of another district"],
 )
 async def test_outsiders_read_neither_the_session_nor_a_check_in(
     reader: Principal, listing: type[Exception]
