@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
@@ -54,13 +55,18 @@ async def get_context(connection: HTTPConnection) -> Context:
     )
     if connection.scope["type"] != "http" or _is_ide_page(connection):
         return context  # WebSockets authenticate on connection_init; the IDE page needs none
-    try:
-        context.authenticate(connection.headers.get("authorization"))
-    except Unauthenticated as failure:
-        raise HTTPException(
-            status_code=401, detail=str(failure), headers={"WWW-Authenticate": "Bearer"}
-        ) from None
+    context.authenticate(connection.headers.get("authorization"))  # Unauthenticated: 401
     return context
+
+
+async def unauthenticated(_: Request, failure: Exception) -> JSONResponse:
+    """HTTP 401 in GraphQL's own error shape, with the stable code every other error has."""
+    assert isinstance(failure, Unauthenticated)
+    body = {
+        "data": None,
+        "errors": [{"message": failure.message, "extensions": {"code": "UNAUTHENTICATED"}}],
+    }
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
 def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSettings) -> FastAPI:
@@ -93,6 +99,7 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
         multipart_uploads_enabled=False,
     )
     app.include_router(router, prefix="/graphql")
+    app.add_exception_handler(Unauthenticated, unauthenticated)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -58,18 +58,43 @@ class TokenVerifier:
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
             return _principal(claims)
-        except (jwt.PyJWTError, ValueError, KeyError, TypeError) as bad:
-            raise Unauthenticated(f"the bearer token is not valid: {bad}") from None
+        except Exception as bad:  # whatever the decoder says stays here, not in the answer
+            raise Unauthenticated(_refusal(bad)) from None
+
+
+def _refusal(bad: Exception) -> str:
+    """A stable reason a client can act on; the decoder's own words may quote the token."""
+    if isinstance(bad, jwt.ExpiredSignatureError):
+        return "the bearer token has expired"
+    if isinstance(bad, jwt.InvalidSignatureError):
+        return "the bearer token's signature does not verify"
+    if isinstance(bad, jwt.InvalidAudienceError):
+        return "the bearer token is for another audience"
+    if isinstance(bad, jwt.InvalidIssuerError):
+        return "the bearer token is from another issuer"
+    if isinstance(bad, jwt.MissingRequiredClaimError):
+        return f"the bearer token lacks the {bad.claim} claim"
+    if isinstance(bad, _ClaimRefused):
+        return str(bad)
+    return "the bearer token is not valid"
+
+
+class _ClaimRefused(ValueError):
+    """A claim our tokens must carry is missing or unknown; its message is safe to show."""
 
 
 def _principal(claims: dict[str, Any]) -> Principal:
-    district = claims["district"]
+    district = claims.get("district")
     if not isinstance(district, str) or not district:
-        raise ValueError("the district claim is missing")
+        raise _ClaimRefused("the bearer token lacks the district claim")
+    try:
+        roles = frozenset(Role(role) for role in claims.get("roles", []))
+    except (ValueError, TypeError):
+        raise _ClaimRefused("the bearer token names a role this API does not know") from None
     return Principal(
         subject=str(claims["sub"]),
         district=district,
-        roles=frozenset(Role(role) for role in claims.get("roles", [])),
+        roles=roles,
         school=claims.get("school"),
         sections=frozenset(claims.get("sections", [])),
         children=frozenset(claims.get("children", [])),

@@ -57,8 +57,15 @@ async def test_a_request_without_a_valid_token_is_refused(stack: RunningStack) -
             json={"query": "{ viewer { id } }"},
             headers={"Authorization": "Bearer not-a-token"},
         )
-    assert missing.status_code == 401
-    assert forged.status_code == 401
+    for refused, message in (
+        (missing, "an Authorization: Bearer token is required"),
+        (forged, "the bearer token is not valid"),
+    ):
+        assert (refused.status_code, refused.headers["www-authenticate"]) == (401, "Bearer")
+        assert refused.json() == {
+            "data": None,
+            "errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}],
+        }
 
 
 async def test_a_student_cannot_create_a_lesson(client_for: ClientFor) -> None:
