@@ -21,7 +21,7 @@ from bookend.mongo import MongoSettings, connect
 from bookend.outbox import ParkedEvent, parked_events
 from devstack.demo import load_demo
 from devstack.processes import Processes, StartupFailed, http_ok
-from devstack.stack import StackConfig, dev_secret, start_stack
+from devstack.stack import StackConfig, start_stack
 from devstack.users import DEMO_USERS, USERS_BY_ID
 from services.catalog.settings import CatalogSettings
 from services.feedback.settings import FeedbackSettings
@@ -30,8 +30,17 @@ from services.scheduler.settings import SchedulerSettings
 T = TypeVar("T")
 
 
+# The checkout this command runs from (an editable install), so any folder finds the same home.
+_CHECKOUT = Path(__file__).resolve().parents[1]
+
+
 def _home() -> Path:
-    return Path(os.environ.get("BOOKEND_HOME", ".bookend")).resolve()
+    """BOOKEND_HOME, or `.bookend` in the checkout (whatever the current folder), or here."""
+    if "BOOKEND_HOME" in os.environ:
+        return Path(os.environ["BOOKEND_HOME"]).resolve()
+    if (_CHECKOUT / "pyproject.toml").exists():
+        return _CHECKOUT / ".bookend"
+    return Path(".bookend").resolve()
 
 
 def _running_file() -> Path:
@@ -101,7 +110,18 @@ def token(args: argparse.Namespace) -> int:
         known = ", ".join(USERS_BY_ID)
         print(f"unknown demo user {args.user_id!r}; known: {known}", file=sys.stderr)
         return 2
-    secret = os.environ.get("AUTH_DEV_SECRET") or dev_secret(_home())
+    secret = os.environ.get("AUTH_DEV_SECRET")
+    if not secret:
+        path = _home() / "dev-secret"
+        if not path.exists():
+            # Never make one here: a second secret would sign tokens the stack rejects.
+            print(
+                f"no development secret at {path}: start Bookend with `make run` first, "
+                "or set BOOKEND_HOME to the home of the running stack (or AUTH_DEV_SECRET)",
+                file=sys.stderr,
+            )
+            return 2
+        secret = path.read_text().strip()
     print(issue_token(secret, user.principal))
     return 0
 
