@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError
 from bookend.eventbus import Publisher, Unpublishable
 from bookend.mongo import Document, write_gate
 from bookend.outbox.emit import OUTBOX, PARKED, SENT, SEQUENCE, event_from_outbox
+from bookend.outbox.inbox import INBOX_RETENTION, forget_processed
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class OutboxRelay:
         poll_interval: float = 0.5,
         lease_seconds: float = 15.0,
         retention: timedelta = timedelta(days=7),
+        inbox_retention: timedelta = INBOX_RETENTION,
     ) -> None:
         self._db = db
         self._publisher = publisher
@@ -49,6 +51,7 @@ class OutboxRelay:
         self._poll_interval = poll_interval
         self._lease = timedelta(seconds=lease_seconds)
         self._retention = retention
+        self._inbox_retention = inbox_retention
         self._holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -73,10 +76,12 @@ class OutboxRelay:
 
     async def drain(self) -> int:
         """Publish every pending record this relay may publish; return how many were sent."""
-        if not await self._hold_lease():
-            return 0
         sent = 0
         while True:
+            # Renewed before every batch: a long backlog outlasts one lease, and a relay that
+            # let it lapse would interleave its events with another replica's.
+            if not await self._hold_lease():
+                return sent
             async with self._gate():
                 pending = await (
                     self._db[OUTBOX]
@@ -132,7 +137,7 @@ class OutboxRelay:
                 await self.drain()
                 passes += 1
                 if passes % 1000 == 0:
-                    await self._forget_sent()
+                    await self.housekeeping()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -158,10 +163,13 @@ class OutboxRelay:
             return False  # another replica holds an unexpired lease
         return held is not None and held.get("holder") == self._holder
 
-    async def _forget_sent(self) -> None:
-        cutoff = _epoch_ms(datetime.now(UTC) - self._retention)
+    async def housekeeping(self) -> None:
+        """Forget sent outbox records and inbox marks past their retention (ADR 0012)."""
+        now = datetime.now(UTC)
         async with self._gate():
-            await self._db[OUTBOX].delete_many({SENT: {"$ne": None, "$lt": cutoff}})
+            sent_before = _epoch_ms(now - self._retention)
+            await self._db[OUTBOX].delete_many({SENT: {"$ne": None, "$lt": sent_before}})
+            await forget_processed(self._db, _epoch_ms(now - self._inbox_retention))
 
 
 def _epoch_ms(instant: datetime) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -175,3 +176,53 @@ async def test_an_event_too_large_for_the_broker_is_set_aside_and_the_rest_flow(
     assert (parked.event_id, parked.type) == (huge.id, huge.type)
     assert "too large" in parked.reason.lower() or "TooLarge" in parked.reason
     assert await store.db[OUTBOX].count_documents({"_id": huge.id}) == 0
+
+
+class SlowPublisher:
+    """Our publisher port, taking its time per event as a busy broker would."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.sent: list[str] = []
+
+    async def publish(self, event: CloudEvent) -> None:
+        await asyncio.sleep(self.seconds)
+        self.sent.append(event.id)
+
+    async def publish_raw(
+        self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None:
+        raise AssertionError("the relay publishes events, not raw records")
+
+
+async def test_a_relay_draining_a_long_backlog_keeps_its_lease_so_no_other_interleaves(
+    store: Store, unique: Callable[[str], str]
+) -> None:
+    events = [started(unique(f"s{n}")) for n in range(8)]
+
+    async def emit_all(tx: OutboxTransaction) -> None:
+        await tx.emit(*events)
+
+    await store.atomically(emit_all)
+    slow, other = SlowPublisher(0.25), SlowPublisher(0)
+    first = OutboxRelay(store.db, slow, batch_size=1, lease_seconds=0.6)
+    second = OutboxRelay(store.db, other, batch_size=1, lease_seconds=0.6)
+    draining = asyncio.create_task(first.drain())
+    await asyncio.sleep(1.2)  # twice the lease: it would have expired without renewal
+    assert await second.drain() == 0
+    assert await draining == len(events)
+    assert (slow.sent, other.sent) == ([e.id for e in events], [])
+
+
+async def test_the_inbox_forgets_what_is_older_than_its_retention(store: Store) -> None:
+    async def mark(tx: OutboxTransaction) -> None:
+        await tx.first_time("scheduler", "old")
+        await tx.first_time("scheduler", "recent")
+
+    await store.atomically(mark)
+    old = datetime.now(UTC) - timedelta(days=60)
+    await store.db[INBOX].update_one({"event_id": "old"}, {"$set": {"processed_at_ms": 0}})
+    relay = OutboxRelay(store.db, SlowPublisher(0), inbox_retention=timedelta(days=30))
+    await relay.housekeeping()
+    assert [d["event_id"] async for d in store.db[INBOX].find({})] == ["recent"]
+    assert old < datetime.now(UTC)
