@@ -18,11 +18,13 @@ REPLAY_GROUP = "bookend.replay"
 async def replay_dead_letters(
     settings: KafkaSettings, topic: str, *, publisher: Publisher, idle_ms: int = 2000
 ) -> int:
-    """Republish every record waiting in `<topic>.dlq` to `topic`; return how many.
+    """Republish every record waiting in `<topic>.dlq` when the replay began; return how many.
 
     The replay group commits after each record, so running it twice sends nothing twice.
     Every consumer of `topic` sees the record again and its inbox drops it where it had already
-    succeeded, so only the consumer that failed applies it.
+    succeeded, so only the consumer that failed applies it. A record that fails again returns
+    to the dead-letter topic after the replay's end mark, for a later replay once its cause is
+    fixed: the replay ends instead of chasing its own copies.
     """
     consumer = AIOKafkaConsumer(
         dead_letter_topic(topic),
@@ -37,17 +39,31 @@ async def replay_dead_letters(
     )
     await consumer.start()
     replayed = 0
+    ends: dict[TopicPartition, int] | None = None
     try:
         while batches := await consumer.getmany(timeout_ms=idle_ms):
+            if ends is None:  # assigned by now: mark where the dead letters end
+                ends = await consumer.end_offsets(list(consumer.assignment()))
             for partition, records in batches.items():
                 for record in records:
+                    if record.offset >= ends.get(partition, 0):
+                        continue  # arrived after the replay began
                     headers = [(k, v) for k, v in record.headers if k not in _DLQ_HEADERS]
                     await publisher.publish_raw(topic, record.key, record.value, headers)
                     await consumer.commit({partition: record.offset + 1})
                     replayed += 1
+            if await _all_reached(consumer, ends):
+                break
     finally:
         await consumer.stop()
     return replayed
+
+
+async def _all_reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    for partition, end in ends.items():
+        if end > 0 and await consumer.position(partition) < end:
+            return False
+    return True
 
 
 async def rewind_group(

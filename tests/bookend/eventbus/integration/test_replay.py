@@ -9,14 +9,34 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from bookend.contracts import dead_letter_topic
+from bookend.contracts import CloudEvent, dead_letter_topic, new_event
+from bookend.contracts.catalog import LessonPublished
 from bookend.eventbus import (
+    EventConsumer,
     KafkaPublisher,
     KafkaSettings,
+    encode,
     ensure_topics,
     replay_dead_letters,
     rewind_group,
 )
+from tests.support.kafka import read_raw
+
+
+def lesson(lesson_id: str) -> CloudEvent:
+    return new_event(
+        "bookend/test",
+        LessonPublished(
+            district_id="d1",
+            lesson_id=lesson_id,
+            version=1,
+            title="Theme in texts",
+            subject="reading",
+            summary="",
+            components=[],
+            published_at=datetime.now(UTC),
+        ),
+    )
 
 
 async def test_dead_letters_return_to_their_topic_once_and_without_the_failure_headers(
@@ -102,3 +122,40 @@ async def test_a_rewound_group_processes_again_from_the_chosen_time(
     assert await read_all() == [b"before", b"after"]
     assert await rewind_group(kafka_settings, group, topic, to_time=middle) == {0: 1}
     assert await read_all() == [b"after"]
+
+
+async def test_a_replay_ends_when_the_records_fail_again_and_copies_do_not_multiply(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    """What was in the dead-letter topic when the replay began goes back once; a record that
+    fails again returns to the dead-letter topic for a later replay, not this one."""
+    topic = unique("test.refail")
+    await ensure_topics(kafka_settings, [topic])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+
+    async def still_broken(event: CloudEvent) -> None:
+        raise RuntimeError("the cause is not fixed yet")
+
+    failing = EventConsumer(
+        kafka_settings,
+        topics=[topic],
+        handle=still_broken,
+        group_id=unique("group"),
+        dead_letters=publisher,
+    )
+    await failing.start()
+    try:
+        for n in range(3):
+            key, value, headers = encode(lesson(f"lesson-{n}"))
+            await publisher.publish_raw(dead_letter_topic(topic), key, value, headers)
+        async with asyncio.timeout(30):
+            first = await replay_dead_letters(
+                kafka_settings, topic, publisher=publisher, idle_ms=3000
+            )
+        assert first == 3
+        copies = await read_raw(kafka_settings, dead_letter_topic(topic), 6)
+        assert len(copies) == 6  # the 3 first letters, and each failed once more
+    finally:
+        await failing.stop()
+        await publisher.stop()
