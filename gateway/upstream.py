@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from bookend.problems import Problem
+from bookend.problems import Problem, ProblemField, ProblemKind
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,6 +28,34 @@ class Page:
 
     def params(self) -> Params:
         return {"first": self.first, "after": self.after}
+
+
+# An id travels in a URL path: it may hold anything but what would change the path.
+MAX_ID_LENGTH = 200
+
+
+def at(template: str, **ids: str) -> str:
+    """`template` with each id checked and percent-encoded, so no id can reach another route
+    (`../feed`); an id breaking the rule is refused like a service refusal, naming it."""
+    for field, value in ids.items():
+        if (
+            not value
+            or len(value) > MAX_ID_LENGTH
+            or value in (".", "..")
+            or any(char in value for char in "/\\")
+            or not value.isprintable()
+        ):
+            message = f"must be 1 to {MAX_ID_LENGTH} printable characters, without '/' or '\\'"
+            raise UpstreamFailure(
+                Problem(
+                    status=422,
+                    kind=ProblemKind.INVALID_INPUT,
+                    code="INVALID_INPUT",
+                    message=f"{field}: {message}",
+                    errors=[ProblemField(field=field, rule="valid_id", message=message)],
+                )
+            )
+    return template.format(**{field: quote(value, safe="") for field, value in ids.items()})
 
 
 class UpstreamFailure(Exception):

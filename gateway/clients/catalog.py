@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bookend.contracts.catalog import LessonStatus
 from bookend.http_contracts.catalog import Lesson, LessonCreate, LessonPage
-from gateway.upstream import Page, ServiceClient
+from gateway.upstream import Page, ServiceClient, at
 
 
 class CatalogClient(ServiceClient):
     async def get_lesson(self, lesson_id: str) -> Lesson:
-        return await self.call(Lesson, "GET", f"/lessons/{lesson_id}")
+        return await self.call(Lesson, "GET", at("/lessons/{lesson_id}", lesson_id=lesson_id))
 
     async def list_lessons(
         self, page: Page, status: LessonStatus | None = None, search: str | None = None
@@ -21,4 +21,6 @@ class CatalogClient(ServiceClient):
         return await self.call(Lesson, "POST", "/lessons", body=lesson)
 
     async def publish_lesson(self, lesson_id: str) -> Lesson:
-        return await self.call(Lesson, "POST", f"/lessons/{lesson_id}/publish")
+        return await self.call(
+            Lesson, "POST", at("/lessons/{lesson_id}/publish", lesson_id=lesson_id)
+        )

@@ -20,7 +20,7 @@ from bookend.http_contracts.scheduler import (
     SessionCreate,
     SessionList,
 )
-from gateway.upstream import Page, Params, ServiceClient
+from gateway.upstream import Page, Params, ServiceClient, at
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,21 @@ class FeedFilter:
 
 class SchedulerClient(ServiceClient):
     async def put_school(self, school_id: str, school: SchoolPut) -> School:
-        return await self.call(School, "PUT", f"/schools/{school_id}", body=school)
+        return await self.call(
+            School, "PUT", at("/schools/{school_id}", school_id=school_id), body=school
+        )
 
     async def put_section(self, section_id: str, section: SectionPut) -> Section:
-        return await self.call(Section, "PUT", f"/sections/{section_id}", body=section)
+        return await self.call(
+            Section, "PUT", at("/sections/{section_id}", section_id=section_id), body=section
+        )
 
     async def enrol(self, section_id: str, student_id: str, enrolment: EnrolmentPut) -> Enrolment:
-        path = f"/sections/{section_id}/enrolments/{student_id}"
+        path = at(
+            "/sections/{section_id}/enrolments/{student_id}",
+            section_id=section_id,
+            student_id=student_id,
+        )
         return await self.call(Enrolment, "PUT", path, body=enrolment)
 
     async def list_sections(self) -> SectionList:
@@ -62,16 +70,22 @@ class SchedulerClient(ServiceClient):
         return await self.call(Session, "POST", "/sessions", body=session)
 
     async def get_session(self, session_id: str) -> Session:
-        return await self.call(Session, "GET", f"/sessions/{session_id}")
+        return await self.call(Session, "GET", at("/sessions/{session_id}", session_id=session_id))
 
     async def list_sessions(self, section_id: str) -> SessionList:
-        return await self.call(SessionList, "GET", f"/sections/{section_id}/sessions")
+        return await self.call(
+            SessionList, "GET", at("/sections/{section_id}/sessions", section_id=section_id)
+        )
 
     async def start_session(self, session_id: str) -> Session:
-        return await self.call(Session, "POST", f"/sessions/{session_id}/start")
+        return await self.call(
+            Session, "POST", at("/sessions/{session_id}/start", session_id=session_id)
+        )
 
     async def end_session(self, session_id: str) -> Session:
-        return await self.call(Session, "POST", f"/sessions/{session_id}/end")
+        return await self.call(
+            Session, "POST", at("/sessions/{session_id}/end", session_id=session_id)
+        )
 
     async def read_feed(self, page: Page, wanted: FeedFilter) -> Feed:
         params = {**page.params(), **wanted.params()}

@@ -107,3 +107,34 @@ async def test_a_refused_query_is_an_error_with_the_services_code(services: Stub
     result = await run(services, "{ sections { id } }")
     [error] = result.errors or []
     assert (error.message, (error.extensions or {}).get("code")) == ("not yours", "FORBIDDEN")
+
+
+@pytest.mark.parametrize(
+    "bad_id",
+    ["", "../feed", "a/b", "..", "x" * 201, "tab\there", "\udcff"],
+    ids=["empty", "path climb", "slash", "dot-dot", "too long", "control", "lone surrogate"],
+)
+async def test_an_id_that_could_change_the_upstream_route_is_refused_naming_it(
+    services: StubServices, bad_id: str
+) -> None:
+    query = await run(services, "query($id: ID!) { session(id: $id) { id } }", id=bad_id)
+    [error] = query.errors or []
+    assert (error.extensions or {}).get("code") == "INVALID_INPUT"
+    assert error.message.startswith("session_id: must be 1 to 200 printable characters")
+    start = (
+        "mutation($id: ID!) { startSession(id: $id) "
+        "{ ... on InvalidInput { errors { field rule } } } }"
+    )
+    mutation = await run(services, start, id=bad_id)
+    assert mutation.data == {
+        "startSession": {"errors": [{"field": "session_id", "rule": "valid_id"}]}
+    }
+    assert services.scheduler.requests == []  # nothing reached the scheduler
+
+
+async def test_an_id_with_odd_but_harmless_characters_travels_percent_encoded(
+    services: StubServices,
+) -> None:
+    await run(services, '{ session(id: "a b%2F?#") { id } }')
+    [request] = services.scheduler.requests
+    assert request.url.raw_path == b"/sessions/a%20b%252F%3F%23"
