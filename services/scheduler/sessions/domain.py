@@ -4,7 +4,7 @@ Pure rules, no I/O."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bookend.clock import stored_instant
 from bookend.contracts.catalog import ComponentKind, ModeFit
@@ -157,6 +157,11 @@ class SessionEnded:
     session: LiveSession
 
 
+# Sessions are planned within these years; beyond them the bookend windows would overflow.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class SessionDraft:
     """A live session as a teacher asks for it, before it is checked."""
@@ -170,7 +175,11 @@ class SessionDraft:
 
     def check(self) -> None:
         """Every rule the request breaks, named at once."""
-        errors: list[FieldError] = []
+        errors: list[FieldError] = [
+            FieldError(field, "in_range", f"must be between {EARLIEST:%Y} and {LATEST:%Y}")
+            for field, moment in (("starts_at", self.starts_at), ("ends_at", self.ends_at))
+            if not EARLIEST <= moment <= LATEST
+        ]
         if self.ends_at <= self.starts_at:
             errors.append(FieldError("ends_at", "after_start", "must be after starts_at"))
         errors += zone_errors(self.time_zone)

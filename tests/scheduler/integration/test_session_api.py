@@ -159,8 +159,25 @@ async def test_a_session_goes_live_then_ends_and_wrong_transitions_conflict(
         ({"lesson_id": "lesson-404"}, [("lesson_id", "known_lesson")]),
         ({"title": "  "}, [("title", "not_blank")]),
         ({"starts_at": "2030-01-01T09:00:00"}, [("starts_at", "timezone_aware")]),
+        (
+            {"starts_at": "9999-12-31T09:00:00Z", "ends_at": "9999-12-31T10:00:00Z"},
+            [("starts_at", "in_range"), ("ends_at", "in_range")],
+        ),
+        (
+            {"starts_at": "0001-01-01T09:00:00Z", "ends_at": "0001-01-01T10:00:00Z"},
+            [("starts_at", "in_range"), ("ends_at", "in_range")],
+        ),
     ],
-    ids=["ends-first", "unknown-zone", "unknown-section", "unknown-lesson", "blank-title", "naive"],
+    ids=[
+        "ends-first",
+        "unknown-zone",
+        "unknown-section",
+        "unknown-lesson",
+        "blank-title",
+        "naive",
+        "year-9999",
+        "year-1",
+    ],
 )
 async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
     scheduler: Scheduler, overrides: Json, broken: list[tuple[str, str]]
