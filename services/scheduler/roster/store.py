@@ -35,7 +35,8 @@ class RosterQueries(Queries):
         if which.school_id is not None:
             query["school_id"] = which.school_id
         if which.teacher_id is not None:
-            query["teacher_ids"] = which.teacher_id
+            # `$elemMatch`: the embedded store matches a list field by one value only this way.
+            query["teacher_ids"] = {"$elemMatch": {"$eq": which.teacher_id}}
         if which.section_ids is not None:
             query["id"] = {"$in": sorted(which.section_ids)}
         return await self._list(Section, SECTIONS, query, [("id", 1)])

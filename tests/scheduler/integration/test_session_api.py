@@ -289,3 +289,18 @@ async def test_another_teacher_cannot_start_it_and_other_districts_find_nothing(
         response = await scheduler.http.get(url, headers=OTHER_DISTRICT)
         assert response.status_code == 404, url
     assert (await scheduler.ok("GET", "/sections", OTHER_DISTRICT))["items"] == []
+
+
+async def test_a_teacher_lists_the_sections_they_teach(scheduler: Scheduler) -> None:
+    """teacher_ids is a list: on the embedded store, matching it by one value found nothing."""
+    body = {
+        "school_id": "school-1",
+        "name": "Math 5B",
+        "subject": "math",
+        "time_zone": "UTC",
+        "teacher_ids": ["teacher-3", "teacher-1"],
+    }
+    await scheduler.ok("PUT", "/sections/sec-shared", ADMIN, json=body)
+    listed = await scheduler.ok("GET", "/sections", TEACHER)
+    assert [s["id"] for s in listed["items"]] == ["sec-math", "sec-shared"]
+    assert (await scheduler.ok("GET", "/sections", OTHER_TEACHER))["items"][0]["id"] == "sec-art"
