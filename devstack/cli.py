@@ -50,6 +50,8 @@ def _running_file() -> Path:
 
 def run(args: argparse.Namespace) -> int:
     home = _home()
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    home.chmod(0o700)  # data, logs and the development secret: the owner's alone
     processes = Processes(home / "logs")
 
     def stop(signum: int, _: object) -> None:

@@ -27,8 +27,10 @@ _LIBC = ctypes.CDLL(None) if sys.platform == "linux" else None
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
-    """Linux: the child gets SIGTERM if the launcher dies, even by SIGKILL: no orphans."""
+def _prepare_child() -> None:
+    """Linux: the child gets SIGTERM if the launcher dies, even by SIGKILL: no orphans. Every
+    file a child makes (logs, the store's databases) is its owner's alone."""
+    os.umask(0o077)
     if _LIBC is not None:
         _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -73,9 +75,12 @@ class Processes:
     children: list[Child] = field(default_factory=list)
 
     def start(self, name: str, argv: list[str], env: Mapping[str, str] | None = None) -> Child:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.log_dir.chmod(0o700)
         log_path = self.log_dir / f"{name}.log"
-        log_file = log_path.open("ab")
+        # Logs name users and events: readable by their owner only.
+        log_file = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        log_path.chmod(0o600)
         # argv is built by this package (python_module), never from outside input.
         process = subprocess.Popen(  # noqa: S603
             argv,
@@ -85,7 +90,7 @@ class Processes:
             env={**os.environ, **(env or {})},
             # Own process group: Ctrl-C reaches the launcher, which stops children in order.
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_prepare_child,
         )
         child = Child(name, process, log_path, log_file)
         self.children.append(child)

@@ -1,0 +1,26 @@
+"""The launcher's children keep their logs and files to their owner."""
+
+from __future__ import annotations
+
+import stat
+import sys
+from pathlib import Path
+
+from devstack.processes import Processes
+
+
+def private(path: Path) -> bool:
+    return stat.S_IMODE(path.stat().st_mode) & 0o077 == 0
+
+
+def test_a_childs_log_and_the_files_it_makes_are_readable_by_their_owner_only(
+    tmp_path: Path,
+) -> None:
+    processes = Processes(tmp_path / "logs")
+    made = tmp_path / "made-by-child"
+    child = processes.start(
+        "writer", [sys.executable, "-c", f"open({str(made)!r}, 'w').write('student data')"]
+    )
+    child.process.wait(30)
+    processes.stop_all()
+    assert all(private(p) for p in (tmp_path / "logs", tmp_path / "logs" / "writer.log", made))
