@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
 
 from gateway.context import Info
 from gateway.schema.catalog import CatalogMutation, CatalogQuery
+from gateway.schema.errors import public_code
 from gateway.schema.feed import FeedQuery
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.sessions import SessionMutation, SessionQuery
 from gateway.settings import GatewaySettings
+
+log = logging.getLogger(__name__)
 
 
 @strawberry.type
@@ -47,10 +54,29 @@ class Subscription(FeedbackSubscription):
     pass
 
 
+class BookendSchema(strawberry.Schema):
+    """Logs each error by its code, path and cause, never with the document's text: a query
+    carries students' words and ids inline (a check-in's note), and logs must not."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            original = error.original_error
+            log.error(
+                "graphql error code=%s path=%s: %s",
+                public_code(error) or "INTERNAL",
+                ".".join(str(part) for part in error.path or ()) or "-",
+                # A syntax or validation message may quote the document: only its kind is kept.
+                type(original).__name__ if original else "invalid document",
+                exc_info=original if original and public_code(error) is None else None,
+            )
+
+
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     from gateway.schema.limits import extensions
 
-    return strawberry.Schema(
+    return BookendSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

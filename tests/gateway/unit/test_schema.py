@@ -138,3 +138,23 @@ async def test_an_id_with_odd_but_harmless_characters_travels_percent_encoded(
     await run(services, '{ session(id: "a b%2F?#") { id } }')
     [request] = services.scheduler.requests
     assert request.url.raw_path == b"/sessions/a%20b%252F%3F%23"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        'mutation { checkIn(sessionId: "s1", signal: LOST, note: "my dad lost his job") '
+        "{ __typename } }",
+        'mutation { checkIn(sessionId: "s1", signal: LOST, note: "my dad lost his job" }',
+        '{ session(id: "s1", note: "my dad lost his job") { id } }',
+    ],
+    ids=["failed upstream", "syntax error", "validation error"],
+)
+async def test_errors_are_logged_without_the_documents_words(
+    services: StubServices, caplog: pytest.LogCaptureFixture, document: str
+) -> None:
+    services.feedback.answer("POST", "/sessions/s1/checkins", {"detail": "boom"}, status=500)
+    result = await run(services, document)
+    assert result.errors
+    assert "graphql error code=" in caplog.text
+    assert "lost his job" not in caplog.text
