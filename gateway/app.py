@@ -14,6 +14,7 @@ from strawberry.fastapi import GraphQLRouter
 from bookend.auth import AuthSettings, TokenVerifier, Unauthenticated
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import KafkaSettings, ensure_topics
+from bookend.hosting import BodyLimit
 from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
@@ -100,6 +101,12 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
     )
     app.include_router(router, prefix="/graphql")
     app.add_exception_handler(Unauthenticated, unauthenticated)
+    message = f"the request body is over {settings.max_body_bytes} bytes"
+    too_large = {
+        "data": None,
+        "errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}],
+    }
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, refusal=too_large)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

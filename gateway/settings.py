@@ -19,3 +19,5 @@ class GatewaySettings(BaseSettings):
     max_tokens: int = 2000
     # A subscriber that falls this many events behind is disconnected rather than buffered.
     subscriber_queue_size: int = 256
+    # A request body over this is refused with 413 before it is parsed.
+    max_body_bytes: int = 262_144

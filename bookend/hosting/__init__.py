@@ -1,10 +1,12 @@
 """What every service's composition root shares: settings, typed state, the whole app."""
 
 from bookend.hosting.app import ServiceParts, service_app
+from bookend.hosting.limits import BodyLimit
 from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState, service_state
 
 __all__ = [
+    "BodyLimit",
     "ServiceParts",
     "ServiceSettings",
     "ServiceState",

@@ -14,12 +14,13 @@ from bookend.auth.fastapi import install_verifier
 from bookend.clock import Clock, utc_now
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import EventConsumer, Inbound, KafkaPublisher, KafkaSettings, ensure_topics
+from bookend.hosting.limits import BodyLimit
 from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState
 from bookend.ids import IdFactory, new_id
 from bookend.mongo import MongoClient, MongoSettings, connect
 from bookend.outbox import OutboxRelay
-from bookend.problems import install_problem_handlers
+from bookend.problems import Problem, ProblemKind, install_problem_handlers
 
 SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 
@@ -114,4 +115,13 @@ def service_app(
         return {"status": "ok"}
 
     app.include_router(parts.router)
+    too_large = Problem(
+        status=413,
+        kind=ProblemKind.INVALID_INPUT,
+        code="PAYLOAD_TOO_LARGE",
+        message=f"the request body is over {settings.max_body_bytes} bytes",
+    )
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, refusal=too_large.model_dump(mode="json")
+    )
     return app

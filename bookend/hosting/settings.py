@@ -9,3 +9,5 @@ class ServiceSettings(BaseSettings):
     consumer_group: str
     # Seconds between outbox passes when no commit wakes the relay.
     relay_poll_interval: float = 0.5
+    # A request body over this is refused with 413 before it is parsed.
+    max_body_bytes: int = 1_048_576

@@ -151,3 +151,13 @@ async def test_a_websocket_without_a_valid_token_is_refused(
         with pytest.raises(WebSocketDisconnect) as closed:
             await ws.receive_json(timeout=10)
     assert closed.value.code == 4403
+
+
+async def test_a_body_over_the_limit_is_refused_with_413_before_it_is_parsed(
+    stack: RunningStack,
+) -> None:
+    huge = {"query": "{ viewer { id } }", "variables": {"pad": "x" * 300_000}}
+    async with httpx.AsyncClient() as http:
+        refused = await http.post(stack.gateway_url, json=huge)
+    assert refused.status_code == 413
+    assert refused.json()["errors"][0]["extensions"] == {"code": "PAYLOAD_TOO_LARGE"}

@@ -224,3 +224,12 @@ async def test_a_draft_is_its_authors_until_published(catalog: Catalog) -> None:
     await catalog.http.post(f"/lessons/{draft['id']}/publish", headers=TEACHER)
     listed = await catalog.http.get("/lessons", headers=OTHER_TEACHER)
     assert [lesson["id"] for lesson in listed.json()["items"]] == [draft["id"]]
+
+
+async def test_a_body_over_the_limit_is_refused_with_413_and_nothing_is_stored(
+    catalog: Catalog,
+) -> None:
+    huge = LESSON | {"summary": "x" * 1_100_000}
+    response = await catalog.http.post("/lessons", json=huge, headers=TEACHER)
+    assert (response.status_code, response.json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
+    assert (await catalog.http.get("/lessons", headers=TEACHER)).json()["items"] == []
