@@ -116,11 +116,11 @@ async def test_publishing_twice_is_a_conflict(catalog: Catalog) -> None:
         ),
         ({"components": []}, {("components", "min_items")}),
         (
-            {"components": [{"title": "x" * 100_000, "kind": "model", "minutes": 5}] * 40},
+            {"components": [{"title": "x" * 20_000, "kind": "model", "minutes": 5}] * 40},
             {(f"components.{n}.title", "max_length") for n in range(40)},
         ),
     ],
-    ids=["blank title and long component", "unknown kind", "no components", "40 huge titles"],
+    ids=["blank title and long component", "unknown kind", "no components", "40 long titles"],
 )
 async def test_an_invalid_lesson_names_each_field_and_rule_and_stores_nothing(
     catalog: Catalog, changes: dict[str, Any], broken: set[tuple[str, str]]
