@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 from strawberry.fastapi import BaseContext
@@ -19,6 +20,7 @@ from gateway.settings import GatewaySettings
 class Caller:
     principal: Principal
     token: str
+    expires_at: datetime  # a subscription ends when its token does
 
 
 @dataclass
@@ -43,7 +45,8 @@ class Context(BaseContext):
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("an Authorization: Bearer token is required")
-        self.caller_or_none = Caller(self.verifier.verify(token.strip()), token.strip())
+        verified = self.verifier.verified(token.strip())
+        self.caller_or_none = Caller(verified.principal, token.strip(), verified.expires_at)
 
     # Both built on first use, once the caller is known: they read with the caller's rights.
     @cached_property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,12 +35,22 @@ class AuthSettings(BaseSettings):
         return self
 
 
+@dataclass(frozen=True, slots=True)
+class VerifiedToken:
+    principal: Principal
+    expires_at: datetime
+
+
 class TokenVerifier:
     def __init__(self, settings: AuthSettings) -> None:
         self._settings = settings
         self._jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
 
     def verify(self, token: str) -> Principal:
+        return self.verified(token).principal
+
+    def verified(self, token: str) -> VerifiedToken:
+        """The principal and when the token stops being valid (a subscription ends then)."""
         try:
             if self._jwks is not None:
                 key: Any = self._jwks.get_signing_key_from_jwt(token).key
@@ -57,7 +68,8 @@ class TokenVerifier:
                 leeway=self._settings.leeway_seconds,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
-            return _principal(claims)
+            expires_at = datetime.fromtimestamp(int(claims["exp"]), UTC)
+            return VerifiedToken(_principal(claims), expires_at)
         except Exception as bad:  # whatever the decoder says stays here, not in the answer
             raise Unauthenticated(_refusal(bad)) from None
 

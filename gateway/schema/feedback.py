@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from datetime import datetime
-from typing import Annotated
+import asyncio
+import logging
+from collections.abc import AsyncGenerator, Awaitable
+from datetime import UTC, datetime
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -19,7 +21,10 @@ from gateway.hub import SubscriberTooSlow
 from gateway.schema.convert import FromContract, each, from_contract
 from gateway.schema.enums import ChannelStatus, CheckInSignal, SessionStatus
 from gateway.schema.errors import Failure, PublicError, mutate, query
-from gateway.upstream import UpstreamFailure
+from gateway.upstream import UpstreamFailure, UpstreamUnavailable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @strawberry.type
@@ -129,8 +134,10 @@ class FeedbackSubscription:
             yield await query(
                 ctx.clients.scheduler.get_session(session_id), SessionStatusChanged.now
             )
+            events = subscriber.events()
             try:
-                async for payload in subscriber.events():
+                while True:
+                    payload = await _before(ctx.caller.expires_at, anext(events))
                     update = await _session_event(payload, ctx.clients.feedback)
                     if update is not None:
                         yield update
@@ -138,6 +145,16 @@ class FeedbackSubscription:
                 raise PublicError(
                     "SUBSCRIPTION_TOO_SLOW", "events arrived faster than they were read"
                 ) from None
+
+
+async def _before(deadline: datetime, waiting: Awaitable[T]) -> T:
+    """The next event, unless the subscriber's token expires first: then the stream ends with
+    TOKEN_EXPIRED, and the client reconnects with a fresh token."""
+    seconds = (deadline - datetime.now(UTC)).total_seconds()
+    try:
+        return await asyncio.wait_for(waiting, max(seconds, 0))
+    except TimeoutError:
+        raise PublicError("TOKEN_EXPIRED", "the bearer token expired; subscribe again") from None
 
 
 async def _session_event(payload: EventData, feedback: FeedbackClient) -> SessionEvent | None:
@@ -154,10 +171,31 @@ async def _session_event(payload: EventData, feedback: FeedbackClient) -> Sessio
             at=payload.ended_at,
         )
     if isinstance(payload, CheckInRecorded):
+        return await _check_in(payload, feedback)
+    return None
+
+
+async def _check_in(payload: CheckInRecorded, feedback: FeedbackClient) -> CheckInReceived | None:
+    """The note stays out of events: fetch it with the subscriber's own rights. A passing
+    failure of the feedback service is retried, and then the check-in is shown without its
+    note, rather than ending the teacher's stream."""
+    for pause in (0.1, 0.3, 0.9):
         try:
-            # The note stays out of events; fetch it with the subscriber's own rights.
-            check_in = await feedback.get_check_in(payload.checkin_id)
+            return CheckInReceived(
+                check_in=CheckIn.of(await feedback.get_check_in(payload.checkin_id))
+            )
         except UpstreamFailure:
             return None  # gone, or no longer visible to this subscriber
-        return CheckInReceived(check_in=CheckIn.of(check_in))
-    return None
+        except UpstreamUnavailable:
+            await asyncio.sleep(pause)
+    log.warning("check-in %s shown without its note: feedback is unavailable", payload.checkin_id)
+    return CheckInReceived(
+        check_in=CheckIn(
+            id=strawberry.ID(payload.checkin_id),
+            session_id=strawberry.ID(payload.session_id),
+            student_id=strawberry.ID(payload.student_id),
+            signal=payload.signal,
+            note=None,
+            recorded_at=payload.recorded_at,
+        )
+    )

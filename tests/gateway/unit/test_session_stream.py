@@ -1,0 +1,98 @@
+"""A teacher's live stream over stubbed services: it outlives a feedback hiccup and ends
+when the subscriber's token does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from strawberry.types import ExecutionResult
+
+from bookend.auth import AuthSettings, Principal, Role, TokenVerifier, issue_token
+from bookend.contracts import new_event
+from bookend.contracts.feedback import CheckInRecorded, CheckInSignal
+from bookend.contracts.scheduler import SessionEnded, SessionStatus
+from bookend.http_contracts.scheduler import Session
+from gateway.context import Context
+from gateway.hub import Broadcast
+from gateway.schema.root import build_schema
+from gateway.settings import GatewaySettings
+from tests.gateway.stubs import StubServices
+from tests.support.auth import TEST_SECRET
+
+SETTINGS = GatewaySettings()
+SCHEMA = build_schema(SETTINGS)
+STREAM = """subscription { sessionEvents(sessionId: "s1") { __typename
+  ... on SessionStatusChanged { status }
+  ... on CheckInReceived { checkIn { id note } } } }"""
+AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
+TEACHER = Principal(
+    "teacher-1", "district-1", frozenset({Role.TEACHER}), sections=frozenset({"sec"})
+)
+
+
+def live_session() -> Session:
+    return Session(
+        id="s1", district_id="district-1", school_id="school-1", section_id="sec",
+        lesson_id="l1", lesson_version=1, title="Live", starts_at=AT, ends_at=AT,
+        time_zone="UTC", status=SessionStatus.LIVE, started_at=AT, ended_at=None, tasks=[],
+    )  # fmt: skip
+
+
+async def subscribe(
+    services: StubServices, hub: Broadcast, ttl: timedelta
+) -> AsyncGenerator[ExecutionResult, None]:
+    context = Context(
+        settings=SETTINGS,
+        upstreams=services.upstreams(),
+        hub=hub,
+        verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
+    )
+    context.authenticate(f"Bearer {issue_token(TEST_SECRET, TEACHER, ttl=ttl)}")
+    stream = await SCHEMA.subscribe(STREAM, context_value=context)
+    assert not isinstance(stream, ExecutionResult), stream
+    return stream
+
+
+@pytest.fixture
+def services() -> StubServices:
+    services = StubServices()
+    services.scheduler.answer("GET", "/sessions/s1", live_session())
+    return services
+
+
+async def test_a_check_in_whose_note_cannot_be_fetched_is_shown_and_the_stream_goes_on(
+    services: StubServices,
+) -> None:
+    services.feedback.answer("GET", "/checkins/c1", {"detail": "restarting"}, status=503)
+    hub = Broadcast(queue_size=8)
+    stream = await subscribe(services, hub, timedelta(hours=1))
+    first = await anext(stream)
+    assert first.data == {"sessionEvents": {"__typename": "SessionStatusChanged", "status": "LIVE"}}
+    checked_in = CheckInRecorded(
+        district_id="district-1", checkin_id="c1", session_id="s1", section_id="sec",
+        student_id="student-1", signal=CheckInSignal.LOST, has_note=True, recorded_at=AT,
+    )  # fmt: skip
+    await hub.publish(new_event("bookend/feedback", checked_in))
+    shown = await anext(stream)
+    assert shown.errors is None
+    assert shown.data == {
+        "sessionEvents": {"__typename": "CheckInReceived", "checkIn": {"id": "c1", "note": None}}
+    }
+    ended = SessionEnded(district_id="district-1", session_id="s1", section_id="sec", ended_at=AT)
+    await hub.publish(new_event("bookend/scheduler", ended))
+    last = await anext(stream)
+    assert last.data == {"sessionEvents": {"__typename": "SessionStatusChanged", "status": "ENDED"}}
+    await stream.aclose()
+
+
+async def test_the_stream_ends_with_token_expired_when_the_token_does(
+    services: StubServices,
+) -> None:
+    stream = await subscribe(services, Broadcast(queue_size=8), timedelta(seconds=1))
+    await anext(stream)  # the snapshot
+    ended = await anext(stream)  # nothing happens; then the token expires
+    [error] = ended.errors or []
+    assert (error.extensions or {}).get("code") == "TOKEN_EXPIRED"
+    await stream.aclose()
