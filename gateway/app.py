@@ -110,7 +110,18 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness: the event feed of subscriptions runs (the services answer for themselves)."""
+        hub: SubscriptionHub | None = getattr(request.app.state, "hub", None)
+        reason = "starting" if hub is None else hub.trouble()
+        reasons = [] if reason is None else [reason]
+        return JSONResponse(
+            {"ready": not reasons, "reasons": reasons}, status_code=503 if reasons else 200
+        )
 
     return app
 

@@ -90,3 +90,7 @@ class SubscriptionHub(Broadcast):
 
     async def stop(self) -> None:
         await self._consumer.stop()
+
+    def trouble(self) -> str | None:
+        """Why subscriptions would miss events now, or None."""
+        return self._consumer.trouble()

@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
 from bookend.contracts import CloudEvent, dead_letter_topic
 from bookend.eventbus.codec import UndecodableRecord, decode
-from bookend.eventbus.publisher import Publisher
+from bookend.eventbus.publisher import Publisher, shut
 from bookend.eventbus.settings import KafkaSettings
 from bookend.eventbus.tables import PoisonRecord
 
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 # A shutdown that hangs on the broker or the store is logged and abandoned after this long.
 STOP_GRACE = 15.0
+# After this many failed passes in a row (about a second apart) the service reports not ready.
+MAX_FAILURES_IN_A_ROW = 5
 
 Handler = Callable[[CloudEvent], Awaitable[None]]
 
@@ -60,6 +62,20 @@ class EventConsumer:
             fetch_max_wait_ms=settings.fetch_max_wait_ms,
         )
         self._task: asyncio.Task[None] | None = None
+        self._failures_in_a_row = 0
+        self._last_failure = ""
+
+    def trouble(self) -> str | None:
+        """Why this consumer cannot be counted on now, or None: its loop ended, or has failed
+        MAX_FAILURES_IN_A_ROW times in a row (a broker away, commits refused)."""
+        if self._task is None or self._task.done():
+            return f"consumer {self._group_id} is not running"
+        if self._failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
+            return (
+                f"consumer {self._group_id} failed {self._failures_in_a_row} times in a row: "
+                f"{self._last_failure}"
+            )
+        return None
 
     async def start(self) -> None:
         await self._consumer.start()
@@ -73,7 +89,7 @@ class EventConsumer:
                     self._task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await self._task
-                await self._consumer.stop()
+                await shut(self._consumer.stop(), f"consumer {self._group_id}")
         except TimeoutError:
             log.error("consumer %s did not stop within %.0fs", self._group_id, STOP_GRACE)
 
@@ -86,9 +102,12 @@ class EventConsumer:
                         await self._process(record)
                     if self._group_id:
                         await self._consumer.commit({partition: records[-1].offset + 1})
+                self._failures_in_a_row = 0
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as failure:
+                self._failures_in_a_row += 1
+                self._last_failure = f"{type(failure).__name__}: {failure}"[:300]
                 # A broker outage, a lost commit (rebalance) or a dead letter that could not be
                 # sent. The fetch position has already moved past the batch, so go back to the
                 # last commit: the uncommitted records come again (consumers are idempotent)

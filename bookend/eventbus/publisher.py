@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable
 from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
@@ -15,6 +18,23 @@ from aiokafka.errors import (
 from bookend.contracts import CloudEvent
 from bookend.eventbus.codec import Headers, encode
 from bookend.eventbus.settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+
+async def shut(closing: Awaitable[None], what: str) -> None:
+    """Close an aiokafka client even with the broker gone: it may then fail, or leak a
+    CancelledError nobody asked for; either is logged, and a real cancellation goes on."""
+    try:
+        await closing
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+        log.warning("%s was cut short while closing (the broker is away)", what)
+    except Exception as failure:
+        log.warning("%s failed while closing: %r", what, failure)
+
 
 # Refusals no retry will mend: the record itself is wrong for the broker.
 _NEVER = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError, InvalidTopicError)
@@ -46,7 +66,16 @@ class KafkaPublisher:
         await self._producer.start()
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        await shut(self._producer.stop(), "publisher")
+
+    async def reachable(self, seconds: float = 2.0) -> str | None:
+        """None if the broker answers a metadata request within `seconds`, else why not."""
+        try:
+            async with asyncio.timeout(seconds):
+                await self._producer.client.fetch_all_metadata()
+        except Exception as failure:
+            return f"the broker does not answer: {type(failure).__name__}"
+        return None
 
     async def publish(self, event: CloudEvent) -> None:
         """Raise Unpublishable for an event that can never be sent; anything else may pass."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Generic, Protocol, TypeVar
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from bookend.auth import AuthSettings, TokenVerifier
 from bookend.auth.fastapi import install_verifier
@@ -18,7 +20,7 @@ from bookend.hosting.limits import BodyLimit
 from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState
 from bookend.ids import IdFactory, new_id
-from bookend.mongo import MongoClient, MongoSettings, connect
+from bookend.mongo import MongoClient, MongoSettings, connect, reachable
 from bookend.outbox import OutboxRelay
 from bookend.problems import Problem, ProblemKind, install_problem_handlers
 
@@ -63,6 +65,28 @@ class ServiceParts(Generic[StoreT, SettingsT]):
         return self.app(settings, kafka=KafkaSettings(), mongo=MongoSettings(), auth=AuthSettings())
 
 
+@dataclass(frozen=True)
+class Readiness:
+    client: MongoClient
+    publisher: KafkaPublisher
+    relay: OutboxRelay
+    consumer: EventConsumer | None
+    settings: ServiceSettings
+
+    async def reasons(self) -> list[str]:
+        """Every reason the service cannot do its work now; none when it can."""
+        store = await reachable(self.client)
+        found = [
+            store,
+            await self.publisher.reachable(),
+            self.consumer.trouble() if self.consumer is not None else None,
+        ]
+        if store is None:
+            max_age = timedelta(seconds=self.settings.ready_max_outbox_age_seconds)
+            found.append(await self.relay.trouble(max_age))
+        return [reason for reason in found if reason is not None]
+
+
 def service_app(
     parts: ServiceParts[StoreT, SettingsT],
     *,
@@ -93,6 +117,7 @@ def service_app(
             stack.push_async_callback(relay.stop)
             state = ServiceState(store=store, settings=settings, clock=clock, ids=ids)
             inbound = parts.inbound(state)
+            consumer: EventConsumer | None = None
             if inbound.topics:
                 consumer = EventConsumer(
                     kafka,
@@ -104,6 +129,7 @@ def service_app(
                 await consumer.start()
                 stack.push_async_callback(consumer.stop)
             app.state.service = state
+            app.state.readiness = Readiness(client, publisher, relay, consumer, settings)
             yield
 
     app = FastAPI(title=parts.title, lifespan=lifespan)
@@ -112,7 +138,16 @@ def service_app(
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness: store and broker answer, the consumer runs, events leave."""
+        readiness: Readiness | None = getattr(request.app.state, "readiness", None)
+        reasons = ["starting"] if readiness is None else await readiness.reasons()
+        body = {"ready": not reasons, "reasons": reasons}
+        return JSONResponse(body, status_code=503 if reasons else 200)
 
     app.include_router(parts.router)
     too_large = Problem(

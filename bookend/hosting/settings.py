@@ -11,3 +11,5 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval: float = 0.5
     # A request body over this is refused with 413 before it is parsed.
     max_body_bytes: int = 1_048_576
+    # /readyz says no while the oldest unsent event has waited longer than this.
+    ready_max_outbox_age_seconds: float = 30.0

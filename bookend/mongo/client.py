@@ -49,3 +49,13 @@ def connect(settings: MongoSettings) -> AsyncMongoClient[Document]:
 def write_gate(client: AsyncMongoClient[Document]) -> AbstractAsyncContextManager[object]:
     """Held around every transaction and relay write; a no-op unless `serialize_writes`."""
     return _write_gates.get(id(client)) or contextlib.nullcontext()
+
+
+async def reachable(client: MongoClient, seconds: float = 2.0) -> str | None:
+    """None if the store answers a ping within `seconds`, else why not."""
+    try:
+        async with asyncio.timeout(seconds):
+            await client.admin.command("ping")
+    except Exception as failure:
+        return f"the store does not answer: {type(failure).__name__}"
+    return None

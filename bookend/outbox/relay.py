@@ -56,6 +56,19 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    async def trouble(self, max_age: timedelta) -> str | None:
+        """Why events are not leaving, or None: the oldest one waiting is older than `max_age`."""
+        async with self._gate():
+            oldest = await (
+                self._db[OUTBOX].find({SENT: None}).sort([(SEQUENCE, ASCENDING)]).limit(1).to_list()
+            )
+        if not oldest:
+            return None
+        waited = datetime.now(UTC) - oldest[0]["created_at"]
+        if waited <= max_age:
+            return None
+        return f"the oldest unsent event has waited {waited.total_seconds():.0f}s"
+
     def wake(self) -> None:
         """Called after a commit that emitted events, so they leave without waiting a poll."""
         self._wake.set()

@@ -161,3 +161,14 @@ async def test_a_body_over_the_limit_is_refused_with_413_before_it_is_parsed(
         refused = await http.post(stack.gateway_url, json=huge)
     assert refused.status_code == 413
     assert refused.json()["errors"][0]["extensions"] == {"code": "PAYLOAD_TOO_LARGE"}
+
+
+async def test_every_process_says_it_is_ready_once_started(stack: RunningStack) -> None:
+    urls = [*stack.service_urls.values(), stack.gateway_url.removesuffix("/graphql")]
+    async with httpx.AsyncClient() as http:
+        for url in urls:
+            response = await http.get(f"{url}/readyz")
+            assert (response.status_code, response.json()) == (
+                200,
+                {"ready": True, "reasons": []},
+            ), url

@@ -20,7 +20,7 @@ from services.scheduler.app import create_app as scheduler
 from services.scheduler.settings import SchedulerSettings
 
 AUTH = AuthSettings(dev_secret="unit-test-secret-that-is-long-enough")
-PUBLIC = {"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+PUBLIC = {"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
 def build(make: Callable[..., FastAPI], settings: object) -> FastAPI:
