@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from functools import partial
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
+from functools import lru_cache, partial
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
@@ -13,9 +14,9 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import StreamExecutionResult
 
@@ -71,6 +72,27 @@ def _stabilise(result: GraphQLExecutionResult | ExecutionResult) -> None:
         result.errors = [stable(error) for error in result.errors]
 
 
+# Validating an untrusted document costs up to hundreds of milliseconds (graphql-core's
+# overlapping-fields rule is quadratic); cached per document, as Strawberry's ValidationCache.
+_validate = lru_cache(maxsize=256)(validate_document)
+
+
+class ValidationOffTheLoop(SchemaExtension):
+    """Validates in a worker thread, so one expensive document does not hold up every other
+    request on the event loop; Strawberry skips its own validation once errors are set."""
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            context.pre_execution_errors = await asyncio.to_thread(
+                _validate,
+                context.schema._schema,
+                context.graphql_document,
+                tuple(context.validation_rules),
+            )
+        yield
+
+
 def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]:
     """Factories, not instances: Strawberry builds each extension afresh per request, so no
     request's state is shared with another; the parser and validation caches live at module
@@ -80,7 +102,7 @@ def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]
         partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(ParserCache, maxsize=256),
-        partial(ValidationCache, maxsize=256),
+        ValidationOffTheLoop,
         StableErrors,
     ]
     if settings.environment == "production":

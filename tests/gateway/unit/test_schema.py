@@ -1,8 +1,12 @@
 """The gateway's schema over stubbed services: contract enums, loaders and refusals."""
 
 import json
+import threading
+from typing import ClassVar
 
 import pytest
+from graphql import ValidationContext, ValidationRule
+from strawberry.extensions import AddValidationRules
 from strawberry.types import ExecutionResult
 
 from bookend.auth import AuthSettings, Role, TokenVerifier
@@ -10,7 +14,8 @@ from bookend.contracts.catalog import LessonStatus
 from bookend.problems import Problem, ProblemKind
 from gateway.context import Context
 from gateway.hub import Broadcast
-from gateway.schema.root import build_schema
+from gateway.schema.limits import extensions
+from gateway.schema.root import BookendSchema, Mutation, Query, Subscription, build_schema
 from gateway.settings import GatewaySettings
 from tests.gateway.stubs import StubServices, a_lesson
 from tests.support.auth import TEST_SECRET, token_for
@@ -158,3 +163,34 @@ async def test_errors_are_logged_without_the_documents_words(
     assert result.errors
     assert "graphql error code=" in caplog.text
     assert "lost his job" not in caplog.text
+
+
+class WhereValidated(ValidationRule):
+    """A validation rule that notes the thread it runs in."""
+
+    threads: ClassVar[list[threading.Thread]] = []
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.threads.append(threading.current_thread())
+
+
+async def test_documents_are_validated_off_the_event_loop(services: StubServices) -> None:
+    """Validation grows with the square of a document: it must not hold up other requests."""
+    schema = BookendSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[*extensions(SETTINGS), lambda: AddValidationRules([WhereValidated])],
+    )
+    context = Context(
+        settings=SETTINGS,
+        upstreams=services.upstreams(),
+        hub=Broadcast(queue_size=4),
+        verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
+    )
+    context.authenticate(f"Bearer {token_for('teacher-1', Role.TEACHER)}")
+    result = await schema.execute("{ viewer { id } }", context_value=context)
+    assert result.errors is None
+    assert WhereValidated.threads
+    assert threading.main_thread() not in WhereValidated.threads
