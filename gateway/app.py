@@ -14,7 +14,7 @@ from strawberry.fastapi import GraphQLRouter
 from bookend.auth import AuthSettings, TokenVerifier, Unauthenticated
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import KafkaSettings, ensure_topics
-from bookend.hosting import BodyLimit
+from bookend.hosting import BodyLimit, readiness_answer
 from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
@@ -118,10 +118,7 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
         """Readiness: the event feed of subscriptions runs (the services answer for themselves)."""
         hub: SubscriptionHub | None = getattr(request.app.state, "hub", None)
         reason = "starting" if hub is None else hub.trouble()
-        reasons = [] if reason is None else [reason]
-        return JSONResponse(
-            {"ready": not reasons, "reasons": reasons}, status_code=503 if reasons else 200
-        )
+        return readiness_answer([] if reason is None else [reason])
 
     return app
 

@@ -1,6 +1,6 @@
 """What every service's composition root shares: settings, typed state, the whole app."""
 
-from bookend.hosting.app import ServiceParts, service_app
+from bookend.hosting.app import ServiceParts, readiness_answer, service_app
 from bookend.hosting.limits import BodyLimit
 from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState, service_state
@@ -10,6 +10,7 @@ __all__ = [
     "ServiceParts",
     "ServiceSettings",
     "ServiceState",
+    "readiness_answer",
     "service_app",
     "service_state",
 ]

@@ -65,6 +65,12 @@ class ServiceParts(Generic[StoreT, SettingsT]):
         return self.app(settings, kafka=KafkaSettings(), mongo=MongoSettings(), auth=AuthSettings())
 
 
+def readiness_answer(reasons: list[str]) -> JSONResponse:
+    """`/readyz`'s one shape, for every service and the gateway: 503 while any reason holds."""
+    body = {"ready": not reasons, "reasons": reasons}
+    return JSONResponse(body, status_code=503 if reasons else 200)
+
+
 @dataclass(frozen=True)
 class Readiness:
     client: MongoClient
@@ -145,9 +151,7 @@ def service_app(
     async def readyz(request: Request) -> JSONResponse:
         """Readiness: store and broker answer, the consumer runs, events leave."""
         readiness: Readiness | None = getattr(request.app.state, "readiness", None)
-        reasons = ["starting"] if readiness is None else await readiness.reasons()
-        body = {"ready": not reasons, "reasons": reasons}
-        return JSONResponse(body, status_code=503 if reasons else 200)
+        return readiness_answer(["starting"] if readiness is None else await readiness.reasons())
 
     app.include_router(parts.router)
     too_large = Problem(

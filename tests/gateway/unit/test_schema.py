@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import pytest
 from graphql import ValidationContext, ValidationRule
+from strawberry import Schema
 from strawberry.extensions import AddValidationRules
 from strawberry.types import ExecutionResult
 
@@ -29,7 +30,9 @@ def services() -> StubServices:
     return StubServices()
 
 
-async def run(services: StubServices, document: str, **variables: object) -> ExecutionResult:
+async def run(
+    services: StubServices, document: str, schema: Schema = SCHEMA, **variables: object
+) -> ExecutionResult:
     """Run a document as one request of a teacher, as the GraphQL router would."""
     context = Context(
         settings=SETTINGS,
@@ -38,7 +41,7 @@ async def run(services: StubServices, document: str, **variables: object) -> Exe
         verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
     )
     context.authenticate(f"Bearer {token_for('teacher-1', Role.TEACHER)}")
-    return await SCHEMA.execute(document, variable_values=variables, context_value=context)
+    return await schema.execute(document, variable_values=variables, context_value=context)
 
 
 async def test_a_lesson_reads_with_the_contract_enums(services: StubServices) -> None:
@@ -183,14 +186,7 @@ async def test_documents_are_validated_off_the_event_loop(services: StubServices
         subscription=Subscription,
         extensions=[*extensions(SETTINGS), lambda: AddValidationRules([WhereValidated])],
     )
-    context = Context(
-        settings=SETTINGS,
-        upstreams=services.upstreams(),
-        hub=Broadcast(queue_size=4),
-        verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
-    )
-    context.authenticate(f"Bearer {token_for('teacher-1', Role.TEACHER)}")
-    result = await schema.execute("{ viewer { id } }", context_value=context)
+    result = await run(services, "{ viewer { id } }", schema)
     assert result.errors is None
     assert WhereValidated.threads
     assert threading.main_thread() not in WhereValidated.threads

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
-from bookend.contracts import CloudEvent, Topic, dead_letter_topic, new_event
+from bookend.contracts import CloudEvent, Topic, dead_letter_topic
 from bookend.contracts.catalog import LessonPublished
 from bookend.eventbus import (
     EventConsumer,
@@ -21,25 +20,10 @@ from bookend.eventbus import (
     encode,
     ensure_topics,
 )
+from tests.bookend.eventbus.builders import lesson
 from tests.support.kafka import read_raw
 from tests.support.polling import eventually
 from tests.support.running import watching
-
-
-def lesson(lesson_id: str) -> CloudEvent:
-    return new_event(
-        "bookend/test",
-        LessonPublished(
-            district_id="d1",
-            lesson_id=lesson_id,
-            version=1,
-            title="Theme in texts",
-            subject="reading",
-            summary="",
-            components=[],
-            published_at=datetime.now(UTC),
-        ),
-    )
 
 
 @asynccontextmanager

@@ -9,8 +9,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from bookend.contracts import CloudEvent, dead_letter_topic, new_event
-from bookend.contracts.catalog import LessonPublished
+from bookend.contracts import CloudEvent, dead_letter_topic
 from bookend.eventbus import (
     EventConsumer,
     KafkaPublisher,
@@ -20,23 +19,8 @@ from bookend.eventbus import (
     replay_dead_letters,
     rewind_group,
 )
+from tests.bookend.eventbus.builders import lesson
 from tests.support.kafka import read_raw
-
-
-def lesson(lesson_id: str) -> CloudEvent:
-    return new_event(
-        "bookend/test",
-        LessonPublished(
-            district_id="d1",
-            lesson_id=lesson_id,
-            version=1,
-            title="Theme in texts",
-            subject="reading",
-            summary="",
-            components=[],
-            published_at=datetime.now(UTC),
-        ),
-    )
 
 
 async def test_dead_letters_return_to_their_topic_once_and_without_the_failure_headers(
