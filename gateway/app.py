@@ -26,7 +26,7 @@ class BookendGraphQLRouter(GraphQLRouter[Context, None]):
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """`graphql-transport-ws`: the token travels in the connection_init payload."""
         try:
-            context.authenticate(_authorization(context.connection_params))
+            await context.authenticate(_authorization(context.connection_params))
         except Unauthenticated as failure:
             raise ConnectionRejectionError(
                 {"code": "UNAUTHENTICATED", "message": str(failure)}
@@ -56,7 +56,7 @@ async def get_context(connection: HTTPConnection) -> Context:
     )
     if connection.scope["type"] != "http" or _is_ide_page(connection):
         return context  # WebSockets authenticate on connection_init; the IDE page needs none
-    context.authenticate(connection.headers.get("authorization"))  # Unauthenticated: 401
+    await context.authenticate(connection.headers.get("authorization"))  # Unauthenticated: 401
     return context
 
 

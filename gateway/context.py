@@ -40,12 +40,12 @@ class Context(BaseContext):
             raise Unauthenticated("an Authorization: Bearer token is required")
         return self.caller_or_none
 
-    def authenticate(self, authorization: str | None) -> None:
+    async def authenticate(self, authorization: str | None) -> None:
         """Accept `Bearer <token>`; raise Unauthenticated for anything else."""
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("an Authorization: Bearer token is required")
-        verified = self.verifier.verified(token.strip())
+        verified = await self.verifier.averified(token.strip())
         self.caller_or_none = Caller(verified.principal, token.strip(), verified.expires_at)
 
     # Both built on first use, once the caller is known: they read with the caller's rights.

@@ -24,7 +24,7 @@ async def current_principal(
     if credentials is None:
         raise Unauthenticated("an Authorization: Bearer token is required")
     verifier: TokenVerifier = request.app.state.token_verifier
-    return verifier.verify(credentials.credentials)
+    return await verifier.averify(credentials.credentials)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

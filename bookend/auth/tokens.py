@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -48,6 +49,16 @@ class TokenVerifier:
 
     def verify(self, token: str) -> Principal:
         return self.verified(token).principal
+
+    async def averify(self, token: str) -> Principal:
+        return (await self.averified(token)).principal
+
+    async def averified(self, token: str) -> VerifiedToken:
+        """`verified` for async callers: with JWKS, the key may have to be fetched over the
+        network (PyJWKClient blocks), so it runs in a worker thread, not on the event loop."""
+        if self._jwks is None:
+            return self.verified(token)
+        return await asyncio.to_thread(self.verified, token)
 
     def verified(self, token: str) -> VerifiedToken:
         """The principal and when the token stops being valid (a subscription ends then)."""

@@ -40,7 +40,7 @@ async def run(
         hub=Broadcast(queue_size=4),
         verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
     )
-    context.authenticate(f"Bearer {token_for('teacher-1', Role.TEACHER)}")
+    await context.authenticate(f"Bearer {token_for('teacher-1', Role.TEACHER)}")
     return await schema.execute(document, variable_values=variables, context_value=context)
 
 

@@ -49,7 +49,7 @@ async def subscribe(
         hub=hub,
         verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
     )
-    context.authenticate(f"Bearer {issue_token(TEST_SECRET, TEACHER, ttl=ttl)}")
+    await context.authenticate(f"Bearer {issue_token(TEST_SECRET, TEACHER, ttl=ttl)}")
     stream = await SCHEMA.subscribe(STREAM, context_value=context)
     assert not isinstance(stream, ExecutionResult), stream
     return stream

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -86,3 +88,46 @@ def test_an_hs256_token_is_refused_where_rs256_is_expected(jwks_url: str) -> Non
     )
     with pytest.raises(Unauthenticated):
         verifier(jwks_url).verify(forged)
+
+
+@pytest.fixture(scope="module")
+def slow_jwks_url() -> Iterator[str]:
+    """An identity provider that takes half a second to hand out its keys."""
+    public = json.loads(RSAAlgorithm.to_jwk(KEY.public_key()))
+    body = json.dumps({"keys": [public | {"kid": "key-1", "use": "sig", "alg": "RS256"}]})
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(0.5)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json"
+    server.shutdown()
+
+
+async def test_fetching_the_keys_does_not_block_other_requests(slow_jwks_url: str) -> None:
+    """While the keys are fetched, the event loop serves everyone else."""
+    ticks = 0
+
+    async def others() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    beside = asyncio.create_task(others())
+    try:
+        verified = await verifier(slow_jwks_url).averified(signed(KEY))
+    finally:
+        beside.cancel()
+    assert verified.principal.subject == "teacher-1"
+    assert ticks >= 10  # the loop went on for most of the half second
