@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -15,6 +17,7 @@ from bookend.auth import AuthSettings, TokenVerifier, Unauthenticated
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import KafkaSettings, ensure_topics
 from bookend.hosting import BodyLimit, readiness_answer
+from bookend.hosting.limits import Scope
 from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
@@ -70,6 +73,26 @@ async def unauthenticated(_: Request, failure: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
 
+def not_a_request(scope: Scope, body: bytes) -> dict[str, Any] | None:
+    """A JSON POST must be one GraphQL request object: anything else is refused plainly
+    (Strawberry would fail on it with a 500)."""
+    headers = dict(scope.get("headers") or [])
+    if scope.get("method") != "POST" or b"json" not in headers.get(b"content-type", b""):
+        return None
+    try:
+        request = json.loads(body)
+    except ValueError:
+        request = None
+    if (
+        isinstance(request, dict)
+        and isinstance(request.get("query"), str)
+        and isinstance(request.get("variables") or {}, dict)
+    ):
+        return None
+    message = 'the body must be a JSON object with a "query" string and "variables" object'
+    return {"data": None, "errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+
+
 def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -106,7 +129,9 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
         "data": None,
         "errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}],
     }
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, refusal=too_large)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, refusal=too_large, check=not_a_request
+    )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

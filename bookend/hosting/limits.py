@@ -17,10 +17,19 @@ class BodyLimit:
     """ASGI middleware: read the body up to `max_bytes` (JSON bodies are small), refuse with
     413 and `refusal` past it, and hand the app the body it read."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, refusal: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        refusal: dict[str, Any],
+        check: Callable[[Scope, bytes], dict[str, Any] | None] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.refusal = json.dumps(refusal).encode()
+        # Optional: a 400 answer for a body of the wrong shape, or None to let it through.
+        self.check = check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,6 +53,10 @@ class BodyLimit:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        wrong = self.check(scope, body) if self.check is not None else None
+        if wrong is not None:
+            await self._answer(send, 400, json.dumps(wrong).encode())
+            return
         sent = False
 
         async def replay() -> Message:
@@ -56,6 +69,9 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
+        await self._answer(send, 413, self.refusal)
+
+    async def _answer(self, send: Send, status: int, body: bytes) -> None:
         headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": self.refusal})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

@@ -22,6 +22,7 @@ from tests.e2e.classroom import (
 )
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import ClientFor, Data, graphql_ws
+from tests.support.auth import token_for
 
 SECTION_SESSIONS = """query($id: ID!) { sectionSessions(sectionId: $id) { id } }"""
 LESSON_QUERY = """query($id: ID!) { lesson(id: $id) { id title } }"""
@@ -172,3 +173,31 @@ async def test_every_process_says_it_is_ready_once_started(stack: RunningStack) 
                 200,
                 {"ready": True, "reasons": []},
             ), url
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"null",
+        b'"a string"',
+        b"[]",
+        b"{",
+        b'{"query": null}',
+        b'{"query": "{ viewer { id } }", "variables": []}',
+    ],
+    ids=["null", "string", "list", "cut", "null query", "list variables"],
+)
+async def test_a_body_that_is_not_a_graphql_request_is_a_bad_request(
+    stack: RunningStack, body: bytes
+) -> None:
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            stack.gateway_url,
+            content=body,
+            headers={
+                "Authorization": f"Bearer {token_for('t', Role.TEACHER)}",
+                "content-type": "application/json",
+            },
+        )
+    assert response.status_code == 400, (response.status_code, response.text)
+    assert response.json()["errors"][0]["extensions"] == {"code": "BAD_REQUEST"}
