@@ -86,7 +86,7 @@ def not_a_request(scope: Scope, body: bytes) -> dict[str, Any] | None:
     if (
         isinstance(request, dict)
         and isinstance(request.get("query"), str)
-        and isinstance(request.get("variables") or {}, dict)
+        and isinstance(request.get("variables", {}), dict | None)
     ):
         return None
     message = 'the body must be a JSON object with a "query" string and "variables" object'
