@@ -18,6 +18,7 @@ from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import KafkaSettings, ensure_topics
 from bookend.hosting import BodyLimit, readiness_answer
 from bookend.hosting.limits import Scope
+from bookend.hosting.logs import RequestLog, configure_logging
 from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
@@ -132,6 +133,7 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, refusal=too_large, check=not_a_request
     )
+    app.add_middleware(RequestLog)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -149,4 +151,5 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
 
 
 def create_app_from_env() -> FastAPI:
+    configure_logging("gateway")
     return create_app(GatewaySettings(), kafka=KafkaSettings(), auth=AuthSettings())

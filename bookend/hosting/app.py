@@ -17,6 +17,7 @@ from bookend.clock import Clock, utc_now
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import EventConsumer, Inbound, KafkaPublisher, KafkaSettings, ensure_topics
 from bookend.hosting.limits import BodyLimit
+from bookend.hosting.logs import RequestLog, configure_logging
 from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState
 from bookend.ids import IdFactory, new_id
@@ -62,6 +63,7 @@ class ServiceParts(Generic[StoreT, SettingsT]):
 
     def app_from_env(self, settings: SettingsT) -> FastAPI:
         """For `uvicorn --factory`: every other setting comes from the environment."""
+        configure_logging(self.title.removeprefix("Bookend ").strip())
         return self.app(settings, kafka=KafkaSettings(), mongo=MongoSettings(), auth=AuthSettings())
 
 
@@ -163,4 +165,5 @@ def service_app(
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, refusal=too_large.model_dump(mode="json")
     )
+    app.add_middleware(RequestLog)
     return app
