@@ -91,10 +91,10 @@ def run(args: argparse.Namespace) -> int:
             f"Press Ctrl-C to stop.",
             flush=True,
         )
-        while (dead := processes.check_alive()) is None:
+        while True:  # a child that dies is restarted, with back-off, until Ctrl-C
+            for line in processes.supervise():
+                print(line, file=sys.stderr, flush=True)
             time.sleep(0.5)
-        print(dead.describe_death(), file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
         return 0

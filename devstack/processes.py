@@ -25,6 +25,8 @@ class StartupFailed(RuntimeError):
 # Resolved in the parent: between fork and exec the child may only make the call itself.
 _LIBC = ctypes.CDLL(None) if sys.platform == "linux" else None
 _PR_SET_PDEATHSIG = 1
+MAX_BACKOFF_SECONDS = 30.0
+STABLE_SECONDS = 60.0
 
 
 def _prepare_child() -> None:
@@ -59,6 +61,12 @@ class Child:
     process: subprocess.Popen[bytes]
     log_path: Path
     log_file: IO[bytes]
+    argv: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    restarts: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+    # When a dead child may start again: back-off doubles from 1 s to 30 s.
+    retry_at: float | None = None
 
     def describe_death(self) -> str:
         tail = self.log_path.read_text(errors="replace").splitlines()[-20:]
@@ -75,6 +83,38 @@ class Processes:
     children: list[Child] = field(default_factory=list)
 
     def start(self, name: str, argv: list[str], env: Mapping[str, str] | None = None) -> Child:
+        child = Child(name, *self._spawn(name, argv, dict(env or {})), argv, dict(env or {}))
+        self.children.append(child)
+        return child
+
+    def supervise(self, now: float | None = None) -> list[str]:
+        """Restart each child that died, with back-off; say what happened, one line each.
+
+        A child that stayed up a minute starts its back-off again from one second."""
+        now = time.monotonic() if now is None else now
+        said: list[str] = []
+        for child in self.children:
+            if child.process.poll() is None:
+                if now - child.started_at > STABLE_SECONDS:
+                    child.restarts = 0
+                continue
+            if child.retry_at is None:
+                delay = min(MAX_BACKOFF_SECONDS, 2.0**child.restarts)
+                child.retry_at = now + delay
+                said.append(f"{child.describe_death()}\nrestarting {child.name} in {delay:.0f}s")
+            elif now >= child.retry_at:
+                child.log_file.close()
+                child.process, child.log_path, child.log_file = self._spawn(
+                    child.name, child.argv, child.env
+                )
+                child.restarts += 1
+                child.started_at, child.retry_at = now, None
+                said.append(f"restarted {child.name} (restart {child.restarts})")
+        return said
+
+    def _spawn(
+        self, name: str, argv: list[str], env: dict[str, str]
+    ) -> tuple[subprocess.Popen[bytes], Path, IO[bytes]]:
         self.log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.log_dir.chmod(0o700)
         log_path = self.log_dir / f"{name}.log"
@@ -87,14 +127,12 @@ class Processes:
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, **env},
             # Own process group: Ctrl-C reaches the launcher, which stops children in order.
             start_new_session=True,
             preexec_fn=_prepare_child,
         )
-        child = Child(name, process, log_path, log_file)
-        self.children.append(child)
-        return child
+        return process, log_path, log_file
 
     def wait_until(self, child: Child, ready: Callable[[], bool], timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
