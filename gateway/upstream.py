@@ -3,6 +3,7 @@ forwarded, and every answer read into the service's published HTTP contract mode
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -29,6 +30,8 @@ class Page:
     def params(self) -> Params:
         return {"first": self.first, "after": self.after}
 
+
+_JSON = {"content-type": "application/json"}
 
 # An id travels in a URL path: it may hold anything but what would change the path.
 MAX_ID_LENGTH = 200
@@ -119,9 +122,11 @@ class ServiceClient:
             response = await self._upstream.http.request(
                 method,
                 path,
-                json=body.model_dump(mode="json") if body is not None else None,
+                # ASCII with escapes: text the service must refuse (a lone surrogate) still
+                # reaches it, instead of failing to encode here.
+                content=json.dumps(body.model_dump(mode="json")) if body is not None else None,
                 params=_present(params),
-                headers=self._headers,
+                headers=self._headers if body is None else {**self._headers, **_JSON},
             )
         except httpx.HTTPError as failure:
             raise UpstreamUnavailable(f"{name}: {failure!r}") from failure

@@ -16,7 +16,7 @@ from bookend.auth.fastapi import install_verifier
 from bookend.clock import Clock, utc_now
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import EventConsumer, Inbound, KafkaPublisher, KafkaSettings, ensure_topics
-from bookend.hosting.limits import BodyLimit
+from bookend.hosting.limits import BodyLimit, lone_surrogates
 from bookend.hosting.logs import RequestLog, configure_logging
 from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState
@@ -163,7 +163,10 @@ def service_app(
         message=f"the request body is over {settings.max_body_bytes} bytes",
     )
     app.add_middleware(
-        BodyLimit, max_bytes=settings.max_body_bytes, refusal=too_large.model_dump(mode="json")
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        refusal=too_large.model_dump(mode="json"),
+        check=lone_surrogates,
     )
     app.add_middleware(RequestLog)
     return app

@@ -55,7 +55,10 @@ class BodyLimit:
         body = b"".join(chunks)
         wrong = self.check(scope, body) if self.check is not None else None
         if wrong is not None:
-            await self._answer(send, 400, json.dumps(wrong).encode())
+            status = wrong.get("status")
+            await self._answer(
+                send, status if isinstance(status, int) else 400, json.dumps(wrong).encode()
+            )
             return
         sent = False
 
@@ -75,3 +78,41 @@ class BodyLimit:
         headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def lone_surrogates(scope: Scope, body: bytes) -> dict[str, Any] | None:
+    """A JSON body whose text holds a lone surrogate (escaped as `\\udcff`): no store can
+    encode it, so it is refused here naming each field (`valid_text`) instead of failing later."""
+    if b"\\ud" not in body.lower():
+        return None  # cheap: only an escape can carry one
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None  # not JSON: the app's own parsing answers
+    fields = [path for path, text in _strings(document, "") if _has_surrogate(text)]
+    if not fields:
+        return None
+    message = "must be text without lone surrogates"
+    return {
+        "status": 422,
+        "kind": "invalid_input",
+        "code": "INVALID_INPUT",
+        "message": "; ".join(f"{field}: {message}" for field in fields),
+        "errors": [{"field": field, "rule": "valid_text", "message": message} for field in fields],
+    }
+
+
+def _strings(value: object, path: str) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [
+            s for n, v in enumerate(value) for s in _strings(v, f"{path}.{n}" if path else str(n))
+        ]
+    return []
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)

@@ -38,8 +38,9 @@ class Client:
         """The whole response body, errors and all."""
         response = await self.http.post(
             self.url,
-            json={"query": document, "variables": variables},
-            headers={"Authorization": f"Bearer {self.token}"},
+            # ASCII JSON with escapes, as any client may send text it was given.
+            content=json.dumps({"query": document, "variables": variables}),
+            headers={"Authorization": f"Bearer {self.token}", "content-type": "application/json"},
         )
         assert response.status_code == 200, response.text
         body: Data = response.json()

@@ -201,3 +201,14 @@ async def test_a_body_that_is_not_a_graphql_request_is_a_bad_request(
         )
     assert response.status_code == 400, (response.status_code, response.text)
     assert response.json()["errors"][0]["extensions"] == {"code": "BAD_REQUEST"}
+
+
+async def test_a_lone_surrogate_in_text_is_refused_naming_the_field(
+    client_for: ClientFor,
+) -> None:
+    teacher = client_for("teacher-surrogate", Role.TEACHER)
+    lesson = LESSON | {"title": "Theme \udcff"}
+    data = await teacher.run(CREATE_LESSON, input=lesson)
+    result = data["createLesson"]
+    assert result["__typename"] == "InvalidInput", result
+    assert [(e["field"], e["rule"]) for e in result["errors"]] == [("title", "valid_text")]

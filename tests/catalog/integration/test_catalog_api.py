@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -232,4 +233,21 @@ async def test_a_body_over_the_limit_is_refused_with_413_and_nothing_is_stored(
     huge = LESSON | {"summary": "x" * 1_100_000}
     response = await catalog.http.post("/lessons", json=huge, headers=TEACHER)
     assert (response.status_code, response.json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
+    assert (await catalog.http.get("/lessons", headers=TEACHER)).json()["items"] == []
+
+
+async def test_text_with_a_lone_surrogate_is_refused_naming_the_field(catalog: Catalog) -> None:
+    """Not UTF-8 encodable: the store would fail on it with a 500."""
+    bad = LESSON | {
+        "title": "Theme \udcff",
+        "components": [{"title": "ok \ud800", "kind": "model", "minutes": 5}],
+    }
+    escaped = json.dumps(bad)  # "\udcff" as JSON escapes, as a client may send them
+    headers = TEACHER | {"content-type": "application/json"}
+    response = await catalog.http.post("/lessons", content=escaped, headers=headers)
+    assert response.status_code == 422, response.text
+    assert {(e["field"], e["rule"]) for e in response.json()["errors"]} == {
+        ("title", "valid_text"),
+        ("components.0.title", "valid_text"),
+    }
     assert (await catalog.http.get("/lessons", headers=TEACHER)).json()["items"] == []
