@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -21,13 +22,15 @@ KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-@pytest.fixture(scope="module")
-def jwks_url() -> Iterator[str]:
+@contextmanager
+def serving_keys(delay: float = 0.0) -> Iterator[str]:
+    """An identity provider on loopback handing out KEY's JWKS, after `delay` seconds."""
     public = json.loads(RSAAlgorithm.to_jwk(KEY.public_key()))
     body = json.dumps({"keys": [public | {"kid": "key-1", "use": "sig", "alg": "RS256"}]})
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            time.sleep(delay)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -39,8 +42,23 @@ def jwks_url() -> Iterator[str]:
     server = HTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def jwks_url() -> Iterator[str]:
+    with serving_keys() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def slow_jwks_url() -> Iterator[str]:
+    """An identity provider that takes half a second to hand out its keys."""
+    with serving_keys(delay=0.5) as url:
+        yield url
 
 
 def signed(key: rsa.RSAPrivateKey, **claims: object) -> str:
@@ -88,30 +106,6 @@ def test_an_hs256_token_is_refused_where_rs256_is_expected(jwks_url: str) -> Non
     )
     with pytest.raises(Unauthenticated):
         verifier(jwks_url).verify(forged)
-
-
-@pytest.fixture(scope="module")
-def slow_jwks_url() -> Iterator[str]:
-    """An identity provider that takes half a second to hand out its keys."""
-    public = json.loads(RSAAlgorithm.to_jwk(KEY.public_key()))
-    body = json.dumps({"keys": [public | {"kid": "key-1", "use": "sig", "alg": "RS256"}]})
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            time.sleep(0.5)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body.encode())
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json"
-    server.shutdown()
 
 
 async def test_fetching_the_keys_does_not_block_other_requests(slow_jwks_url: str) -> None:
