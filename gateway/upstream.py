@@ -49,16 +49,32 @@ def at(template: str, **ids: str) -> str:
             or not value.isprintable()
         ):
             message = f"must be 1 to {MAX_ID_LENGTH} printable characters, without '/' or '\\'"
-            raise UpstreamFailure(
-                Problem(
-                    status=422,
-                    kind=ProblemKind.INVALID_INPUT,
-                    code="INVALID_INPUT",
-                    message=f"{field}: {message}",
-                    errors=[ProblemField(field=field, rule="valid_id", message=message)],
-                )
-            )
+            raise _refused(field, "valid_id", message)
     return template.format(**{field: quote(value, safe="") for field, value in ids.items()})
+
+
+# A write's idempotency key travels in a header: printable ASCII only.
+MAX_KEY_LENGTH = 200
+
+
+def _key_header(key: str) -> dict[str, str]:
+    if not 0 < len(key) <= MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
+        message = f"must be 1 to {MAX_KEY_LENGTH} printable ASCII characters"
+        raise _refused("idempotencyKey", "valid_key", message)
+    return {"Idempotency-Key": key}
+
+
+def _refused(field: str, rule: str, message: str) -> UpstreamFailure:
+    """Input the gateway refuses before any call, in the shape of a service's refusal."""
+    return UpstreamFailure(
+        Problem(
+            status=422,
+            kind=ProblemKind.INVALID_INPUT,
+            code="INVALID_INPUT",
+            message=f"{field}: {message}",
+            errors=[ProblemField(field=field, rule=rule, message=message)],
+        )
+    )
 
 
 class UpstreamFailure(Exception):
@@ -111,13 +127,18 @@ class ServiceClient:
         *,
         body: BaseModel | None = None,
         params: Params | None = None,
+        key: str | None = None,
     ) -> M:
-        """Send one request as the caller; return the answer parsed as `answer`.
+        """Send one request as the caller; return the answer parsed as `answer`. A write with
+        an idempotency `key` is applied at most once however often it is sent (ADR 0013).
 
         Raise UpstreamFailure with the service's problem when it refuses (4xx), and
         UpstreamUnavailable when it fails, cannot be reached or breaks its contract.
         """
         name = self._upstream.name
+        headers = self._headers if body is None else {**self._headers, **_JSON}
+        if key is not None:
+            headers = {**headers, **_key_header(key)}
         try:
             response = await self._upstream.http.request(
                 method,
@@ -126,7 +147,7 @@ class ServiceClient:
                 # reaches it, instead of failing to encode here.
                 content=json.dumps(body.model_dump(mode="json")) if body is not None else None,
                 params=_present(params),
-                headers=self._headers if body is None else {**self._headers, **_JSON},
+                headers=headers,
             )
         except httpx.HTTPError as failure:
             raise UpstreamUnavailable(f"{name}: {failure!r}") from failure

@@ -16,12 +16,13 @@ from bookend.auth.fastapi import install_verifier
 from bookend.clock import Clock, utc_now
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import EventConsumer, Inbound, KafkaPublisher, KafkaSettings, ensure_topics
+from bookend.hosting.idempotency import TimeBudget, install_idempotency
 from bookend.hosting.limits import BodyLimit, lone_surrogates
 from bookend.hosting.logs import RequestLog, configure_logging
 from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState
 from bookend.ids import IdFactory, new_id
-from bookend.mongo import MongoClient, MongoSettings, connect, reachable
+from bookend.mongo import KeyedRequest, MongoClient, MongoSettings, connect, reachable
 from bookend.outbox import OutboxRelay
 from bookend.problems import Problem, ProblemKind, install_problem_handlers
 
@@ -30,6 +31,8 @@ SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 
 class ServiceStore(Protocol):
     async def create_indexes(self) -> None: ...
+
+    async def replay_if_answered(self, request: KeyedRequest) -> None: ...
 
 
 StoreT = TypeVar("StoreT", bound=ServiceStore)
@@ -142,6 +145,7 @@ def service_app(
 
     app = FastAPI(title=parts.title, lifespan=lifespan)
     install_problem_handlers(app)
+    install_idempotency(app)
     install_verifier(app.state, TokenVerifier(auth))
 
     @app.get("/healthz", include_in_schema=False)
@@ -162,6 +166,7 @@ def service_app(
         code="PAYLOAD_TOO_LARGE",
         message=f"the request body is over {settings.max_body_bytes} bytes",
     )
+    app.add_middleware(TimeBudget, seconds=settings.request_budget_seconds)
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,

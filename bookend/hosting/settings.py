@@ -13,3 +13,6 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = 1_048_576
     # /readyz says no while the oldest unsent event has waited longer than this.
     ready_max_outbox_age_seconds: float = 30.0
+    # Every request's store work ends within this (transaction retries included): inside the
+    # gateway's upstream timeout, so nothing is still writing when a client retries.
+    request_budget_seconds: float = 8.0

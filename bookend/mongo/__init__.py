@@ -1,27 +1,47 @@
 """The MongoDB client every store shares, and the base store and transaction they derive from."""
 
 from bookend.mongo.client import (
+    STORE_OUTAGES,
     Document,
     MongoClient,
     MongoSettings,
     connect,
     reachable,
+    time_budget,
     write_gate,
 )
 from bookend.mongo.records import from_document, to_document, within
+from bookend.mongo.replies import (
+    REPLY_RETENTION,
+    KeyedRequest,
+    KeyReused,
+    Replayed,
+    Reply,
+    answering,
+    forget_replies,
+)
 from bookend.mongo.store import MongoStore, MongoTransaction, Queries, run_atomically
 
 __all__ = [
+    "REPLY_RETENTION",
+    "STORE_OUTAGES",
     "Document",
+    "KeyReused",
+    "KeyedRequest",
     "MongoClient",
     "MongoSettings",
     "MongoStore",
     "MongoTransaction",
     "Queries",
+    "Replayed",
+    "Reply",
+    "answering",
     "connect",
+    "forget_replies",
     "from_document",
     "reachable",
     "run_atomically",
+    "time_budget",
     "to_document",
     "within",
     "write_gate",

@@ -3,11 +3,13 @@
 import asyncio
 import contextlib
 import weakref
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
+import pymongo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pymongo import AsyncMongoClient
+from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
 
 class MongoSettings(BaseSettings):
@@ -59,3 +61,13 @@ async def reachable(client: MongoClient, seconds: float = 2.0) -> str | None:
     except Exception as failure:
         return f"the store does not answer: {type(failure).__name__}"
     return None
+
+
+# What a store outage looks like to a caller: unreachable, or too slow for the time budget.
+STORE_OUTAGES: tuple[type[Exception], ...] = (ConnectionFailure, ExecutionTimeout)
+
+
+def time_budget(seconds: float) -> AbstractContextManager[object]:
+    """Every store operation in the block (transaction retries included) ends by then, with
+    one of STORE_OUTAGES; a service's budget sits inside its callers' timeouts."""
+    return pymongo.timeout(seconds)

@@ -8,9 +8,17 @@ from typing import Any, Generic, TypeVar
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from bookend.mongo.client import Document, MongoClient, write_gate
 from bookend.mongo.records import from_document, to_document
+from bookend.mongo.replies import (
+    KeyedRequest,
+    create_reply_indexes,
+    keep_answer,
+    pending_answer,
+    replay_if_answered,
+)
 
 T = TypeVar("T")
 
@@ -42,16 +50,35 @@ async def run_atomically(
 ) -> T:
     """Run `work` in a transaction, retrying it on transient errors (write conflicts, elections).
 
-    The callbacks the committed attempt registered run once it has committed.
+    The callbacks the committed attempt registered run once it has committed. Inside an
+    `answering` block, the transaction first looks for the key's stored answer (and replays
+    it), and stores its own answer before it commits (ADR 0013).
     """
     attempts: list[Tx] = []
+    answering = pending_answer()
 
     async def callback(session: AsyncClientSession) -> T:
         attempts.append(make(session))
-        return await work(attempts[-1])
+        tx = attempts[-1]
+        if answering is not None:
+            await replay_if_answered(
+                tx.db, answering.request, header=answering.header, session=session
+            )
+        result = await work(tx)
+        if answering is not None:
+            await keep_answer(tx.db, session, answering, result)
+        return result
 
-    async with write_gate(client), client.start_session() as session:
-        result = await session.with_transaction(callback)
+    try:
+        async with write_gate(client), client.start_session() as session:
+            result = await session.with_transaction(callback)
+    except DuplicateKeyError:
+        if answering is not None:
+            # The same key's first request committed while this one ran: answer as it did.
+            await replay_if_answered(attempts[-1].db, answering.request, header=answering.header)
+        raise
+    if answering is not None:
+        answering.done = True
     for committed in attempts[-1].committed_callbacks if attempts else ():
         committed()
     return result
@@ -133,6 +160,11 @@ class MongoStore(Generic[Tx]):
 
     async def create_indexes(self) -> None:
         """Stores add their own; indexes never include `_id` (ADR 0007)."""
+        await create_reply_indexes(self.db)
+
+    async def replay_if_answered(self, request: KeyedRequest) -> None:
+        """Raise Replayed if the request's key was answered before (KeyReused if for another)."""
+        await replay_if_answered(self.db, request)
 
     async def _index(self, collection: str, fields: Sequence[str], *, unique: bool = False) -> None:
         await self.db[collection].create_index([(f, ASCENDING) for f in fields], unique=unique)

@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bookend.eventbus import Publisher, Unpublishable
-from bookend.mongo import Document, write_gate
+from bookend.mongo import REPLY_RETENTION, Document, forget_replies, write_gate
 from bookend.outbox.emit import OUTBOX, PARKED, SENT, SEQUENCE, event_from_outbox
 from bookend.outbox.inbox import INBOX_RETENTION, forget_processed
 
@@ -177,12 +177,14 @@ class OutboxRelay:
         return held is not None and held.get("holder") == self._holder
 
     async def housekeeping(self) -> None:
-        """Forget sent outbox records and inbox marks past their retention (ADR 0012)."""
+        """Forget sent outbox records, inbox marks (ADR 0012) and idempotency answers (ADR 0013)
+        past their retention."""
         now = datetime.now(UTC)
         async with self._gate():
             sent_before = _epoch_ms(now - self._retention)
             await self._db[OUTBOX].delete_many({SENT: {"$ne": None, "$lt": sent_before}})
             await forget_processed(self._db, _epoch_ms(now - self._inbox_retention))
+            await forget_replies(self._db, _epoch_ms(now - REPLY_RETENTION))
 
 
 def _epoch_ms(instant: datetime) -> int:

@@ -61,5 +61,6 @@ class OutboxStore(MongoStore[OutboxTx]):
         return tx
 
     async def create_indexes(self) -> None:
+        await super().create_indexes()
         await create_outbox_indexes(self.db)
         await create_inbox_indexes(self.db)

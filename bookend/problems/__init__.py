@@ -9,6 +9,7 @@ from bookend.problems.failure import (
     NotFound,
     ProblemKind,
     Unauthenticated,
+    Unavailable,
     refuse_if,
     too_long,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "ProblemField",
     "ProblemKind",
     "Unauthenticated",
+    "Unavailable",
     "install_problem_handlers",
     "problem_of",
     "refuse_if",

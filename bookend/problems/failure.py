@@ -15,6 +15,8 @@ class ProblemKind(StrEnum):
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
     UNAUTHENTICATED = "unauthenticated"
+    # Not the caller's fault: a dependency was away or too slow. Retrying may succeed.
+    UNAVAILABLE = "unavailable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +93,7 @@ class Forbidden(Failure, kind=ProblemKind.FORBIDDEN, status=403):
 
 class Unauthenticated(Failure, kind=ProblemKind.UNAUTHENTICATED, status=401):
     """No valid bearer token."""
+
+
+class Unavailable(Failure, kind=ProblemKind.UNAVAILABLE, status=503):
+    """A dependency (the store) did not answer within the request's time budget."""

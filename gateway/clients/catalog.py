@@ -17,10 +17,10 @@ class CatalogClient(ServiceClient):
         params = {**page.params(), "status": status, "q": search}
         return await self.call(LessonPage, "GET", "/lessons", params=params)
 
-    async def create_lesson(self, lesson: LessonCreate) -> Lesson:
-        return await self.call(Lesson, "POST", "/lessons", body=lesson)
+    async def create_lesson(self, lesson: LessonCreate, key: str | None = None) -> Lesson:
+        return await self.call(Lesson, "POST", "/lessons", body=lesson, key=key)
 
-    async def publish_lesson(self, lesson_id: str) -> Lesson:
+    async def publish_lesson(self, lesson_id: str, key: str | None = None) -> Lesson:
         return await self.call(
-            Lesson, "POST", at("/lessons/{lesson_id}/publish", lesson_id=lesson_id)
+            Lesson, "POST", at("/lessons/{lesson_id}/publish", lesson_id=lesson_id), key=key
         )

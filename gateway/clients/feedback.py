@@ -7,9 +7,11 @@ from gateway.upstream import ServiceClient, at
 
 
 class FeedbackClient(ServiceClient):
-    async def record_check_in(self, session_id: str, check_in: CheckInCreate) -> CheckIn:
+    async def record_check_in(
+        self, session_id: str, check_in: CheckInCreate, key: str | None = None
+    ) -> CheckIn:
         path = at("/sessions/{session_id}/checkins", session_id=session_id)
-        return await self.call(CheckIn, "POST", path, body=check_in)
+        return await self.call(CheckIn, "POST", path, body=check_in, key=key)
 
     async def list_check_ins(self, session_id: str) -> CheckInList:
         return await self.call(

@@ -66,8 +66,8 @@ class SchedulerClient(ServiceClient):
     async def list_sections(self) -> SectionList:
         return await self.call(SectionList, "GET", "/sections")
 
-    async def schedule_session(self, session: SessionCreate) -> Session:
-        return await self.call(Session, "POST", "/sessions", body=session)
+    async def schedule_session(self, session: SessionCreate, key: str | None = None) -> Session:
+        return await self.call(Session, "POST", "/sessions", body=session, key=key)
 
     async def get_session(self, session_id: str) -> Session:
         return await self.call(Session, "GET", at("/sessions/{session_id}", session_id=session_id))
@@ -77,15 +77,13 @@ class SchedulerClient(ServiceClient):
             SessionList, "GET", at("/sections/{section_id}/sessions", section_id=section_id)
         )
 
-    async def start_session(self, session_id: str) -> Session:
-        return await self.call(
-            Session, "POST", at("/sessions/{session_id}/start", session_id=session_id)
-        )
+    async def start_session(self, session_id: str, key: str | None = None) -> Session:
+        path = at("/sessions/{session_id}/start", session_id=session_id)
+        return await self.call(Session, "POST", path, key=key)
 
-    async def end_session(self, session_id: str) -> Session:
-        return await self.call(
-            Session, "POST", at("/sessions/{session_id}/end", session_id=session_id)
-        )
+    async def end_session(self, session_id: str, key: str | None = None) -> Session:
+        path = at("/sessions/{session_id}/end", session_id=session_id)
+        return await self.call(Session, "POST", path, key=key)
 
     async def read_feed(self, page: Page, wanted: FeedFilter) -> Feed:
         params = {**page.params(), **wanted.params()}

@@ -12,7 +12,7 @@ from bookend.http_contracts import paging
 from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract, to_contract
 from gateway.schema.enums import ComponentKind, LessonStatus, ModeFit
-from gateway.schema.errors import Failure, mutate, query
+from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
 from gateway.upstream import Page
 
 
@@ -116,9 +116,15 @@ class CatalogQuery:
 @strawberry.type
 class CatalogMutation:
     @strawberry.mutation
-    async def create_lesson(self, info: Info, input: CreateLessonInput) -> CreateLessonResult:
-        return await mutate(info.context.clients.catalog.create_lesson(input.request()), Lesson.of)
+    async def create_lesson(
+        self, info: Info, input: CreateLessonInput, idempotency_key: IdempotencyKey = None
+    ) -> CreateLessonResult:
+        call = info.context.clients.catalog.create_lesson(input.request(), idempotency_key)
+        return await mutate(call, Lesson.of)
 
     @strawberry.mutation
-    async def publish_lesson(self, info: Info, id: strawberry.ID) -> PublishLessonResult:
-        return await mutate(info.context.clients.catalog.publish_lesson(id), Lesson.of)
+    async def publish_lesson(
+        self, info: Info, id: strawberry.ID, idempotency_key: IdempotencyKey = None
+    ) -> PublishLessonResult:
+        call = info.context.clients.catalog.publish_lesson(id, idempotency_key)
+        return await mutate(call, Lesson.of)

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar, assert_never
+from typing import Annotated, TypeVar, assert_never
 
 import strawberry
 from graphql import GraphQLError
 
 from bookend.problems import Failure as ExpectedFailure
 from bookend.problems import Problem, ProblemKind
-from gateway.upstream import UpstreamFailure
+from gateway.upstream import MAX_KEY_LENGTH, UpstreamFailure, UpstreamUnavailable
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+# Every mutation that creates or moves something takes one (ADR 0013).
+IdempotencyKey = Annotated[
+    str | None,
+    strawberry.argument(
+        description=(
+            f"A key you choose (1 to {MAX_KEY_LENGTH} printable ASCII characters, e.g. a UUID) "
+            "for this one intended write: sending the mutation again with the same key and "
+            "arguments returns the first result and changes nothing, for 24 hours. Reusing it "
+            "for other arguments is refused (`idempotencyKey`/`same_request`)."
+        )
+    ),
+]
+
+UNAVAILABLE_MESSAGE = (
+    "a service is unavailable or too slow just now; try again (a mutation retried with the "
+    "same idempotencyKey is applied at most once)"
+)
 
 
 @strawberry.type
@@ -72,6 +90,8 @@ def as_result(problem: Problem) -> Failure:
             return Forbidden(code=problem.code, message=problem.message)
         case ProblemKind.CONFLICT:
             return Conflict(code=problem.code, message=problem.message)
+        case ProblemKind.UNAVAILABLE:  # a 5xx: `call` raises before a result is made
+            raise UpstreamUnavailable(problem.message)
         case unknown:
             assert_never(unknown)
 
@@ -113,4 +133,6 @@ def public_code(error: GraphQLError) -> str | None:
         return "BAD_REQUEST"
     if isinstance(original, PublicError | ExpectedFailure):  # e.g. Unauthenticated: no token
         return original.code
+    if isinstance(original, UpstreamUnavailable):  # retryable: said so, the cause is logged
+        return "UNAVAILABLE"
     return None

@@ -20,7 +20,7 @@ from gateway.context import Info
 from gateway.hub import SubscriberTooSlow
 from gateway.schema.convert import FromContract, each, from_contract
 from gateway.schema.enums import ChannelStatus, CheckInSignal, SessionStatus
-from gateway.schema.errors import Failure, PublicError, mutate, query
+from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
 from gateway.upstream import UpstreamFailure, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
@@ -98,11 +98,16 @@ class FeedbackQuery:
 class FeedbackMutation:
     @strawberry.mutation
     async def check_in(
-        self, info: Info, session_id: strawberry.ID, signal: CheckInSignal, note: str | None = None
+        self,
+        info: Info,
+        session_id: strawberry.ID,
+        signal: CheckInSignal,
+        note: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> CheckInResult:
         # Unvalidated here: feedback checks its own input, the note's length included (ADR 0009).
         check_in = http.CheckInCreate.model_construct(signal=signal, note=note)
-        call = info.context.clients.feedback.record_check_in(session_id, check_in)
+        call = info.context.clients.feedback.record_check_in(session_id, check_in, idempotency_key)
         return await mutate(call, CheckIn.of)
 
 

@@ -20,7 +20,7 @@ from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import StreamExecutionResult
 
-from gateway.schema.errors import public_code
+from gateway.schema.errors import UNAVAILABLE_MESSAGE, public_code
 from gateway.settings import GatewaySettings
 
 UNEXPECTED = "Unexpected error."
@@ -32,14 +32,16 @@ def stable(error: GraphQLError) -> GraphQLError:
     Applying it twice changes nothing, so a result seen by two hooks is no problem.
     """
     code = public_code(error)
-    if code is None:  # unexpected: the message and cause stay in the server's log
+    # Unexpected, or a service away: the message and cause stay in the server's log.
+    masked = {None: UNEXPECTED, "UNAVAILABLE": UNAVAILABLE_MESSAGE}.get(code)
+    if masked is not None:
         return GraphQLError(
-            UNEXPECTED,
+            masked,
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,
             path=error.path,
-            extensions={"code": "INTERNAL"},
+            extensions={"code": code or "INTERNAL"},
         )
     if not (error.extensions or {}).get("code"):
         error.extensions = {**(error.extensions or {}), "code": code}

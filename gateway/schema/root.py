@@ -16,6 +16,7 @@ from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSub
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.sessions import SessionMutation, SessionQuery
 from gateway.settings import GatewaySettings
+from gateway.upstream import UpstreamUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +68,19 @@ class BookendSchema(strawberry.Schema):
                 "graphql error code=%s path=%s: %s",
                 public_code(error) or "INTERNAL",
                 ".".join(str(part) for part in error.path or ()) or "-",
-                # A syntax or validation message may quote the document: only its kind is kept.
-                type(original).__name__ if original else "invalid document",
+                # A syntax or validation message may quote the document: only its kind is kept;
+                # an unavailable service's message names the service and the failure.
+                _cause(original),
                 exc_info=original if original and public_code(error) is None else None,
             )
+
+
+def _cause(original: Exception | None) -> str:
+    if original is None:
+        return "invalid document"
+    if isinstance(original, UpstreamUnavailable):
+        return f"{type(original).__name__}: {original}"
+    return type(original).__name__
 
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:

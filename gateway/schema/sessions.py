@@ -12,7 +12,7 @@ from gateway.context import Info
 from gateway.schema.catalog import Lesson, load_lesson
 from gateway.schema.convert import each, from_contract, to_contract
 from gateway.schema.enums import Bookend, SessionStatus
-from gateway.schema.errors import Failure, mutate, query
+from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
 
 
 @strawberry.type
@@ -85,15 +85,21 @@ class SessionQuery:
 class SessionMutation:
     @strawberry.mutation
     async def schedule_live_session(
-        self, info: Info, input: ScheduleLiveSessionInput
+        self, info: Info, input: ScheduleLiveSessionInput, idempotency_key: IdempotencyKey = None
     ) -> SessionResult:
-        call = info.context.clients.scheduler.schedule_session(input.request())
+        call = info.context.clients.scheduler.schedule_session(input.request(), idempotency_key)
         return await mutate(call, LiveSession.of)
 
     @strawberry.mutation
-    async def start_session(self, info: Info, id: strawberry.ID) -> SessionResult:
-        return await mutate(info.context.clients.scheduler.start_session(id), LiveSession.of)
+    async def start_session(
+        self, info: Info, id: strawberry.ID, idempotency_key: IdempotencyKey = None
+    ) -> SessionResult:
+        call = info.context.clients.scheduler.start_session(id, idempotency_key)
+        return await mutate(call, LiveSession.of)
 
     @strawberry.mutation
-    async def end_session(self, info: Info, id: strawberry.ID) -> SessionResult:
-        return await mutate(info.context.clients.scheduler.end_session(id), LiveSession.of)
+    async def end_session(
+        self, info: Info, id: strawberry.ID, idempotency_key: IdempotencyKey = None
+    ) -> SessionResult:
+        call = info.context.clients.scheduler.end_session(id, idempotency_key)
+        return await mutate(call, LiveSession.of)

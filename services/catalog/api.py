@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 
 from bookend.auth.fastapi import CurrentPrincipal
 from bookend.contracts.catalog import LessonStatus
-from bookend.hosting import ServiceState, service_state
+from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import catalog as http
 from bookend.http_contracts.paging import PageInfo
 from services.catalog import domain, service
@@ -41,19 +41,23 @@ def lesson_out(lesson: domain.Lesson) -> http.Lesson:
 
 @router.post("/lessons", status_code=201)
 async def create_lesson(
-    body: http.LessonCreate, principal: CurrentPrincipal, state: State
+    body: http.LessonCreate, principal: CurrentPrincipal, state: State, key: RequestKey
 ) -> http.Lesson:
-    lesson = await service.create_lesson(
-        draft_of(body), principal=principal, store=state.store, clock=state.clock, ids=state.ids
-    )
+    with answering(key, lesson_out, status=201):
+        lesson = await service.create_lesson(
+            draft_of(body), principal=principal, store=state.store, clock=state.clock, ids=state.ids
+        )
     return lesson_out(lesson)
 
 
 @router.post("/lessons/{lesson_id}/publish")
-async def publish_lesson(lesson_id: str, principal: CurrentPrincipal, state: State) -> http.Lesson:
-    lesson = await service.publish_lesson(
-        lesson_id, principal=principal, store=state.store, clock=state.clock
-    )
+async def publish_lesson(
+    lesson_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Lesson:
+    with answering(key, lesson_out):
+        lesson = await service.publish_lesson(
+            lesson_id, principal=principal, store=state.store, clock=state.clock
+        )
     return lesson_out(lesson)
 
 

@@ -47,11 +47,11 @@ async def create_lesson(
         created_at=clock(),
     )
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: Transaction) -> Lesson:
         await tx.add_lesson(lesson)
+        return lesson
 
-    await store.atomically(work)
-    return lesson
+    return await store.atomically(work)
 
 
 async def publish_lesson(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 
 from bookend.auth.fastapi import CurrentPrincipal
 from bookend.contracts.feedback import CheckInSignal
-from bookend.hosting import ServiceState, service_state
+from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import feedback as http
 from services.feedback import domain, service
 from services.feedback.ports import Store
@@ -41,17 +41,22 @@ def channel_out(view: service.ChannelView) -> http.Channel:
 
 @router.post("/sessions/{session_id}/checkins", status_code=201)
 async def record_check_in(
-    session_id: str, body: http.CheckInCreate, principal: CurrentPrincipal, state: State
+    session_id: str,
+    body: http.CheckInCreate,
+    principal: CurrentPrincipal,
+    state: State,
+    key: RequestKey,
 ) -> http.CheckIn:
-    item = await service.record_check_in(
-        session_id,
-        signal=body.signal,
-        note=body.note,
-        principal=principal,
-        store=state.store,
-        clock=state.clock,
-        ids=state.ids,
-    )
+    with answering(key, check_in_out, status=201):
+        item = await service.record_check_in(
+            session_id,
+            signal=body.signal,
+            note=body.note,
+            principal=principal,
+            store=state.store,
+            clock=state.clock,
+            ids=state.ids,
+        )
     return check_in_out(item)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.hosting import ServiceState, service_state
+from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import scheduler as http
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import service
@@ -28,15 +28,16 @@ def session_out(booked: BookendedSession) -> http.Session:
 
 @router.post("/sessions", status_code=201)
 async def schedule_session(
-    body: http.SessionCreate, principal: CurrentPrincipal, state: State
+    body: http.SessionCreate, principal: CurrentPrincipal, state: State, key: RequestKey
 ) -> http.Session:
-    booked = await service.schedule_session(
-        SessionDraft(**body.model_dump()),
-        principal=principal,
-        store=state.store,
-        windows=state.settings.windows,
-        ids=state.ids,
-    )
+    with answering(key, session_out, status=201):
+        booked = await service.schedule_session(
+            SessionDraft(**body.model_dump()),
+            principal=principal,
+            store=state.store,
+            windows=state.settings.windows,
+            ids=state.ids,
+        )
     return session_out(booked)
 
 
@@ -61,18 +62,24 @@ async def list_sessions(
 
 
 @router.post("/sessions/{session_id}/start")
-async def start_session(session_id: str, principal: CurrentPrincipal, state: State) -> http.Session:
-    booked = await service.start_session(
-        session_id, principal=principal, store=state.store, clock=state.clock
-    )
+async def start_session(
+    session_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Session:
+    with answering(key, session_out):
+        booked = await service.start_session(
+            session_id, principal=principal, store=state.store, clock=state.clock
+        )
     return session_out(booked)
 
 
 @router.post("/sessions/{session_id}/end")
-async def end_session(session_id: str, principal: CurrentPrincipal, state: State) -> http.Session:
-    booked = await service.end_session(
-        session_id, principal=principal, store=state.store, clock=state.clock
-    )
+async def end_session(
+    session_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Session:
+    with answering(key, session_out):
+        booked = await service.end_session(
+            session_id, principal=principal, store=state.store, clock=state.clock
+        )
     return session_out(booked)
 
 

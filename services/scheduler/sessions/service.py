@@ -114,7 +114,7 @@ async def _transition(
     """Start or end a session; it, its students' feed items and the event commit together."""
     principal.require(*STAFF)
 
-    async def work(tx: Transaction) -> LiveSession:
+    async def work(tx: Transaction) -> BookendedSession:
         session = await _session(tx, principal.district, session_id)
         section = await existing_section(tx, principal.district, session.section_id)
         access.require_teaches(principal, section)
@@ -122,10 +122,10 @@ async def _transition(
         await tx.save_session(changed)
         await project(tx, events)
         await tx.emit(*OUTBOUND.events(events))
-        return changed
+        # Read in the transaction: its result is the whole answer (a keyed request keeps it).
+        return (await _with_tasks(tx, principal.district, [changed]))[0]
 
-    session = await store.atomically(work)
-    return (await _with_tasks(store, principal.district, [session]))[0]
+    return await store.atomically(work)
 
 
 async def _session(reads: Reads, district_id: str, session_id: str) -> LiveSession:

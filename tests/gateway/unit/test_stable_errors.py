@@ -6,8 +6,9 @@ import pytest
 import strawberry
 
 from bookend.auth import Unauthenticated
-from gateway.schema.errors import PublicError
+from gateway.schema.errors import UNAVAILABLE_MESSAGE, PublicError
 from gateway.schema.limits import StableErrors
+from gateway.upstream import UpstreamUnavailable
 
 
 @strawberry.type
@@ -19,6 +20,10 @@ class Query:
     @strawberry.field
     def broken(self) -> str:
         raise RuntimeError("mongodb://admin:secret@db exploded")
+
+    @strawberry.field
+    def away(self) -> str:
+        raise UpstreamUnavailable("scheduler: ConnectError('All connection attempts failed')")
 
     @strawberry.field
     def anonymous(self) -> str:
@@ -42,10 +47,18 @@ schema = strawberry.Schema(query=Query, subscription=Subscription, extensions=[S
         ("{ refused }", "SECTION_NOT_FOUND", "no section s1 in this district"),
         ("{ broken }", "INTERNAL", "Unexpected error."),
         ("{ anonymous }", "UNAUTHENTICATED", "an Authorization: Bearer token is required"),
+        ("{ away }", "UNAVAILABLE", UNAVAILABLE_MESSAGE),
         ("{ nosuchfield }", "BAD_REQUEST", "Cannot query field 'nosuchfield' on type 'Query'."),
         ("{ refused", "BAD_REQUEST", "Syntax Error: Expected Name, found <EOF>."),
     ],
-    ids=["a public error", "an unexpected error", "no token", "invalid document", "syntax"],
+    ids=[
+        "a public error",
+        "an unexpected error",
+        "no token",
+        "a service away: retryable, without its cause",
+        "invalid document",
+        "syntax",
+    ],
 )
 async def test_each_error_has_a_code_and_only_public_ones_keep_their_message(
     document: str, code: str, message: str
