@@ -78,6 +78,11 @@ def read_running(home: Path) -> Running:
     try:
         text = path.read_text()
     except FileNotFoundError:
+        starting = _live_owner(home)
+        if starting is not None:
+            raise NotRunning(
+                f"Bookend is not running: its launcher (pid {starting}) is starting or stopping it"
+            ) from None
         raise NotRunning(f"Bookend is not running (no launcher for {home})") from None
     try:
         running = Running(**json.loads(text))
@@ -115,6 +120,7 @@ class HomeClaim:
     fd: int
 
     def release(self) -> None:
+        os.ftruncate(self.fd, 0)  # names no owner once released, though this process lives on
         os.close(self.fd)
 
 
@@ -124,9 +130,19 @@ def claim_home(home: Path) -> HomeClaim:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        owner = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+        owner = (os.read(fd, 64).decode(errors="replace").split() or ["unknown"])[0]
         os.close(fd)
         raise HomeTaken(f"launcher pid {owner} owns {home}") from None
     os.ftruncate(fd, 0)
-    os.write(fd, str(os.getpid()).encode())
+    os.write(fd, f"{os.getpid()} {process_start(os.getpid())}".encode())
     return HomeClaim(fd)
+
+
+def _live_owner(home: Path) -> int | None:
+    """The pid of the launcher that holds the home, if it lives (read, never locked: taking
+    the lock, even for a moment, could make a launcher starting then refuse)."""
+    try:
+        pid, started = (home / LOCK).read_text().split(" ", 1)
+    except (FileNotFoundError, ValueError):
+        return None
+    return int(pid) if pid.isdigit() and process_start(int(pid)) == started else None

@@ -131,3 +131,16 @@ def test_a_home_held_by_a_launcher_that_was_killed_is_free_again(tmp_path: Path)
         holder.wait(30)
         assert holder.stdout is not None
         holder.stdout.close()
+
+
+def test_while_its_launcher_starts_or_stops_the_stack_is_said_to_be_starting_or_stopping(
+    tmp_path: Path,
+) -> None:
+    claim = claim_home(tmp_path)
+    try:
+        with pytest.raises(NotRunning, match=f"launcher \\(pid {os.getpid()}\\) is starting or"):
+            read_running(tmp_path)
+    finally:
+        claim.release()
+    with pytest.raises(NotRunning, match="no launcher for"):  # released: it names no owner
+        read_running(tmp_path)
