@@ -49,6 +49,8 @@ class LauncherControl:
 
     processes: Processes
     stoppable: Collection[str]
+    # Tells whoever watches the launcher what an operator did (its terminal, under `make run`).
+    say: Callable[[str], None] = lambda line: None
 
     def __call__(self, request: dict[str, Any]) -> Answer:
         command = request.get("command")
@@ -66,12 +68,15 @@ class LauncherControl:
         except UnknownChild as missing:
             raise ControlError(str(missing)) from None
         if command == "stop":
-            was = child.state
+            if child.state == "stopped":
+                return self._answer(f"{name} was already stopped")
             self.processes.stop(name)
-            return self._answer(f"{name} was already stopped" if was == "stopped" else "")
+            self.say(f"stopped {name} (bookend stop): it stays down until `bookend start {name}`")
+            return self._answer("")
         if child.state == "running":
             return self._answer(f"{name} is already running (pid {child.process.pid})")
         self.processes.resume(name)
+        self.say(f"started {name} again (bookend start)")
         return self._answer("")
 
     def _answer(self, message: str) -> Answer:

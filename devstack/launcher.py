@@ -47,7 +47,7 @@ def launch(home: Path, port: int, *, demo: bool) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
     try:
-        control = ControlServer(home / "control.sock", LauncherControl(processes, APPS))
+        control = ControlServer(home / "control.sock", LauncherControl(processes, APPS, _say))
         print(f"Starting Bookend (data and logs under {home}) ...", flush=True)
         stack = start_stack(processes, StackConfig.from_env(home, port))
         write_running(home, _record(stack, control))
@@ -68,7 +68,7 @@ def launch(home: Path, port: int, *, demo: bool) -> int:
         )
         while True:  # a child that dies is restarted, with back-off, until Ctrl-C
             for line in processes.supervise():
-                print(line, file=sys.stderr, flush=True)
+                _say(line)
             control.serve(timeout=0.5)
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
@@ -82,6 +82,10 @@ def launch(home: Path, port: int, *, demo: bool) -> int:
             control.close()
         processes.stop_all()
         claim.release()
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _where(home: Path) -> str:

@@ -149,7 +149,7 @@ class Processes:
             _reap(child, time.monotonic() + grace)
         return child
 
-    def resume(self, name: str, now: float | None = None) -> Child:
+    def resume(self, name: str) -> Child:
         """Start a stopped (or backing-off) child again now, with its own argv and env, so on
         the same port; a running one is left as it is."""
         child = self.child(name)
@@ -161,7 +161,7 @@ class Processes:
             child.name, child.argv, child.env
         )
         child.held, child.retry_at, child.restarts = False, None, 0
-        child.started_at = time.monotonic() if now is None else now
+        child.started_at = time.monotonic()
         return child
 
     def _spawn(

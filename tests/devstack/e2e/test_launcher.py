@@ -93,7 +93,16 @@ def launcher(
             process.wait()
 
 
-def test_a_stopped_service_stays_down_while_the_rest_answers_until_it_is_started(
+# One launcher for the whole drill (starting one costs ~8 s): the operator's part first, then
+# the launcher is killed.
+def test_an_operator_stops_and_starts_a_service_and_a_killed_launcher_leaves_no_stale_record(
+    launcher: Launcher,
+) -> None:
+    a_stopped_service_stays_down_while_the_rest_answers_until_it_is_started(launcher)
+    one_launcher_owns_a_home_and_a_killed_one_leaves_nothing_that_says_it_runs(launcher)
+
+
+def a_stopped_service_stays_down_while_the_rest_answers_until_it_is_started(
     launcher: Launcher,
 ) -> None:
     stopped = launcher.bookend("stop", "scheduler")
@@ -121,7 +130,7 @@ def test_a_stopped_service_stays_down_while_the_rest_answers_until_it_is_started
     assert launcher.healthz("scheduler") == 200  # on the port it had
 
 
-def test_one_launcher_owns_a_home_and_a_killed_one_leaves_nothing_that_says_it_runs(
+def one_launcher_owns_a_home_and_a_killed_one_leaves_nothing_that_says_it_runs(
     launcher: Launcher,
 ) -> None:
     # A real second launcher: were it not refused, it would start a second stack.

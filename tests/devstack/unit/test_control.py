@@ -39,8 +39,10 @@ def states(answer: Answer) -> dict[str, str]:
 
 
 def test_a_stopped_service_stays_stopped_through_supervision_until_it_is_started(
-    processes: Processes, control: LauncherControl
+    processes: Processes,
 ) -> None:
+    said: list[str] = []
+    control = LauncherControl(processes, ("catalog", "scheduler"), said.append)
     first_pid = processes.child("scheduler").process.pid
     stopped = control({"command": "stop", "service": "scheduler"})
     assert states(stopped) == {"store": "running", "catalog": "running", "scheduler": "stopped"}
@@ -52,6 +54,10 @@ def test_a_stopped_service_stays_stopped_through_supervision_until_it_is_started
     assert scheduler.state == "running"
     assert scheduler.pid == processes.child("scheduler").process.pid != first_pid
     assert processes.child("scheduler").process.args == SLEEPER  # same argv, so same port
+    assert said == [
+        "stopped scheduler (bookend stop): it stays down until `bookend start scheduler`",
+        "started scheduler again (bookend start)",
+    ]
 
 
 def test_stopping_a_stopped_service_or_starting_a_running_one_changes_nothing(
