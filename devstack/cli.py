@@ -1,12 +1,11 @@
-"""The `bookend` command: run the embedded stack, print demo tokens, list demo users."""
+"""The `bookend` command: run the embedded stack and operate it (status, stop and start a
+service, replay, rewind), print demo tokens, list demo users."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import signal
 import sys
 import time
 from collections.abc import Coroutine
@@ -19,9 +18,11 @@ from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import KafkaPublisher, KafkaSettings, replay_dead_letters, rewind_group
 from bookend.mongo import MongoSettings, connect
 from bookend.outbox import ParkedEvent, parked_events
-from devstack.demo import load_demo
-from devstack.processes import Processes, StartupFailed, http_ok
-from devstack.stack import StackConfig, start_stack
+from devstack.control import Answer, ControlError, ask
+from devstack.launcher import launch
+from devstack.processes import http_ok
+from devstack.running import NotRunning, Running, read_running
+from devstack.stack import APPS
 from devstack.users import DEMO_USERS, USERS_BY_ID
 from services.catalog.settings import CatalogSettings
 from services.feedback.settings import FeedbackSettings
@@ -43,67 +44,91 @@ def _home() -> Path:
     return Path(".bookend").resolve()
 
 
-def _running_file() -> Path:
-    """Where a running stack leaves its addresses, for the other commands to find."""
-    return _home() / "running.json"
+def _running() -> Running | None:
+    """The live launcher's record, or None (a stale record is removed on the way)."""
+    try:
+        return read_running(_home())
+    except NotRunning:
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
-    home = _home()
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    home.chmod(0o700)  # data, logs and the development secret: the owner's alone
-    processes = Processes(home / "logs")
+    return launch(_home(), args.port, demo=not args.no_demo)
 
-    def stop(signum: int, _: object) -> None:
-        raise KeyboardInterrupt
 
-    # Installed explicitly: a launcher started in the background inherits an ignored SIGINT.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
-    if _running_file().exists():
-        url = json.loads(_running_file().read_text())["gateway_url"]
-        if http_ok(url.removesuffix("/graphql") + "/healthz"):
-            print(f"Bookend is already running at {url} (data under {home}).", file=sys.stderr)
-            return 1
+def _ask(request: dict[str, str]) -> tuple[Running, Answer] | None:
+    """The running launcher's answer, or None after saying on stderr why there is none."""
     try:
-        print(f"Starting Bookend (data and logs under {home}) ...", flush=True)
-        stack = start_stack(processes, StackConfig.from_env(home, args.port))
-        _running_file().write_text(
-            json.dumps(
-                {
-                    "gateway_url": stack.gateway_url,
-                    "kafka_bootstrap": stack.kafka_bootstrap,
-                    "mongo_uri": stack.mongo_uri,
-                }
-            )
-        )
-        if not args.no_demo:
-            print("Loading demo data through the GraphQL API ...", flush=True)
-            load_demo(stack.gateway_url, stack.dev_secret)
+        running = read_running(_home())
+        return running, ask(Path(running.control_socket), request)
+    except (NotRunning, ControlError) as failure:
+        print(failure, file=sys.stderr)
+        return None
+
+
+def _show(running: Running, answer: Answer) -> None:
+    if answer.message:
+        print(answer.message)
+    for child in answer.children:
+        pid = f"pid {child.pid}" if child.pid else "-"
+        restarts = f"restarts {child.restarts}" if child.restarts else ""
         print(
-            f"\nBookend is running.\n"
-            f"  GraphQL (GraphiQL in a browser): {stack.gateway_url}\n"
-            f"  Subscriptions: ws://127.0.0.1:{args.port}/graphql (graphql-transport-ws)\n"
-            f"  A token for a demo user:  .venv/bin/bookend token student-amara\n"
-            f"  Demo users:               .venv/bin/bookend users\n"
-            f"  Send it as the header     Authorization: Bearer <token>\n"
-            f"  Kafka: {stack.kafka_bootstrap}   MongoDB: {stack.mongo_uri}\n"
-            f"Press Ctrl-C to stop.",
-            flush=True,
+            f"{child.name:10} {child.state:10} {pid:10} {running.urls.get(child.name, ''):24}"
+            f" {restarts}".rstrip()
         )
-        while True:  # a child that dies is restarted, with back-off, until Ctrl-C
-            for line in processes.supervise():
-                print(line, file=sys.stderr, flush=True)
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        print("\nStopping ...", flush=True)
-        return 0
-    except StartupFailed as failure:
-        print(f"Bookend could not start: {failure}", file=sys.stderr)
+
+
+def status(_: argparse.Namespace) -> int:
+    """Each process of the running stack: running, stopped (by `stop`) or restarting."""
+    asked = _ask({"command": "status"})
+    if asked is None:
         return 1
-    finally:
-        processes.stop_all()
-        _running_file().unlink(missing_ok=True)
+    running, answer = asked
+    print(f"Bookend is running at {running.gateway_url} (launcher pid {running.launcher_pid})")
+    _show(running, answer)
+    return 0
+
+
+def stop_service(args: argparse.Namespace) -> int:
+    """Stop one process; it stays stopped (not restarted) until `bookend start`."""
+    asked = _ask({"command": "stop", "service": args.service})
+    if asked is None:
+        return 1
+    running, answer = asked
+    _show(running, answer)
+    print(f"{args.service} is stopped; it stays down until `bookend start {args.service}`")
+    return 0
+
+
+def start_service(args: argparse.Namespace) -> int:
+    """Start a stopped process again, on its port, and wait until it answers /healthz."""
+    asked = _ask({"command": "start", "service": args.service})
+    if asked is None:
+        return 1
+    running, answer = asked
+    health = f"{running.urls[args.service]}/healthz"
+    deadline = time.monotonic() + args.timeout
+    while not http_ok(health):
+        [child] = [c for c in answer.children if c.name == args.service]
+        if child.state != "running":
+            why = "was stopped" if child.state == "stopped" else "exited (it will be restarted)"
+            print(f"{args.service} {why} before it answered; see {child.log}", file=sys.stderr)
+            return 1
+        if time.monotonic() > deadline:
+            print(
+                f"{args.service} did not answer {health} within {args.timeout:.0f}s; "
+                f"see {child.log}",
+                file=sys.stderr,
+            )
+            return 1
+        time.sleep(0.2)
+        refreshed = _ask({"command": "status"})
+        if refreshed is None:
+            return 1
+        running, answer = refreshed
+    _show(running, answer)
+    print(f"{args.service} answers at {health}")
+    return 0
 
 
 def token(args: argparse.Namespace) -> int:
@@ -125,22 +150,26 @@ def token(args: argparse.Namespace) -> int:
             return 2
         secret = path.read_text().strip()
     print(issue_token(secret, user.principal))
+    try:
+        read_running(_home())
+    except NotRunning as reason:  # the token is good, but nothing answers it yet
+        print(f"{reason}; the token will work once it runs", file=sys.stderr)
     return 0
 
 
 def _kafka_settings() -> KafkaSettings:
     """The environment's Kafka, or else the one a running `bookend run` started."""
-    if "KAFKA_BOOTSTRAP_SERVERS" not in os.environ and _running_file().exists():
-        running = json.loads(_running_file().read_text())
-        return KafkaSettings(bootstrap_servers=running["kafka_bootstrap"])
+    running = None if "KAFKA_BOOTSTRAP_SERVERS" in os.environ else _running()
+    if running is not None:
+        return KafkaSettings(bootstrap_servers=running.kafka_bootstrap)
     return KafkaSettings()
 
 
 def _mongo_settings() -> MongoSettings:
     """The environment's MongoDB, or else the store a running `bookend run` started."""
-    if "MONGODB_URI" not in os.environ and _running_file().exists():
-        running = json.loads(_running_file().read_text())
-        return MongoSettings(uri=running["mongo_uri"])
+    running = None if "MONGODB_URI" in os.environ else _running()
+    if running is not None:
+        return MongoSettings(uri=running.mongo_uri)
     return MongoSettings()
 
 
@@ -252,6 +281,20 @@ def main(argv: list[str] | None = None) -> int:
     token_parser.add_argument("user_id")
     token_parser.set_defaults(handler=token)
     commands.add_parser("users", help="list the demo users").set_defaults(handler=users)
+    commands.add_parser(
+        "status", help="each process of the running stack: running, stopped or restarting"
+    ).set_defaults(handler=status)
+    stop_parser = commands.add_parser(
+        "stop", help="stop one service of the running stack; it stays down until `start`"
+    )
+    stop_parser.add_argument("service", choices=APPS)
+    stop_parser.set_defaults(handler=stop_service)
+    start_parser = commands.add_parser(
+        "start", help="start a stopped service again and wait until it answers /healthz"
+    )
+    start_parser.add_argument("service", choices=APPS)
+    start_parser.add_argument("--timeout", type=float, default=90.0, help="seconds to wait")
+    start_parser.set_defaults(handler=start_service)
     replay_parser = commands.add_parser(
         "replay-dlq", help="send a topic's dead-lettered records back to it (fix the cause first)"
     )

@@ -13,13 +13,20 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 import httpx
 
 
 class StartupFailed(RuntimeError):
     """A child process died or never became ready; the message points at its log."""
+
+
+class UnknownChild(LookupError):
+    """No child of that name; the message lists the names there are."""
+
+
+ChildState = Literal["running", "stopped", "restarting"]
 
 
 # Resolved in the parent: between fork and exec the child may only make the call itself.
@@ -67,6 +74,18 @@ class Child:
     started_at: float = field(default_factory=time.monotonic)
     # When a dead child may start again: back-off doubles from 1 s to 30 s.
     retry_at: float | None = None
+    # Stopped by the operator: supervision leaves it down until it is started again.
+    held: bool = False
+
+    @property
+    def state(self) -> ChildState:
+        if self.held:
+            return "stopped"
+        return "running" if self.process.poll() is None else "restarting"
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.state == "running" else None
 
     def describe_death(self) -> str:
         tail = self.log_path.read_text(errors="replace").splitlines()[-20:]
@@ -94,6 +113,8 @@ class Processes:
         now = time.monotonic() if now is None else now
         said: list[str] = []
         for child in self.children:
+            if child.held:
+                continue
             if child.process.poll() is None:
                 if now - child.started_at > STABLE_SECONDS:
                     child.restarts = 0
@@ -111,6 +132,37 @@ class Processes:
                 child.started_at, child.retry_at = now, None
                 said.append(f"restarted {child.name} (restart {child.restarts})")
         return said
+
+    def child(self, name: str) -> Child:
+        for child in self.children:
+            if child.name == name:
+                return child
+        known = ", ".join(child.name for child in self.children)
+        raise UnknownChild(f"no process named {name!r}; there are: {known}")
+
+    def stop(self, name: str, grace: float = 10.0) -> Child:
+        """Stop one child and keep it stopped (supervision leaves it) until `resume`."""
+        child = self.child(name)
+        child.held, child.retry_at = True, None
+        if child.process.poll() is None:
+            _signal_group(child, signal.SIGTERM)
+            _reap(child, time.monotonic() + grace)
+        return child
+
+    def resume(self, name: str) -> Child:
+        """Start a stopped (or backing-off) child again now, with its own argv and env, so on
+        the same port; a running one is left as it is."""
+        child = self.child(name)
+        if child.process.poll() is None:
+            child.held = False
+            return child
+        child.log_file.close()
+        child.process, child.log_path, child.log_file = self._spawn(
+            child.name, child.argv, child.env
+        )
+        child.held, child.retry_at, child.restarts = False, None, 0
+        child.started_at = time.monotonic()
+        return child
 
     def _spawn(
         self, name: str, argv: list[str], env: dict[str, str]
@@ -156,19 +208,26 @@ class Processes:
     def stop_all(self, grace: float = 10.0) -> None:
         for child in reversed(self.children):
             if child.process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.process.pid, signal.SIGTERM)
+                _signal_group(child, signal.SIGTERM)
         deadline = time.monotonic() + grace
         for child in reversed(self.children):
-            remaining = max(0.1, deadline - time.monotonic())
-            try:
-                child.process.wait(remaining)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.process.pid, signal.SIGKILL)
-                child.process.wait()
+            _reap(child, deadline)
             child.log_file.close()
         self.children.clear()
+
+
+def _signal_group(child: Child, signum: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.process.pid, signum)
+
+
+def _reap(child: Child, deadline: float) -> None:
+    """Wait for a signalled child until the deadline, then kill its whole group."""
+    try:
+        child.process.wait(max(0.1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        _signal_group(child, signal.SIGKILL)
+        child.process.wait()
 
 
 def python_module(module: str, *args: str) -> list[str]:

@@ -13,6 +13,7 @@ from devstack.infrastructure import start_broker, start_store
 from devstack.processes import Processes, free_port, http_ok, python_module
 
 SERVICES = ("catalog", "scheduler", "feedback")
+APPS = (*SERVICES, "gateway")  # the processes that answer /healthz; an operator may stop them
 
 # The embedded broker holds one member per group, so short group timings cost nothing and
 # let a restarted service rejoin in about a second.
@@ -91,7 +92,7 @@ def start_stack(processes: Processes, config: StackConfig) -> RunningStack:
     }
     _start_app(processes, "gateway", "gateway.app", config.gateway_port, gateway_env)
     for child in processes.children:
-        if child.name in (*SERVICES, "gateway"):
+        if child.name in APPS:
             url = urls.get(child.name, f"http://127.0.0.1:{config.gateway_port}")
             processes.wait_until(child, partial(http_ok, f"{url}/healthz"), timeout=90)
     return RunningStack(
