@@ -54,18 +54,28 @@ async def require_views_section(principal: Principal, section: Section, reads: R
         raise Forbidden(f"section {section.id!r} is not one you teach, administer or attend")
 
 
-async def require_views_student(principal: Principal, student_id: str, reads: Reads) -> None:
-    """The student, their guardian, and the teachers and admins of a section they attend."""
+async def require_views_student(
+    principal: Principal, student_id: str, reads: Reads
+) -> frozenset[str] | None:
+    """The student, their guardian and a district admin see the student's whole feed (None);
+    a teacher or a school admin sees the items of the sections they teach or administer among
+    the student's, and no others: those of another section or school are refused to them
+    everywhere else too."""
     if principal.may_view_student(student_id) or principal.has(Role.DISTRICT_ADMIN):
-        return
+        return None
     if principal.has(Role.TEACHER, Role.SCHOOL_ADMIN):
         attended = await attended_section_ids(reads, principal.district, [student_id])
         if attended:
             sections = await reads.list_sections(
                 principal.district, SectionFilter(section_ids=attended)
             )
-            if any(teaches(principal, s) or administers(principal, s.school_id) for s in sections):
-                return
+            seen = frozenset(
+                s.id
+                for s in sections
+                if teaches(principal, s) or administers(principal, s.school_id)
+            )
+            if seen:
+                return seen
     raise Forbidden("this feed belongs to a student you do not teach, guard or administer")
 
 

@@ -16,8 +16,9 @@ FALLBACK_ZONE = "UTC"
 async def read_feed(
     query: FeedQuery, *, principal: Principal, store: Store, clock: Clock
 ) -> FeedPage:
-    """One student's page: range reads after the cursor, statuses filtered once computed."""
-    await access.require_views_student(principal, query.student_id, store)
+    """One student's page: range reads after the cursor, statuses and (for staff) sections
+    filtered once read."""
+    sections = await access.require_views_student(principal, query.student_id, store)
     learner = await store.get_learner(principal.district, query.student_id)
     now = clock()
     page: list[tuple[FeedItem, FeedItemStatus]] = []
@@ -26,6 +27,8 @@ async def read_feed(
     while len(page) <= query.first:
         batch = await store.list_feed_items(principal.district, query, position, batch_size)
         for item in batch:
+            if sections is not None and item.section_id not in sections:
+                continue  # another teacher's or school's: not this principal's to read
             status = item.status(now)
             if not query.statuses or status in query.statuses:
                 page.append((item, status))

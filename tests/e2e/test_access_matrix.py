@@ -1,0 +1,699 @@
+"""Every query, mutation and subscription, with each role of a district and every role of
+another one, on that district's real ids: whoever may not gets nothing read and nothing changed.
+
+One district ("A") gets two schools, three sections, a draft and a published lesson, a
+scheduled session and a live one with a check-in. Each row of the tables below names one field
+of the schema and the principals allowed; every other principal is refused, and an outsider's
+token carries A's own ids in its claims (the same subjects, sections, school and children).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import httpx
+import pytest
+
+from bookend.auth import Role
+from devstack.stack import RunningStack
+from tests.e2e.classroom import CREATE_LESSON, LESSON, published_lesson, schedule, session_input
+from tests.e2e.client import Client, Data, graphql_ws
+from tests.support.auth import token_for
+from tests.support.polling import eventually
+
+PARALLEL = 8  # requests in flight at once: the stack shares two CPUs with everything else
+
+
+class As(StrEnum):
+    """Who calls. `a.*` are of district A; `b.*` of another district, holding A's ids."""
+
+    TEACHER = "a.teacher"  # teaches X, the section everything happens in
+    TEACHER_Y = "a.teacher-of-y"  # teaches Y, another section of the same school
+    TEACHER_Z = "a.teacher-of-z"  # teaches Z at the other school, where the student also is
+    STUDENT = "a.student"  # enrolled in X and Z
+    STUDENT_Y = "a.student-of-y"  # enrolled in Y only
+    GUARDIAN = "a.guardian"  # the student's
+    GUARDIAN_Y = "a.guardian-of-y"  # the other student's
+    SCHOOL_ADMIN = "a.school-admin"  # of X's school
+    SCHOOL_ADMIN_Z = "a.school-admin-of-z"  # of the other school
+    DISTRICT_ADMIN = "a.district-admin"
+    INTEGRATION = "a.integration"
+    B_TEACHER = "b.teacher"
+    B_STUDENT = "b.student"
+    B_GUARDIAN = "b.guardian"
+    B_SCHOOL_ADMIN = "b.school-admin"
+    B_DISTRICT_ADMIN = "b.district-admin"
+    B_INTEGRATION = "b.integration"
+
+
+OUTSIDERS = frozenset(who for who in As if who.value.startswith("b."))
+DISTRICT_A = frozenset(As) - OUTSIDERS
+STAFF_A = frozenset(
+    {
+        As.TEACHER,
+        As.TEACHER_Y,
+        As.TEACHER_Z,
+        As.SCHOOL_ADMIN,
+        As.SCHOOL_ADMIN_Z,
+        As.DISTRICT_ADMIN,
+    }
+)
+# The admins reach every draft: lessons belong to the district, not to a school (ADR 0004).
+DRAFT_READERS = frozenset({As.TEACHER, As.SCHOOL_ADMIN, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN})
+RUNS_X = frozenset({As.TEACHER, As.SCHOOL_ADMIN, As.DISTRICT_ADMIN})
+ADMINISTERS_X = frozenset({As.SCHOOL_ADMIN, As.DISTRICT_ADMIN})
+SEES_X = RUNS_X | {As.STUDENT, As.GUARDIAN}
+IN_X_LIVE = RUNS_X | {As.STUDENT}  # a live channel is its section's staff's and students'
+SEES_Z = frozenset({As.TEACHER_Z, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN, As.STUDENT, As.GUARDIAN})
+FAILURES = frozenset({"InvalidInput", "NotFound", "Forbidden", "Conflict"})
+# Inside its district a refusal is about access: bad input or a conflict would mean the attempt
+# never reached the rule it is there to test.
+REFUSALS = frozenset({"NotFound", "Forbidden"})
+
+
+@dataclass(frozen=True)
+class World:
+    """District A's real ids, and a client for each principal."""
+
+    district: str
+    school: str
+    other_school: str
+    section: str  # X
+    section_z: str  # at the other school, where the student is too
+    lesson: str  # published
+    draft: str
+    scheduled: str  # a session of X, not started
+    live: str  # a session of X, started, with the student's check-in
+    check_in: str
+    intruder: str  # a student id no one enrols in X
+    subjects: Mapping[As, str]
+    clients: Mapping[As, Client]
+    spare_drafts: Mapping[As, str]  # one for each who may publish, to publish
+    spare_sessions: Mapping[As, str]  # one for each who may run X's sessions, to start and end
+    data_ids: frozenset[str]  # ids of A's schools, sections, lessons, sessions, check-ins
+
+    def __getitem__(self, who: As) -> Client:
+        return self.clients[who]
+
+
+Variables = Callable[[World], dict[str, object]]
+
+
+@dataclass(frozen=True)
+class Read:
+    """A query or subscription; `shows` is an id of A that its answer holds iff allowed."""
+
+    field: str
+    case: str
+    document: str
+    variables: Variables
+    shows: Callable[[World], str]
+    allowed: frozenset[As]
+    subscription: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.case}"
+
+
+@dataclass(frozen=True)
+class Write:
+    """A mutation: what a refused principal attempts on A's real ids, and what an allowed one
+    does instead on a target of their own (so each allowed change is made once)."""
+
+    field: str
+    document: str
+    attempt: Variables
+    allowed: frozenset[As]
+    permitted: Callable[[World, As], dict[str, object]]
+    success: str  # the result's type when it succeeds
+    elsewhere: frozenset[As] = frozenset()  # succeeds, but in the caller's own district
+
+    def __str__(self) -> str:
+        return self.field
+
+
+def no_variables(_: World) -> dict[str, object]:
+    return {}
+
+
+READS = [
+    Read(
+        "viewer",
+        "is in district A",
+        "{ viewer { id districtId roles } }",
+        no_variables,
+        lambda w: w.district,
+        DISTRICT_A,
+    ),
+    Read(
+        "feed",
+        "of the student, items of section X",
+        """query($student: ID) { feed(first: 100, studentId: $student) {
+          timeZone edges { node { id sectionId sessionId title } } } }""",
+        lambda w: {"student": w.subjects[As.STUDENT]},
+        lambda w: w.section,
+        SEES_X,
+    ),
+    Read(
+        "feed",
+        "of the student, items of section Z (the other school)",
+        """query($student: ID) { feed(first: 100, studentId: $student) {
+          timeZone edges { node { id sectionId sessionId title } } } }""",
+        lambda w: {"student": w.subjects[As.STUDENT]},
+        lambda w: w.section_z,
+        SEES_Z,
+    ),
+    Read(
+        "lesson",
+        "published",
+        "query($id: ID!) { lesson(id: $id) { id title status } }",
+        lambda w: {"id": w.lesson},
+        lambda w: w.lesson,
+        DISTRICT_A,
+    ),
+    Read(
+        "lesson",
+        "draft",
+        "query($id: ID!) { lesson(id: $id) { id title status } }",
+        lambda w: {"id": w.draft},
+        lambda w: w.draft,
+        DRAFT_READERS,
+    ),
+    Read(
+        "lessons",
+        "lists the published lesson",
+        "{ lessons(first: 100) { nodes { id title status } } }",
+        no_variables,
+        lambda w: w.lesson,
+        DISTRICT_A,
+    ),
+    Read(
+        "lessons",
+        "lists the draft",
+        "{ lessons(first: 100) { nodes { id title status } } }",
+        no_variables,
+        lambda w: w.draft,
+        DRAFT_READERS,
+    ),
+    Read(
+        "sections",
+        "lists section X",
+        "{ sections { id schoolId name teacherIds } }",
+        no_variables,
+        lambda w: w.section,
+        SEES_X,
+    ),
+    Read(
+        "session",
+        "scheduled in X",
+        "query($id: ID!) { session(id: $id) { id status title lesson { id } } }",
+        lambda w: {"id": w.scheduled},
+        lambda w: w.scheduled,
+        SEES_X,
+    ),
+    Read(
+        "sectionSessions",
+        "of X",
+        "query($id: ID!) { sectionSessions(sectionId: $id) { id status title } }",
+        lambda w: {"id": w.section},
+        lambda w: w.scheduled,
+        SEES_X,
+    ),
+    Read(
+        "liveChannel",
+        "of the live session",
+        """query($id: ID!) { liveChannel(sessionId: $id) {
+          sessionId status counts { gotIt unsure lost } } }""",
+        lambda w: {"id": w.live},
+        lambda w: w.live,
+        IN_X_LIVE,
+    ),
+    Read(
+        "checkIns",
+        "of the live session, the student's",
+        "query($id: ID!) { checkIns(sessionId: $id) { id studentId signal note } }",
+        lambda w: {"id": w.live},
+        lambda w: w.check_in,
+        IN_X_LIVE,
+    ),
+    Read(
+        "sessionEvents",
+        "of the scheduled session",
+        """subscription($id: ID!) { sessionEvents(sessionId: $id) {
+          __typename ... on SessionStatusChanged { sessionId status } } }""",
+        lambda w: {"id": w.scheduled},
+        lambda w: w.scheduled,
+        SEES_X,
+        subscription=True,
+    ),
+]
+
+
+def result_of(success: str) -> str:
+    return f"__typename ... on {success} {{ __typename }} ... on UserError {{ code message }}"
+
+
+SECTION_X = {"name": "Reading 8", "subject": "reading", "timeZone": "America/Chicago"}
+
+WRITES = [
+    Write(
+        "createLesson",
+        f"mutation($input: CreateLessonInput!) {{ createLesson(input: $input) {{ "
+        f"{result_of('Lesson')} }} }}",
+        attempt=lambda w: {"input": LESSON | {"title": "Not allowed here"}},
+        allowed=STAFF_A,
+        permitted=lambda w, who: {"input": LESSON | {"title": f"Allowed to {who}"}},
+        success="Lesson",
+        elsewhere=frozenset({As.B_TEACHER, As.B_SCHOOL_ADMIN, As.B_DISTRICT_ADMIN}),
+    ),
+    Write(
+        "publishLesson",
+        f"mutation($id: ID!) {{ publishLesson(id: $id) {{ {result_of('Lesson')} }} }}",
+        attempt=lambda w: {"id": w.draft},
+        allowed=DRAFT_READERS,
+        permitted=lambda w, who: {"id": w.spare_drafts[who]},
+        success="Lesson",
+    ),
+    Write(
+        "scheduleLiveSession",
+        "mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(input: $input) { "
+        f"{result_of('LiveSession')} }} }}",
+        attempt=lambda w: {"input": session_input(w.section, w.lesson)},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"input": session_input(w.section, w.lesson)},
+        success="LiveSession",
+    ),
+    Write(
+        "startSession",
+        f"mutation($id: ID!) {{ startSession(id: $id) {{ {result_of('LiveSession')} }} }}",
+        attempt=lambda w: {"id": w.scheduled},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_sessions[who]},
+        success="LiveSession",
+    ),
+    Write(
+        "endSession",  # after startSession: an allowed principal ends what they started
+        f"mutation($id: ID!) {{ endSession(id: $id) {{ {result_of('LiveSession')} }} }}",
+        attempt=lambda w: {"id": w.live},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_sessions[who]},
+        success="LiveSession",
+    ),
+    Write(
+        "checkIn",
+        "mutation($id: ID!) { checkIn(sessionId: $id, signal: LOST) { "
+        f"{result_of('CheckIn')} }} }}",
+        attempt=lambda w: {"id": w.live},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.live},
+        success="CheckIn",
+    ),
+    Write(
+        "enrolStudent",
+        "mutation($section: ID!, $student: ID!, $zone: String!) { "
+        "enrolStudent(sectionId: $section, studentId: $student, timeZone: $zone) { "
+        f"{result_of('Enrolment')} }} }}",
+        attempt=lambda w: {"section": w.section, "student": w.intruder, "zone": "Pacific/Auckland"},
+        allowed=ADMINISTERS_X,
+        permitted=lambda w, who: {
+            "section": w.section,
+            "student": f"{w.intruder}-{who.value}",
+            "zone": "America/Chicago",
+        },
+        success="Enrolment",
+    ),
+    Write(
+        "upsertSection",
+        f"mutation($input: SectionInput!) {{ upsertSection(input: $input) {{ "
+        f"{result_of('Section')} }} }}",
+        # Taking X over: into the other school, renamed, taught by someone else.
+        attempt=lambda w: {
+            "input": SECTION_X
+            | {
+                "id": w.section,
+                "schoolId": w.other_school,
+                "name": "Taken over",
+                "teacherIds": [w.subjects[As.TEACHER_Z]],
+            }
+        },
+        allowed=ADMINISTERS_X,
+        permitted=lambda w, who: {
+            "input": SECTION_X
+            | {"id": w.section, "schoolId": w.school, "teacherIds": [w.subjects[As.TEACHER]]}
+        },
+        success="Section",
+    ),
+    Write(
+        "upsertSchool",
+        f"mutation($id: ID!, $name: String!) {{ upsertSchool(id: $id, name: $name) {{ "
+        f"{result_of('School')} }} }}",
+        attempt=lambda w: {"id": w.school, "name": "Renamed"},
+        allowed=ADMINISTERS_X,
+        permitted=lambda w, who: {"id": w.school, "name": "Matrix School"},
+        success="School",
+        # School ids are the district's own: another district's admin upserts one of theirs.
+        elsewhere=frozenset({As.B_SCHOOL_ADMIN, As.B_DISTRICT_ADMIN}),
+    ),
+]
+
+
+# --- the world ------------------------------------------------------------------------------
+
+ROSTER_SCHOOL = """mutation($id: ID!) { upsertSchool(id: $id, name: "Matrix School") {
+  __typename } }"""
+ROSTER_SECTION = """mutation($input: SectionInput!) { upsertSection(input: $input) {
+  __typename } }"""
+ROSTER_ENROL = """mutation($section: ID!, $student: ID!) {
+  enrolStudent(sectionId: $section, studentId: $student, timeZone: "America/Chicago") {
+  __typename } }"""
+START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
+CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
+  __typename ... on CheckIn { id } ... on UserError { code } } }"""
+
+
+async def each(calls: Iterable[Awaitable[list[str]]]) -> list[str]:
+    """Run the calls, at most PARALLEL at once; every problem any of them found."""
+    gate = asyncio.Semaphore(PARALLEL)
+
+    async def one(call: Awaitable[list[str]]) -> list[str]:
+        async with gate:
+            return await call
+
+    found = await asyncio.gather(*(one(call) for call in calls))
+    return [problem for problems in found for problem in problems]
+
+
+async def succeeds(client: Client, document: str, **variables: object) -> Data:
+    """The first field of a mutation's data, which must not be a failure."""
+    data = await client.run(document, **variables)
+    (result,) = data.values()
+    assert isinstance(result, dict), data
+    assert result["__typename"] not in FAILURES, result
+    return result
+
+
+@pytest.fixture(scope="module")
+async def gateway_http() -> AsyncIterator[httpx.AsyncClient]:
+    """This module's connections to the gateway, dropped after a second idle: the gateway's
+    server closes a connection idle for 5 s, httpx keeps one for 5 s, and a request sent on
+    one just as it closes fails with httpx.ReadError (seen here once, between bursts)."""
+    limits = httpx.Limits(keepalive_expiry=1)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
+    tag = uuid.uuid4().hex[:8]
+    district, elsewhere = f"district-matrix-{tag}", f"district-elsewhere-{tag}"
+    school, other_school = f"school-{tag}-1", f"school-{tag}-2"
+    x, y, z = f"sec-{tag}-x", f"sec-{tag}-y", f"sec-{tag}-z"
+    subjects = {who: f"{who.value.removeprefix('a.').removeprefix('b.')}-{tag}" for who in As}
+    for who in OUTSIDERS:  # an outsider holds the same ids as their counterpart in A
+        subjects[who] = subjects[As(who.value.replace("b.", "a.", 1))]
+    a_student, y_student = subjects[As.STUDENT], subjects[As.STUDENT_Y]
+
+    def claims(who: As) -> tuple[Role, str | None, frozenset[str], frozenset[str]]:
+        """Role, school, sections and children, as the identity provider would issue them."""
+        return {
+            As.TEACHER: (Role.TEACHER, school, frozenset({x}), frozenset()),
+            As.TEACHER_Y: (Role.TEACHER, school, frozenset({y}), frozenset()),
+            As.TEACHER_Z: (Role.TEACHER, other_school, frozenset({z}), frozenset()),
+            As.STUDENT: (Role.STUDENT, school, frozenset({x, z}), frozenset()),
+            As.STUDENT_Y: (Role.STUDENT, school, frozenset({y}), frozenset()),
+            As.GUARDIAN: (Role.GUARDIAN, None, frozenset(), frozenset({a_student})),
+            As.GUARDIAN_Y: (Role.GUARDIAN, None, frozenset(), frozenset({y_student})),
+            As.SCHOOL_ADMIN: (Role.SCHOOL_ADMIN, school, frozenset(), frozenset()),
+            As.SCHOOL_ADMIN_Z: (Role.SCHOOL_ADMIN, other_school, frozenset(), frozenset()),
+            As.DISTRICT_ADMIN: (Role.DISTRICT_ADMIN, None, frozenset(), frozenset()),
+            As.INTEGRATION: (Role.INTEGRATION, None, frozenset(), frozenset()),
+            As.B_TEACHER: (Role.TEACHER, school, frozenset({x, z}), frozenset()),
+            As.B_STUDENT: (Role.STUDENT, school, frozenset({x, z}), frozenset()),
+            As.B_GUARDIAN: (Role.GUARDIAN, None, frozenset(), frozenset({a_student})),
+            As.B_SCHOOL_ADMIN: (Role.SCHOOL_ADMIN, school, frozenset(), frozenset()),
+            As.B_DISTRICT_ADMIN: (Role.DISTRICT_ADMIN, None, frozenset(), frozenset()),
+            As.B_INTEGRATION: (Role.INTEGRATION, None, frozenset(), frozenset()),
+        }[who]
+
+    def client(who: As) -> Client:
+        role, school_claim, sections, children = claims(who)
+        token = token_for(
+            subjects[who],
+            role,
+            district=elsewhere if who in OUTSIDERS else district,
+            school=school_claim,
+            sections=sections,
+            children=children,
+        )
+        return Client(gateway_http, stack.gateway_url, token)
+
+    clients = {who: client(who) for who in As}
+    admin, teacher = clients[As.DISTRICT_ADMIN], clients[As.TEACHER]
+
+    await asyncio.gather(*(succeeds(admin, ROSTER_SCHOOL, id=s) for s in (school, other_school)))
+    await asyncio.gather(
+        *(
+            succeeds(
+                admin,
+                ROSTER_SECTION,
+                input=SECTION_X | {"id": section, "schoolId": at, "teacherIds": [subjects[by]]},
+            )
+            for section, at, by in (
+                (x, school, As.TEACHER),
+                (y, school, As.TEACHER_Y),
+                (z, other_school, As.TEACHER_Z),
+            )
+        )
+    )
+    await asyncio.gather(
+        *(
+            succeeds(admin, ROSTER_ENROL, section=section, student=student)
+            for section, student in ((x, a_student), (z, a_student), (y, y_student))
+        )
+    )
+
+    lesson = await published_lesson(teacher)
+    drafts = [
+        draft["id"]
+        for draft in await asyncio.gather(
+            *(succeeds(teacher, CREATE_LESSON, input=LESSON) for _ in range(1 + len(DRAFT_READERS)))
+        )
+    ]
+    scheduled = (await schedule(teacher, x, lesson))["id"]  # once the scheduler knows the lesson
+    live, in_z, *spares = await asyncio.gather(
+        schedule(teacher, x, lesson),
+        schedule(clients[As.TEACHER_Z], z, lesson),
+        *(schedule(teacher, x, lesson) for _ in RUNS_X),
+    )
+    await succeeds(teacher, START, id=live["id"])
+
+    async def checked_in() -> str | None:
+        result = (await clients[As.STUDENT].run(CHECK_IN, id=live["id"]))["checkIn"]
+        if result["__typename"] == "CheckIn":
+            return str(result["id"])
+        assert result["code"] == "SESSION_NOT_LIVE", result
+        return None  # the feedback service opens the channel when it hears the start
+
+    check_in = await eventually(checked_in)
+    spare_drafts = dict(zip(sorted(DRAFT_READERS), drafts[1:], strict=True))
+    spare_sessions = {who: s["id"] for who, s in zip(sorted(RUNS_X), spares, strict=True)}
+    return World(
+        district=district,
+        school=school,
+        other_school=other_school,
+        section=x,
+        section_z=z,
+        lesson=lesson,
+        draft=drafts[0],
+        scheduled=scheduled,
+        live=live["id"],
+        check_in=check_in,
+        intruder=f"student-intruder-{tag}",
+        subjects=subjects,
+        clients=clients,
+        spare_drafts=spare_drafts,
+        spare_sessions=spare_sessions,
+        data_ids=frozenset(
+            {district, school, other_school, x, y, z, lesson, *drafts, scheduled, check_in}
+            | {live["id"], in_z["id"], *(s["id"] for s in spares)}
+        ),
+    )
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def strings(value: object) -> set[str]:
+    """Every string in a JSON value, keys aside."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {s for item in value.values() for s in strings(item)}
+    if isinstance(value, list):
+        return {s for item in value for s in strings(item)}
+    return set()
+
+
+def is_refusal(code: object) -> bool:
+    return isinstance(code, str) and (code == "FORBIDDEN" or code.endswith("NOT_FOUND"))
+
+
+async def first_event(client: Client, document: str, variables: dict[str, object]) -> Data:
+    """A subscription's first result, as a query's body would be."""
+    async with graphql_ws(client.url, client.http) as ws:
+        auth = {"Authorization": f"Bearer {client.token}"}
+        await ws.send_json({"type": "connection_init", "payload": auth})
+        ack = await ws.receive_json(timeout=10)
+        assert ack["type"] == "connection_ack", ack
+        await ws.send_json(
+            {"id": "1", "type": "subscribe", "payload": {"query": document, "variables": variables}}
+        )
+        while True:
+            message = await ws.receive_json(timeout=15)
+            if message["type"] == "next":
+                payload: Data = message["payload"]
+                return payload
+            if message["type"] == "error":
+                return {"data": None, "errors": message["payload"]}
+            assert message["type"] == "ping", message
+            await ws.send_json({"type": "pong"})
+
+
+async def read_as(world: World, row: Read, who: As) -> list[str]:
+    """What is wrong with `who`'s answer to `row`, if anything."""
+    client, variables = world[who], row.variables(world)
+    if row.subscription:
+        body = await first_event(client, row.document, variables)
+    else:
+        body = await client.raw(row.document, **variables)
+    seen = strings(body.get("data"))
+    codes = [error.get("extensions", {}).get("code") for error in body.get("errors") or []]
+    problems = []
+    if who in row.allowed:
+        if codes or row.shows(world) not in seen:
+            problems.append(f"{who} is refused what it may read: {json.dumps(body)}")
+    else:
+        if row.shows(world) in seen:
+            problems.append(f"{who} reads what it may not: {json.dumps(body)}")
+        if not all(is_refusal(code) for code in codes):
+            problems.append(f"{who} is refused with an unexpected code: {codes}")
+    if who in OUTSIDERS and (leaked := seen & world.data_ids):
+        problems.append(f"{who} of another district reads {sorted(leaked)}")
+    return problems
+
+
+async def test_the_matrix_has_a_row_for_every_field_of_the_schema(world: World) -> None:
+    schema = await world[As.DISTRICT_ADMIN].run(
+        """{ __schema { queryType { fields { name } } mutationType { fields { name } }
+             subscriptionType { fields { name } } } }"""
+    )
+    roots = schema["__schema"].values()
+    fields = {field["name"] for root in roots for field in root["fields"]}
+    assert {read.field for read in READS} | {write.field for write in WRITES} == fields
+
+
+@pytest.mark.parametrize("row", READS, ids=str)
+async def test_a_read_shows_district_data_only_to_whom_it_may(world: World, row: Read) -> None:
+    problems = await each(read_as(world, row, who) for who in As)
+    assert not problems, "\n".join(problems)
+
+
+# --- changing -------------------------------------------------------------------------------
+
+SNAPSHOT = {
+    "lessons": (As.DISTRICT_ADMIN, "{ lessons(first: 100) { nodes { id title status version } } }"),
+    "sections": (
+        As.DISTRICT_ADMIN,
+        "{ sections { id schoolId name subject timeZone teacherIds } }",
+    ),
+    "sessions": (
+        As.TEACHER,
+        """query($section: ID!) { sectionSessions(sectionId: $section) {
+          id status title startsAt endsAt sectionId lessonId tasks { id opensAt dueAt } } }""",
+    ),
+    "check-ins": (As.TEACHER, "query($live: ID!) { checkIns(sessionId: $live) { id signal } }"),
+    "channel": (
+        As.TEACHER,
+        """query($live: ID!) { liveChannel(sessionId: $live) {
+          status counts { gotIt unsure lost } } }""",
+    ),
+    # Statuses of tasks are left out: they follow the clock, not the writes.
+    "feed": (
+        As.DISTRICT_ADMIN,
+        """query($student: ID) { feed(first: 100, studentId: $student) {
+          timeZone edges { node { id sectionId title } } } }""",
+    ),
+    "intruder's feed": (
+        As.DISTRICT_ADMIN,
+        """query($intruder: ID) { feed(first: 100, studentId: $intruder) {
+          timeZone edges { node { id } } } }""",
+    ),
+}
+
+
+async def snapshot(world: World) -> dict[str, Data]:
+    """District A as its own staff read it: lessons, roster, X's sessions, the live session's
+    check-ins and channel, and the student's and the intruder's feeds."""
+    known: dict[str, object] = {
+        "section": world.section,
+        "live": world.live,
+        "student": world.subjects[As.STUDENT],
+        "intruder": world.intruder,
+    }
+
+    async def read(who: As, document: str) -> Data:
+        wanted = {name: value for name, value in known.items() if f"${name}" in document}
+        return await world[who].run(document, **wanted)
+
+    found = await asyncio.gather(*(read(who, document) for who, document in SNAPSHOT.values()))
+    return dict(zip(SNAPSHOT, found, strict=True))
+
+
+async def attempt_as(world: World, row: Write, who: As) -> list[str]:
+    body = await world[who].raw(row.document, **row.attempt(world))
+    result = (body.get("data") or {}).get(row.field) or {}
+    kind = result.get("__typename")
+    if who in row.elsewhere:
+        return [] if kind == row.success else [f"{who} fails in its own district: {body}"]
+    expected = FAILURES if who in OUTSIDERS else REFUSALS
+    return [] if kind in expected else [f"{who} is not refused: {json.dumps(body)}"]
+
+
+async def make_as(world: World, row: Write, who: As) -> list[str]:
+    body = await world[who].raw(row.document, **row.permitted(world, who))
+    result = (body.get("data") or {}).get(row.field) or {}
+    return [] if result.get("__typename") == row.success else [f"{who} may not: {body}"]
+
+
+@pytest.mark.parametrize("row", WRITES, ids=str)
+async def test_a_refused_change_is_a_typed_failure_and_changes_nothing(
+    world: World, row: Write
+) -> None:
+    before = await snapshot(world)
+    problems = await each(attempt_as(world, row, who) for who in As if who not in row.allowed)
+    after = await snapshot(world)
+    assert not problems, "\n".join(problems)
+    assert after == before
+
+
+async def test_each_allowed_principal_makes_each_change(world: World) -> None:
+    before = await snapshot(world)
+    problems: list[str] = []
+    for row in WRITES:  # in order: what was started is ended
+        problems += await each(make_as(world, row, who) for who in sorted(row.allowed))
+    after = await snapshot(world)
+    assert not problems, "\n".join(problems)
+    # The snapshot sees changes: the refusals above are not passing for want of looking.
+    lessons = [len(s["lessons"]["lessons"]["nodes"]) for s in (before, after)]
+    assert lessons[1] == lessons[0] + len(STAFF_A)
+    sessions = [s["sessions"]["sectionSessions"] for s in (before, after)]
+    assert len(sessions[1]) == len(sessions[0]) + len(RUNS_X)
+    ended = {s["id"] for s in sessions[1] if s["status"] == "ENDED"}
+    assert ended == set(world.spare_sessions.values())
+    check_ins = [len(s["check-ins"]["checkIns"]) for s in (before, after)]
+    assert check_ins[1] == check_ins[0] + 1
