@@ -61,8 +61,8 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
         processes.stop_all()
 
 
-@pytest.fixture
-def kafka_settings(embedded: Embedded) -> KafkaSettings:
+def embedded_kafka(embedded: Embedded) -> KafkaSettings:
+    """Settings for the session's broker, with group timings short enough for tests."""
     return KafkaSettings(
         bootstrap_servers=embedded.kafka_bootstrap,
         retry_backoff_ms=10,
@@ -74,15 +74,38 @@ def kafka_settings(embedded: Embedded) -> KafkaSettings:
     )
 
 
+def embedded_mongo(embedded: Embedded) -> MongoSettings:
+    return MongoSettings(uri=embedded.mongo_uri, serialize_writes=True)
+
+
+def unique_name(prefix: str) -> str:
+    """A unique name (database, consumer group) so tests sharing the embedded stack never meet."""
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+def fresh_on(embedded: Embedded) -> Fresh:
+    """What the `fresh` fixture gives, for fixtures that outlive one test (a module's app)."""
+    return Fresh(
+        embedded_kafka(embedded),
+        embedded_mongo(embedded),
+        AuthSettings(dev_secret=TEST_SECRET),
+        unique_name,
+    )
+
+
+@pytest.fixture
+def kafka_settings(embedded: Embedded) -> KafkaSettings:
+    return embedded_kafka(embedded)
+
+
 @pytest.fixture
 def mongo_settings(embedded: Embedded) -> MongoSettings:
-    return MongoSettings(uri=embedded.mongo_uri, serialize_writes=True)
+    return embedded_mongo(embedded)
 
 
 @pytest.fixture
 def unique() -> Callable[[str], str]:
-    """Unique names (databases, consumer groups) so tests sharing the embedded stack never meet."""
-    return lambda prefix: f"{prefix}_{uuid.uuid4().hex[:10]}"
+    return unique_name
 
 
 @pytest.fixture

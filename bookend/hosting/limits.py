@@ -80,19 +80,22 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def lone_surrogates(scope: Scope, body: bytes) -> dict[str, Any] | None:
-    """A JSON body whose text holds a lone surrogate (escaped as `\\udcff`): no store can
-    encode it, so it is refused here naming each field (`valid_text`) instead of failing later."""
-    if b"\\ud" not in body.lower():
-        return None  # cheap: only an escape can carry one
+def invalid_text(scope: Scope, body: bytes) -> dict[str, Any] | None:
+    """A JSON body whose text holds a lone surrogate (escaped as `\\udcff`) or a NUL: no store
+    can encode the first, and the second cuts text short wherever it meets C strings (exports,
+    district systems, other databases) and is never part of a name, a title or a note. Either
+    is refused here naming each field (`valid_text`) instead of failing later or travelling on."""
+    lowered = body.lower()
+    if b"\\ud" not in lowered and b"\\u0000" not in lowered:
+        return None  # cheap: only an escape can carry either
     try:
         document = json.loads(body)
     except ValueError:
         return None  # not JSON: the app's own parsing answers
-    fields = [path for path, text in _strings(document, "") if _has_surrogate(text)]
+    fields = [path for path, text in _strings(document, "") if not _valid_text(text)]
     if not fields:
         return None
-    message = "must be text without lone surrogates"
+    message = "must be text without NUL characters or lone surrogates"
     return {
         "status": 422,
         "kind": "invalid_input",
@@ -100,6 +103,10 @@ def lone_surrogates(scope: Scope, body: bytes) -> dict[str, Any] | None:
         "message": "; ".join(f"{field}: {message}" for field in fields),
         "errors": [{"field": field, "rule": "valid_text", "message": message} for field in fields],
     }
+
+
+# The name the hosting app installs the check under (bookend/hosting/app.py).
+lone_surrogates = invalid_text
 
 
 def _strings(value: object, path: str) -> list[tuple[str, str]]:
@@ -114,5 +121,5 @@ def _strings(value: object, path: str) -> list[tuple[str, str]]:
     return []
 
 
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= char <= "\udfff" for char in text)
+def _valid_text(text: str) -> bool:
+    return not any(char == "\x00" or "\ud800" <= char <= "\udfff" for char in text)

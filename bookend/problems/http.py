@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from bookend.problems.failure import Failure, ProblemKind
 
@@ -41,6 +46,34 @@ def problem_of(failure: Failure) -> Problem:
     )
 
 
+def field_of(error: Mapping[str, Any]) -> str:
+    """The field an invalid request's error is about, as the domain names it (`title`,
+    `components.0.minutes`): the location's source (`body`, `query`) is dropped, unless the
+    error is about the whole of it (no body, not an object, not JSON)."""
+    parts = [str(part) for part in error["loc"]]
+    if error["type"] == "json_invalid":
+        return parts[0]  # the rest is a character offset, not a field
+    if len(parts) > 1 and parts[0] in ("body", "query"):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+# A route or method that does not exist is, to a client, nothing there to act on.
+_NO_ROUTE = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+_NOT_JSON = "must be JSON text in UTF-8"
+
+
+def invalid_input(errors: list[ProblemField]) -> JSONResponse:
+    body = Problem(
+        status=422,
+        kind=ProblemKind.INVALID_INPUT,
+        code="INVALID_INPUT",
+        message="; ".join(f"{e.field}: {e.message}" for e in errors),
+        errors=errors,
+    )
+    return JSONResponse(body.model_dump(), status_code=422)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Every failure answers with its own status and a problem body naming field and rule."""
 
@@ -50,22 +83,34 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_invalid_request(_: Request, invalid: Exception) -> JSONResponse:
         assert isinstance(invalid, RequestValidationError)
-        errors = [
-            ProblemField(
-                field=".".join(str(part) for part in error["loc"] if part not in ("body", "query")),
-                rule=error["type"],
-                message=error["msg"],
-            )
-            for error in invalid.errors()
-        ]
-        body = Problem(
-            status=422,
-            kind=ProblemKind.INVALID_INPUT,
-            code="INVALID_INPUT",
-            message="; ".join(f"{e.field}: {e.message}" for e in errors),
-            errors=errors,
+        return invalid_input(
+            [
+                ProblemField(field=field_of(error), rule=error["type"], message=error["msg"])
+                for error in invalid.errors()
+            ]
         )
-        return JSONResponse(body.model_dump(), status_code=422)
+
+    async def on_refused_request(request: Request, refused: Exception) -> Response:
+        assert isinstance(refused, HTTPException)
+        if refused.status_code == 400:
+            # The framework's one 400: a body it could not read as JSON (not UTF-8). It is
+            # answered as JSON that does not parse is.
+            return invalid_input(
+                [ProblemField(field="body", rule="json_invalid", message=_NOT_JSON)]
+            )
+        code = _NO_ROUTE.get(refused.status_code)
+        if code is None:  # nothing of ours raises others; the framework's answer stands
+            return await http_exception_handler(request, refused)
+        body = Problem(
+            status=refused.status_code,
+            kind=ProblemKind.NOT_FOUND,
+            code=code,
+            message=str(refused.detail),
+        )
+        return JSONResponse(
+            body.model_dump(), status_code=refused.status_code, headers=refused.headers
+        )
 
     app.add_exception_handler(Failure, on_failure)
+    app.add_exception_handler(HTTPException, on_refused_request)
     app.add_exception_handler(RequestValidationError, on_invalid_request)

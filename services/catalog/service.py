@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bookend.auth import STAFF, Principal
 from bookend.clock import Clock
@@ -132,6 +132,8 @@ def decode_cursor(cursor: str) -> LessonPosition:
         created_at = datetime.fromisoformat(raw["created_at"])
         if created_at.tzinfo is None:
             raise ValueError("naive instant")
+        # In UTC, as the store compares it; an instant near year 1 or 9999 has none.
+        created_at = created_at.astimezone(UTC)
         return LessonPosition(created_at=created_at, lesson_id=str(raw["id"]))
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError):
         raise InvalidInput("after", "cursor", "is not a cursor this API returned") from None

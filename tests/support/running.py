@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Collection
-from contextlib import asynccontextmanager
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 
 from bookend.auth import AuthSettings
@@ -15,6 +18,7 @@ from bookend.contracts import CloudEvent
 from bookend.eventbus import EventConsumer, KafkaSettings
 from bookend.hosting import ServiceSettings, ServiceState
 from bookend.mongo import MongoSettings
+from devstack.processes import free_port
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -26,6 +30,29 @@ async def running(app: FastAPI, name: str) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=f"http://{name}") as http:
             yield http
+
+
+@contextmanager
+def serving(app: FastAPI, *, start_seconds: float = 30) -> Iterator[str]:
+    """The app served over HTTP by uvicorn on a free loopback port, in a thread with its own
+    event loop, so a test may block on a request with a timeout and a hung request cannot
+    stall the server's loop from the test's side. Yields the base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"serving-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_seconds
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"the app did not start serving on port {port}")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=start_seconds)
 
 
 @asynccontextmanager
@@ -83,3 +110,12 @@ class Fresh:
         app = create_app(settings, kafka=self.kafka, mongo=self.mongo, auth=self.auth)
         async with running(app, name) as http:
             yield Served(http, app)
+
+    @contextmanager
+    def served_over_http(
+        self, create_app: Callable[..., FastAPI], settings: ServiceSettings
+    ) -> Iterator[str]:
+        """The app served on a loopback port (see `serving`); yields its base URL."""
+        app = create_app(settings, kafka=self.kafka, mongo=self.mongo, auth=self.auth)
+        with serving(app) as url:
+            yield url

@@ -14,7 +14,7 @@ from typing import TypeVar
 from bookend.clock import Span
 from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
 from bookend.problems import FieldError, InvalidInput, refuse_if
-from services.scheduler.sessions.domain import LiveSession, Task
+from services.scheduler.sessions.domain import LiveSession, Task, range_errors
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -136,7 +136,7 @@ class Position:
             actionable_at = datetime.fromisoformat(moment)
         except (binascii.Error, UnicodeError, ValueError):
             raise refused from None
-        if actionable_at.tzinfo is None or not item_id:
+        if actionable_at.tzinfo is None or not item_id or range_errors(after=actionable_at):
             raise refused
         return cls(actionable_at, item_id)
 
@@ -175,6 +175,7 @@ def feed_query(
         errors.append(FieldError("first", "max_page_size", f"must be at most {page_max}"))
     wanted_kinds = _choices(kinds, FeedItemKind, "kinds", "known_kind", errors)
     wanted_statuses = _choices(statuses, FeedItemStatus, "statuses", "known_status", errors)
+    errors += range_errors(**{"from": starts, "to": ends})
     if starts is not None and ends is not None and ends <= starts:
         errors.append(FieldError("to", "after_from", "must be after from"))
     position = None

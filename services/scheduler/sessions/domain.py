@@ -162,6 +162,16 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
+def range_errors(**moments: datetime | None) -> list[FieldError]:
+    """The `in_range` rule, for instants planned and for the bounds of a read: nothing lies
+    outside those years, and an instant near year 1 or 9999 cannot even be turned to UTC."""
+    return [
+        FieldError(field, "in_range", f"must be between {EARLIEST:%Y} and {LATEST:%Y}")
+        for field, moment in moments.items()
+        if moment is not None and not EARLIEST <= moment <= LATEST
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class SessionDraft:
     """A live session as a teacher asks for it, before it is checked."""
@@ -175,11 +185,7 @@ class SessionDraft:
 
     def check(self) -> None:
         """Every rule the request breaks, named at once."""
-        errors: list[FieldError] = [
-            FieldError(field, "in_range", f"must be between {EARLIEST:%Y} and {LATEST:%Y}")
-            for field, moment in (("starts_at", self.starts_at), ("ends_at", self.ends_at))
-            if not EARLIEST <= moment <= LATEST
-        ]
+        errors = range_errors(starts_at=self.starts_at, ends_at=self.ends_at)
         if self.ends_at <= self.starts_at:
             errors.append(FieldError("ends_at", "after_start", "must be after starts_at"))
         errors += zone_errors(self.time_zone)

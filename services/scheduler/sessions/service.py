@@ -9,6 +9,7 @@ from datetime import datetime
 from bookend.auth import STAFF, Principal
 from bookend.clock import Clock, Span, stored_instant
 from bookend.ids import IdFactory
+from bookend.problems import refuse_if
 from services.scheduler import access
 from services.scheduler.events import OUTBOUND
 from services.scheduler.feed.projector import project
@@ -23,6 +24,7 @@ from services.scheduler.sessions.domain import (
     LiveSession,
     SessionDraft,
     SessionNotFound,
+    range_errors,
 )
 from services.scheduler.sessions.ports import Reads, Store, Transaction
 
@@ -74,6 +76,7 @@ async def list_sessions(
     principal: Principal,
     store: Store,
 ) -> list[BookendedSession]:
+    refuse_if(range_errors(**{"from": starts, "to": ends}))
     section = await existing_section(store, principal.district, section_id)
     await access.require_views_section(principal, section, store)
     starting = Span(

@@ -1,0 +1,240 @@
+"""Every scheduler operation, fed generated and hostile input by an admin loading the roster
+and a teacher of the section: never a 5xx or a hang, and every refusal names its field and
+rule."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+
+from bookend.auth import Role
+from bookend.eventbus import KafkaPublisher
+from services.scheduler.app import create_app
+from services.scheduler.settings import SchedulerSettings
+from tests.conftest import Embedded, fresh_on
+from tests.fuzz.integration.harness import DEADLINE, aim, answer, openapi_schema
+from tests.scheduler.integration.harness import lesson_published
+from tests.support.auth import token_for
+from tests.support.polling import eventually
+
+SCHOOL, SECTION, STUDENT, LESSON = "school-fuzz", "section-fuzz", "student-1", "lesson-fuzz"
+ADMIN = token_for("admin-1", Role.DISTRICT_ADMIN)
+TEACHER = token_for("teacher-1", Role.TEACHER, sections=frozenset({SECTION}))
+
+SCHEDULER = openapi_schema(create_app, SchedulerSettings())
+START = datetime(2030, 3, 4, 15, tzinfo=UTC)
+KNOWN: dict[str, list[Any]] = {
+    "school_id": [SCHOOL],
+    "section_id": [SECTION],
+    "student_id": [STUDENT],
+    "lesson_id": [LESSON],
+    "session_id": [],  # filled once the app runs: a scheduled session
+    "teacher_ids": [["teacher-1"]],  # a section put as the admin keeps the fuzzing teacher
+    "time_zone": ["America/Chicago", "Europe/London", "UTC"],
+    "starts_at": [START.isoformat()],
+    "ends_at": [(START + timedelta(minutes=50)).isoformat()],
+}
+aim(SCHEDULER, KNOWN)
+
+
+def as_admin(method: str, path: str) -> bool:
+    """Loading the roster is the admins'; everything else is the section's teacher's."""
+    return method == "PUT" and path.startswith(("/schools", "/sections"))
+
+
+@pytest.fixture(scope="module")
+async def scheduler(embedded: Embedded) -> AsyncIterator[str]:
+    fresh = fresh_on(embedded)
+    settings = fresh.settings(SchedulerSettings, "scheduler")
+    with fresh.served_over_http(create_app, settings) as url:
+        publisher = KafkaPublisher(fresh.kafka)
+        await publisher.start()
+        async with httpx.AsyncClient(base_url=url, timeout=DEADLINE) as http:
+            admin = {"Authorization": f"Bearer {ADMIN}"}
+            teacher = {"Authorization": f"Bearer {TEACHER}"}
+            section: dict[str, Any] = {
+                "school_id": SCHOOL,
+                "name": "Math 7C",
+                "subject": "math",
+                "time_zone": "America/Chicago",
+                "teacher_ids": ["teacher-1"],
+            }
+            for path, body in (
+                (f"/schools/{SCHOOL}", {"name": "Riverside"}),
+                (f"/sections/{SECTION}", section),
+                (f"/sections/{SECTION}/enrolments/{STUDENT}", {"time_zone": "Europe/London"}),
+            ):
+                assert (await http.put(path, json=body, headers=admin)).status_code == 200
+            await publisher.publish(lesson_published(LESSON))
+
+            async def learned() -> bool:
+                response = await http.get(f"/lessons/{LESSON}", headers=teacher)
+                return response.status_code == 200
+
+            await eventually(learned)
+            session = {
+                "section_id": SECTION,
+                "lesson_id": LESSON,
+                "starts_at": KNOWN["starts_at"][0],
+                "ends_at": KNOWN["ends_at"][0],
+                "time_zone": "America/Chicago",
+            }
+            scheduled = await http.post("/sessions", json=session, headers=teacher)
+            assert scheduled.status_code == 201, scheduled.text
+            KNOWN["session_id"][:] = [scheduled.json()["id"]]
+        await publisher.stop()
+        yield url
+
+
+@SCHEDULER.parametrize()
+def test_no_request_makes_the_scheduler_fail_or_hang(
+    case: schemathesis.Case[Any], scheduler: str
+) -> None:
+    answer(case, scheduler, ADMIN if as_admin(case.method, case.path) else TEACHER)
+
+
+LONG = "x" * 10_000
+VALID_SECTION = {
+    "school_id": SCHOOL,
+    "name": "Math 7C",
+    "subject": "math",
+    "time_zone": "America/Chicago",
+    "teacher_ids": ["teacher-1"],
+}
+VALID_SESSION = {
+    "section_id": SECTION,
+    "lesson_id": LESSON,
+    "starts_at": KNOWN["starts_at"][0],
+    "ends_at": KNOWN["ends_at"][0],
+    "time_zone": "America/Chicago",
+}
+YEAR_1 = "0001-01-01T00:00:00+05:00"
+YEAR_9999 = "9999-12-31T23:59:59-05:00"
+FEED_CURSOR_YEAR_1 = base64.urlsafe_b64encode(f"{YEAR_1}|item-1".encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "rule"),
+    [
+        (f"/schools/{SCHOOL}", {"name": LONG}, "name", "string_too_long"),
+        (f"/schools/{SCHOOL}", {"name": "River\x00side"}, "name", "valid_text"),
+        (f"/sections/{SECTION}", VALID_SECTION | {"name": LONG}, "name", "string_too_long"),
+        (f"/sections/{SECTION}", VALID_SECTION | {"subject": "ma\x00th"}, "subject", "valid_text"),
+        (
+            f"/sections/{SECTION}",
+            VALID_SECTION | {"time_zone": "Mars/Olympus_Mons"},
+            "time_zone",
+            "iana_zone",
+        ),
+        (
+            f"/sections/{SECTION}/enrolments/{STUDENT}",
+            {"time_zone": "America/Chicago\x00"},
+            "time_zone",
+            "valid_text",
+        ),
+        (
+            f"/sections/{SECTION}/enrolments/{STUDENT}",
+            {"time_zone": "Europe/Atlantis"},
+            "time_zone",
+            "iana_zone",
+        ),
+        (
+            f"/sections/{SECTION}/enrolments/{STUDENT}",
+            {"time_zone": LONG},
+            "time_zone",
+            "string_too_long",
+        ),
+    ],
+    ids=[
+        "long school name",
+        "NUL in a school name",
+        "long section name",
+        "NUL in a subject",
+        "unknown section zone",
+        "NUL in a student's zone",
+        "unknown student zone",
+        "long student zone",
+    ],
+)
+async def test_hostile_roster_input_names_the_field_and_rule(
+    scheduler: str, path: str, body: dict[str, Any], field: str, rule: str
+) -> None:
+    await refused(scheduler, "PUT", path, ADMIN, body, field, rule)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "rule"),
+    [
+        ({"title": LONG}, "title", "string_too_long"),
+        ({"title": "Theme\x00"}, "title", "valid_text"),
+        ({"time_zone": "Mars/Olympus_Mons"}, "time_zone", "iana_zone"),
+        ({"time_zone": ""}, "time_zone", "string_too_short"),
+        ({"starts_at": YEAR_1}, "starts_at", "in_range"),
+        ({"ends_at": YEAR_9999}, "ends_at", "in_range"),
+        ({"starts_at": YEAR_9999, "ends_at": YEAR_9999}, "starts_at", "in_range"),
+        ({"starts_at": "2030-02-30T10:00:00Z"}, "starts_at", "datetime_from_date_parsing"),
+    ],
+    ids=[
+        "long title",
+        "NUL in a title",
+        "unknown zone",
+        "empty zone",
+        "year 1",
+        "year 9999",
+        "both in year 9999",
+        "no such day",
+    ],
+)
+async def test_a_hostile_session_names_the_field_and_rule(
+    scheduler: str, change: dict[str, str], field: str, rule: str
+) -> None:
+    await refused(scheduler, "POST", "/sessions", TEACHER, VALID_SESSION | change, field, rule)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field", "rule"),
+    [
+        (f"/sections/{SECTION}/sessions", {"from": YEAR_1}, "from", "in_range"),
+        (f"/sections/{SECTION}/sessions", {"to": YEAR_9999}, "to", "in_range"),
+        ("/feed", {"student_id": STUDENT, "from": YEAR_1}, "from", "in_range"),
+        ("/feed", {"student_id": STUDENT, "to": YEAR_9999}, "to", "in_range"),
+        ("/feed", {"student_id": STUDENT, "after": FEED_CURSOR_YEAR_1}, "after", "valid_cursor"),
+    ],
+    ids=[
+        "sessions from year 1",
+        "sessions to year 9999",
+        "feed from year 1",
+        "feed to year 9999",
+        "feed after a cursor in year 1",
+    ],
+)
+async def test_a_read_between_dates_out_of_range_names_the_field_and_rule(
+    scheduler: str, path: str, params: dict[str, str], field: str, rule: str
+) -> None:
+    await refused(scheduler, "GET", path, TEACHER, None, field, rule, params=params)
+
+
+async def refused(
+    url: str,
+    method: str,
+    path: str,
+    token: str,
+    body: dict[str, Any] | None,
+    field: str,
+    rule: str,
+    params: dict[str, str] | None = None,
+) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=DEADLINE) as http:
+        response = await http.request(
+            method, path, json=body, params=params, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert response.status_code == 422, response.text
+    assert {"field": field, "rule": rule} in [
+        {"field": e["field"], "rule": e["rule"]} for e in response.json()["errors"]
+    ], response.text
