@@ -25,7 +25,7 @@ from tests.support.fuzzing import DEADLINE, SCALE, SEED, reads_as_a_number
 T = TypeVar("T")
 
 # Generated requests per operation in the fuzzing phase (the coverage phase adds its own
-# boundary cases): near 20 s for the services' 20 operations on this machine.
+# boundary cases): about 25 s for the services' 20 operations on the 2-CPU machine.
 MAX_EXAMPLES = 50 * SCALE
 
 # CI replays the same requests; BOOKEND_FUZZ_SEED explores new ground.
