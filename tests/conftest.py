@@ -21,6 +21,9 @@ from devstack.processes import Processes
 from tests.support.auth import TEST_SECRET
 from tests.support.running import Fresh
 
+# The whole stack and GraphQL clients, for tests/e2e and tests/fuzz/e2e alike.
+pytest_plugins = ("tests.support.stack",)
+
 FAST_GROUPS = {
     "session_timeout_ms": 2000,
     "heartbeat_interval_ms": 300,

@@ -92,7 +92,7 @@ def invalid_text(scope: Scope, body: bytes) -> dict[str, Any] | None:
         document = json.loads(body)
     except ValueError:
         return None  # not JSON: the app's own parsing answers
-    fields = [path for path, text in _strings(document, "") if not _valid_text(text)]
+    fields = [path or "body" for path, text in _strings(document, "") if not _valid_text(text)]
     if not fields:
         return None
     message = "must be text without NUL characters or lone surrogates"
@@ -113,7 +113,8 @@ def _strings(value: object, path: str) -> list[tuple[str, str]]:
     if isinstance(value, str):
         return [(path, value)]
     if isinstance(value, dict):
-        return [s for k, v in value.items() for s in _strings(v, f"{path}.{k}" if path else str(k))]
+        named = ((k or '""', v) for k, v in value.items())  # an empty key is named, too
+        return [s for k, v in named for s in _strings(v, f"{path}.{k}" if path else k)]
     if isinstance(value, list):
         return [
             s for n, v in enumerate(value) for s in _strings(v, f"{path}.{n}" if path else str(n))

@@ -16,8 +16,9 @@ from bookend.auth import Role
 from services.catalog.app import create_app
 from services.catalog.settings import CatalogSettings
 from tests.conftest import Embedded, fresh_on
-from tests.fuzz.integration.harness import DEADLINE, aim, answer, openapi_schema
+from tests.fuzz.integration.harness import aim, answer, openapi_schema
 from tests.support.auth import token_for
+from tests.support.fuzzing import DEADLINE
 
 TEACHER = token_for("teacher-1", Role.TEACHER)
 

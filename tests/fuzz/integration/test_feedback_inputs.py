@@ -16,8 +16,9 @@ from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
 from tests.conftest import Embedded, fresh_on
 from tests.feedback import builders
-from tests.fuzz.integration.harness import DEADLINE, aim, answer, openapi_schema
+from tests.fuzz.integration.harness import aim, answer, openapi_schema
 from tests.support.auth import token_for
+from tests.support.fuzzing import DEADLINE
 from tests.support.polling import eventually
 
 SECTION, SESSION = "section-fuzz", "session-fuzz"

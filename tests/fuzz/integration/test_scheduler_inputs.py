@@ -18,9 +18,10 @@ from bookend.eventbus import KafkaPublisher
 from services.scheduler.app import create_app
 from services.scheduler.settings import SchedulerSettings
 from tests.conftest import Embedded, fresh_on
-from tests.fuzz.integration.harness import DEADLINE, aim, answer, openapi_schema
+from tests.fuzz.integration.harness import aim, answer, openapi_schema
 from tests.scheduler.integration.harness import lesson_published
 from tests.support.auth import token_for
+from tests.support.fuzzing import DEADLINE
 from tests.support.polling import eventually
 
 SCHOOL, SECTION, STUDENT, LESSON = "school-fuzz", "section-fuzz", "student-1", "lesson-fuzz"

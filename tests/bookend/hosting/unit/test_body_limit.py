@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from bookend.hosting import BodyLimit
-from bookend.hosting.limits import Receive, Scope, Send
+from bookend.hosting.limits import Receive, Scope, Send, invalid_text
 
 
 async def echo(scope: Scope, receive: Receive, send: Send) -> None:
@@ -45,3 +46,28 @@ async def test_a_streamed_body_over_the_limit_is_refused_once_it_passes_it() -> 
     async with client() as http:
         response = await http.post("/", content=chunks(5000))
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"title": "a\x00b"}, ["title"]),
+        ({"components": [{"title": "ok"}, {"title": "\ud800"}]}, ["components.1.title"]),
+        ({"": "\x00", "a": {"": "\x00"}}, ['""', 'a.""']),
+        ("\x00", ["body"]),
+    ],
+    ids=["NUL", "lone surrogate in a list", "empty keys", "the whole body"],
+)
+def test_invalid_text_is_refused_naming_each_field(body: object, fields: list[str]) -> None:
+    refusal = invalid_text({"type": "http"}, json.dumps(body).encode())
+    assert refusal is not None
+    assert [(e["field"], e["rule"]) for e in refusal["errors"]] == [
+        (field, "valid_text") for field in fields
+    ]
+
+
+def test_text_without_nul_or_lone_surrogates_passes() -> None:
+    assert (
+        invalid_text({"type": "http"}, json.dumps({"title": "Théme \u2603 \\u0000"}).encode())
+        is None
+    )

@@ -1,9 +1,12 @@
-"""The whole stack as child processes on the session's embedded broker and store."""
+"""The whole stack as child processes on the session's embedded broker and store, and clients
+of its GraphQL API: fixtures for every end-to-end test (tests/e2e, tests/fuzz/e2e), loaded by
+the root conftest so the stack starts once per run, whichever folder asks for it first."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -17,9 +20,11 @@ from devstack.stack import (
     StackConfig,
     start_stack,
 )
-from tests.conftest import Embedded
 from tests.e2e.client import Client, ClientFor
 from tests.support.auth import TEST_SECRET, token_for
+
+if TYPE_CHECKING:  # the root conftest loads this module: no import back at run time
+    from tests.conftest import Embedded
 
 
 @pytest.fixture(scope="session")
