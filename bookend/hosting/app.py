@@ -17,7 +17,7 @@ from bookend.clock import Clock, utc_now
 from bookend.contracts import ALL_TOPICS
 from bookend.eventbus import EventConsumer, Inbound, KafkaPublisher, KafkaSettings, ensure_topics
 from bookend.hosting.idempotency import TimeBudget, install_idempotency
-from bookend.hosting.limits import BodyLimit, lone_surrogates
+from bookend.hosting.limits import BodyLimit, invalid_text
 from bookend.hosting.logs import RequestLog, configure_logging
 from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState
@@ -171,7 +171,7 @@ def service_app(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
         refusal=too_large.model_dump(mode="json"),
-        check=lone_surrogates,
+        check=invalid_text,
     )
     app.add_middleware(RequestLog)
     return app

@@ -12,12 +12,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bookend.auth.fastapi import CurrentPrincipal
 from bookend.hosting.state import service_state
+from bookend.mongo import IDEMPOTENCY_HEADER as HEADER
 from bookend.mongo import STORE_OUTAGES, KeyedRequest, Replayed, time_budget
 from bookend.problems import InvalidInput, Unavailable, problem_of
 
 log = logging.getLogger(__name__)
 
-HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 # Set on an answer that a retry got from the first request, not from a new write.
 REPLAYED_HEADER = "Idempotent-Replayed"

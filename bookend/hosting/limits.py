@@ -105,10 +105,6 @@ def invalid_text(scope: Scope, body: bytes) -> dict[str, Any] | None:
     }
 
 
-# The name the hosting app installs the check under (bookend/hosting/app.py).
-lone_surrogates = invalid_text
-
-
 def _strings(value: object, path: str) -> list[tuple[str, str]]:
     if isinstance(value, str):
         return [(path, value)]

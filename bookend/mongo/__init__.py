@@ -12,6 +12,9 @@ from bookend.mongo.client import (
 )
 from bookend.mongo.records import from_document, to_document, within
 from bookend.mongo.replies import (
+    HEADER as IDEMPOTENCY_HEADER,
+)
+from bookend.mongo.replies import (
     REPLY_RETENTION,
     KeyedRequest,
     KeyReused,
@@ -23,6 +26,7 @@ from bookend.mongo.replies import (
 from bookend.mongo.store import MongoStore, MongoTransaction, Queries, run_atomically
 
 __all__ = [
+    "IDEMPOTENCY_HEADER",
     "REPLY_RETENTION",
     "STORE_OUTAGES",
     "Document",

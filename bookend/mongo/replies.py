@@ -25,6 +25,8 @@ from bookend.mongo.client import Document
 from bookend.problems import InvalidInput
 
 REPLIES = "replies"
+# The header a write's key travels in; refusals about the key name it.
+HEADER = "Idempotency-Key"
 # How long a retry with the same key still gets the first answer; after that it writes anew.
 REPLY_RETENTION = timedelta(hours=24)
 
@@ -66,16 +68,15 @@ class Replayed(Exception):
 
 
 class KeyReused(InvalidInput):
-    def __init__(self, header: str) -> None:
+    def __init__(self) -> None:
         super().__init__(
-            header, "same_request", "was used before for a different request; choose a new key"
+            HEADER, "same_request", "was used before for a different request; choose a new key"
         )
 
 
 @dataclass
 class _Answering:
     request: KeyedRequest
-    header: str
     status: int
     render: Callable[[Any], BaseModel]
     done: bool = False
@@ -92,14 +93,13 @@ def answering(
     render: Callable[[T], BaseModel],
     *,
     status: int = 200,
-    header: str = "Idempotency-Key",
 ) -> Iterator[None]:
     """Within this block, the first transaction answers `request` once: `render` makes the
     answer from what the transaction's work returns. A keyed route runs one transaction."""
     if request is None:
         yield
         return
-    token = _ANSWERING.set(_Answering(request, header, status, render))
+    token = _ANSWERING.set(_Answering(request, status, render))
     try:
         yield
     finally:
@@ -110,7 +110,6 @@ async def replay_if_answered(
     db: AsyncDatabase[Document],
     request: KeyedRequest,
     *,
-    header: str = "Idempotency-Key",
     session: AsyncClientSession | None = None,
 ) -> None:
     """Raise Replayed with the stored answer if the key answered this request before, and
@@ -119,7 +118,7 @@ async def replay_if_answered(
     if stored is None:
         return
     if stored["fingerprint"] != request.fingerprint:
-        raise KeyReused(header)
+        raise KeyReused()
     raise Replayed(Reply(stored["status"], stored["body"]))
 
 

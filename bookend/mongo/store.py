@@ -61,9 +61,7 @@ async def run_atomically(
         attempts.append(make(session))
         tx = attempts[-1]
         if answering is not None:
-            await replay_if_answered(
-                tx.db, answering.request, header=answering.header, session=session
-            )
+            await replay_if_answered(tx.db, answering.request, session=session)
         result = await work(tx)
         if answering is not None:
             await keep_answer(tx.db, session, answering, result)
@@ -75,7 +73,7 @@ async def run_atomically(
     except DuplicateKeyError:
         if answering is not None:
             # The same key's first request committed while this one ran: answer as it did.
-            await replay_if_answered(attempts[-1].db, answering.request, header=answering.header)
+            await replay_if_answered(attempts[-1].db, answering.request)
         raise
     if answering is not None:
         answering.done = True

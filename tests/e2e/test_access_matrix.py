@@ -141,6 +141,9 @@ def no_variables(_: World) -> dict[str, object]:
     return {}
 
 
+STUDENT_FEED = """query($student: ID) { feed(first: 100, studentId: $student) {
+  timeZone edges { node { id sectionId sessionId title } } } }"""
+
 READS = [
     Read(
         "viewer",
@@ -153,8 +156,7 @@ READS = [
     Read(
         "feed",
         "of the student, items of section X",
-        """query($student: ID) { feed(first: 100, studentId: $student) {
-          timeZone edges { node { id sectionId sessionId title } } } }""",
+        STUDENT_FEED,
         lambda w: {"student": w.subjects[As.STUDENT]},
         lambda w: w.section,
         SEES_X,
@@ -162,8 +164,7 @@ READS = [
     Read(
         "feed",
         "of the student, items of section Z (the other school)",
-        """query($student: ID) { feed(first: 100, studentId: $student) {
-          timeZone edges { node { id sectionId sessionId title } } } }""",
+        STUDENT_FEED,
         lambda w: {"student": w.subjects[As.STUDENT]},
         lambda w: w.section_z,
         SEES_Z,
