@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
@@ -37,9 +38,14 @@ class Broadcast:
     """Hands each event's payload, parsed once by the contract registry, to the subscribers
     whose filter accepts it; knows nothing of Kafka."""
 
+    # Event ids remembered to pass each event on once: an event comes again when a relay
+    # re-sends after the broker lost its log (ADR 0014), or when it is delivered twice.
+    REMEMBERED = 10_000
+
     def __init__(self, *, queue_size: int) -> None:
         self._queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
+        self._seen: OrderedDict[str, None] = OrderedDict()
 
     @contextlib.asynccontextmanager
     async def subscribe(self, accepts: Callable[[EventData], bool]) -> AsyncIterator[Subscriber]:
@@ -51,6 +57,11 @@ class Broadcast:
             self._subscribers.discard(subscriber)
 
     async def publish(self, event: CloudEvent) -> None:
+        if event.id in self._seen:
+            return
+        self._seen[event.id] = None
+        if len(self._seen) > self.REMEMBERED:
+            self._seen.popitem(last=False)
         if not self._subscribers or (payload := _payload(event)) is None:
             return
         for subscriber in list(self._subscribers):

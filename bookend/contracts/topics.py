@@ -18,3 +18,9 @@ DEAD_LETTER_SUFFIX = ".dlq"
 def dead_letter_topic(topic: str) -> str:
     """Failed records of a topic go to `<topic>.dlq`, with the reason in their headers."""
     return f"{topic}{DEAD_LETTER_SUFFIX}"
+
+
+def heartbeat_topic(outbox: str) -> str:
+    """Where the relay of the outbox `outbox` (its database) sends the heartbeats by which it
+    notices a broker that lost its log (ADR 0014); no one consumes it."""
+    return f"bookend.heartbeat.{outbox}"

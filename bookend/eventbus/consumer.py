@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
 from bookend.contracts import CloudEvent, dead_letter_topic
 from bookend.eventbus.codec import UndecodableRecord, decode
-from bookend.eventbus.publisher import Publisher, shut
+from bookend.eventbus.publisher import RawPublisher, shut
 from bookend.eventbus.settings import KafkaSettings
 from bookend.eventbus.tables import PoisonRecord
 
@@ -43,24 +43,14 @@ class EventConsumer:
         topics: Collection[str],
         handle: Handler,
         group_id: str | None,
-        dead_letters: Publisher | None,
+        dead_letters: RawPublisher | None,
     ) -> None:
         self._settings = settings
         self._topics = [str(topic) for topic in topics]
         self._handle = handle
         self._group_id = group_id
         self._dead_letters = dead_letters
-        self._consumer = AIOKafkaConsumer(
-            *self._topics,
-            **settings.client_options(),
-            group_id=group_id,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest" if group_id else "latest",
-            session_timeout_ms=settings.session_timeout_ms,
-            heartbeat_interval_ms=settings.heartbeat_interval_ms,
-            rebalance_timeout_ms=settings.rebalance_timeout_ms,
-            fetch_max_wait_ms=settings.fetch_max_wait_ms,
-        )
+        self._consumer = self._new_consumer()
         self._task: asyncio.Task[None] | None = None
         self._failures_in_a_row = 0
         self._last_failure = ""
@@ -77,9 +67,32 @@ class EventConsumer:
             )
         return None
 
+    def _new_consumer(self) -> AIOKafkaConsumer[bytes, bytes]:
+        settings = self._settings
+        return AIOKafkaConsumer(
+            *self._topics,
+            **settings.client_options(),
+            group_id=self._group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest" if self._group_id else "latest",
+            session_timeout_ms=settings.session_timeout_ms,
+            heartbeat_interval_ms=settings.heartbeat_interval_ms,
+            rebalance_timeout_ms=settings.rebalance_timeout_ms,
+            fetch_max_wait_ms=settings.fetch_max_wait_ms,
+        )
+
     async def start(self) -> None:
         await self._consumer.start()
         self._task = asyncio.create_task(self._run(), name=f"consumer:{self._group_id}")
+
+    async def restart(self) -> None:
+        """Start over with a new client: after the broker lost its log, the old one's fetch
+        positions and group membership point at records that are gone. With nothing committed
+        on the new log, it reads from the beginning, and the inbox skips what was applied."""
+        await self.stop()
+        self._consumer = self._new_consumer()
+        await self.start()
+        log.warning("consumer %s started over after the broker lost its log", self._group_id)
 
     async def stop(self) -> None:
         """Stop within STOP_GRACE seconds."""

@@ -33,12 +33,23 @@ class KafkaSettings(BaseSettings):
     # How long a fetch may wait for data. Apache Kafka answers as soon as data arrives; the
     # embedded broker holds a fetch for about half of this, so the embedded stack lowers it.
     fetch_max_wait_ms: int = 500
+    # How often each outbox relay checks that the broker still holds what it was sent (0: never).
+    # The embedded broker keeps its log in memory; once it restarts, the relays send again what
+    # they had sent, and the consumers' inboxes skip what they had applied (ADR 0014).
+    watch_lost_log_seconds: float = 0.0
+    # How old a client's view of the topics may get: lower finds re-created topics sooner.
+    metadata_max_age_ms: int = 300_000
+    # How long a request to the broker may go unanswered; a send waiting on a broker that died
+    # holds the relay that long.
+    request_timeout_ms: int = 40_000
 
     def client_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {
             "bootstrap_servers": self.bootstrap_servers,
             "client_id": self.client_id,
             "security_protocol": self.security_protocol,
+            "metadata_max_age_ms": self.metadata_max_age_ms,
+            "request_timeout_ms": self.request_timeout_ms,
         }
         if self.sasl_mechanism:
             options |= {

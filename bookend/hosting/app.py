@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from bookend.auth import AuthSettings, TokenVerifier
 from bookend.auth.fastapi import install_verifier
 from bookend.clock import Clock, utc_now
-from bookend.contracts import ALL_TOPICS
+from bookend.contracts import ALL_TOPICS, heartbeat_topic
 from bookend.eventbus import EventConsumer, Inbound, KafkaPublisher, KafkaSettings, ensure_topics
 from bookend.hosting.idempotency import TimeBudget, install_idempotency
 from bookend.hosting.limits import BodyLimit, invalid_text
@@ -116,12 +116,30 @@ def service_app(
             client = connect(mongo)
             stack.push_async_callback(client.close)
             publisher = KafkaPublisher(kafka)
+
+            async def declare_topics() -> None:
+                await ensure_topics(kafka, ALL_TOPICS)
+                if kafka.watch_lost_log_seconds:
+                    heartbeats = [heartbeat_topic(settings.database)]
+                    await ensure_topics(kafka, heartbeats, dead_letters=False)
+
+            consumers: list[EventConsumer] = []
+
+            async def start_over() -> None:
+                for consumer in consumers:
+                    await consumer.restart()
+
             relay = OutboxRelay(
-                client[settings.database], publisher, poll_interval=settings.relay_poll_interval
+                client[settings.database],
+                publisher,
+                poll_interval=settings.relay_poll_interval,
+                watch_lost_log=kafka.watch_lost_log_seconds,
+                restore_topics=declare_topics,
+                on_lost_log=start_over,
             )
             store = parts.store(client, settings.database, relay.wake)
             await store.create_indexes()
-            await ensure_topics(kafka, ALL_TOPICS)
+            await declare_topics()
             await publisher.start()
             stack.push_async_callback(publisher.stop)
             await relay.start()
@@ -139,6 +157,7 @@ def service_app(
                 )
                 await consumer.start()
                 stack.push_async_callback(consumer.stop)
+                consumers.append(consumer)
             app.state.service = state
             app.state.readiness = Readiness(client, publisher, relay, consumer, settings)
             yield

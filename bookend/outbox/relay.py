@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from bookend.contracts import heartbeat_topic
 from bookend.eventbus import Publisher, Unpublishable
 from bookend.mongo import REPLY_RETENTION, Document, forget_replies, write_gate
 from bookend.outbox.emit import OUTBOX, PARKED, SENT, SEQUENCE, event_from_outbox
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 STOP_GRACE = 15.0
 
 LEASE = "outbox_lease"
+# The offset the relay's last heartbeat got: a later one at or below it means the broker lost
+# its log (ADR 0014).
+BROKER_MARK = "outbox_broker_mark"
 
 
 class OutboxRelay:
@@ -44,6 +49,9 @@ class OutboxRelay:
         lease_seconds: float = 15.0,
         retention: timedelta = timedelta(days=7),
         inbox_retention: timedelta = INBOX_RETENTION,
+        watch_lost_log: float = 0.0,
+        restore_topics: Callable[[], Awaitable[None]] | None = None,
+        on_lost_log: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._db = db
         self._publisher = publisher
@@ -52,6 +60,10 @@ class OutboxRelay:
         self._lease = timedelta(seconds=lease_seconds)
         self._retention = retention
         self._inbox_retention = inbox_retention
+        self._watch_lost_log = watch_lost_log
+        self._watched_at = float("-inf")
+        self._restore_topics = restore_topics
+        self._on_lost_log = on_lost_log
         self._holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -95,6 +107,7 @@ class OutboxRelay:
             # let it lapse would interleave its events with another replica's.
             if not await self._hold_lease():
                 return sent
+            await self._resend_if_broker_lost_log()
             async with self._gate():
                 pending = await (
                     self._db[OUTBOX]
@@ -123,6 +136,46 @@ class OutboxRelay:
                             {"$set": {SENT: _epoch_ms(datetime.now(UTC))}},
                         )
             sent += len(published)
+
+    async def _resend_if_broker_lost_log(self) -> None:
+        """Every `watch_lost_log` seconds, a heartbeat: if its offset is not past the last
+        one's, the broker lost its log (the embedded broker keeps it in memory), and every
+        retained sent event is sent again, in order; inboxes skip what was applied (ADR 0014).
+        """
+        now = asyncio.get_running_loop().time()
+        if not self._watch_lost_log or now - self._watched_at < self._watch_lost_log:
+            return
+        topic = heartbeat_topic(self._db.name)
+        try:
+            offset = await self._publisher.heartbeat(topic)
+        except Exception:
+            # A broker back without its log has no topics either: create them again before
+            # anything is sent, so they come back as declared.
+            if self._restore_topics is not None:
+                async with asyncio.timeout(STOP_GRACE):
+                    await self._restore_topics()
+            raise
+        async with self._gate():
+            mark = await self._db[BROKER_MARK].find_one({"_id": topic})
+        if mark is not None and offset <= mark["offset"]:
+            async with self._gate():
+                again = await self._db[OUTBOX].update_many(
+                    {SENT: {"$ne": None}}, {"$set": {SENT: None}}
+                )
+            log.warning(
+                "the broker lost its log (heartbeat at %d, was %d): sending %d events again",
+                offset,
+                mark["offset"],
+                again.modified_count,
+            )
+            if self._on_lost_log is not None:
+                await self._on_lost_log()
+        # Only now: a failure or crash before this finds the loss again on the next pass.
+        async with self._gate():
+            await self._db[BROKER_MARK].replace_one(
+                {"_id": topic}, {"_id": topic, "offset": offset}, upsert=True
+            )
+        self._watched_at = now
 
     async def _park(self, doc: Document, reason: str) -> None:
         """Set an event aside so the ones after it flow; `bookend parked` lists them."""

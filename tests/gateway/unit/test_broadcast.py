@@ -85,3 +85,13 @@ async def test_a_subscriber_that_falls_behind_is_closed_after_what_it_holds() ->
         assert [session_of(p) for p in received] == ["s0", "s1"]
         with pytest.raises(SubscriberTooSlow):
             await asyncio.wait_for(anext(stream), 1)
+
+
+async def test_an_event_sent_again_reaches_each_subscriber_once() -> None:
+    # A relay re-sends what the broker lost (ADR 0014): the same event id comes twice.
+    broadcast = Broadcast(queue_size=10)
+    async with broadcast.subscribe(lambda _: True) as everything:
+        first, second = started("a"), started("b")
+        for event in (first, second, first, second):
+            await broadcast.publish(event)
+        assert everything.queue.qsize() == 2

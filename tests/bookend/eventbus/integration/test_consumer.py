@@ -16,7 +16,7 @@ from bookend.eventbus import (
     Inbound,
     KafkaPublisher,
     KafkaSettings,
-    Publisher,
+    RawPublisher,
     encode,
     ensure_topics,
 )
@@ -32,7 +32,7 @@ async def consuming(
     topic: str,
     handle: Handler,
     group: str,
-    dead_letters: Publisher | None = None,
+    dead_letters: RawPublisher | None = None,
 ) -> AsyncIterator[None]:
     consumer = EventConsumer(
         kafka, topics=[topic], handle=handle, group_id=group, dead_letters=dead_letters
@@ -96,9 +96,6 @@ class DeadLettersThatFailOnce:
     def __init__(self, real: KafkaPublisher) -> None:
         self.real = real
         self.failed = False
-
-    async def publish(self, event: CloudEvent) -> None:
-        await self.real.publish(event)
 
     async def publish_raw(
         self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]

@@ -189,10 +189,8 @@ class SlowPublisher:
         await asyncio.sleep(self.seconds)
         self.sent.append(event.id)
 
-    async def publish_raw(
-        self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
-    ) -> None:
-        raise AssertionError("the relay publishes events, not raw records")
+    async def heartbeat(self, topic: str) -> int:
+        raise AssertionError("this relay does not watch for a lost log")
 
 
 async def test_a_relay_draining_a_long_backlog_keeps_its_lease_so_no_other_interleaves(
