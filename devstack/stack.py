@@ -23,6 +23,13 @@ EMBEDDED_KAFKA = {
     "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
     "KAFKA_REBALANCE_TIMEOUT_MS": "1000",
     "KAFKA_FETCH_MAX_WAIT_MS": "20",
+    # The embedded broker keeps its log in memory: relays and the gateway look every second for
+    # their marker topic and, once it is gone, send or read again (ADR 0014); clients refresh
+    # their view of the topics soon after a restart; a send to a dead broker gives up in 5 s.
+    "KAFKA_WATCH_LOST_LOG_SECONDS": "1",
+    "KAFKA_METADATA_MAX_AGE_MS": "2000",
+    "KAFKA_REQUEST_TIMEOUT_MS": "5000",
+    "KAFKA_TOPIC_PARTITIONS": "4",
 }
 
 

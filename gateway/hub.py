@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from pydantic import ValidationError
 
 from bookend.contracts import ALL_TOPICS, CloudEvent, EventData, spec_for_type
-from bookend.eventbus import EventConsumer, KafkaSettings
+from bookend.eventbus import BrokerMarker, EventConsumer, KafkaSettings
 
 log = logging.getLogger(__name__)
 
@@ -88,20 +90,63 @@ def _payload(event: CloudEvent) -> EventData | None:
 
 
 class SubscriptionHub(Broadcast):
-    """The broadcast fed by one group-less consumer: every gateway process sees every event."""
+    """The broadcast fed by one group-less consumer: every gateway process sees every event.
+
+    With `KAFKA_WATCH_LOST_LOG_SECONDS` set (the embedded broker), the hub places a marker topic
+    of its own and looks for it; once it is gone, the broker lost its log, and the consumer reads
+    the new one from its start, where the relays send again what they had sent (ADR 0014).
+    Events seen before are skipped by id, and those older than the loss by more than a minute
+    were for subscriptions long served.
+    """
+
+    # Events sent again after a loss are passed on only if they are younger than this before
+    # the loss was noticed: older ones reached their subscribers before the broker went.
+    REPLAYED_WINDOW = timedelta(minutes=1)
 
     def __init__(self, kafka: KafkaSettings, *, queue_size: int) -> None:
         super().__init__(queue_size=queue_size)
         self._consumer = EventConsumer(
-            kafka, topics=ALL_TOPICS, handle=self.publish, group_id=None, dead_letters=None
+            kafka, topics=ALL_TOPICS, handle=self._receive, group_id=None, dead_letters=None
         )
+        self._watch_every = kafka.watch_lost_log_seconds
+        self._marker = BrokerMarker(kafka, f"gateway.{uuid.uuid4().hex}")
+        self._watcher: asyncio.Task[None] | None = None
+        self._skip_before: datetime | None = None
 
     async def start(self) -> None:
         await self._consumer.start()
+        if self._watch_every:
+            await self._marker.place_marker()
+            self._watcher = asyncio.create_task(self._watch(), name="gateway-lost-log-watch")
 
     async def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
         await self._consumer.stop()
+        await self._marker.close()
 
     def trouble(self) -> str | None:
         """Why subscriptions would miss events now, or None."""
         return self._consumer.trouble()
+
+    async def _receive(self, event: CloudEvent) -> None:
+        if self._skip_before is not None and event.time < self._skip_before:
+            return
+        await self.publish(event)
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(self._watch_every)
+            try:
+                if await self._marker.holds_marker():
+                    continue
+                self._skip_before = datetime.now(UTC) - self.REPLAYED_WINDOW
+                await self._consumer.start_over()
+                log.warning("the broker lost its log: the gateway reads the new one from its start")
+                await self._marker.place_marker()
+            except asyncio.CancelledError:
+                raise
+            except Exception as failure:  # the broker is away; the consumer reports it
+                log.warning("cannot look for the gateway's marker topic: %r", failure)

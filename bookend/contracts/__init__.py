@@ -3,7 +3,7 @@
 from bookend.contracts.base import Classification, EventData
 from bookend.contracts.envelope import CloudEvent, new_event
 from bookend.contracts.registry import EVENT_SPECS, EventSpec, spec_for, spec_for_type
-from bookend.contracts.topics import ALL_TOPICS, Topic, dead_letter_topic, heartbeat_topic
+from bookend.contracts.topics import ALL_TOPICS, Topic, dead_letter_topic, marker_topic
 
 __all__ = [
     "ALL_TOPICS",
@@ -14,7 +14,7 @@ __all__ = [
     "EventSpec",
     "Topic",
     "dead_letter_topic",
-    "heartbeat_topic",
+    "marker_topic",
     "new_event",
     "spec_for",
     "spec_for_type",

@@ -20,7 +20,7 @@ def dead_letter_topic(topic: str) -> str:
     return f"{topic}{DEAD_LETTER_SUFFIX}"
 
 
-def heartbeat_topic(outbox: str) -> str:
-    """Where the relay of the outbox `outbox` (its database) sends the heartbeats by which it
-    notices a broker that lost its log (ADR 0014); no one consumes it."""
-    return f"bookend.heartbeat.{outbox}"
+def marker_topic(owner: str) -> str:
+    """A topic that `owner` (an outbox's database, a gateway process) creates and no one writes
+    to: when it is gone, the broker lost its log (ADR 0014)."""
+    return f"bookend.marker.{owner}"

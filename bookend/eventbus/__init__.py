@@ -3,21 +3,23 @@
 from bookend.eventbus.admin import ensure_topics
 from bookend.eventbus.codec import decode, encode
 from bookend.eventbus.consumer import EventConsumer, Handler
-from bookend.eventbus.publisher import KafkaPublisher, Publisher, RawPublisher, Unpublishable
+from bookend.eventbus.logwatch import BrokerMarker, MarkerLog
+from bookend.eventbus.publisher import KafkaPublisher, Publisher, Unpublishable
 from bookend.eventbus.replay import replay_dead_letters, rewind_group
 from bookend.eventbus.settings import KafkaSettings
 from bookend.eventbus.tables import Inbound, Outbound, PoisonRecord
 
 __all__ = [
+    "BrokerMarker",
     "EventConsumer",
     "Handler",
     "Inbound",
     "KafkaPublisher",
     "KafkaSettings",
+    "MarkerLog",
     "Outbound",
     "PoisonRecord",
     "Publisher",
-    "RawPublisher",
     "Unpublishable",
     "decode",
     "encode",

@@ -7,11 +7,11 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Collection
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 
 from bookend.contracts import CloudEvent, dead_letter_topic
 from bookend.eventbus.codec import UndecodableRecord, decode
-from bookend.eventbus.publisher import RawPublisher, shut
+from bookend.eventbus.publisher import Publisher, shut
 from bookend.eventbus.settings import KafkaSettings
 from bookend.eventbus.tables import PoisonRecord
 
@@ -43,14 +43,14 @@ class EventConsumer:
         topics: Collection[str],
         handle: Handler,
         group_id: str | None,
-        dead_letters: RawPublisher | None,
+        dead_letters: Publisher | None,
     ) -> None:
         self._settings = settings
         self._topics = [str(topic) for topic in topics]
         self._handle = handle
         self._group_id = group_id
         self._dead_letters = dead_letters
-        self._consumer = self._new_consumer()
+        self._consumer = self._new_consumer(from_start=False)
         self._task: asyncio.Task[None] | None = None
         self._failures_in_a_row = 0
         self._last_failure = ""
@@ -67,32 +67,37 @@ class EventConsumer:
             )
         return None
 
-    def _new_consumer(self) -> AIOKafkaConsumer[bytes, bytes]:
+    def _new_consumer(self, *, from_start: bool) -> AIOKafkaConsumer[bytes, bytes]:
         settings = self._settings
-        return AIOKafkaConsumer(
-            *self._topics,
+        consumer: AIOKafkaConsumer[bytes, bytes] = AIOKafkaConsumer(
             **settings.client_options(),
             group_id=self._group_id,
             enable_auto_commit=False,
-            auto_offset_reset="earliest" if self._group_id else "latest",
+            auto_offset_reset="earliest" if self._group_id or from_start else "latest",
             session_timeout_ms=settings.session_timeout_ms,
             heartbeat_interval_ms=settings.heartbeat_interval_ms,
             rebalance_timeout_ms=settings.rebalance_timeout_ms,
             fetch_max_wait_ms=settings.fetch_max_wait_ms,
         )
+        # A group member starting over ignores what was committed: commits made on the new log
+        # from positions on the lost one may lie past records it never read.
+        listener = _FromTheStart(consumer) if self._group_id and from_start else None
+        consumer.subscribe(self._topics, listener=listener)
+        return consumer
 
     async def start(self) -> None:
         await self._consumer.start()
         self._task = asyncio.create_task(self._run(), name=f"consumer:{self._group_id}")
 
-    async def restart(self) -> None:
-        """Start over with a new client: after the broker lost its log, the old one's fetch
-        positions and group membership point at records that are gone. With nothing committed
-        on the new log, it reads from the beginning, and the inbox skips what was applied."""
+    async def start_over(self) -> None:
+        """Read every topic again from its first record, with a new client: the broker lost its
+        log, so this one's positions and commits point at records that are gone or were never
+        read (ADR 0014). Consumers are idempotent: the inbox skips what was applied."""
         await self.stop()
-        self._consumer = self._new_consumer()
+        self._consumer = self._new_consumer(from_start=True)
+        self._failures_in_a_row = 0
         await self.start()
-        log.warning("consumer %s started over after the broker lost its log", self._group_id)
+        log.warning("consumer %s reads again from the start of each topic", self._group_id)
 
     async def stop(self) -> None:
         """Stop within STOP_GRACE seconds."""
@@ -200,3 +205,20 @@ class EventConsumer:
         await self._dead_letters.publish_raw(
             dead_letter_topic(record.topic), record.key, record.value, headers
         )
+
+
+class _FromTheStart(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Moves each partition to its first record the first time it is assigned."""
+
+    def __init__(self, consumer: AIOKafkaConsumer[bytes, bytes]) -> None:
+        self._consumer = consumer
+        self._moved: set[TopicPartition] = set()
+
+    async def on_partitions_revoked(self, revoked: Collection[TopicPartition]) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: Collection[TopicPartition]) -> None:
+        first_time = [partition for partition in assigned if partition not in self._moved]
+        if first_time:
+            await self._consumer.seek_to_beginning(*first_time)
+            self._moved.update(first_time)

@@ -45,15 +45,7 @@ class Unpublishable(Exception):
 
 
 class Publisher(Protocol):
-    """What the outbox relay publishes with."""
-
     async def publish(self, event: CloudEvent) -> None: ...
-
-    async def heartbeat(self, topic: str) -> int: ...
-
-
-class RawPublisher(Protocol):
-    """What dead letters and their replay are sent with: records as they came."""
 
     async def publish_raw(
         self, topic: str, key: bytes | None, value: bytes | None, headers: Headers
@@ -95,12 +87,6 @@ class KafkaPublisher:
             await self._producer.send_and_wait(event.topic, key=key, value=value, headers=headers)
         except _NEVER as refused:
             raise Unpublishable(f"{type(refused).__name__}: {refused}") from None
-
-    async def heartbeat(self, topic: str) -> int:
-        """Send an empty record to `topic`'s first partition; return the offset it got. Offsets
-        only grow, unless the broker lost its log."""
-        sent = await self._producer.send_and_wait(topic, value=b"", partition=0)
-        return int(sent.offset)
 
     async def publish_raw(
         self, topic: str, key: bytes | None, value: bytes | None, headers: Headers

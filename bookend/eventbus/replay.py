@@ -8,7 +8,7 @@ from datetime import datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from bookend.contracts import dead_letter_topic
-from bookend.eventbus.publisher import RawPublisher
+from bookend.eventbus.publisher import Publisher
 from bookend.eventbus.settings import KafkaSettings
 
 _DLQ_HEADERS = ("dlq_reason", "dlq_topic", "dlq_partition", "dlq_offset", "dlq_consumer_group")
@@ -16,7 +16,7 @@ REPLAY_GROUP = "bookend.replay"
 
 
 async def replay_dead_letters(
-    settings: KafkaSettings, topic: str, *, publisher: RawPublisher, idle_ms: int = 2000
+    settings: KafkaSettings, topic: str, *, publisher: Publisher, idle_ms: int = 2000
 ) -> int:
     """Republish every record waiting in `<topic>.dlq` when the replay began; return how many.
 

@@ -18,6 +18,8 @@ class KafkaSettings(BaseSettings):
     sasl_username: str | None = None
     sasl_password: str | None = None
     # Topic creation at start-up suits the embedded broker; production declares topics (Strimzi).
+    # The embedded stack asks for as many partitions as the embedded broker gives a topic it
+    # creates by itself (4), so a topic looks the same whoever creates it after a restart.
     create_topics: bool = True
     topic_partitions: int = 3
     replication_factor: int = 1
@@ -33,9 +35,10 @@ class KafkaSettings(BaseSettings):
     # How long a fetch may wait for data. Apache Kafka answers as soon as data arrives; the
     # embedded broker holds a fetch for about half of this, so the embedded stack lowers it.
     fetch_max_wait_ms: int = 500
-    # How often each outbox relay checks that the broker still holds what it was sent (0: never).
-    # The embedded broker keeps its log in memory; once it restarts, the relays send again what
-    # they had sent, and the consumers' inboxes skip what they had applied (ADR 0014).
+    # How often each outbox relay and gateway looks for its marker topic (0: never, as Apache
+    # Kafka keeps its log). The embedded broker keeps its log in memory; once it restarts, the
+    # relays send again what they had sent, the consumers read again from the start and their
+    # inboxes skip what they had applied (ADR 0014).
     watch_lost_log_seconds: float = 0.0
     # How old a client's view of the topics may get: lower finds re-created topics sooner.
     metadata_max_age_ms: int = 300_000

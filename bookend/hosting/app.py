@@ -14,8 +14,15 @@ from fastapi.responses import JSONResponse
 from bookend.auth import AuthSettings, TokenVerifier
 from bookend.auth.fastapi import install_verifier
 from bookend.clock import Clock, utc_now
-from bookend.contracts import ALL_TOPICS, heartbeat_topic
-from bookend.eventbus import EventConsumer, Inbound, KafkaPublisher, KafkaSettings, ensure_topics
+from bookend.contracts import ALL_TOPICS
+from bookend.eventbus import (
+    BrokerMarker,
+    EventConsumer,
+    Inbound,
+    KafkaPublisher,
+    KafkaSettings,
+    ensure_topics,
+)
 from bookend.hosting.idempotency import TimeBudget, install_idempotency
 from bookend.hosting.limits import BodyLimit, invalid_text
 from bookend.hosting.logs import RequestLog, configure_logging
@@ -23,7 +30,7 @@ from bookend.hosting.settings import ServiceSettings
 from bookend.hosting.state import ServiceState
 from bookend.ids import IdFactory, new_id
 from bookend.mongo import KeyedRequest, MongoClient, MongoSettings, connect, reachable
-from bookend.outbox import OutboxRelay
+from bookend.outbox import LostLogWatch, OutboxRelay
 from bookend.problems import Problem, ProblemKind, install_problem_handlers
 
 SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
@@ -117,29 +124,31 @@ def service_app(
             stack.push_async_callback(client.close)
             publisher = KafkaPublisher(kafka)
 
-            async def declare_topics() -> None:
-                await ensure_topics(kafka, ALL_TOPICS)
-                if kafka.watch_lost_log_seconds:
-                    heartbeats = [heartbeat_topic(settings.database)]
-                    await ensure_topics(kafka, heartbeats, dead_letters=False)
-
             consumers: list[EventConsumer] = []
 
             async def start_over() -> None:
                 for consumer in consumers:
-                    await consumer.restart()
+                    await consumer.start_over()
 
+            watch: LostLogWatch | None = None
+            if kafka.watch_lost_log_seconds:
+                marker = BrokerMarker(kafka, settings.database)
+                stack.push_async_callback(marker.close)
+                watch = LostLogWatch(
+                    every=kafka.watch_lost_log_seconds,
+                    marker=marker,
+                    restore_topics=lambda: ensure_topics(kafka, ALL_TOPICS),
+                    started_over=start_over,
+                )
             relay = OutboxRelay(
                 client[settings.database],
                 publisher,
                 poll_interval=settings.relay_poll_interval,
-                watch_lost_log=kafka.watch_lost_log_seconds,
-                restore_topics=declare_topics,
-                on_lost_log=start_over,
+                watch=watch,
             )
             store = parts.store(client, settings.database, relay.wake)
             await store.create_indexes()
-            await declare_topics()
+            await ensure_topics(kafka, ALL_TOPICS)
             await publisher.start()
             stack.push_async_callback(publisher.stop)
             await relay.start()

@@ -1,9 +1,10 @@
 """At-least-once delivery over MongoDB: the transactional outbox, its relay, and the inbox."""
 
-from bookend.outbox.relay import OutboxRelay, ParkedEvent, parked_events
+from bookend.outbox.relay import LostLogWatch, OutboxRelay, ParkedEvent, parked_events
 from bookend.outbox.store import Outbox, OutboxStore, OutboxTransaction
 
 __all__ = [
+    "LostLogWatch",
     "Outbox",
     "OutboxRelay",
     "OutboxStore",

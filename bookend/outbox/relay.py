@@ -15,8 +15,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bookend.contracts import heartbeat_topic
-from bookend.eventbus import Publisher, Unpublishable
+from bookend.eventbus import MarkerLog, Publisher, Unpublishable
 from bookend.mongo import REPLY_RETENTION, Document, forget_replies, write_gate
 from bookend.outbox.emit import OUTBOX, PARKED, SENT, SEQUENCE, event_from_outbox
 from bookend.outbox.inbox import INBOX_RETENTION, forget_processed
@@ -27,9 +26,19 @@ log = logging.getLogger(__name__)
 STOP_GRACE = 15.0
 
 LEASE = "outbox_lease"
-# The offset the relay's last heartbeat got: a later one at or below it means the broker lost
-# its log (ADR 0014).
-BROKER_MARK = "outbox_broker_mark"
+# Present once this outbox's marker topic was placed on the broker: a broker without it then
+# lost its log (ADR 0014).
+MARKER = "outbox_marker"
+
+
+@dataclass(frozen=True)
+class LostLogWatch:
+    """How a relay notices a broker that lost its log, and what it does then (ADR 0014)."""
+
+    every: float  # seconds between looks for the marker
+    marker: MarkerLog
+    restore_topics: Callable[[], Awaitable[None]]  # declare every topic again
+    started_over: Callable[[], Awaitable[None]]  # the consumers read the new log from its start
 
 
 class OutboxRelay:
@@ -49,9 +58,7 @@ class OutboxRelay:
         lease_seconds: float = 15.0,
         retention: timedelta = timedelta(days=7),
         inbox_retention: timedelta = INBOX_RETENTION,
-        watch_lost_log: float = 0.0,
-        restore_topics: Callable[[], Awaitable[None]] | None = None,
-        on_lost_log: Callable[[], Awaitable[None]] | None = None,
+        watch: LostLogWatch | None = None,
     ) -> None:
         self._db = db
         self._publisher = publisher
@@ -60,10 +67,8 @@ class OutboxRelay:
         self._lease = timedelta(seconds=lease_seconds)
         self._retention = retention
         self._inbox_retention = inbox_retention
-        self._watch_lost_log = watch_lost_log
+        self._watch = watch
         self._watched_at = float("-inf")
-        self._restore_topics = restore_topics
-        self._on_lost_log = on_lost_log
         self._holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -138,43 +143,33 @@ class OutboxRelay:
             sent += len(published)
 
     async def _resend_if_broker_lost_log(self) -> None:
-        """Every `watch_lost_log` seconds, a heartbeat: if its offset is not past the last
-        one's, the broker lost its log (the embedded broker keeps it in memory), and every
-        retained sent event is sent again, in order; inboxes skip what was applied (ADR 0014).
-        """
+        """Every `watch.every` seconds, look for this outbox's marker topic. Once the broker
+        held it and holds it no more, the broker lost its log (the embedded broker keeps it in
+        memory, and drops records sent before a topic exists again): declare the topics again,
+        send every retained event again in order, and have the consumers read the new log from
+        its start; their inboxes skip what they had applied (ADR 0014)."""
+        watch = self._watch
         now = asyncio.get_running_loop().time()
-        if not self._watch_lost_log or now - self._watched_at < self._watch_lost_log:
+        if watch is None or now - self._watched_at < watch.every:
             return
-        topic = heartbeat_topic(self._db.name)
-        try:
-            offset = await self._publisher.heartbeat(topic)
-        except Exception:
-            # A broker back without its log has no topics either: create them again before
-            # anything is sent, so they come back as declared.
-            if self._restore_topics is not None:
-                async with asyncio.timeout(STOP_GRACE):
-                    await self._restore_topics()
-            raise
+        if await watch.marker.holds_marker():
+            self._watched_at = now
+            return
         async with self._gate():
-            mark = await self._db[BROKER_MARK].find_one({"_id": topic})
-        if mark is not None and offset <= mark["offset"]:
+            placed = await self._db[MARKER].find_one({"_id": MARKER})
+        if placed is None:  # a new outbox: a crash after this errs towards sending again
+            async with self._gate():
+                await self._db[MARKER].replace_one({"_id": MARKER}, {"_id": MARKER}, upsert=True)
+        else:
+            await watch.restore_topics()
             async with self._gate():
                 again = await self._db[OUTBOX].update_many(
                     {SENT: {"$ne": None}}, {"$set": {SENT: None}}
                 )
-            log.warning(
-                "the broker lost its log (heartbeat at %d, was %d): sending %d events again",
-                offset,
-                mark["offset"],
-                again.modified_count,
-            )
-            if self._on_lost_log is not None:
-                await self._on_lost_log()
-        # Only now: a failure or crash before this finds the loss again on the next pass.
-        async with self._gate():
-            await self._db[BROKER_MARK].replace_one(
-                {"_id": topic}, {"_id": topic, "offset": offset}, upsert=True
-            )
+            log.warning("the broker lost its log: sending %d events again", again.modified_count)
+            await watch.started_over()
+        # Only now: a crash before this finds the marker missing and sends everything again.
+        await watch.marker.place_marker()
         self._watched_at = now
 
     async def _park(self, doc: Document, reason: str) -> None:

@@ -16,7 +16,7 @@ from bookend.eventbus import (
     Inbound,
     KafkaPublisher,
     KafkaSettings,
-    RawPublisher,
+    Publisher,
     encode,
     ensure_topics,
 )
@@ -32,7 +32,7 @@ async def consuming(
     topic: str,
     handle: Handler,
     group: str,
-    dead_letters: RawPublisher | None = None,
+    dead_letters: Publisher | None = None,
 ) -> AsyncIterator[None]:
     consumer = EventConsumer(
         kafka, topics=[topic], handle=handle, group_id=group, dead_letters=dead_letters
@@ -96,6 +96,9 @@ class DeadLettersThatFailOnce:
     def __init__(self, real: KafkaPublisher) -> None:
         self.real = real
         self.failed = False
+
+    async def publish(self, event: CloudEvent) -> None:
+        await self.real.publish(event)
 
     async def publish_raw(
         self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
@@ -186,3 +189,36 @@ async def test_a_record_with_an_unreadable_header_is_dead_lettered_and_its_parti
     assert dict(dead.headers)["dlq_reason"].startswith(b"undecodable")
     assert (dead.key, dead.value) == (bad_key, bad_value)
     assert handled == [good.id]
+
+
+async def test_a_consumer_starting_over_reads_again_from_the_start_past_its_commits(
+    kafka_settings: KafkaSettings, publisher: KafkaPublisher, unique: Callable[[str], str]
+) -> None:
+    # After the broker lost its log, commits made on the new log may lie past records this
+    # member never read (ADR 0014): starting over ignores them.
+    events = [lesson(unique(f"l{n}")) for n in range(3)]
+    ours = {e.id for e in events}
+    seen: list[str] = []
+
+    async def record(event: CloudEvent) -> None:
+        if event.id in ours:
+            seen.append(event.id)
+
+    consumer = EventConsumer(
+        kafka_settings,
+        topics=[Topic.CATALOG_LESSON],
+        handle=record,
+        group_id=unique("group"),
+        dead_letters=None,
+    )
+    await consumer.start()
+    try:
+        for event in events:
+            await publisher.publish(event)
+        await eventually(lambda: len(seen) == 3)
+        await consumer.start_over()
+        await eventually(lambda: len(seen) == 6)
+        assert sorted(seen) == sorted([e.id for e in events] * 2)  # keys spread over partitions
+        assert consumer.trouble() is None
+    finally:
+        await consumer.stop()

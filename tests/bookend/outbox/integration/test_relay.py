@@ -13,7 +13,13 @@ from bookend.contracts import CloudEvent, Topic, new_event
 from bookend.contracts.scheduler import SessionStarted
 from bookend.eventbus import KafkaPublisher, KafkaSettings
 from bookend.mongo import MongoSettings, connect
-from bookend.outbox import OutboxRelay, OutboxStore, OutboxTransaction, parked_events
+from bookend.outbox import (
+    LostLogWatch,
+    OutboxRelay,
+    OutboxStore,
+    OutboxTransaction,
+    parked_events,
+)
 from bookend.outbox.emit import OUTBOX
 from bookend.outbox.inbox import INBOX
 from tests.support.polling import eventually
@@ -189,8 +195,10 @@ class SlowPublisher:
         await asyncio.sleep(self.seconds)
         self.sent.append(event.id)
 
-    async def heartbeat(self, topic: str) -> int:
-        raise AssertionError("this relay does not watch for a lost log")
+    async def publish_raw(
+        self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None:
+        raise AssertionError("the relay publishes events, not raw records")
 
 
 async def test_a_relay_draining_a_long_backlog_keeps_its_lease_so_no_other_interleaves(
@@ -224,3 +232,57 @@ async def test_the_inbox_forgets_what_is_older_than_its_retention(store: Store) 
     await relay.housekeeping()
     assert [d["event_id"] async for d in store.db[INBOX].find({})] == ["recent"]
     assert old < datetime.now(UTC)
+
+
+class FakeMarker:
+    """Our marker port: a broker that holds the marker until it `loses` its log."""
+
+    def __init__(self) -> None:
+        self.held = False
+        self.placed = 0
+
+    async def holds_marker(self) -> bool:
+        return self.held
+
+    async def place_marker(self) -> None:
+        self.held = True
+        self.placed += 1
+
+
+async def test_a_relay_whose_broker_lost_its_log_sends_every_retained_event_again_once(
+    store: Store, unique: Callable[[str], str]
+) -> None:
+    events = [started(unique(f"s{n}")) for n in range(3)]
+
+    async def emit_all(tx: OutboxTransaction) -> None:
+        await tx.emit(*events)
+
+    await store.atomically(emit_all)
+    marker, calls = FakeMarker(), []
+
+    async def restore() -> None:
+        calls.append("restore")
+
+    async def started_over() -> None:
+        calls.append("started over")
+
+    publisher = SlowPublisher(0)
+    watch = LostLogWatch(every=0, marker=marker, restore_topics=restore, started_over=started_over)
+    relay = OutboxRelay(store.db, publisher, watch=watch, lease_seconds=0.2)
+    assert await relay.drain() == 3
+    assert (marker.placed, calls) == (1, [])  # a new outbox places its marker, nothing lost
+    assert await relay.drain() == 0  # the marker is there: nothing again
+
+    marker.held = False  # the broker came back without its log
+    assert await relay.drain() == 3
+    assert calls == ["restore", "started over"]
+    assert publisher.sent == [e.id for e in events] * 2  # in order, each once more
+    assert await relay.drain() == 0
+
+    # A relay starting on an outbox that had placed its marker, with the broker now without
+    # it (the launcher restarted the whole stack), sends everything again as well.
+    marker.held = False
+    await asyncio.sleep(0.3)  # the first relay's lease lapses, as when its process died
+    restarted = OutboxRelay(store.db, publisher, watch=watch, lease_seconds=0.2)
+    assert await restarted.drain() == 3
+    assert marker.placed == 3
