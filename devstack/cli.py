@@ -8,10 +8,11 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from bookend.auth import issue_token
 from bookend.contracts import ALL_TOPICS
@@ -20,9 +21,9 @@ from bookend.mongo import MongoSettings, connect
 from bookend.outbox import ParkedEvent, parked_events
 from devstack.control import Answer, ControlError, ask
 from devstack.launcher import launch
-from devstack.processes import http_ok
+from devstack.processes import http_ok, port_open
 from devstack.running import NotRunning, Running, read_running
-from devstack.stack import APPS
+from devstack.stack import APPS, PROCESSES
 from devstack.users import DEMO_USERS, USERS_BY_ID
 from services.catalog.settings import CatalogSettings
 from services.feedback.settings import FeedbackSettings
@@ -101,14 +102,15 @@ def stop_service(args: argparse.Namespace) -> int:
 
 
 def start_service(args: argparse.Namespace) -> int:
-    """Start a stopped process again, on its port, and wait until it answers /healthz."""
+    """Start a stopped process again, on its port, and wait until it answers (/healthz, or its
+    port for the broker and store)."""
     asked = _ask({"command": "start", "service": args.service})
     if asked is None:
         return 1
     running, answer = asked
-    health = f"{running.urls[args.service]}/healthz"
+    health, answers = _answers(running, args.service)
     deadline = time.monotonic() + args.timeout
-    while not http_ok(health):
+    while not answers():
         [child] = [c for c in answer.children if c.name == args.service]
         if child.state != "running":
             why = "was stopped" if child.state == "stopped" else "exited (it will be restarted)"
@@ -129,6 +131,17 @@ def start_service(args: argparse.Namespace) -> int:
     _show(running, answer)
     print(f"{args.service} answers at {health}")
     return 0
+
+
+def _answers(running: Running, name: str) -> tuple[str, Callable[[], bool]]:
+    """Where `name` answers, and whether it does now."""
+    if name in APPS:
+        health = f"{running.urls[name]}/healthz"
+        return health, lambda: http_ok(health)
+    address = running.kafka_bootstrap if name == "broker" else running.mongo_uri
+    where = urlsplit(address if "//" in address else f"//{address}")
+    host, port = where.hostname or "127.0.0.1", where.port or 0
+    return f"{host}:{port}", lambda: port_open(host, port)
 
 
 def token(args: argparse.Namespace) -> int:
@@ -285,14 +298,14 @@ def main(argv: list[str] | None = None) -> int:
         "status", help="each process of the running stack: running, stopped or restarting"
     ).set_defaults(handler=status)
     stop_parser = commands.add_parser(
-        "stop", help="stop one service of the running stack; it stays down until `start`"
+        "stop", help="stop one process of the running stack; it stays down until `start`"
     )
-    stop_parser.add_argument("service", choices=APPS)
+    stop_parser.add_argument("service", choices=PROCESSES)
     stop_parser.set_defaults(handler=stop_service)
     start_parser = commands.add_parser(
-        "start", help="start a stopped service again and wait until it answers /healthz"
+        "start", help="start a stopped process again and wait until it answers"
     )
-    start_parser.add_argument("service", choices=APPS)
+    start_parser.add_argument("service", choices=PROCESSES)
     start_parser.add_argument("--timeout", type=float, default=90.0, help="seconds to wait")
     start_parser.set_defaults(handler=start_service)
     replay_parser = commands.add_parser(

@@ -45,7 +45,8 @@ Handler = Callable[[dict[str, Any]], Answer]
 @dataclass
 class LauncherControl:
     """What the launcher does for each request: `status`, or `stop`/`start` of one of the
-    processes an operator may stop (the services and the gateway, not the broker or store)."""
+    of the processes an operator may stop: the services, the gateway, and the broker and store
+    (to see the stack survive their loss, ADR 0014)."""
 
     processes: Processes
     stoppable: Collection[str]

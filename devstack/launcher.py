@@ -21,7 +21,7 @@ from devstack.running import (
     remove_running,
     write_running,
 )
-from devstack.stack import APPS, RunningStack, StackConfig, start_stack
+from devstack.stack import PROCESSES, RunningStack, StackConfig, start_stack
 
 
 def launch(home: Path, port: int, *, demo: bool) -> int:
@@ -47,7 +47,7 @@ def launch(home: Path, port: int, *, demo: bool) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
     try:
-        control = ControlServer(home / "control.sock", LauncherControl(processes, APPS, _say))
+        control = ControlServer(home / "control.sock", LauncherControl(processes, PROCESSES, _say))
         print(f"Starting Bookend (data and logs under {home}) ...", flush=True)
         stack = start_stack(processes, StackConfig.from_env(home, port))
         write_running(home, _record(stack, control))

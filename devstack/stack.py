@@ -13,7 +13,9 @@ from devstack.infrastructure import start_broker, start_store
 from devstack.processes import Processes, free_port, http_ok, python_module
 
 SERVICES = ("catalog", "scheduler", "feedback")
-APPS = (*SERVICES, "gateway")  # the processes that answer /healthz; an operator may stop them
+APPS = (*SERVICES, "gateway")  # the processes that answer /healthz
+INFRASTRUCTURE = ("broker", "store")  # started by the launcher unless given by the environment
+PROCESSES = (*INFRASTRUCTURE, *APPS)  # what an operator may stop and start
 
 # The embedded broker holds one member per group, so short group timings cost nothing and
 # let a restarted service rejoin in about a second.

@@ -4,56 +4,19 @@ the stack runs."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from devstack.cli import main
 from devstack.processes import free_port
-from devstack.running import NotRunning, Running, process_start, read_running
-
-
-@dataclass(frozen=True)
-class Said:
-    code: int
-    out: str
-    err: str
-
-
-@dataclass
-class Launcher:
-    """`bookend run` as a child process; the other commands run here, as an operator's would
-    (in-process, to keep the test short: they only read the home and talk to the launcher)."""
-
-    home: Path
-    process: subprocess.Popen[bytes]
-    running: Running
-    capsys: pytest.CaptureFixture[str]
-
-    def bookend(self, *args: str) -> Said:
-        self.capsys.readouterr()
-        code = main(list(args))
-        out, err = self.capsys.readouterr()
-        return Said(code, out, err)
-
-    def healthz(self, name: str) -> int:
-        return httpx.get(f"{self.running.urls[name]}/healthz", timeout=5).status_code
-
-
-# The launcher starts its own broker, store and secret, whatever this shell points at.
-IGNORED = ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI", "AUTH_DEV_SECRET", "BOOKEND_PORT")
-
-
-def _env(home: Path) -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in IGNORED} | {"BOOKEND_HOME": str(home)}
+from devstack.running import process_start
+from tests.support.launcher import Launcher, launched, use_home
 
 
 @pytest.fixture
@@ -61,36 +24,9 @@ def launcher(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Launcher]:
     home = tmp_path / "home"
-    for name, value in _env(home).items():
-        monkeypatch.setenv(name, value)
-    for name in IGNORED:
-        monkeypatch.delenv(name, raising=False)
-    output = tmp_path / "launcher.out"
-    with output.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "devstack.cli", "run", "--no-demo", "--port", str(free_port())],
-            env=_env(home),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                running = read_running(home)
-                break
-            except NotRunning:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"bookend run did not start:\n{output.read_text()}")
-                time.sleep(0.2)
-        yield Launcher(home, process, running, capsys)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    use_home(home, monkeypatch)
+    with launched(home, tmp_path / "launcher.out", capsys) as running:
+        yield running
 
 
 # One launcher for the whole drill (starting one costs ~8 s): the operator's part first, then

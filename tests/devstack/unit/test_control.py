@@ -88,7 +88,10 @@ def test_a_service_that_died_shows_as_restarting(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("request_", "says"),
     [
-        ({"command": "stop", "service": "store"}, "unknown service 'store'; use one of: catalog,"),
+        (
+            {"command": "stop", "service": "gateway"},
+            "unknown service 'gateway'; use one of: catalog,",
+        ),
         ({"command": "start", "service": "nope"}, "unknown service 'nope'"),
         ({"command": "stop"}, "unknown service None"),
         ({"command": "stop", "service": ["scheduler"]}, "unknown service ['scheduler']"),

@@ -46,8 +46,8 @@ def test_a_live_launcher_that_does_not_answer_is_reported_as_such(
     assert "the launcher did not answer on" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", ["broker", "store", "nope"])
-def test_only_a_service_or_the_gateway_can_be_stopped_or_started(
+@pytest.mark.parametrize("name", ["nope", "launcher", ""])
+def test_only_a_process_of_the_stack_can_be_stopped_or_started(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for command in ("stop", "start"):

@@ -8,6 +8,7 @@ The broker is this test's own, so killing it troubles no other test.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -137,7 +138,7 @@ async def test_after_a_broker_restart_every_lesson_is_learned_exactly_once(
 
     assert await eventually(learned, seconds=60) == before + during
     for served in (pair.catalog, pair.scheduler):
-        await eventually(lambda http=served.http: _ready(http), seconds=30)
+        await eventually(functools.partial(_ready, served.http), seconds=30)
 
     # Each published event was applied once: one inbox mark per event, whatever was re-sent.
     client = connect(fresh.mongo)

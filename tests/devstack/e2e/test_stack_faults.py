@@ -1,0 +1,150 @@
+"""The whole embedded stack under `bookend run` loses nothing when its broker, which keeps its log
+in memory only, is stopped and started, or when the launcher itself is killed and run again in
+the middle of a stream of writes (ADR 0014). Writes are lessons created and published in the
+catalog; the effect to find is the scheduler knowing each one, through the broker."""
+
+from __future__ import annotations
+
+import signal
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from pymongo import MongoClient
+
+from bookend.outbox.emit import OUTBOX
+from bookend.outbox.inbox import INBOX
+from devstack.running import process_start, read_running
+from services.catalog.settings import CatalogSettings
+from services.scheduler.sessions.store import LESSONS
+from services.scheduler.settings import SchedulerSettings
+from tests.catalog.integration.test_catalog_api import LESSON
+from tests.support.launcher import Launcher, launched, use_home
+
+T = TypeVar("T")
+
+
+def within(seconds: float, probe: Callable[[], T | None], what: str) -> T:
+    deadline = time.monotonic() + seconds
+    while True:
+        found = probe()
+        if found is not None:
+            return found
+        assert time.monotonic() < deadline, f"not within {seconds:.0f}s: {what}"
+        time.sleep(0.2)
+
+
+class Teacher:
+    """Writes lessons as a client should: each write with an idempotency key, retried with the
+    same key while the stack is away, so a write is taken once however often it is sent."""
+
+    def __init__(self, home: Path, token: str) -> None:
+        self._home = home
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self.lessons: list[str] = []
+
+    def post(self, path: str, body: dict[str, Any] | None, seconds: float = 60) -> Any:
+        key = uuid.uuid4().hex
+        headers = self._headers | {"Idempotency-Key": key}
+
+        def attempt() -> Any:
+            try:
+                catalog = read_running(self._home).urls["catalog"]
+                answer = httpx.post(f"{catalog}{path}", json=body, headers=headers, timeout=10)
+            except (httpx.TransportError, OSError, ValueError):
+                return None  # the stack is away or starting: send it again, same key
+            if answer.status_code >= 500:
+                return None
+            assert answer.status_code in (200, 201), answer.text
+            return answer.json()
+
+        return within(seconds, attempt, f"POST {path} taken")
+
+    def write(self, count: int) -> None:
+        for _ in range(count):
+            lesson = self.post("/lessons", LESSON | {"title": f"Lesson {len(self.lessons)}"})
+            self.post(f"/lessons/{lesson['id']}/publish", None)
+            self.lessons.append(lesson["id"])
+
+    def unknown_to_the_scheduler(self) -> list[str]:
+        scheduler = read_running(self._home).urls["scheduler"]
+        return [
+            lesson
+            for lesson in self.lessons
+            if httpx.get(f"{scheduler}/lessons/{lesson}", headers=self._headers).status_code != 200
+        ]
+
+
+def readyz(launcher: Launcher, name: str) -> dict[str, Any]:
+    body: dict[str, Any] = httpx.get(f"{launcher.running.urls[name]}/readyz", timeout=5).json()
+    return body
+
+
+def all_ready(launcher: Launcher) -> bool | None:
+    return all(readyz(launcher, n)["ready"] for n in ("catalog", "scheduler", "gateway")) or None
+
+
+def every_lesson_learned_once(launcher: Launcher, teacher: Teacher) -> None:
+    within(60, lambda: not teacher.unknown_to_the_scheduler() or None, "every lesson learned")
+    within(30, lambda: all_ready(launcher), "every process ready again")
+    client: MongoClient[dict[str, Any]]
+    with MongoClient(launcher.running.mongo_uri) as client:
+        emitted = client[CatalogSettings().database][OUTBOX].count_documents({})
+        applied = client[SchedulerSettings().database][INBOX].count_documents({})
+        learned = client[SchedulerSettings().database][LESSONS].count_documents({})
+    # One inbox mark per event the catalog emitted (none lost, none applied twice), one lesson
+    # each (the stack runs without demo data: these are all there are).
+    assert (applied, learned) == (emitted, len(teacher.lessons))
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    use_home(home, monkeypatch)
+    yield home
+
+
+def test_a_broker_restart_and_a_launcher_killed_mid_stream_lose_nothing(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "launcher.out"
+    with launched(home, output, capsys) as first:
+        teacher = Teacher(home, first.bookend("token", "teacher-rivera").out.strip())
+        teacher.write(4)
+
+        # The broker stops: readiness says so within seconds, and writes are still taken.
+        assert first.bookend("stop", "broker").code == 0
+        reasons = within(
+            15,
+            lambda: [r for r in readyz(first, "catalog")["reasons"] if "broker" in r] or None,
+            "the catalog reports the broker lost",
+        )
+        assert reasons
+        teacher.write(4)
+        # It starts again empty; the relays send again, the consumers read again.
+        started = first.bookend("start", "broker")
+        assert started.code == 0, started.err
+        teacher.write(4)
+        every_lesson_learned_once(first, teacher)
+
+        # The launcher is killed without warning right after a burst of writes, whose events
+        # may not have left; its children die with it.
+        teacher.write(3)
+        children = [int(line.split()[3]) for line in first.bookend("status").out.splitlines()[1:]]
+        starts = {pid: process_start(pid) for pid in children}
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(30)
+        within(
+            15,
+            lambda: all(process_start(pid) != starts[pid] for pid in children) or None,
+            "the killed launcher's children are gone",
+        )
+
+    # `make run` again on the same home: the store kept everything, the broker nothing.
+    with launched(home, output, capsys) as second:
+        teacher.write(3)
+        every_lesson_learned_once(second, teacher)

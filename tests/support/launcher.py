@@ -1,0 +1,95 @@
+"""The real `bookend run` as a child process, with the operator's `bookend` commands beside it
+(run in-process: they only read the launcher's home and talk to it over its socket)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devstack.cli import main
+from devstack.processes import free_port
+from devstack.running import NotRunning, Running, read_running
+
+
+@dataclass(frozen=True)
+class Said:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Launcher:
+    home: Path
+    process: subprocess.Popen[bytes]
+    running: Running
+    capsys: pytest.CaptureFixture[str]
+
+    def bookend(self, *args: str) -> Said:
+        self.capsys.readouterr()
+        code = main(list(args))
+        out, err = self.capsys.readouterr()
+        return Said(code, out, err)
+
+    def healthz(self, name: str) -> int:
+        return httpx.get(f"{self.running.urls[name]}/healthz", timeout=5).status_code
+
+
+# The launcher starts its own broker, store and secret, whatever this shell points at.
+IGNORED = ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI", "AUTH_DEV_SECRET", "BOOKEND_PORT")
+
+
+def launcher_env(home: Path) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in IGNORED} | {"BOOKEND_HOME": str(home)}
+
+
+def use_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point this process's `bookend` commands at `home`, as an operator's shell would."""
+    for name, value in launcher_env(home).items():
+        monkeypatch.setenv(name, value)
+    for name in IGNORED:
+        monkeypatch.delenv(name, raising=False)
+
+
+@contextmanager
+def launched(home: Path, output: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Launcher]:
+    """`bookend run --no-demo` on `home` until it has written running.json; stopped (SIGTERM,
+    as Ctrl-C) at the end unless it is gone already."""
+    with output.open("ab") as out:
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "devstack.cli", "run", "--no-demo", "--port", str(free_port())],
+            env=launcher_env(home),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                running = read_running(home)
+                if running.launcher_pid == process.pid:
+                    break
+            except NotRunning:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"bookend run did not start:\n{output.read_text()}")
+            time.sleep(0.2)
+        yield Launcher(home, process, running, capsys)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
