@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pydantic import ValidationError
 
 from bookend.contracts import ALL_TOPICS, CloudEvent, EventData, spec_for_type
-from bookend.eventbus import BrokerMarker, EventConsumer, KafkaSettings
+from bookend.eventbus import BrokerMarker, EventConsumer, KafkaSettings, MarkerLog
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +103,16 @@ class SubscriptionHub(Broadcast):
     # the loss was noticed: older ones reached their subscribers before the broker went.
     REPLAYED_WINDOW = timedelta(minutes=1)
 
-    def __init__(self, kafka: KafkaSettings, *, queue_size: int) -> None:
+    def __init__(
+        self, kafka: KafkaSettings, *, queue_size: int, marker: MarkerLog | None = None
+    ) -> None:
         super().__init__(queue_size=queue_size)
         self._consumer = EventConsumer(
             kafka, topics=ALL_TOPICS, handle=self._receive, group_id=None, dead_letters=None
         )
         self._watch_every = kafka.watch_lost_log_seconds
-        self._marker = BrokerMarker(kafka, f"gateway.{uuid.uuid4().hex}")
+        self._own_marker = BrokerMarker(kafka, f"gateway.{uuid.uuid4().hex}")
+        self._marker: MarkerLog = marker or self._own_marker
         self._watcher: asyncio.Task[None] | None = None
         self._skip_before: datetime | None = None
 
@@ -125,7 +128,7 @@ class SubscriptionHub(Broadcast):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watcher
         await self._consumer.stop()
-        await self._marker.close()
+        await self._own_marker.close()
 
     def trouble(self) -> str | None:
         """Why subscriptions would miss events now, or None."""

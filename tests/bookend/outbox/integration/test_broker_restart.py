@@ -9,8 +9,6 @@ The broker is this test's own, so killing it troubles no other test.
 from __future__ import annotations
 
 import functools
-import os
-import signal
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -23,43 +21,23 @@ import pytest
 from bookend.auth import Role
 from bookend.mongo import connect
 from bookend.outbox.inbox import INBOX
-from devstack.infrastructure import start_broker
-from devstack.processes import Processes, free_port
 from services.catalog.app import create_app as catalog_app
 from services.catalog.settings import CatalogSettings
 from services.scheduler.app import create_app as scheduler_app
 from services.scheduler.settings import SchedulerSettings
 from tests.catalog.integration.test_catalog_api import LESSON
 from tests.support.auth import bearer
+from tests.support.broker import OwnBroker, own_broker
 from tests.support.polling import eventually
 from tests.support.running import Fresh, Served
 
 TEACHER = bearer("teacher-1", Role.TEACHER)
 
 
-@dataclass
-class OwnBroker:
-    processes: Processes
-    port: int
-
-    def kill(self) -> None:
-        for child in self.processes.children:
-            if child.name == "broker" and child.process.poll() is None:
-                os.killpg(child.process.pid, signal.SIGKILL)
-                child.process.wait()
-
-    def start(self) -> str:
-        return start_broker(self.processes, port=self.port)
-
-
 @pytest.fixture
-def own_broker(tmp_path: Path) -> Iterator[OwnBroker]:
-    broker = OwnBroker(Processes(tmp_path / "logs"), free_port())
-    try:
-        broker.start()
-        yield broker
-    finally:
-        broker.processes.stop_all()
+def broker(tmp_path: Path) -> Iterator[OwnBroker]:
+    with own_broker(tmp_path / "logs") as running:
+        yield running
 
 
 @dataclass
@@ -71,11 +49,11 @@ class Pair:
 
 @pytest.fixture
 async def pair(
-    fresh: Fresh, own_broker: OwnBroker, unique: Callable[[str], str]
+    fresh: Fresh, broker: OwnBroker, unique: Callable[[str], str]
 ) -> AsyncIterator[Pair]:
     kafka = fresh.kafka.model_copy(
         update={
-            "bootstrap_servers": f"127.0.0.1:{own_broker.port}",
+            "bootstrap_servers": f"127.0.0.1:{broker.port}",
             "watch_lost_log_seconds": 0.5,
             "metadata_max_age_ms": 1000,
             "request_timeout_ms": 3000,
@@ -114,10 +92,10 @@ async def ready(http: httpx.AsyncClient) -> dict[str, Any]:
 # aiokafka leaves a connection's read task failed when the broker dies under it.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 async def test_after_a_broker_restart_every_lesson_is_learned_exactly_once(
-    pair: Pair, own_broker: OwnBroker, fresh: Fresh
+    pair: Pair, broker: OwnBroker, fresh: Fresh
 ) -> None:
     before = await publish_lessons(pair.catalog.http, 8)
-    own_broker.kill()
+    broker.kill()
     during = await publish_lessons(pair.catalog.http, 8)
 
     async def broker_away() -> dict[str, Any] | None:
@@ -125,7 +103,7 @@ async def test_after_a_broker_restart_every_lesson_is_learned_exactly_once(
         return body if any("broker" in reason for reason in body["reasons"]) else None
 
     await eventually(broker_away, seconds=20)
-    own_broker.start()  # empty: the in-memory log is gone
+    broker.start()  # empty: the in-memory log is gone
 
     async def learned() -> list[str] | None:
         found = [
