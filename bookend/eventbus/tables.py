@@ -36,9 +36,13 @@ class Inbound:
         return frozenset(spec_for(model).topic for model in self._handlers)
 
     async def __call__(self, event: CloudEvent) -> None:
-        """Hand the event's parsed payload to its handler; types not in the table are skipped."""
+        """Hand the event's parsed payload to its handler. Known types not in the table are
+        skipped; a type no contract knows is a poison record (dead-lettered, to replay once
+        this consumer knows it)."""
         spec = spec_for_type(event.type)
-        if spec is None or spec.model not in self._handlers:
+        if spec is None:
+            raise PoisonRecord(f"{event.type[:200]!r} is an event type no contract knows")
+        if spec.model not in self._handlers:
             return  # another event type on a topic we read
         try:
             payload = spec.parse(event.data)

@@ -222,3 +222,70 @@ async def test_a_consumer_starting_over_reads_again_from_the_start_past_its_comm
         assert consumer.trouble() is None
     finally:
         await consumer.stop()
+
+
+Record = tuple[bytes, bytes, list[tuple[str, bytes | None]]]
+
+
+def bad_header(record: Record) -> Record:
+    key, value, headers = record
+    return key, value, [(n, b"\xb7\xff" if n == "ce_type" else v) for n, v in headers]
+
+
+def bad_json(record: Record) -> Record:
+    key, _, headers = record
+    return key, b'{"lesson_id": "unterminated', headers
+
+
+def wrong_schema(record: Record) -> Record:
+    key, value, headers = record
+    return key, value.replace(b'"version":1', b'"version":"one"'), headers
+
+
+def unknown_type(record: Record) -> Record:
+    key, value, headers = record
+    return (
+        key,
+        value,
+        [(n, b"bookend.catalog.lesson.shelved.v1" if n == "ce_type" else v) for n, v in headers],
+    )
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (bad_header, b"undecodable"),
+        (bad_json, b"undecodable"),
+        (wrong_schema, b"poison: bookend.catalog.lesson.published.v1 breaks its contract"),
+        (unknown_type, b"poison: 'bookend.catalog.lesson.shelved.v1' is an event type no contract"),
+    ],
+    ids=["bad header", "bad JSON", "wrong schema", "unknown type"],
+)
+async def test_a_poison_record_of_each_kind_is_dead_lettered_and_every_key_flows_on(
+    kafka_settings: KafkaSettings,
+    publisher: KafkaPublisher,
+    unique: Callable[[str], str],
+    spoil: Callable[[Record], Record],
+    reason: bytes,
+) -> None:
+    topic = unique("test.poison")
+    await ensure_topics(kafka_settings, [topic])
+    bad = lesson(unique("bad"))
+    same_key = replace(lesson(unique("same-key")), key=bad.key)  # after it, in its partition
+    other_key = lesson(unique("other-key"))
+    handled: list[str] = []
+
+    async def learn(payload: LessonPublished, event: CloudEvent) -> None:
+        handled.append(event.id)
+
+    bad_key, bad_value, bad_headers = spoil(encode(bad))  # type: ignore[arg-type]
+    table = Inbound().on(LessonPublished, learn)
+    async with consuming(kafka_settings, topic, table, unique("group"), publisher):
+        await publisher.publish_raw(topic, bad_key, bad_value, bad_headers)  # type: ignore[arg-type]
+        for good in (same_key, other_key):
+            await publisher.publish_raw(topic, *encode(good))
+        await eventually(lambda: len(handled) == 2)
+    [dead] = await read_raw(kafka_settings, dead_letter_topic(topic), 1)
+    assert dict(dead.headers)["dlq_reason"].startswith(reason)
+    assert (dead.key, dead.value) == (bad_key, bad_value)  # as it came, to replay once mended
+    assert sorted(handled) == sorted([same_key.id, other_key.id])

@@ -52,6 +52,17 @@ async def test_an_event_type_without_a_handler_is_skipped() -> None:
     assert handled == []
 
 
+async def test_an_event_type_no_contract_knows_is_a_poison_record() -> None:
+    # Not skipped: a producer ahead of this consumer, or a typo. Dead-lettered, it can be
+    # replayed once the consumer knows the type, instead of being lost without a trace.
+    async def on_started(payload: SessionStarted, event: CloudEvent) -> None:
+        raise AssertionError("not a session start")
+
+    unknown = replace(started(), type="bookend.scheduler.session.paused.v1")
+    with pytest.raises(PoisonRecord, match="no contract knows"):
+        await Inbound().on(SessionStarted, on_started)(unknown)
+
+
 @pytest.mark.parametrize(
     "broken",
     [{"started_at": "not a time"}, {"started_at": "2026-01-05T09:00:00"}, {"section_id": None}],
