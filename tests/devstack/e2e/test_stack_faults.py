@@ -1,10 +1,12 @@
 """The whole embedded stack under `bookend run` loses nothing when its broker, which keeps its log
-in memory only, is stopped and started, or when the launcher itself is killed and run again in
-the middle of a stream of writes (ADR 0014). Writes are lessons created and published in the
-catalog; the effect to find is the scheduler knowing each one, through the broker."""
+in memory only, is stopped and started, when a service is killed mid-stream, or when the
+launcher itself is killed and run again in the middle of a stream of writes (ADR 0014). Writes
+are lessons created and published in the catalog; the effect to find is the scheduler knowing
+each one, through the broker."""
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 import uuid
@@ -31,7 +33,10 @@ T = TypeVar("T")
 def within(seconds: float, probe: Callable[[], T | None], what: str) -> T:
     deadline = time.monotonic() + seconds
     while True:
-        found = probe()
+        try:
+            found = probe()
+        except httpx.TransportError:  # a process restarting: ask again
+            found = None
         if found is not None:
             return found
         assert time.monotonic() < deadline, f"not within {seconds:.0f}s: {what}"
@@ -77,6 +82,12 @@ class Teacher:
             for lesson in self.lessons
             if httpx.get(f"{scheduler}/lessons/{lesson}", headers=self._headers).status_code != 200
         ]
+
+
+def pids(launcher: Launcher) -> dict[str, int]:
+    """Each running process's pid, from `bookend status`."""
+    rows = [line.split() for line in launcher.bookend("status").out.splitlines()[1:]]
+    return {row[0]: int(row[3]) for row in rows if row[2] == "pid"}
 
 
 def readyz(launcher: Launcher, name: str) -> dict[str, Any]:
@@ -131,10 +142,19 @@ def test_a_broker_restart_and_a_launcher_killed_mid_stream_lose_nothing(
         teacher.write(4)
         every_lesson_learned_once(first, teacher)
 
+        # The catalog (its relay likely mid-batch) and the scheduler (its consumer mid-stream)
+        # are killed right after a burst of writes; the launcher restarts them, and writes sent
+        # meanwhile are retried with their keys until taken.
+        teacher.write(3)
+        for name in ("catalog", "scheduler"):
+            os.kill(pids(first)[name], signal.SIGKILL)
+        teacher.write(3)
+        every_lesson_learned_once(first, teacher)
+
         # The launcher is killed without warning right after a burst of writes, whose events
         # may not have left; its children die with it.
         teacher.write(3)
-        children = [int(line.split()[3]) for line in first.bookend("status").out.splitlines()[1:]]
+        children = list(pids(first).values())
         starts = {pid: process_start(pid) for pid in children}
         first.process.send_signal(signal.SIGKILL)
         first.process.wait(30)
