@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bookend.contracts import ALL_TOPICS, CloudEvent, EventData, new_event
-from bookend.contracts.scheduler import SessionStarted
+from bookend.contracts import ALL_TOPICS, CloudEvent, EventData
 from bookend.eventbus import KafkaPublisher, KafkaSettings, ensure_topics
 from gateway.hub import SubscriptionHub
+from tests.gateway.unit.test_broadcast import started
 from tests.support.broker import OwnBroker, own_broker
 from tests.support.polling import eventually
 
@@ -24,16 +24,6 @@ from tests.support.polling import eventually
 def broker(tmp_path: Path) -> Iterator[OwnBroker]:
     with own_broker(tmp_path / "logs") as running:
         yield running
-
-
-def started(session_id: str) -> CloudEvent:
-    payload = SessionStarted(
-        district_id="district-1",
-        session_id=session_id,
-        section_id="section-1",
-        started_at=datetime.now(UTC),
-    )
-    return new_event("bookend/test", payload)
 
 
 async def publish(kafka: KafkaSettings, events: list[CloudEvent]) -> None:
