@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from bookend.contracts import dead_letter_topic
 from bookend.eventbus.settings import KafkaSettings
@@ -25,12 +24,22 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
     try:
         missing = wanted - set(await admin.list_topics())
         for name in sorted(missing):
-            # Another process may have created it since we listed.
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(
-                    [NewTopic(name, settings.topic_partitions, settings.replication_factor)]
-                )
+            await create_topic(admin, name, settings.topic_partitions, settings.replication_factor)
         if missing:
             log.info("created topics %s", sorted(missing))
     finally:
         await admin.close()
+
+
+async def create_topic(
+    admin: AIOKafkaAdminClient, name: str, partitions: int, replication_factor: int
+) -> None:
+    """Create `name` unless it exists (another process may have created it since we looked).
+    The broker answers a refusal in the response rather than as an error, so read it there:
+    any other refusal (a bad name, too few brokers for the replicas) raises."""
+    answer = await admin.create_topics([NewTopic(name, partitions, replication_factor)])
+    for refusal in answer.topic_errors:
+        topic, code = refusal[0], refusal[1]
+        if code and code != TopicAlreadyExistsError.errno:
+            message = refusal[2] if len(refusal) > 2 else ""
+            raise for_code(code)(f"could not create topic {topic}: {message}")

@@ -13,13 +13,12 @@ reads again from the start.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Protocol
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.admin import AIOKafkaAdminClient
 
 from bookend.contracts import marker_topic
+from bookend.eventbus.admin import create_topic
 from bookend.eventbus.publisher import shut
 from bookend.eventbus.settings import KafkaSettings
 
@@ -47,9 +46,7 @@ class BrokerMarker:
 
     async def place_marker(self) -> None:
         """Create the marker (one partition; never written to) unless it exists."""
-        admin = await self._client()
-        with contextlib.suppress(TopicAlreadyExistsError):
-            await admin.create_topics([NewTopic(self.topic, 1, self._settings.replication_factor)])
+        await create_topic(await self._client(), self.topic, 1, self._settings.replication_factor)
 
     async def _client(self) -> AIOKafkaAdminClient:
         if self._admin is None:
