@@ -16,7 +16,7 @@ from bookend.contracts import ALL_TOPICS, CloudEvent, EventData
 from bookend.eventbus import KafkaPublisher, KafkaSettings, ensure_topics
 from gateway.hub import SubscriptionHub
 from tests.gateway.unit.test_broadcast import started
-from tests.support.broker import OwnBroker, own_broker
+from tests.support.own import OwnBroker, own_broker
 from tests.support.polling import eventually
 
 

@@ -7,10 +7,7 @@ The catalog is the vehicle: every keyed route shares the same machinery (ADR 001
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +16,12 @@ import pytest
 
 from bookend.auth import Role
 from bookend.contracts import Topic
-from devstack.infrastructure import start_store
-from devstack.processes import Processes, free_port
 from services.catalog.app import create_app
 from services.catalog.settings import CatalogSettings
 from tests.catalog.integration.test_catalog_api import LESSON
 from tests.support.auth import bearer
+from tests.support.own import OwnStore
+from tests.support.own import own_store as own_store_of
 from tests.support.polling import eventually
 from tests.support.running import Fresh, Served, watching
 
@@ -122,36 +119,10 @@ async def test_a_malformed_key_is_refused_and_nothing_written(catalog: Served, k
     assert await lessons(catalog.http) == []
 
 
-@dataclass
-class OwnStore:
-    """A store of this test's own, so killing it troubles no other test."""
-
-    processes: Processes
-    data_dir: Path
-    port: int
-
-    @property
-    def uri(self) -> str:
-        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
-
-    def kill(self) -> None:
-        for child in self.processes.children:
-            if child.name == "store" and child.process.poll() is None:
-                os.killpg(child.process.pid, signal.SIGKILL)
-                child.process.wait()
-
-    def start(self) -> None:
-        start_store(self.processes, self.data_dir, port=self.port)
-
-
 @pytest.fixture
 def own_store(tmp_path: Path) -> Iterator[OwnStore]:
-    store = OwnStore(Processes(tmp_path / "logs"), tmp_path / "mongo", free_port())
-    try:
-        store.start()
+    with own_store_of(tmp_path / "logs", tmp_path / "mongo") as store:
         yield store
-    finally:
-        store.processes.stop_all()
 
 
 BUDGET = 1.0

@@ -27,7 +27,7 @@ from services.scheduler.app import create_app as scheduler_app
 from services.scheduler.settings import SchedulerSettings
 from tests.catalog.integration.test_catalog_api import LESSON
 from tests.support.auth import bearer
-from tests.support.broker import OwnBroker, own_broker
+from tests.support.own import OwnBroker, own_broker
 from tests.support.polling import eventually
 from tests.support.running import Fresh, Served
 
