@@ -23,7 +23,7 @@ from bookend.mongo.replies import (
     answering,
     forget_replies,
 )
-from bookend.mongo.store import MongoStore, MongoTransaction, Queries, run_atomically
+from bookend.mongo.store import MongoStore, MongoTransaction, Queries, exact, run_atomically
 
 __all__ = [
     "IDEMPOTENCY_HEADER",
@@ -41,6 +41,7 @@ __all__ = [
     "Reply",
     "answering",
     "connect",
+    "exact",
     "forget_replies",
     "from_document",
     "reachable",

@@ -22,6 +22,28 @@ from bookend.mongo.replies import (
 
 T = TypeVar("T")
 
+# Operators whose operand is a list of whole queries.
+_COMBINERS = ("$and", "$or", "$nor")
+
+
+def exact(query: Mapping[str, Any]) -> Document:
+    """The query with each field's plain string value written as `{"$eq": value}`.
+
+    Both mean the same on MongoDB (and use the same index). The embedded store (nx-27017)
+    matches a plain string that reads as a number ("0", "10", "-5") against numbers only, so
+    `find_one({"id": "10"})` missed the document and an upsert by such a key inserted a
+    duplicate (ADR 0007). Every query of a store goes through here.
+    """
+    written: Document = {}
+    for field, value in query.items():
+        if field in _COMBINERS:
+            written[field] = [exact(part) for part in value]
+        elif isinstance(value, str):
+            written[field] = {"$eq": value}
+        else:
+            written[field] = value
+    return written
+
 
 class MongoTransaction:
     """One transaction's session; stores add their repository methods to a subclass.
@@ -90,7 +112,7 @@ class Queries:
     session: AsyncClientSession | None
 
     async def _one(self, collection: str, query: Mapping[str, Any]) -> Document | None:
-        return await self.db[collection].find_one(dict(query), session=self.session)
+        return await self.db[collection].find_one(exact(query), session=self.session)
 
     async def _many(
         self,
@@ -99,7 +121,7 @@ class Queries:
         order: Sequence[tuple[str, int]] = (),
         limit: int = 0,
     ) -> list[Document]:
-        cursor = self.db[collection].find(dict(query), session=self.session)
+        cursor = self.db[collection].find(exact(query), session=self.session)
         if order:
             cursor = cursor.sort(list(order))
         if limit:
@@ -130,7 +152,7 @@ class Queries:
     ) -> None:
         """Insert the record, or replace the document with the same natural key."""
         doc = to_document(record, key=key)
-        found = {field: doc[field] for field in natural_key}
+        found = exact({field: doc[field] for field in natural_key})
         await self.db[collection].replace_one(found, doc, upsert=True, session=self.session)
 
     async def _add(self, collection: str, *records: object, key: str | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bookend.contracts.catalog import LessonStatus
-from bookend.mongo import Document, Queries, to_document
+from bookend.mongo import Document, Queries, exact, to_document
 from bookend.outbox import OutboxStore, OutboxTransaction
 from services.catalog.domain import Lesson
 from services.catalog.ports import LessonQuery
@@ -55,12 +55,14 @@ class CatalogTransaction(OutboxTransaction, CatalogQueries):
     async def save_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
         # Matching the expected status and version makes a racing publish lose cleanly.
         result = await self.db[LESSONS].replace_one(
-            {
-                "_id": expected.id,
-                "district_id": expected.district_id,
-                "status": expected.status.value,
-                "version": expected.version,
-            },
+            exact(
+                {
+                    "_id": expected.id,
+                    "district_id": expected.district_id,
+                    "status": expected.status.value,
+                    "version": expected.version,
+                }
+            ),
             to_document(lesson, key="id"),
             session=self.session,
         )

@@ -16,16 +16,3 @@ SEED: int | None = (
 
 # Seconds a request may take on this slow, shared machine; a request taking longer is a hang.
 DEADLINE = 10.0
-
-
-def reads_as_a_number(value: object) -> bool:
-    """Left out of generated ids until the defect is fixed in bookend/mongo (being changed by
-    another engineer): on the embedded store, an id SQLite reads as a number ("0", "10",
-    "1.5") in an indexed key is not matched by find_one or replace_one, so putting
-    /schools/0 (upsertSchool(id: "0")) a second time inserts a duplicate, the unique index
-    refuses it, and the service answers 500 (the gateway INTERNAL)."""
-    try:
-        float(str(value))
-    except ValueError:
-        return False
-    return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bookend.contracts.scheduler import SessionStatus
-from bookend.mongo import Document, Queries, to_document, within
+from bookend.mongo import Document, Queries, exact, to_document, within
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
 
 FEED = "feed_items"
@@ -62,7 +62,7 @@ class FeedWrites(FeedQueries):
     ) -> None:
         # A string, so `$set` is safe on the embedded store (ADR 0007 is about dates).
         await self.db[FEED].update_many(
-            {"item_id": session_id, "district_id": district_id},
+            exact({"item_id": session_id, "district_id": district_id}),
             {"$set": {"session_status": status.value}},
             session=self.session,
         )

@@ -27,7 +27,7 @@ from tests.e2e.classroom import (
     session_input,
 )
 from tests.e2e.client import Client, ClientFor, Data
-from tests.support.fuzzing import DEADLINE, SCALE, SEED, reads_as_a_number
+from tests.support.fuzzing import DEADLINE, SCALE, SEED
 
 # Documents per test: two tests (queries, mutations), about 15 s together on the 2-CPU machine.
 FUZZ = settings(
@@ -50,10 +50,11 @@ def explored(test: Callable[..., Any]) -> Callable[..., Any]:
 KNOWN_IDS: list[str] = []
 
 
-# An id that reads as a number is left out: the embedded store's defect (see the function).
+# Digits among them: the embedded store once matched an id that reads as a number by number.
 IDS = st.one_of(
     st.deferred(lambda: st.sampled_from(KNOWN_IDS)),
-    st.text(max_size=300).filter(lambda text: not reads_as_a_number(text)),
+    st.text(max_size=300),
+    st.integers(-10, 10_000).map(str),
 )
 ZONES = [UTC, timezone(timedelta(hours=5)), timezone(timedelta(hours=-8))]
 INSTANTS = st.one_of(

@@ -304,3 +304,22 @@ async def test_a_teacher_lists_the_sections_they_teach(scheduler: Scheduler) -> 
     listed = await scheduler.ok("GET", "/sections", TEACHER)
     assert [s["id"] for s in listed["items"]] == ["sec-math", "sec-shared"]
     assert (await scheduler.ok("GET", "/sections", OTHER_TEACHER))["items"][0]["id"] == "sec-art"
+
+
+@pytest.mark.parametrize("number", ["0", "10", "-5", "1e3"])
+async def test_ids_that_read_as_numbers_are_ids_like_any_other(
+    fresh_scheduler: Scheduler, number: str
+) -> None:
+    # The embedded store once matched such ids in a plain equality by number: a second
+    # upsert inserted a duplicate and the unique index made it a 500.
+    section = {"school_id": number, "name": "Math", "subject": "math", "time_zone": "UTC"}
+    for name in ("Lincoln", "Lincoln Middle"):
+        school = await fresh_scheduler.ok("PUT", f"/schools/{number}", ADMIN, json={"name": name})
+        assert school["name"] == name
+        saved = await fresh_scheduler.ok("PUT", f"/sections/{number}", ADMIN, json=section)
+        assert saved["id"] == number
+    await fresh_scheduler.enrol(number, number, "UTC")
+    await fresh_scheduler.enrol(number, number, "UTC")
+    listed = await fresh_scheduler.ok("GET", "/sections", ADMIN)
+    assert [s["id"] for s in listed["items"]].count(number) == 1
+    assert (await fresh_scheduler.ok("GET", f"/sections/{number}", ADMIN))["school_id"] == number
