@@ -80,11 +80,11 @@ async def record_check_in(
 async def list_session_check_ins(
     session_id: str, *, principal: Principal, store: Store
 ) -> list[CheckIn]:
-    """Staff of the section see every check-in; a student sees only their own."""
+    """Staff of the section see every check-in; a student of the section sees only their own."""
     channel = await _channel(session_id, principal=principal, store=store)
     if await _teaches(principal, channel.section_id, store):
         return await store.list_check_ins(principal.district, session_id)
-    if principal.has(Role.STUDENT):
+    if _attends(principal, channel.section_id):
         return await store.list_check_ins(
             principal.district, session_id, student_id=principal.subject
         )

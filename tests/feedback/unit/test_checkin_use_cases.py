@@ -187,10 +187,16 @@ async def test_a_student_reads_only_their_own_check_ins() -> None:
     ("reader", "listing"),
     [
         (OTHER_TEACHER, Forbidden),
+        (student("st9", sections=frozenset({"sec2"})), Forbidden),
         (OTHER_SCHOOL_ADMIN, Forbidden),
         (OTHER_DISTRICT_ADMIN, ChannelNotFound),
     ],
-    ids=["teacher of another section", "admin of another school", "admin of another district"],
+    ids=[
+        "teacher of another section",
+        "student of another section",
+        "admin of another school",
+        "admin of another district",
+    ],
 )
 async def test_outsiders_read_neither_the_session_nor_a_check_in(
     reader: Principal, listing: type[Exception]
