@@ -23,6 +23,8 @@ from bookend.outbox.inbox import INBOX_RETENTION, forget_processed
 log = logging.getLogger(__name__)
 
 # A shutdown that hangs on the broker or the store is logged and abandoned after this long.
+# Seconds between the lines saying the relay's passes still fail.
+FAILING_TOLD_EVERY = 30.0
 STOP_GRACE = 15.0
 
 LEASE = "outbox_lease"
@@ -192,7 +194,8 @@ class OutboxRelay:
         return write_gate(self._db.client)
 
     async def _run(self) -> None:
-        passes = 0
+        passes = failed = 0
+        told_at = float("-inf")
         while True:
             try:
                 await self.drain()
@@ -201,9 +204,24 @@ class OutboxRelay:
                     await self.housekeeping()
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as error:
                 # The broker or the store is away: the records stay pending and are retried.
-                log.exception("outbox relay pass failed; retrying")
+                # The first failure is logged with its traceback; the rest of an outage, a
+                # line every FAILING_TOLD_EVERY seconds.
+                failed += 1
+                now = asyncio.get_running_loop().time()
+                if failed == 1:
+                    log.exception("outbox relay pass failed; retrying")
+                    told_at = now
+                elif now - told_at >= FAILING_TOLD_EVERY:
+                    log.warning(
+                        "outbox relay still failing (%d passes in a row): %r", failed, error
+                    )
+                    told_at = now
+            else:
+                if failed:
+                    log.warning("outbox relay passes work again after %d failed", failed)
+                failed = 0
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)

@@ -286,3 +286,41 @@ async def test_a_relay_whose_broker_lost_its_log_sends_every_retained_event_agai
     restarted = OutboxRelay(store.db, publisher, watch=watch, lease_seconds=0.2)
     assert await restarted.drain() == 3
     assert marker.placed == 3
+
+
+class AwayPublisher(SlowPublisher):
+    """Our publisher port while the broker is away: every publish fails until it is back."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+        self.back = False
+        self.refused = 0
+
+    async def publish(self, event: CloudEvent) -> None:
+        if not self.back:
+            self.refused += 1
+            raise ConnectionError("broker away")
+        await super().publish(event)
+
+
+async def test_a_relay_whose_broker_is_away_says_so_once_then_sends_everything_when_it_returns(
+    store: Store, unique: Callable[[str], str], caplog: pytest.LogCaptureFixture
+) -> None:
+    event = started(unique("s"))
+
+    async def emit(tx: OutboxTransaction) -> None:
+        await tx.emit(event)
+
+    await store.atomically(emit)
+    away = AwayPublisher()
+    relay = OutboxRelay(store.db, away, poll_interval=0.01)
+    await relay.start()
+    try:
+        await eventually(lambda: away.refused >= 20)
+        away.back = True
+        await eventually(lambda: away.sent == [event.id])
+    finally:
+        await relay.stop()
+    relay_lines = [r for r in caplog.records if r.name == "bookend.outbox.relay"]
+    assert [r.exc_info is not None for r in relay_lines] == [True, False]
+    assert "after" in relay_lines[-1].getMessage()
