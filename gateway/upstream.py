@@ -16,6 +16,11 @@ from bookend.problems import Problem, ProblemField, ProblemKind
 
 M = TypeVar("M", bound=BaseModel)
 
+# Seconds an idle pooled connection is kept: under uvicorn's 5 s `timeout_keep_alive`, so the
+# gateway drops an idle connection before the service closes it, and never sends a request
+# into a connection the service is closing (httpx keeps them 5 s by default: a race).
+IDLE_CONNECTION_SECONDS = 4.0
+
 # Query parameters as the clients state them; a None is left out of the request.
 Params = Mapping[str, str | int | None]
 
@@ -104,7 +109,11 @@ class Upstream:
         self.http = httpx.AsyncClient(
             base_url=base_url,
             timeout=timeout,
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            limits=httpx.Limits(
+                max_connections=100,
+                max_keepalive_connections=20,
+                keepalive_expiry=IDLE_CONNECTION_SECONDS,
+            ),
             transport=transport,
         )
 

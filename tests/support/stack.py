@@ -20,6 +20,7 @@ from devstack.stack import (
     StackConfig,
     start_stack,
 )
+from gateway.upstream import IDLE_CONNECTION_SECONDS
 from tests.e2e.client import Client, ClientFor
 from tests.support.auth import TEST_SECRET, token_for
 
@@ -53,7 +54,9 @@ def stack(embedded: Embedded, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest.fixture(scope="session")
 async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=30) as client:
+    # Idle connections dropped before the gateway's uvicorn closes them (see gateway/upstream.py).
+    limits = httpx.Limits(keepalive_expiry=IDLE_CONNECTION_SECONDS)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
         yield client
 
 
