@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
@@ -27,6 +28,14 @@ from gateway.settings import GatewaySettings
 
 
 class BookendGraphQLRouter(GraphQLRouter[Context, None]):
+    def encode_json(self, data: object) -> bytes:
+        """orjson: a few times faster than `json` on a 50-item feed. A message that quotes a
+        client's lone surrogate back (orjson refuses those) is escaped by `json` instead."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":")).encode()
+
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """`graphql-transport-ws`: the token travels in the connection_init payload."""
         try:

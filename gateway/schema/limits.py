@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
-from functools import lru_cache, partial
+from functools import partial
 
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
 from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import StreamExecutionResult
@@ -74,23 +71,60 @@ def _stabilise(result: GraphQLExecutionResult | ExecutionResult) -> None:
         result.errors = [stable(error) for error in result.errors]
 
 
-# Validating an untrusted document costs up to hundreds of milliseconds (graphql-core's
-# overlapping-fields rule is quadratic); cached per document, as Strawberry's ValidationCache.
-_validate = lru_cache(maxsize=256)(validate_document)
+class ValidatedDocuments:
+    """Validation errors by document text and rules, least recently used forgotten first.
+
+    Validating an untrusted document costs up to hundreds of milliseconds (graphql-core's
+    overlapping-fields rule is quadratic), so a miss is validated in a worker thread and never
+    holds up the event loop; a hit costs a dictionary lookup. Keyed by the text, not the parsed
+    document, whose hash walks the whole tree.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self._maxsize = maxsize
+        self._errors: OrderedDict[
+            tuple[str, tuple[type[ASTValidationRule], ...]], list[GraphQLError]
+        ] = OrderedDict()
+
+    async def errors(
+        self,
+        schema: GraphQLSchema,
+        text: str,
+        document: DocumentNode,
+        rules: tuple[type[ASTValidationRule], ...],
+    ) -> list[GraphQLError]:
+        key = (text, rules)
+        known = self._errors.get(key)
+        if known is not None:
+            self._errors.move_to_end(key)
+            return known
+        found = await asyncio.to_thread(validate_document, schema, document, rules)
+        self._errors[key] = found
+        if len(self._errors) > self._maxsize:
+            self._errors.popitem(last=False)
+        return found
 
 
-class ValidationOffTheLoop(SchemaExtension):
-    """Validates in a worker thread, so one expensive document does not hold up every other
-    request on the event loop; Strawberry skips its own validation once errors are set."""
+class LimitedValidation(SchemaExtension):
+    """Validates with the limit rules, built once, so that the same document and rules are
+    the same cache key on every request (Strawberry's limiter extensions build new rule classes
+    per request, so no validation cache could ever hit); Strawberry skips its own validation
+    once errors are set."""
+
+    def __init__(
+        self, limits: tuple[type[ASTValidationRule], ...], validated: ValidatedDocuments
+    ) -> None:
+        self._limits = limits
+        self._validated = validated
 
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.pre_execution_errors is None:
-            context.pre_execution_errors = await asyncio.to_thread(
-                _validate,
+            context.pre_execution_errors = await self._validated.errors(
                 context.schema._schema,
+                context.query or "",
                 context.graphql_document,
-                tuple(context.validation_rules),
+                (*context.validation_rules, *self._limits),
             )
         yield
 
@@ -99,12 +133,14 @@ def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]
     """Factories, not instances: Strawberry builds each extension afresh per request, so no
     request's state is shared with another; the parser and validation caches live at module
     level in Strawberry and are shared across requests all the same."""
+    limits = (
+        depth_rule(settings.max_query_depth, should_ignore=None),
+        aliases_rule(settings.max_aliases),
+    )
     chosen: list[Callable[[], SchemaExtension]] = [
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(ParserCache, maxsize=256),
-        ValidationOffTheLoop,
+        partial(LimitedValidation, limits, ValidatedDocuments(maxsize=1024)),
         StableErrors,
     ]
     if settings.environment == "production":

@@ -190,3 +190,30 @@ async def test_documents_are_validated_off_the_event_loop(services: StubServices
     assert result.errors is None
     assert WhereValidated.threads
     assert threading.main_thread() not in WhereValidated.threads
+
+
+class CountingRule(ValidationRule):
+    """A validation rule that counts the documents it validates."""
+
+    runs: ClassVar[int] = 0
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        type(self).runs += 1
+
+
+async def test_a_document_seen_before_is_not_validated_again(services: StubServices) -> None:
+    """The limit rules are built once, so the validation cache hits across requests."""
+    schema = BookendSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[*extensions(SETTINGS), lambda: AddValidationRules([CountingRule])],
+    )
+    for _ in range(3):
+        assert (await run(services, "{ viewer { id } }", schema)).errors is None
+    deep = "{ viewer { id } }".replace("id", "a: id b: id " * 10)
+    for _ in range(2):
+        [refusal] = (await run(services, deep, schema)).errors or []
+        assert "aliases" in refusal.message
+    assert CountingRule.runs == 2
