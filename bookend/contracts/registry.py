@@ -10,6 +10,7 @@ from bookend.contracts.base import Classification, EventData
 from bookend.contracts.catalog import LessonPublished
 from bookend.contracts.feedback import CheckInRecorded
 from bookend.contracts.scheduler import (
+    FeedsChanged,
     SessionEnded,
     SessionScheduled,
     SessionStarted,
@@ -77,6 +78,11 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     _spec(
         Topic.SCHEDULER_TASK, "assigned", TaskAssigned, Classification.INTERNAL,
         "section_id", "task_id", "An on-demand task was assigned to a section with its window.",
+    ),
+    _spec(
+        Topic.SCHEDULER_FEED, "changed", FeedsChanged, Classification.INTERNAL,
+        "district_id", "district_id",
+        "Feed items of these students changed; caches of their feeds are stale (ADR 0017).",
     ),
     _spec(
         Topic.FEEDBACK_CHECKIN, "recorded", CheckInRecorded, Classification.RESTRICTED,

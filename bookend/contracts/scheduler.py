@@ -71,3 +71,10 @@ class TaskAssigned(EventData):
     opens_at: AwareDatetime
     due_at: AwareDatetime
     time_zone: str
+
+
+class FeedsChanged(EventData):
+    """Whose feeds changed in one transaction: the gateway forgets the pages it keeps of them.
+    Opaque student ids only; a change reaching more students comes in several events."""
+
+    student_ids: list[str]

@@ -7,6 +7,7 @@ class Topic(StrEnum):
     CATALOG_LESSON = "bookend.catalog.lesson.v1"
     SCHEDULER_SESSION = "bookend.scheduler.session.v1"
     SCHEDULER_TASK = "bookend.scheduler.task.v1"
+    SCHEDULER_FEED = "bookend.scheduler.feed.v1"
     FEEDBACK_CHECKIN = "bookend.feedback.checkin.v1"
 
 

@@ -144,3 +144,7 @@ class Feed(BaseModel):
     items: list[FeedItem]
     page_info: PageInfo
     time_zone: str
+    # When a status on this page next changes by the clock alone (a task opens or falls due);
+    # until then only an event (`bookend.scheduler.feed.changed`) changes it. Caches keep the
+    # page no longer than this.
+    changes_at: datetime | None = None

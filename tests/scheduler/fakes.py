@@ -137,6 +137,13 @@ class FakeReads:
         )
         return items[:limit]
 
+    async def students_with_item(self, district_id: str, item_id: str) -> list[str]:
+        return sorted(
+            i.student_id
+            for i in self.state.feed.values()
+            if (i.district_id, i.item_id) == (district_id, item_id)
+        )
+
 
 class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads):
     async def save_school(self, school: School) -> None:

@@ -32,7 +32,9 @@ def feed_out(page: FeedPage) -> http.Feed:
         for item, status in page.items
     ]
     page_info = PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
-    return http.Feed(items=items, page_info=page_info, time_zone=page.time_zone)
+    return http.Feed(
+        items=items, page_info=page_info, time_zone=page.time_zone, changes_at=page.changes_at
+    )
 
 
 @router.get("/feed")

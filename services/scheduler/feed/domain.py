@@ -51,6 +51,14 @@ class FeedItem:
             return FeedItemStatus.OPEN
         return FeedItemStatus.OVERDUE
 
+    def next_change(self, now: datetime) -> datetime | None:
+        """When `status` next changes by the clock alone (a session's changes by events)."""
+        if self.session_status is not None:
+            return None
+        return next(
+            (moment for moment in (self.opens_at, self.due_at) if moment and now < moment), None
+        )
+
 
 def session_item(student_id: str, session: LiveSession) -> FeedItem:
     return FeedItem(
@@ -209,3 +217,6 @@ class FeedPage:
     has_next_page: bool
     end_cursor: str | None
     time_zone: str
+    # The first moment a status of an item read for this page changes by the clock alone; until
+    # then (and until an event changes the feed) the page stays as it is.
+    changes_at: datetime | None = None

@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, Self, TypeVar
 
-from bookend.contracts.scheduler import SessionStatus
+from bookend.contracts import CloudEvent, new_event
+from bookend.contracts.scheduler import FeedsChanged, SessionStatus
 from services.scheduler.feed.domain import FeedItem, items_for, still_ahead
 from services.scheduler.roster.domain import StudentEnrolled
 from services.scheduler.sessions.domain import (
@@ -58,52 +59,102 @@ class Projection(Protocol):
         """Every student's item of the session shows `status`."""
         ...
 
+    async def students_with_item(self, district_id: str, item_id: str) -> list[str]:
+        """The students whose feeds hold the session or task, in id order."""
+        ...
+
+    async def emit(self, *events: CloudEvent) -> None:
+        """Send events through the outbox, with the transaction's other writes."""
+        ...
+
+
+# Where a change reaches more students, it is told in several events of this many ids.
+STUDENTS_PER_EVENT = 1000
+SOURCE = "bookend/scheduler"
+
+
+class Changed:
+    """The students whose feeds one transaction changed, by district."""
+
+    def __init__(self) -> None:
+        self.students: dict[str, set[str]] = {}
+
+    def add(self, district_id: str, student_ids: Iterable[str]) -> None:
+        if ids := set(student_ids):
+            self.students.setdefault(district_id, set()).update(ids)
+
+    def events(self) -> list[CloudEvent]:
+        told = []
+        for district_id, students in sorted(self.students.items()):
+            ordered = sorted(students)
+            for start in range(0, len(ordered), STUDENTS_PER_EVENT):
+                chunk = ordered[start : start + STUDENTS_PER_EVENT]
+                told.append(
+                    new_event(SOURCE, FeedsChanged(district_id=district_id, student_ids=chunk))
+                )
+        return told
+
 
 class Projector:
     """The table from domain event class to how it changes feeds; other events change none."""
 
     def __init__(self) -> None:
-        self._handlers: dict[type[Any], Callable[[Projection, Any], Awaitable[None]]] = {}
+        self._handlers: dict[type[Any], Callable[[Projection, Any, Changed], Awaitable[None]]] = {}
 
-    def on(self, kind: type[E], handler: Callable[[Projection, E], Awaitable[None]]) -> Self:
+    def on(
+        self, kind: type[E], handler: Callable[[Projection, E, Changed], Awaitable[None]]
+    ) -> Self:
         self._handlers[kind] = handler
         return self
 
     async def __call__(self, tx: Projection, events: Iterable[object]) -> None:
+        """Apply the events to the feeds, then say whose feeds changed (FeedsChanged), in the
+        same transaction: whoever keeps a copy of a feed hears of every change to it."""
+        changed = Changed()
         for event in events:
             handler = self._handlers.get(type(event))
             if handler is not None:
-                await handler(tx, event)
+                await handler(tx, event, changed)
+        if changed.students:
+            await tx.emit(*changed.events())
 
 
-async def session_scheduled(tx: Projection, event: SessionScheduled) -> None:
+async def session_scheduled(tx: Projection, event: SessionScheduled, changed: Changed) -> None:
     """Every student of the section gets the session."""
     session = event.session
     students = await tx.list_section_students(session.district_id, session.section_id)
     await tx.add_feed_items(items_for(students, [session], []))
+    changed.add(session.district_id, students)
 
 
-async def task_assigned(tx: Projection, event: TaskAssigned) -> None:
+async def task_assigned(tx: Projection, event: TaskAssigned, changed: Changed) -> None:
     """Every student of the section gets the task."""
     task = event.task
     students = await tx.list_section_students(task.district_id, task.section_id)
     await tx.add_feed_items(items_for(students, [], [task]))
+    changed.add(task.district_id, students)
 
 
-async def session_moved_on(tx: Projection, event: SessionStarted | SessionEnded) -> None:
+async def session_moved_on(
+    tx: Projection, event: SessionStarted | SessionEnded, changed: Changed
+) -> None:
     """Each student's item of the session shows its new status (one write for the section)."""
     session = event.session
     await tx.save_session_status(session.district_id, session.id, session.status)
+    changed.add(session.district_id, await tx.students_with_item(session.district_id, session.id))
 
 
-async def student_enrolled(tx: Projection, event: StudentEnrolled) -> None:
+async def student_enrolled(tx: Projection, event: StudentEnrolled, changed: Changed) -> None:
     """A student who joins gets the section's sessions and tasks still ahead."""
     enrolment, now = event.enrolment, event.at
     district_id, section_id = enrolment.district_id, enrolment.section_id
     sessions = await tx.list_sessions_not_ended(district_id, section_id)
     tasks = await tx.list_tasks_due_after(district_id, section_id, now)
     ahead = [session for session in sessions if still_ahead(session, now)]
-    await tx.add_feed_items(items_for([enrolment.student_id], ahead, tasks))
+    items = items_for([enrolment.student_id], ahead, tasks)
+    if items:
+        await tx.add_feed_items(items)
+        changed.add(district_id, [enrolment.student_id])
 
 
 project = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bookend.auth import Principal
 from bookend.clock import Clock
 from bookend.contracts.scheduler import FeedItemStatus
@@ -24,11 +26,14 @@ async def read_feed(
     page: list[tuple[FeedItem, FeedItemStatus]] = []
     position = query.after
     batch_size = query.first + 1
+    changes: list[datetime] = []
     while len(page) <= query.first:
         batch = await store.list_feed_items(principal.district, query, position, batch_size)
         for item in batch:
             if sections is not None and item.section_id not in sections:
                 continue  # another teacher's or school's: not this principal's to read
+            if (change := item.next_change(now)) is not None:
+                changes.append(change)  # even filtered out: it may join the page then
             status = item.status(now)
             if not query.statuses or status in query.statuses:
                 page.append((item, status))
@@ -41,4 +46,5 @@ async def read_feed(
         has_next_page=len(page) > query.first,
         end_cursor=Position.of(shown[-1][0]).cursor() if shown else None,
         time_zone=learner.time_zone if learner else FALLBACK_ZONE,
+        changes_at=min(changes, default=None),
     )

@@ -41,6 +41,10 @@ class FeedQueries(Queries):
             found = {"$and": [found, later]}
         return await self._list(FeedItem, FEED, found, FEED_ORDER, limit=limit)
 
+    async def students_with_item(self, district_id: str, item_id: str) -> list[str]:
+        query = {"item_id": item_id, "district_id": district_id}
+        return sorted(doc["student_id"] for doc in await self._many(FEED, query))
+
 
 class FeedWrites(FeedQueries):
     async def add_feed_items(self, items: Sequence[FeedItem]) -> None:

@@ -54,8 +54,8 @@ async def schedule_session(
         )
         await tx.add_session(planned.session)
         await tx.add_tasks(planned.tasks)
-        await project(tx, events)
         await tx.emit(*OUTBOUND.events(events))
+        await project(tx, events)
         return planned
 
     return await store.atomically(work)
@@ -123,8 +123,8 @@ async def _transition(
         access.require_teaches(principal, section)
         changed, events = change(session, clock())
         await tx.save_session(changed)
-        await project(tx, events)
         await tx.emit(*OUTBOUND.events(events))
+        await project(tx, events)
         # Read in the transaction: its result is the whole answer (a keyed request keeps it).
         return (await _with_tasks(tx, principal.district, [changed]))[0]
 

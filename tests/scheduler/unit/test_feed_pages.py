@@ -11,7 +11,7 @@ from bookend.contracts.scheduler import FeedItemStatus
 from services.scheduler.feed import service
 from services.scheduler.feed.domain import FeedPage
 from services.scheduler.sessions import service as sessions
-from tests.scheduler.builders import NOW, STUDENT, TEACHER, D, feed_request, schedule
+from tests.scheduler.builders import NOW, STUDENT, TEACHER, D, feed_of, feed_request, schedule
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock
 
@@ -65,6 +65,19 @@ async def test_a_status_filter_still_fills_the_page(store: FakeScheduler, clock:
     rest = await read(store, clock, first=100, statuses="open", after=page.end_cursor)
     assert all(status is FeedItemStatus.OPEN for _, status in rest.items)
     assert not rest.has_next_page
+
+
+async def test_a_page_says_when_a_status_on_it_changes_by_the_clock_alone(
+    store: FakeScheduler, clock: Clock
+) -> None:
+    page = await read(store, clock, first=3)
+    changes = [moment for item, _ in page.items if (moment := item.next_change(clock()))]
+    assert changes and page.changes_at == min(changes)
+    # Filtered out now, but it may join the page when it opens: its change counts too.
+    clock.now = NOW + timedelta(days=1, hours=6)
+    upcoming = [i for i in await feed_of(store, "student-1") if i.next_change(clock())]
+    opened = await read(store, clock, first=100, statuses="open")
+    assert opened.changes_at == min(i.next_change(clock()) for i in upcoming)
 
 
 async def test_kinds_and_a_time_range_narrow_the_feed(store: FakeScheduler, clock: Clock) -> None:

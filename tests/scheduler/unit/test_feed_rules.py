@@ -51,6 +51,11 @@ def test_a_task_is_upcoming_then_open_then_overdue() -> None:
         follow_up.status(ENDS + timedelta(hours=48) - timedelta(seconds=1)) is FeedItemStatus.OPEN
     )
     assert follow_up.status(ENDS + timedelta(hours=48)) is FeedItemStatus.OVERDUE
+    # When the status changes next, by the clock alone: when it opens, then when it falls due.
+    assert follow_up.next_change(ENDS - timedelta(seconds=1)) == ENDS
+    assert follow_up.next_change(ENDS) == ENDS + timedelta(hours=48)
+    assert follow_up.next_change(ENDS + timedelta(hours=48)) is None
+    assert session_item("s", session()).next_change(STARTS) is None  # events change sessions
 
 
 def test_a_new_student_gets_sessions_that_have_not_ended() -> None:

@@ -60,7 +60,7 @@ async def test_scheduling_emits_session_scheduled_and_one_task_assigned_per_task
     store: FakeScheduler,
 ) -> None:
     booked = await schedule(store, MONDAY)
-    [scheduled, *assigned] = store.emitted
+    [scheduled, *assigned, feeds] = store.emitted
     assert scheduled.type == "bookend.scheduler.session.scheduled.v1"
     assert scheduled.source == "bookend/scheduler"
     assert scheduled.key == "sec-math"
@@ -68,6 +68,9 @@ async def test_scheduling_emits_session_scheduled_and_one_task_assigned_per_task
     assert [e.type for e in assigned] == ["bookend.scheduler.task.assigned.v1"] * 4
     assert [e.data["task_id"] for e in assigned] == [t.id for t in booked.tasks]
     assert {e.data["bookend"] for e in assigned} == {"pre_work", "follow_up"}
+    # Last, whose feeds the transaction changed: the section's one student.
+    assert feeds.type == "bookend.scheduler.feed.changed.v1"
+    assert (feeds.key, feeds.data["student_ids"]) == (D, ["student-1"])
 
 
 async def test_the_id_factory_names_the_session_and_its_tasks(store: FakeScheduler) -> None:
@@ -118,9 +121,11 @@ async def test_starting_and_ending_update_the_session_its_feed_items_and_emit(
     assert over.tasks == booked.tasks
     assert await feed_status() is SessionStatus.ENDED
     assert await store.get_session(D, session_id) == over.session
-    assert [e.type for e in store.emitted[-2:]] == [
-        "bookend.scheduler.session.started.v1",
-        "bookend.scheduler.session.ended.v1",
+    assert [(e.type, e.data.get("student_ids")) for e in store.emitted[-4:]] == [
+        ("bookend.scheduler.session.started.v1", None),
+        ("bookend.scheduler.feed.changed.v1", ["student-1"]),
+        ("bookend.scheduler.session.ended.v1", None),
+        ("bookend.scheduler.feed.changed.v1", ["student-1"]),
     ]
 
 
