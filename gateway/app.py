@@ -23,6 +23,7 @@ from bookend.hosting.logs import RequestLog, configure_logging
 from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
+from gateway.responses import TICKET, CachedResponses, ResponseCache, forget_changed_feeds
 from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
 
@@ -65,7 +66,11 @@ def _is_ide_page(connection: HTTPConnection) -> bool:
 async def get_context(connection: HTTPConnection) -> Context:
     state = connection.app.state
     context = Context(
-        settings=state.settings, upstreams=state.upstreams, hub=state.hub, verifier=state.verifier
+        settings=state.settings,
+        upstreams=state.upstreams,
+        hub=state.hub,
+        verifier=state.verifier,
+        ticket=connection.scope.get(TICKET),
     )
     if connection.scope["type"] != "http" or _is_ide_page(connection):
         return context  # WebSockets authenticate on connection_init; the IDE page needs none
@@ -104,14 +109,21 @@ def not_a_request(scope: Scope, body: bytes) -> dict[str, Any] | None:
 
 
 def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSettings) -> FastAPI:
+    cache = ResponseCache(
+        max_entries=settings.response_cache_entries, max_age=settings.response_cache_seconds
+    )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.verifier = TokenVerifier(auth)
         app.state.upstreams = Upstreams.connect(settings)
         await ensure_topics(kafka, ALL_TOPICS)
-        app.state.hub = SubscriptionHub(kafka, queue_size=settings.subscriber_queue_size)
-        await app.state.hub.start()
+        hub = SubscriptionHub(kafka, queue_size=settings.subscriber_queue_size)
+        hub.listen(forget_changed_feeds(cache))
+        hub.on_start_over(cache.clear)
+        await hub.start()
+        app.state.hub = hub
         try:
             yield
         finally:
@@ -134,6 +146,20 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
     )
     app.include_router(router, prefix="/graphql")
     app.add_exception_handler(Unauthenticated, unauthenticated)
+
+    def healthy() -> bool:
+        """Kept answers are only as fresh as the event feed that invalidates them."""
+        hub: SubscriptionHub | None = getattr(app.state, "hub", None)
+        return hub is not None and hub.trouble() is None
+
+    if settings.response_cache_entries:
+        app.add_middleware(
+            CachedResponses,
+            path="/graphql",
+            cache=cache,
+            verifier=lambda: getattr(app.state, "verifier", None),
+            healthy=healthy,
+        )
     message = f"the request body is over {settings.max_body_bytes} bytes"
     too_large = {
         "data": None,

@@ -13,6 +13,7 @@ from bookend.auth import Principal, TokenVerifier, Unauthenticated
 from gateway.clients import Clients, Upstreams
 from gateway.hub import Broadcast
 from gateway.loaders import Loaders
+from gateway.responses import Ticket
 from gateway.settings import GatewaySettings
 
 
@@ -30,6 +31,8 @@ class Context(BaseContext):
     hub: Broadcast
     verifier: TokenVerifier
     caller_or_none: Caller | None = None
+    # A feed read whose answer the response cache may keep: the resolver says what it read.
+    ticket: Ticket | None = None
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -47,7 +47,12 @@ class Broadcast:
     def __init__(self, *, queue_size: int) -> None:
         self._queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
+        self._listeners: list[Callable[[EventData], None]] = []
         self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def listen(self, listener: Callable[[EventData], None]) -> None:
+        """Hand every event's payload to `listener` too (the response cache's invalidation)."""
+        self._listeners.append(listener)
 
     @contextlib.asynccontextmanager
     async def subscribe(self, accepts: Callable[[EventData], bool]) -> AsyncIterator[Subscriber]:
@@ -64,8 +69,10 @@ class Broadcast:
         self._seen[event.id] = None
         if len(self._seen) > self.REMEMBERED:
             self._seen.popitem(last=False)
-        if not self._subscribers or (payload := _payload(event)) is None:
+        if not (self._subscribers or self._listeners) or (payload := _payload(event)) is None:
             return
+        for listener in self._listeners:
+            listener(payload)
         for subscriber in list(self._subscribers):
             if subscriber.overflowed or not subscriber.accepts(payload):
                 continue
@@ -115,6 +122,11 @@ class SubscriptionHub(Broadcast):
         self._marker: MarkerLog = marker or self._own_marker
         self._watcher: asyncio.Task[None] | None = None
         self._skip_before: datetime | None = None
+        self._on_start_over: list[Callable[[], None]] = []
+
+    def on_start_over(self, callback: Callable[[], None]) -> None:
+        """Call `callback` when the broker lost its log: events may have been missed."""
+        self._on_start_over.append(callback)
 
     async def start(self) -> None:
         await self._consumer.start()
@@ -146,6 +158,8 @@ class SubscriptionHub(Broadcast):
                 if await self._marker.holds_marker():
                     continue
                 self._skip_before = datetime.now(UTC) - self.REPLAYED_WINDOW
+                for callback in self._on_start_over:
+                    callback()
                 await self._consumer.start_over()
                 log.warning("the broker lost its log: the gateway reads the new one from its start")
                 await self._marker.place_marker()

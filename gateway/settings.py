@@ -22,3 +22,7 @@ class GatewaySettings(BaseSettings):
     subscriber_queue_size: int = 256
     # A request body over this is refused with 413 before it is parsed.
     max_body_bytes: int = 262_144
+    # Feed answers kept in memory until the feed changes (ADR 0017): how many (0: none), and
+    # for how long at most, in case an event that would have said so never arrives.
+    response_cache_entries: int = 10_000
+    response_cache_seconds: float = 300.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,9 +44,14 @@ class VerifiedToken:
 
 
 class TokenVerifier:
+    # Tokens verified before, kept until they expire: a client sends the same token with every
+    # request, and decoding it (with JWKS, in a worker thread) costs more than a cached read.
+    REMEMBERED = 10_000
+
     def __init__(self, settings: AuthSettings) -> None:
         self._settings = settings
         self._jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
+        self._verified: OrderedDict[str, VerifiedToken] = OrderedDict()
 
     def verify(self, token: str) -> Principal:
         return self.verified(token).principal
@@ -56,9 +62,18 @@ class TokenVerifier:
     async def averified(self, token: str) -> VerifiedToken:
         """`verified` for async callers: with JWKS, the key may have to be fetched over the
         network (PyJWKClient blocks), so it runs in a worker thread, not on the event loop."""
+        known = self._verified.pop(token, None)
+        if known is not None and datetime.now(UTC) < known.expires_at:
+            self._verified[token] = known
+            return known
         if self._jwks is None:
-            return self.verified(token)
-        return await asyncio.to_thread(self.verified, token)
+            verified = self.verified(token)
+        else:
+            verified = await asyncio.to_thread(self.verified, token)
+        self._verified[token] = verified
+        if len(self._verified) > self.REMEMBERED:
+            self._verified.popitem(last=False)
+        return verified
 
     def verified(self, token: str) -> VerifiedToken:
         """The principal and when the token stops being valid (a subscription ends then)."""

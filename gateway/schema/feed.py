@@ -90,4 +90,7 @@ class FeedQuery:
         )
         # One upstream call: the scheduler's feed read model is already denormalised.
         call = info.context.clients.scheduler.read_feed(Page(first, after), wanted)
-        return await query(call, FeedConnection.of)
+        feed = await query(call, lambda answer: answer)
+        if info.context.ticket is not None:
+            info.context.ticket.until(feed.changes_at)
+        return FeedConnection.of(feed)
