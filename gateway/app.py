@@ -29,13 +29,14 @@ from gateway.settings import GatewaySettings
 
 
 class BookendGraphQLRouter(GraphQLRouter[Context, None]):
-    def encode_json(self, data: object) -> bytes:
+    def encode_json(self, data: object) -> str:
         """orjson: a few times faster than `json` on a 50-item feed. A message that quotes a
-        client's lone surrogate back (orjson refuses those) is escaped by `json` instead."""
+        client's lone surrogate back (orjson refuses those) is escaped by `json` instead. Text,
+        not bytes: WebSocket messages must go as text frames (graphql-transport-ws)."""
         try:
-            return orjson.dumps(data)
+            return orjson.dumps(data).decode()
         except TypeError:
-            return json.dumps(data, separators=(",", ":")).encode()
+            return json.dumps(data, separators=(",", ":"))
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """`graphql-transport-ws`: the token travels in the connection_init payload."""
