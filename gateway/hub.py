@@ -7,9 +7,10 @@ import contextlib
 import logging
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -17,6 +18,7 @@ from bookend.contracts import ALL_TOPICS, CloudEvent, EventData, spec_for_type
 from bookend.eventbus import BrokerMarker, EventConsumer, KafkaSettings, MarkerLog
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class SubscriberTooSlow(Exception):
@@ -36,6 +38,27 @@ class Subscriber:
             yield await self.queue.get()
 
 
+class Resolutions:
+    """Work done once per key however many subscribers ask: one event resolved once per
+    audience. The first asker's work runs as its own task, so its subscriber leaving does not
+    cancel it for the others; answers are remembered a while for subscribers still to come."""
+
+    REMEMBERED = 10_000
+
+    def __init__(self) -> None:
+        self._work: OrderedDict[Hashable, asyncio.Task[Any]] = OrderedDict()
+
+    async def once(self, key: Hashable, work: Callable[[], Awaitable[T]]) -> T:
+        task = self._work.get(key)
+        if task is None:
+            task = asyncio.ensure_future(work())
+            self._work[key] = task
+            if len(self._work) > self.REMEMBERED:
+                self._work.popitem(last=False)
+        result: T = await asyncio.shield(task)
+        return result
+
+
 class Broadcast:
     """Hands each event's payload, parsed once by the contract registry, to the subscribers
     whose filter accepts it; knows nothing of Kafka."""
@@ -48,6 +71,7 @@ class Broadcast:
         self._queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
         self._listeners: list[Callable[[EventData], None]] = []
+        self.resolutions = Resolutions()
         self._seen: OrderedDict[str, None] = OrderedDict()
 
     def listen(self, listener: Callable[[EventData], None]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, Awaitable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
@@ -16,7 +17,7 @@ from bookend.contracts.scheduler import SessionEnded, SessionStarted
 from bookend.http_contracts import feedback as http
 from bookend.http_contracts import scheduler as scheduler_http
 from gateway.clients import FeedbackClient
-from gateway.context import Info
+from gateway.context import Context, Info
 from gateway.hub import SubscriberTooSlow
 from gateway.schema.convert import FromContract, each, from_contract
 from gateway.schema.enums import ChannelStatus, CheckInSignal, SessionStatus
@@ -143,7 +144,7 @@ class FeedbackSubscription:
             try:
                 while True:
                     payload = await _before(ctx.caller.expires_at, anext(events))
-                    update = await _session_event(payload, ctx.clients.feedback)
+                    update = await _session_event(payload, ctx)
                     if update is not None:
                         yield update
             except SubscriberTooSlow:
@@ -162,7 +163,7 @@ async def _before(deadline: datetime, waiting: Awaitable[T]) -> T:
         raise PublicError("TOKEN_EXPIRED", "the bearer token expired; subscribe again") from None
 
 
-async def _session_event(payload: EventData, feedback: FeedbackClient) -> SessionEvent | None:
+async def _session_event(payload: EventData, ctx: Context) -> SessionEvent | None:
     if isinstance(payload, SessionStarted):
         return SessionStatusChanged(
             session_id=strawberry.ID(payload.session_id),
@@ -176,7 +177,13 @@ async def _session_event(payload: EventData, feedback: FeedbackClient) -> Sessio
             at=payload.ended_at,
         )
     if isinstance(payload, CheckInRecorded):
-        return await _check_in(payload, feedback)
+        # Once per audience, not per subscriber: callers whose claims are the same but for who
+        # they are see the same check-in (feedback decides by the claims alone; a test there
+        # holds it to that), so one of them fetches it for all (ADR 0018).
+        audience = replace(ctx.caller.principal, subject="")
+        feedback = ctx.clients.feedback
+        key = (payload.checkin_id, audience)
+        return await ctx.hub.resolutions.once(key, lambda: _check_in(payload, feedback))
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bookend.auth import Forbidden, Principal, Role
@@ -227,3 +229,33 @@ async def test_the_channel_counts_each_students_latest_signal() -> None:
         CheckInSignal.UNSURE: 1,
         CheckInSignal.LOST: 0,
     }
+
+
+@pytest.mark.parametrize(
+    "staff",
+    [
+        TEACHER,
+        OTHER_TEACHER,
+        SCHOOL_ADMIN,
+        OTHER_SCHOOL_ADMIN,
+        DISTRICT_ADMIN,
+        OTHER_DISTRICT_ADMIN,
+    ],
+    ids=lambda p: p.subject,
+)
+async def test_whether_staff_see_a_check_in_depends_on_their_claims_not_on_who_they_are(
+    staff: Principal,
+) -> None:
+    """The gateway fetches a check-in once for every subscriber with the same claims but for
+    their subject (ADR 0018): the answer must not depend on the subject."""
+    store = await live_store()
+    made = await check_in(store)
+
+    async def seen_by(principal: Principal) -> object:
+        try:
+            return await service.get_check_in(made.id, principal=principal, store=store)
+        except CheckInNotFound:
+            return CheckInNotFound
+
+    twin = replace(staff, subject=f"{staff.subject}-twin")
+    assert await seen_by(staff) == await seen_by(twin)

@@ -3,7 +3,9 @@ when the subscriber's token does."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +15,7 @@ from bookend.auth import AuthSettings, Principal, Role, TokenVerifier, issue_tok
 from bookend.contracts import new_event
 from bookend.contracts.feedback import CheckInRecorded, CheckInSignal
 from bookend.contracts.scheduler import SessionEnded, SessionStatus
+from bookend.http_contracts.feedback import CheckIn
 from bookend.http_contracts.scheduler import Session
 from gateway.context import Context
 from gateway.hub import Broadcast
@@ -32,6 +35,12 @@ TEACHER = Principal(
 )
 
 
+CHECKED_IN = CheckInRecorded(
+    district_id="district-1", checkin_id="c1", session_id="s1", section_id="sec",
+    student_id="student-1", signal=CheckInSignal.LOST, has_note=True, recorded_at=AT,
+)  # fmt: skip
+
+
 def live_session() -> Session:
     return Session(
         id="s1", district_id="district-1", school_id="school-1", section_id="sec",
@@ -41,7 +50,7 @@ def live_session() -> Session:
 
 
 async def subscribe(
-    services: StubServices, hub: Broadcast, ttl: timedelta
+    services: StubServices, hub: Broadcast, ttl: timedelta, principal: Principal = TEACHER
 ) -> AsyncGenerator[ExecutionResult, None]:
     context = Context(
         settings=SETTINGS,
@@ -49,7 +58,7 @@ async def subscribe(
         hub=hub,
         verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
     )
-    await context.authenticate(f"Bearer {issue_token(TEST_SECRET, TEACHER, ttl=ttl)}")
+    await context.authenticate(f"Bearer {issue_token(TEST_SECRET, principal, ttl=ttl)}")
     stream = await SCHEMA.subscribe(STREAM, context_value=context)
     assert not isinstance(stream, ExecutionResult), stream
     return stream
@@ -70,11 +79,7 @@ async def test_a_check_in_whose_note_cannot_be_fetched_is_shown_and_the_stream_g
     stream = await subscribe(services, hub, timedelta(hours=1))
     first = await anext(stream)
     assert first.data == {"sessionEvents": {"__typename": "SessionStatusChanged", "status": "LIVE"}}
-    checked_in = CheckInRecorded(
-        district_id="district-1", checkin_id="c1", session_id="s1", section_id="sec",
-        student_id="student-1", signal=CheckInSignal.LOST, has_note=True, recorded_at=AT,
-    )  # fmt: skip
-    await hub.publish(new_event("bookend/feedback", checked_in))
+    await hub.publish(new_event("bookend/feedback", CHECKED_IN))
     shown = await anext(stream)
     assert shown.errors is None
     assert shown.data == {
@@ -96,3 +101,32 @@ async def test_the_stream_ends_with_token_expired_when_the_token_does(
     [error] = ended.errors or []
     assert (error.extensions or {}).get("code") == "TOKEN_EXPIRED"
     await stream.aclose()
+
+
+async def test_a_check_in_is_fetched_once_per_audience_not_once_per_subscriber(
+    services: StubServices,
+) -> None:
+    note = CheckIn(
+        id="c1", session_id="s1", section_id="sec", student_id="student-1",
+        signal=CheckInSignal.LOST, note="the second part", recorded_at=AT,
+    )  # fmt: skip
+    services.feedback.answer("GET", "/checkins/c1", note)
+    hub = Broadcast(queue_size=8)
+    # Forty teachers of the section (the same claims but for who they are), and an admin.
+    teachers = [replace(TEACHER, subject=f"teacher-{n}") for n in range(40)]
+    admin = Principal("admin-1", "district-1", frozenset({Role.DISTRICT_ADMIN}))
+    streams = [
+        await subscribe(services, hub, timedelta(hours=1), who) for who in [*teachers, admin]
+    ]
+    for stream in streams:
+        await anext(stream)  # the snapshot
+    await hub.publish(new_event("bookend/feedback", CHECKED_IN))
+    shown = await asyncio.gather(*(anext(stream) for stream in streams))
+    assert {str(result.data) for result in shown} == {
+        "{'sessionEvents': {'__typename': 'CheckInReceived', "
+        "'checkIn': {'id': 'c1', 'note': 'the second part'}}}"
+    }
+    fetched = [r.url.path for r in services.feedback.requests if r.url.path == "/checkins/c1"]
+    assert len(fetched) == 2  # one for the teachers, one for the admin
+    for stream in streams:
+        await stream.aclose()
