@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bookend.contracts.scheduler import FeedItemKind, SessionStatus
-from bookend.mongo import Document, to_document
+from bookend.mongo import Document
 from services.scheduler.feed.domain import FeedItem, Position
-from services.scheduler.feed.store import FEED
+from services.scheduler.feed.store import FEED, feed_document
 
 DISTRICT = "district-seed"
 STUDENT = "student-seed"
@@ -38,7 +38,7 @@ async def seed_feed(db: AsyncDatabase[Document], rows: int, student_items: int) 
     students of the same district, `BATCH` to an insert_many."""
     if not 0 < student_items <= rows:
         raise ValueError("student_items must be between 1 and rows")
-    items = [to_document(item) for item in _items(rows, student_items)]
+    items = [feed_document(item) for item in _items(rows, student_items)]
     for start in range(0, rows, BATCH):
         # A transaction per batch: the embedded store then commits once, not once per item.
         async with db.client.start_session() as session, await session.start_transaction():
