@@ -25,3 +25,4 @@ class SchedulerStore(
         await super().create_indexes()
         for collection, fields, unique in (*roster.INDEXES, *sessions.INDEXES, *feed.INDEXES):
             await self._index(collection, fields, unique=unique)
+        await self.add_missing_feed_keys()

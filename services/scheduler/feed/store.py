@@ -4,46 +4,74 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 from bookend.contracts.scheduler import SessionStatus
-from bookend.mongo import Document, Queries, exact, to_document, within
+from bookend.mongo import Document, Queries, exact, from_document, to_document
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
 
 FEED = "feed_items"
-FEED_ORDER = [("actionable_at", 1), ("item_id", 1)]
+# The feed's order, (actionable_at, item_id), as one string beside the item's own fields: a
+# page's span and cursor are then one range on it, which both stores read from the index
+# below (ADR 0007 item 8).
+FEED_KEY = "feed_key"
+FEED_ORDER = [(FEED_KEY, 1)]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
 
 # (collection, fields, unique): a student's page is a range read on the first.
 INDEXES: list[tuple[str, list[str], bool]] = [
-    (FEED, ["student_id", "actionable_at", "item_id"], False),
+    (FEED, ["district_id", "student_id", FEED_KEY], False),
     (FEED, ["student_id", "item_id"], True),
     (FEED, ["item_id"], False),
 ]
+
+
+def feed_key(moment: datetime, item_id: str = "") -> str:
+    """An item's place in the feed order, or with no item_id the place where `moment` begins.
+
+    Milliseconds since 1970, as MongoDB keeps instants, zero-padded so strings sort as numbers
+    (to the year 9999); then the item id, compared byte by byte as MongoDB compares strings.
+    """
+    millis = f"{(moment - _EPOCH) // _MILLISECOND:015d}"
+    return f"{millis}|{item_id}" if item_id else millis
+
+
+def feed_document(item: FeedItem) -> Document:
+    return to_document(item) | {FEED_KEY: feed_key(item.actionable_at, item.item_id)}
 
 
 class FeedQueries(Queries):
     async def list_feed_items(
         self, district_id: str, query: FeedQuery, after: Position | None, limit: int
     ) -> list[FeedItem]:
-        # A range read on (student_id, actionable_at, item_id): pages cost the same however deep.
-        found: Document = {"student_id": query.student_id, "district_id": district_id}
-        if not query.span.is_open:
-            found["actionable_at"] = within(query.span)
+        # One range on (district_id, student_id, feed_key): pages cost the same however deep.
+        place: Document = {}
+        if query.span.starts is not None:
+            place["$gte"] = feed_key(query.span.starts)
+        if query.span.ends is not None:
+            place["$lt"] = feed_key(query.span.ends)
+        if after is not None:
+            place["$gt"] = feed_key(after.actionable_at, after.item_id)
+        found: Document = {"district_id": district_id, "student_id": query.student_id}
+        if place:
+            found[FEED_KEY] = place
         if query.kinds:
             found["kind"] = {"$in": sorted(kind.value for kind in query.kinds)}
-        if after is not None:
-            # An explicit `$and`: the embedded store drops fields beside a bare `$or` (ADR 0007).
-            later = {
-                "$or": [
-                    {"actionable_at": {"$gt": after.actionable_at}},
-                    {"actionable_at": after.actionable_at, "item_id": {"$gt": after.item_id}},
-                ]
-            }
-            found = {"$and": [found, later]}
         return await self._list(FeedItem, FEED, found, FEED_ORDER, limit=limit)
 
     async def students_with_item(self, district_id: str, item_id: str) -> list[str]:
         query = {"item_id": item_id, "district_id": district_id}
         return sorted(doc["student_id"] for doc in await self._many(FEED, query))
+
+    async def add_missing_feed_keys(self) -> None:
+        """Give items stored before `feed_key` existed theirs, at start-up: a feed read finds
+        only items that have one. `$set` of a string is safe on the embedded store."""
+        for doc in await self._many(FEED, {FEED_KEY: {"$exists": False}}):
+            key = feed_key(from_document(FeedItem, doc).actionable_at, doc["item_id"])
+            await self.db[FEED].update_one(
+                exact({"_id": doc["_id"]}), {"$set": {FEED_KEY: key}}, session=self.session
+            )
 
 
 class FeedWrites(FeedQueries):
@@ -56,7 +84,7 @@ class FeedWrites(FeedQueries):
         }
         present = {(doc["student_id"], doc["item_id"]) for doc in await self._many(FEED, query)}
         missing = [
-            to_document(item) for item in items if (item.student_id, item.item_id) not in present
+            feed_document(item) for item in items if (item.student_id, item.item_id) not in present
         ]
         if missing:
             await self.db[FEED].insert_many(missing, session=self.session)

@@ -1,0 +1,150 @@
+"""Every feed read is an index range read on the embedded store, so a page costs the same
+however large the table and however deep the page (ADR 0007 item 8).
+
+nx-27017's `explain` drops the sort and limit and compiles the filter by another path than
+`find`, so the plan is taken another way: the `find` command the store sends is caught on the
+wire, run again through the same neosqlite library on a snapshot of the store's SQLite file,
+and SQLite explains each statement it ran.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import bson
+import pytest
+from neosqlite import Connection
+from pymongo import AsyncMongoClient
+from pymongo.monitoring import CommandListener, CommandStartedEvent
+
+from bookend.clock import Span
+from bookend.contracts.scheduler import FeedItemKind
+from bookend.mongo import Document
+from services.scheduler.feed.domain import FeedQuery
+from services.scheduler.feed.store import FEED
+from services.scheduler.store import SchedulerStore
+from tests.support.feed_seed import SeededFeed, seed_feed
+
+if TYPE_CHECKING:  # the root conftest is not imported at run time
+    from tests.conftest import Embedded
+
+PAGE = 50
+
+
+class FindCommands(CommandListener):
+    """The `find` commands sent on feed items, as the store decodes them (naive UTC dates)."""
+
+    def __init__(self) -> None:
+        self.sent: list[Document] = []
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if event.command_name == "find" and event.command["find"] == FEED:
+            self.sent.append(bson.decode(bson.encode(event.command)))
+
+    def succeeded(self, event: Any) -> None: ...
+
+    def failed(self, event: Any) -> None: ...
+
+
+@dataclass
+class Seeded:
+    store: SchedulerStore
+    feed: SeededFeed
+    finds: FindCommands
+    db_file: Path
+
+
+@pytest.fixture(scope="module")
+async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
+    finds = FindCommands()
+    client: AsyncMongoClient[Document] = AsyncMongoClient(
+        embedded.mongo_uri, tz_aware=True, event_listeners=[finds]
+    )
+    database = "feed_plans"
+    await client.drop_database(database)
+    store = SchedulerStore(client, database)
+    await store.create_indexes()
+    feed = await seed_feed(store.db, rows=1_000, student_items=300)
+    argv = embedded.processes.child("store").argv
+    data_dir = Path(argv[argv.index("--data-dir") + 1])
+    yield Seeded(store, feed, finds, data_dir / f"{database}.db")
+    await client.drop_database(database)
+    await client.aclose()
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    plan: list[str]
+
+
+def replay(db_file: Path, snapshot: Path, find: Document) -> tuple[list[str], list[Statement]]:
+    """The item ids the command finds and the statements neosqlite runs for it, with plans."""
+    with (
+        closing(sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)) as live,
+        closing(sqlite3.connect(snapshot)) as copy,
+    ):
+        live.backup(copy)
+    store = Connection(str(snapshot))
+    ran: list[str] = []
+    store.db.set_trace_callback(ran.append)
+    cursor = store[FEED].find(find["filter"]).sort(list(find["sort"].items()))
+    found = [doc["item_id"] for doc in cursor.limit(find["limit"])]
+    store.db.set_trace_callback(None)
+    reads = [sql for sql in ran if sql.lstrip().startswith("SELECT") and f"FROM {FEED}" in sql]
+    statements = [
+        Statement(sql, [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}")])
+        for sql in reads
+    ]
+    store.close()
+    return found, statements
+
+
+def first_page(feed: SeededFeed) -> FeedQuery:
+    return FeedQuery(feed.student_id, PAGE, None, Span(), frozenset(), frozenset())
+
+
+def deep_page(feed: SeededFeed) -> FeedQuery:
+    return FeedQuery(feed.student_id, PAGE, feed.deep(PAGE), Span(), frozenset(), frozenset())
+
+
+def narrowed_page(feed: SeededFeed) -> FeedQuery:
+    """After a cursor, within a span of time, of one kind."""
+    span = Span(feed.positions[50].actionable_at, feed.positions[250].actionable_at)
+    kinds = frozenset({FeedItemKind.TASK})
+    return FeedQuery(feed.student_id, PAGE, feed.positions[100], span, kinds, frozenset())
+
+
+@pytest.mark.parametrize(
+    "make_query",
+    [
+        pytest.param(first_page, id="first page"),
+        pytest.param(deep_page, id="deep page"),
+        pytest.param(narrowed_page, id="page after a cursor, with a span and a kind"),
+    ],
+)
+async def test_a_feed_page_is_one_index_range_read_with_its_order_and_limit(
+    seeded: Seeded, tmp_path: Path, make_query: Callable[[SeededFeed], FeedQuery]
+) -> None:
+    query = make_query(seeded.feed)
+    seeded.finds.sent.clear()
+    items = await seeded.store.list_feed_items(
+        seeded.feed.district_id, query, query.after, PAGE + 1
+    )
+    [find] = seeded.finds.sent
+    found, statements = replay(seeded.db_file, tmp_path / "snapshot.db", find)
+    assert found == [item.item_id for item in items], "the replay must read what the store read"
+    [statement] = statements
+    assert " LIMIT " in statement.sql, f"every item read, sorted out of SQL: {statement.sql}"
+    reads = [step for step in statement.plan if f" {FEED} " in f"{step} "]
+    assert reads and all(step.startswith(f"SEARCH {FEED} USING INDEX") for step in reads), (
+        statement.plan
+    )
+    assert not any("TEMP B-TREE" in step for step in statement.plan), statement.plan
+    if query.after is not None:
+        assert ">?" in reads[0], f"the page must start at the cursor in the index: {reads[0]}"
