@@ -46,6 +46,9 @@ class StackConfig:
     kafka_bootstrap: str | None = None  # None: start the embedded broker
     mongo_uri: str | None = None  # None: start the embedded store
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Gateway processes sharing its port, each with its own event feed, subscriptions and kept
+    # answers. Tests use one, so that a second read meets the first one's kept answer.
+    gateway_workers: int = 1
 
     @classmethod
     def from_env(cls, home: Path, gateway_port: int) -> StackConfig:
@@ -55,6 +58,9 @@ class StackConfig:
             dev_secret=os.environ.get("AUTH_DEV_SECRET"),
             kafka_bootstrap=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"),
             mongo_uri=os.environ.get("MONGODB_URI"),
+            gateway_workers=int(
+                os.environ.get("BOOKEND_GATEWAY_WORKERS", min(2, os.cpu_count() or 1))
+            ),
         )
 
 
@@ -99,7 +105,14 @@ def start_stack(processes: Processes, config: StackConfig) -> RunningStack:
         "KAFKA_CLIENT_ID": "gateway",
         **{f"GATEWAY_{name.upper()}_URL": url for name, url in urls.items()},
     }
-    _start_app(processes, "gateway", "gateway.app", config.gateway_port, gateway_env)
+    _start_app(
+        processes,
+        "gateway",
+        "gateway.app",
+        config.gateway_port,
+        gateway_env,
+        workers=config.gateway_workers,
+    )
     for child in processes.children:
         if child.name in APPS:
             url = urls.get(child.name, f"http://127.0.0.1:{config.gateway_port}")
@@ -114,7 +127,13 @@ def start_stack(processes: Processes, config: StackConfig) -> RunningStack:
 
 
 def _start_app(
-    processes: Processes, name: str, module: str, port: int, env: dict[str, str]
+    processes: Processes,
+    name: str,
+    module: str,
+    port: int,
+    env: dict[str, str],
+    *,
+    workers: int = 1,
 ) -> None:
     processes.start(
         name,
@@ -128,6 +147,7 @@ def _start_app(
             str(port),
             "--log-level",
             "warning",
+            *(("--workers", str(workers)) if workers > 1 else ()),
         ),
         env,
     )
