@@ -16,6 +16,9 @@ class GatewaySettings(BaseSettings):
     upstream_timeout_seconds: float = 10.0
     max_query_depth: int = 10
     max_aliases: int = 15
+    # Fields in a document once its fragments are expanded: a few fragments can otherwise
+    # stand for millions of fields, and validation grows with their square.
+    max_fields: int = 500
     # Validation grows with the square of a document's size: 1,000 tokens cost ~0.3 s at worst.
     max_tokens: int = 1000
     # A subscriber that falls this many events behind is disconnected rather than buffered.

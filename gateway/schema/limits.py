@@ -11,13 +11,12 @@ from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
 from strawberry.extensions.disable_introspection import DisableIntrospection
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import StreamExecutionResult
 
 from gateway.schema.errors import UNAVAILABLE_MESSAGE, public_code
+from gateway.schema.shape import ShapeLimits
 from gateway.settings import GatewaySettings
 
 UNEXPECTED = "Unexpected error."
@@ -106,25 +105,23 @@ class ValidatedDocuments:
 
 
 class LimitedValidation(SchemaExtension):
-    """Validates with the limit rules, built once, so that the same document and rules are
-    the same cache key on every request (Strawberry's limiter extensions build new rule classes
-    per request, so no validation cache could ever hit); Strawberry skips its own validation
-    once errors are set."""
+    """Refuses a document over the shape limits before anything validates it (fragments
+    expanded, in linear time: `gateway/schema/shape.py`), then validates it with the cache;
+    Strawberry skips its own validation once errors are set."""
 
-    def __init__(
-        self, limits: tuple[type[ASTValidationRule], ...], validated: ValidatedDocuments
-    ) -> None:
+    def __init__(self, limits: ShapeLimits, validated: ValidatedDocuments) -> None:
         self._limits = limits
         self._validated = validated
 
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.pre_execution_errors is None:
-            context.pre_execution_errors = await self._validated.errors(
+            refusals = self._limits.refusals(context.graphql_document)
+            context.pre_execution_errors = refusals or await self._validated.errors(
                 context.schema._schema,
                 context.query or "",
                 context.graphql_document,
-                (*context.validation_rules, *self._limits),
+                tuple(context.validation_rules),
             )
         yield
 
@@ -133,9 +130,10 @@ def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]
     """Factories, not instances: Strawberry builds each extension afresh per request, so no
     request's state is shared with another; the parser and validation caches live at module
     level in Strawberry and are shared across requests all the same."""
-    limits = (
-        depth_rule(settings.max_query_depth, should_ignore=None),
-        aliases_rule(settings.max_aliases),
+    limits = ShapeLimits(
+        max_depth=settings.max_query_depth,
+        max_fields=settings.max_fields,
+        max_aliases=settings.max_aliases,
     )
     chosen: list[Callable[[], SchemaExtension]] = [
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),

@@ -212,8 +212,32 @@ async def test_a_document_seen_before_is_not_validated_again(services: StubServi
     )
     for _ in range(3):
         assert (await run(services, "{ viewer { id } }", schema)).errors is None
-    deep = "{ viewer { id } }".replace("id", "a: id b: id " * 10)
     for _ in range(2):
-        [refusal] = (await run(services, deep, schema)).errors or []
-        assert "aliases" in refusal.message
+        [refusal] = (await run(services, "{ viewer { id nope } }", schema)).errors or []
+        assert "nope" in refusal.message
     assert CountingRule.runs == 2
+
+
+def chain(levels: int) -> str:
+    """A document of a few hundred tokens that doubles with every fragment level."""
+    document = "query { ...F0 }"
+    for level in range(levels):
+        document += f" fragment F{level} on Query {{ ...F{level + 1} ...F{level + 1} }}"
+    return document + f" fragment F{levels} on Query {{ viewer {{ id }} }}"
+
+
+async def test_a_fragment_chain_is_refused_by_its_expanded_size_before_validation(
+    services: StubServices,
+) -> None:
+    """Measured in linear time: 2^40 fields once expanded, answered at once."""
+    schema = BookendSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[*extensions(SETTINGS), lambda: AddValidationRules([CountingRule])],
+    )
+    before = CountingRule.runs
+    [refusal] = (await run(services, chain(40), schema)).errors or []
+    assert "fields, fragments expanded" in refusal.message
+    assert CountingRule.runs == before  # refused before any validation rule ran
+    assert (await run(services, chain(3), schema)).errors is None  # 16 fields: fine
