@@ -8,11 +8,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
-from fastapi import FastAPI, Request
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from graphql import GraphQLError
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from bookend.auth import AuthSettings, TokenVerifier, Unauthenticated
 from bookend.contracts import ALL_TOPICS
@@ -24,6 +28,7 @@ from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
 from gateway.responses import TICKET, CachedResponses, ResponseCache, forget_changed_feeds
+from gateway.schema.limits import stable
 from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
 
@@ -37,6 +42,34 @@ class BookendGraphQLRouter(GraphQLRouter[Context, None]):
             return orjson.dumps(data).decode()
         except TypeError:
             return json.dumps(data, separators=(",", ":"))
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Every error with a stable code, those raised before execution (syntax, the token
+        limit) too, which no schema extension sees."""
+        if result.errors:
+            result.errors = [stable(error) for error in result.errors]
+        return await super().process_result(request, result)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """A request GraphQL cannot run (an unknown operation name, a mutation over GET) is
+        answered in GraphQL's error shape with its code, not as plain text."""
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as refused:
+            error = GraphQLError(refused.reason, extensions={"code": "BAD_REQUEST"})
+            return ExecutionResult(data=None, errors=[error])
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """`graphql-transport-ws`: the token travels in the connection_init payload."""
@@ -97,7 +130,7 @@ def not_a_request(scope: Scope, body: bytes) -> dict[str, Any] | None:
         return None
     try:
         request = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python recurses
         request = None
     if (
         isinstance(request, dict)

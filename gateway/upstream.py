@@ -176,7 +176,22 @@ class ServiceClient:
             ) from None
 
 
+# Longer text in a query parameter (a search, a cursor) is refused: it would make the upstream
+# URL too long to send (httpx refuses it: an INTERNAL before).
+MAX_PARAMETER_CHARS = 1000
+
+
 def _present(params: Params | None) -> dict[str, str | int] | None:
+    """The parameters that have values; text that cannot travel in a URL is refused as the
+    service would refuse it, naming the parameter and the rule."""
     if params is None:
         return None
-    return {key: value for key, value in params.items() if value is not None}
+    present = {key: value for key, value in params.items() if value is not None}
+    for key, value in present.items():
+        if not isinstance(value, str):
+            continue
+        if len(value) > MAX_PARAMETER_CHARS:
+            raise _refused(key, "max_length", f"at most {MAX_PARAMETER_CHARS} characters")
+        if not value.isprintable():
+            raise _refused(key, "valid_text", "printable text only (no lone surrogates)")
+    return present

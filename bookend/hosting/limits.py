@@ -90,9 +90,9 @@ def invalid_text(scope: Scope, body: bytes) -> dict[str, Any] | None:
         return None  # cheap: only an escape can carry either
     try:
         document = json.loads(body)
-    except ValueError:
-        return None  # not JSON: the app's own parsing answers
-    fields = [path or "body" for path, text in _strings(document, "") if not _valid_text(text)]
+        fields = [path or "body" for path, text in _strings(document, "") if not _valid_text(text)]
+    except (ValueError, RecursionError):
+        return None  # not JSON (or nested too deep to walk): the app's own parsing answers
     if not fields:
         return None
     message = "must be text without NUL characters or lone surrogates"

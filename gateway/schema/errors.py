@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, TypeVar, assert_never
 
 import strawberry
 from graphql import GraphQLError
 
 from bookend.problems import Failure as ExpectedFailure
-from bookend.problems import Problem, ProblemKind
+from bookend.problems import Problem, ProblemField, ProblemKind
 from gateway.upstream import MAX_KEY_LENGTH, UpstreamFailure, UpstreamUnavailable
 
 T = TypeVar("T")
@@ -106,11 +106,16 @@ async def mutate(call: Awaitable[T], result: Callable[[T], R]) -> R | Failure:
 
 
 class PublicError(Exception):
-    """A query failure the client may see, with a stable code in `extensions.code`."""
+    """A query failure the client may see, with a stable code in `extensions.code` and, for
+    invalid input, each field and rule broken in `extensions.errors`."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, errors: Sequence[ProblemField] = ()) -> None:
         super().__init__(message)
         self.code = code
+        # graphql-core takes a located error's extensions from its original error.
+        self.extensions: dict[str, object] = {"code": code}
+        if errors:
+            self.extensions["errors"] = [error.model_dump() for error in errors]
 
 
 async def query(call: Awaitable[T], result: Callable[[T], R]) -> R:
@@ -119,7 +124,8 @@ async def query(call: Awaitable[T], result: Callable[[T], R]) -> R:
     try:
         answer = await call
     except UpstreamFailure as refused:
-        raise PublicError(refused.problem.code, refused.problem.message) from None
+        problem = refused.problem
+        raise PublicError(problem.code, problem.message, problem.errors) from None
     return result(answer)
 
 
@@ -129,7 +135,8 @@ def public_code(error: GraphQLError) -> str | None:
     GraphQL's own errors about the document (syntax, validation) carry no original error.
     """
     original = error.original_error
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):
+        # GraphQL's own words about the request: a variable or argument its type cannot take.
         return "BAD_REQUEST"
     if isinstance(original, PublicError | ExpectedFailure):  # e.g. Unauthenticated: no token
         return original.code

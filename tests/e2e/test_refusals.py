@@ -184,8 +184,9 @@ async def test_every_process_says_it_is_ready_once_started(stack: RunningStack) 
         b"{",
         b'{"query": null}',
         b'{"query": "{ viewer { id } }", "variables": []}',
+        b'{"query": "{ viewer { id } }", "variables": ' + b"[" * 5000 + b"]" * 5000 + b"}",
     ],
-    ids=["null", "string", "list", "cut", "null query", "list variables"],
+    ids=["null", "string", "list", "cut", "null query", "list variables", "nested 5,000 deep"],
 )
 async def test_a_body_that_is_not_a_graphql_request_is_a_bad_request(
     stack: RunningStack, body: bytes
@@ -212,3 +213,55 @@ async def test_a_lone_surrogate_in_text_is_refused_naming_the_field(
     result = data["createLesson"]
     assert result["__typename"] == "InvalidInput", result
     assert [(e["field"], e["rule"]) for e in result["errors"]] == [("title", "valid_text")]
+
+
+@pytest.mark.parametrize(
+    ("document", "variables"),
+    [
+        ("query($f: Int!) { feed(first: $f) { timeZone } }", {"f": 2147483648}),
+        ("query($f: Int!) { feed(first: $f) { timeZone } }", {"f": "abc"}),
+        ("query($f: Int!) { feed(first: $f) { timeZone } }", {}),
+        ("query($d: DateTime) { feed(from: $d) { timeZone } }", {"d": "not a time"}),
+        ("{ feed { timeZone }", {}),
+        ("{ " + "viewer { id } " * 400 + "}", {}),
+    ],
+    ids=["Int over 32 bits", "Int from text", "missing", "bad DateTime", "syntax", "tokens"],
+)
+async def test_a_request_graphql_cannot_take_is_a_bad_request(
+    client_for: ClientFor, document: str, variables: dict[str, object]
+) -> None:
+    student = client_for("student-coercion", Role.STUDENT)
+    [error] = (await student.raw(document, **variables))["errors"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"}, error
+
+
+async def test_an_unknown_operation_name_is_a_bad_request_in_graphql_shape(
+    stack: RunningStack,
+) -> None:
+    body = {"query": "query A { viewer { id } }", "operationName": "B"}
+    headers = {"Authorization": f"Bearer {token_for('t', Role.TEACHER)}"}
+    async with httpx.AsyncClient() as http:
+        response = await http.post(stack.gateway_url, json=body, headers=headers)
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"}, response.text
+
+
+@pytest.mark.parametrize(
+    ("document", "value", "field", "rule"),
+    [
+        ("query($v: String) { lessons(first: 2, search: $v) { nodes { id } } }",
+         "x" * 100_000, "q", "max_length"),
+        ("query($v: String) { feed(first: 2, after: $v) { timeZone } }",
+         "x" * 100_000, "after", "max_length"),
+        ("query($v: String) { lessons(first: 2, search: $v) { nodes { id } } }",
+         "\udc00", "q", "valid_text"),
+    ],
+    ids=["100 KB search", "100 KB cursor", "lone surrogate"],
+)  # fmt: skip
+async def test_text_no_url_can_carry_is_refused_naming_the_field_and_rule(
+    client_for: ClientFor, document: str, value: str, field: str, rule: str
+) -> None:
+    teacher = client_for("teacher-long-text", Role.TEACHER)
+    [error] = (await teacher.raw(document, v=value))["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT", error
+    assert [(e["field"], e["rule"]) for e in error["extensions"]["errors"]] == [(field, rule)]
