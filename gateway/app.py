@@ -211,10 +211,13 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
-        """Readiness: the event feed of subscriptions runs (the services answer for themselves)."""
+        """Readiness: the broker answers and the event feed of subscriptions runs (the services
+        answer for themselves)."""
         hub: SubscriptionHub | None = getattr(request.app.state, "hub", None)
-        reason = "starting" if hub is None else hub.trouble()
-        return readiness_answer([] if reason is None else [reason])
+        if hub is None:
+            return readiness_answer(["starting"])
+        reasons = [hub.trouble(), await hub.broker_trouble()]
+        return readiness_answer([reason for reason in reasons if reason is not None])
 
     return app
 

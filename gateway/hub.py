@@ -170,6 +170,11 @@ class SubscriptionHub(Broadcast):
         """Why subscriptions would miss events now, or None."""
         return self._consumer.trouble()
 
+    async def broker_trouble(self) -> str | None:
+        """Why the broker cannot be reached now, or None: a group-less consumer keeps quietly
+        retrying its fetches, so its own trouble does not say so."""
+        return await self._own_marker.answers()
+
     async def _receive(self, event: CloudEvent) -> None:
         if self._skip_before is not None and event.time < self._skip_before:
             return

@@ -13,6 +13,7 @@ reads again from the start.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -43,6 +44,15 @@ class BrokerMarker:
         """Whether the broker holds the marker; raises while the broker does not answer. Asks
         for every topic rather than this one: naming a topic would make the broker create it."""
         return self.topic in await (await self._client()).list_topics()
+
+    async def answers(self, seconds: float = 2.0) -> str | None:
+        """None if the broker lists its topics within `seconds`, else why not."""
+        try:
+            async with asyncio.timeout(seconds):
+                await (await self._client()).list_topics()
+        except Exception as failure:
+            return f"the broker does not answer: {type(failure).__name__}"
+        return None
 
     async def place_marker(self) -> None:
         """Create the marker (one partition; never written to) unless it exists."""

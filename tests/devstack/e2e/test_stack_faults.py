@@ -11,6 +11,7 @@ import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -95,6 +96,10 @@ def readyz(launcher: Launcher, name: str) -> dict[str, Any]:
     return body
 
 
+def broker_lost(launcher: Launcher, name: str) -> list[str] | None:
+    return [r for r in readyz(launcher, name)["reasons"] if "broker" in r] or None
+
+
 def all_ready(launcher: Launcher) -> bool | None:
     return all(readyz(launcher, n)["ready"] for n in ("catalog", "scheduler", "gateway")) or None
 
@@ -129,12 +134,11 @@ def test_a_broker_restart_and_a_launcher_killed_mid_stream_lose_nothing(
 
         # The broker stops: readiness says so within seconds, and writes are still taken.
         assert first.bookend("stop", "broker").code == 0
-        reasons = within(
-            15,
-            lambda: [r for r in readyz(first, "catalog")["reasons"] if "broker" in r] or None,
-            "the catalog reports the broker lost",
-        )
-        assert reasons
+        for name in ("catalog", "gateway"):
+            reasons = within(
+                15, partial(broker_lost, first, name), f"{name} says the broker's lost"
+            )
+            assert reasons
         teacher.write(4)
         # It starts again empty; the relays send again, the consumers read again.
         started = first.bookend("start", "broker")
