@@ -69,7 +69,7 @@ def lua_script(target: Target) -> str:
     if target.body is not None:
         lines.append(f"wrk.body = {_lua(target.body)}")
     for name, value in (target.headers or {}).items():
-        lines.append(f"wrk.headers[{_lua(name)}] = {_lua(value)}")
+        lines.append(f"wrk.headers[ {_lua(name)} ] = {_lua(value)}")
     return "\n".join(lines) + "\n" + _DONE
 
 

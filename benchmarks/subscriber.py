@@ -1,12 +1,13 @@
 """A `graphql-transport-ws` subscriber to a live session's events, as a teacher's dashboard
-would hold one, noting when each check-in frame arrives."""
+would hold one, noting when each check-in frame arrives. Each is held by one task from
+connecting to closing (the WebSocket's cancel scopes must be left in the task that entered them)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
-from contextlib import AsyncExitStack
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import httpx
@@ -18,19 +19,52 @@ EVENTS = """subscription($id: ID!) { sessionEvents(sessionId: $id) {
 
 @dataclass
 class Subscriber:
-    ws: AsyncWebSocketSession
+    url: str  # ws://…/graphql
+    token: str
+    session_id: str
     arrivals: dict[str, float] = field(default_factory=dict)  # check-in id -> perf_counter
-    ended: str | None = None  # why the server ended the subscription, if it did
     frames: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
+    subscribed: asyncio.Event = field(default_factory=asyncio.Event)  # or failed: see `ended`
+    ended: str | None = None  # why the subscription ended, if it did
 
-    async def listen(self) -> None:
-        """Note every check-in frame until the stream ends."""
+    async def hold(
+        self,
+        http: httpx.AsyncClient,
+        gate: AbstractAsyncContextManager[object] | None = None,
+    ) -> None:
+        """Connect and subscribe (inside `gate`, to bound how many do at once), read the status
+        snapshot that opens every subscription, then note check-in frames until cancelled."""
+        try:
+            async with aconnect_ws(
+                self.url,
+                http,
+                subprotocols=["graphql-transport-ws"],
+                session_class=AsyncWebSocketSession,
+            ) as ws:
+                async with gate or nullcontext():
+                    await self._subscribe(ws)
+                self.subscribed.set()
+                await self._listen(ws)
+        except (httpx.HTTPError, OSError, RuntimeError) as failed:
+            self.ended = self.ended or f"{type(failed).__name__}: {failed}"
+        finally:
+            self.subscribed.set()
+
+    async def _subscribe(self, ws: AsyncWebSocketSession) -> None:
+        init = {"Authorization": f"Bearer {self.token}"}
+        await ws.send_json({"type": "connection_init", "payload": init})
+        ack = json.loads(await ws.receive_text(timeout=60))
+        if ack.get("type") != "connection_ack":
+            raise RuntimeError(f"not acknowledged: {ack}")
+        payload = {"query": EVENTS, "variables": {"id": self.session_id}}
+        await ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+        snapshot = json.loads(await ws.receive_text(timeout=60))
+        if snapshot.get("type") != "next" or snapshot["payload"].get("errors"):
+            raise RuntimeError(f"no status snapshot: {snapshot}")
+
+    async def _listen(self, ws: AsyncWebSocketSession) -> None:
         while self.ended is None:
-            try:
-                message = json.loads(await self.ws.receive_text())
-            except Exception as gone:  # any way the socket ends, it ended
-                self.ended = f"socket: {type(gone).__name__}"
-                break
+            message = json.loads(await ws.receive_text())
             at = time.perf_counter()
             kind = message.get("type")
             if kind == "next":
@@ -45,26 +79,11 @@ class Subscriber:
                 self.ended = f"{kind}: {message.get('payload')}"
 
 
-async def subscribe(
-    http: httpx.AsyncClient, stack: AsyncExitStack, url: str, token: str, session_id: str
-) -> Subscriber:
-    """Connect, subscribe, and read the status snapshot that opens every subscription."""
-    ws = await stack.enter_async_context(
-        aconnect_ws(
-            url, http, subprotocols=["graphql-transport-ws"], session_class=AsyncWebSocketSession
-        )
-    )
-    await ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
-    ack = json.loads(await ws.receive_text(timeout=30))
-    if ack.get("type") != "connection_ack":
-        raise RuntimeError(f"not acknowledged: {ack}")
-    payload = {"query": EVENTS, "variables": {"id": session_id}}
-    await ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
-    snapshot = json.loads(await ws.receive_text(timeout=30))
-    if snapshot.get("type") != "next" or snapshot["payload"].get("errors"):
-        raise RuntimeError(f"no status snapshot: {snapshot}")
-    return Subscriber(ws)
-
-
 def ws_url(gateway_url: str) -> str:
     return gateway_url.replace("http://", "ws://", 1)
+
+
+async def stop(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

@@ -4,6 +4,7 @@ student's feed, so nothing about that reader's answer can have been computed bef
 from __future__ import annotations
 
 import asyncio
+import time
 
 from benchmarks import proc
 from benchmarks.figures import Runs
@@ -26,7 +27,10 @@ WHY = (
 async def measure(bench: Bench, seeder: FeedSeeder) -> Row:
     print(WHY)
     students = [student(f"bench-cold-{n:04d}") for n in range(REQUESTS * bench.runs)]
+    began = time.perf_counter()
     await seeder.add_many([s.subject for s in students], PAGE)
+    took = time.perf_counter() - began
+    print(f"  seeded {len(students)} students x {PAGE} feed items in {took:.1f} s")
     gateway = bench.pid("gateway")
     raw, net = [], []
     for run in range(bench.runs):

@@ -4,6 +4,7 @@ gateway, from the scheduler directly, and from a plain FastAPI endpoint serving 
 from __future__ import annotations
 
 import json
+import time
 from functools import partial
 from pathlib import Path
 
@@ -24,7 +25,9 @@ FEED = """query { feed(first: 50) { timeZone
 
 
 async def measure(bench: Bench, seconds: float, seeder: FeedSeeder) -> Row:
+    began = time.perf_counter()
     await seeder.add(STUDENT.subject, 0, 2 * PAGE)
+    print(f"  seeded {2 * PAGE} feed items in {time.perf_counter() - began:.1f} s")
     headers = bench.auth(STUDENT)
     scheduler_url = f"{bench.service('scheduler')}/feed?first={PAGE}"
     page = await bench.http.get(scheduler_url, headers=headers)
