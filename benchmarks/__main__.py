@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -56,6 +58,8 @@ def arguments() -> argparse.Namespace:
 
 def main() -> None:
     args = arguments()
+    if isinstance(sys.stdout, io.TextIOWrapper):  # progress shows as it happens, piped or not
+        sys.stdout.reconfigure(line_buffering=True)
     chosen = [name for name in RUN_ORDER if name in args.only.split(",")]
     print("== machine")
     for line in environment.describe(os.getpid()):
@@ -118,6 +122,8 @@ def _summary(rows: dict[str, Row], runs: int) -> None:
     for name in ROWS:
         if (row := rows.get(name)) is not None:
             print(f"{row.what:<{width}} | {row.measured}\n{'':<{width}} |   target: {row.target}")
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     if rows["notes"].measured:
         print(f"notes: {rows['notes'].measured}")
 

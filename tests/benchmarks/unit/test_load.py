@@ -16,6 +16,12 @@ def test_the_script_quotes_body_and_headers_verbatim_in_long_brackets() -> None:
     assert "wrk.headers[ [[Authorization]] ] = [[B t]]" in script
 
 
+def test_a_marker_counts_answers_that_carry_it_as_errors() -> None:
+    script = lua_script(Target("gw", "http://h/graphql", failure_marker='"errors"'))
+    assert 'string.find(body, [["errors"]], 1, true)' in script
+    assert "response = function" not in lua_script(Target("plain", "http://h/feed"))
+
+
 def test_the_done_line_gives_requests_seconds_and_milliseconds() -> None:
     output = "Running 8s test\nBENCH 800 8000000 12500 48000 3\nRequests/sec: 100\n"
     assert parse_done(output) == (800, 8.0, 12.5, 48.0, 3)
