@@ -34,7 +34,10 @@ async def measure(bench: Bench, seconds: float) -> Row:
         parts = "  ".join(f"{name} {share:.1%}" for name, share in per_process.items())
         print(f"  run {run + 1} ({seconds:.0f} s): all {totals[-1]:.1f} % of a core;  {parts}")
     print("  each: " + ", ".join(f"{name} {Runs.of(v).show(' %')}" for name, v in each.items()))
-    return Row("idle stack", f"{Runs.of(totals).show(' % of a core')}", "≤ 5 % of a core")
+    busiest = sorted(each.items(), key=lambda item: Runs.of(item[1]).median, reverse=True)
+    top = ", ".join(f"{name} {Runs.of(v).median:.1f}" for name, v in busiest[:3])
+    measured = f"{Runs.of(totals).show(' % of a core')} (medians: {top} %, …)"
+    return Row("idle stack", measured, "≤ 5 % of a core")
 
 
 def _running(bench: Bench, name: str) -> bool:
