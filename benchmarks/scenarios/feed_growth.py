@@ -4,6 +4,7 @@ last full page, through its cursor). Each size is seeded once; every run measure
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 
@@ -16,6 +17,7 @@ PAGE = 50
 STAGES = ((100, 10), (1_000, 100), (10_000, 1_000), (100_000, 10_000))  # table rows, big's items
 SMALL_ITEMS = 10
 REQUESTS = 10  # per page kind, stage and run; the figure is their median
+SETTLE_SECONDS = 3.0  # after seeding a size, so the store's own follow-up work is done
 WARM_UP = 2  # requests first, not counted: a new page shape's first read pays for more
 SMALL = student("bench-grow-small")  # 10 items while the table grows
 BIG = student("bench-grow-big")  # the student whose own items grow
@@ -42,6 +44,7 @@ async def measure(bench: Bench, seeder: FeedSeeder) -> Row:
             await seeder.add(f"bench-grow-filler-{filler_batches}-rest", 0, missing % 100)
             filler_batches += 1
         seeding += time.perf_counter() - began
+        await asyncio.sleep(SETTLE_SECONDS)
         rows = await seeder.rows()
         rows_seen.append(rows)
         deep = cursor_after(BIG.subject, items - PAGE - 1) if items > PAGE else None
