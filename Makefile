@@ -40,8 +40,14 @@ lint: install
 contracts: install
 	$(BIN)/bookend contracts --out docs/contracts
 
+# wrk generates the HTTP load (a Python generator would eat a core itself); installed with
+# apt-get when missing and we are root, else the bench falls back to Python and says so.
 bench: install
-	$(BIN)/python -m benchmarks
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; }; }; } || \
+	  echo "wrk is not installed (and could not be): the feed load falls back to Python"
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .bookend .pytest_cache .mypy_cache .ruff_cache

@@ -1,138 +1,131 @@
-"""Start the embedded stack with demo data, then measure the feed and live check-in latency."""
+"""`make bench`: start the embedded stack with demo data, seed what each scenario needs, and
+print every row of issue 7's table as min / median of `--runs` runs. Never pass / fail."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import json
-import statistics
+import io
+import os
+import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
-from httpx_ws import AsyncWebSocketSession, aconnect_ws
 
-from bookend.auth import issue_token
+from benchmarks import environment, load
+from benchmarks.harness import Bench
+from benchmarks.live import ensure_section
+from benchmarks.scenarios import (
+    Row,
+    checkin,
+    fanout,
+    feed_cold,
+    feed_growth,
+    feed_hot,
+    idle,
+    write_effect,
+)
+from benchmarks.seed import FeedSeeder
 from devstack.demo import load_demo
 from devstack.processes import Processes, free_port
-from devstack.stack import RunningStack, StackConfig, start_stack
-from devstack.users import ELA_8, USERS_BY_ID
+from devstack.stack import StackConfig, start_stack
 
-FEED = "query { feed(first: 20) { edges { node { id kind title status actionableAt } } } }"
-SESSIONS = "query($s: ID!) { sectionSessions(sectionId: $s) { id status } }"
-START = "mutation($id: ID!) { startSession(id: $id) { __typename } }"
-CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: GOT_IT) { __typename } }"""
-EVENTS = """subscription($id: ID!) { sessionEvents(sessionId: $id) { __typename } }"""
+# In the issue's order, which is the summary's; they run in RUN_ORDER.
+ROWS = ("feed", "cold", "growth", "checkin", "fanout", "effect", "idle")
+# Idle first, while nothing has run yet; growth last, as its 100,000 rows slow every feed read
+# of the embedded store until they are removed.
+RUN_ORDER = ("idle", "feed", "cold", "checkin", "fanout", "effect", "growth")
 
 
-def report(name: str, samples: list[float]) -> None:
-    ordered = sorted(samples)
-    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    print(
-        f"{name:44} n={len(samples):4}  p50={statistics.median(samples) * 1000:7.1f} ms"
-        f"  p95={p95 * 1000:7.1f} ms  max={ordered[-1] * 1000:7.1f} ms"
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "--only", default=",".join(ROWS), help=f"comma-separated, of: {', '.join(ROWS)}"
     )
-
-
-def headers(stack: RunningStack, user: str) -> dict[str, str]:
-    token = issue_token(stack.dev_secret, USERS_BY_ID[user].principal)
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def feed_latency(stack: RunningStack, http: httpx.AsyncClient, rounds: int) -> None:
-    student = headers(stack, "student-amara")
-    samples = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        response = await http.post(stack.gateway_url, json={"query": FEED}, headers=student)
-        response.raise_for_status()
-        samples.append(time.perf_counter() - began)
-    report("feed(first: 20), sequential", samples)
-
-    in_flight = asyncio.Semaphore(20)
-
-    async def one() -> float:
-        async with in_flight:
-            began = time.perf_counter()
-            response = await http.post(stack.gateway_url, json={"query": FEED}, headers=student)
-            response.raise_for_status()
-            return time.perf_counter() - began
-
-    began = time.perf_counter()
-    concurrent = await asyncio.gather(*(one() for _ in range(rounds)))
-    elapsed = time.perf_counter() - began
-    report("feed(first: 20), 20 at a time", list(concurrent))
-    print(f"{'  throughput with 20 in flight':44} {rounds / elapsed:8.1f} requests/s")
-
-
-async def check_in_latency(stack: RunningStack, http: httpx.AsyncClient, rounds: int) -> None:
-    teacher, student = headers(stack, "teacher-rivera"), headers(stack, "student-amara")
-    sessions = (
-        await http.post(
-            stack.gateway_url, json={"query": SESSIONS, "variables": {"s": ELA_8}}, headers=teacher
-        )
-    ).json()["data"]["sectionSessions"]
-    session_id = sessions[0]["id"]
-    await http.post(
-        stack.gateway_url, json={"query": START, "variables": {"id": session_id}}, headers=teacher
-    )
-    samples = []
-    ws_url = stack.gateway_url.replace("http://", "ws://")
-    async with aconnect_ws(
-        ws_url, http, subprotocols=["graphql-transport-ws"], session_class=AsyncWebSocketSession
-    ) as ws:
-        await ws.send_json({"type": "connection_init", "payload": teacher})
-        await ws.receive_json(timeout=10)
-        await ws.send_json(
-            {
-                "id": "1",
-                "type": "subscribe",
-                "payload": {"query": EVENTS, "variables": {"id": session_id}},
-            }
-        )
-        await ws.receive_text(timeout=10)  # the status snapshot
-        for _ in range(rounds):
-            while True:  # the channel opens once feedback hears the session started
-                began = time.perf_counter()
-                body = (
-                    await http.post(
-                        stack.gateway_url,
-                        json={"query": CHECK_IN, "variables": {"id": session_id}},
-                        headers=student,
-                    )
-                ).json()
-                if body["data"]["checkIn"]["__typename"] == "CheckIn":
-                    break
-                await asyncio.sleep(0.05)
-            while True:
-                message = json.loads(await ws.receive_text(timeout=10))
-                kind = message.get("payload", {}).get("data", {}).get("sessionEvents", {})
-                if kind.get("__typename") == "CheckInReceived":
-                    break
-            samples.append(time.perf_counter() - began)
-    report("check-in mutation → teacher's subscription", samples)
-
-
-async def measure(stack: RunningStack) -> None:
-    async with httpx.AsyncClient(timeout=30) as http:
-        await feed_latency(stack, http, rounds=200)
-        await check_in_latency(stack, http, rounds=30)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each scenario (3)")
+    parser.add_argument("--seconds", type=float, default=8, help="per hot-feed load (8)")
+    parser.add_argument("--idle-seconds", type=float, default=20, help="per idle run (20)")
+    parser.add_argument("--subscribers", type=int, default=1000, help="fan-out size (1000)")
+    args = parser.parse_args()
+    unknown = set(args.only.split(",")) - set(ROWS)
+    if unknown:
+        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}; known: {', '.join(ROWS)}")
+    return args
 
 
 def main() -> None:
+    args = arguments()
+    if isinstance(sys.stdout, io.TextIOWrapper):  # progress shows as it happens, piped or not
+        sys.stdout.reconfigure(line_buffering=True)
+    chosen = [name for name in RUN_ORDER if name in args.only.split(",")]
+    print("== machine")
+    for line in environment.describe(os.getpid()):
+        print(f"  {line}")
+    print(f"  load generator: {load.generator()}")
     with tempfile.TemporaryDirectory() as home:
         processes = Processes(Path(home) / "logs")
         try:
             began = time.perf_counter()
             stack = start_stack(processes, StackConfig(home=Path(home), gateway_port=free_port()))
-            took = time.perf_counter() - began
-            print(f"{'stack start (broker, store, 3 services, gateway)':44} {took:8.2f} s")
+            print(
+                f"== stack (broker, store, 3 services, gateway) started in"
+                f" {time.perf_counter() - began:.1f} s"
+            )
             began = time.perf_counter()
             load_demo(stack.gateway_url, stack.dev_secret)
-            print(f"{'demo data load through GraphQL':44} {time.perf_counter() - began:8.2f} s")
-            asyncio.run(measure(stack))
+            print(f"== demo data loaded through GraphQL in {time.perf_counter() - began:.1f} s")
+            rows = asyncio.run(
+                _measure(Bench(stack, processes, args.runs, _client()), chosen, args)
+            )
         finally:
             processes.stop_all()
+    _summary(rows, args.runs)
+
+
+def _client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=50))
+
+
+async def _measure(bench: Bench, chosen: list[str], args: argparse.Namespace) -> dict[str, Row]:
+    seeder = FeedSeeder(bench.stack.mongo_uri)
+    scenarios: dict[str, Callable[[], Awaitable[Row]]] = {
+        "idle": lambda: idle.measure(bench, args.idle_seconds),
+        "feed": lambda: feed_hot.measure(bench, args.seconds, seeder),
+        "cold": lambda: feed_cold.measure(bench, seeder),
+        "growth": lambda: feed_growth.measure(bench, seeder),
+        "checkin": lambda: checkin.measure(bench),
+        "fanout": lambda: fanout.measure(bench, args.subscribers),
+        "effect": lambda: write_effect.measure(bench),
+    }
+    rows: dict[str, Row] = {}
+    try:
+        if {"checkin", "fanout", "effect"} & set(chosen):
+            await ensure_section(bench)
+        for name in chosen:
+            print(f"== {name}")
+            began = time.perf_counter()
+            rows[name] = await scenarios[name]()
+            print(f"  ({time.perf_counter() - began:.0f} s)")
+    finally:
+        await seeder.close()
+        await bench.http.aclose()
+    rows["notes"] = Row("", "; ".join(bench.notes), "")
+    return rows
+
+
+def _summary(rows: dict[str, Row], runs: int) -> None:
+    print(f"\n== summary: each figure min / median of {runs} run(s); read ratios, not absolutes")
+    width = max(len(row.what) for row in rows.values())
+    for name in ROWS:
+        if (row := rows.get(name)) is not None:
+            print(f"{row.what:<{width}} | {row.measured}\n{'':<{width}} |   target: {row.target}")
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if rows["notes"].measured:
+        print(f"notes: {rows['notes'].measured}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+"""Row 4: a student's check-in → the frame on the teacher's subscription, one subscriber."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from benchmarks import live
+from benchmarks.figures import Runs, percentile
+from benchmarks.harness import Bench
+from benchmarks.scenarios import Row
+from benchmarks.subscriber import Subscriber, stop, ws_url
+
+CHECK_INS = 40  # per run, one at a time
+
+
+async def measure(bench: Bench) -> Row:
+    session_id = await live.live_session(bench, "Bench: one subscriber")
+    p50s, p99s = [], []
+    teacher = Subscriber(ws_url(bench.stack.gateway_url), bench.token(live.TEACHER), session_id)
+    holding = asyncio.create_task(teacher.hold(bench.http))
+    await teacher.subscribed.wait()
+    if teacher.ended:
+        raise RuntimeError(f"the teacher could not subscribe: {teacher.ended}")
+    try:
+        for run in range(bench.runs):
+            samples = []
+            for _ in range(CHECK_INS):
+                began = time.perf_counter()
+                check_in_id = await live.check_in(bench, session_id)
+                while (await asyncio.wait_for(teacher.frames.get(), 30)) != check_in_id:
+                    pass
+                samples.append((teacher.arrivals[check_in_id] - began) * 1000)
+            p50s.append(percentile(samples, 50))
+            p99s.append(percentile(samples, 99))
+            print(
+                f"  run {run + 1}: {CHECK_INS} check-ins, mutation sent → frame:"
+                f" p50 {p50s[-1]:.1f} ms  p99 {p99s[-1]:.1f} ms  max {max(samples):.1f} ms"
+            )
+    finally:
+        await stop([holding])
+    measured = f"p50 {Runs.of(p50s).show(' ms')}, p99 {Runs.of(p99s).show(' ms')}"
+    note = f"(p99 of {CHECK_INS} is their maximum)" if CHECK_INS < 100 else ""
+    return Row(
+        "check-in → teacher's frame, 1 sub",
+        f"{measured} {note}".strip(),
+        "p50 ≤ 10 ms, p99 ≤ 30 ms",
+    )

@@ -1,0 +1,99 @@
+"""Row 3: one feed page's latency from the scheduler as the feed table grows from 100 to
+100,000 rows and one student's items from 10 to 10,000; the first page and a deep one (the
+last full page, through its cursor). Each size is seeded once; every run measures it again."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+
+from benchmarks.figures import Runs, number, ratio
+from benchmarks.harness import Bench, student
+from benchmarks.scenarios import Row
+from benchmarks.seed import FeedSeeder, cursor_after
+
+PAGE = 50
+STAGES = ((100, 10), (1_000, 100), (10_000, 1_000), (100_000, 10_000))  # table rows, big's items
+SMALL_ITEMS = 10
+REQUESTS = 10  # per page kind, stage and run; the figure is their median
+SETTLE_SECONDS = 3.0  # after seeding a size, so the store's own follow-up work is done
+WARM_UP = 2  # requests first, not counted: a new page shape's first read pays for more
+SMALL = student("bench-grow-small")  # 10 items while the table grows
+BIG = student("bench-grow-big")  # the student whose own items grow
+KINDS = ("first page, 10-item student", "first page, growing student", "deep page, growing student")
+
+
+async def measure(bench: Bench, seeder: FeedSeeder) -> Row:
+    # Rows other scenarios seeded would make the smallest table far bigger than 100.
+    await seeder.remove_all()
+    began = time.perf_counter()
+    await seeder.add(SMALL.subject, 0, SMALL_ITEMS)
+    seeded_items, filler_batches = 0, 0
+    medians: dict[str, list[Runs]] = {kind: [] for kind in KINDS}
+    rows_seen: list[int] = []
+    seeding = time.perf_counter() - began
+    for table_rows, items in STAGES:
+        began = time.perf_counter()
+        await seeder.add(BIG.subject, seeded_items, items - seeded_items)
+        seeded_items = items
+        missing = table_rows - await seeder.rows()
+        if missing > 0:
+            fillers = [f"bench-grow-filler-{filler_batches}-{n:03d}" for n in range(missing // 100)]
+            await seeder.add_many(fillers, 100)
+            await seeder.add(f"bench-grow-filler-{filler_batches}-rest", 0, missing % 100)
+            filler_batches += 1
+        seeding += time.perf_counter() - began
+        await asyncio.sleep(SETTLE_SECONDS)
+        rows = await seeder.rows()
+        rows_seen.append(rows)
+        deep = cursor_after(BIG.subject, items - PAGE - 1) if items > PAGE else None
+        pages = (
+            (SMALL, None, min(SMALL_ITEMS, PAGE)),
+            (BIG, None, min(items, PAGE)),
+            (BIG, deep, min(items, PAGE)),
+        )
+        runs: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for _ in range(bench.runs):
+            for kind, (who, after, expect) in zip(KINDS, pages, strict=True):
+                runs[kind].append(await _median_ms(bench, who.subject, after, expect))
+        for kind in KINDS:
+            medians[kind].append(Runs.of(runs[kind]))
+        shown = "  ".join(f"{kind}: {medians[kind][-1].show(' ms')}" for kind in KINDS)
+        print(f"  {rows:>7,} rows, growing student {items:>6,} items:  {shown}")
+    print(f"  seeding took {seeding:.1f} s (direct inserts into feed_items)")
+    print("  (at 10 items the deep page is the first page: there is nothing deeper)")
+    await seeder.remove_all()
+    ratios = {kind: ratio(m[-1].median, m[0].median) for kind, m in medians.items()}
+    for kind in KINDS:
+        print(f"  {kind}: largest/smallest (medians) x{number(ratios[kind], 2)}")
+    first, last = rows_seen[0], rows_seen[-1]
+    small, grow, deep_page = (medians[kind] for kind in KINDS)
+    measured = (
+        f"{first:,}→{last:,} rows: {_span(small)}; 10→10k items: first {_span(grow)},"
+        f" deep {_span(deep_page)} (median ms, xlargest/smallest)"
+    )
+    return Row("feed page as data grows", measured, "flat within 20 % (x ≤ 1.2)")
+
+
+def _span(stages: list[Runs]) -> str:
+    low, high = stages[0].median, stages[-1].median
+    return f"{number(low)}→{number(high)} x{number(ratio(high, low), 2)}"
+
+
+async def _median_ms(bench: Bench, student_id: str, after: str | None, expect: int) -> float:
+    params: dict[str, str | int] = {"first": PAGE}
+    if after is not None:
+        params["after"] = after
+    headers = bench.auth(student(student_id))
+    url = f"{bench.service('scheduler')}/feed"
+    samples = []
+    for _ in range(WARM_UP + REQUESTS):
+        began = time.perf_counter()
+        response = await bench.http.get(url, params=params, headers=headers)
+        samples.append((time.perf_counter() - began) * 1000)
+        response.raise_for_status()
+        got = len(response.json()["items"])
+        if got != expect:
+            raise RuntimeError(f"{student_id}: {got} items, expected {expect}")
+    return statistics.median(samples[WARM_UP:])
