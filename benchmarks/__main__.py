@@ -69,9 +69,12 @@ def main() -> None:
         processes = Processes(Path(home) / "logs")
         try:
             began = time.perf_counter()
-            stack = start_stack(processes, StackConfig(home=Path(home), gateway_port=free_port()))
+            # As `make run` does: a gateway worker per core, up to two.
+            workers = min(2, os.cpu_count() or 1)
+            config = StackConfig(home=Path(home), gateway_port=free_port(), gateway_workers=workers)
+            stack = start_stack(processes, config)
             print(
-                f"== stack (broker, store, 3 services, gateway) started in"
+                f"== stack (broker, store, 3 services, gateway with {workers} workers) started in"
                 f" {time.perf_counter() - began:.1f} s"
             )
             began = time.perf_counter()

@@ -1,6 +1,6 @@
 """Feed rows written straight into the scheduler's database, in the read model's own shape
-(`to_document(FeedItem(...))`): far faster than scheduling sessions through the API, and the
-reads measured afterwards cannot tell the difference."""
+(`feed_document(FeedItem(...))`, with its feed key): far faster than scheduling sessions
+through the API, and the reads measured afterwards cannot tell the difference."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from pymongo import AsyncMongoClient
 
 from bookend.contracts.scheduler import Bookend, FeedItemKind
-from bookend.mongo import Document, to_document
+from bookend.mongo import Document
 from devstack.users import ELA_8, LAKESIDE
 from services.scheduler.feed.domain import FeedItem, Position
-from services.scheduler.feed.store import FEED
+from services.scheduler.feed.store import FEED, feed_document
 from services.scheduler.settings import SchedulerSettings
 
 DATABASE = SchedulerSettings.model_fields["database"].default
@@ -56,11 +56,11 @@ class FeedSeeder:
         """Items first .. first+count-1 of the student, in batches."""
         for start in range(first, first + count, BATCH):
             stop = min(first + count, start + BATCH)
-            docs = [to_document(feed_item(student_id, n)) for n in range(start, stop)]
+            docs = [feed_document(feed_item(student_id, n)) for n in range(start, stop)]
             await self._feed.insert_many(docs, ordered=False)
 
     async def add_many(self, students: list[str], each: int) -> None:
-        docs = [to_document(feed_item(s, n)) for s in students for n in range(each)]
+        docs = [feed_document(feed_item(s, n)) for s in students for n in range(each)]
         for start in range(0, len(docs), BATCH):
             await self._feed.insert_many(docs[start : start + BATCH], ordered=False)
 
