@@ -64,14 +64,19 @@ class BookendSchema(strawberry.Schema):
     ) -> None:
         for error in errors:
             original = error.original_error
-            log.error(
+            code = public_code(error)
+            # A client's mistake or refusal is routine (info); a service away is worth a look
+            # (warning); anything unexpected is an error, with its traceback.
+            level = {None: logging.ERROR, "UNAVAILABLE": logging.WARNING}.get(code, logging.INFO)
+            log.log(
+                level,
                 "graphql error code=%s path=%s: %s",
-                public_code(error) or "INTERNAL",
+                code or "INTERNAL",
                 ".".join(str(part) for part in error.path or ()) or "-",
                 # A syntax or validation message may quote the document: only its kind is kept;
                 # an unavailable service's message names the service and the failure.
                 _cause(original),
-                exc_info=original if original and public_code(error) is None else None,
+                exc_info=original if original and code is None else None,
             )
 
 

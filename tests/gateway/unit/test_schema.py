@@ -1,6 +1,7 @@
 """The gateway's schema over stubbed services: contract enums, loaders and refusals."""
 
 import json
+import logging
 import threading
 from typing import ClassVar
 
@@ -162,6 +163,7 @@ async def test_errors_are_logged_without_the_documents_words(
     services: StubServices, caplog: pytest.LogCaptureFixture, document: str
 ) -> None:
     services.feedback.answer("POST", "/sessions/s1/checkins", {"detail": "boom"}, status=500)
+    caplog.set_level(logging.INFO, logger="gateway")
     result = await run(services, document)
     assert result.errors
     assert "graphql error code=" in caplog.text
@@ -241,3 +243,21 @@ async def test_a_fragment_chain_is_refused_by_its_expanded_size_before_validatio
     assert "fields, fragments expanded" in refusal.message
     assert CountingRule.runs == before  # refused before any validation rule ran
     assert (await run(services, chain(3), schema)).errors is None  # 16 fields: fine
+
+
+@pytest.mark.parametrize(
+    ("document", "level"),
+    [
+        ("{ viewer { id nope } }", logging.INFO),
+        ('mutation { checkIn(sessionId: "s1", signal: LOST) { __typename } }', logging.WARNING),
+    ],
+    ids=["a client's mistake", "a service away"],
+)
+async def test_errors_are_logged_at_the_level_their_cause_deserves(
+    services: StubServices, caplog: pytest.LogCaptureFixture, document: str, level: int
+) -> None:
+    services.feedback.answer("POST", "/sessions/s1/checkins", {"detail": "boom"}, status=500)
+    caplog.set_level(logging.INFO, logger="gateway")
+    await run(services, document)
+    [logged] = [r for r in caplog.records if r.getMessage().startswith("graphql error")]
+    assert logged.levelno == level
