@@ -29,7 +29,8 @@ class SectionPut(BaseModel):
     name: Text
     subject: Text
     time_zone: Text
-    teacher_ids: list[Text] = []
+    # A section has a handful of teachers; thousands would be a mistake or an attack.
+    teacher_ids: Annotated[list[Text], Field(max_length=50)] = []
 
 
 class Section(BaseModel):

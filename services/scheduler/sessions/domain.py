@@ -4,7 +4,7 @@ Pure rules, no I/O."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bookend.clock import stored_instant
 from bookend.contracts.catalog import ComponentKind, ModeFit
@@ -160,6 +160,8 @@ class SessionEnded:
 # Sessions are planned within these years; beyond them the bookend windows would overflow.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+# A school day at the longest: a session beyond it is a mistake (a year-long "session").
+MAX_SESSION_LENGTH = timedelta(hours=12)
 
 
 def range_errors(**moments: datetime | None) -> list[FieldError]:
@@ -188,6 +190,10 @@ class SessionDraft:
         errors = range_errors(starts_at=self.starts_at, ends_at=self.ends_at)
         if self.ends_at <= self.starts_at:
             errors.append(FieldError("ends_at", "after_start", "must be after starts_at"))
+        elif self.ends_at - self.starts_at > MAX_SESSION_LENGTH:
+            hours = MAX_SESSION_LENGTH // timedelta(hours=1)
+            message = f"a live session lasts at most {hours} hours"
+            errors.append(FieldError("ends_at", "max_length", message))
         errors += zone_errors(self.time_zone)
         if self.title is not None and not self.title.strip():
             errors.append(FieldError("title", "not_blank", "must not be blank when given"))

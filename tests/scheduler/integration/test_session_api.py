@@ -167,6 +167,10 @@ async def test_a_session_goes_live_then_ends_and_wrong_transitions_conflict(
             {"starts_at": "0001-01-01T09:00:00Z", "ends_at": "0001-01-01T10:00:00Z"},
             [("starts_at", "in_range"), ("ends_at", "in_range")],
         ),
+        (
+            {"starts_at": "2030-01-01T09:00:00Z", "ends_at": "2031-01-01T09:00:00Z"},
+            [("ends_at", "max_length")],
+        ),
     ],
     ids=[
         "ends-first",
@@ -177,6 +181,7 @@ async def test_a_session_goes_live_then_ends_and_wrong_transitions_conflict(
         "naive",
         "year-9999",
         "year-1",
+        "a-year-long",
     ],
 )
 async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
@@ -210,8 +215,20 @@ async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
             [("school_id", "known_school")],
         ),
         ("PUT", "/schools/school-9", {}, [("name", "missing")]),
+        (
+            "PUT",
+            "/sections/sec-x",
+            {
+                "school_id": "school-1",
+                "name": "X",
+                "subject": "x",
+                "time_zone": "UTC",
+                "teacher_ids": [f"t{n}" for n in range(10_000)],
+            },
+            [("teacher_ids", "too_long")],
+        ),
     ],
-    ids=["unknown-zone", "unknown-school", "nameless-school"],
+    ids=["unknown-zone", "unknown-school", "nameless-school", "10,000 teachers"],
 )
 async def test_invalid_roster_input_names_the_field_and_rule(
     scheduler: Scheduler, method: str, url: str, body: Json, broken: list[tuple[str, str]]
