@@ -16,7 +16,13 @@ from urllib.parse import urlsplit
 
 from bookend.auth import issue_token
 from bookend.contracts import ALL_TOPICS
-from bookend.eventbus import KafkaPublisher, KafkaSettings, replay_dead_letters, rewind_group
+from bookend.eventbus import (
+    KafkaPublisher,
+    KafkaSettings,
+    Replay,
+    replay_dead_letters,
+    rewind_group,
+)
 from bookend.mongo import MongoSettings, connect
 from bookend.outbox import ParkedEvent, parked_events
 from devstack.control import Answer, ControlError, ask
@@ -232,7 +238,7 @@ def _operate(settings: KafkaSettings, what: str, work: Coroutine[Any, Any, T]) -
 def replay_dlq(args: argparse.Namespace) -> int:
     settings = _kafka_settings()
 
-    async def replay() -> int:
+    async def replay() -> Replay:
         publisher = KafkaPublisher(settings)
         await publisher.start()
         try:
@@ -240,10 +246,17 @@ def replay_dlq(args: argparse.Namespace) -> int:
         finally:
             await publisher.stop()
 
-    count = _operate(settings, "replay dead letters", replay())
-    if count is None:
+    report = _operate(settings, "replay dead letters", replay())
+    if report is None:
         return 1
-    print(f"replayed {count} record(s) from {args.topic}.dlq to {args.topic}")
+    print(f"replayed {report.replayed} record(s) from {args.topic}.dlq to {args.topic}")
+    if report.cut:
+        print(
+            f"not replayed: {len(report.cut)} record(s) too large to dead-letter whole, "
+            "kept only in part (find the original by its size and sha256):"
+        )
+        for line in report.cut:
+            print(f"  {line}")
     return 0
 
 

@@ -5,7 +5,7 @@ from bookend.eventbus.codec import decode, encode
 from bookend.eventbus.consumer import EventConsumer, Handler
 from bookend.eventbus.logwatch import BrokerMarker, MarkerLog
 from bookend.eventbus.publisher import KafkaPublisher, Publisher, Unpublishable
-from bookend.eventbus.replay import replay_dead_letters, rewind_group
+from bookend.eventbus.replay import Replay, replay_dead_letters, rewind_group
 from bookend.eventbus.settings import KafkaSettings
 from bookend.eventbus.tables import Inbound, Outbound, PoisonRecord
 
@@ -20,6 +20,7 @@ __all__ = [
     "Outbound",
     "PoisonRecord",
     "Publisher",
+    "Replay",
     "Unpublishable",
     "decode",
     "encode",

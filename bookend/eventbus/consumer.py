@@ -11,7 +11,8 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord
 
 from bookend.contracts import CloudEvent, dead_letter_topic
 from bookend.eventbus.codec import UndecodableRecord, decode
-from bookend.eventbus.publisher import Publisher, shut
+from bookend.eventbus.deadletters import CUT_BECAUSE, Failed, letters, what_was_cut
+from bookend.eventbus.publisher import Publisher, Unpublishable, shut
 from bookend.eventbus.settings import KafkaSettings
 from bookend.eventbus.tables import PoisonRecord
 
@@ -192,19 +193,44 @@ class EventConsumer:
         )
 
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
+        """Send the record to `<topic>.dlq`; if it cannot be sent whole (too large for our
+        producer or the broker), a copy cut to fit, so the partition moves on either way."""
         if self._dead_letters is None:
             return
-        headers = [*record.headers]
-        headers += [
-            ("dlq_reason", reason[:1000].encode()),
-            ("dlq_topic", record.topic.encode()),
-            ("dlq_partition", str(record.partition).encode()),
-            ("dlq_offset", str(record.offset).encode()),
-            ("dlq_consumer_group", (self._group_id or "").encode()),
-        ]
-        await self._dead_letters.publish_raw(
-            dead_letter_topic(record.topic), record.key, record.value, headers
+        failed = Failed(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            value=record.value,
+            headers=record.headers,
+            reason=reason,
+            group=self._group_id or "",
         )
+        refusal: Unpublishable | None = None
+        for letter in letters(failed):
+            headers = letter.headers
+            if refusal is not None:
+                headers = [*headers, (CUT_BECAUSE, str(refusal)[:500].encode())]
+            try:
+                await self._dead_letters.publish_raw(
+                    dead_letter_topic(record.topic), letter.key, letter.value, headers
+                )
+            except Unpublishable as refused:
+                refusal = refused
+                continue
+            if refusal is not None:
+                log.error(
+                    "consumer %s dead-lettered %s[%d]@%d cut to fit (%s): %s",
+                    self._group_id,
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    what_was_cut(headers),
+                    refusal,
+                )
+            return
+        raise refusal or RuntimeError("no dead letter to send")  # the loop retries
 
 
 class _FromTheStart(ConsumerRebalanceListener):  # type: ignore[misc]

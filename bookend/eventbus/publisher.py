@@ -91,4 +91,9 @@ class KafkaPublisher:
     async def publish_raw(
         self, topic: str, key: bytes | None, value: bytes | None, headers: Headers
     ) -> None:
-        await self._producer.send_and_wait(topic, key=key, value=value, headers=headers)
+        """Raise Unpublishable for a record that can never be sent (too large for this
+        producer or for the broker); anything else may pass."""
+        try:
+            await self._producer.send_and_wait(topic, key=key, value=value, headers=headers)
+        except _NEVER as refused:
+            raise Unpublishable(f"{type(refused).__name__}: {refused}") from None

@@ -3,28 +3,44 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from bookend.contracts import dead_letter_topic
+from bookend.eventbus.deadletters import DLQ_HEADERS, REASON, is_whole, what_was_cut
 from bookend.eventbus.publisher import Publisher
 from bookend.eventbus.settings import KafkaSettings
 
-_DLQ_HEADERS = ("dlq_reason", "dlq_topic", "dlq_partition", "dlq_offset", "dlq_consumer_group")
+log = logging.getLogger(__name__)
+
 REPLAY_GROUP = "bookend.replay"
+
+
+@dataclass
+class Replay:
+    """How many dead letters went back, and each one held back because it is a cut copy."""
+
+    replayed: int = 0
+    cut: list[str] = field(default_factory=list)
 
 
 async def replay_dead_letters(
     settings: KafkaSettings, topic: str, *, publisher: Publisher, idle_ms: int = 2000
-) -> int:
-    """Republish every record waiting in `<topic>.dlq` when the replay began; return how many.
+) -> Replay:
+    """Republish every record waiting in `<topic>.dlq` when the replay began.
 
     The replay group commits after each record, so running it twice sends nothing twice.
     Every consumer of `topic` sees the record again and its inbox drops it where it had already
     succeeded, so only the consumer that failed applies it. A record that fails again returns
     to the dead-letter topic after the replay's end mark, for a later replay once its cause is
     fixed: the replay ends instead of chasing its own copies.
+
+    A copy cut to fit (the record was too large to dead-letter whole) is not the event: it is
+    reported, logged and passed over, never sent back as if whole. The original is gone from
+    the dead-letter topic; its size and digest identify it to whoever sent it.
     """
     consumer = AIOKafkaConsumer(
         dead_letter_topic(topic),
@@ -38,7 +54,7 @@ async def replay_dead_letters(
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
     )
     await consumer.start()
-    replayed = 0
+    report = Replay()
     ends: dict[TopicPartition, int] | None = None
     try:
         while batches := await consumer.getmany(timeout_ms=idle_ms):
@@ -48,15 +64,28 @@ async def replay_dead_letters(
                 for record in records:
                     if record.offset >= ends.get(partition, 0):
                         continue  # arrived after the replay began
-                    headers = [(k, v) for k, v in record.headers if k not in _DLQ_HEADERS]
-                    await publisher.publish_raw(topic, record.key, record.value, headers)
+                    if is_whole(record.headers):
+                        headers = [(k, v) for k, v in record.headers if k not in DLQ_HEADERS]
+                        await publisher.publish_raw(topic, record.key, record.value, headers)
+                        report.replayed += 1
+                    else:
+                        report.cut.append(_held_back(record))
+                        log.warning("dead letter not replayed: %s", report.cut[-1])
                     await consumer.commit({partition: record.offset + 1})
-                    replayed += 1
             if await _all_reached(consumer, ends):
                 break
     finally:
         await consumer.stop()
-    return replayed
+    return report
+
+
+def _held_back(record: ConsumerRecord[bytes, bytes]) -> str:
+    key = (record.key or b"").decode(errors="replace")[:100]
+    reason = (dict(record.headers).get(REASON) or b"?").decode(errors="replace")
+    return (
+        f"{record.topic}[{record.partition}]@{record.offset} key={key}: "
+        f"{what_was_cut(record.headers)}; it failed with {reason}"
+    )
 
 
 async def _all_reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:

@@ -38,13 +38,34 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+# Third-party loggers that write request lines or commands with their data (a URL's query
+# string, a document) at these levels or below: never below the floor, whatever the level.
+# httpx and httpcore log every upstream URL at INFO; uvicorn.access every request line with its
+# query at INFO (RequestLog writes ours without); pymongo and aiokafka write commands and
+# requests at DEBUG.
+_FLOORS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "uvicorn.access": logging.WARNING,
+    "pymongo": logging.INFO,
+    "aiokafka": logging.INFO,
+}
+
+
 def configure_logging(component: str, level: int = logging.INFO) -> None:
-    """At start-up of every process: JSON lines on stderr, replacing any earlier handler."""
+    """At start-up of every process: JSON lines on stderr, replacing any earlier handler
+    (uvicorn's too, so its own lines are JSON lines like the rest)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLines(component))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    for name, floor in _FLOORS.items():
+        logging.getLogger(name).setLevel(max(level, floor))
 
 
 requests_log = logging.getLogger("bookend.requests")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from bookend.contracts import CloudEvent, Topic, dead_letter_topic
 from bookend.contracts.catalog import LessonPublished
@@ -24,6 +27,34 @@ from tests.bookend.eventbus.builders import lesson
 from tests.support.kafka import read_raw
 from tests.support.polling import eventually
 from tests.support.running import watching
+
+
+async def send_anything(
+    kafka: KafkaSettings,
+    topic: str,
+    key: bytes | None,
+    value: bytes | None,
+    headers: list[tuple[str, bytes | None]],
+) -> None:
+    """Send as another producer may: with a request size far above the services' 1 MB (the
+    embedded broker takes it), and with headers ours would never write."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=kafka.bootstrap_servers, max_request_size=8_000_000
+    )
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, key=key, value=value, headers=headers)
+    finally:
+        await producer.stop()
+
+
+def assert_a_cut_copy_of(value: bytes, dead: Any) -> None:
+    """A dead letter too large to copy whole: the start of its value and what identifies it."""
+    headers = dict(dead.headers)
+    assert headers["dlq_value"] == b"truncated"
+    assert headers["dlq_value_size"] == str(len(value)).encode()
+    assert headers["dlq_value_sha256"] == hashlib.sha256(value).hexdigest().encode()
+    assert 0 < len(dead.value) < len(value) and value.startswith(dead.value)
 
 
 @asynccontextmanager
@@ -242,6 +273,12 @@ def wrong_schema(record: Record) -> Record:
     return key, value.replace(b'"version":1', b'"version":"one"'), headers
 
 
+def oversized(record: Record) -> Record:
+    """Undecodable and too large for the services' producer to copy to the dead-letter topic."""
+    key, _, headers = bad_header(record)
+    return key, b"x" * 1_500_000, headers
+
+
 def unknown_type(record: Record) -> Record:
     key, value, headers = record
     return (
@@ -258,8 +295,9 @@ def unknown_type(record: Record) -> Record:
         (bad_json, b"undecodable"),
         (wrong_schema, b"poison: bookend.catalog.lesson.published.v1 breaks its contract"),
         (unknown_type, b"poison: 'bookend.catalog.lesson.shelved.v1' is an event type no contract"),
+        (oversized, b"undecodable"),
     ],
-    ids=["bad header", "bad JSON", "wrong schema", "unknown type"],
+    ids=["bad header", "bad JSON", "wrong schema", "unknown type", "too large to copy"],
 )
 async def test_a_poison_record_of_each_kind_is_dead_lettered_and_every_key_flows_on(
     kafka_settings: KafkaSettings,
@@ -281,11 +319,43 @@ async def test_a_poison_record_of_each_kind_is_dead_lettered_and_every_key_flows
     bad_key, bad_value, bad_headers = spoil(encode(bad))  # type: ignore[arg-type]
     table = Inbound().on(LessonPublished, learn)
     async with consuming(kafka_settings, topic, table, unique("group"), publisher):
-        await publisher.publish_raw(topic, bad_key, bad_value, bad_headers)  # type: ignore[arg-type]
+        await send_anything(kafka_settings, topic, bad_key, bad_value, bad_headers)
         for good in (same_key, other_key):
             await publisher.publish_raw(topic, *encode(good))
         await eventually(lambda: len(handled) == 2)
     [dead] = await read_raw(kafka_settings, dead_letter_topic(topic), 1)
     assert dict(dead.headers)["dlq_reason"].startswith(reason)
-    assert (dead.key, dead.value) == (bad_key, bad_value)  # as it came, to replay once mended
+    assert dead.key == bad_key
+    if spoil is oversized:
+        assert_a_cut_copy_of(bad_value, dead)
+    else:
+        assert dead.value == bad_value  # as it came, to replay once mended
+        assert "dlq_value" not in dict(dead.headers)
     assert sorted(handled) == sorted([same_key.id, other_key.id])
+
+
+async def test_a_large_record_whose_handler_keeps_failing_is_dead_lettered_cut_to_fit(
+    kafka_settings: KafkaSettings, publisher: KafkaPublisher, unique: Callable[[str], str]
+) -> None:
+    topic = unique("test.large")
+    await ensure_topics(kafka_settings, [topic])
+    large = lesson(unique("large"))
+    large = replace(large, data={**large.data, "summary": "x" * 1_500_000})
+    after = replace(lesson(unique("after")), key=large.key)  # after it, in its partition
+    handled: list[str] = []
+
+    async def failing_on_large(event: CloudEvent) -> None:
+        if event.id == large.id:
+            raise RuntimeError("cannot apply")
+        handled.append(event.id)
+
+    key, value, headers = encode(large)
+    async with consuming(kafka_settings, topic, failing_on_large, unique("group"), publisher):
+        await send_anything(kafka_settings, topic, key, value, headers)  # type: ignore[arg-type]
+        await publisher.publish_raw(topic, *encode(after))
+        await eventually(lambda: after.id in handled)
+    [dead] = await read_raw(kafka_settings, dead_letter_topic(topic), 1)
+    assert dict(dead.headers)["dlq_reason"] == b"RuntimeError: cannot apply"
+    assert dict(dead.headers)["ce_id"] == large.id.encode()  # the event's headers travel on
+    assert dead.key == key
+    assert_a_cut_copy_of(value, dead)

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from aiokafka import AIOKafkaConsumer
 
 from bookend.contracts import CloudEvent, dead_letter_topic
@@ -14,6 +15,7 @@ from bookend.eventbus import (
     EventConsumer,
     KafkaPublisher,
     KafkaSettings,
+    Replay,
     encode,
     ensure_topics,
     replay_dead_letters,
@@ -39,11 +41,11 @@ async def test_dead_letters_return_to_their_topic_once_and_without_the_failure_h
                 [("ce_id", f"event-{n}".encode()), ("dlq_reason", b"RuntimeError: store away")],
             )
 
-        def replay() -> Awaitable[int]:
+        def replay() -> Awaitable[Replay]:
             return replay_dead_letters(kafka_settings, topic, publisher=publisher, idle_ms=500)
 
-        assert await replay() == 3
-        assert await replay() == 0
+        assert (await replay()).replayed == 3
+        assert (await replay()).replayed == 0
     finally:
         await publisher.stop()
 
@@ -62,6 +64,36 @@ async def test_dead_letters_return_to_their_topic_once_and_without_the_failure_h
     assert [r.value for r in records] == [b'{"n": 0}', b'{"n": 1}', b'{"n": 2}']
     assert all(dict(r.headers).keys() == {"ce_id"} for r in records)
     assert {r.key for r in records} == {b"section-1"}
+
+
+async def test_a_dead_letter_cut_to_fit_is_reported_and_never_replayed_as_if_whole(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str]
+) -> None:
+    topic = unique("test.cut")
+    await ensure_topics(kafka_settings, [topic])
+    publisher = KafkaPublisher(kafka_settings)
+    await publisher.start()
+    try:
+        whole = [("ce_id", b"event-whole"), ("dlq_reason", b"RuntimeError: store away")]
+        cut = [
+            ("ce_id", b"event-cut"),
+            ("dlq_reason", b"undecodable: bad header"),
+            ("dlq_value", b"truncated"),
+            ("dlq_value_size", b"1500000"),
+            ("dlq_value_sha256", b"ab" * 32),
+        ]
+        await publisher.publish_raw(dead_letter_topic(topic), b"k", b"x" * 100, cut)
+        await publisher.publish_raw(dead_letter_topic(topic), b"k", b'{"n": 1}', whole)
+        report = await replay_dead_letters(kafka_settings, topic, publisher=publisher, idle_ms=500)
+    finally:
+        await publisher.stop()
+    assert report.replayed == 1
+    [skipped] = report.cut
+    assert "@0 key=k" in skipped and "value truncated" in skipped and "1500000 bytes" in skipped
+    [back] = await read_raw(kafka_settings, topic, 1)
+    assert dict(back.headers) == {"ce_id": b"event-whole"}
+    with pytest.raises(TimeoutError):  # the cut copy never reached the topic
+        await read_raw(kafka_settings, topic, 2, seconds=2)
 
 
 async def test_a_rewound_group_processes_again_from_the_chosen_time(
@@ -137,7 +169,7 @@ async def test_a_replay_ends_when_the_records_fail_again_and_copies_do_not_multi
             first = await replay_dead_letters(
                 kafka_settings, topic, publisher=publisher, idle_ms=3000
             )
-        assert first == 3
+        assert first.replayed == 3
         copies = await read_raw(kafka_settings, dead_letter_topic(topic), 6)
         assert len(copies) == 6  # the 3 first letters, and each failed once more
     finally:
