@@ -232,3 +232,19 @@ def _reap(child: Child, deadline: float) -> None:
 
 def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
+
+
+def uvicorn_app(factory: str, port: int, *more: str) -> list[str]:
+    """The command serving the ASGI app `factory` ("module:function") on loopback `port`."""
+    return python_module(
+        "uvicorn",
+        "--factory",
+        factory,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        *more,
+    )

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from devstack.infrastructure import start_broker, start_store
-from devstack.processes import Processes, free_port, http_ok, python_module
+from devstack.processes import Processes, free_port, http_ok, uvicorn_app
 
 SERVICES = ("catalog", "scheduler", "feedback")
 APPS = (*SERVICES, "gateway")  # the processes that answer /healthz
@@ -135,19 +135,5 @@ def _start_app(
     *,
     workers: int = 1,
 ) -> None:
-    processes.start(
-        name,
-        python_module(
-            "uvicorn",
-            "--factory",
-            f"{module}:create_app_from_env",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            *(("--workers", str(workers)) if workers > 1 else ()),
-        ),
-        env,
-    )
+    more = ("--workers", str(workers)) if workers > 1 else ()
+    processes.start(name, uvicorn_app(f"{module}:create_app_from_env", port, *more), env)

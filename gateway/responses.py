@@ -37,7 +37,7 @@ from graphql import (
 from bookend.auth import Principal, TokenVerifier, Unauthenticated
 from bookend.contracts import EventData
 from bookend.contracts.scheduler import FeedsChanged
-from bookend.hosting.limits import ASGIApp, Message, Receive, Scope, Send
+from bookend.hosting.limits import ASGIApp, Message, Receive, Scope, Send, replaying
 
 # A tag names what a kept answer was read from: ("feed", district, student).
 Tag = tuple[str, str, str]
@@ -360,16 +360,7 @@ async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
         if not message.get("more_body", False):
             break
     body = b"".join(chunks)
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return body, replay
+    return body, replaying(body, receive)
 
 
 async def _principal(scope: Scope, verifier: TokenVerifier) -> Principal | None:

@@ -13,7 +13,7 @@ from benchmarks.figures import Runs, number, ratio
 from benchmarks.harness import Bench, student
 from benchmarks.scenarios import Row
 from benchmarks.seed import FeedSeeder
-from devstack.processes import free_port, http_ok, python_module
+from devstack.processes import free_port, http_ok, uvicorn_app
 
 CONNECTIONS = 32
 PAGE = 50
@@ -97,21 +97,8 @@ def _start_plain(bench: Bench, body: str) -> str:
     path = Path(bench.processes.log_dir) / "plain-feed.json"
     path.write_text(json.dumps(json.loads(body)))
     port = free_port()
-    child = bench.processes.start(
-        "plain",
-        python_module(
-            "uvicorn",
-            "--factory",
-            "benchmarks.plain_app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ),
-        {"BENCH_PLAIN_BODY": str(path)},
-    )
+    app = uvicorn_app("benchmarks.plain_app:create_app", port)
+    child = bench.processes.start("plain", app, {"BENCH_PLAIN_BODY": str(path)})
     url = f"http://127.0.0.1:{port}/feed"
     bench.processes.wait_until(child, partial(http_ok, url), timeout=30)
     return url

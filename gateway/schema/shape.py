@@ -25,7 +25,7 @@ from graphql import (
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    depth: int  # root fields are at depth 0
+    depth: int  # root fields are at depth 0; introspection fields add none
     fields: int  # fields, counting a fragment's once per spread
     aliases: int  # the same, for aliased fields
 
@@ -53,8 +53,11 @@ def shape_of(document: DocumentNode) -> Shape:
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
                 inner = of(selection.selection_set)
+                # Introspection (`__schema`, `__type`) nests type references deeply by design
+                # and costs nothing upstream: it counts towards fields, not depth.
+                deepens = selection.selection_set and not selection.name.value.startswith("__")
                 nested = Shape(
-                    inner.depth + 1 if selection.selection_set else 0,
+                    inner.depth + 1 if deepens else 0,
                     inner.fields + 1,
                     inner.aliases + (1 if selection.alias else 0),
                 )

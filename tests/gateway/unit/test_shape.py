@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from graphql import parse
+from graphql import get_introspection_query, parse
 
 from gateway.schema.shape import Shape, ShapeLimits, shape_of
 
@@ -18,6 +18,7 @@ from gateway.schema.shape import Shape, ShapeLimits, shape_of
         ("query A { viewer { id } } query B { a { b { c } } }", Shape(2, 3, 0)),
         ("{ ...F } fragment F on Query { ...F viewer }", Shape(0, 1, 0)),  # a cycle: refused later
         ("{ ...Missing }", Shape(0, 0, 0)),
+        ("{ __schema { types { fields { type { ofType { name } } } } } }", Shape(0, 6, 0)),
     ],
 )
 def test_the_shape_counts_each_spread_of_a_fragment(document: str, shape: Shape) -> None:
@@ -33,3 +34,14 @@ def test_each_limit_gone_over_is_named() -> None:
         "the document has 1 aliases, fragments expanded, over the limit of 0",
     ]
     assert ShapeLimits(1, 2, 0).refusals(parse("{ viewer { id } }")) == []
+
+
+def test_the_standard_introspection_query_is_within_the_limits() -> None:
+    """GraphiQL and code generators send it (introspection is off in production)."""
+    shape = shape_of(parse(get_introspection_query(descriptions=True)))
+    assert (
+        ShapeLimits(max_depth=10, max_fields=500, max_aliases=15).refusals(
+            parse(get_introspection_query(descriptions=True))
+        )
+        == []
+    ), shape
