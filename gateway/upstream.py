@@ -62,11 +62,14 @@ def at(template: str, **ids: str) -> str:
 MAX_KEY_LENGTH = 200
 
 
+KEY_HEADER = "Idempotency-Key"  # how the services take a write's idempotency key (ADR 0013)
+
+
 def _key_header(key: str) -> dict[str, str]:
     if not 0 < len(key) <= MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
         message = f"must be 1 to {MAX_KEY_LENGTH} printable ASCII characters"
         raise _refused("idempotencyKey", "valid_key", message)
-    return {"Idempotency-Key": key}
+    return {KEY_HEADER: key}
 
 
 def _refused(field: str, rule: str, message: str) -> UpstreamFailure:

@@ -10,7 +10,7 @@ from graphql import GraphQLError
 
 from bookend.problems import Failure as ExpectedFailure
 from bookend.problems import Problem, ProblemField, ProblemKind
-from gateway.upstream import MAX_KEY_LENGTH, UpstreamFailure, UpstreamUnavailable
+from gateway.upstream import KEY_HEADER, MAX_KEY_LENGTH, UpstreamFailure, UpstreamUnavailable
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,6 +70,10 @@ class Conflict(UserError):
 Failure = InvalidInput | NotFound | Forbidden | Conflict
 
 
+# Fields a service names by their HTTP form, as the GraphQL client sent them.
+_ARGUMENTS = {KEY_HEADER: "idempotencyKey"}
+
+
 def as_result(problem: Problem) -> Failure:
     """The union member for a service's refusal, chosen by its kind; its code is kept."""
     match problem.kind:
@@ -78,7 +82,9 @@ def as_result(problem: Problem) -> Failure:
                 code=problem.code,
                 message=problem.message,
                 errors=[
-                    FieldError(field=e.field, rule=e.rule, message=e.message)
+                    FieldError(
+                        field=_ARGUMENTS.get(e.field, e.field), rule=e.rule, message=e.message
+                    )
                     for e in problem.errors
                 ],
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.classroom import SCHEDULE, classroom, published_lesson, session_input
+from tests.e2e.classroom import SCHEDULE, classroom, published_lesson, schedule, session_input
 from tests.e2e.client import ClientFor
 from tests.support.polling import eventually
 
@@ -60,3 +60,21 @@ async def test_a_malformed_key_is_refused_before_any_call(client_for: ClientFor)
         "code": "INVALID_INPUT",
         "errors": [{"field": "idempotencyKey", "rule": "valid_key"}],
     }
+
+
+async def test_a_key_reused_for_another_request_names_the_argument(client_for: ClientFor) -> None:
+    room = await classroom(client_for)
+    lesson_id = await published_lesson(room.teacher)
+    session = await schedule(room.teacher, room.section_id, lesson_id)
+    await room.teacher.run(START, id=session["id"], key="reused-1")
+    student = room.chicago_student
+
+    async def checked_in() -> bool:
+        # Feedback opens the channel once it hears the session started.
+        answer = await student.run(CHECK_IN, id=session["id"], key=f"first-{uuid.uuid4()}")
+        return bool(answer["checkIn"]["__typename"] == "CheckIn")
+
+    await eventually(checked_in)
+    await student.run(CHECK_IN, id=session["id"], key="reused-1")
+    again = (await student.run(CHECK_IN, id="another-session", key="reused-1"))["checkIn"]
+    assert again["errors"] == [{"field": "idempotencyKey", "rule": "same_request"}], again
