@@ -10,13 +10,13 @@ from bookend.contracts import scheduler as contract
 from bookend.contracts.catalog import LessonPublished
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
+from services.scheduler import SOURCE
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import domain
 from services.scheduler.sessions.domain import LessonComponent, LessonSummary
 from services.scheduler.sessions.ports import Store, Transaction
 from services.scheduler.settings import SchedulerSettings
 
-SOURCE = "bookend/scheduler"
 CONSUMER = "bookend.scheduler"
 
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from bookend.contracts import CloudEvent, new_event
 from bookend.contracts.scheduler import FeedsChanged, SessionStatus
+from services.scheduler import SOURCE
 from services.scheduler.feed.domain import FeedItem, items_for, still_ahead
 from services.scheduler.roster.domain import StudentEnrolled
 from services.scheduler.sessions.domain import (
@@ -70,7 +71,6 @@ class Projection(Protocol):
 
 # Where a change reaches more students, it is told in several events of this many ids.
 STUDENTS_PER_EVENT = 1000
-SOURCE = "bookend/scheduler"
 
 
 class Changed:
