@@ -110,6 +110,8 @@ async def test_once_the_marker_is_gone_the_hub_reads_again_and_passes_on_only_wh
     marker = FakeMarker()
     kafka = kafka_settings.model_copy(update={"watch_lost_log_seconds": 0.2})
     hub = SubscriptionHub(kafka, queue_size=100, marker=marker)
+    losses: list[str] = []
+    hub.on_start_over(lambda: losses.append("kept feed answers forgotten"))
     await hub.start()
     received: list[str] = []
     try:
@@ -128,5 +130,6 @@ async def test_once_the_marker_is_gone_the_hub_reads_again_and_passes_on_only_wh
             draining.cancel()
         assert received == [passed_on.data["session_id"], missed.data["session_id"]]
         assert marker.held  # placed again
+        assert losses == ["kept feed answers forgotten"]  # the response cache's clear, once
     finally:
         await hub.stop()
