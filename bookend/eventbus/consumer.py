@@ -15,6 +15,7 @@ from bookend.eventbus.deadletters import CUT_BECAUSE, Failed, letters, what_was_
 from bookend.eventbus.publisher import Publisher, Unpublishable, shut
 from bookend.eventbus.settings import KafkaSettings
 from bookend.eventbus.tables import PoisonRecord
+from bookend.eventbus.wakeup import WakeUps
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,12 @@ log = logging.getLogger(__name__)
 STOP_GRACE = 15.0
 # After this many failed passes in a row (about a second apart) the service reports not ready.
 MAX_FAILURES_IN_A_ROW = 5
+# How long one read waits for records: a long-poll in production. With wake-ups, how long a
+# consumer keeps fetching after its last record before it sleeps, and after a ring: long enough
+# for a fetch the embedded broker holds beyond its wait (tens of ms on a busy machine).
+READ_MS = 500
+AWAKE_MS = 30
+AFTER_RING_MS = 250
 
 Handler = Callable[[CloudEvent], Awaitable[None]]
 
@@ -34,7 +41,8 @@ class EventConsumer:
     `<topic>.dlq` with the failure in its headers, and the loop moves on; one that cannot be
     decoded or whose payload breaks its contract (a poison record) goes there at once.
     Without a `group_id` (the gateway's fan-out) the consumer reads from the latest offset and
-    commits nothing.
+    commits nothing. With `KAFKA_WAKE_DIR` (the embedded stack), it stops fetching while there
+    is nothing to read and waits to be rung by a publisher (ADR 0019).
     """
 
     def __init__(
@@ -52,6 +60,11 @@ class EventConsumer:
         self._group_id = group_id
         self._dead_letters = dead_letters
         self._consumer = self._new_consumer(from_start=False)
+        self._wake_ups = (
+            WakeUps(settings.wake_dir, look_anyway_seconds=settings.wake_look_anyway_seconds)
+            if settings.wake_dir
+            else None
+        )
         self._task: asyncio.Task[None] | None = None
         self._failures_in_a_row = 0
         self._last_failure = ""
@@ -67,6 +80,11 @@ class EventConsumer:
                 f"{self._last_failure}"
             )
         return None
+
+    @property
+    def asleep(self) -> bool:
+        """Whether it fetches nothing until rung (with wake-ups, while there is nothing to read)."""
+        return bool(self._consumer.paused())
 
     def _new_consumer(self, *, from_start: bool) -> AIOKafkaConsumer[bytes, bytes]:
         settings = self._settings
@@ -88,6 +106,8 @@ class EventConsumer:
 
     async def start(self) -> None:
         await self._consumer.start()
+        if self._wake_ups is not None:
+            await self._wake_ups.open()
         self._task = asyncio.create_task(self._run(), name=f"consumer:{self._group_id}")
 
     async def start_over(self) -> None:
@@ -111,17 +131,28 @@ class EventConsumer:
                 await shut(self._consumer.stop(), f"consumer {self._group_id}")
         except TimeoutError:
             log.error("consumer %s did not stop within %.0fs", self._group_id, STOP_GRACE)
+        finally:
+            if self._wake_ups is not None:
+                self._wake_ups.close()
 
     async def _run(self) -> None:
+        wake_ups, rung = self._wake_ups, False
         while True:
             try:
-                batches = await self._consumer.getmany(timeout_ms=500, max_records=200)
+                if wake_ups is not None:
+                    wake_ups.clear()
+                wait_ms = READ_MS if wake_ups is None else AFTER_RING_MS if rung else AWAKE_MS
+                batches = await self._consumer.getmany(timeout_ms=wait_ms, max_records=200)
                 for partition, records in batches.items():
                     for record in records:
                         await self._process(record)
                     if self._group_id:
                         await self._consumer.commit({partition: records[-1].offset + 1})
                 self._failures_in_a_row = 0
+                if wake_ups is not None:
+                    rung = wake_ups.rung
+                    if not batches and not rung:
+                        rung = await self._sleep(wake_ups)
             except asyncio.CancelledError:
                 raise
             except Exception as failure:
@@ -136,6 +167,16 @@ class EventConsumer:
                 if self._group_id:
                     with contextlib.suppress(Exception):
                         await self._rewind_to_last_commit()
+
+    async def _sleep(self, wake_ups: WakeUps) -> bool:
+        """Stop fetching until rung (True) or until it is time to look anyway (False). A ring
+        during a read is kept for the next one, which then waits for the record it announced."""
+        self._consumer.pause(*self._consumer.assignment())
+        try:
+            await wake_ups.wait()
+        finally:
+            self._consumer.resume(*self._consumer.paused())
+        return wake_ups.rung
 
     async def _rewind_to_last_commit(self) -> None:
         for partition in self._consumer.assignment():

@@ -18,6 +18,7 @@ from aiokafka.errors import (
 from bookend.contracts import CloudEvent
 from bookend.eventbus.codec import Headers, encode
 from bookend.eventbus.settings import KafkaSettings
+from bookend.eventbus.wakeup import Bell
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +62,15 @@ class KafkaPublisher:
             acks="all" if settings.acks == "all" else int(settings.acks),
             enable_idempotence=settings.enable_idempotence,
         )
+        self._bell = Bell(settings.wake_dir) if settings.wake_dir else None
 
     async def start(self) -> None:
         await self._producer.start()
 
     async def stop(self) -> None:
         await shut(self._producer.stop(), "publisher")
+        if self._bell is not None:
+            self._bell.close()
 
     async def reachable(self, seconds: float = 2.0) -> str | None:
         """None if the broker answers a metadata request within `seconds`, else why not."""
@@ -83,10 +87,7 @@ class KafkaPublisher:
             key, value, headers = encode(event)
         except (TypeError, ValueError) as bad:
             raise Unpublishable(f"cannot be encoded: {bad}") from None
-        try:
-            await self._producer.send_and_wait(event.topic, key=key, value=value, headers=headers)
-        except _NEVER as refused:
-            raise Unpublishable(f"{type(refused).__name__}: {refused}") from None
+        await self.publish_raw(event.topic, key, value, headers)
 
     async def publish_raw(
         self, topic: str, key: bytes | None, value: bytes | None, headers: Headers
@@ -97,3 +98,5 @@ class KafkaPublisher:
             await self._producer.send_and_wait(topic, key=key, value=value, headers=headers)
         except _NEVER as refused:
             raise Unpublishable(f"{type(refused).__name__}: {refused}") from None
+        if self._bell is not None:
+            self._bell.ring_soon()

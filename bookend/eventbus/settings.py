@@ -1,5 +1,6 @@
 """Kafka connection settings, shared by every producer and consumer (env prefix `KAFKA_`)."""
 
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,13 @@ class KafkaSettings(BaseSettings):
     # How long a fetch may wait for data. Apache Kafka answers as soon as data arrives; the
     # embedded broker holds a fetch for about half of this, so the embedded stack lowers it.
     fetch_max_wait_ms: int = 500
+    # A folder where consumers wait to be rung and publishers ring them after a send, so that
+    # consumers fetch only when there is something to read (ADR 0019). For the embedded broker,
+    # whose fetches do not end when data arrives; production leaves it unset and long-polls.
+    wake_dir: Path | None = None
+    # With a wake folder, a sleeping consumer looks anyway this often, for records from clients
+    # that do not ring (tools, tests) and rings that were lost.
+    wake_look_anyway_seconds: float = 5.0
     # How often each outbox relay and gateway looks for its marker topic (0: never, as Apache
     # Kafka keeps its log). The embedded broker keeps its log in memory; once it restarts, the
     # relays send again what they had sent, the consumers read again from the start and their

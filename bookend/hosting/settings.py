@@ -8,7 +8,7 @@ class ServiceSettings(BaseSettings):
     database: str
     consumer_group: str
     # Seconds between outbox passes when no commit wakes the relay.
-    relay_poll_interval: float = 0.5
+    relay_poll_interval: float = 1.0
     # A request body over this is refused with 413 before it is parsed.
     max_body_bytes: int = 1_048_576
     # /readyz says no while the oldest unsent event has waited longer than this.

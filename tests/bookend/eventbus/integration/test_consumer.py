@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -359,3 +360,53 @@ async def test_a_large_record_whose_handler_keeps_failing_is_dead_lettered_cut_t
     assert dict(dead.headers)["ce_id"] == large.id.encode()  # the event's headers travel on
     assert dead.key == key
     assert_a_cut_copy_of(value, dead)
+
+
+@asynccontextmanager
+async def woken(
+    kafka: KafkaSettings, unique: Callable[[str], str], folder: Path, look_anyway: float
+) -> AsyncIterator[tuple[KafkaSettings, str, EventConsumer, list[str]]]:
+    """A consumer with wake-ups on a topic of its own, asleep (nothing to read yet)."""
+    kafka = kafka.model_copy(update={"wake_dir": folder, "wake_look_anyway_seconds": look_anyway})
+    topic = unique("bookend.test.wake")
+    await ensure_topics(kafka, [topic])
+    handled: list[str] = []
+
+    async def handle(event: CloudEvent) -> None:
+        handled.append(event.id)
+
+    consumer = EventConsumer(
+        kafka, topics=[topic], handle=handle, group_id=unique("wake"), dead_letters=None
+    )
+    await consumer.start()
+    try:
+        await eventually(lambda: consumer.asleep)
+        yield kafka, topic, consumer, handled
+    finally:
+        await consumer.stop()
+
+
+async def test_with_wake_ups_a_consumer_sleeps_when_idle_and_a_publishers_ring_wakes_it(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str], tmp_path: Path
+) -> None:
+    # Looking anyway only after ten minutes: the event can only arrive through the ring.
+    async with woken(kafka_settings, unique, tmp_path, 600) as (kafka, topic, consumer, handled):
+        ringing = KafkaPublisher(kafka)
+        await ringing.start()
+        try:
+            event = replace(lesson(unique("lesson")), topic=topic)
+            await ringing.publish(event)
+            await eventually(lambda: handled == [event.id])
+            await eventually(lambda: consumer.asleep)  # and back to sleep
+        finally:
+            await ringing.stop()
+
+
+async def test_with_wake_ups_a_sleeping_consumer_looks_anyway_for_records_nobody_rang_for(
+    kafka_settings: KafkaSettings, unique: Callable[[str], str], tmp_path: Path
+) -> None:
+    async with woken(kafka_settings, unique, tmp_path, 0.2) as (kafka, topic, _, handled):
+        event = replace(lesson(unique("lesson")), topic=topic)
+        key, value, headers = encode(event)
+        await send_anything(kafka, topic, key, value, list(headers))  # it does not ring
+        await eventually(lambda: handled == [event.id])
