@@ -154,10 +154,12 @@ class FeedbackSubscription:
 
 async def _before(deadline: datetime, waiting: Awaitable[T]) -> T:
     """The next event, unless the subscriber's token expires first: then the stream ends with
-    TOKEN_EXPIRED, and the client reconnects with a fresh token."""
+    TOKEN_EXPIRED, and the client reconnects with a fresh token. A timeout, not `wait_for`:
+    that starts a task per event, a thousand of them per event fanned out."""
     seconds = (deadline - datetime.now(UTC)).total_seconds()
     try:
-        return await asyncio.wait_for(waiting, max(seconds, 0))
+        async with asyncio.timeout(max(seconds, 0)):
+            return await waiting
     except TimeoutError:
         raise PublicError("TOKEN_EXPIRED", "the bearer token expired; subscribe again") from None
 
