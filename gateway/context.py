@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
@@ -50,6 +50,12 @@ class Context(BaseContext):
             raise Unauthenticated("an Authorization: Bearer token is required")
         verified = await self.verifier.averified(token.strip())
         self.caller_or_none = Caller(verified.principal, token.strip(), verified.expires_at)
+
+    @cached_property
+    def audience(self) -> Principal:
+        """The caller's claims without their subject: what they may see depends on these alone,
+        so subscription events are resolved and executed once per audience (ADR 0018)."""
+        return replace(self.caller.principal, subject="")
 
     # Both built on first use, once the caller is known: they read with the caller's rights.
     @cached_property

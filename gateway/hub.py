@@ -38,6 +38,21 @@ class Subscriber:
             yield await self.queue.get()
 
 
+@dataclass(frozen=True, eq=False)
+class Same:
+    """A key naming one object by identity, not by value: an event's payload or a parsed
+    document that many subscribers share (neither need be hashable). It holds the object, so
+    the id cannot pass to another while the key is remembered."""
+
+    held: object
+
+    def __hash__(self) -> int:
+        return id(self.held)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.held is self.held
+
+
 class Resolutions:
     """Work done once per key however many subscribers ask: one event resolved once per
     audience. The first asker's work runs as its own task, so its subscriber leaving does not

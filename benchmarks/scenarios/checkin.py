@@ -18,7 +18,7 @@ async def measure(bench: Bench) -> Row:
     session_id = await live.live_session(bench, "Bench: one subscriber")
     p50s, p99s = [], []
     teacher = Subscriber(ws_url(bench.stack.gateway_url), bench.token(live.TEACHER), session_id)
-    holding = asyncio.create_task(teacher.hold(bench.http))
+    holding = asyncio.create_task(teacher.hold())
     await teacher.subscribed.wait()
     if teacher.ended:
         raise RuntimeError(f"the teacher could not subscribe: {teacher.ended}")

@@ -9,8 +9,6 @@ import asyncio
 import statistics
 import time
 
-import httpx
-
 from benchmarks import live
 from benchmarks.figures import Runs, percentile
 from benchmarks.harness import Bench, admin
@@ -26,27 +24,25 @@ BUSY_CLIENT = 0.8  # of a core: above it, the client may be what is slow
 
 async def measure(bench: Bench, subscribers: int) -> Row:
     session_id = await live.live_session(bench, "Bench: fan-out")
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
     url, gate = ws_url(bench.stack.gateway_url), asyncio.Semaphore(CONNECTING_AT_ONCE)
     subs = [
         Subscriber(url, bench.token(admin(f"bench-staff-{n:04d}")), session_id)
         for n in range(subscribers)
     ]
-    async with httpx.AsyncClient(limits=limits, timeout=60) as http:
-        began = time.perf_counter()
-        tasks = [asyncio.create_task(s.hold(http, gate)) for s in subs]
-        try:
-            await asyncio.gather(*(s.subscribed.wait() for s in subs))
-            failed = [s.ended for s in subs if s.ended]
-            print(
-                f"  {subscribers - len(failed)} of {subscribers} subscribed in"
-                f" {time.perf_counter() - began:.1f} s"
-            )
-            if failed:
-                print(f"  could not subscribe: {len(failed)}, e.g. {failed[0]}")
-            return await _fan_out(bench, session_id, [s for s in subs if not s.ended])
-        finally:
-            await stop(tasks)
+    began = time.perf_counter()
+    tasks = [asyncio.create_task(s.hold(gate)) for s in subs]
+    try:
+        await asyncio.gather(*(s.subscribed.wait() for s in subs))
+        failed = [s.ended for s in subs if s.ended]
+        print(
+            f"  {subscribers - len(failed)} of {subscribers} subscribed in"
+            f" {time.perf_counter() - began:.1f} s"
+        )
+        if failed:
+            print(f"  could not subscribe: {len(failed)}, e.g. {failed[0]}")
+        return await _fan_out(bench, session_id, [s for s in subs if not s.ended])
+    finally:
+        await stop(tasks)
 
 
 async def _fan_out(bench: Bench, session_id: str, subs: list[Subscriber]) -> Row:

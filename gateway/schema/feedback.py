@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, Awaitable
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
@@ -18,7 +17,7 @@ from bookend.http_contracts import feedback as http
 from bookend.http_contracts import scheduler as scheduler_http
 from gateway.clients import FeedbackClient
 from gateway.context import Context, Info
-from gateway.hub import SubscriberTooSlow
+from gateway.hub import Same, SubscriberTooSlow
 from gateway.schema.convert import FromContract, each, from_contract
 from gateway.schema.enums import ChannelStatus, CheckInSignal, SessionStatus
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
@@ -155,15 +154,27 @@ class FeedbackSubscription:
 
 async def _before(deadline: datetime, waiting: Awaitable[T]) -> T:
     """The next event, unless the subscriber's token expires first: then the stream ends with
-    TOKEN_EXPIRED, and the client reconnects with a fresh token."""
+    TOKEN_EXPIRED, and the client reconnects with a fresh token. A timeout, not `wait_for`:
+    that starts a task per event, a thousand of them per event fanned out."""
     seconds = (deadline - datetime.now(UTC)).total_seconds()
     try:
-        return await asyncio.wait_for(waiting, max(seconds, 0))
+        async with asyncio.timeout(max(seconds, 0)):
+            return await waiting
     except TimeoutError:
         raise PublicError("TOKEN_EXPIRED", "the bearer token expired; subscribe again") from None
 
 
 async def _session_event(payload: EventData, ctx: Context) -> SessionEvent | None:
+    """One object per event and audience, shared by all its subscribers, so that it is fetched
+    and executed once for them all (ADR 0018). Callers whose claims are the same but for who
+    they are see the same check-in: feedback decides by the claims alone (a test there holds
+    it to that)."""
+    feedback = ctx.clients.feedback
+    key = (Same(payload), ctx.audience)
+    return await ctx.hub.resolutions.once(key, lambda: _resolve(payload, feedback))
+
+
+async def _resolve(payload: EventData, feedback: FeedbackClient) -> SessionEvent | None:
     if isinstance(payload, SessionStarted):
         return SessionStatusChanged(
             session_id=strawberry.ID(payload.session_id),
@@ -177,13 +188,7 @@ async def _session_event(payload: EventData, ctx: Context) -> SessionEvent | Non
             at=payload.ended_at,
         )
     if isinstance(payload, CheckInRecorded):
-        # Once per audience, not per subscriber: callers whose claims are the same but for who
-        # they are see the same check-in (feedback decides by the claims alone; a test there
-        # holds it to that), so one of them fetches it for all (ADR 0018).
-        audience = replace(ctx.caller.principal, subject="")
-        feedback = ctx.clients.feedback
-        key = (payload.checkin_id, audience)
-        return await ctx.hub.resolutions.once(key, lambda: _check_in(payload, feedback))
+        return await _check_in(payload, feedback)
     return None
 
 

@@ -13,6 +13,7 @@ from gateway.schema.catalog import CatalogMutation, CatalogQuery
 from gateway.schema.errors import public_code
 from gateway.schema.feed import FeedQuery
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
+from gateway.schema.frames import OncePerAudience
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.sessions import SessionMutation, SessionQuery
 from gateway.settings import GatewaySettings
@@ -96,4 +97,5 @@ def build_schema(settings: GatewaySettings) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions(settings),
+        execution_context_class=OncePerAudience,
     )

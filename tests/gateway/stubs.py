@@ -26,9 +26,15 @@ class StubService:
     name: str
     answers: dict[tuple[str, str], tuple[int, BaseModel | Json]] = field(default_factory=dict)
     requests: list[httpx.Request] = field(default_factory=list)
+    turns: dict[tuple[str, str], list[BaseModel | Json]] = field(default_factory=dict)
 
     def answer(self, method: str, path: str, body: BaseModel | Json, status: int = 200) -> None:
         self.answers[method, path] = (status, body)
+
+    def answer_in_turn(self, method: str, path: str, *bodies: BaseModel | Json) -> None:
+        """Each request gets the next body, the last one again once they run out: a service
+        whose answer differs by who asks, without the stub knowing who that is."""
+        self.turns[method, path] = list(bodies)
 
     def refuse(self, method: str, path: str, problem: Problem) -> None:
         self.answer(method, path, problem, problem.status)
@@ -40,10 +46,17 @@ class StubService:
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        turns = self.turns.get((request.method, request.url.path))
+        if turns:
+            return self._respond(200, turns.pop(0) if len(turns) > 1 else turns[0])
         status, body = self.answers.get(
             (request.method, request.url.path),
             (404, Problem(status=404, kind=ProblemKind.NOT_FOUND, code="NO_ROUTE", message="?")),
         )
+        return self._respond(status, body)
+
+    @staticmethod
+    def _respond(status: int, body: BaseModel | Json) -> httpx.Response:
         if isinstance(body, BaseModel):
             return httpx.Response(status, content=body.model_dump_json())
         return httpx.Response(status, json=body)

@@ -95,3 +95,19 @@ async def test_an_event_sent_again_reaches_each_subscriber_once() -> None:
         for event in (first, second, first, second):
             await broadcast.publish(event)
         assert everything.queue.qsize() == 2
+
+
+async def test_a_subscriber_that_falls_behind_delays_no_other() -> None:
+    # Publishing never waits on a subscriber: the one that reads nothing overflows and is
+    # closed, the one that reads gets every event.
+    broadcast = Broadcast(queue_size=2)
+    async with (
+        broadcast.subscribe(lambda _: True) as slow,
+        broadcast.subscribe(lambda _: True) as keeping_up,
+    ):
+        received = []
+        for n in range(5):
+            await broadcast.publish(started(f"s{n}"))
+            received.append(session_of(keeping_up.queue.get_nowait()))
+        assert received == ["s0", "s1", "s2", "s3", "s4"]
+        assert slow.overflowed

@@ -41,6 +41,13 @@ CHECKED_IN = CheckInRecorded(
 )  # fmt: skip
 
 
+def check_in(note: str) -> CheckIn:
+    return CheckIn(
+        id="c1", session_id="s1", section_id="sec", student_id="student-1",
+        signal=CheckInSignal.LOST, note=note, recorded_at=AT,
+    )  # fmt: skip
+
+
 def live_session() -> Session:
     return Session(
         id="s1", district_id="district-1", school_id="school-1", section_id="sec",
@@ -50,7 +57,11 @@ def live_session() -> Session:
 
 
 async def subscribe(
-    services: StubServices, hub: Broadcast, ttl: timedelta, principal: Principal = TEACHER
+    services: StubServices,
+    hub: Broadcast,
+    ttl: timedelta,
+    principal: Principal = TEACHER,
+    document: str = STREAM,
 ) -> AsyncGenerator[ExecutionResult, None]:
     context = Context(
         settings=SETTINGS,
@@ -59,7 +70,7 @@ async def subscribe(
         verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
     )
     await context.authenticate(f"Bearer {issue_token(TEST_SECRET, principal, ttl=ttl)}")
-    stream = await SCHEMA.subscribe(STREAM, context_value=context)
+    stream = await SCHEMA.subscribe(document, context_value=context)
     assert not isinstance(stream, ExecutionResult), stream
     return stream
 
@@ -103,14 +114,10 @@ async def test_the_stream_ends_with_token_expired_when_the_token_does(
     await stream.aclose()
 
 
-async def test_a_check_in_is_fetched_once_per_audience_not_once_per_subscriber(
+async def test_a_check_in_is_fetched_and_executed_once_per_audience_not_once_per_subscriber(
     services: StubServices,
 ) -> None:
-    note = CheckIn(
-        id="c1", session_id="s1", section_id="sec", student_id="student-1",
-        signal=CheckInSignal.LOST, note="the second part", recorded_at=AT,
-    )  # fmt: skip
-    services.feedback.answer("GET", "/checkins/c1", note)
+    services.feedback.answer("GET", "/checkins/c1", check_in("the second part"))
     hub = Broadcast(queue_size=8)
     # Forty teachers of the section (the same claims but for who they are), and an admin.
     teachers = [replace(TEACHER, subject=f"teacher-{n}") for n in range(40)]
@@ -128,5 +135,63 @@ async def test_a_check_in_is_fetched_once_per_audience_not_once_per_subscriber(
     }
     fetched = [r.url.path for r in services.feedback.requests if r.url.path == "/checkins/c1"]
     assert len(fetched) == 2  # one for the teachers, one for the admin
+    # One execution for the teachers, one for the admin: the teachers share one result.
+    assert len({id(result.data) for result in shown}) == 2
+    assert all(result.data is shown[0].data for result in shown[:40])
+    await close(streams)
+
+
+async def test_two_audiences_never_see_each_others_frames(services: StubServices) -> None:
+    # Feedback answers each audience differently (as it would by their claims).
+    notes = ("the first answer", "the second answer")
+    services.feedback.answer_in_turn("GET", "/checkins/c1", *(check_in(n) for n in notes))
+    hub = Broadcast(queue_size=8)
+    teachers = [replace(TEACHER, subject=f"teacher-{n}") for n in range(5)]
+    admins = [
+        Principal(f"admin-{n}", "district-1", frozenset({Role.DISTRICT_ADMIN})) for n in range(5)
+    ]
+    streams = [await subscribe(services, hub, timedelta(hours=1), who) for who in teachers + admins]
+    for stream in streams:
+        await anext(stream)  # the snapshot
+    await hub.publish(new_event("bookend/feedback", CHECKED_IN))
+    shown = [note_of(result) for result in await asyncio.gather(*(anext(s) for s in streams))]
+    assert len(set(shown[:5])) == 1 and len(set(shown[5:])) == 1
+    assert {shown[0], shown[5]} == set(notes)
+    await close(streams)
+
+
+async def test_subscribers_of_one_audience_asking_for_different_fields_get_what_each_asked(
+    services: StubServices,
+) -> None:
+    services.feedback.answer("GET", "/checkins/c1", check_in("the second part"))
+    hub = Broadcast(queue_size=8)
+    without_note = STREAM.replace("checkIn { id note }", "checkIn { id }")
+    streams = [
+        await subscribe(services, hub, timedelta(hours=1), TEACHER, document)
+        for document in (STREAM, without_note)
+    ]
+    for stream in streams:
+        await anext(stream)  # the snapshot
+    await hub.publish(new_event("bookend/feedback", CHECKED_IN))
+    with_it, without_it = await asyncio.gather(*(anext(stream) for stream in streams))
+    assert with_it.data == {
+        "sessionEvents": {
+            "__typename": "CheckInReceived",
+            "checkIn": {"id": "c1", "note": "the second part"},
+        }
+    }
+    assert without_it.data == {
+        "sessionEvents": {"__typename": "CheckInReceived", "checkIn": {"id": "c1"}}
+    }
+    await close(streams)
+
+
+def note_of(result: ExecutionResult) -> str:
+    assert result.data is not None, result.errors
+    note: str = result.data["sessionEvents"]["checkIn"]["note"]
+    return note
+
+
+async def close(streams: list[AsyncGenerator[ExecutionResult, None]]) -> None:
     for stream in streams:
         await stream.aclose()
