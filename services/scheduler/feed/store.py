@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+
+from pymongo.errors import DuplicateKeyError
 
 from bookend.contracts.scheduler import SessionStatus
 from bookend.mongo import Document, Queries, exact, from_document, to_document
@@ -16,6 +19,9 @@ FEED = "feed_items"
 # below (ADR 0007 item 8).
 FEED_KEY = "feed_key"
 FEED_ORDER = [(FEED_KEY, 1)]
+# Data changes a start-up makes once per database, each recorded by name when done.
+MIGRATIONS = "migrations"
+FEED_KEYS_ADDED = "feed_keys_added"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND = timedelta(milliseconds=1)
 
@@ -65,13 +71,20 @@ class FeedQueries(Queries):
         return sorted(doc["student_id"] for doc in await self._many(FEED, query))
 
     async def add_missing_feed_keys(self) -> None:
-        """Give items stored before `feed_key` existed theirs, at start-up: a feed read finds
-        only items that have one. `$set` of a string is safe on the embedded store."""
+        """Give items stored before `feed_key` existed theirs, at the first start-up with it: a
+        feed read finds only items that have one. Finding them reads every item (no index
+        starts with `feed_key`), so it is recorded as done and later start-ups read one
+        document instead. `$set` of a string is safe on the embedded store."""
+        if await self._one(MIGRATIONS, {"_id": FEED_KEYS_ADDED}) is not None:
+            return
         for doc in await self._many(FEED, {FEED_KEY: {"$exists": False}}):
             key = feed_key(from_document(FeedItem, doc).actionable_at, doc["item_id"])
             await self.db[FEED].update_one(
                 exact({"_id": doc["_id"]}), {"$set": {FEED_KEY: key}}, session=self.session
             )
+        # Another replica starting at the same time may have done the same and said so first.
+        with contextlib.suppress(DuplicateKeyError):
+            await self.db[MIGRATIONS].insert_one({"_id": FEED_KEYS_ADDED}, session=self.session)
 
 
 class FeedWrites(FeedQueries):
