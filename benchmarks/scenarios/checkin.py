@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 
-from benchmarks import live
+from benchmarks import live, proc
 from benchmarks.figures import Runs, percentile
 from benchmarks.harness import Bench
 from benchmarks.scenarios import Row
 from benchmarks.subscriber import Subscriber, stop, ws_url
+from devstack.stack import PROCESSES
 
 CHECK_INS = 40  # per run, one at a time
 
@@ -24,10 +25,12 @@ async def measure(bench: Bench) -> Row:
         raise RuntimeError(f"the teacher could not subscribe: {teacher.ended}")
     try:
         for run in range(bench.runs):
-            samples = []
+            samples, answers = [], []
+            cpu_before = _cpu_by_process(bench)
             for _ in range(CHECK_INS):
                 began = time.perf_counter()
                 check_in_id = await live.check_in(bench, session_id)
+                answers.append((time.perf_counter() - began) * 1000)
                 while (await asyncio.wait_for(teacher.frames.get(), 30)) != check_in_id:
                     pass
                 samples.append((teacher.arrivals[check_in_id] - began) * 1000)
@@ -35,8 +38,15 @@ async def measure(bench: Bench) -> Row:
             p99s.append(percentile(samples, 99))
             print(
                 f"  run {run + 1}: {CHECK_INS} check-ins, mutation sent → frame:"
-                f" p50 {p50s[-1]:.1f} ms  p99 {p99s[-1]:.1f} ms  max {max(samples):.1f} ms"
+                f" p50 {p50s[-1]:.1f} ms  p99 {p99s[-1]:.1f} ms  max {max(samples):.1f} ms;"
+                f" of which the mutation's answer: p50 {percentile(answers, 50):.1f} ms"
             )
+            spent = {
+                name: (cpu - cpu_before[name]) * 1000 / CHECK_INS
+                for name, cpu in _cpu_by_process(bench).items()
+            }
+            parts = "  ".join(f"{name} {ms:.1f}" for name, ms in spent.items())
+            print(f"    CPU per check-in, ms: all {sum(spent.values()):.1f};  {parts}")
     finally:
         await stop([holding])
     measured = f"p50 {Runs.of(p50s).show(' ms')}, p99 {Runs.of(p99s).show(' ms')}"
@@ -46,3 +56,10 @@ async def measure(bench: Bench) -> Row:
         f"{measured} {note}".strip(),
         "p50 ≤ 10 ms, p99 ≤ 30 ms",
     )
+
+
+def _cpu_by_process(bench: Bench) -> dict[str, float]:
+    """Each process's CPU seconds so far (with its children, as a gateway's workers), idle
+    polling included: small beside a check-in's work now that consumers sleep (ADR 0019)."""
+    stats = proc.all_stats()
+    return {name: proc.tree_cpu(bench.pid(name), stats) for name in PROCESSES}

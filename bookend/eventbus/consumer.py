@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Collection
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
@@ -23,12 +24,13 @@ log = logging.getLogger(__name__)
 STOP_GRACE = 15.0
 # After this many failed passes in a row (about a second apart) the service reports not ready.
 MAX_FAILURES_IN_A_ROW = 5
-# How long one read waits for records: a long-poll in production. With wake-ups, how long a
-# consumer keeps fetching after its last record before it sleeps, and after a ring: long enough
-# for a fetch the embedded broker holds beyond its wait (tens of ms on a busy machine).
+# How long one read waits for records: a long-poll in production. With wake-ups, a read while
+# an announced record is unread (repeated until it is read), a read when the consumer looks
+# anyway, and its first read (joining a group and a new assignment's first fetch take longer).
 READ_MS = 500
-AWAKE_MS = 30
-AFTER_RING_MS = 250
+ANNOUNCED_MS = 10
+LOOKING_MS = 30
+FIRST_MS = 1000
 
 Handler = Callable[[CloudEvent], Awaitable[None]]
 
@@ -136,12 +138,9 @@ class EventConsumer:
                 self._wake_ups.close()
 
     async def _run(self) -> None:
-        wake_ups, rung = self._wake_ups, False
+        wake_ups, wait_ms = self._wake_ups, READ_MS if self._wake_ups is None else FIRST_MS
         while True:
             try:
-                if wake_ups is not None:
-                    wake_ups.clear()
-                wait_ms = READ_MS if wake_ups is None else AFTER_RING_MS if rung else AWAKE_MS
                 batches = await self._consumer.getmany(timeout_ms=wait_ms, max_records=200)
                 for partition, records in batches.items():
                     for record in records:
@@ -150,9 +149,9 @@ class EventConsumer:
                         await self._consumer.commit({partition: records[-1].offset + 1})
                 self._failures_in_a_row = 0
                 if wake_ups is not None:
-                    rung = wake_ups.rung
-                    if not batches and not rung:
-                        rung = await self._sleep(wake_ups)
+                    wait_ms = ANNOUNCED_MS
+                    if not batches and not await self._unread(wake_ups):
+                        wait_ms = ANNOUNCED_MS if await self._sleep(wake_ups) else LOOKING_MS
             except asyncio.CancelledError:
                 raise
             except Exception as failure:
@@ -169,14 +168,27 @@ class EventConsumer:
                         await self._rewind_to_last_commit()
 
     async def _sleep(self, wake_ups: WakeUps) -> bool:
-        """Stop fetching until rung (True) or until it is time to look anyway (False). A ring
-        during a read is kept for the next one, which then waits for the record it announced."""
+        """Stop fetching until a record is announced for one of this consumer's partitions
+        (True) or it is time to look anyway (False)."""
+        until = time.monotonic() + wake_ups.look_anyway_seconds
         self._consumer.pause(*self._consumer.assignment())
         try:
-            await wake_ups.wait()
+            while (left := until - time.monotonic()) > 0:
+                wake_ups.clear()  # before looking: a ring from now on ends the wait
+                if await self._unread(wake_ups):
+                    return True
+                await wake_ups.wait(left)
+            return False
         finally:
             self._consumer.resume(*self._consumer.paused())
-        return wake_ups.rung
+
+    async def _unread(self, wake_ups: WakeUps) -> bool:
+        """Whether a record announced for a partition of this consumer is still to be read."""
+        assigned = {(tp.topic, tp.partition): tp for tp in self._consumer.assignment()}
+        for at, offset in wake_ups.announced(assigned).items():
+            if await self._consumer.position(assigned[at]) <= offset:
+                return True
+        return False
 
     async def _rewind_to_last_commit(self) -> None:
         for partition in self._consumer.assignment():

@@ -95,8 +95,8 @@ class KafkaPublisher:
         """Raise Unpublishable for a record that can never be sent (too large for this
         producer or for the broker); anything else may pass."""
         try:
-            await self._producer.send_and_wait(topic, key=key, value=value, headers=headers)
+            sent = await self._producer.send_and_wait(topic, key=key, value=value, headers=headers)
         except _NEVER as refused:
             raise Unpublishable(f"{type(refused).__name__}: {refused}") from None
         if self._bell is not None:
-            self._bell.ring_soon()
+            self._bell.ring_soon(sent.topic, sent.partition, sent.offset)
