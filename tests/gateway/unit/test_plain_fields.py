@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from typing import Any
 
 import pytest
@@ -123,11 +124,18 @@ class Deny(BasePermission):
         return False
 
 
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
 @strawberry.type
 class Thing:
     name: str
     count: int
     note: str | None
+    colour: Colour | None = None
     secret: str = strawberry.field(permission_classes=[Deny], default="hidden")
 
     @strawberry.field
@@ -142,6 +150,7 @@ class Broken:
     name: object
     count: object
     note: object = None
+    colour: object = None
     secret: str = "hidden"
 
     def shout(self) -> str:
@@ -156,7 +165,7 @@ class ThingQuery:
 
     @strawberry.field
     def things(self) -> list[Thing | None]:
-        broken = Broken(name=None, count="many", note=7)
+        broken = Broken(name=None, count="many", note=7, colour="green")
         return [Thing(name="quill", count=3, note=None), broken]  # type: ignore[list-item]
 
 
@@ -180,8 +189,13 @@ def answer(result: ExecutionResult) -> object:
 
 @pytest.mark.parametrize(
     ("field", "path"),
-    [("name", ["things", 1, "name"]), ("count", ["things", 1, "count"]), ("note", None)],
-    ids=["null for non-null", "not an int", "an int for a string"],
+    [
+        ("name", ["things", 1, "name"]),
+        ("count", ["things", 1, "count"]),
+        ("note", None),
+        ("colour", ["things", 1, "colour"]),
+    ],
+    ids=["null for non-null", "not an int", "an int for a string", "not a member"],
 )
 async def test_a_value_its_type_cannot_take_is_the_same_error_as_strawberrys(
     field: str, path: list[object] | None
