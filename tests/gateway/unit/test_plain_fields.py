@@ -158,6 +158,20 @@ class Broken:
 
 
 @strawberry.type
+class Shelf:
+    """Plain all the way down: completed in one step unless something is wrong in it."""
+
+    first: Thing | None
+    loose: list[Thing | None]
+    strict: list[Thing]
+
+
+def good_and_broken() -> list[Thing]:
+    broken = Broken(name=None, count="many", note=7, colour="green")
+    return [Thing(name="quill", count=3, note=None, colour=Colour.BLUE), broken]  # type: ignore[list-item]
+
+
+@strawberry.type
 class ThingQuery:
     @strawberry.field
     def thing(self) -> Thing:
@@ -165,8 +179,17 @@ class ThingQuery:
 
     @strawberry.field
     def things(self) -> list[Thing | None]:
-        broken = Broken(name=None, count="many", note=7, colour="green")
-        return [Thing(name="quill", count=3, note=None), broken]  # type: ignore[list-item]
+        return list(good_and_broken())
+
+    @strawberry.field
+    def tidy(self) -> Shelf:
+        quill = good_and_broken()[0]
+        return Shelf(first=quill, loose=[quill, None], strict=[quill])
+
+    @strawberry.field
+    def shelf(self) -> Shelf:
+        things = good_and_broken()
+        return Shelf(first=things[1], loose=list(things), strict=things)
 
 
 def a_schema(*more: Callable[[], SchemaExtension], plain: bool = True) -> strawberry.Schema:
@@ -188,23 +211,36 @@ def answer(result: ExecutionResult) -> object:
 
 
 @pytest.mark.parametrize(
-    ("field", "path"),
-    [
-        ("name", ["things", 1, "name"]),
-        ("count", ["things", 1, "count"]),
-        ("note", None),
-        ("colour", ["things", 1, "colour"]),
-    ],
+    "container", ["things", "shelf { loose", "shelf { strict", "shelf { first"]
+)
+@pytest.mark.parametrize(
+    ("field", "wrong"),
+    [("name", True), ("count", True), ("note", False), ("colour", True)],
     ids=["null for non-null", "not an int", "an int for a string", "not a member"],
 )
 async def test_a_value_its_type_cannot_take_is_the_same_error_as_strawberrys(
-    field: str, path: list[object] | None
+    container: str, field: str, wrong: bool
 ) -> None:
-    document = f"{{ things {{ {field} }} }}"
+    document = f"{{ {container} {{ {field} }} {'}' * container.count('{')} }}"
+    ours = await a_schema().execute(document)
+    # Codes included: the same as Strawberry's path gives them.
+    assert answer(ours) == answer(await a_schema(plain=False).execute(document))
+    assert [(error.path or [])[-1] for error in ours.errors or []] == ([field] if wrong else [])
+
+
+async def test_a_selection_plain_all_the_way_down_reads_as_strawberrys() -> None:
+    document = """{ tidy { first { name } loose { name colour }
+                   strict { a: name b: colour ...Count } } } fragment Count on Thing { count }"""
     ours = await a_schema().execute(document)
     assert answer(ours) == answer(await a_schema(plain=False).execute(document))
-    # Codes included: the same as Strawberry's path gives them.
-    assert [error.path for error in ours.errors or []] == ([path] if path else [])
+    quill = {"name": "quill", "colour": "BLUE"}
+    assert ours.data == {
+        "tidy": {
+            "first": {"name": "quill"},
+            "loose": [quill, None],
+            "strict": [{"a": "quill", "b": "BLUE", "count": 3}],
+        }
+    }
 
 
 class Upper(SchemaExtension):
