@@ -20,13 +20,12 @@ def from_contract(cls: type[T], model: BaseModel, *, zone: str | None = None, **
     """A `cls` whose fields are those given, and the rest read from `model`'s fields of the
     same names (an ID is the contract's string). With a `zone`, each instant read is rendered
     in it."""
-    tz = ZoneInfo(zone) if zone is not None else None
     values = dict(given)
     for name in _read_fields(cls):
         if name not in values:
             value = getattr(model, name)
-            if tz is not None and isinstance(value, datetime):
-                value = value.astimezone(tz)
+            if zone is not None and isinstance(value, datetime):
+                value = in_zone(value, zone)
             values[name] = value
     return cls(**values)
 
