@@ -27,7 +27,13 @@ from bookend.hosting.logs import RequestLog, configure_logging
 from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
-from gateway.responses import TICKET, CachedResponses, ResponseCache, forget_changed_feeds
+from gateway.responses import (
+    TICKET,
+    CachedResponses,
+    ResponseCache,
+    Ticket,
+    forget_changed_feeds,
+)
 from gateway.schema.limits import stable
 from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
@@ -47,9 +53,12 @@ class BookendGraphQLRouter(GraphQLRouter[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         """Every error with a stable code, those raised before execution (syntax, the token
-        limit) too, which no schema extension sees."""
+        limit) too, which no schema extension sees. An answer with errors is never kept."""
         if result.errors:
             result.errors = [stable(error) for error in result.errors]
+            ticket: Ticket | None = request.scope.get(TICKET)
+            if ticket is not None:
+                ticket.failed = True
         return await super().process_result(request, result)
 
     async def execute_single(

@@ -125,6 +125,7 @@ class Ticket:
     started: float  # on the cache's clock
     changes_at: datetime | None = None
     feed_read: bool = False
+    failed: bool = False  # the answer has errors: never kept
 
     def until(self, at: datetime | None) -> None:
         """The answer read something that changes by the clock alone at `at`."""
@@ -243,7 +244,9 @@ TICKET = "bookend.response_ticket"  # where the ticket travels in the ASGI scope
 
 class CachedResponses:
     """ASGI middleware in front of the GraphQL route: answers a kept read, or passes the request
-    on with a ticket that the feed resolver fills in, and keeps the answer if it may."""
+    on with a ticket that the feed resolver fills in (and the route marks failed when its answer
+    has errors: the answer is not parsed again here to find out), and keeps the answer if it
+    may."""
 
     def __init__(
         self,
@@ -339,13 +342,7 @@ class CachedResponses:
         await self.app(scope, receive, capture)
 
     def _keep(self, ticket: Ticket, start: Message, body: bytes) -> Kept | None:
-        if start["status"] != 200 or not ticket.feed_read:
-            return None
-        try:
-            answer = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(answer, dict) or answer.get("errors"):
+        if start["status"] != 200 or not ticket.feed_read or ticket.failed:
             return None
         return self.cache.keep(ticket, body)
 

@@ -119,6 +119,15 @@ class Upstream:
             ),
             transport=transport,
         )
+        self.base_url = str(self.http.base_url).rstrip("/")
+
+    def url(self, path: str, params: Params | None) -> str:
+        """The absolute URL of `path` with the parameters that have values, in httpx's own
+        encoding. Joined here, once: httpx would parse the URL once more for the base and once
+        more for the parameters, a fifth of the cost of a call."""
+        url = self.base_url + path  # every path starts with "/"
+        present = _present(params)
+        return f"{url}?{httpx.QueryParams(present)}" if present else url
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -154,11 +163,10 @@ class ServiceClient:
         try:
             response = await self._upstream.http.request(
                 method,
-                path,
+                self._upstream.url(path, params),
                 # ASCII with escapes: text the service must refuse (a lone surrogate) still
                 # reaches it, instead of failing to encode here.
                 content=json.dumps(body.model_dump(mode="json")) if body is not None else None,
-                params=_present(params),
                 headers=headers,
             )
         except httpx.HTTPError as failure:

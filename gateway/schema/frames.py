@@ -8,19 +8,20 @@ from typing import Any, cast
 import orjson
 from graphql import ExecutionResult, OperationType
 from graphql.pyutils import AwaitableOrValue
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gateway.context import Context
 from gateway.hub import Same
+from gateway.schema.plain import PlainFieldsExecution
 
 
-class OncePerAudience(StrawberryGraphQLCoreExecutionContext):
+class OncePerAudience(PlainFieldsExecution):
     """Executes a subscription's selection set over an event once for every subscriber with
     the same audience, document and variables, and hands each of them that one result.
 
     Sound because the object a subscription yields for an event is shared by its audience
     (`Broadcast.resolutions`), and the fields below a subscription read only that object and
-    their arguments, never who the subscriber is. Other operations run as usual.
+    their arguments, never who the subscriber is. Other operations run as usual (with plain
+    fields completed in one step, ADR 0020).
     """
 
     def execute_operation(self, serially: bool | None = None) -> AwaitableOrValue[Any]:

@@ -71,15 +71,19 @@ def _stabilise(result: GraphQLExecutionResult | ExecutionResult) -> None:
 
 
 class ValidatedDocuments:
-    """Validation errors by document text and rules, least recently used forgotten first.
+    """Refusals and validation errors by document text and rules, least recently used
+    forgotten first.
 
-    Validating an untrusted document costs up to hundreds of milliseconds (graphql-core's
-    overlapping-fields rule is quadratic), so a miss is validated in a worker thread and never
-    holds up the event loop; a hit costs a dictionary lookup. Keyed by the text, not the parsed
-    document, whose hash walks the whole tree.
+    A document over the shape limits is refused before anything validates it (fragments
+    expanded, in linear time: `gateway/schema/shape.py`). Validating an untrusted document costs
+    up to hundreds of milliseconds (graphql-core's overlapping-fields rule is quadratic), so a
+    miss is validated in a worker thread and never holds up the event loop; a hit costs a
+    dictionary lookup, with neither the shape measured nor the document validated again. Keyed
+    by the text, not the parsed document, whose hash walks the whole tree.
     """
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, limits: ShapeLimits, maxsize: int) -> None:
+        self._limits = limits
         self._maxsize = maxsize
         self._errors: OrderedDict[
             tuple[str, tuple[type[ASTValidationRule], ...]], list[GraphQLError]
@@ -97,7 +101,9 @@ class ValidatedDocuments:
         if known is not None:
             self._errors.move_to_end(key)
             return known
-        found = await asyncio.to_thread(validate_document, schema, document, rules)
+        found = self._limits.refusals(document) or await asyncio.to_thread(
+            validate_document, schema, document, rules
+        )
         self._errors[key] = found
         if len(self._errors) > self._maxsize:
             self._errors.popitem(last=False)
@@ -105,19 +111,16 @@ class ValidatedDocuments:
 
 
 class LimitedValidation(SchemaExtension):
-    """Refuses a document over the shape limits before anything validates it (fragments
-    expanded, in linear time: `gateway/schema/shape.py`), then validates it with the cache;
-    Strawberry skips its own validation once errors are set."""
+    """Validates a document with the cache, its shape limits first; Strawberry skips its own
+    validation once errors are set."""
 
-    def __init__(self, limits: ShapeLimits, validated: ValidatedDocuments) -> None:
-        self._limits = limits
+    def __init__(self, validated: ValidatedDocuments) -> None:
         self._validated = validated
 
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.pre_execution_errors is None:
-            refusals = self._limits.refusals(context.graphql_document)
-            context.pre_execution_errors = refusals or await self._validated.errors(
+            context.pre_execution_errors = await self._validated.errors(
                 context.schema._schema,
                 context.query or "",
                 context.graphql_document,
@@ -138,7 +141,7 @@ def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]
     chosen: list[Callable[[], SchemaExtension]] = [
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(ParserCache, maxsize=256),
-        partial(LimitedValidation, limits, ValidatedDocuments(maxsize=1024)),
+        partial(LimitedValidation, ValidatedDocuments(limits, maxsize=1024)),
         StableErrors,
     ]
     if settings.environment == "production":

@@ -14,6 +14,7 @@ from gateway.schema.errors import public_code
 from gateway.schema.feed import FeedQuery
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.frames import OncePerAudience
+from gateway.schema.plain import read_plain_fields
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.sessions import SessionMutation, SessionQuery
 from gateway.settings import GatewaySettings
@@ -92,10 +93,12 @@ def _cause(original: Exception | None) -> str:
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     from gateway.schema.limits import extensions
 
-    return BookendSchema(
+    schema = BookendSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions(settings),
         execution_context_class=OncePerAudience,
     )
+    read_plain_fields(schema)
+    return schema

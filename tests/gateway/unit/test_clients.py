@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from bookend.contracts.catalog import LessonStatus
@@ -12,7 +13,7 @@ from bookend.http_contracts.catalog import Lesson
 from bookend.http_contracts.feedback import CheckInCreate
 from bookend.problems import Problem, ProblemField, ProblemKind
 from gateway.clients import CatalogClient, FeedbackClient, FeedFilter, SchedulerClient
-from gateway.upstream import Page, UpstreamFailure, UpstreamUnavailable
+from gateway.upstream import Page, Upstream, UpstreamFailure, UpstreamUnavailable
 from tests.gateway.stubs import StubService, a_lesson
 
 TOKEN = "the-callers-token"
@@ -111,3 +112,18 @@ async def test_a_request_built_without_validation_reaches_the_service_as_given()
     with pytest.raises(UpstreamFailure):
         await FeedbackClient(feedback.upstream(), TOKEN).record_check_in("s1", too_long)
     assert json.loads(feedback.requests[0].content) == {"signal": "lost", "note": "x" * 501}
+
+
+@pytest.mark.parametrize("base_url", ["http://proxy/catalog", "http://proxy/catalog/"])
+async def test_a_service_behind_a_path_prefix_is_called_under_it(base_url: str) -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        page_info = {"has_next_page": False, "end_cursor": None}
+        return httpx.Response(200, json={"items": [], "page_info": page_info})
+
+    upstream = Upstream("catalog", base_url, 5, transport=httpx.MockTransport(answer))
+    await CatalogClient(upstream, TOKEN).list_lessons(Page(5, after="a b+c"), None)
+    assert sent[0].url.path == "/catalog/lessons"
+    assert dict(sent[0].url.params) == {"first": "5", "after": "a b+c"}

@@ -176,6 +176,7 @@ class Schema:
         ticket: Ticket | None = scope.get(TICKET)
         if ticket is not None:
             ticket.until(self.changes_at)
+            ticket.failed = bool(self.answer.get("errors"))  # as the GraphQL route marks it
         body = json.dumps({**self.answer, "echo": request.get("variables")}).encode()
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": body})

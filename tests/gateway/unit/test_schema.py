@@ -6,7 +6,14 @@ import threading
 from typing import ClassVar
 
 import pytest
-from graphql import ValidationContext, ValidationRule
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    ValidationContext,
+    ValidationRule,
+    parse,
+    specified_rules,
+)
 from strawberry import Schema
 from strawberry.extensions import AddValidationRules
 from strawberry.types import ExecutionResult
@@ -16,8 +23,9 @@ from bookend.contracts.catalog import LessonStatus
 from bookend.problems import Problem, ProblemKind
 from gateway.context import Context
 from gateway.hub import Broadcast
-from gateway.schema.limits import extensions
+from gateway.schema.limits import ValidatedDocuments, extensions
 from gateway.schema.root import BookendSchema, Mutation, Query, Subscription, build_schema
+from gateway.schema.shape import ShapeLimits
 from gateway.settings import GatewaySettings
 from tests.gateway.stubs import StubServices, a_lesson
 from tests.support.auth import TEST_SECRET, token_for
@@ -218,6 +226,25 @@ async def test_a_document_seen_before_is_not_validated_again(services: StubServi
         [refusal] = (await run(services, "{ viewer { id nope } }", schema)).errors or []
         assert "nope" in refusal.message
     assert CountingRule.runs == 2
+
+
+class MeasuringLimits(ShapeLimits):
+    """The gateway's limits, counting the documents they measure."""
+
+    measured: ClassVar[list[DocumentNode]] = []
+
+    def refusals(self, document: DocumentNode) -> list[GraphQLError]:
+        self.measured.append(document)
+        return super().refusals(document)
+
+
+async def test_a_document_seen_before_is_not_measured_again() -> None:
+    validated = ValidatedDocuments(MeasuringLimits(2, 500, 15), maxsize=16)
+    rules = tuple(specified_rules)
+    for text in ["{ viewer { id } }", "{ a { b { c { d } } } }"] * 3:
+        errors = await validated.errors(SCHEMA._schema, text, parse(text), rules)
+        assert bool(errors) == text.startswith("{ a")  # over the depth limit: refused each time
+    assert len(MeasuringLimits.measured) == 2
 
 
 def chain(levels: int) -> str:
