@@ -31,9 +31,12 @@ from gateway.responses import TICKET, CachedResponses, ResponseCache, forget_cha
 from gateway.schema.limits import stable
 from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
+from gateway.websocket import LiveTransportWS
 
 
 class BookendGraphQLRouter(GraphQLRouter[Context, None]):
+    graphql_transport_ws_handler_class = LiveTransportWS
+
     def encode_json(self, data: object) -> str:
         """orjson: a few times faster than `json` on a 50-item feed. A message that quotes a
         client's lone surrogate back (orjson refuses those) is escaped by `json` instead. Text,
