@@ -3,7 +3,8 @@ per-result pipeline (ADR 0018)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
@@ -29,7 +30,8 @@ class LiveTransportWS(BaseGraphQLTransportWSHandler[Context, Any]):
         self.root_value = LiveFrames(
             operation.id,
             send=self._send_text,
-            encode=self.view.encode_json,
+            # Text: graphql-transport-ws sends text frames, and BookendGraphQLRouter's is.
+            encode=cast(Callable[[object], str], self.view.encode_json),
             log_errors=self.schema.process_errors,
         )
         await super().run_operation(operation)
@@ -40,4 +42,3 @@ class LiveTransportWS(BaseGraphQLTransportWSHandler[Context, Any]):
             await self.websocket.ws.send_text(text)
         except WebSocketDisconnect as gone:
             raise WebSocketDisconnected from gone
-

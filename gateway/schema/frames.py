@@ -4,6 +4,7 @@ subscribers share them, and over a WebSocket encoded once too (ADR 0018)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any, cast
 
 import orjson
@@ -48,12 +49,14 @@ class LiveFrames:
         )
         async for update in updates:
             payload: str = await context.hub.resolutions.once(
-                (Same(update), *shared), lambda: self._payload(executor, update)
+                (Same(update), *shared), partial(self._payload, executor, update)
             )
             await self._send(self._prefix + payload + "}")
 
     async def _payload(self, executor: OncePerAudience, update: object) -> str:
-        result = await executor.build_per_event_executor(update).execute_once()
+        result = await cast(
+            OncePerAudience, executor.build_per_event_executor(update)
+        ).execute_once()
         payload: dict[str, object] = {"data": result.data}
         if result.errors:
             self._log_errors(result.errors)
