@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, TypeVar
 
 import strawberry
@@ -140,20 +141,22 @@ class FeedbackSubscription:
             yield await query(
                 ctx.clients.scheduler.get_session(session_id), SessionStatusChanged.now
             )
-            updates, frames = _updates(subscriber, ctx), info.root_value
+            events, frames = _events(subscriber), info.root_value
             if isinstance(frames, LiveFrames):  # over a WebSocket: it sends them itself
-                await _before(ctx.caller.expires_at, frames.deliver(updates))
+                resolve = partial(_session_event, ctx=ctx)
+                await _before(ctx.caller.expires_at, frames.deliver(events, resolve))
             else:
                 while True:
-                    yield await _before(ctx.caller.expires_at, anext(updates))
+                    payload = await _before(ctx.caller.expires_at, anext(events))
+                    update = await _session_event(payload, ctx)
+                    if update is not None:
+                        yield update
 
 
-async def _updates(subscriber: Subscriber, ctx: Context) -> AsyncIterator[SessionEvent]:
+async def _events(subscriber: Subscriber) -> AsyncIterator[EventData]:
     try:
         async for payload in subscriber.events():
-            update = await _session_event(payload, ctx)
-            if update is not None:
-                yield update
+            yield payload
     except SubscriberTooSlow:
         raise PublicError(
             "SUBSCRIPTION_TOO_SLOW", "events arrived faster than they were read"
@@ -161,7 +164,7 @@ async def _updates(subscriber: Subscriber, ctx: Context) -> AsyncIterator[Sessio
 
 
 async def _before(deadline: datetime, waiting: Awaitable[T]) -> T:
-    """The next update (or all of them, sent by the transport), unless the subscriber's token
+    """The next event (or all of them, sent by the transport), unless the subscriber's token
     expires first: then the stream ends with TOKEN_EXPIRED, and the client reconnects with a
     fresh token. A timeout, not `wait_for`: that starts a task per event, a thousand of them
     per event fanned out."""

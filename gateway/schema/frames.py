@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import orjson
 from graphql import ExecutionResult, GraphQLError, OperationType
@@ -15,6 +15,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from gateway.context import Context
 from gateway.hub import Same
 from gateway.schema.limits import stable
+
+E = TypeVar("E")
 
 
 class LiveFrames:
@@ -37,7 +39,13 @@ class LiveFrames:
         self._log_errors = log_errors
         self.executor: OncePerAudience | None = None  # lent by the operation's own executor
 
-    async def deliver(self, updates: AsyncIterator[object]) -> None:
+    async def deliver(
+        self,
+        events: AsyncIterator[E],
+        resolve: Callable[[E], Awaitable[object | None]],
+    ) -> None:
+        """Send each event's frame: `resolve` gives the object the subscription yields for it
+        (None: nothing to send), shared by the audience (`Broadcast.resolutions`)."""
         executor = self.executor
         assert executor is not None, "built by Strawberry with OncePerAudience"
         context = cast(Context, executor.context_value)
@@ -47,13 +55,24 @@ class LiveFrames:
             Same(executor.operation),
             _variables(executor.variable_values.coerced),
         )
-        async for update in updates:
-            payload: str = await context.hub.resolutions.once(
-                (Same(update), *shared), partial(self._payload, executor, update)
+        async for event in events:
+            # One wait per subscriber and event: resolving, executing and encoding are one
+            # piece of shared work.
+            payload: str | None = await context.hub.resolutions.once(
+                (Same(event), *shared), partial(self._payload, executor, resolve, event)
             )
-            await self._send(self._prefix + payload + "}")
+            if payload is not None:
+                await self._send(self._prefix + payload + "}")
 
-    async def _payload(self, executor: OncePerAudience, update: object) -> str:
+    async def _payload(
+        self,
+        executor: OncePerAudience,
+        resolve: Callable[[E], Awaitable[object | None]],
+        event: E,
+    ) -> str | None:
+        update = await resolve(event)
+        if update is None:
+            return None
         result = await cast(
             OncePerAudience, executor.build_per_event_executor(update)
         ).execute_once()
