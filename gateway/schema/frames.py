@@ -21,9 +21,10 @@ E = TypeVar("E")
 
 class LiveFrames:
     """The root value of one subscription over a WebSocket: it sends the hub-fed part of the
-    stream itself, without Strawberry's per-result pipeline. Each update's `next` payload is
-    executed, stripped to stable error codes and encoded once per (update, audience,
-    document, variables); per subscriber only this operation's id is spliced in and sent."""
+    stream itself, without Strawberry's per-result pipeline. Each event is resolved, its
+    `next` payload executed, stripped to stable error codes and encoded once per (event,
+    audience, document, variables); per subscriber only this operation's id is spliced in
+    and sent."""
 
     def __init__(
         self,
