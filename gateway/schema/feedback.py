@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Awaitable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, TypeVar
 
 import strawberry
@@ -17,10 +18,11 @@ from bookend.http_contracts import feedback as http
 from bookend.http_contracts import scheduler as scheduler_http
 from gateway.clients import FeedbackClient
 from gateway.context import Context, Info
-from gateway.hub import Same, SubscriberTooSlow
+from gateway.hub import Same, Subscriber, SubscriberTooSlow
 from gateway.schema.convert import FromContract, each, from_contract
 from gateway.schema.enums import ChannelStatus, CheckInSignal, SessionStatus
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
+from gateway.schema.frames import LiveFrames
 from gateway.upstream import UpstreamFailure, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
@@ -139,23 +141,33 @@ class FeedbackSubscription:
             yield await query(
                 ctx.clients.scheduler.get_session(session_id), SessionStatusChanged.now
             )
-            events = subscriber.events()
-            try:
+            events, frames = _events(subscriber), info.root_value
+            if isinstance(frames, LiveFrames):  # over a WebSocket: it sends them itself
+                resolve = partial(_session_event, ctx=ctx)
+                await _before(ctx.caller.expires_at, frames.deliver(events, resolve))
+            else:
                 while True:
                     payload = await _before(ctx.caller.expires_at, anext(events))
                     update = await _session_event(payload, ctx)
                     if update is not None:
                         yield update
-            except SubscriberTooSlow:
-                raise PublicError(
-                    "SUBSCRIPTION_TOO_SLOW", "events arrived faster than they were read"
-                ) from None
+
+
+async def _events(subscriber: Subscriber) -> AsyncIterator[EventData]:
+    try:
+        async for payload in subscriber.events():
+            yield payload
+    except SubscriberTooSlow:
+        raise PublicError(
+            "SUBSCRIPTION_TOO_SLOW", "events arrived faster than they were read"
+        ) from None
 
 
 async def _before(deadline: datetime, waiting: Awaitable[T]) -> T:
-    """The next event, unless the subscriber's token expires first: then the stream ends with
-    TOKEN_EXPIRED, and the client reconnects with a fresh token. A timeout, not `wait_for`:
-    that starts a task per event, a thousand of them per event fanned out."""
+    """The next event (or all of them, sent by the transport), unless the subscriber's token
+    expires first: then the stream ends with TOKEN_EXPIRED, and the client reconnects with a
+    fresh token. A timeout, not `wait_for`: that starts a task per event, a thousand of them
+    per event fanned out."""
     seconds = (deadline - datetime.now(UTC)).total_seconds()
     try:
         async with asyncio.timeout(max(seconds, 0)):

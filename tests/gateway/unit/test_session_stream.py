@@ -62,6 +62,7 @@ async def subscribe(
     ttl: timedelta,
     principal: Principal = TEACHER,
     document: str = STREAM,
+    root_value: object = None,
 ) -> AsyncGenerator[ExecutionResult, None]:
     context = Context(
         settings=SETTINGS,
@@ -70,7 +71,7 @@ async def subscribe(
         verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
     )
     await context.authenticate(f"Bearer {issue_token(TEST_SECRET, principal, ttl=ttl)}")
-    stream = await SCHEMA.subscribe(document, context_value=context)
+    stream = await SCHEMA.subscribe(document, context_value=context, root_value=root_value)
     assert not isinstance(stream, ExecutionResult), stream
     return stream
 
