@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import httpx
 import pytest
 
 from bookend.auth import AuthSettings, Role, TokenVerifier
-from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
 from bookend.eventbus import KafkaSettings
-from bookend.http_contracts.paging import PageInfo
-from bookend.http_contracts.scheduler import Feed, FeedItem
+from bookend.http_contracts.scheduler import Feed
 from gateway.app import create_app
 from gateway.hub import Broadcast
 from gateway.settings import GatewaySettings
+from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices
 from tests.support.auth import TEST_SECRET, bearer
 
@@ -30,27 +27,7 @@ class SteadyHub(Broadcast):
 
 
 def a_feed(minutes: int) -> Feed:
-    due = datetime(2026, 3, 3, 15, tzinfo=UTC)
-    item = FeedItem(
-        item_id="t1",
-        kind=FeedItemKind.TASK,
-        section_id="sec-1",
-        session_id=None,
-        lesson_id="l1",
-        title="Read chapter 3",
-        bookend=None,
-        minutes=minutes,
-        status=FeedItemStatus.UPCOMING,
-        starts_at=None,
-        ends_at=None,
-        opens_at=None,
-        due_at=due,
-        actionable_at=due,
-        rule_time_zone="America/New_York",
-        cursor="c1",
-    )
-    page = PageInfo(has_next_page=False, end_cursor="c1")
-    return Feed(items=[item], page_info=page, time_zone="America/Chicago")
+    return a_page(a_task(minutes=minutes, opens_at=None))
 
 
 @pytest.fixture

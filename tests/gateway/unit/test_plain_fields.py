@@ -16,14 +16,14 @@ from strawberry.types import ExecutionResult
 
 from bookend.auth import AuthSettings, Role, TokenVerifier
 from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus
-from bookend.http_contracts.paging import PageInfo
-from bookend.http_contracts.scheduler import Feed, FeedItem
+from bookend.http_contracts.scheduler import Feed
 from gateway.context import Context
 from gateway.hub import Broadcast
 from gateway.schema.limits import StableErrors, extensions
 from gateway.schema.plain import PlainFieldsExecution, read_plain_fields
 from gateway.schema.root import BookendSchema, Mutation, Query, Subscription, build_schema
 from gateway.settings import GatewaySettings
+from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices
 from tests.support.auth import TEST_SECRET, token_for
 
@@ -37,23 +37,11 @@ START = datetime(2026, 3, 2, 15, tzinfo=UTC)
 
 
 def a_feed() -> Feed:
-    task = FeedItem(
-        item_id="t1",
-        kind=FeedItemKind.TASK,
-        section_id="sec-1",
-        session_id=None,
-        lesson_id="l1",
-        title="Read chapter 3",
+    task = a_task(
         bookend=Bookend.PRE_WORK,
-        minutes=20,
-        status=FeedItemStatus.UPCOMING,
-        starts_at=None,
-        ends_at=None,
         opens_at=START,
         due_at=START + timedelta(days=1),
         actionable_at=START + timedelta(days=1),
-        rule_time_zone="America/New_York",
-        cursor="c1",
     )
     session = task.model_copy(
         update={
@@ -71,11 +59,7 @@ def a_feed() -> Feed:
             "cursor": "c2",
         }
     )
-    return Feed(
-        items=[task, session],
-        page_info=PageInfo(has_next_page=False, end_cursor="c2"),
-        time_zone="America/Chicago",
-    )
+    return a_page(task, session)
 
 
 async def run(schema: strawberry.Schema, document: str) -> ExecutionResult:
