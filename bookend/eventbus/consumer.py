@@ -26,7 +26,8 @@ STOP_GRACE = 15.0
 MAX_FAILURES_IN_A_ROW = 5
 # How long one read waits for records: a long-poll in production. With wake-ups, a read while
 # an announced record is unread (repeated until it is read), a read when the consumer looks
-# anyway, and its first read (joining a group and a new assignment's first fetch take longer).
+# anyway, and a read before it has partitions (joining a group and a new assignment's first
+# fetch take longer).
 READ_MS = 500
 ANNOUNCED_MS = 10
 LOOKING_MS = 30
@@ -149,8 +150,9 @@ class EventConsumer:
                         await self._consumer.commit({partition: records[-1].offset + 1})
                 self._failures_in_a_row = 0
                 if wake_ups is not None:
-                    wait_ms = ANNOUNCED_MS
-                    if not batches and not await self._unread(wake_ups):
+                    # A member still joining its group waits for its partitions, not for a ring.
+                    wait_ms = ANNOUNCED_MS if self._consumer.assignment() else FIRST_MS
+                    if not batches and await self._caught_up(wake_ups):
                         wait_ms = ANNOUNCED_MS if await self._sleep(wake_ups) else LOOKING_MS
             except asyncio.CancelledError:
                 raise
@@ -181,6 +183,20 @@ class EventConsumer:
             return False
         finally:
             self._consumer.resume(*self._consumer.paused())
+
+    async def _caught_up(self, wake_ups: WakeUps) -> bool:
+        """Whether nothing is known to be left to read: every partition read up to the end the
+        broker last reported for it (a backlog nobody announced, as after a start-over, is read
+        however slow its fetches), and no record announced since is unread. A member with no
+        partitions yet is still joining its group, not caught up."""
+        assigned = self._consumer.assignment()
+        if not assigned:
+            return False
+        for partition in assigned:
+            end = self._consumer.highwater(partition)
+            if end is None or await self._consumer.position(partition) < end:
+                return False
+        return not await self._unread(wake_ups)
 
     async def _unread(self, wake_ups: WakeUps) -> bool:
         """Whether a record announced for a partition of this consumer is still to be read."""
