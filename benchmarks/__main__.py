@@ -25,6 +25,7 @@ from benchmarks.scenarios import (
     feed_cold,
     feed_growth,
     feed_hot,
+    floors,
     idle,
     write_effect,
 )
@@ -33,11 +34,11 @@ from devstack.demo import load_demo
 from devstack.processes import Processes, free_port
 from devstack.stack import StackConfig, start_stack
 
-# In the order, which is the summary's; they run in RUN_ORDER.
-ROWS = ("feed", "cold", "growth", "checkin", "fanout", "effect", "idle")
+# In the order, which is the summary's, then the floors under them; they run in RUN_ORDER.
+ROWS = ("feed", "cold", "growth", "checkin", "fanout", "effect", "idle", "floors")
 # Idle first, while nothing has run yet; growth last, as its 100,000 rows slow every feed read
 # of the embedded store until they are removed.
-RUN_ORDER = ("idle", "feed", "cold", "checkin", "fanout", "effect", "growth")
+RUN_ORDER = ("idle", "feed", "cold", "checkin", "fanout", "floors", "effect", "growth")
 
 
 def arguments() -> argparse.Namespace:
@@ -101,6 +102,7 @@ async def _measure(bench: Bench, chosen: list[str], args: argparse.Namespace) ->
         "growth": lambda: feed_growth.measure(bench, seeder),
         "checkin": lambda: checkin.measure(bench),
         "fanout": lambda: fanout.measure(bench, args.subscribers),
+        "floors": lambda: floors.measure(bench, args.subscribers),
         "effect": lambda: write_effect.measure(bench),
     }
     rows: dict[str, Row] = {}
