@@ -34,6 +34,34 @@ class DemoLesson:
     days_ahead: int
     local_start: tuple[int, int]
     minutes: int
+    grade_band: str | None = None  # GraphQL's name, e.g. "G6_8"
+    standards: tuple[str, ...] = ()
+    media: tuple[tuple[int, dict[str, Any]], ...] = ()  # (component index, MediaInput)
+
+
+MEDIA = "https://media.lakeside.example"
+
+
+def video(slug: str, title: str, seconds: int, megabytes: int) -> dict[str, Any]:
+    """A recorded mini-lesson as the district's media team publishes them: captions in English
+    and Spanish, and every light variant for homes with limited internet."""
+    return {
+        "kind": "VIDEO",
+        "title": title,
+        "url": f"{MEDIA}/{slug}/720p.mp4",
+        "bytes": megabytes * 1_000_000,
+        "durationSeconds": seconds,
+        "captions": [
+            {"language": language, "url": f"{MEDIA}/{slug}/captions.{language}.vtt"}
+            for language in ("en", "es")
+        ],
+        "variants": [
+            {"kind": "SMALL", "url": f"{MEDIA}/{slug}/240p.mp4", "bytes": megabytes * 150_000},
+            {"kind": "AUDIO_ONLY", "url": f"{MEDIA}/{slug}/audio.m4a", "bytes": seconds * 8_000},
+            {"kind": "TRANSCRIPT", "url": f"{MEDIA}/{slug}/transcript.txt", "bytes": seconds * 20},
+        ],
+        "downloadable": True,
+    }
 
 
 LESSONS = (
@@ -53,6 +81,12 @@ LESSONS = (
         1,
         (9, 30),
         30,
+        "K_2",
+        ("CCSS.ELA-LITERACY.RF.K.3",),
+        (
+            (0, video("sh-sound", "The sh sound", 300, 40)),
+            (1, video("sh-blending", "Blending sh words", 270, 35)),
+        ),
     ),
     DemoLesson(
         "teacher-rivera",
@@ -70,6 +104,9 @@ LESSONS = (
         1,
         (10, 0),
         45,
+        "G6_8",
+        ("CCSS.ELA-LITERACY.L.8.4",),
+        ((1, video("context-clues", "Context clues, step by step", 420, 60)),),
     ),
     DemoLesson(
         "teacher-rivera",
@@ -120,6 +157,9 @@ LESSONS = (
         2,
         (9, 0),
         45,
+        "G6_8",
+        ("CCSS.MATH.CONTENT.7.RP.A.2",),
+        ((1, video("unit-rate", "Finding a unit rate", 450, 65)),),
     ),
 )
 
@@ -193,12 +233,21 @@ def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> N
     existing = {n["title"]: n for n in teacher.execute(LESSONS_QUERY)["lessons"]["nodes"]}
     found = existing.get(lesson.title)
     if found is None:
+        media = dict(lesson.media)
         body = {
             "title": lesson.title,
             "subject": lesson.subject,
             "summary": lesson.summary,
+            "gradeBand": lesson.grade_band,
+            "standards": list(lesson.standards),
             "components": [
-                {"title": t, "kind": k.upper(), "minutes": m} for t, k, m in lesson.components
+                {
+                    "title": t,
+                    "kind": k.upper(),
+                    "minutes": m,
+                    "media": [media[n]] if n in media else [],
+                }
+                for n, (t, k, m) in enumerate(lesson.components)
             ],
         }
         created = teacher.execute(CREATE_LESSON, input=body)["createLesson"]

@@ -26,6 +26,31 @@ class ModeFit(StrEnum):
 class LessonStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class GradeBand(StrEnum):
+    """Bands of grades, as balance policies cap live minutes by them."""
+
+    K_2 = "k-2"
+    G3_5 = "3-5"
+    G6_8 = "6-8"
+    G9_12 = "9-12"
+
+
+class MediaKind(StrEnum):
+    VIDEO = "video"
+    AUDIO = "audio"
+    DOCUMENT = "document"
+    INTERACTIVE = "interactive"  # a link to an activity elsewhere: nothing to download
+
+
+class VariantKind(StrEnum):
+    """Lighter renditions of a media asset, for homes with limited internet."""
+
+    SMALL = "small"  # a smaller rendition of the same medium
+    AUDIO_ONLY = "audio_only"
+    TRANSCRIPT = "transcript"
 
 
 class LessonComponentData(BaseModel):
@@ -38,7 +63,9 @@ class LessonComponentData(BaseModel):
     minutes: int
 
 
-class LessonPublished(EventData):
+class LessonVersionData(EventData):
+    """A published version of a lesson, as the scheduler copies it."""
+
     lesson_id: str
     version: int
     title: str
@@ -46,3 +73,20 @@ class LessonPublished(EventData):
     summary: str
     components: list[LessonComponentData]
     published_at: AwareDatetime
+    grade_band: GradeBand | None = None
+    estimated_minutes: int | None = None
+    standards: list[str] = []
+
+
+class LessonPublished(LessonVersionData):
+    """The first version of a lesson."""
+
+
+class LessonRevised(LessonVersionData):
+    """A later version: sessions and tasks planned with an earlier one keep it."""
+
+
+class LessonArchived(EventData):
+    lesson_id: str
+    version: int  # the last published version
+    archived_at: AwareDatetime

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookend.contracts.base import Classification, EventData
-from bookend.contracts.catalog import LessonPublished
+from bookend.contracts.catalog import LessonArchived, LessonPublished, LessonRevised
 from bookend.contracts.feedback import CheckInRecorded
 from bookend.contracts.scheduler import (
     FeedsChanged,
@@ -60,7 +60,17 @@ def _spec(
 EVENT_SPECS: tuple[EventSpec, ...] = (
     _spec(
         Topic.CATALOG_LESSON, "published", LessonPublished, Classification.PUBLIC,
-        "lesson_id", "lesson_id", "A lesson version was published and may be scheduled.",
+        "lesson_id", "lesson_id", "A lesson's first version was published and may be scheduled.",
+    ),
+    _spec(
+        Topic.CATALOG_LESSON, "revised", LessonRevised, Classification.PUBLIC,
+        "lesson_id", "lesson_id",
+        "A later version of a lesson was published; what was planned with an earlier one keeps it.",
+    ),
+    _spec(
+        Topic.CATALOG_LESSON, "archived", LessonArchived, Classification.PUBLIC,
+        "lesson_id", "lesson_id",
+        "A lesson was archived: no new sessions or tasks are planned with it.",
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "scheduled", SessionScheduled, Classification.INTERNAL,

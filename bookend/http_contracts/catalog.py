@@ -1,4 +1,4 @@
-"""The catalog's HTTP API: lessons and their components."""
+"""The catalog's HTTP API: lessons, their components and media, and published versions."""
 
 from __future__ import annotations
 
@@ -6,24 +6,75 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
+from bookend.contracts.catalog import (
+    ComponentKind,
+    GradeBand,
+    LessonStatus,
+    MediaKind,
+    ModeFit,
+    VariantKind,
+)
 from bookend.http_contracts.paging import PageInfo
+
+# Inputs carry no bounds of their own: lengths, counts and ranges are domain rules, so an error
+# names the same rule wherever the lesson comes from.
+
+
+class Captions(BaseModel):
+    language: str
+    url: str
+
+
+class MediaVariant(BaseModel):
+    kind: VariantKind
+    url: str
+    bytes: int
+
+
+class MediaCreate(BaseModel):
+    kind: MediaKind
+    title: str
+    url: str
+    bytes: int | None = None
+    duration_seconds: int | None = None
+    captions: list[Captions] = []
+    variants: list[MediaVariant] = []
+    downloadable: bool = False
+
+
+class Rendition(BaseModel):
+    variant: VariantKind | None  # None: the asset itself
+    url: str
+    bytes: int
+
+
+class Media(MediaCreate):
+    id: str
+    renditions: list[Rendition]  # fullest first: the first within a budget is the one to take
 
 
 class ComponentCreate(BaseModel):
+    id: str | None = None  # a component of the lesson being edited keeps its identity
     title: str
     kind: ComponentKind
     mode_fit: ModeFit | None = None
+    mode_fit_reason: str = ""
     minutes: int
+    instructions: str = ""
+    media: list[MediaCreate] = []
 
 
 class LessonCreate(BaseModel):
-    # Blank titles, component counts and minutes are domain rules (not_empty, min_items,
-    # max_items, range), so the error names the same rule wherever the lesson comes from.
+    """A lesson's content; the body of both creating and editing one."""
+
     title: str
     subject: str
     summary: str = ""
-    components: list[ComponentCreate]
+    grade_band: GradeBand | None = None
+    objectives: list[str] = []
+    standards: list[str] = []
+    estimated_minutes: int | None = None
+    components: list[ComponentCreate] = []
 
 
 class Component(BaseModel):
@@ -31,21 +82,42 @@ class Component(BaseModel):
     title: str
     kind: ComponentKind
     mode_fit: ModeFit
+    mode_fit_reason: str
     minutes: int
+    instructions: str
+    media: list[Media]
 
 
-class Lesson(BaseModel):
-    id: str
-    district_id: str
+class LessonContent(BaseModel):
     title: str
     subject: str
     summary: str
-    status: LessonStatus
-    version: int
+    grade_band: GradeBand | None
+    objectives: list[str]
+    standards: list[str]
+    estimated_minutes: int | None  # as the author estimated, if they did
+    minutes: int  # the estimate, else the components' minutes
+    download_bytes: int  # every downloadable asset in full
     components: list[Component]
+
+
+class Lesson(LessonContent):
+    id: str
+    district_id: str
+    status: LessonStatus
+    version: int  # the latest published version; 0 before the first
     created_by: str
     created_at: datetime
     published_at: datetime | None
+    archived_at: datetime | None = None
+    # Edits of a published lesson not yet published; only for those who may write it.
+    revision: LessonContent | None = None
+
+
+class LessonVersion(LessonContent):
+    lesson_id: str
+    version: int
+    published_at: datetime
 
 
 class LessonPage(BaseModel):

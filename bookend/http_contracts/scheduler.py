@@ -76,6 +76,7 @@ class Lesson(BaseModel):
     subject: str
     summary: str
     components: list[LessonComponent]
+    archived: bool = False  # planned with no more
 
 
 class SessionCreate(BaseModel):

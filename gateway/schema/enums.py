@@ -7,13 +7,23 @@ member names (`PUBLISHED`); the services keep their values (`published`).
 
 import strawberry
 
-from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
+from bookend.contracts.catalog import (
+    ComponentKind,
+    GradeBand,
+    LessonStatus,
+    MediaKind,
+    ModeFit,
+    VariantKind,
+)
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
 from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
 
 strawberry.enum(ComponentKind)
 strawberry.enum(ModeFit)
 strawberry.enum(LessonStatus)
+strawberry.enum(GradeBand)
+strawberry.enum(MediaKind)
+strawberry.enum(VariantKind)
 strawberry.enum(Bookend)
 strawberry.enum(SessionStatus)
 strawberry.enum(FeedItemKind)
@@ -28,7 +38,10 @@ __all__ = [
     "ComponentKind",
     "FeedItemKind",
     "FeedItemStatus",
+    "GradeBand",
     "LessonStatus",
+    "MediaKind",
     "ModeFit",
     "SessionStatus",
+    "VariantKind",
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.context import Info
@@ -16,6 +18,7 @@ from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSub
 from gateway.schema.frames import OncePerAudience
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.roster import RosterMutation, RosterQuery
+from gateway.schema.scalars import SCALARS
 from gateway.schema.sessions import SessionMutation, SessionQuery
 from gateway.settings import GatewaySettings
 from gateway.upstream import UpstreamUnavailable
@@ -59,7 +62,12 @@ class Subscription(FeedbackSubscription):
 
 class BookendSchema(strawberry.Schema):
     """Logs each error by its code, path and cause, never with the document's text: a query
-    carries students' words and ids inline (a check-in's note), and logs must not."""
+    carries students' words and ids inline (a check-in's note), and logs must not. Knows the
+    schema's own scalars however it is built."""
+
+    def __init__(self, *args: Any, **rest: Any) -> None:
+        rest.setdefault("config", StrawberryConfig(scalar_map=SCALARS))
+        super().__init__(*args, **rest)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from bookend.contracts.catalog import LessonStatus
 from bookend.outbox import Outbox
-from services.catalog.domain import Lesson
+from services.catalog.domain import Lesson, LessonVersion
 
 T = TypeVar("T")
 
@@ -41,6 +41,10 @@ class Reads(Protocol):
 
     async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]: ...
 
+    async def get_lesson_version(
+        self, district_id: str, lesson_id: str, version: int
+    ) -> LessonVersion | None: ...
+
 
 class Transaction(Reads, Outbox, Protocol):
     """One transaction: lesson writes and the events they emit commit together or not at all."""
@@ -48,8 +52,10 @@ class Transaction(Reads, Outbox, Protocol):
     async def add_lesson(self, lesson: Lesson) -> None: ...
 
     async def save_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
-        """Write `lesson` if the stored one still has `expected`'s status and version."""
+        """Write `lesson` if the stored one is still `expected` (its count of edits)."""
         ...
+
+    async def add_lesson_version(self, version: LessonVersion) -> None: ...
 
 
 class Store(Reads, Protocol):

@@ -5,25 +5,30 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bookend.auth import STAFF, Principal
+from bookend.auth import Principal, Role
 from bookend.clock import Clock
 from bookend.contracts.catalog import LessonStatus
 from bookend.ids import IdFactory
-from bookend.problems import InvalidInput
+from bookend.problems import Forbidden, InvalidInput
 from services.catalog.domain import (
     Lesson,
-    LessonAlreadyPublished,
+    LessonChanged,
     LessonDraft,
     LessonNotFound,
+    LessonVersion,
+    LessonVersionNotFound,
     new_lesson,
 )
 from services.catalog.events import OUTBOUND
 from services.catalog.ports import LessonPosition, LessonQuery, Store, Transaction
 
-AUTHORS = STAFF
+# The curriculum roles: a district admin writes any of the district's lessons, a teacher
+# their own.
+AUTHORS = (Role.DISTRICT_ADMIN, Role.TEACHER)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -54,21 +59,67 @@ async def create_lesson(
     return await store.atomically(work)
 
 
+async def edit_lesson(
+    lesson_id: str, draft: LessonDraft, *, principal: Principal, store: Store, ids: IdFactory
+) -> Lesson:
+    """A draft takes the new content; a published lesson keeps its content for readers and
+    holds the new one as its revision until that is published."""
+    return await _change(
+        lesson_id, lambda lesson: (lesson.edit(draft, ids), []), principal=principal, store=store
+    )
+
+
+async def discard_revision(lesson_id: str, *, principal: Principal, store: Store) -> Lesson:
+    return await _change(
+        lesson_id, lambda lesson: (lesson.discard_revision(), []), principal=principal, store=store
+    )
+
+
 async def publish_lesson(
     lesson_id: str, *, principal: Principal, store: Store, clock: Clock
 ) -> Lesson:
-    """Publish the next version; the lesson and its LessonPublished event commit together."""
+    """Publish the next version; the lesson, the version kept as published and the event
+    (LessonPublished for the first, LessonRevised after) commit together."""
+    at = clock()
+    return await _change(
+        lesson_id, lambda lesson: lesson.publish(at), principal=principal, store=store, kept=True
+    )
+
+
+async def archive_lesson(
+    lesson_id: str, *, principal: Principal, store: Store, clock: Clock
+) -> Lesson:
+    at = clock()
+    return await _change(
+        lesson_id, lambda lesson: lesson.archive(at), principal=principal, store=store
+    )
+
+
+async def _change(
+    lesson_id: str,
+    change: Callable[[Lesson], tuple[Lesson, Sequence[object]]],
+    *,
+    principal: Principal,
+    store: Store,
+    kept: bool = False,
+) -> Lesson:
+    """Apply `change` to a lesson the caller may write, with its events, in one transaction;
+    with `kept`, the result is a new published version, stored as such too."""
     principal.require(*AUTHORS)
 
     async def work(tx: Transaction) -> Lesson:
         lesson = await tx.get_lesson(principal.district, lesson_id)
         if lesson is None or not _may_see(principal, lesson):
             raise LessonNotFound(lesson_id)
-        published, events = lesson.publish(clock())
-        if not await tx.save_lesson(published, expected=lesson):
-            raise LessonAlreadyPublished(lesson_id)  # a concurrent publish won
+        if not _may_write(principal, lesson):
+            raise Forbidden("a teacher changes only the lessons they wrote")
+        changed, events = change(lesson)
+        if not await tx.save_lesson(changed, expected=lesson):
+            raise LessonChanged(lesson_id)  # a concurrent writer won
+        if kept:
+            await tx.add_lesson_version(changed.published_version())
         await tx.emit(*OUTBOUND.events(events))
-        return published
+        return changed
 
     return await store.atomically(work)
 
@@ -78,6 +129,26 @@ async def get_lesson(lesson_id: str, *, principal: Principal, store: Store) -> L
     if lesson is None or not _may_see(principal, lesson):
         raise LessonNotFound(lesson_id)
     return lesson
+
+
+async def get_lesson_version(
+    lesson_id: str, version: int, *, principal: Principal, store: Store
+) -> LessonVersion:
+    """A version as it was published: what sessions and tasks planned with it show."""
+    lesson = await get_lesson(lesson_id, principal=principal, store=store)
+    found = await store.get_lesson_version(principal.district, lesson.id, version)
+    if found is None:
+        raise LessonVersionNotFound(lesson_id, version)
+    return found
+
+
+def _may_write(principal: Principal, lesson: Lesson) -> bool:
+    return principal.has(Role.DISTRICT_ADMIN) or lesson.created_by == principal.subject
+
+
+def may_see_revision(principal: Principal, lesson: Lesson) -> bool:
+    """A revision is work in progress: shown to those who may write the lesson."""
+    return principal.has(*AUTHORS) and _may_write(principal, lesson)
 
 
 def _may_see(principal: Principal, lesson: Lesson) -> bool:
@@ -101,8 +172,10 @@ async def list_lessons(
 ) -> LessonPage:
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise InvalidInput("first", "range", f"must be between 1 and {MAX_PAGE_SIZE}")
+    # Archived lessons only when asked for: they are planned with no more.
     visible = set(LessonStatus) if principal.is_staff else {LessonStatus.PUBLISHED}
-    statuses = visible if status is None else visible & {status}
+    wanted = {LessonStatus.DRAFT, LessonStatus.PUBLISHED} if status is None else {status}
+    statuses = visible & wanted
     if not statuses:
         return LessonPage(items=[], has_next_page=False, end_cursor=None)
     query = LessonQuery(

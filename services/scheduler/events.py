@@ -3,11 +3,17 @@ catalog's lessons it keeps copies of."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from bookend.contracts import CloudEvent
 from bookend.contracts import scheduler as contract
-from bookend.contracts.catalog import LessonPublished
+from bookend.contracts.catalog import (
+    LessonArchived,
+    LessonPublished,
+    LessonRevised,
+    LessonVersionData,
+)
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from services.scheduler import SOURCE
@@ -52,7 +58,7 @@ OUTBOUND = (
 )
 
 
-def lesson_copy(published: LessonPublished) -> LessonSummary:
+def lesson_copy(published: LessonVersionData) -> LessonSummary:
     return LessonSummary(
         lesson_id=published.lesson_id,
         district_id=published.district_id,
@@ -67,8 +73,11 @@ def lesson_copy(published: LessonPublished) -> LessonSummary:
     )
 
 
-async def on_lesson_published(payload: LessonPublished, event: CloudEvent, *, store: Store) -> None:
-    """Keep the newest version, once per event: a late or repeated one leaves the copy as it is."""
+async def on_lesson_published(
+    payload: LessonVersionData, event: CloudEvent, *, store: Store
+) -> None:
+    """Keep the newest version (first or revised), once per event: a late or repeated one
+    leaves the copy as it is."""
     lesson = lesson_copy(payload)
 
     async def work(tx: Transaction) -> None:
@@ -80,5 +89,24 @@ async def on_lesson_published(payload: LessonPublished, event: CloudEvent, *, st
     await store.atomically(work)
 
 
+async def on_lesson_archived(payload: LessonArchived, event: CloudEvent, *, store: Store) -> None:
+    """Plan nothing new with it; sessions and tasks planned already keep their version."""
+
+    async def work(tx: Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        copy = await tx.get_lesson(payload.district_id, payload.lesson_id)
+        if copy is not None and not copy.archived:
+            await tx.save_lesson(replace(copy, archived=True))
+
+    await store.atomically(work)
+
+
 def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
-    return Inbound().on(LessonPublished, partial(on_lesson_published, store=state.store))
+    learn = partial(on_lesson_published, store=state.store)
+    return (
+        Inbound()
+        .on(LessonPublished, learn)
+        .on(LessonRevised, learn)
+        .on(LessonArchived, partial(on_lesson_archived, store=state.store))
+    )

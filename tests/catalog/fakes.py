@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bookend.contracts.catalog import LessonStatus
-from services.catalog.domain import Lesson
+from services.catalog.domain import Lesson, LessonVersion
 from services.catalog.ports import LessonQuery
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
@@ -13,6 +13,7 @@ from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 @dataclass
 class CatalogState(FakeState):
     lessons: dict[str, Lesson] = field(default_factory=dict)
+    versions: dict[tuple[str, int], LessonVersion] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -34,7 +35,7 @@ class FakeReads:
                     query.drafts_by in (None, lesson.created_by)
                     or lesson.status is not LessonStatus.DRAFT
                 )
-                and (not title_contains or title_contains.lower() in lesson.title.lower())
+                and (not title_contains or title_contains.lower() in lesson.content.title.lower())
                 and (
                     after is None
                     or (lesson.created_at, lesson.id) > (after.created_at, after.lesson_id)
@@ -44,6 +45,12 @@ class FakeReads:
         )
         return found[: query.limit]
 
+    async def get_lesson_version(
+        self, district_id: str, lesson_id: str, version: int
+    ) -> LessonVersion | None:
+        found = self.state.versions.get((lesson_id, version))
+        return found if found is not None and found.district_id == district_id else None
+
 
 class FakeCatalogTransaction(FakeTransaction[CatalogState], FakeReads):
     async def add_lesson(self, lesson: Lesson) -> None:
@@ -52,10 +59,15 @@ class FakeCatalogTransaction(FakeTransaction[CatalogState], FakeReads):
 
     async def save_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
         stored = self.state.lessons.get(expected.id)
-        if stored is None or (stored.status, stored.version) != (expected.status, expected.version):
+        if stored is None or stored.edits != expected.edits:
             return False
         self.state.lessons[lesson.id] = lesson
         return True
+
+    async def add_lesson_version(self, version: LessonVersion) -> None:
+        key = (version.lesson_id, version.version)
+        assert key not in self.state.versions
+        self.state.versions[key] = version
 
 
 class FakeCatalog(FakeStore[CatalogState, FakeCatalogTransaction], FakeReads):

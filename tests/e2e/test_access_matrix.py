@@ -65,6 +65,9 @@ STAFF_A = frozenset(
 )
 # The admins reach every draft: lessons belong to the district, not to a school (ADR 0004).
 DRAFT_READERS = frozenset({As.TEACHER, As.SCHOOL_ADMIN, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN})
+# The curriculum roles write lessons: teachers their own, the district admin any (ADR 0022).
+CURRICULUM_A = frozenset({As.TEACHER, As.TEACHER_Y, As.TEACHER_Z, As.DISTRICT_ADMIN})
+WRITES_LESSONS = frozenset({As.TEACHER, As.DISTRICT_ADMIN})  # of A's lessons, by the teacher
 RUNS_X = frozenset({As.TEACHER, As.SCHOOL_ADMIN, As.DISTRICT_ADMIN})
 ADMINISTERS_X = frozenset({As.SCHOOL_ADMIN, As.DISTRICT_ADMIN})
 SEES_X = RUNS_X | {As.STUDENT, As.GUARDIAN}
@@ -93,7 +96,9 @@ class World:
     intruder: str  # a student id no one enrols in X
     subjects: Mapping[As, str]
     clients: Mapping[As, Client]
-    spare_drafts: Mapping[As, str]  # one for each who may publish, to publish
+    spare_drafts: Mapping[As, str]  # one for each who may publish, to publish and edit
+    spare_lessons: Mapping[As, str]  # one for each who may archive, to archive
+    revised: Mapping[As | None, str]  # published with a revision: one each, and one to attempt
     spare_sessions: Mapping[As, str]  # one for each who may run X's sessions, to start and end
     data_ids: frozenset[str]  # ids of A's schools, sections, lessons, sessions, check-ins
 
@@ -186,6 +191,14 @@ READS = [
         DRAFT_READERS,
     ),
     Read(
+        "lessonVersion",
+        "1 of the published lesson",
+        "query($id: ID!) { lessonVersion(id: $id, version: 1) { lessonId title } }",
+        lambda w: {"id": w.lesson},
+        lambda w: w.lesson,
+        DISTRICT_A,
+    ),
+    Read(
         "lessons",
         "lists the published lesson",
         "{ lessons(first: 100) { nodes { id title status } } }",
@@ -267,17 +280,45 @@ WRITES = [
         f"mutation($input: CreateLessonInput!) {{ createLesson(input: $input) {{ "
         f"{result_of('Lesson')} }} }}",
         attempt=lambda w: {"input": LESSON | {"title": "Not allowed here"}},
-        allowed=STAFF_A,
+        allowed=CURRICULUM_A,
         permitted=lambda w, who: {"input": LESSON | {"title": f"Allowed to {who}"}},
         success="Lesson",
-        elsewhere=frozenset({As.B_TEACHER, As.B_SCHOOL_ADMIN, As.B_DISTRICT_ADMIN}),
+        elsewhere=frozenset({As.B_TEACHER, As.B_DISTRICT_ADMIN}),
     ),
     Write(
         "publishLesson",
         f"mutation($id: ID!) {{ publishLesson(id: $id) {{ {result_of('Lesson')} }} }}",
         attempt=lambda w: {"id": w.draft},
-        allowed=DRAFT_READERS,
+        allowed=WRITES_LESSONS,
         permitted=lambda w, who: {"id": w.spare_drafts[who]},
+        success="Lesson",
+    ),
+    Write(
+        "editLesson",
+        "mutation($id: ID!, $input: CreateLessonInput!) { editLesson(id: $id, input: $input) { "
+        f"{result_of('Lesson')} }} }}",
+        attempt=lambda w: {"id": w.lesson, "input": LESSON | {"title": "Not allowed here"}},
+        allowed=WRITES_LESSONS,
+        permitted=lambda w, who: {
+            "id": w.spare_drafts[who],
+            "input": LESSON | {"title": f"Edited by {who}"},
+        },
+        success="Lesson",
+    ),
+    Write(
+        "discardLessonRevision",
+        f"mutation($id: ID!) {{ discardLessonRevision(id: $id) {{ {result_of('Lesson')} }} }}",
+        attempt=lambda w: {"id": w.revised[None]},
+        allowed=WRITES_LESSONS,
+        permitted=lambda w, who: {"id": w.revised[who]},
+        success="Lesson",
+    ),
+    Write(
+        "archiveLesson",
+        f"mutation($id: ID!) {{ archiveLesson(id: $id) {{ {result_of('Lesson')} }} }}",
+        attempt=lambda w: {"id": w.lesson},
+        allowed=WRITES_LESSONS,
+        permitted=lambda w, who: {"id": w.spare_lessons[who]},
         success="Lesson",
     ),
     Write(
@@ -375,6 +416,17 @@ ROSTER_ENROL = """mutation($section: ID!, $student: ID!) {
 START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
 CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
+
+
+EDIT = """mutation($id: ID!, $input: CreateLessonInput!) { editLesson(id: $id, input: $input) {
+  __typename } }"""
+
+
+async def revised_lesson(teacher: Client) -> str:
+    """A lesson of the teacher's, published, with a revision pending."""
+    lesson_id = await published_lesson(teacher)
+    await succeeds(teacher, EDIT, id=lesson_id, input=LESSON | {"title": "Revised"})
+    return lesson_id
 
 
 async def each(calls: Iterable[Awaitable[list[str]]]) -> list[str]:
@@ -482,9 +534,15 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     drafts = [
         draft["id"]
         for draft in await asyncio.gather(
-            *(succeeds(teacher, CREATE_LESSON, input=LESSON) for _ in range(1 + len(DRAFT_READERS)))
+            *(
+                succeeds(teacher, CREATE_LESSON, input=LESSON)
+                for _ in range(1 + 2 * len(WRITES_LESSONS))
+            )
         )
     ]
+    revised = await asyncio.gather(
+        *(revised_lesson(teacher) for _ in range(1 + len(WRITES_LESSONS)))
+    )
     scheduled = (await schedule(teacher, x, lesson))["id"]  # once the scheduler knows the lesson
     live, in_z, *spares = await asyncio.gather(
         schedule(teacher, x, lesson),
@@ -501,7 +559,9 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return None  # the feedback service opens the channel when it hears the start
 
     check_in = await eventually(checked_in)
-    spare_drafts = dict(zip(sorted(DRAFT_READERS), drafts[1:], strict=True))
+    writers = sorted(WRITES_LESSONS)
+    spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
+    spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
     spare_sessions = {who: s["id"] for who, s in zip(sorted(RUNS_X), spares, strict=True)}
     return World(
         district=district,
@@ -518,9 +578,12 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         subjects=subjects,
         clients=clients,
         spare_drafts=spare_drafts,
+        spare_lessons=spare_lessons,
+        revised={None: revised[0], **dict(zip(writers, revised[1:], strict=True))},
         spare_sessions=spare_sessions,
         data_ids=frozenset(
-            {district, school, other_school, x, y, z, lesson, *drafts, scheduled, check_in}
+            {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
+            | {check_in}
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}
         ),
     )
@@ -691,7 +754,9 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     assert not problems, "\n".join(problems)
     # The snapshot sees changes: the refusals above are not passing for want of looking.
     lessons = [len(s["lessons"]["lessons"]["nodes"]) for s in (before, after)]
-    assert lessons[1] == lessons[0] + len(STAFF_A)
+    # One made by each of the curriculum roles; one archived by each who writes A's lessons,
+    # which leaves the default listing.
+    assert lessons[1] == lessons[0] + len(CURRICULUM_A) - len(WRITES_LESSONS)
     sessions = [s["sessions"]["sectionSessions"] for s in (before, after)]
     assert len(sessions[1]) == len(sessions[0]) + len(RUNS_X)
     ended = {s["id"] for s in sessions[1] if s["status"] == "ENDED"}

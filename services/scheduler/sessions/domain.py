@@ -19,6 +19,12 @@ class LessonUnknown(SchedulerError, InvalidInput):
         super().__init__("lesson_id", "known_lesson", message)
 
 
+class LessonArchived(SchedulerError, InvalidInput):
+    def __init__(self, lesson_id: str) -> None:
+        message = f"lesson {lesson_id!r} is archived: nothing new is planned with it"
+        super().__init__("lesson_id", "not_archived", message)
+
+
 class LessonNotFound(SchedulerError, NotFound):
     code = "LESSON_NOT_FOUND"
 
@@ -67,6 +73,7 @@ class LessonSummary:
     subject: str
     summary: str
     components: tuple[LessonComponent, ...]
+    archived: bool = False  # planned with no more; what was planned keeps its version
 
     def supersedes(self, other: LessonSummary | None) -> bool:
         """Events may arrive late or twice: only a newer version replaces the copy."""

@@ -18,6 +18,7 @@ from services.scheduler.roster.service import existing_section
 from services.scheduler.sessions.bookends import BookendWindows, plan_session
 from services.scheduler.sessions.domain import (
     BookendedSession,
+    LessonArchived,
     LessonNotFound,
     LessonSummary,
     LessonUnknown,
@@ -49,6 +50,8 @@ async def schedule_session(
         lesson = await tx.get_lesson(principal.district, draft.lesson_id)
         if lesson is None:
             raise LessonUnknown(draft.lesson_id)
+        if lesson.archived:
+            raise LessonArchived(draft.lesson_id)
         planned, events = plan_session(
             draft, section=section, lesson=lesson, windows=windows, new_id=ids
         )

@@ -31,7 +31,13 @@ LESSON: dict[str, Any] = {
     "components": [
         {"title": "Read the story", "kind": "introduce", "minutes": 15},
         {"title": "Discuss the theme", "kind": "discussion", "minutes": 20},
-        {"title": "Write a claim", "kind": "practice", "mode_fit": "either", "minutes": 10},
+        {
+            "title": "Write a claim",
+            "kind": "practice",
+            "mode_fit": "either",
+            "mode_fit_reason": "the class can draft it together",
+            "minutes": 10,
+        },
     ],
 }
 
@@ -115,13 +121,33 @@ async def test_publishing_twice_is_a_conflict(catalog: Catalog) -> None:
             {"components": [{"title": "Sing", "kind": "karaoke", "minutes": 5}]},
             {("components.0.kind", "enum")},
         ),
-        ({"components": []}, {("components", "min_items")}),
+        (
+            {
+                "components": [
+                    {
+                        "title": "Watch",
+                        "kind": "model",
+                        "minutes": 5,
+                        "media": [
+                            {
+                                "kind": "video",
+                                "title": "v",
+                                "url": "javascript:alert(1)",
+                                "bytes": 5,
+                                "duration_seconds": 10,
+                            },
+                        ],
+                    }
+                ]
+            },
+            {("components.0.media.0.url", "url")},
+        ),
         (
             {"components": [{"title": "x" * 20_000, "kind": "model", "minutes": 5}] * 40},
             {(f"components.{n}.title", "max_length") for n in range(40)},
         ),
     ],
-    ids=["blank title and long component", "unknown kind", "no components", "40 long titles"],
+    ids=["blank title and long component", "unknown kind", "script URL", "40 long titles"],
 )
 async def test_an_invalid_lesson_names_each_field_and_rule_and_stores_nothing(
     catalog: Catalog, changes: dict[str, Any], broken: set[tuple[str, str]]

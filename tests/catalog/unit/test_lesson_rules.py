@@ -66,21 +66,38 @@ def test_a_component_without_a_mode_fit_takes_its_kinds_default() -> None:
             )
         )
     )
-    assert [c.mode_fit for c in made.components] == [ModeFit.LIVE, ModeFit.ON_DEMAND]
+    assert [c.mode_fit for c in made.content.components] == [ModeFit.LIVE, ModeFit.ON_DEMAND]
 
 
-def test_an_authors_mode_fit_overrides_the_default() -> None:
-    made = lesson(
-        draft(components=(ComponentDraft("Discuss", ComponentKind.DISCUSSION, 20, ModeFit.EITHER),))
+def test_an_authors_mode_fit_overrides_the_default_with_a_reason() -> None:
+    debate = ComponentDraft(
+        "Discuss", ComponentKind.DISCUSSION, 20, ModeFit.EITHER, "a forum thread works too"
     )
-    assert made.components[0].mode_fit is ModeFit.EITHER
+    made = lesson(draft(components=(debate,)))
+    component = made.content.components[0]
+    assert (component.mode_fit, component.mode_fit_reason) == (
+        ModeFit.EITHER,
+        "a forum thread works too",
+    )
+
+
+def test_overriding_a_mode_fit_without_a_reason_is_refused() -> None:
+    debate = ComponentDraft("Discuss", ComponentKind.DISCUSSION, 20, ModeFit.ON_DEMAND, "  ")
+    with pytest.raises(InvalidInput) as failure:
+        lesson(draft(components=(debate,)))
+    assert errors_of(failure) == {("components.0.mode_fit_reason", "required_with_override")}
+
+
+def test_naming_the_default_mode_fit_needs_no_reason() -> None:
+    debate = ComponentDraft("Discuss", ComponentKind.DISCUSSION, 20, ModeFit.LIVE)
+    assert lesson(draft(components=(debate,))).content.components[0].mode_fit is ModeFit.LIVE
 
 
 def test_a_new_lesson_is_an_unpublished_draft_with_fresh_ids() -> None:
     made = lesson(draft())
     assert (made.status, made.version, made.published_at) == (LessonStatus.DRAFT, 0, None)
     assert made.id == "id-001"
-    assert made.components[0].id == "id-002"
+    assert made.content.components[0].id == "id-002"
 
 
 PRACTICE = ComponentDraft("Practise", ComponentKind.PRACTICE, 5)
@@ -90,7 +107,6 @@ PRACTICE = ComponentDraft("Practise", ComponentKind.PRACTICE, 5)
     ("changes", "broken"),
     [
         ({"title": "  ", "subject": ""}, {("title", "not_empty"), ("subject", "not_empty")}),
-        ({"components": ()}, {("components", "min_items")}),
         ({"components": (PRACTICE,) * 41}, {("components", "max_items")}),
         ({"title": "t" * 201}, {("title", "max_length")}),
         ({"subject": "s" * 101}, {("subject", "max_length")}),
@@ -102,7 +118,6 @@ PRACTICE = ComponentDraft("Practise", ComponentKind.PRACTICE, 5)
     ],
     ids=[
         "blank title and subject",
-        "no components",
         "41 components",
         "long title",
         "long subject",
@@ -121,7 +136,7 @@ def test_a_lesson_breaking_a_rule_is_refused_naming_field_and_rule(
 def test_the_largest_lesson_allowed_is_accepted() -> None:
     longest = ComponentDraft("c" * 200, ComponentKind.PRACTICE, 5)
     made = lesson(draft(title="t" * 200, summary="s" * 2000, components=(longest,) * 40))
-    assert len(made.components) == 40
+    assert len(made.content.components) == 40
 
 
 @pytest.mark.parametrize("minutes", [0, -5, 241])
@@ -142,7 +157,7 @@ def test_component_minutes_outside_one_to_240_are_refused(minutes: int) -> None:
 def test_component_minutes_at_the_bounds_are_accepted(minutes: int) -> None:
     assert (
         lesson(draft(components=(ComponentDraft("Edge", ComponentKind.MODEL, minutes),)))
-        .components[0]
+        .content.components[0]
         .minutes
         == minutes
     )

@@ -68,7 +68,13 @@ INSTANTS = st.one_of(
     ),
     st.text(max_size=40),
 )
-SCALARS = {"ID": IDS.map(nodes.String), "DateTime": INSTANTS.map(nodes.String)}
+# Sizes from none to beyond 64 bits, negative ones too: the service refuses what is out of range.
+SIZES = st.integers(min_value=-(2**70), max_value=2**70).map(nodes.Int)
+SCALARS = {
+    "ID": IDS.map(nodes.String),
+    "DateTime": INSTANTS.map(nodes.String),
+    "Bytes": SIZES,
+}
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ TEACHER = token_for("teacher-1", Role.TEACHER)
 CATALOG = openapi_schema(create_app, CatalogSettings())
 KNOWN: dict[str, list[Any]] = {
     "lesson_id": [],  # filled once the app runs: a draft and a published lesson of the teacher's
+    "version": [1],
     "title": ["Theme in short stories"],
     "subject": ["reading"],
     "components": [[{"title": "Read the story", "kind": "introduce", "minutes": 15}]],

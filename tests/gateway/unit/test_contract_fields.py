@@ -13,8 +13,14 @@ from gateway.schema.feed import FeedItem
 
 # Each type read from a contract, with the fields its reader gives instead of reading them.
 READ: list[tuple[type, type[BaseModel], set[str]]] = [
-    (catalog_schema.LessonComponent, catalog.Component, set()),
-    (catalog_schema.Lesson, catalog.Lesson, {"components"}),
+    (catalog_schema.Captions, catalog.Captions, set()),
+    (catalog_schema.MediaVariant, catalog.MediaVariant, set()),
+    (catalog_schema.Rendition, catalog.Rendition, set()),
+    (catalog_schema.Media, catalog.Media, {"captions", "variants", "renditions"}),
+    (catalog_schema.LessonComponent, catalog.Component, {"media"}),
+    (catalog_schema.LessonRevision, catalog.LessonContent, {"components"}),
+    (catalog_schema.Lesson, catalog.Lesson, {"components", "revision"}),
+    (catalog_schema.LessonVersion, catalog.LessonVersion, {"components"}),
     (catalog_schema.PageInfo, paging.PageInfo, set()),
     (roster.School, scheduler.School, set()),
     (roster.Section, scheduler.Section, set()),
@@ -29,7 +35,10 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
 
 # Each input sent as a contract request, with the fields its request builds itself.
 SENT: list[tuple[type, type[BaseModel], set[str]]] = [
-    (catalog_schema.ComponentInput, catalog.ComponentCreate, set()),
+    (catalog_schema.CaptionsInput, catalog.Captions, set()),
+    (catalog_schema.MediaVariantInput, catalog.MediaVariant, set()),
+    (catalog_schema.MediaInput, catalog.MediaCreate, {"captions", "variants"}),
+    (catalog_schema.ComponentInput, catalog.ComponentCreate, {"media"}),
     (catalog_schema.CreateLessonInput, catalog.LessonCreate, {"components"}),
     (roster.SectionInput, scheduler.SectionPut, set()),
     (sessions.ScheduleLiveSessionInput, scheduler.SessionCreate, set()),

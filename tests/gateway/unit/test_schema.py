@@ -86,7 +86,16 @@ async def test_input_enums_reach_the_service_as_its_own_values(services: StubSer
     assert result.data == {"createLesson": {"__typename": "Lesson", "status": "DRAFT"}}
     sent = json.loads(services.catalog.requests[0].content)
     assert sent["components"] == [
-        {"title": "Debate", "kind": "discussion", "minutes": 20, "mode_fit": None}
+        {
+            "id": None,
+            "title": "Debate",
+            "kind": "discussion",
+            "minutes": 20,
+            "mode_fit": None,
+            "mode_fit_reason": "",
+            "instructions": "",
+            "media": [],
+        }
     ]
 
 

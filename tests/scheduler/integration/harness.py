@@ -13,7 +13,14 @@ import httpx
 
 from bookend.auth import Role
 from bookend.contracts import CloudEvent, new_event
-from bookend.contracts.catalog import ComponentKind, LessonComponentData, LessonPublished, ModeFit
+from bookend.contracts.catalog import (
+    ComponentKind,
+    LessonArchived,
+    LessonComponentData,
+    LessonPublished,
+    LessonVersionData,
+    ModeFit,
+)
 from bookend.eventbus import KafkaPublisher
 from services.scheduler.app import create_app
 from services.scheduler.settings import SchedulerSettings
@@ -33,13 +40,20 @@ OTHER_GUARDIAN = bearer("guardian-2", Role.GUARDIAN, children=frozenset({"studen
 OTHER_DISTRICT = bearer("teacher-9", Role.TEACHER, district="district-2")
 
 
-def lesson_published(lesson_id: str, *, version: int = 1, title: str = "Fractions") -> CloudEvent:
+def lesson_published(
+    lesson_id: str,
+    *,
+    version: int = 1,
+    title: str = "Fractions",
+    kind: type[LessonVersionData] = LessonPublished,
+) -> CloudEvent:
+    """As the catalog announces a lesson's first version (or, with `kind`, a later one)."""
     components = [
         ("c1", "Watch the number line", ComponentKind.INTRODUCE, ModeFit.ON_DEMAND, 10),
         ("c2", "Discuss placements", ComponentKind.DISCUSSION, ModeFit.LIVE, 20),
         ("c3", "Place ten fractions", ComponentKind.PRACTICE, ModeFit.EITHER, 15),
     ]
-    payload = LessonPublished(
+    payload = kind(
         district_id="district-1",
         lesson_id=lesson_id,
         version=version,
@@ -51,6 +65,16 @@ def lesson_published(lesson_id: str, *, version: int = 1, title: str = "Fraction
             LessonComponentData(component_id=cid, title=t, kind=kind, mode_fit=fit, minutes=m)
             for cid, t, kind, fit, m in components
         ],
+    )
+    return new_event("bookend/catalog", payload)
+
+
+def lesson_archived(lesson_id: str, *, version: int = 1) -> CloudEvent:
+    payload = LessonArchived(
+        district_id="district-1",
+        lesson_id=lesson_id,
+        version=version,
+        archived_at=datetime.now(UTC),
     )
     return new_event("bookend/catalog", payload)
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bookend.contracts import CloudEvent, Topic, dead_letter_topic
+from bookend.contracts.catalog import LessonRevised
 from bookend.eventbus import KafkaSettings
 from bookend.mongo import MongoSettings, connect
 from bookend.outbox.inbox import INBOX
@@ -18,6 +19,8 @@ from tests.scheduler.integration.harness import (
     OTHER_DISTRICT,
     TEACHER,
     Scheduler,
+    hours_from_now,
+    lesson_archived,
     lesson_published,
 )
 from tests.support.polling import eventually
@@ -103,3 +106,39 @@ async def test_a_lesson_event_whose_data_fails_validation_ends_in_the_dead_lette
     assert next(e.topic for e in dead if e.id == broken.id) == dlq
     missing = await scheduler.http.get(f"/lessons/{scheduler.lesson_id}", headers=TEACHER)
     assert missing.status_code == 404
+
+
+async def test_a_revised_lesson_replaces_the_copy_and_a_planned_session_keeps_its_version(
+    scheduler: Scheduler,
+) -> None:
+    await scheduler.load_roster()
+    await scheduler.learn(lesson_published(scheduler.lesson_id))
+    session = await scheduler.schedule(hours_from_now(72))
+    assert session["lesson_version"] == 1
+    revised = lesson_published(
+        scheduler.lesson_id, version=2, title="Fractions, revised", kind=LessonRevised
+    )
+    assert revised.type == "bookend.catalog.lesson.revised.v1"
+    learned = await scheduler.learn(revised)
+    assert (learned["version"], learned["title"]) == (2, "Fractions, revised")
+    kept = await scheduler.ok("GET", f"/sessions/{session['id']}", TEACHER)
+    assert kept["lesson_version"] == 1
+
+
+async def test_an_archived_lesson_is_planned_with_no_more(scheduler: Scheduler) -> None:
+    await scheduler.load_roster()
+    await scheduler.learn(lesson_published(scheduler.lesson_id))
+    await scheduler.publisher.publish(lesson_archived(scheduler.lesson_id))
+
+    async def archived() -> bool:
+        lesson = await scheduler.ok("GET", f"/lessons/{scheduler.lesson_id}", TEACHER)
+        return bool(lesson["archived"])
+
+    await eventually(archived)
+    refused = await scheduler.http.post(
+        "/sessions", json=scheduler.session_body(hours_from_now(72)), headers=TEACHER
+    )
+    assert refused.status_code == 422
+    assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [
+        ("lesson_id", "not_archived")
+    ]
