@@ -6,8 +6,8 @@ from __future__ import annotations
 from bookend.contracts import catalog as contract
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
-from services.catalog import domain
-from services.catalog.ports import Store
+from services.catalog.lessons import domain
+from services.catalog.lessons.ports import Store
 from services.catalog.settings import CatalogSettings
 
 SOURCE = "bookend/catalog"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bookend.contracts.catalog import LessonStatus
-from services.catalog.domain import Lesson, LessonVersion
-from services.catalog.ports import LessonQuery
+from services.catalog.lessons.domain import Lesson, LessonVersion
+from services.catalog.lessons.ports import LessonQuery
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 

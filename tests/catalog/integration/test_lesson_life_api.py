@@ -15,8 +15,8 @@ from bookend.contracts import Topic
 from bookend.eventbus import KafkaSettings
 from bookend.mongo import connect
 from services.catalog.app import create_app
+from services.catalog.lessons.store import LESSONS
 from services.catalog.settings import CatalogSettings
-from services.catalog.store import LESSONS
 from tests.catalog.integration.test_catalog_api import Catalog
 from tests.support.auth import bearer
 from tests.support.polling import eventually

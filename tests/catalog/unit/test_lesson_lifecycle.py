@@ -11,8 +11,8 @@ from bookend.auth import Forbidden, Principal, Role
 from bookend.contracts.catalog import ComponentKind, LessonStatus, MediaKind, VariantKind
 from bookend.ids import new_id
 from bookend.problems import InvalidInput
-from services.catalog import service
-from services.catalog.domain import (
+from services.catalog.lessons import service
+from services.catalog.lessons.domain import (
     ComponentDraft,
     Lesson,
     LessonAlreadyPublished,
@@ -22,7 +22,7 @@ from services.catalog.domain import (
     LessonVersionNotFound,
     NoRevision,
 )
-from services.catalog.media import Captions, MediaDraft, MediaVariant
+from services.catalog.lessons.media import Captions, MediaDraft, MediaVariant
 from tests.catalog.fakes import FakeCatalog
 from tests.support.fakes import TickingClock
 

@@ -8,7 +8,7 @@ import pytest
 
 from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
 from bookend.problems import FieldError, InvalidInput
-from services.catalog.domain import (
+from services.catalog.lessons.domain import (
     ComponentDraft,
     Lesson,
     LessonAlreadyPublished,

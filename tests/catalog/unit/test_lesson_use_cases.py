@@ -10,8 +10,8 @@ from bookend.contracts import Topic
 from bookend.contracts.catalog import ComponentKind, LessonStatus
 from bookend.ids import new_id
 from bookend.problems import InvalidInput
-from services.catalog import service
-from services.catalog.domain import (
+from services.catalog.lessons import service
+from services.catalog.lessons.domain import (
     ComponentDraft,
     Lesson,
     LessonAlreadyPublished,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bookend.contracts.catalog import MediaKind, VariantKind
-from services.catalog.media import (
+from services.catalog.lessons.media import (
     Captions,
     MediaDraft,
     MediaVariant,

@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from bookend.contracts.catalog import LessonStatus
 from bookend.outbox import Outbox
-from services.catalog.domain import Lesson, LessonVersion
+from services.catalog.lessons.domain import Lesson, LessonVersion
 
 T = TypeVar("T")
 

@@ -24,7 +24,7 @@ from bookend.problems import (
     refuse_if,
     too_long,
 )
-from services.catalog.media import (
+from services.catalog.lessons.media import (
     MAX_MEDIA_PER_COMPONENT,
     TIMED,
     MediaAsset,

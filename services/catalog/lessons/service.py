@@ -14,7 +14,8 @@ from bookend.clock import Clock
 from bookend.contracts.catalog import LessonStatus
 from bookend.ids import IdFactory
 from bookend.problems import Forbidden, InvalidInput
-from services.catalog.domain import (
+from services.catalog.events import OUTBOUND
+from services.catalog.lessons.domain import (
     Lesson,
     LessonChanged,
     LessonDraft,
@@ -23,8 +24,7 @@ from services.catalog.domain import (
     LessonVersionNotFound,
     new_lesson,
 )
-from services.catalog.events import OUTBOUND
-from services.catalog.ports import LessonPosition, LessonQuery, Store, Transaction
+from services.catalog.lessons.ports import LessonPosition, LessonQuery, Store, Transaction
 
 # The curriculum roles: a district admin writes any of the district's lessons, a teacher
 # their own.

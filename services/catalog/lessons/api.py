@@ -1,0 +1,178 @@
+"""The catalog's HTTP routes: thin adapters from the HTTP contract to use cases."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from bookend.auth import Principal
+from bookend.auth.fastapi import CurrentPrincipal
+from bookend.contracts.catalog import LessonStatus
+from bookend.hosting import RequestKey, ServiceState, answering, service_state
+from bookend.http_contracts import catalog as http
+from bookend.http_contracts.paging import PageInfo
+from services.catalog.lessons import domain, service
+from services.catalog.lessons.media import Captions, MediaDraft, MediaVariant
+from services.catalog.lessons.ports import Store
+from services.catalog.settings import CatalogSettings
+
+State = Annotated[ServiceState[Store, CatalogSettings], Depends(service_state)]
+
+router = APIRouter()
+
+
+def draft_of(body: http.LessonCreate) -> domain.LessonDraft:
+    return domain.LessonDraft(
+        title=body.title,
+        subject=body.subject,
+        summary=body.summary,
+        grade_band=body.grade_band,
+        objectives=tuple(body.objectives),
+        standards=tuple(body.standards),
+        estimated_minutes=body.estimated_minutes,
+        components=tuple(
+            domain.ComponentDraft(
+                id=c.id,
+                title=c.title,
+                kind=c.kind,
+                minutes=c.minutes,
+                mode_fit=c.mode_fit,
+                mode_fit_reason=c.mode_fit_reason,
+                instructions=c.instructions,
+                media=tuple(_media_draft(m) for m in c.media),
+            )
+            for c in body.components
+        ),
+    )
+
+
+def _media_draft(media: http.MediaCreate) -> MediaDraft:
+    return MediaDraft(
+        kind=media.kind,
+        title=media.title,
+        url=media.url,
+        bytes=media.bytes,
+        duration_seconds=media.duration_seconds,
+        captions=tuple(Captions(c.language, c.url) for c in media.captions),
+        variants=tuple(MediaVariant(v.kind, v.url, v.bytes) for v in media.variants),
+        downloadable=media.downloadable,
+    )
+
+
+def content_out(content: domain.LessonContent) -> http.LessonContent:
+    # The HTTP model's fields are the domain's attribute names, components and media included.
+    return http.LessonContent.model_validate(content, from_attributes=True)
+
+
+def lesson_out(lesson: domain.Lesson, *, viewer: Principal) -> http.Lesson:
+    revision = lesson.revision if service.may_see_revision(viewer, lesson) else None
+    return http.Lesson(
+        **dict(content_out(lesson.content)),
+        id=lesson.id,
+        district_id=lesson.district_id,
+        status=lesson.status,
+        version=lesson.version,
+        created_by=lesson.created_by,
+        created_at=lesson.created_at,
+        published_at=lesson.published_at,
+        archived_at=lesson.archived_at,
+        revision=None if revision is None else content_out(revision),
+    )
+
+
+@router.post("/lessons", status_code=201)
+async def create_lesson(
+    body: http.LessonCreate, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Lesson:
+    with answering(key, partial(lesson_out, viewer=principal), status=201):
+        lesson = await service.create_lesson(
+            draft_of(body), principal=principal, store=state.store, clock=state.clock, ids=state.ids
+        )
+    return lesson_out(lesson, viewer=principal)
+
+
+@router.put("/lessons/{lesson_id}")
+async def edit_lesson(
+    lesson_id: str,
+    body: http.LessonCreate,
+    principal: CurrentPrincipal,
+    state: State,
+    key: RequestKey,
+) -> http.Lesson:
+    with answering(key, partial(lesson_out, viewer=principal)):
+        lesson = await service.edit_lesson(
+            lesson_id, draft_of(body), principal=principal, store=state.store, ids=state.ids
+        )
+    return lesson_out(lesson, viewer=principal)
+
+
+@router.delete("/lessons/{lesson_id}/revision")
+async def discard_revision(
+    lesson_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Lesson:
+    with answering(key, partial(lesson_out, viewer=principal)):
+        lesson = await service.discard_revision(lesson_id, principal=principal, store=state.store)
+    return lesson_out(lesson, viewer=principal)
+
+
+@router.post("/lessons/{lesson_id}/publish")
+async def publish_lesson(
+    lesson_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Lesson:
+    with answering(key, partial(lesson_out, viewer=principal)):
+        lesson = await service.publish_lesson(
+            lesson_id, principal=principal, store=state.store, clock=state.clock
+        )
+    return lesson_out(lesson, viewer=principal)
+
+
+@router.post("/lessons/{lesson_id}/archive")
+async def archive_lesson(
+    lesson_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Lesson:
+    with answering(key, partial(lesson_out, viewer=principal)):
+        lesson = await service.archive_lesson(
+            lesson_id, principal=principal, store=state.store, clock=state.clock
+        )
+    return lesson_out(lesson, viewer=principal)
+
+
+@router.get("/lessons/{lesson_id}")
+async def get_lesson(lesson_id: str, principal: CurrentPrincipal, state: State) -> http.Lesson:
+    lesson = await service.get_lesson(lesson_id, principal=principal, store=state.store)
+    return lesson_out(lesson, viewer=principal)
+
+
+@router.get("/lessons/{lesson_id}/versions/{version}")
+async def get_lesson_version(
+    lesson_id: str, version: int, principal: CurrentPrincipal, state: State
+) -> http.LessonVersion:
+    found = await service.get_lesson_version(
+        lesson_id, version, principal=principal, store=state.store
+    )
+    return http.LessonVersion(
+        **dict(content_out(found.content)),
+        lesson_id=found.lesson_id,
+        version=found.version,
+        published_at=found.published_at,
+    )
+
+
+@router.get("/lessons")
+async def list_lessons(
+    principal: CurrentPrincipal,
+    state: State,
+    status: LessonStatus | None = None,
+    q: str | None = None,
+    first: int = service.DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+) -> http.LessonPage:
+    page = await service.list_lessons(
+        principal=principal, store=state.store, status=status, q=q, first=first, after=after
+    )
+    return http.LessonPage(
+        items=[lesson_out(lesson, viewer=principal) for lesson in page.items],
+        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+    )

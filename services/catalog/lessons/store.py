@@ -1,0 +1,107 @@
+"""Lessons and their published versions in the catalog's database."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+from pymongo.errors import DuplicateKeyError
+
+from bookend.contracts.catalog import LessonStatus
+from bookend.mongo import Document, Queries, exact, from_document, to_document
+from services.catalog.lessons.domain import Lesson, LessonVersion
+from services.catalog.lessons.ports import LessonQuery
+
+LESSONS = "lessons"
+LESSON_VERSIONS = "lesson_versions"
+LESSON_ORDER = [("created_at", 1), ("_id", 1)]
+# (collection, fields, unique). Not (..., created_at, _id): nx-27017 then fails every insert
+# ("JSON path error").
+INDEXES: list[tuple[str, list[str], bool]] = [(LESSONS, ["district_id", "created_at"], False)]
+# Data changes a start-up makes once per database, each recorded by name when done.
+MIGRATIONS = "migrations"
+CONTENT_NESTED = "lesson_content_nested"
+# What a lesson held at its top level before its content had a field of its own.
+_CONTENT_FIELDS = ("title", "subject", "summary", "components")
+
+
+def version_key(lesson_id: str, version: int) -> str:
+    return f"{lesson_id}@{version}"
+
+
+class LessonQueries(Queries):
+    async def get_lesson(self, district_id: str, lesson_id: str) -> Lesson | None:
+        query = {"_id": lesson_id, "district_id": district_id}
+        return await self._get(Lesson, LESSONS, query, key="id")
+
+    async def get_lesson_version(
+        self, district_id: str, lesson_id: str, version: int
+    ) -> LessonVersion | None:
+        query = {"_id": version_key(lesson_id, version), "district_id": district_id}
+        doc = await self._one(LESSON_VERSIONS, query)
+        return None if doc is None else _version_of(doc)
+
+    async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]:
+        # One explicit `$and`: the embedded store drops fields beside a bare `$or` (ADR 0007).
+        conditions: list[Document] = [{"district_id": district_id}, _statuses(query)]
+        if query.title_contains:
+            # Escaped, so the user's text is matched literally (nx-27017 supports $regex).
+            title = re.escape(query.title_contains)
+            conditions.append({"content.title": {"$regex": title, "$options": "i"}})
+        if (after := query.after) is not None:
+            conditions.append(
+                {
+                    "$or": [
+                        {"created_at": {"$gt": after.created_at}},
+                        {"created_at": after.created_at, "_id": {"$gt": after.lesson_id}},
+                    ]
+                }
+            )
+        found = {"$and": conditions}
+        return await self._list(Lesson, LESSONS, found, LESSON_ORDER, key="id", limit=query.limit)
+
+    async def nest_lesson_content(self) -> None:
+        """Lessons stored before their content had a field of its own get one, at the first
+        start-up that knows it, recorded as done so later start-ups read one document."""
+        if await self._one(MIGRATIONS, {"_id": CONTENT_NESTED}) is not None:
+            return
+        for doc in await self._many(LESSONS, {"content": {"$exists": False}}):
+            content = {name: doc.pop(name) for name in _CONTENT_FIELDS if name in doc}
+            await self.db[LESSONS].replace_one(
+                exact({"_id": doc["_id"]}), doc | {"content": content, "edits": 0}
+            )
+        with contextlib.suppress(DuplicateKeyError):  # another replica said so first
+            await self.db[MIGRATIONS].insert_one({"_id": CONTENT_NESTED})
+
+
+def _version_of(doc: Document) -> LessonVersion:
+    return from_document(LessonVersion, doc)  # its `_id` is derived, not a field
+
+
+def _statuses(query: LessonQuery) -> Document:
+    wanted = sorted(status.value for status in query.statuses)
+    if query.drafts_by is None or LessonStatus.DRAFT not in query.statuses:
+        return {"status": {"$in": wanted}}
+    others = [status for status in wanted if status != LessonStatus.DRAFT]
+    mine = {"status": LessonStatus.DRAFT.value, "created_by": query.drafts_by}
+    return {"$or": [{"status": {"$in": others}}, mine]}
+
+
+class LessonWrites(LessonQueries):
+    async def add_lesson(self, lesson: Lesson) -> None:
+        await self._add(LESSONS, lesson, key="id")
+
+    async def save_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
+        # Matching the expected count of edits makes a racing writer lose cleanly.
+        result = await self.db[LESSONS].replace_one(
+            exact(
+                {"_id": expected.id, "district_id": expected.district_id, "edits": expected.edits}
+            ),
+            to_document(lesson, key="id"),
+            session=self.session,
+        )
+        return result.matched_count == 1
+
+    async def add_lesson_version(self, version: LessonVersion) -> None:
+        doc = to_document(version) | {"_id": version_key(version.lesson_id, version.version)}
+        await self.db[LESSON_VERSIONS].insert_one(doc, session=self.session)
