@@ -120,6 +120,18 @@ class LessonVersion(LessonContent):
     published_at: datetime
 
 
+class LessonFilters(BaseModel):
+    """The query parameters of `GET /lessons` that narrow it; None leaves one out."""
+
+    subject: str | None = None
+    grade_band: GradeBand | None = None
+    standard: str | None = None
+    mode_fit: ModeFit | None = None
+    media_kind: MediaKind | None = None
+    max_download_bytes: int | None = None
+
+
 class LessonPage(BaseModel):
     items: list[Lesson]
     page_info: PageInfo
+    cursors: list[str] = []  # each item's, in order: paging on after it

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from bookend.contracts.catalog import LessonStatus
-from bookend.http_contracts.catalog import Lesson, LessonCreate, LessonPage, LessonVersion
+from bookend.http_contracts.catalog import (
+    Lesson,
+    LessonCreate,
+    LessonFilters,
+    LessonPage,
+    LessonVersion,
+)
 from gateway.upstream import Page, ServiceClient, at
 
 
@@ -18,9 +24,15 @@ class CatalogClient(ServiceClient):
         return await self.call(LessonVersion, "GET", path)
 
     async def list_lessons(
-        self, page: Page, status: LessonStatus | None = None, search: str | None = None
+        self,
+        page: Page,
+        status: LessonStatus | None = None,
+        search: str | None = None,
+        filters: LessonFilters | None = None,
     ) -> LessonPage:
         params = {**page.params(), "status": status, "q": search}
+        if filters is not None:
+            params |= filters.model_dump(mode="json")
         return await self.call(LessonPage, "GET", "/lessons", params=params)
 
     async def create_lesson(self, lesson: LessonCreate, key: str | None = None) -> Lesson:

@@ -176,14 +176,26 @@ class PageInfo(FromContract[paging.PageInfo]):
 
 
 @strawberry.type
+class LessonEdge:
+    cursor: str
+    node: Lesson
+
+
+@strawberry.type
 class LessonConnection:
     nodes: list[Lesson]
+    edges: list[LessonEdge]
     page_info: PageInfo
 
     @classmethod
     def of(cls, page: http.LessonPage) -> LessonConnection:
+        nodes = [Lesson.of(lesson) for lesson in page.items]
         return cls(
-            nodes=[Lesson.of(lesson) for lesson in page.items],
+            nodes=nodes,
+            edges=[
+                LessonEdge(cursor=cursor, node=node)
+                for cursor, node in zip(page.cursors, nodes, strict=True)
+            ],
             page_info=PageInfo.of(page.page_info),
         )
 
@@ -287,7 +299,15 @@ class CatalogQuery:
         call = info.context.clients.catalog.get_lesson_version(id, version)
         return await query(call, LessonVersion.of)
 
-    @strawberry.field
+    @strawberry.field(
+        description=(
+            "The district's lessons the viewer may see, in the library's order (archived ones"
+            " only with `status: ARCHIVED`). With `search`, only those holding every word of"
+            " it (letter case, accents, plurals and very common words aside): first those"
+            " whose title holds them all, then those holding them in their objectives,"
+            " standards, summary or components. Each filter narrows the list further."
+        )
+    )
     async def lessons(
         self,
         info: Info,
@@ -295,8 +315,35 @@ class CatalogQuery:
         after: str | None = None,
         status: LessonStatus | None = None,
         search: str | None = None,
+        subject: str | None = None,
+        grade_band: GradeBand | None = None,
+        standard: Annotated[
+            str | None,
+            strawberry.argument(description="A standard's code, e.g. CCSS.MATH.CONTENT.3.NF.A.2."),
+        ] = None,
+        mode_fit: Annotated[
+            ModeFit | None,
+            strawberry.argument(description="Lessons with a component of this mode fit."),
+        ] = None,
+        media_kind: Annotated[
+            MediaKind | None, strawberry.argument(description="Lessons with media of this kind.")
+        ] = None,
+        max_download_bytes: Annotated[
+            Bytes | None,
+            strawberry.argument(description="Lessons whose downloadable media, in full, fit this."),
+        ] = None,
     ) -> LessonConnection:
-        call = info.context.clients.catalog.list_lessons(Page(first, after), status, search)
+        filters = http.LessonFilters(
+            subject=subject,
+            grade_band=grade_band,
+            standard=standard,
+            mode_fit=mode_fit,
+            media_kind=media_kind,
+            max_download_bytes=max_download_bytes,
+        )
+        call = info.context.clients.catalog.list_lessons(
+            Page(first, after), status, search, filters
+        )
         return await query(call, LessonConnection.of)
 
 

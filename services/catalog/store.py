@@ -20,3 +20,4 @@ class CatalogStore(OutboxStore[CatalogTransaction], LessonQueries):
         for collection, fields, unique in lessons.INDEXES:
             await self._index(collection, fields, unique=unique)
         await self.nest_lesson_content()
+        await self.add_search_fields()

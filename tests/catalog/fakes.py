@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bookend.contracts.catalog import LessonStatus
 from services.catalog.lessons.domain import Lesson, LessonVersion
 from services.catalog.lessons.ports import LessonQuery
+from services.catalog.lessons.search import TITLE_WORDS, WORDS, findable
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 
@@ -24,21 +26,21 @@ class FakeReads:
         return lesson if lesson is not None and lesson.district_id == district_id else None
 
     async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]:
-        statuses, title_contains, after = query.statuses, query.title_contains, query.after
         found = sorted(
             (
                 lesson
                 for lesson in self.state.lessons.values()
                 if lesson.district_id == district_id
-                and lesson.status in statuses
+                and lesson.status in query.statuses
                 and (
                     query.drafts_by in (None, lesson.created_by)
                     or lesson.status is not LessonStatus.DRAFT
                 )
-                and (not title_contains or title_contains.lower() in lesson.content.title.lower())
+                and _matches(lesson, query)
                 and (
-                    after is None
-                    or (lesson.created_at, lesson.id) > (after.created_at, after.lesson_id)
+                    query.after is None
+                    or (lesson.created_at, lesson.id)
+                    > (query.after.created_at, query.after.lesson_id)
                 )
             ),
             key=lambda lesson: (lesson.created_at, lesson.id),
@@ -75,3 +77,21 @@ class FakeCatalog(FakeStore[CatalogState, FakeCatalogTransaction], FakeReads):
 
     def __init__(self) -> None:
         super().__init__(CatalogState())
+
+
+def _matches(lesson: Lesson, query: LessonQuery) -> bool:
+    """The store's filters and search, over the same fields `findable` gives it."""
+    found: dict[str, Any] = findable(lesson.content)
+    filters = query.filters
+    wanted = [
+        filters.subject is None or found["subject_key"] == filters.subject.strip().casefold(),
+        filters.grade_band is None or found["grade_band"] == filters.grade_band.value,
+        filters.standard is None or filters.standard.strip().upper() in found["standard_keys"],
+        filters.mode_fit is None or filters.mode_fit.value in found["mode_fits"],
+        filters.media_kind is None or filters.media_kind.value in found["media_kinds"],
+        filters.max_download_bytes is None or found["download_bytes"] <= filters.max_download_bytes,
+        filters.lesson_ids is None or lesson.id in filters.lesson_ids,
+        set(query.words) <= set(found[WORDS]),
+        query.in_title is None or query.in_title == (set(query.words) <= set(found[TITLE_WORDS])),
+    ]
+    return all(wanted)

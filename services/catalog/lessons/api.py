@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends
 
 from bookend.auth import Principal
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.contracts.catalog import LessonStatus
+from bookend.contracts.catalog import GradeBand, LessonStatus, MediaKind, ModeFit
 from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import catalog as http
 from bookend.http_contracts.paging import PageInfo
 from services.catalog.lessons import domain, service
 from services.catalog.lessons.media import Captions, MediaDraft, MediaVariant
-from services.catalog.lessons.ports import Store
+from services.catalog.lessons.ports import LessonFilters, Store
 from services.catalog.settings import CatalogSettings
 
 State = Annotated[ServiceState[Store, CatalogSettings], Depends(service_state)]
@@ -168,11 +168,33 @@ async def list_lessons(
     q: str | None = None,
     first: int = service.DEFAULT_PAGE_SIZE,
     after: str | None = None,
+    subject: str | None = None,
+    grade_band: GradeBand | None = None,
+    standard: str | None = None,
+    mode_fit: ModeFit | None = None,
+    media_kind: MediaKind | None = None,
+    max_download_bytes: int | None = None,
 ) -> http.LessonPage:
+    """`q`: every word of it, in the title (ranked first) or elsewhere in the lesson."""
+    filters = LessonFilters(
+        subject=subject,
+        grade_band=grade_band,
+        standard=standard,
+        mode_fit=mode_fit,
+        media_kind=media_kind,
+        max_download_bytes=max_download_bytes,
+    )
     page = await service.list_lessons(
-        principal=principal, store=state.store, status=status, q=q, first=first, after=after
+        principal=principal,
+        store=state.store,
+        status=status,
+        q=q,
+        first=first,
+        after=after,
+        filters=filters,
     )
     return http.LessonPage(
         items=[lesson_out(lesson, viewer=principal) for lesson in page.items],
         page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+        cursors=page.cursors,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from bookend.contracts.catalog import LessonStatus
+from bookend.contracts.catalog import GradeBand, LessonStatus, MediaKind, ModeFit
 from bookend.outbox import Outbox
 from services.catalog.lessons.domain import Lesson, LessonVersion
 
@@ -23,15 +23,34 @@ class LessonPosition:
 
 
 @dataclass(frozen=True, slots=True)
+class LessonFilters:
+    """What a lesson must be to be listed; None leaves a filter out. Read from the content
+    readers see: a pending revision is found by nothing."""
+
+    subject: str | None = None  # the same, ignoring case
+    grade_band: GradeBand | None = None
+    standard: str | None = None  # a standard's code, ignoring case
+    mode_fit: ModeFit | None = None  # a component of the lesson fits it
+    media_kind: MediaKind | None = None  # a component of the lesson has such media
+    max_download_bytes: int | None = None  # everything downloadable, in full, at most this
+    lesson_ids: frozenset[str] | None = None  # one of these (a curriculum's)
+
+
+@dataclass(frozen=True, slots=True)
 class LessonQuery:
-    """Which lessons to list: a page of them in (created_at, id) order, strictly after `after`."""
+    """Which lessons to list: a page of them in (created_at, id) order, strictly after `after`.
+
+    With `words`, only lessons holding every one of them; `in_title` True keeps those whose
+    title holds them all, False those whose title does not (the two ranks of a search)."""
 
     statuses: frozenset[LessonStatus]
-    title_contains: str | None
     after: LessonPosition | None
     limit: int
     # Drafts are their author's until published: with a subject, only that author's drafts.
     drafts_by: str | None = None
+    filters: LessonFilters = LessonFilters()
+    words: tuple[str, ...] = ()
+    in_title: bool | None = None
 
 
 class Reads(Protocol):

@@ -6,16 +6,17 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bookend.auth import Principal, Role
 from bookend.clock import Clock
 from bookend.contracts.catalog import LessonStatus
 from bookend.ids import IdFactory
-from bookend.problems import Forbidden, InvalidInput
+from bookend.problems import FieldError, Forbidden, InvalidInput, refuse_if, too_long
 from services.catalog.events import OUTBOUND
 from services.catalog.lessons.domain import (
+    MAX_SUBJECT,
     Lesson,
     LessonChanged,
     LessonDraft,
@@ -24,7 +25,14 @@ from services.catalog.lessons.domain import (
     LessonVersionNotFound,
     new_lesson,
 )
-from services.catalog.lessons.ports import LessonPosition, LessonQuery, Store, Transaction
+from services.catalog.lessons.ports import (
+    LessonFilters,
+    LessonPosition,
+    LessonQuery,
+    Store,
+    Transaction,
+)
+from services.catalog.lessons.search import searched
 
 # The curriculum roles: a district admin writes any of the district's lessons, a teacher
 # their own.
@@ -38,6 +46,7 @@ class LessonPage:
     items: list[Lesson]
     has_next_page: bool
     end_cursor: str | None
+    cursors: list[str] = field(default_factory=list)  # each item's, to page on from it
 
 
 async def create_lesson(
@@ -169,37 +178,66 @@ async def list_lessons(
     q: str | None = None,
     first: int = DEFAULT_PAGE_SIZE,
     after: str | None = None,
+    filters: LessonFilters = LessonFilters(),
 ) -> LessonPage:
+    """A page of the lessons the caller may see, filtered; with `q`, only those holding every
+    word of it, those whose title holds them all first (ADR 0024)."""
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise InvalidInput("first", "range", f"must be between 1 and {MAX_PAGE_SIZE}")
+    refuse_if(_filter_errors(filters))
+    search = searched(q)
     # Archived lessons only when asked for: they are planned with no more.
     visible = set(LessonStatus) if principal.is_staff else {LessonStatus.PUBLISHED}
     wanted = {LessonStatus.DRAFT, LessonStatus.PUBLISHED} if status is None else {status}
     statuses = visible & wanted
     if not statuses:
         return LessonPage(items=[], has_next_page=False, end_cursor=None)
-    query = LessonQuery(
-        statuses=frozenset(statuses),
-        title_contains=q.strip() if q else None,
-        after=None if after is None else decode_cursor(after),
-        limit=first + 1,
-        drafts_by=_drafts_by(principal),
-    )
-    lessons = await store.list_lessons(principal.district, query)
-    items = lessons[:first]
+    position, rank = (None, 0) if after is None else decode_cursor(after)
+    ranks: tuple[bool | None, ...] = (None,) if search is None else (True, False)
+    found: list[tuple[int, Lesson]] = []
+    for at in range(min(rank, len(ranks) - 1), len(ranks)):
+        query = LessonQuery(
+            statuses=frozenset(statuses),
+            after=position if at == rank else None,
+            limit=first + 1 - len(found),
+            drafts_by=_drafts_by(principal),
+            filters=filters,
+            words=() if search is None else search.words,
+            in_title=ranks[at],
+        )
+        found += [(at, lesson) for lesson in await store.list_lessons(principal.district, query)]
+        if len(found) > first:
+            break
+    page = found[:first]
+    cursors = [encode_cursor(*ranked) for ranked in page]
     return LessonPage(
-        items=items,
-        has_next_page=len(lessons) > first,
-        end_cursor=encode_cursor(items[-1]) if items else None,
+        items=[lesson for _, lesson in page],
+        has_next_page=len(found) > first,
+        end_cursor=cursors[-1] if cursors else None,
+        cursors=cursors,
     )
 
 
-def encode_cursor(lesson: Lesson) -> str:
-    raw = json.dumps({"created_at": lesson.created_at.isoformat(), "id": lesson.id})
+def _filter_errors(filters: LessonFilters) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for name, value, limit in (
+        ("subject", filters.subject, MAX_SUBJECT),
+        ("standard", filters.standard, 80),
+    ):
+        if value is not None:
+            errors += too_long(name, value, limit)
+    if filters.max_download_bytes is not None and filters.max_download_bytes < 0:
+        errors.append(FieldError("max_download_bytes", "range", "must be 0 or more"))
+    return errors
+
+
+def encode_cursor(rank: int, lesson: Lesson) -> str:
+    """Where a page ended: the lesson, and for a search which of its ranks it is in."""
+    raw = json.dumps({"created_at": lesson.created_at.isoformat(), "id": lesson.id, "rank": rank})
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode_cursor(cursor: str) -> LessonPosition:
+def decode_cursor(cursor: str) -> tuple[LessonPosition, int]:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         created_at = datetime.fromisoformat(raw["created_at"])
@@ -207,6 +245,9 @@ def decode_cursor(cursor: str) -> LessonPosition:
             raise ValueError("naive instant")
         # In UTC, as the store compares it; an instant near year 1 or 9999 has none.
         created_at = created_at.astimezone(UTC)
-        return LessonPosition(created_at=created_at, lesson_id=str(raw["id"]))
+        rank = raw.get("rank", 0)
+        if not isinstance(rank, int) or isinstance(rank, bool) or rank not in (0, 1):
+            raise ValueError("no such rank")
+        return LessonPosition(created_at=created_at, lesson_id=str(raw["id"])), rank
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError):
         raise InvalidInput("after", "cursor", "is not a cursor this API returned") from None

@@ -3,30 +3,43 @@
 from __future__ import annotations
 
 import contextlib
-import re
 
 from pymongo.errors import DuplicateKeyError
 
 from bookend.contracts.catalog import LessonStatus
 from bookend.mongo import Document, Queries, exact, from_document, to_document
 from services.catalog.lessons.domain import Lesson, LessonVersion
-from services.catalog.lessons.ports import LessonQuery
+from services.catalog.lessons.ports import LessonFilters, LessonQuery
+from services.catalog.lessons.search import TITLE_WORDS, WORDS, findable
 
 LESSONS = "lessons"
 LESSON_VERSIONS = "lesson_versions"
 LESSON_ORDER = [("created_at", 1), ("_id", 1)]
 # (collection, fields, unique). Not (..., created_at, _id): nx-27017 then fails every insert
-# ("JSON path error").
-INDEXES: list[tuple[str, list[str], bool]] = [(LESSONS, ["district_id", "created_at"], False)]
+# ("JSON path error"). A search starts from the rarest of its conditions: MongoDB indexes the
+# word and key arrays element by element (the embedded store reads a district's lessons).
+INDEXES: list[tuple[str, list[str], bool]] = [
+    (LESSONS, ["district_id", "created_at"], False),
+    (LESSONS, ["district_id", WORDS], False),
+    (LESSONS, ["district_id", "standard_keys"], False),
+    (LESSONS, ["district_id", "subject_key", "created_at"], False),
+]
 # Data changes a start-up makes once per database, each recorded by name when done.
 MIGRATIONS = "migrations"
 CONTENT_NESTED = "lesson_content_nested"
+SEARCH_FIELDS_ADDED = "lesson_search_fields_added"
+
 # What a lesson held at its top level before its content had a field of its own.
 _CONTENT_FIELDS = ("title", "subject", "summary", "components")
 
 
 def version_key(lesson_id: str, version: int) -> str:
     return f"{lesson_id}@{version}"
+
+
+def lesson_document(lesson: Lesson) -> Document:
+    """The lesson as stored, with the fields its searches and filters match."""
+    return to_document(lesson, key="id") | findable(lesson.content)
 
 
 class LessonQueries(Queries):
@@ -44,10 +57,14 @@ class LessonQueries(Queries):
     async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]:
         # One explicit `$and`: the embedded store drops fields beside a bare `$or` (ADR 0007).
         conditions: list[Document] = [{"district_id": district_id}, _statuses(query)]
-        if query.title_contains:
-            # Escaped, so the user's text is matched literally (nx-27017 supports $regex).
-            title = re.escape(query.title_contains)
-            conditions.append({"content.title": {"$regex": title, "$options": "i"}})
+        conditions += _filtered(query.filters)
+        if query.words:
+            every = {"$all": list(query.words)}
+            conditions.append({WORDS: every})
+            if query.in_title is True:
+                conditions.append({TITLE_WORDS: every})
+            elif query.in_title is False:  # `$nor`: the embedded store has no `$not`
+                conditions.append({"$nor": [{TITLE_WORDS: every}]})
         if (after := query.after) is not None:
             conditions.append(
                 {
@@ -73,6 +90,36 @@ class LessonQueries(Queries):
         with contextlib.suppress(DuplicateKeyError):  # another replica said so first
             await self.db[MIGRATIONS].insert_one({"_id": CONTENT_NESTED})
 
+    async def add_search_fields(self) -> None:
+        """Lessons stored before searches had their own fields get them, once (as above)."""
+        if await self._one(MIGRATIONS, {"_id": SEARCH_FIELDS_ADDED}) is not None:
+            return
+        for doc in await self._many(LESSONS, {WORDS: {"$exists": False}}):
+            lesson = from_document(Lesson, doc, key="id")
+            await self.db[LESSONS].replace_one(exact({"_id": lesson.id}), lesson_document(lesson))
+        with contextlib.suppress(DuplicateKeyError):
+            await self.db[MIGRATIONS].insert_one({"_id": SEARCH_FIELDS_ADDED})
+
+
+def _filtered(filters: LessonFilters) -> list[Document]:
+    """Arrays are matched with `$all` of one value: the same on both stores (ADR 0024)."""
+    conditions: list[Document] = []
+    if filters.subject is not None:
+        conditions.append({"subject_key": filters.subject.strip().casefold()})
+    if filters.grade_band is not None:
+        conditions.append({"grade_band": filters.grade_band.value})
+    if filters.standard is not None:
+        conditions.append({"standard_keys": {"$all": [filters.standard.strip().upper()]}})
+    if filters.mode_fit is not None:
+        conditions.append({"mode_fits": {"$all": [filters.mode_fit.value]}})
+    if filters.media_kind is not None:
+        conditions.append({"media_kinds": {"$all": [filters.media_kind.value]}})
+    if filters.max_download_bytes is not None:
+        conditions.append({"download_bytes": {"$lte": filters.max_download_bytes}})
+    if filters.lesson_ids is not None:
+        conditions.append({"_id": {"$in": sorted(filters.lesson_ids)}})
+    return conditions
+
 
 def _version_of(doc: Document) -> LessonVersion:
     return from_document(LessonVersion, doc)  # its `_id` is derived, not a field
@@ -89,7 +136,7 @@ def _statuses(query: LessonQuery) -> Document:
 
 class LessonWrites(LessonQueries):
     async def add_lesson(self, lesson: Lesson) -> None:
-        await self._add(LESSONS, lesson, key="id")
+        await self.db[LESSONS].insert_one(lesson_document(lesson), session=self.session)
 
     async def save_lesson(self, lesson: Lesson, *, expected: Lesson) -> bool:
         # Matching the expected count of edits makes a racing writer lose cleanly.
@@ -97,7 +144,7 @@ class LessonWrites(LessonQueries):
             exact(
                 {"_id": expected.id, "district_id": expected.district_id, "edits": expected.edits}
             ),
-            to_document(lesson, key="id"),
+            lesson_document(lesson),
             session=self.session,
         )
         return result.matched_count == 1
