@@ -29,6 +29,18 @@ class LessonStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+class Library(StrEnum):
+    """Whose lessons: the caller's district's, or the shared library every district may read
+    and adopt (copy) from."""
+
+    DISTRICT = "district"
+    SHARED = "shared"
+
+
+# The shared library is kept as a district of its own: its curators are its staff.
+SHARED_LIBRARY = "shared-library"
+
+
 class GradeBand(StrEnum):
     """Bands of grades, as balance policies cap live minutes by them."""
 

@@ -10,6 +10,7 @@ from bookend.contracts.catalog import (
     ComponentKind,
     GradeBand,
     LessonStatus,
+    Library,
     MediaKind,
     ModeFit,
     VariantKind,
@@ -101,6 +102,11 @@ class LessonContent(BaseModel):
     components: list[Component]
 
 
+class AdoptedFrom(BaseModel):
+    lesson_id: str  # a lesson of the shared library
+    version: int
+
+
 class Lesson(LessonContent):
     id: str
     district_id: str
@@ -112,6 +118,7 @@ class Lesson(LessonContent):
     archived_at: datetime | None = None
     # Edits of a published lesson not yet published; only for those who may write it.
     revision: LessonContent | None = None
+    adopted_from: AdoptedFrom | None = None
 
 
 class LessonVersion(LessonContent):
@@ -123,6 +130,8 @@ class LessonVersion(LessonContent):
 class LessonFilters(BaseModel):
     """The query parameters of `GET /lessons` that narrow it; None leaves one out."""
 
+    library: Library = Library.DISTRICT
+    curriculum_id: str | None = None
     subject: str | None = None
     grade_band: GradeBand | None = None
     standard: str | None = None

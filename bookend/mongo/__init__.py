@@ -10,6 +10,7 @@ from bookend.mongo.client import (
     time_budget,
     write_gate,
 )
+from bookend.mongo.order import order_key
 from bookend.mongo.records import from_document, to_document, within
 from bookend.mongo.replies import (
     HEADER as IDEMPOTENCY_HEADER,
@@ -44,6 +45,7 @@ __all__ = [
     "exact",
     "forget_replies",
     "from_document",
+    "order_key",
     "reachable",
     "run_atomically",
     "time_budget",

@@ -10,6 +10,13 @@ from bookend.http_contracts.catalog import (
     LessonPage,
     LessonVersion,
 )
+from bookend.http_contracts.curricula import (
+    Curriculum,
+    CurriculumCreate,
+    CurriculumPage,
+    Placement,
+    UnitCreate,
+)
 from gateway.upstream import Page, ServiceClient, at
 
 
@@ -35,6 +42,50 @@ class CatalogClient(ServiceClient):
             params |= filters.model_dump(mode="json")
         return await self.call(LessonPage, "GET", "/lessons", params=params)
 
+    async def get_curriculum(self, curriculum_id: str) -> Curriculum:
+        path = at("/curricula/{curriculum_id}", curriculum_id=curriculum_id)
+        return await self.call(Curriculum, "GET", path)
+
+    async def list_curricula(self, page: Page) -> CurriculumPage:
+        return await self.call(CurriculumPage, "GET", "/curricula", params=page.params())
+
+    async def create_curriculum(
+        self, curriculum: CurriculumCreate, key: str | None = None
+    ) -> Curriculum:
+        return await self.call(Curriculum, "POST", "/curricula", body=curriculum, key=key)
+
+    async def add_unit(
+        self, curriculum_id: str, unit: UnitCreate, key: str | None = None
+    ) -> Curriculum:
+        path = at("/curricula/{curriculum_id}/units", curriculum_id=curriculum_id)
+        return await self.call(Curriculum, "POST", path, body=unit, key=key)
+
+    async def place_lesson(
+        self,
+        curriculum_id: str,
+        unit_id: str,
+        lesson_id: str,
+        placement: Placement,
+        key: str | None = None,
+    ) -> Curriculum:
+        path = at(
+            "/curricula/{curriculum_id}/units/{unit_id}/lessons/{lesson_id}",
+            curriculum_id=curriculum_id,
+            unit_id=unit_id,
+            lesson_id=lesson_id,
+        )
+        return await self.call(Curriculum, "PUT", path, body=placement, key=key)
+
+    async def remove_from_curriculum(
+        self, curriculum_id: str, lesson_id: str, key: str | None = None
+    ) -> Curriculum:
+        path = at(
+            "/curricula/{curriculum_id}/lessons/{lesson_id}",
+            curriculum_id=curriculum_id,
+            lesson_id=lesson_id,
+        )
+        return await self.call(Curriculum, "DELETE", path, key=key)
+
     async def create_lesson(self, lesson: LessonCreate, key: str | None = None) -> Lesson:
         return await self.call(Lesson, "POST", "/lessons", body=lesson, key=key)
 
@@ -52,6 +103,10 @@ class CatalogClient(ServiceClient):
     async def discard_revision(self, lesson_id: str, key: str | None = None) -> Lesson:
         path = at("/lessons/{lesson_id}/revision", lesson_id=lesson_id)
         return await self.call(Lesson, "DELETE", path, key=key)
+
+    async def adopt_lesson(self, lesson_id: str, key: str | None = None) -> Lesson:
+        path = at("/lessons/{lesson_id}/adopt", lesson_id=lesson_id)
+        return await self.call(Lesson, "POST", path, key=key)
 
     async def archive_lesson(self, lesson_id: str, key: str | None = None) -> Lesson:
         path = at("/lessons/{lesson_id}/archive", lesson_id=lesson_id)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from bookend.contracts.catalog import SHARED_LIBRARY
 from bookend.http_contracts import catalog as http
 from bookend.http_contracts import paging
 from gateway.context import Info
@@ -15,6 +16,7 @@ from gateway.schema.enums import (
     ComponentKind,
     GradeBand,
     LessonStatus,
+    Library,
     MediaKind,
     ModeFit,
     VariantKind,
@@ -119,6 +121,12 @@ class LessonRevision:
         return from_contract(cls, content, components=_components(content))
 
 
+@strawberry.type(description="The shared lesson, and its version, a lesson was adopted from.")
+class AdoptedFrom(FromContract[http.AdoptedFrom]):
+    lesson_id: strawberry.ID
+    version: int
+
+
 @strawberry.type
 class Lesson:
     id: strawberry.ID
@@ -145,11 +153,23 @@ class Lesson:
             "Edits of a published lesson, not yet published; shown to those who may write it."
         )
     )
+    shared: bool = strawberry.field(
+        description="A lesson of the shared library, which every district may adopt."
+    )
+    adopted_from: AdoptedFrom | None
 
     @classmethod
     def of(cls, lesson: http.Lesson) -> Lesson:
         revision = LessonRevision.of(lesson.revision) if lesson.revision is not None else None
-        return from_contract(cls, lesson, revision=revision, components=_components(lesson))
+        adopted = lesson.adopted_from
+        return from_contract(
+            cls,
+            lesson,
+            revision=revision,
+            components=_components(lesson),
+            shared=lesson.district_id == SHARED_LIBRARY,
+            adopted_from=None if adopted is None else AdoptedFrom.of(adopted),
+        )
 
 
 @strawberry.type(description="A lesson as one of its versions was published.")
@@ -328,6 +348,16 @@ class CatalogQuery:
         media_kind: Annotated[
             MediaKind | None, strawberry.argument(description="Lessons with media of this kind.")
         ] = None,
+        library: Annotated[
+            Library,
+            strawberry.argument(
+                description="The district's lessons, or the shared library's published ones."
+            ),
+        ] = Library.DISTRICT,
+        curriculum_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Lessons placed in a unit of this curriculum."),
+        ] = None,
         max_download_bytes: Annotated[
             Bytes | None,
             strawberry.argument(description="Lessons whose downloadable media, in full, fit this."),
@@ -340,6 +370,8 @@ class CatalogQuery:
             mode_fit=mode_fit,
             media_kind=media_kind,
             max_download_bytes=max_download_bytes,
+            library=library,
+            curriculum_id=curriculum_id,
         )
         call = info.context.clients.catalog.list_lessons(
             Page(first, after), status, search, filters
@@ -390,6 +422,18 @@ class CatalogMutation:
         self, info: Info, id: strawberry.ID, idempotency_key: IdempotencyKey = None
     ) -> PublishLessonResult:
         call = info.context.clients.catalog.publish_lesson(id, idempotency_key)
+        return await mutate(call, Lesson.of)
+
+    @strawberry.mutation(
+        description=(
+            "A draft of the viewer's district copied from a published lesson of the shared"
+            " library, under new ids; it remembers what it was adopted from."
+        )
+    )
+    async def adopt_lesson(
+        self, info: Info, id: strawberry.ID, idempotency_key: IdempotencyKey = None
+    ) -> LessonResult:
+        call = info.context.clients.catalog.adopt_lesson(id, idempotency_key)
         return await mutate(call, Lesson.of)
 
     @strawberry.mutation(

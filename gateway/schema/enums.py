@@ -11,6 +11,7 @@ from bookend.contracts.catalog import (
     ComponentKind,
     GradeBand,
     LessonStatus,
+    Library,
     MediaKind,
     ModeFit,
     VariantKind,
@@ -22,6 +23,7 @@ strawberry.enum(ComponentKind)
 strawberry.enum(ModeFit)
 strawberry.enum(LessonStatus)
 strawberry.enum(GradeBand)
+strawberry.enum(Library)
 strawberry.enum(MediaKind)
 strawberry.enum(VariantKind)
 strawberry.enum(Bookend)
@@ -40,6 +42,7 @@ __all__ = [
     "FeedItemStatus",
     "GradeBand",
     "LessonStatus",
+    "Library",
     "MediaKind",
     "ModeFit",
     "SessionStatus",

@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 
 from gateway.context import Info
 from gateway.schema.catalog import CatalogMutation, CatalogQuery
+from gateway.schema.curricula import CurriculumMutation, CurriculumQuery
 from gateway.schema.errors import public_code
 from gateway.schema.feed import FeedQuery
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
@@ -46,12 +47,22 @@ class ViewerQuery:
 
 
 @strawberry.type
-class Query(ViewerQuery, FeedQuery, CatalogQuery, RosterQuery, SessionQuery, FeedbackQuery):
+class Query(
+    ViewerQuery,
+    FeedQuery,
+    CatalogQuery,
+    CurriculumQuery,
+    RosterQuery,
+    SessionQuery,
+    FeedbackQuery,
+):
     pass
 
 
 @strawberry.type
-class Mutation(CatalogMutation, RosterMutation, SessionMutation, FeedbackMutation):
+class Mutation(
+    CatalogMutation, CurriculumMutation, RosterMutation, SessionMutation, FeedbackMutation
+):
     pass
 
 

@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
+from services.catalog.curricula.api import router as curricula
 from services.catalog.lessons.api import router as lessons
 
 router = APIRouter()
-for part in (lessons,):
+for part in (lessons, curricula):
     router.include_router(part)

@@ -4,20 +4,22 @@ so a change in one slice and the events it causes commit together."""
 from __future__ import annotations
 
 from bookend.outbox import OutboxStore, OutboxTransaction
+from services.catalog.curricula import store as curricula
+from services.catalog.curricula.store import CurriculumQueries, CurriculumWrites
 from services.catalog.lessons import store as lessons
 from services.catalog.lessons.store import LessonQueries, LessonWrites
 
 
-class CatalogTransaction(OutboxTransaction, LessonWrites):
+class CatalogTransaction(OutboxTransaction, LessonWrites, CurriculumWrites):
     """Offers every slice's `Transaction` port."""
 
 
-class CatalogStore(OutboxStore[CatalogTransaction], LessonQueries):
+class CatalogStore(OutboxStore[CatalogTransaction], LessonQueries, CurriculumQueries):
     transaction = CatalogTransaction
 
     async def create_indexes(self) -> None:
         await super().create_indexes()
-        for collection, fields, unique in lessons.INDEXES:
+        for collection, fields, unique in (*lessons.INDEXES, *curricula.INDEXES):
             await self._index(collection, fields, unique=unique)
         await self.nest_lesson_content()
         await self.add_search_fields()

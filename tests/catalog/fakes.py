@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bookend.contracts.catalog import LessonStatus
+from services.catalog.curricula.domain import Curriculum
+from services.catalog.curricula.ports import CurriculumPosition
 from services.catalog.lessons.domain import Lesson, LessonVersion
 from services.catalog.lessons.ports import LessonQuery
 from services.catalog.lessons.search import TITLE_WORDS, WORDS, findable
@@ -16,6 +18,7 @@ from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 class CatalogState(FakeState):
     lessons: dict[str, Lesson] = field(default_factory=dict)
     versions: dict[tuple[str, int], LessonVersion] = field(default_factory=dict)
+    curricula: dict[str, Curriculum] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -47,6 +50,34 @@ class FakeReads:
         )
         return found[: query.limit]
 
+    async def lessons_of_curriculum(
+        self, district_id: str, curriculum_id: str
+    ) -> frozenset[str] | None:
+        curriculum = self.state.curricula.get(curriculum_id)
+        if curriculum is None or curriculum.district_id != district_id:
+            return None
+        return curriculum.lesson_ids
+
+    async def get_curriculum(self, district_id: str, curriculum_id: str) -> Curriculum | None:
+        found = self.state.curricula.get(curriculum_id)
+        return found if found is not None and found.district_id == district_id else None
+
+    async def list_curricula(
+        self, district_id: str, after: CurriculumPosition | None, limit: int
+    ) -> list[Curriculum]:
+        found = sorted(
+            (
+                c
+                for c in self.state.curricula.values()
+                if c.district_id == district_id
+                and (
+                    after is None or (c.created_at, c.id) > (after.created_at, after.curriculum_id)
+                )
+            ),
+            key=lambda c: (c.created_at, c.id),
+        )
+        return found[:limit]
+
     async def get_lesson_version(
         self, district_id: str, lesson_id: str, version: int
     ) -> LessonVersion | None:
@@ -64,6 +95,17 @@ class FakeCatalogTransaction(FakeTransaction[CatalogState], FakeReads):
         if stored is None or stored.edits != expected.edits:
             return False
         self.state.lessons[lesson.id] = lesson
+        return True
+
+    async def add_curriculum(self, curriculum: Curriculum) -> None:
+        assert curriculum.id not in self.state.curricula
+        self.state.curricula[curriculum.id] = curriculum
+
+    async def save_curriculum(self, curriculum: Curriculum, *, expected: Curriculum) -> bool:
+        stored = self.state.curricula.get(expected.id)
+        if stored is None or stored.edits != expected.edits:
+            return False
+        self.state.curricula[curriculum.id] = curriculum
         return True
 
     async def add_lesson_version(self, version: LessonVersion) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 
 from bookend.auth import Principal
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.contracts.catalog import GradeBand, LessonStatus, MediaKind, ModeFit
+from bookend.contracts.catalog import GradeBand, LessonStatus, Library, MediaKind, ModeFit
 from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import catalog as http
 from bookend.http_contracts.paging import PageInfo
@@ -79,6 +79,9 @@ def lesson_out(lesson: domain.Lesson, *, viewer: Principal) -> http.Lesson:
         published_at=lesson.published_at,
         archived_at=lesson.archived_at,
         revision=None if revision is None else content_out(revision),
+        adopted_from=None
+        if lesson.adopted_from is None
+        else http.AdoptedFrom.model_validate(lesson.adopted_from, from_attributes=True),
     )
 
 
@@ -139,6 +142,18 @@ async def archive_lesson(
     return lesson_out(lesson, viewer=principal)
 
 
+@router.post("/lessons/{lesson_id}/adopt", status_code=201)
+async def adopt_lesson(
+    lesson_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Lesson:
+    """A draft of the caller's district copied from a published lesson of the shared library."""
+    with answering(key, partial(lesson_out, viewer=principal), status=201):
+        lesson = await service.adopt_lesson(
+            lesson_id, principal=principal, store=state.store, clock=state.clock, ids=state.ids
+        )
+    return lesson_out(lesson, viewer=principal)
+
+
 @router.get("/lessons/{lesson_id}")
 async def get_lesson(lesson_id: str, principal: CurrentPrincipal, state: State) -> http.Lesson:
     lesson = await service.get_lesson(lesson_id, principal=principal, store=state.store)
@@ -174,6 +189,8 @@ async def list_lessons(
     mode_fit: ModeFit | None = None,
     media_kind: MediaKind | None = None,
     max_download_bytes: int | None = None,
+    library: Library = Library.DISTRICT,
+    curriculum_id: str | None = None,
 ) -> http.LessonPage:
     """`q`: every word of it, in the title (ranked first) or elsewhere in the lesson."""
     filters = LessonFilters(
@@ -192,6 +209,8 @@ async def list_lessons(
         first=first,
         after=after,
         filters=filters,
+        library=library,
+        curriculum_id=curriculum_id,
     )
     return http.LessonPage(
         items=[lesson_out(lesson, viewer=principal) for lesson in page.items],

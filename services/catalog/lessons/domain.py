@@ -108,6 +108,13 @@ class LessonChanged(CatalogError, Conflict):
         super().__init__(f"lesson {lesson_id} was changed by someone else meanwhile; try again")
 
 
+class NotShared(CatalogError, Conflict):
+    code = "LESSON_NOT_SHARED"
+
+    def __init__(self, lesson_id: str) -> None:
+        super().__init__(f"lesson {lesson_id} is not a lesson of the shared library to adopt")
+
+
 class LessonNotPublishable(CatalogError, InvalidInput):
     """Publishing checks what a draft may lack: each error names the component and rule."""
 
@@ -204,6 +211,14 @@ class LessonVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class AdoptedFrom:
+    """The shared lesson, and its version, a district's lesson was copied from."""
+
+    lesson_id: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class Lesson:
     id: str
     district_id: str
@@ -216,6 +231,7 @@ class Lesson:
     archived_at: datetime | None = None
     revision: LessonContent | None = None  # edits of a published lesson, not yet published
     edits: int = 0  # each edit, publish and archive counts one: a concurrent one loses
+    adopted_from: AdoptedFrom | None = None
 
     @property
     def is_draft(self) -> bool:
@@ -312,6 +328,31 @@ def new_lesson(
         content=content_of(draft, new_id),
         created_by=created_by,
         created_at=created_at,
+    )
+
+
+def adopt(
+    source: Lesson, *, new_id: IdFactory, district_id: str, created_by: str, created_at: datetime
+) -> Lesson:
+    """A district's own draft of a published shared lesson: its content, under new ids."""
+    content = source.content
+    components = tuple(
+        replace(
+            component,
+            id=new_id(),
+            media=tuple(replace(media, id=new_id()) for media in component.media),
+        )
+        for component in content.components
+    )
+    return Lesson(
+        id=new_id(),
+        district_id=district_id,
+        status=LessonStatus.DRAFT,
+        version=0,
+        content=replace(content, components=components),
+        created_by=created_by,
+        created_at=created_at,
+        adopted_from=AdoptedFrom(source.id, source.version),
     )
 
 

@@ -64,6 +64,12 @@ class Reads(Protocol):
         self, district_id: str, lesson_id: str, version: int
     ) -> LessonVersion | None: ...
 
+    async def lessons_of_curriculum(
+        self, district_id: str, curriculum_id: str
+    ) -> frozenset[str] | None:
+        """The lessons placed in the curriculum's units; None if there is no such curriculum."""
+        ...
+
 
 class Transaction(Reads, Outbox, Protocol):
     """One transaction: lesson writes and the events they emit commit together or not at all."""

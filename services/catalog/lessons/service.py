@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
 
+from bookend import cursors
 from bookend.auth import Principal, Role
 from bookend.clock import Clock
-from bookend.contracts.catalog import LessonStatus
+from bookend.contracts.catalog import SHARED_LIBRARY, LessonStatus, Library
+from bookend.cursors import Position
 from bookend.ids import IdFactory
 from bookend.problems import FieldError, Forbidden, InvalidInput, refuse_if, too_long
 from services.catalog.events import OUTBOUND
@@ -23,12 +21,15 @@ from services.catalog.lessons.domain import (
     LessonNotFound,
     LessonVersion,
     LessonVersionNotFound,
+    NotShared,
+    adopt,
     new_lesson,
 )
 from services.catalog.lessons.ports import (
     LessonFilters,
     LessonPosition,
     LessonQuery,
+    Reads,
     Store,
     Transaction,
 )
@@ -133,11 +134,40 @@ async def _change(
     return await store.atomically(work)
 
 
-async def get_lesson(lesson_id: str, *, principal: Principal, store: Store) -> Lesson:
+async def get_lesson(lesson_id: str, *, principal: Principal, store: Reads) -> Lesson:
+    """A lesson of the caller's district, or a published one of the shared library."""
     lesson = await store.get_lesson(principal.district, lesson_id)
+    if lesson is None and principal.district != SHARED_LIBRARY:
+        shared = await store.get_lesson(SHARED_LIBRARY, lesson_id)
+        if shared is not None and shared.status is LessonStatus.PUBLISHED:
+            return shared
     if lesson is None or not _may_see(principal, lesson):
         raise LessonNotFound(lesson_id)
     return lesson
+
+
+async def adopt_lesson(
+    lesson_id: str, *, principal: Principal, store: Store, clock: Clock, ids: IdFactory
+) -> Lesson:
+    """A draft of the caller's own, copied from a published lesson of the shared library; the
+    district then edits and publishes it as any other."""
+    principal.require(*AUTHORS)
+
+    async def work(tx: Transaction) -> Lesson:
+        source = await get_lesson(lesson_id, principal=principal, store=tx)
+        if source.district_id != SHARED_LIBRARY or source.district_id == principal.district:
+            raise NotShared(lesson_id)
+        adopted = adopt(
+            source,
+            new_id=ids,
+            district_id=principal.district,
+            created_by=principal.subject,
+            created_at=clock(),
+        )
+        await tx.add_lesson(adopted)
+        return adopted
+
+    return await store.atomically(work)
 
 
 async def get_lesson_version(
@@ -145,7 +175,7 @@ async def get_lesson_version(
 ) -> LessonVersion:
     """A version as it was published: what sessions and tasks planned with it show."""
     lesson = await get_lesson(lesson_id, principal=principal, store=store)
-    found = await store.get_lesson_version(principal.district, lesson.id, version)
+    found = await store.get_lesson_version(lesson.district_id, lesson.id, version)
     if found is None:
         raise LessonVersionNotFound(lesson_id, version)
     return found
@@ -179,23 +209,35 @@ async def list_lessons(
     first: int = DEFAULT_PAGE_SIZE,
     after: str | None = None,
     filters: LessonFilters = LessonFilters(),
+    library: Library = Library.DISTRICT,
+    curriculum_id: str | None = None,
 ) -> LessonPage:
     """A page of the lessons the caller may see, filtered; with `q`, only those holding every
-    word of it, those whose title holds them all first (ADR 0024)."""
+    word of it, those whose title holds them all first (ADR 0024). The shared library shows
+    other districts its published lessons only."""
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise InvalidInput("first", "range", f"must be between 1 and {MAX_PAGE_SIZE}")
     refuse_if(_filter_errors(filters))
     search = searched(q)
+    owner = SHARED_LIBRARY if library is Library.SHARED else principal.district
     # Archived lessons only when asked for: they are planned with no more.
-    visible = set(LessonStatus) if principal.is_staff else {LessonStatus.PUBLISHED}
+    own = owner == principal.district
+    visible = set(LessonStatus) if principal.is_staff and own else {LessonStatus.PUBLISHED}
     wanted = {LessonStatus.DRAFT, LessonStatus.PUBLISHED} if status is None else {status}
     statuses = visible & wanted
     if not statuses:
         return LessonPage(items=[], has_next_page=False, end_cursor=None)
-    position, rank = (None, 0) if after is None else decode_cursor(after)
+    if curriculum_id is not None:
+        placed = await store.lessons_of_curriculum(owner, curriculum_id)
+        if placed is None:
+            raise InvalidInput("curriculum_id", "known", "no such curriculum in this library")
+        filters = replace(filters, lesson_ids=placed)
     ranks: tuple[bool | None, ...] = (None,) if search is None else (True, False)
+    cursor = None if after is None else cursors.decode(after, ranks=2)
+    rank = 0 if cursor is None else min(cursor.rank, len(ranks) - 1)
+    position = None if cursor is None else LessonPosition(cursor.created_at, cursor.id)
     found: list[tuple[int, Lesson]] = []
-    for at in range(min(rank, len(ranks) - 1), len(ranks)):
+    for at in range(rank, len(ranks)):
         query = LessonQuery(
             statuses=frozenset(statuses),
             after=position if at == rank else None,
@@ -205,16 +247,16 @@ async def list_lessons(
             words=() if search is None else search.words,
             in_title=ranks[at],
         )
-        found += [(at, lesson) for lesson in await store.list_lessons(principal.district, query)]
+        found += [(at, lesson) for lesson in await store.list_lessons(owner, query)]
         if len(found) > first:
             break
     page = found[:first]
-    cursors = [encode_cursor(*ranked) for ranked in page]
+    ends = [cursors.encode(Position(lesson.created_at, lesson.id, at)) for at, lesson in page]
     return LessonPage(
         items=[lesson for _, lesson in page],
         has_next_page=len(found) > first,
-        end_cursor=cursors[-1] if cursors else None,
-        cursors=cursors,
+        end_cursor=ends[-1] if ends else None,
+        cursors=ends,
     )
 
 
@@ -229,25 +271,3 @@ def _filter_errors(filters: LessonFilters) -> list[FieldError]:
     if filters.max_download_bytes is not None and filters.max_download_bytes < 0:
         errors.append(FieldError("max_download_bytes", "range", "must be 0 or more"))
     return errors
-
-
-def encode_cursor(rank: int, lesson: Lesson) -> str:
-    """Where a page ended: the lesson, and for a search which of its ranks it is in."""
-    raw = json.dumps({"created_at": lesson.created_at.isoformat(), "id": lesson.id, "rank": rank})
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[LessonPosition, int]:
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        created_at = datetime.fromisoformat(raw["created_at"])
-        if created_at.tzinfo is None:
-            raise ValueError("naive instant")
-        # In UTC, as the store compares it; an instant near year 1 or 9999 has none.
-        created_at = created_at.astimezone(UTC)
-        rank = raw.get("rank", 0)
-        if not isinstance(rank, int) or isinstance(rank, bool) or rank not in (0, 1):
-            raise ValueError("no such rank")
-        return LessonPosition(created_at=created_at, lesson_id=str(raw["id"])), rank
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError):
-        raise InvalidInput("after", "cursor", "is not a cursor this API returned") from None

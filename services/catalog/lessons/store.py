@@ -7,27 +7,30 @@ import contextlib
 from pymongo.errors import DuplicateKeyError
 
 from bookend.contracts.catalog import LessonStatus
-from bookend.mongo import Document, Queries, exact, from_document, to_document
+from bookend.mongo import Document, Queries, exact, from_document, order_key, to_document
 from services.catalog.lessons.domain import Lesson, LessonVersion
 from services.catalog.lessons.ports import LessonFilters, LessonQuery
 from services.catalog.lessons.search import TITLE_WORDS, WORDS, findable
 
 LESSONS = "lessons"
 LESSON_VERSIONS = "lesson_versions"
-LESSON_ORDER = [("created_at", 1), ("_id", 1)]
-# (collection, fields, unique). Not (..., created_at, _id): nx-27017 then fails every insert
-# ("JSON path error"). A search starts from the rarest of its conditions: MongoDB indexes the
-# word and key arrays element by element (the embedded store reads a district's lessons).
+# The library's order, (created_at, id), as one string: dates compare to the second only in the
+# embedded store's filters (ADR 0007).
+ORDER_KEY = "order_key"
+LESSON_ORDER = [(ORDER_KEY, 1)]
+# (collection, fields, unique). A search starts from the rarest of its conditions: MongoDB
+# indexes the word and key arrays element by element (the embedded store reads a district's
+# lessons).
 INDEXES: list[tuple[str, list[str], bool]] = [
-    (LESSONS, ["district_id", "created_at"], False),
+    (LESSONS, ["district_id", ORDER_KEY], False),
     (LESSONS, ["district_id", WORDS], False),
     (LESSONS, ["district_id", "standard_keys"], False),
-    (LESSONS, ["district_id", "subject_key", "created_at"], False),
+    (LESSONS, ["district_id", "subject_key", ORDER_KEY], False),
 ]
 # Data changes a start-up makes once per database, each recorded by name when done.
 MIGRATIONS = "migrations"
 CONTENT_NESTED = "lesson_content_nested"
-SEARCH_FIELDS_ADDED = "lesson_search_fields_added"
+SEARCH_FIELDS_ADDED = "lesson_order_and_search_fields_added"
 
 # What a lesson held at its top level before its content had a field of its own.
 _CONTENT_FIELDS = ("title", "subject", "summary", "components")
@@ -39,7 +42,8 @@ def version_key(lesson_id: str, version: int) -> str:
 
 def lesson_document(lesson: Lesson) -> Document:
     """The lesson as stored, with the fields its searches and filters match."""
-    return to_document(lesson, key="id") | findable(lesson.content)
+    order = {ORDER_KEY: order_key(lesson.created_at, lesson.id)}
+    return to_document(lesson, key="id") | findable(lesson.content) | order
 
 
 class LessonQueries(Queries):
@@ -66,14 +70,7 @@ class LessonQueries(Queries):
             elif query.in_title is False:  # `$nor`: the embedded store has no `$not`
                 conditions.append({"$nor": [{TITLE_WORDS: every}]})
         if (after := query.after) is not None:
-            conditions.append(
-                {
-                    "$or": [
-                        {"created_at": {"$gt": after.created_at}},
-                        {"created_at": after.created_at, "_id": {"$gt": after.lesson_id}},
-                    ]
-                }
-            )
+            conditions.append({ORDER_KEY: {"$gt": order_key(after.created_at, after.lesson_id)}})
         found = {"$and": conditions}
         return await self._list(Lesson, LESSONS, found, LESSON_ORDER, key="id", limit=query.limit)
 
@@ -91,10 +88,11 @@ class LessonQueries(Queries):
             await self.db[MIGRATIONS].insert_one({"_id": CONTENT_NESTED})
 
     async def add_search_fields(self) -> None:
-        """Lessons stored before searches had their own fields get them, once (as above)."""
+        """Lessons stored before searches and the order had their own fields get them, once
+        (as above)."""
         if await self._one(MIGRATIONS, {"_id": SEARCH_FIELDS_ADDED}) is not None:
             return
-        for doc in await self._many(LESSONS, {WORDS: {"$exists": False}}):
+        for doc in await self._many(LESSONS, {ORDER_KEY: {"$exists": False}}):
             lesson = from_document(Lesson, doc, key="id")
             await self.db[LESSONS].replace_one(exact({"_id": lesson.id}), lesson_document(lesson))
         with contextlib.suppress(DuplicateKeyError):

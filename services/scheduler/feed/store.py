@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
 from bookend.contracts.scheduler import SessionStatus
-from bookend.mongo import Document, Queries, exact, from_document, to_document
+from bookend.mongo import Document, Queries, exact, from_document, order_key, to_document
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
 
 FEED = "feed_items"
@@ -22,8 +22,6 @@ FEED_ORDER = [(FEED_KEY, 1)]
 # Data changes a start-up makes once per database, each recorded by name when done.
 MIGRATIONS = "migrations"
 FEED_KEYS_ADDED = "feed_keys_added"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MILLISECOND = timedelta(milliseconds=1)
 
 # (collection, fields, unique): a student's page is a range read on the first.
 INDEXES: list[tuple[str, list[str], bool]] = [
@@ -34,13 +32,8 @@ INDEXES: list[tuple[str, list[str], bool]] = [
 
 
 def feed_key(moment: datetime, item_id: str = "") -> str:
-    """An item's place in the feed order, or with no item_id the place where `moment` begins.
-
-    Milliseconds since 1970, as MongoDB keeps instants, zero-padded so strings sort as numbers
-    (to the year 9999); then the item id, compared byte by byte as MongoDB compares strings.
-    """
-    millis = f"{(moment - _EPOCH) // _MILLISECOND:015d}"
-    return f"{millis}|{item_id}" if item_id else millis
+    """An item's place in the feed order, or with no item_id the place where `moment` begins."""
+    return order_key(moment, item_id)
 
 
 def feed_document(item: FeedItem) -> Document:

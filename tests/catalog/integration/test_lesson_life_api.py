@@ -12,6 +12,7 @@ import pytest
 
 from bookend.auth import Role
 from bookend.contracts import Topic
+from bookend.contracts.catalog import SHARED_LIBRARY
 from bookend.eventbus import KafkaSettings
 from bookend.mongo import connect
 from services.catalog.app import create_app
@@ -216,3 +217,22 @@ async def test_lessons_stored_before_content_was_nested_are_read_after_start_up(
         assert (lesson["title"], lesson["version"], lesson["minutes"]) == ("Stored long ago", 1, 10)
         edited = await ok(catalog, "PUT", "/lessons/lesson-old", AUTHOR, json=LESSON)
         assert edited["revision"]["title"] == LESSON["title"]
+
+
+async def test_a_district_adopts_a_shared_lesson_as_its_own_draft(catalog: Catalog) -> None:
+    curator = bearer("curator-1", Role.DISTRICT_ADMIN, district=SHARED_LIBRARY)
+    shared = await ok(catalog, "POST", "/lessons", curator, json=LESSON)
+    await ok(catalog, "POST", f"/lessons/{shared['id']}/publish", curator)
+    listed = await ok(catalog, "GET", "/lessons", AUTHOR, params={"library": "shared"})
+    assert [item["id"] for item in listed["items"]] == [shared["id"]]
+    adopted = await ok(catalog, "POST", f"/lessons/{shared['id']}/adopt", AUTHOR)
+    assert (adopted["district_id"], adopted["status"], adopted["adopted_from"]) == (
+        "district-1",
+        "draft",
+        {"lesson_id": shared["id"], "version": 1},
+    )
+    assert adopted["title"] == LESSON["title"]
+    again = await catalog.http.post(f"/lessons/{adopted['id']}/adopt", headers=AUTHOR)
+    assert (again.status_code, again.json()["code"]) == (409, "LESSON_NOT_SHARED")
+    refused = await catalog.http.put(f"/lessons/{shared['id']}", json=LESSON, headers=AUTHOR)
+    assert refused.status_code == 404

@@ -4,8 +4,9 @@ import pytest
 from pydantic import BaseModel
 from strawberry.types import get_object_definition
 
-from bookend.http_contracts import catalog, feedback, paging, scheduler
+from bookend.http_contracts import catalog, curricula, feedback, paging, scheduler
 from gateway.schema import catalog as catalog_schema
+from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
 from gateway.schema import roster, sessions
 from gateway.schema.convert import FromContract
@@ -19,9 +20,12 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (catalog_schema.Media, catalog.Media, {"captions", "variants", "renditions"}),
     (catalog_schema.LessonComponent, catalog.Component, {"media"}),
     (catalog_schema.LessonRevision, catalog.LessonContent, {"components"}),
-    (catalog_schema.Lesson, catalog.Lesson, {"components", "revision"}),
+    (catalog_schema.AdoptedFrom, catalog.AdoptedFrom, set()),
+    (catalog_schema.Lesson, catalog.Lesson, {"components", "revision", "shared"}),
     (catalog_schema.LessonVersion, catalog.LessonVersion, {"components"}),
     (catalog_schema.PageInfo, paging.PageInfo, set()),
+    (curricula_schema.Unit, curricula.Unit, set()),
+    (curricula_schema.Curriculum, curricula.Curriculum, {"units"}),
     (roster.School, scheduler.School, set()),
     (roster.Section, scheduler.Section, set()),
     (roster.Enrolment, scheduler.Enrolment, set()),
@@ -40,6 +44,7 @@ SENT: list[tuple[type, type[BaseModel], set[str]]] = [
     (catalog_schema.MediaInput, catalog.MediaCreate, {"captions", "variants"}),
     (catalog_schema.ComponentInput, catalog.ComponentCreate, {"media"}),
     (catalog_schema.CreateLessonInput, catalog.LessonCreate, {"components"}),
+    (curricula_schema.CreateCurriculumInput, curricula.CurriculumCreate, set()),
     (roster.SectionInput, scheduler.SectionPut, set()),
     (sessions.ScheduleLiveSessionInput, scheduler.SessionCreate, set()),
 ]
