@@ -163,6 +163,29 @@ LESSONS = (
     ),
 )
 
+# A curriculum of the district with one unit of the demo's lessons, by their titles.
+CURRICULUM = ("Lakeside Literacy, grade 8", "reading", "G6_8")
+UNIT = ("Words and themes", ("Middle Ages vocabulary", "Theme in texts"))
+# One lesson of the shared library, to adopt.
+SHARED = DemoLesson(
+    "curator-obi",
+    "",
+    "Main idea and supporting details",
+    "reading",
+    "Find what a paragraph is mostly about, and the sentences that hold it up.",
+    (
+        ("What a main idea is", "introduce", 6),
+        ("Finding it in a short article", "model", 8),
+        ("Sort the details", "practice", 12),
+    ),
+    0,
+    (0, 0),
+    0,
+    "G3_5",
+    ("CCSS.ELA-LITERACY.RI.3.2",),
+    ((1, video("main-idea", "Finding the main idea", 420, 55)),),
+)
+
 SCHOOLS = ((OAKRIDGE, "Oakridge Elementary"), (RIVERSIDE, "Riverside Middle"))
 SECTIONS = (
     (READING_2, OAKRIDGE, "Reading 2B", "reading", CHICAGO, ["teacher-okafor"]),
@@ -181,6 +204,14 @@ LESSONS_QUERY = """query { lessons(first: 100) { nodes { id title status } } }""
 CREATE_LESSON = """mutation($input: CreateLessonInput!) { createLesson(input: $input) {
   __typename ... on Lesson { id } ... on UserError { code message } } }"""
 PUBLISH = """mutation($id: ID!) { publishLesson(id: $id) {
+  __typename ... on UserError { code message } } }"""
+CURRICULA = """query { curricula(first: 100) { nodes { id title units { id title } } } }"""
+CREATE_CURRICULUM = """mutation($input: CreateCurriculumInput!) { createCurriculum(input: $input) {
+  __typename ... on Curriculum { id units { id title } } ... on UserError { code message } } }"""
+ADD_UNIT = """mutation($id: ID!, $title: String!) { addUnit(curriculumId: $id, title: $title) {
+  __typename ... on Curriculum { units { id title } } ... on UserError { code message } } }"""
+PLACE = """mutation($c: ID!, $u: ID!, $l: ID!, $at: Int) {
+  placeLesson(curriculumId: $c, unitId: $u, lessonId: $l, position: $at) {
   __typename ... on UserError { code message } } }"""
 SECTION_SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) { lessonId } }"""
 SCHEDULE = """mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(input: $input) {
@@ -227,10 +258,36 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
                 )
     for lesson in LESSONS:
         _load_lesson(client(lesson.teacher), lesson, now or datetime.now(ZoneInfo(CHICAGO)))
+    _published(client(SHARED.teacher), SHARED)
+    _load_curriculum(admin)
 
 
-def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> None:
-    existing = {n["title"]: n for n in teacher.execute(LESSONS_QUERY)["lessons"]["nodes"]}
+def _load_curriculum(admin: GraphQLClient) -> None:
+    title, subject, band = CURRICULUM
+    found = [c for c in admin.execute(CURRICULA)["curricula"]["nodes"] if c["title"] == title]
+    if found:
+        curriculum = found[0]
+    else:
+        created = admin.execute(
+            CREATE_CURRICULUM, input={"title": title, "subject": subject, "gradeBand": band}
+        )["createCurriculum"]
+        curriculum = _expect(created, "Curriculum")
+    unit_title, lesson_titles = UNIT
+    units = {u["title"]: u["id"] for u in curriculum["units"]}
+    if unit_title not in units:
+        added = _expect(admin.execute(ADD_UNIT, id=curriculum["id"], title=unit_title)["addUnit"])
+        units = {u["title"]: u["id"] for u in added["units"]}
+    lessons = {n["title"]: n["id"] for n in admin.execute(LESSONS_QUERY)["lessons"]["nodes"]}
+    for position, lesson_title in enumerate(lesson_titles):
+        placed = admin.execute(
+            PLACE, c=curriculum["id"], u=units[unit_title], l=lessons[lesson_title], at=position
+        )["placeLesson"]
+        _expect(placed, "Curriculum")
+
+
+def _published(author: GraphQLClient, lesson: DemoLesson) -> str:
+    """The lesson's id, created and published unless it already is."""
+    existing = {n["title"]: n for n in author.execute(LESSONS_QUERY)["lessons"]["nodes"]}
     found = existing.get(lesson.title)
     if found is None:
         media = dict(lesson.media)
@@ -250,13 +307,18 @@ def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> N
                 for n, (t, k, m) in enumerate(lesson.components)
             ],
         }
-        created = teacher.execute(CREATE_LESSON, input=body)["createLesson"]
+        created = author.execute(CREATE_LESSON, input=body)["createLesson"]
         lesson_id = _expect(created, "Lesson")["id"]
         status = "DRAFT"
     else:
         lesson_id, status = found["id"], found["status"]
     if status == "DRAFT":
-        _expect(teacher.execute(PUBLISH, id=lesson_id)["publishLesson"])
+        _expect(author.execute(PUBLISH, id=lesson_id)["publishLesson"])
+    return str(lesson_id)
+
+
+def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> None:
+    lesson_id = _published(teacher, lesson)
     sessions = teacher.execute(SECTION_SESSIONS, section=lesson.section)["sectionSessions"]
     if any(s["lessonId"] == lesson_id for s in sessions):
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bookend.auth import Principal, Role
+from bookend.contracts.catalog import SHARED_LIBRARY
 
 LAKESIDE = "district-lakeside"
 HILLCREST = "district-hillcrest"
@@ -98,6 +99,13 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "Rosa Castellanos",
         "district administrator of Lakeside",
         Role.DISTRICT_ADMIN,
+    ),
+    _user(
+        "curator-obi",
+        "Chidi Obi",
+        "curates the shared library every district may adopt lessons from",
+        Role.DISTRICT_ADMIN,
+        district=SHARED_LIBRARY,
     ),
     _user(
         "teacher-hillcrest-vance",

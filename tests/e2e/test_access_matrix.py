@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from bookend.auth import Role
+from bookend.contracts.catalog import SHARED_LIBRARY
 from devstack.stack import RunningStack
 from tests.e2e.classroom import CREATE_LESSON, LESSON, published_lesson, schedule, session_input
 from tests.e2e.client import Client, Data, graphql_ws
@@ -99,6 +100,9 @@ class World:
     spare_drafts: Mapping[As, str]  # one for each who may publish, to publish and edit
     spare_lessons: Mapping[As, str]  # one for each who may archive, to archive
     revised: Mapping[As | None, str]  # published with a revision: one each, and one to attempt
+    curriculum: str  # with one unit, the published lesson placed in it
+    unit: str
+    shared: str  # a published lesson of the shared library
     spare_sessions: Mapping[As, str]  # one for each who may run X's sessions, to start and end
     data_ids: frozenset[str]  # ids of A's schools, sections, lessons, sessions, check-ins
 
@@ -189,6 +193,22 @@ READS = [
         lambda w: {"id": w.draft},
         lambda w: w.draft,
         DRAFT_READERS,
+    ),
+    Read(
+        "curriculum",
+        "of district A",
+        "query($id: ID!) { curriculum(id: $id) { id title units { id lessonIds } } }",
+        lambda w: {"id": w.curriculum},
+        lambda w: w.curriculum,
+        DISTRICT_A,
+    ),
+    Read(
+        "curricula",
+        "lists district A's",
+        "{ curricula(first: 100) { nodes { id title } } }",
+        no_variables,
+        lambda w: w.curriculum,
+        DISTRICT_A,
     ),
     Read(
         "lessonVersion",
@@ -322,6 +342,53 @@ WRITES = [
         success="Lesson",
     ),
     Write(
+        "adoptLesson",
+        f"mutation($id: ID!) {{ adoptLesson(id: $id) {{ {result_of('Lesson')} }} }}",
+        attempt=lambda w: {"id": w.shared},
+        allowed=CURRICULUM_A,
+        permitted=lambda w, who: {"id": w.shared},
+        success="Lesson",
+        # Another district's curriculum roles adopt it too, into their own district.
+        elsewhere=frozenset({As.B_TEACHER, As.B_DISTRICT_ADMIN}),
+    ),
+    Write(
+        "createCurriculum",
+        "mutation($input: CreateCurriculumInput!) { createCurriculum(input: $input) { "
+        f"{result_of('Curriculum')} }} }}",
+        attempt=lambda w: {"input": {"title": "Not allowed here", "subject": "reading"}},
+        allowed=frozenset({As.DISTRICT_ADMIN}),
+        permitted=lambda w, who: {"input": {"title": f"Made by {who}", "subject": "reading"}},
+        success="Curriculum",
+        elsewhere=frozenset({As.B_DISTRICT_ADMIN}),
+    ),
+    Write(
+        "addUnit",
+        "mutation($id: ID!, $title: String!) { addUnit(curriculumId: $id, title: $title) { "
+        f"{result_of('Curriculum')} }} }}",
+        attempt=lambda w: {"id": w.curriculum, "title": "Not allowed here"},
+        allowed=frozenset({As.DISTRICT_ADMIN}),
+        permitted=lambda w, who: {"id": w.curriculum, "title": f"Added by {who}"},
+        success="Curriculum",
+    ),
+    Write(
+        "placeLesson",
+        "mutation($c: ID!, $u: ID!, $l: ID!) { placeLesson(curriculumId: $c, unitId: $u, "
+        f"lessonId: $l, position: 0) {{ {result_of('Curriculum')} }} }}",
+        attempt=lambda w: {"c": w.curriculum, "u": w.unit, "l": w.draft},
+        allowed=frozenset({As.DISTRICT_ADMIN}),
+        permitted=lambda w, who: {"c": w.curriculum, "u": w.unit, "l": w.draft},
+        success="Curriculum",
+    ),
+    Write(
+        "removeLessonFromCurriculum",  # after placeLesson: the admin removes what they placed
+        "mutation($c: ID!, $l: ID!) { removeLessonFromCurriculum(curriculumId: $c, "
+        f"lessonId: $l) {{ {result_of('Curriculum')} }} }}",
+        attempt=lambda w: {"c": w.curriculum, "l": w.lesson},
+        allowed=frozenset({As.DISTRICT_ADMIN}),
+        permitted=lambda w, who: {"c": w.curriculum, "l": w.draft},
+        success="Curriculum",
+    ),
+    Write(
         "scheduleLiveSession",
         "mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(input: $input) { "
         f"{result_of('LiveSession')} }} }}",
@@ -420,6 +487,12 @@ CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
 
 EDIT = """mutation($id: ID!, $input: CreateLessonInput!) { editLesson(id: $id, input: $input) {
   __typename } }"""
+CURRICULUM_CREATE = """mutation($input: CreateCurriculumInput!) {
+  createCurriculum(input: $input) { __typename ... on Curriculum { id } } }"""
+UNIT_ADD = """mutation($id: ID!) { addUnit(curriculumId: $id, title: "Unit 1") {
+  __typename ... on Curriculum { units { id } } } }"""
+LESSON_PLACE = """mutation($c: ID!, $u: ID!, $l: ID!) {
+  placeLesson(curriculumId: $c, unitId: $u, lessonId: $l) { __typename } }"""
 
 
 async def revised_lesson(teacher: Client) -> str:
@@ -543,6 +616,17 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     revised = await asyncio.gather(
         *(revised_lesson(teacher) for _ in range(1 + len(WRITES_LESSONS)))
     )
+    curriculum = await succeeds(
+        admin, CURRICULUM_CREATE, input={"title": "Reading 8", "subject": "reading"}
+    )
+    unit = (await succeeds(admin, UNIT_ADD, id=curriculum["id"]))["units"][0]["id"]
+    await succeeds(admin, LESSON_PLACE, c=curriculum["id"], u=unit, l=lesson)
+    curator = Client(
+        gateway_http,
+        stack.gateway_url,
+        token_for(f"curator-{tag}", Role.DISTRICT_ADMIN, district=SHARED_LIBRARY),
+    )
+    shared = await published_lesson(curator)
     scheduled = (await schedule(teacher, x, lesson))["id"]  # once the scheduler knows the lesson
     live, in_z, *spares = await asyncio.gather(
         schedule(teacher, x, lesson),
@@ -580,10 +664,13 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         spare_drafts=spare_drafts,
         spare_lessons=spare_lessons,
         revised={None: revised[0], **dict(zip(writers, revised[1:], strict=True))},
+        curriculum=curriculum["id"],
+        unit=unit,
+        shared=shared,
         spare_sessions=spare_sessions,
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
-            | {check_in}
+            | {check_in, curriculum["id"], unit}
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}
         ),
     )
@@ -671,6 +758,10 @@ async def test_a_read_shows_district_data_only_to_whom_it_may(world: World, row:
 
 SNAPSHOT = {
     "lessons": (As.DISTRICT_ADMIN, "{ lessons(first: 100) { nodes { id title status version } } }"),
+    "curricula": (
+        As.DISTRICT_ADMIN,
+        "{ curricula(first: 100) { nodes { id title units { id title lessonIds } } } }",
+    ),
     "sections": (
         As.DISTRICT_ADMIN,
         "{ sections { id schoolId name subject timeZone teacherIds } }",
@@ -754,9 +845,9 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     assert not problems, "\n".join(problems)
     # The snapshot sees changes: the refusals above are not passing for want of looking.
     lessons = [len(s["lessons"]["lessons"]["nodes"]) for s in (before, after)]
-    # One made by each of the curriculum roles; one archived by each who writes A's lessons,
-    # which leaves the default listing.
-    assert lessons[1] == lessons[0] + len(CURRICULUM_A) - len(WRITES_LESSONS)
+    # One made and one adopted by each of the curriculum roles; one archived by each who writes
+    # A's lessons, which leaves the default listing.
+    assert lessons[1] == lessons[0] + 2 * len(CURRICULUM_A) - len(WRITES_LESSONS)
     sessions = [s["sessions"]["sectionSessions"] for s in (before, after)]
     assert len(sessions[1]) == len(sessions[0]) + len(RUNS_X)
     ended = {s["id"] for s in sessions[1] if s["status"] == "ENDED"}

@@ -1,7 +1,8 @@
-"""A curriculum lead builds a lesson with media and light variants through GraphQL, is refused
-publishing a video without captions (the component named), fixes it, publishes, revises and
-archives it; a student reads the published lesson and picks a rendition for a thin connection,
-and the scheduler plans nothing new with the archived lesson."""
+"""Issue 8's checks through GraphQL, as a curriculum lead works: a lesson with media and light
+variants, refused publishing a video without captions (the component named), fixed, published,
+revised and archived; a student picks a rendition for a thin connection; the scheduler plans
+nothing new with an archived lesson; a unit of lessons in a curriculum, searched with filters
+and paging; a lesson adopted from the shared library; another district sees none of it."""
 
 from __future__ import annotations
 
@@ -169,3 +170,103 @@ async def test_the_scheduler_plans_nothing_new_with_an_archived_lesson(
     # Until the scheduler hears of the lesson at all it says `known_lesson`; then, archived.
     answer = await eventually(refused)
     assert answer["__typename"] == "InvalidInput"
+
+
+CREATE_CURRICULUM = """mutation($input: CreateCurriculumInput!) { createCurriculum(input: $input) {
+  __typename ... on Curriculum { id units { id } } ... on UserError { code } } }"""
+ADD_UNIT = """mutation($id: ID!, $title: String!) { addUnit(curriculumId: $id, title: $title) {
+  __typename ... on Curriculum { units { id title } } ... on UserError { code } } }"""
+PLACE = """mutation($c: ID!, $u: ID!, $l: ID!, $at: Int) {
+  placeLesson(curriculumId: $c, unitId: $u, lessonId: $l, position: $at) {
+  __typename ... on Curriculum { units { lessonIds } } ... on UserError { code } } }"""
+CURRICULUM = """query($id: ID!) { curriculum(id: $id) { title gradeBand
+  units { title lessons { title components { media { within(maxBytes: 10000000) { variant } } } } }
+} }"""
+SEARCH = """query($q: String, $first: Int!, $after: String, $band: GradeBand, $kind: MediaKind,
+  $max: Bytes, $curriculum: ID, $library: Library! = DISTRICT) {
+  lessons(search: $q, first: $first, after: $after, gradeBand: $band, mediaKind: $kind,
+          maxDownloadBytes: $max, curriculumId: $curriculum, library: $library) {
+    edges { cursor node { id title shared adoptedFrom { lessonId version } } }
+    pageInfo { hasNextPage endCursor } } }"""
+ADOPT = """mutation($id: ID!) { adoptLesson(id: $id) {
+  __typename ... on Lesson { id status title shared adoptedFrom { lessonId version } }
+  ... on UserError { code } } }"""
+
+
+async def test_a_curriculum_lead_builds_a_unit_searches_and_adopts_from_the_shared_library(
+    client_for: ClientFor,
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    district = f"district-lead-{tag}"
+    lead = client_for(f"lead-{tag}", Role.DISTRICT_ADMIN, district=district)
+    student = client_for(f"student-{tag}", Role.STUDENT, district=district)
+    outsider = client_for(f"lead-out-{tag}", Role.DISTRICT_ADMIN)
+    curator = client_for(f"curator-{tag}", Role.DISTRICT_ADMIN, district="shared-library")
+
+    curriculum = (
+        await lead.run(
+            CREATE_CURRICULUM,
+            input={"title": "Fractions, grade 3", "subject": "maths", "gradeBand": "G3_5"},
+        )
+    )["createCurriculum"]
+    unit = (await lead.run(ADD_UNIT, id=curriculum["id"], title="Equivalence"))["addUnit"]
+    unit_id = unit["units"][0]["id"]
+    titles = ["Equivalent fractions", "Fractions on a number line", "Comparing fractions"]
+    ids = []
+    for title in titles:
+        made = (await lead.run(CREATE, input=lesson_input(title, with_transcript(VIDEO))))[
+            "createLesson"
+        ]
+        assert (await lead.run(PUBLISH, id=made["id"]))["publishLesson"]["version"] == 1
+        ids.append(made["id"])
+    for at, lesson_id in enumerate(ids):
+        await lead.run(PLACE, c=curriculum["id"], u=unit_id, l=lesson_id, at=at)
+    await lead.run(PLACE, c=curriculum["id"], u=unit_id, l=ids[2], at=0)  # moved to the front
+    read = (await student.run(CURRICULUM, id=curriculum["id"]))["curriculum"]
+    [equivalence] = read["units"]
+    assert [lesson["title"] for lesson in equivalence["lessons"]] == [titles[2], *titles[:2]]
+    within = equivalence["lessons"][0]["components"][0]["media"][0]["within"]
+    assert within == {"variant": "SMALL"}  # 9 MB fits 10 MB; the 3 GB original does not
+
+    # Search with filters, paged one at a time: title matches first.
+    seen, after = [], None
+    while True:
+        page = (
+            await student.run(
+                SEARCH,
+                q="fraction equivalent",
+                first=1,
+                after=after,
+                band="G3_5",
+                kind="VIDEO",
+                max=3_000_000_000,
+                curriculum=curriculum["id"],
+            )
+        )["lessons"]
+        seen += [edge["node"]["title"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == ["Equivalent fractions"]  # the others hold "equivalent" nowhere
+    none = (await student.run(SEARCH, q="fractions", first=10, max=1_000))["lessons"]
+    assert none["edges"] == []  # every lesson's video, in full, is larger
+    elsewhere = (await outsider.run(SEARCH, q="fractions", first=10))["lessons"]
+    assert not {edge["node"]["id"] for edge in elsewhere["edges"]} & set(ids)
+
+    # The shared library: a curator publishes, the district adopts a copy of its own.
+    shared = (
+        await curator.run(CREATE, input=lesson_input(f"Shared {tag}", with_transcript(VIDEO)))
+    )["createLesson"]
+    await curator.run(PUBLISH, id=shared["id"])
+    library = (await lead.run(SEARCH, q=f"shared {tag}", first=5, library="SHARED"))["lessons"]
+    assert [(e["node"]["id"], e["node"]["shared"]) for e in library["edges"]] == [
+        (shared["id"], True)
+    ]
+    adopted = (await lead.run(ADOPT, id=shared["id"]))["adoptLesson"]
+    assert (adopted["status"], adopted["shared"], adopted["adoptedFrom"]) == (
+        "DRAFT",
+        False,
+        {"lessonId": shared["id"], "version": 1},
+    )
+    refused = (await student.run(ADOPT, id=shared["id"]))["adoptLesson"]
+    assert refused["__typename"] == "Forbidden"

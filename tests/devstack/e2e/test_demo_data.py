@@ -1,0 +1,60 @@
+"""The demo data `make run` loads, through the public API: loaded twice, it is there once,
+with its media and variants, its curriculum unit and a shared lesson to adopt."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from bookend.auth import issue_token
+from devstack.demo import CURRICULUM, SHARED, UNIT, load_demo
+from devstack.stack import RunningStack
+from devstack.users import USERS_BY_ID
+from tests.e2e.client import Client
+
+LESSONS = """query { lessons(first: 100) { nodes { title status gradeBand standards
+  components { media { kind captions { language } renditions { variant } } } } } }"""
+CURRICULA = """query { curricula(first: 100) { nodes { title gradeBand
+  units { title lessons { title } } } } }"""
+LIBRARY = """query($q: String!) { lessons(search: $q, library: SHARED, first: 10) {
+  nodes { id title shared } } }"""
+ADOPT = """mutation($id: ID!) { adoptLesson(id: $id) {
+  __typename ... on Lesson { status adoptedFrom { version } } } }"""
+
+
+def as_demo(user_id: str, stack: RunningStack, http: httpx.AsyncClient) -> Client:
+    """A client holding the token `make run` would give the demo user."""
+    token = issue_token(stack.dev_secret, USERS_BY_ID[user_id].principal)
+    return Client(http, stack.gateway_url, token)
+
+
+async def test_the_demo_loads_twice_into_one_library_with_media_a_unit_and_a_shared_lesson(
+    stack: RunningStack, http: httpx.AsyncClient
+) -> None:
+    for _ in range(2):
+        await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret)
+    admin = as_demo("admin-castellanos", stack, http)
+    lessons = (await admin.run(LESSONS))["lessons"]["nodes"]
+    titles = [lesson["title"] for lesson in lessons]
+    assert len(titles) == len(set(titles))  # twice loaded, once there
+    media = [m for lesson in lessons for c in lesson["components"] for m in c["media"]]
+    assert media and all(m["kind"] == "VIDEO" for m in media)
+    assert all({c["language"] for c in m["captions"]} == {"en", "es"} for m in media)
+    assert all(
+        [r["variant"] for r in m["renditions"]] == [None, "SMALL", "AUDIO_ONLY", "TRANSCRIPT"]
+        for m in media
+    )
+    [curriculum] = [
+        c for c in (await admin.run(CURRICULA))["curricula"]["nodes"] if c["title"] == CURRICULUM[0]
+    ]
+    [unit] = curriculum["units"]
+    assert (unit["title"], [lesson["title"] for lesson in unit["lessons"]]) == (
+        UNIT[0],
+        list(UNIT[1]),
+    )
+    teacher = as_demo("teacher-rivera", stack, http)
+    [shared] = (await teacher.run(LIBRARY, q=SHARED.title))["lessons"]["nodes"]
+    assert (shared["title"], shared["shared"]) == (SHARED.title, True)
+    adopted = (await teacher.run(ADOPT, id=shared["id"]))["adoptLesson"]
+    assert adopted == {"__typename": "Lesson", "status": "DRAFT", "adoptedFrom": {"version": 1}}
