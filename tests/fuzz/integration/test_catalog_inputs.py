@@ -21,11 +21,15 @@ from tests.support.auth import token_for
 from tests.support.fuzzing import DEADLINE
 
 TEACHER = token_for("teacher-1", Role.TEACHER)
+LEAD = token_for("lead-1", Role.DISTRICT_ADMIN)
 
 CATALOG = openapi_schema(create_app, CatalogSettings())
 KNOWN: dict[str, list[Any]] = {
     "lesson_id": [],  # filled once the app runs: a draft and a published lesson of the teacher's
     "version": [1],
+    # Every path parameter of a path that has one `known` must be here too: filled below.
+    "curriculum_id": [],
+    "unit_id": [],
     "title": ["Theme in short stories"],
     "subject": ["reading"],
     "components": [[{"title": "Read the story", "kind": "introduce", "minutes": 15}]],
@@ -62,6 +66,14 @@ def catalog(embedded: Embedded) -> Iterator[str]:
         )
         assert publish.status_code == 200, publish.text
         KNOWN["lesson_id"][:] = [draft, published]
+        lead = {"Authorization": f"Bearer {LEAD}"}
+        made = httpx.post(f"{url}/curricula", json={"title": "C", "subject": "s"}, headers=lead,
+                          timeout=DEADLINE)  # fmt: skip
+        curriculum = made.json()["id"]
+        unit = httpx.post(f"{url}/curricula/{curriculum}/units", json={"title": "U"},
+                          headers=lead, timeout=DEADLINE).json()["units"][0]["id"]  # fmt: skip
+        KNOWN["curriculum_id"][:] = [curriculum]
+        KNOWN["unit_id"][:] = [unit]
         yield url
 
 
