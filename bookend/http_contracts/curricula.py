@@ -46,3 +46,4 @@ class Curriculum(BaseModel):
 class CurriculumPage(BaseModel):
     items: list[Curriculum]
     page_info: PageInfo
+    cursors: list[str] = []  # each item's, in order

@@ -48,15 +48,25 @@ class Curriculum:
 
 
 @strawberry.type
+class CurriculumEdge:
+    cursor: str
+    node: Curriculum
+
+
+@strawberry.type
 class CurriculumConnection:
     nodes: list[Curriculum]
+    edges: list[CurriculumEdge]
     page_info: PageInfo
 
     @classmethod
     def of(cls, page: http.CurriculumPage) -> CurriculumConnection:
-        return cls(
-            nodes=[Curriculum.of(c) for c in page.items], page_info=PageInfo.of(page.page_info)
-        )
+        nodes = [Curriculum.of(c) for c in page.items]
+        edges = [
+            CurriculumEdge(cursor=cursor, node=node)
+            for cursor, node in zip(page.cursors, nodes, strict=True)
+        ]
+        return cls(nodes=nodes, edges=edges, page_info=PageInfo.of(page.page_info))
 
 
 @strawberry.input

@@ -104,7 +104,9 @@ async def list_curricula(
     page = await service.list_curricula(
         principal=principal, store=state.store, first=first, after=after
     )
+    end = page.cursors[-1] if page.cursors else None
     return http.CurriculumPage(
         items=[curriculum_out(c) for c in page.items],
-        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=end),
+        cursors=page.cursors,
     )

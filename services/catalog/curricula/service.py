@@ -32,7 +32,7 @@ MAX_PAGE_SIZE = 100
 class CurriculumPage:
     items: list[Curriculum]
     has_next_page: bool
-    end_cursor: str | None
+    cursors: list[str]  # each item's, to page on from it
 
 
 async def create_curriculum(
@@ -129,8 +129,5 @@ async def list_curricula(
     position = None if cursor is None else CurriculumPosition(cursor.created_at, cursor.id)
     found = await store.list_curricula(principal.district, position, first + 1)
     items = found[:first]
-    return CurriculumPage(
-        items=items,
-        has_next_page=len(found) > first,
-        end_cursor=cursors.encode(Position(items[-1].created_at, items[-1].id)) if items else None,
-    )
+    ends = [cursors.encode(Position(c.created_at, c.id)) for c in items]
+    return CurriculumPage(items=items, has_next_page=len(found) > first, cursors=ends)

@@ -75,6 +75,7 @@ async def test_curricula_page_in_creation_order_within_their_district(catalog: C
     ]
     first = await ok(catalog, "GET", "/curricula", STUDENT, params={"first": 2})
     assert [c["id"] for c in first["items"]] == ids[:2]
+    assert first["cursors"][-1] == first["page_info"]["end_cursor"]
     after = first["page_info"]["end_cursor"]
     rest = await ok(catalog, "GET", "/curricula", STUDENT, params={"first": 2, "after": after})
 
