@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from functools import partial
 from typing import Annotated
 
@@ -85,15 +86,23 @@ def lesson_out(lesson: domain.Lesson, *, viewer: Principal) -> http.Lesson:
     )
 
 
+async def answered(
+    key: RequestKey, viewer: Principal, work: Awaitable[domain.Lesson], *, status: int = 200
+) -> http.Lesson:
+    """The lesson `work` makes, kept as the answer to `key` (a retry gets it again)."""
+    with answering(key, partial(lesson_out, viewer=viewer), status=status):
+        lesson = await work
+    return lesson_out(lesson, viewer=viewer)
+
+
 @router.post("/lessons", status_code=201)
 async def create_lesson(
     body: http.LessonCreate, principal: CurrentPrincipal, state: State, key: RequestKey
 ) -> http.Lesson:
-    with answering(key, partial(lesson_out, viewer=principal), status=201):
-        lesson = await service.create_lesson(
-            draft_of(body), principal=principal, store=state.store, clock=state.clock, ids=state.ids
-        )
-    return lesson_out(lesson, viewer=principal)
+    work = service.create_lesson(
+        draft_of(body), principal=principal, store=state.store, clock=state.clock, ids=state.ids
+    )
+    return await answered(key, principal, work, status=201)
 
 
 @router.put("/lessons/{lesson_id}")
@@ -104,42 +113,38 @@ async def edit_lesson(
     state: State,
     key: RequestKey,
 ) -> http.Lesson:
-    with answering(key, partial(lesson_out, viewer=principal)):
-        lesson = await service.edit_lesson(
-            lesson_id, draft_of(body), principal=principal, store=state.store, ids=state.ids
-        )
-    return lesson_out(lesson, viewer=principal)
+    work = service.edit_lesson(
+        lesson_id, draft_of(body), principal=principal, store=state.store, ids=state.ids
+    )
+    return await answered(key, principal, work)
 
 
 @router.delete("/lessons/{lesson_id}/revision")
 async def discard_revision(
     lesson_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
 ) -> http.Lesson:
-    with answering(key, partial(lesson_out, viewer=principal)):
-        lesson = await service.discard_revision(lesson_id, principal=principal, store=state.store)
-    return lesson_out(lesson, viewer=principal)
+    work = service.discard_revision(lesson_id, principal=principal, store=state.store)
+    return await answered(key, principal, work)
 
 
 @router.post("/lessons/{lesson_id}/publish")
 async def publish_lesson(
     lesson_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
 ) -> http.Lesson:
-    with answering(key, partial(lesson_out, viewer=principal)):
-        lesson = await service.publish_lesson(
-            lesson_id, principal=principal, store=state.store, clock=state.clock
-        )
-    return lesson_out(lesson, viewer=principal)
+    work = service.publish_lesson(
+        lesson_id, principal=principal, store=state.store, clock=state.clock
+    )
+    return await answered(key, principal, work)
 
 
 @router.post("/lessons/{lesson_id}/archive")
 async def archive_lesson(
     lesson_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
 ) -> http.Lesson:
-    with answering(key, partial(lesson_out, viewer=principal)):
-        lesson = await service.archive_lesson(
-            lesson_id, principal=principal, store=state.store, clock=state.clock
-        )
-    return lesson_out(lesson, viewer=principal)
+    work = service.archive_lesson(
+        lesson_id, principal=principal, store=state.store, clock=state.clock
+    )
+    return await answered(key, principal, work)
 
 
 @router.post("/lessons/{lesson_id}/adopt", status_code=201)
@@ -147,11 +152,10 @@ async def adopt_lesson(
     lesson_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
 ) -> http.Lesson:
     """A draft of the caller's district copied from a published lesson of the shared library."""
-    with answering(key, partial(lesson_out, viewer=principal), status=201):
-        lesson = await service.adopt_lesson(
-            lesson_id, principal=principal, store=state.store, clock=state.clock, ids=state.ids
-        )
-    return lesson_out(lesson, viewer=principal)
+    work = service.adopt_lesson(
+        lesson_id, principal=principal, store=state.store, clock=state.clock, ids=state.ids
+    )
+    return await answered(key, principal, work, status=201)
 
 
 @router.get("/lessons/{lesson_id}")
