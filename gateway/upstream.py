@@ -22,7 +22,7 @@ M = TypeVar("M", bound=BaseModel)
 IDLE_CONNECTION_SECONDS = 4.0
 
 # Query parameters as the clients state them; a None is left out of the request.
-Params = Mapping[str, str | int | None]
+Params = Mapping[str, str | int | list[str] | None]  # a list: the parameter repeated
 
 
 @dataclass(frozen=True)
@@ -192,17 +192,18 @@ class ServiceClient:
 MAX_PARAMETER_CHARS = 1000
 
 
-def _present(params: Params | None) -> dict[str, str | int] | None:
+def _present(params: Params | None) -> dict[str, str | int | list[str]] | None:
     """The parameters that have values; text that cannot travel in a URL is refused as the
     service would refuse it, naming the parameter and the rule."""
     if params is None:
         return None
     present = {key: value for key, value in params.items() if value is not None}
     for key, value in present.items():
-        if not isinstance(value, str):
-            continue
-        if len(value) > MAX_PARAMETER_CHARS:
-            raise _refused(key, "max_length", f"at most {MAX_PARAMETER_CHARS} characters")
-        if not value.isprintable():
-            raise _refused(key, "valid_text", "printable text only (no lone surrogates)")
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            if len(text) > MAX_PARAMETER_CHARS:
+                raise _refused(key, "max_length", f"at most {MAX_PARAMETER_CHARS} characters")
+            if not text.isprintable():
+                raise _refused(key, "valid_text", "printable text only (no lone surrogates)")
     return present

@@ -140,6 +140,10 @@ class LessonFilters(BaseModel):
     max_download_bytes: int | None = None
 
 
+class LessonList(BaseModel):
+    items: list[Lesson]
+
+
 class LessonPage(BaseModel):
     items: list[Lesson]
     page_info: PageInfo

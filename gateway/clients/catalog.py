@@ -7,6 +7,7 @@ from bookend.http_contracts.catalog import (
     Lesson,
     LessonCreate,
     LessonFilters,
+    LessonList,
     LessonPage,
     LessonVersion,
 )
@@ -23,6 +24,9 @@ from gateway.upstream import Page, ServiceClient, at
 class CatalogClient(ServiceClient):
     async def get_lesson(self, lesson_id: str) -> Lesson:
         return await self.call(Lesson, "GET", at("/lessons/{lesson_id}", lesson_id=lesson_id))
+
+    async def get_lessons(self, lesson_ids: list[str]) -> LessonList:
+        return await self.call(LessonList, "GET", "/lessons/by-id", params={"id": lesson_ids})
 
     async def get_lesson_version(self, lesson_id: str, version: int) -> LessonVersion:
         path = at(

@@ -50,6 +50,12 @@ class FakeReads:
         )
         return found[: query.limit]
 
+    async def get_lessons(self, district_id: str, lesson_ids: list[str]) -> list[Lesson]:
+        found = (self.state.lessons.get(i) for i in set(lesson_ids))
+        return [
+            lesson for lesson in found if lesson is not None and lesson.district_id == district_id
+        ]
+
     async def lessons_of_curriculum(
         self, district_id: str, curriculum_id: str
     ) -> frozenset[str] | None:

@@ -6,7 +6,7 @@ from collections.abc import Awaitable
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from bookend.auth import Principal
 from bookend.auth.fastapi import CurrentPrincipal
@@ -156,6 +156,16 @@ async def adopt_lesson(
         lesson_id, principal=principal, store=state.store, clock=state.clock, ids=state.ids
     )
     return await answered(key, principal, work, status=201)
+
+
+@router.get("/lessons/by-id")
+async def get_lessons(
+    principal: CurrentPrincipal, state: State, id: Annotated[list[str], Query()]
+) -> http.LessonList:
+    """Many lessons at once (`?id=a&id=b`, at most 100), those the caller may see: what
+    `GET /lessons/{id}` would give for each, the rest left out."""
+    lessons = await service.get_lessons(id, principal=principal, store=state.store)
+    return http.LessonList(items=[lesson_out(lesson, viewer=principal) for lesson in lessons])
 
 
 @router.get("/lessons/{lesson_id}")

@@ -58,6 +58,10 @@ class Reads(Protocol):
 
     async def get_lesson(self, district_id: str, lesson_id: str) -> Lesson | None: ...
 
+    async def get_lessons(self, district_id: str, lesson_ids: list[str]) -> list[Lesson]:
+        """Those of `lesson_ids` the district has, in any order."""
+        ...
+
     async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]: ...
 
     async def get_lesson_version(

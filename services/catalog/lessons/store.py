@@ -51,6 +51,10 @@ class LessonQueries(Queries):
         query = {"_id": lesson_id, "district_id": district_id}
         return await self._get(Lesson, LESSONS, query, key="id")
 
+    async def get_lessons(self, district_id: str, lesson_ids: list[str]) -> list[Lesson]:
+        query = {"district_id": district_id, "_id": {"$in": sorted(set(lesson_ids))}}
+        return await self._list(Lesson, LESSONS, query, key="id")
+
     async def get_lesson_version(
         self, district_id: str, lesson_id: str, version: int
     ) -> LessonVersion | None:

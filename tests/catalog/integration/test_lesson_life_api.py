@@ -236,3 +236,28 @@ async def test_a_district_adopts_a_shared_lesson_as_its_own_draft(catalog: Catal
     assert (again.status_code, again.json()["code"]) == (409, "LESSON_NOT_SHARED")
     refused = await catalog.http.put(f"/lessons/{shared['id']}", json=LESSON, headers=AUTHOR)
     assert refused.status_code == 404
+
+
+async def test_many_lessons_are_read_at_once_as_each_would_be_alone(catalog: Catalog) -> None:
+    curator = bearer("curator-1", Role.DISTRICT_ADMIN, district=SHARED_LIBRARY)
+    other_district = bearer("teacher-9", Role.TEACHER, district="district-2")
+    published = await ok(catalog, "POST", "/lessons", AUTHOR, json=LESSON)
+    await ok(catalog, "POST", f"/lessons/{published['id']}/publish", AUTHOR)
+    draft = await ok(catalog, "POST", "/lessons", AUTHOR, json=LESSON)
+    shared = await ok(catalog, "POST", "/lessons", curator, json=LESSON)
+    await ok(catalog, "POST", f"/lessons/{shared['id']}/publish", curator)
+    theirs = await ok(catalog, "POST", "/lessons", other_district, json=LESSON)
+    ids = [draft["id"], published["id"], shared["id"], theirs["id"], "no-such", published["id"]]
+    for who, expected in (
+        (AUTHOR, [draft["id"], published["id"], shared["id"]]),
+        (STUDENT, [published["id"], shared["id"]]),
+    ):
+        found = await ok(catalog, "GET", "/lessons/by-id", who, params={"id": ids})
+        assert [item["id"] for item in found["items"]] == expected
+        for item in found["items"]:
+            alone = await ok(catalog, "GET", f"/lessons/{item['id']}", who)
+            assert item == alone
+    refused = await catalog.http.get(
+        "/lessons/by-id", params={"id": [f"l{n}" for n in range(101)]}, headers=AUTHOR
+    )
+    assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [("id", "max_items")]

@@ -20,6 +20,7 @@ from strawberry.types import ExecutionResult
 
 from bookend.auth import AuthSettings, Role, TokenVerifier
 from bookend.contracts.catalog import LessonStatus
+from bookend.http_contracts.catalog import LessonList
 from bookend.problems import Problem, ProblemKind
 from gateway.context import Context
 from gateway.hub import Broadcast
@@ -54,7 +55,8 @@ async def run(
 
 
 async def test_a_lesson_reads_with_the_contract_enums(services: StubServices) -> None:
-    services.catalog.answer("GET", "/lessons/l1", a_lesson("l1", LessonStatus.DRAFT))
+    found = LessonList(items=[a_lesson("l1", LessonStatus.DRAFT)])
+    services.catalog.answer("GET", "/lessons/by-id", found)
     result = await run(services, '{ lesson(id: "l1") { status components { kind modeFit } } }')
     assert result.errors is None
     assert result.data == {
@@ -65,12 +67,13 @@ async def test_a_lesson_reads_with_the_contract_enums(services: StubServices) ->
 async def test_a_lesson_is_read_once_per_request_and_one_not_visible_is_null(
     services: StubServices,
 ) -> None:
-    services.catalog.answer("GET", "/lessons/l1", a_lesson("l1"))
+    services.catalog.answer("GET", "/lessons/by-id", LessonList(items=[a_lesson("l1")]))
     document = """{ a: lesson(id: "l1") { id } b: lesson(id: "l1") { id }
                     hidden: lesson(id: "l2") { id } }"""
     result = await run(services, document)
     assert result.data == {"a": {"id": "l1"}, "b": {"id": "l1"}, "hidden": None}
-    assert sorted(r.url.path for r in services.catalog.requests) == ["/lessons/l1", "/lessons/l2"]
+    [asked] = services.catalog.requests
+    assert (asked.url.path, asked.url.params.get_list("id")) == ("/lessons/by-id", ["l1", "l2"])
 
 
 async def test_input_enums_reach_the_service_as_its_own_values(services: StubServices) -> None:
