@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 
 from services.catalog.lessons.api import router as lessons
+from services.catalog.recordings.api import router as recordings
 
 router = APIRouter()
-for part in (lessons,):
+for part in (lessons, recordings):
     router.include_router(part)

@@ -6,17 +6,19 @@ from __future__ import annotations
 from bookend.outbox import OutboxStore, OutboxTransaction
 from services.catalog.lessons import store as lessons
 from services.catalog.lessons.store import LessonQueries, LessonWrites
+from services.catalog.recordings import store as recordings
+from services.catalog.recordings.store import RecordingQueries, RecordingWrites
 
 
-class CatalogTransaction(OutboxTransaction, LessonWrites):
+class CatalogTransaction(OutboxTransaction, LessonWrites, RecordingWrites):
     """Offers every slice's `Transaction` port."""
 
 
-class CatalogStore(OutboxStore[CatalogTransaction], LessonQueries):
+class CatalogStore(OutboxStore[CatalogTransaction], LessonQueries, RecordingQueries):
     transaction = CatalogTransaction
 
     async def create_indexes(self) -> None:
         await super().create_indexes()
-        for collection, fields, unique in lessons.INDEXES:
+        for collection, fields, unique in (*lessons.INDEXES, *recordings.INDEXES):
             await self._index(collection, fields, unique=unique)
         await self.nest_lesson_content()
