@@ -268,7 +268,7 @@ async def test_staff_read_every_sections_recordings_of_a_lesson_newest_first() -
 
 async def test_a_student_reads_only_their_sections_recordings() -> None:
     store = FakeCatalog()
-    mine, theirs = await two_sections_recorded(store)
+    mine, _ = await two_sections_recorded(store)
     listed = await service.list_lesson_recordings("lesson-1", principal=STUDENT, store=store)
     assert listed == [mine]
     assert await service.get_session_recording("session-1", principal=STUDENT, store=store) == mine
