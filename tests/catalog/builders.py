@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 from bookend.contracts.catalog import VariantKind
 from bookend.contracts.scheduler import SessionStatus
 from services.catalog.lessons.media import Captions, MediaVariant
-from services.catalog.recordings.domain import Chapter, RecordingDraft, SessionNews
+from services.catalog.recordings.domain import (
+    Chapter,
+    KnownSession,
+    RecordingDraft,
+    SessionNews,
+    learned,
+)
 
 CDN = "https://cdn.example.org"
 ENDED_AT = datetime(2025, 3, 3, 10, 50, tzinfo=UTC)
@@ -51,3 +57,12 @@ def started(session_id: str = "session-1", *, district_id: str = "d1") -> Sessio
 
 def ended(session_id: str = "session-1", *, district_id: str = "d1") -> SessionNews:
     return SessionNews(session_id, district_id, "sec-x", SessionStatus.ENDED, ended_at=ENDED_AT)
+
+
+def heard(*news: SessionNews) -> KnownSession:
+    """The catalog's copy of a session after `news`, in their order."""
+    known: KnownSession | None = None
+    for told in news:
+        known = learned(known, told)
+    assert known is not None, "a session is heard of by at least one event"
+    return known

@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from pymongo.errors import DuplicateKeyError
 
-from bookend.mongo import Document, Queries
+from bookend.mongo import Document, Queries, to_document
 from services.catalog.recordings.domain import KnownSession, Recording, RecordingExists
 from services.catalog.recordings.ports import MAX_LISTED
 
@@ -48,7 +48,8 @@ class RecordingWrites(RecordingQueries):
         await self._save(SESSIONS, session, "district_id", "session_id")
 
     async def add_recording(self, recording: Recording) -> None:
-        try:
-            await self._add(RECORDINGS, recording, key="id")
+        doc = to_document(recording, key="id")
+        try:  # one document: a duplicate is a DuplicateKeyError (several: a BulkWriteError)
+            await self.db[RECORDINGS].insert_one(doc, session=self.session)
         except DuplicateKeyError:
             raise RecordingExists(recording.session_id) from None

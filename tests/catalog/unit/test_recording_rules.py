@@ -23,19 +23,10 @@ from services.catalog.recordings.domain import (
     SessionNews,
     SessionNotEnded,
     SessionNotFound,
-    learned,
 )
-from tests.catalog.builders import CDN, ENDED_AT, RECORDING, ended, scheduled, started
+from tests.catalog.builders import CDN, ENDED_AT, RECORDING, ended, heard, scheduled, started
 
 AT = datetime(2025, 3, 3, 11, 0, tzinfo=UTC)
-
-
-def heard(*news: SessionNews) -> KnownSession:
-    known: KnownSession | None = None
-    for told in news:
-        known = learned(known, told)
-    assert known is not None
-    return known
 
 
 def ids() -> Any:
