@@ -17,6 +17,7 @@ from gateway.schema.feed import FeedQuery
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.frames import OncePerAudience
 from gateway.schema.plain import read_plain_fields
+from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.scalars import SCALARS
 from gateway.schema.sessions import SessionMutation, SessionQuery
@@ -46,12 +47,22 @@ class ViewerQuery:
 
 
 @strawberry.type
-class Query(ViewerQuery, FeedQuery, CatalogQuery, RosterQuery, SessionQuery, FeedbackQuery):
+class Query(
+    ViewerQuery,
+    FeedQuery,
+    CatalogQuery,
+    RosterQuery,
+    SessionQuery,
+    FeedbackQuery,
+    RecordingQuery,
+):
     pass
 
 
 @strawberry.type
-class Mutation(CatalogMutation, RosterMutation, SessionMutation, FeedbackMutation):
+class Mutation(
+    CatalogMutation, RosterMutation, SessionMutation, FeedbackMutation, RecordingMutation
+):
     pass
 
 

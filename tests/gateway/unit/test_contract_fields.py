@@ -4,9 +4,10 @@ import pytest
 from pydantic import BaseModel
 from strawberry.types import get_object_definition
 
-from bookend.http_contracts import catalog, feedback, paging, scheduler
+from bookend.http_contracts import catalog, feedback, paging, recordings, scheduler
 from gateway.schema import catalog as catalog_schema
 from gateway.schema import feedback as feedback_schema
+from gateway.schema import recordings as recordings_schema
 from gateway.schema import roster, sessions
 from gateway.schema.convert import FromContract
 from gateway.schema.feed import FeedItem
@@ -26,7 +27,10 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (roster.Section, scheduler.Section, set()),
     (roster.Enrolment, scheduler.Enrolment, set()),
     (sessions.Task, scheduler.Task, set()),
-    (sessions.LiveSession, scheduler.Session, {"tasks"}),
+    (sessions.LiveSession, scheduler.Session, {"tasks", "recording"}),
+    (recordings_schema.SessionRecording, scheduler.SessionRecording, set()),
+    (recordings_schema.Chapter, recordings.Chapter, set()),
+    (recordings_schema.Recording, recordings.Recording, {"media", "chapters"}),
     (FeedItem, scheduler.FeedItem, {"id", "time_zone"}),
     (feedback_schema.CheckIn, feedback.CheckIn, set()),
     (feedback_schema.CheckInCounts, feedback.SignalCounts, set()),
@@ -42,6 +46,12 @@ SENT: list[tuple[type, type[BaseModel], set[str]]] = [
     (catalog_schema.CreateLessonInput, catalog.LessonCreate, {"components"}),
     (roster.SectionInput, scheduler.SectionPut, set()),
     (sessions.ScheduleLiveSessionInput, scheduler.SessionCreate, set()),
+    (recordings_schema.ChapterInput, recordings.Chapter, set()),
+    (
+        recordings_schema.RecordingInput,
+        recordings.RecordingCreate,
+        {"chapters", "captions", "variants"},
+    ),
 ]
 
 
