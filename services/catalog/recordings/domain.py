@@ -125,9 +125,9 @@ class KnownSession:
             raise SessionNotEnded(self.session_id, self.status)
         if existing is not None:
             raise RecordingExists(self.session_id)
+        draft.check()
         title = (draft.title or self.title or "").strip()
         media = draft.media(title).asset(new_id())
-        refuse_if(recording_errors(draft, media))
         recording = Recording(
             id=new_id(),
             district_id=self.district_id,
@@ -170,6 +170,29 @@ class RecordingDraft:
     variants: tuple[MediaVariant, ...] = ()
     downloadable: bool = False
 
+    def check(self) -> None:
+        """Every rule the recording breaks, named at once: the media rules of a lesson's video
+        (a URL, a size, a duration, light variants, and captions or a transcript), and ordered
+        chapters within it. Without a title the session's is taken, which the scheduler
+        bounded."""
+        media = self.media(self.title or "")
+        errors = [
+            replace(error, field=error.field.removeprefix(f"{_MEDIA}."))
+            for error in media_errors(_MEDIA, media)
+            if self.title is not None or error.field != f"{_MEDIA}.title"
+        ]
+        # The lesson's rule, on the asset this draft would make.
+        if not media.asset(_MEDIA).accessible:
+            errors.append(
+                FieldError(
+                    "captions",
+                    "captions_or_transcript",
+                    "a recorded video needs captions or a transcript variant, so that every"
+                    " student can follow it without sound",
+                )
+            )
+        refuse_if(errors + chapter_errors(self.chapters, self.duration_seconds))
+
     def media(self, title: str) -> MediaDraft:
         return MediaDraft(
             kind=MediaKind.VIDEO,
@@ -208,25 +231,6 @@ class RecordingPublished:
     """Domain event: a recording became on-demand content of its session's lesson."""
 
     recording: Recording
-
-
-def recording_errors(draft: RecordingDraft, media: MediaAsset) -> list[FieldError]:
-    """Every rule the recording breaks: the media rules of a lesson's video (a URL, a size, a
-    duration, light variants, and captions or a transcript), and ordered chapters within it."""
-    errors = [
-        replace(error, field=error.field.removeprefix(f"{_MEDIA}."))
-        for error in media_errors(_MEDIA, draft.media(media.title))
-    ]
-    if not media.accessible:
-        errors.append(
-            FieldError(
-                "captions",
-                "captions_or_transcript",
-                "a recorded video needs captions or a transcript variant, so that every"
-                " student can follow it without sound",
-            )
-        )
-    return errors + chapter_errors(draft.chapters, draft.duration_seconds)
 
 
 def chapter_errors(chapters: tuple[Chapter, ...], duration_seconds: int) -> list[FieldError]:

@@ -28,6 +28,7 @@ async def attach_recording(
 ) -> Recording:
     """Publish an ended session's recording; it and RecordingPublished commit together."""
     principal.require(*STAFF)
+    draft.check()
 
     async def work(tx: Transaction) -> Recording:
         session = await tx.get_session(principal.district, session_id)

@@ -285,3 +285,11 @@ async def test_another_lesson_or_district_lists_none_and_a_guardian_is_refused()
         await service.list_lesson_recordings("lesson-1", principal=GUARDIAN, store=store)
     with pytest.raises(RecordingNotFound):
         await service.get_session_recording("session-1", principal=ELSEWHERE, store=store)
+
+
+async def test_input_is_checked_before_the_session_is_looked_up() -> None:
+    """A client learns what is wrong with its recording even before the catalog has heard of
+    the session (and the rules are reached by any request, whatever the session)."""
+    with pytest.raises(InvalidInput) as refused:
+        await attach(FakeCatalog(), "session-unknown", draft=replace(RECORDING, bytes=-1))
+    assert [(e.field, e.rule) for e in refused.value.errors] == [("bytes", "range")]
