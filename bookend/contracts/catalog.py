@@ -102,3 +102,23 @@ class LessonArchived(EventData):
     lesson_id: str
     version: int  # the last published version
     archived_at: AwareDatetime
+
+
+class RecordingPublished(EventData):
+    """A live session's recording, published as an on-demand component of the session's lesson
+    for the session's section only (its lesson's content is unchanged). Opaque ids, the media
+    URL and its measures: nothing about any student."""
+
+    component_id: str  # the recording's id: a component of the lesson, for this section only
+    session_id: str
+    section_id: str
+    lesson_id: str
+    lesson_version: int  # the version the session was planned with
+    title: str
+    kind: ComponentKind
+    mode_fit: ModeFit
+    minutes: int  # the duration, rounded up
+    url: str
+    duration_seconds: int
+    bytes: int
+    published_at: AwareDatetime

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookend.contracts.base import Classification, EventData
-from bookend.contracts.catalog import LessonArchived, LessonPublished, LessonRevised
+from bookend.contracts.catalog import (
+    LessonArchived,
+    LessonPublished,
+    LessonRevised,
+    RecordingPublished,
+)
 from bookend.contracts.feedback import CheckInRecorded
 from bookend.contracts.scheduler import (
     FeedsChanged,
@@ -71,6 +76,12 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         Topic.CATALOG_LESSON, "archived", LessonArchived, Classification.PUBLIC,
         "lesson_id", "lesson_id",
         "A lesson was archived: no new sessions or tasks are planned with it.",
+    ),
+    _spec(
+        Topic.CATALOG_RECORDING, "published", RecordingPublished, Classification.INTERNAL,
+        "section_id", "session_id",
+        "A live session's recording was published as an on-demand component of its lesson, for"
+        " the session's section.",
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "scheduled", SessionScheduled, Classification.INTERNAL,

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class Topic(StrEnum):
     CATALOG_LESSON = "bookend.catalog.lesson.v1"
+    CATALOG_RECORDING = "bookend.catalog.recording.v1"
     SCHEDULER_SESSION = "bookend.scheduler.session.v1"
     SCHEDULER_TASK = "bookend.scheduler.task.v1"
     SCHEDULER_FEED = "bookend.scheduler.feed.v1"

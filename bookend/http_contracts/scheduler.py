@@ -102,6 +102,16 @@ class Task(BaseModel):
     time_zone: str
 
 
+class SessionRecording(BaseModel):
+    """The session's recording, as the catalog published it for the session's section."""
+
+    component_id: str
+    title: str
+    minutes: int
+    url: str
+    published_at: datetime
+
+
 class Session(BaseModel):
     id: str
     district_id: str
@@ -117,6 +127,7 @@ class Session(BaseModel):
     started_at: datetime | None
     ended_at: datetime | None
     tasks: list[Task]
+    recording: SessionRecording | None = None  # once the catalog has published one
 
 
 class SessionList(BaseModel):

@@ -1,4 +1,4 @@
-"""The catalog's HTTP API as typed calls: lessons and their components."""
+"""The catalog's HTTP API as typed calls: lessons and their components, recordings."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bookend.http_contracts.curricula import (
     Placement,
     UnitCreate,
 )
+from bookend.http_contracts.recordings import Recording, RecordingCreate, RecordingList
 from gateway.upstream import Page, ServiceClient, at
 
 
@@ -115,3 +116,13 @@ class CatalogClient(ServiceClient):
     async def archive_lesson(self, lesson_id: str, key: str | None = None) -> Lesson:
         path = at("/lessons/{lesson_id}/archive", lesson_id=lesson_id)
         return await self.call(Lesson, "POST", path, key=key)
+
+    async def attach_recording(
+        self, session_id: str, recording: RecordingCreate, key: str | None = None
+    ) -> Recording:
+        path = at("/sessions/{session_id}/recording", session_id=session_id)
+        return await self.call(Recording, "POST", path, body=recording, key=key)
+
+    async def list_lesson_recordings(self, lesson_id: str) -> RecordingList:
+        path = at("/lessons/{lesson_id}/recordings", lesson_id=lesson_id)
+        return await self.call(RecordingList, "GET", path)

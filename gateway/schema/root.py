@@ -18,6 +18,7 @@ from gateway.schema.feed import FeedQuery
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.frames import OncePerAudience
 from gateway.schema.plain import read_plain_fields
+from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.scalars import SCALARS
 from gateway.schema.sessions import SessionMutation, SessionQuery
@@ -55,13 +56,19 @@ class Query(
     RosterQuery,
     SessionQuery,
     FeedbackQuery,
+    RecordingQuery,
 ):
     pass
 
 
 @strawberry.type
 class Mutation(
-    CatalogMutation, CurriculumMutation, RosterMutation, SessionMutation, FeedbackMutation
+    CatalogMutation,
+    CurriculumMutation,
+    RosterMutation,
+    SessionMutation,
+    FeedbackMutation,
+    RecordingMutation,
 ):
     pass
 

@@ -13,6 +13,7 @@ from gateway.schema.catalog import Lesson, load_lesson
 from gateway.schema.convert import each, from_contract, to_contract
 from gateway.schema.enums import Bookend, SessionStatus
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.recordings import SessionRecording
 
 
 @strawberry.type
@@ -41,6 +42,9 @@ class LiveSession:
     ends_at: datetime
     time_zone: str
     tasks: list[Task]
+    recording: SessionRecording | None = strawberry.field(
+        description="Once its recording is published (after it ended)."
+    )
 
     @strawberry.field
     async def lesson(self, info: Info) -> Lesson | None:
@@ -48,8 +52,11 @@ class LiveSession:
 
     @classmethod
     def of(cls, session: http.Session) -> LiveSession:
+        zone = session.time_zone
         tasks = [Task.of(task) for task in session.tasks]
-        return from_contract(cls, session, zone=session.time_zone, tasks=tasks)
+        recorded = session.recording
+        recording = None if recorded is None else SessionRecording.of(recorded, zone)
+        return from_contract(cls, session, zone=zone, tasks=tasks, recording=recording)
 
 
 @strawberry.input

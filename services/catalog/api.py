@@ -4,7 +4,8 @@ from fastapi import APIRouter
 
 from services.catalog.curricula.api import router as curricula
 from services.catalog.lessons.api import router as lessons
+from services.catalog.recordings.api import router as recordings
 
 router = APIRouter()
-for part in (lessons, curricula):
+for part in (lessons, curricula, recordings):
     router.include_router(part)

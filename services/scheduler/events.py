@@ -1,5 +1,5 @@
 """The scheduler's two event tables: the session and task events it publishes, and the
-catalog's lessons it keeps copies of."""
+catalog's lessons it keeps copies of and recordings it shows on their sessions."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from bookend.contracts.catalog import (
     LessonPublished,
     LessonRevised,
     LessonVersionData,
+    RecordingPublished,
 )
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from services.scheduler import SOURCE
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import domain
-from services.scheduler.sessions.domain import LessonComponent, LessonSummary
+from services.scheduler.sessions.domain import LessonComponent, LessonSummary, SessionRecording
 from services.scheduler.sessions.ports import Store, Transaction
 from services.scheduler.settings import SchedulerSettings
 
@@ -102,6 +103,30 @@ async def on_lesson_archived(payload: LessonArchived, event: CloudEvent, *, stor
     await store.atomically(work)
 
 
+async def on_recording_published(
+    payload: RecordingPublished, event: CloudEvent, *, store: Store
+) -> None:
+    """Show the recording on its session. Assigning it, with a window, to the students who
+    missed the session needs their attendance, which the feedback service does not record yet
+    (ADR 0023)."""
+    recording = SessionRecording(
+        component_id=payload.component_id,
+        title=payload.title,
+        minutes=payload.minutes,
+        url=payload.url,
+        published_at=payload.published_at,
+    )
+
+    async def work(tx: Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        session = await tx.get_session(payload.district_id, payload.session_id)
+        if session is not None and session.recording is None:
+            await tx.save_session(session.recorded(recording))
+
+    await store.atomically(work)
+
+
 def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
     learn = partial(on_lesson_published, store=state.store)
     return (
@@ -109,4 +134,5 @@ def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
         .on(LessonPublished, learn)
         .on(LessonRevised, learn)
         .on(LessonArchived, partial(on_lesson_archived, store=state.store))
+        .on(RecordingPublished, partial(on_recording_published, store=state.store))
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,8 @@ from services.catalog.curricula.ports import CurriculumPosition
 from services.catalog.lessons.domain import Lesson, LessonVersion
 from services.catalog.lessons.ports import LessonQuery
 from services.catalog.lessons.search import TITLE_WORDS, WORDS, findable
+from services.catalog.recordings.domain import KnownSession, Recording, RecordingExists
+from services.catalog.recordings.ports import MAX_LISTED
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 
@@ -19,6 +22,8 @@ class CatalogState(FakeState):
     lessons: dict[str, Lesson] = field(default_factory=dict)
     versions: dict[tuple[str, int], LessonVersion] = field(default_factory=dict)
     curricula: dict[str, Curriculum] = field(default_factory=dict)
+    sessions: dict[tuple[str, str], KnownSession] = field(default_factory=dict)
+    recordings: dict[tuple[str, str], Recording] = field(default_factory=dict)  # by session
 
 
 class FakeReads:
@@ -90,6 +95,25 @@ class FakeReads:
         found = self.state.versions.get((lesson_id, version))
         return found if found is not None and found.district_id == district_id else None
 
+    async def get_session(self, district_id: str, session_id: str) -> KnownSession | None:
+        return self.state.sessions.get((district_id, session_id))
+
+    async def get_recording(self, district_id: str, session_id: str) -> Recording | None:
+        return self.state.recordings.get((district_id, session_id))
+
+    async def list_recordings(
+        self, district_id: str, lesson_id: str, section_ids: Collection[str] | None = None
+    ) -> list[Recording]:
+        found = [
+            recording
+            for (district, _), recording in self.state.recordings.items()
+            if district == district_id
+            and recording.lesson_id == lesson_id
+            and (section_ids is None or recording.section_id in section_ids)
+        ]
+        found.sort(key=lambda r: (r.published_at, r.id), reverse=True)
+        return found[:MAX_LISTED]
+
 
 class FakeCatalogTransaction(FakeTransaction[CatalogState], FakeReads):
     async def add_lesson(self, lesson: Lesson) -> None:
@@ -118,6 +142,15 @@ class FakeCatalogTransaction(FakeTransaction[CatalogState], FakeReads):
         key = (version.lesson_id, version.version)
         assert key not in self.state.versions
         self.state.versions[key] = version
+
+    async def save_session(self, session: KnownSession) -> None:
+        self.state.sessions[(session.district_id, session.session_id)] = session
+
+    async def add_recording(self, recording: Recording) -> None:
+        key = (recording.district_id, recording.session_id)
+        if key in self.state.recordings:
+            raise RecordingExists(recording.session_id)
+        self.state.recordings[key] = recording
 
 
 class FakeCatalog(FakeStore[CatalogState, FakeCatalogTransaction], FakeReads):

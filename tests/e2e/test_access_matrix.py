@@ -2,9 +2,10 @@
 another one, on that district's real ids: whoever may not gets nothing read and nothing changed.
 
 One district ("A") gets two schools, three sections, a draft and a published lesson, a
-scheduled session and a live one with a check-in. Each row of the tables below names one field
-of the schema and the principals allowed; every other principal is refused, and an outsider's
-token carries A's own ids in its claims (the same subjects, sections, school and children).
+scheduled session, a live one with a check-in, and ended ones, one with its recording. Each
+row of the tables below names one field of the schema and the principals allowed; every other
+principal is refused, and an outsider's token carries A's own ids in its claims (the same
+subjects, sections, school and children).
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ ADMINISTERS_X = frozenset({As.SCHOOL_ADMIN, As.DISTRICT_ADMIN})
 SEES_X = RUNS_X | {As.STUDENT, As.GUARDIAN}
 IN_X_LIVE = RUNS_X | {As.STUDENT}  # a live channel is its section's staff's and students'
 SEES_Z = frozenset({As.TEACHER_Z, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN, As.STUDENT, As.GUARDIAN})
+# A lesson's recordings: every section's for the district's staff, X's for X's student (the
+# catalog reads a student's sections from the token; a guardian's token names none).
+SEES_RECORDINGS = STAFF_A | {As.STUDENT}
 FAILURES = frozenset({"InvalidInput", "NotFound", "Forbidden", "Conflict"})
 # Inside its district a refusal is about access: bad input or a conflict would mean the attempt
 # never reached the rule it is there to test.
@@ -94,6 +98,9 @@ class World:
     scheduled: str  # a session of X, not started
     live: str  # a session of X, started, with the student's check-in
     check_in: str
+    ended: str  # a session of X, ended, without a recording
+    recorded: str  # a session of X, ended, with its recording
+    recording: str
     intruder: str  # a student id no one enrols in X
     subjects: Mapping[As, str]
     clients: Mapping[As, Client]
@@ -104,6 +111,7 @@ class World:
     unit: str
     shared: str  # a published lesson of the shared library
     spare_sessions: Mapping[As, str]  # one for each who may run X's sessions, to start and end
+    spare_ended: Mapping[As, str]  # one for each who may run X's sessions, to record
     data_ids: frozenset[str]  # ids of A's schools, sections, lessons, sessions, check-ins
 
     def __getitem__(self, who: As) -> Client:
@@ -251,6 +259,22 @@ READS = [
         SEES_X,
     ),
     Read(
+        "session",
+        "ended in X, with its recording",
+        "query($id: ID!) { session(id: $id) { id status recording { componentId url } } }",
+        lambda w: {"id": w.recorded},
+        lambda w: w.recording,
+        SEES_X,
+    ),
+    Read(
+        "lessonRecordings",
+        "of the published lesson, X's",
+        "query($id: ID!) { lessonRecordings(lessonId: $id) { id sessionId title } }",
+        lambda w: {"id": w.lesson},
+        lambda w: w.recording,
+        SEES_RECORDINGS,
+    ),
+    Read(
         "sectionSessions",
         "of X",
         "query($id: ID!) { sectionSessions(sectionId: $id) { id status title } }",
@@ -293,6 +317,12 @@ def result_of(success: str) -> str:
 
 
 SECTION_X = {"name": "Reading 8", "subject": "reading", "timeZone": "America/Chicago"}
+RECORDING = {
+    "url": "https://cdn.example.org/seminar.mp4",
+    "durationSeconds": 2950,
+    "bytes": 900_000_000,
+    "captions": [{"language": "en", "url": "https://cdn.example.org/seminar.en.vtt"}],
+}
 
 WRITES = [
     Write(
@@ -414,6 +444,15 @@ WRITES = [
         success="LiveSession",
     ),
     Write(
+        "attachRecording",
+        "mutation($id: ID!, $input: RecordingInput!) { attachRecording(sessionId: $id, "
+        f"input: $input) {{ {result_of('Recording')} }} }}",
+        attempt=lambda w: {"id": w.ended, "input": RECORDING},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_ended[who], "input": RECORDING},
+        success="Recording",
+    ),
+    Write(
         "checkIn",
         "mutation($id: ID!) { checkIn(sessionId: $id, signal: LOST) { "
         f"{result_of('CheckIn')} }} }}",
@@ -481,6 +520,11 @@ ROSTER_ENROL = """mutation($section: ID!, $student: ID!) {
   enrolStudent(sectionId: $section, studentId: $student, timeZone: "America/Chicago") {
   __typename } }"""
 START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
+END = """mutation($id: ID!) { endSession(id: $id) { __typename } }"""
+ATTACH = """mutation($id: ID!, $input: RecordingInput!) {
+  attachRecording(sessionId: $id, input: $input) {
+  __typename ... on Recording { id } ... on UserError { code } } }"""
+SESSION_RECORDING = """query($id: ID!) { session(id: $id) { recording { componentId } } }"""
 CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
 
@@ -628,12 +672,37 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     )
     shared = await published_lesson(curator)
     scheduled = (await schedule(teacher, x, lesson))["id"]  # once the scheduler knows the lesson
-    live, in_z, *spares = await asyncio.gather(
+    live, in_z, ended, recorded, *spares = await asyncio.gather(
         schedule(teacher, x, lesson),
         schedule(clients[As.TEACHER_Z], z, lesson),
-        *(schedule(teacher, x, lesson) for _ in RUNS_X),
+        schedule(teacher, x, lesson),
+        schedule(teacher, x, lesson),
+        *(schedule(teacher, x, lesson) for _ in range(2 * len(RUNS_X))),
     )
+    spares, to_record = spares[: len(RUNS_X)], spares[len(RUNS_X) :]
     await succeeds(teacher, START, id=live["id"])
+    for over in (ended, *to_record, recorded):  # the recorded one last, see below
+        await succeeds(teacher, START, id=over["id"])
+        await succeeds(teacher, END, id=over["id"])
+
+    async def attached() -> str | None:
+        # One section's events stay in order: once the catalog knows the last one ended, it
+        # knows the others did.
+        result = await teacher.run(ATTACH, id=recorded["id"], input=RECORDING)
+        attempt = result["attachRecording"]
+        if attempt["__typename"] == "Recording":
+            return str(attempt["id"])
+        assert attempt["code"] in ("SESSION_NOT_FOUND", "SESSION_NOT_ENDED"), attempt
+        return None
+
+    recording = await eventually(attached, seconds=30)
+
+    async def shown() -> bool:
+        # The scheduler shows it once `recording.published` reaches it: before any snapshot.
+        found = await teacher.run(SESSION_RECORDING, id=recorded["id"])
+        return found["session"]["recording"] is not None
+
+    await eventually(shown, seconds=30)
 
     async def checked_in() -> str | None:
         result = (await clients[As.STUDENT].run(CHECK_IN, id=live["id"]))["checkIn"]
@@ -647,6 +716,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
     spare_sessions = {who: s["id"] for who, s in zip(sorted(RUNS_X), spares, strict=True)}
+    spare_ended = {who: s["id"] for who, s in zip(sorted(RUNS_X), to_record, strict=True)}
     return World(
         district=district,
         school=school,
@@ -658,6 +728,9 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         scheduled=scheduled,
         live=live["id"],
         check_in=check_in,
+        ended=ended["id"],
+        recorded=recorded["id"],
+        recording=recording,
         intruder=f"student-intruder-{tag}",
         subjects=subjects,
         clients=clients,
@@ -668,10 +741,12 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         unit=unit,
         shared=shared,
         spare_sessions=spare_sessions,
+        spare_ended=spare_ended,
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
-            | {check_in, curriculum["id"], unit}
+            | {check_in, curriculum["id"], unit, recording}
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}
+            | {ended["id"], recorded["id"], *spare_ended.values()}
         ),
     )
 
@@ -769,7 +844,12 @@ SNAPSHOT = {
     "sessions": (
         As.TEACHER,
         """query($section: ID!) { sectionSessions(sectionId: $section) {
-          id status title startsAt endsAt sectionId lessonId tasks { id opensAt dueAt } } }""",
+          id status title startsAt endsAt sectionId lessonId tasks { id opensAt dueAt }
+          recording { componentId url } } }""",
+    ),
+    "recordings": (
+        As.DISTRICT_ADMIN,
+        "query($lesson: ID!) { lessonRecordings(lessonId: $lesson) { id sessionId title } }",
     ),
     "check-ins": (As.TEACHER, "query($live: ID!) { checkIns(sessionId: $live) { id signal } }"),
     "channel": (
@@ -795,6 +875,7 @@ async def snapshot(world: World) -> dict[str, Data]:
     """District A as its own staff read it: lessons, roster, X's sessions, the live session's
     check-ins and channel, and the student's and the intruder's feeds."""
     known: dict[str, object] = {
+        "lesson": world.lesson,
         "section": world.section,
         "live": world.live,
         "student": world.subjects[As.STUDENT],
@@ -850,7 +931,11 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     assert lessons[1] == lessons[0] + 2 * len(CURRICULUM_A) - len(WRITES_LESSONS)
     sessions = [s["sessions"]["sectionSessions"] for s in (before, after)]
     assert len(sessions[1]) == len(sessions[0]) + len(RUNS_X)
-    ended = {s["id"] for s in sessions[1] if s["status"] == "ENDED"}
-    assert ended == set(world.spare_sessions.values())
+    ended = [{s["id"] for s in listed if s["status"] == "ENDED"} for listed in sessions]
+    assert ended[1] - ended[0] == set(world.spare_sessions.values())
     check_ins = [len(s["check-ins"]["checkIns"]) for s in (before, after)]
     assert check_ins[1] == check_ins[0] + 1
+    recorded = [
+        {r["sessionId"] for r in s["recordings"]["lessonRecordings"]} for s in (before, after)
+    ]
+    assert recorded[1] == recorded[0] | set(world.spare_ended.values())

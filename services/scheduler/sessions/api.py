@@ -23,7 +23,8 @@ router = APIRouter()
 
 def session_out(booked: BookendedSession) -> http.Session:
     tasks = [http.Task.model_validate(task, from_attributes=True) for task in booked.tasks]
-    return http.Session.model_validate(fields_of(booked.session, tasks=tasks))
+    # From attributes: the recording, if any, is read from the domain's record.
+    return http.Session.model_validate(fields_of(booked.session, tasks=tasks), from_attributes=True)
 
 
 @router.post("/sessions", status_code=201)

@@ -99,6 +99,18 @@ class Task:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionRecording:
+    """The session's recording as the catalog published it: an on-demand component of the
+    session's lesson, for its section."""
+
+    component_id: str
+    title: str
+    minutes: int
+    url: str
+    published_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class LiveSession:
     id: str
     district_id: str
@@ -114,6 +126,7 @@ class LiveSession:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     task_ids: tuple[str, ...] = ()
+    recording: SessionRecording | None = None
 
     @property
     def minutes(self) -> int:
@@ -130,6 +143,11 @@ class LiveSession:
             raise SessionNotLive(f"session {self.id} is {self.status}, not live")
         over = replace(self, status=SessionStatus.ENDED, ended_at=stored_instant(at))
         return over, [SessionEnded(over)]
+
+    def recorded(self, recording: SessionRecording) -> LiveSession:
+        """The session with its recording; the catalog publishes one a session, so one heard
+        of again changes nothing."""
+        return self if self.recording is not None else replace(self, recording=recording)
 
 
 @dataclass(frozen=True, slots=True)

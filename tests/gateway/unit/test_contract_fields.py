@@ -4,10 +4,11 @@ import pytest
 from pydantic import BaseModel
 from strawberry.types import get_object_definition
 
-from bookend.http_contracts import catalog, curricula, feedback, paging, scheduler
+from bookend.http_contracts import catalog, curricula, feedback, paging, recordings, scheduler
 from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
+from gateway.schema import recordings as recordings_schema
 from gateway.schema import roster, sessions
 from gateway.schema.convert import FromContract
 from gateway.schema.feed import FeedItem
@@ -30,7 +31,10 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (roster.Section, scheduler.Section, set()),
     (roster.Enrolment, scheduler.Enrolment, set()),
     (sessions.Task, scheduler.Task, set()),
-    (sessions.LiveSession, scheduler.Session, {"tasks"}),
+    (sessions.LiveSession, scheduler.Session, {"tasks", "recording"}),
+    (recordings_schema.SessionRecording, scheduler.SessionRecording, set()),
+    (recordings_schema.Chapter, recordings.Chapter, set()),
+    (recordings_schema.Recording, recordings.Recording, {"media", "chapters"}),
     (FeedItem, scheduler.FeedItem, {"id", "time_zone"}),
     (feedback_schema.CheckIn, feedback.CheckIn, set()),
     (feedback_schema.CheckInCounts, feedback.SignalCounts, set()),
@@ -47,6 +51,12 @@ SENT: list[tuple[type, type[BaseModel], set[str]]] = [
     (curricula_schema.CreateCurriculumInput, curricula.CurriculumCreate, set()),
     (roster.SectionInput, scheduler.SectionPut, set()),
     (sessions.ScheduleLiveSessionInput, scheduler.SessionCreate, set()),
+    (recordings_schema.ChapterInput, recordings.Chapter, set()),
+    (
+        recordings_schema.RecordingInput,
+        recordings.RecordingCreate,
+        {"chapters", "captions", "variants"},
+    ),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The recordings slice: live sessions recorded, published as on-demand lesson components."""

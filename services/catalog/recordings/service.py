@@ -1,0 +1,88 @@
+"""The recordings' use cases: attach a recording to an ended session, read a session's and a
+lesson's recordings."""
+
+from __future__ import annotations
+
+from bookend.auth import STAFF, Forbidden, Principal, Role
+from bookend.clock import Clock, stored_instant
+from bookend.ids import IdFactory
+from services.catalog.events import OUTBOUND
+from services.catalog.recordings.domain import (
+    KnownSession,
+    Recording,
+    RecordingDraft,
+    RecordingNotFound,
+    SessionNotFound,
+)
+from services.catalog.recordings.ports import Store, Transaction
+
+
+async def attach_recording(
+    session_id: str,
+    draft: RecordingDraft,
+    *,
+    principal: Principal,
+    store: Store,
+    clock: Clock,
+    ids: IdFactory,
+) -> Recording:
+    """Publish an ended session's recording; it and RecordingPublished commit together."""
+    principal.require(*STAFF)
+    draft.check()
+
+    async def work(tx: Transaction) -> Recording:
+        session = await tx.get_session(principal.district, session_id)
+        if session is None:
+            raise SessionNotFound(session_id)
+        _require_runs(principal, session)
+        existing = await tx.get_recording(principal.district, session_id)
+        recording, events = session.record(
+            draft, existing=existing, new_id=ids, at=stored_instant(clock())
+        )
+        await tx.add_recording(recording)
+        await tx.emit(*OUTBOUND.events(events))
+        return recording
+
+    return await store.atomically(work)
+
+
+async def get_session_recording(
+    session_id: str, *, principal: Principal, store: Store
+) -> Recording:
+    recording = await store.get_recording(principal.district, session_id)
+    if recording is None:
+        raise RecordingNotFound(session_id)
+    sections = _sections_seen(principal)
+    if sections is not None and recording.section_id not in sections:
+        raise Forbidden(f"only staff and students of section {recording.section_id!r} see this")
+    return recording
+
+
+async def list_lesson_recordings(
+    lesson_id: str, *, principal: Principal, store: Store
+) -> list[Recording]:
+    """The district's staff see every section's; a student those of their own sections."""
+    return await store.list_recordings(principal.district, lesson_id, _sections_seen(principal))
+
+
+def _sections_seen(principal: Principal) -> frozenset[str] | None:
+    """Whose recordings the principal sees: every section's (None), or those of these."""
+    if principal.is_staff:
+        return None
+    if principal.has(Role.STUDENT):
+        return principal.sections
+    raise Forbidden("recordings are for the district's staff and the sections' students")
+
+
+def _require_runs(principal: Principal, session: KnownSession) -> None:
+    """Who runs a session attaches its recording: a teacher of its section (the token's
+    `sections` claim), an admin of its school, or a district admin; as the scheduler and
+    feedback reach sections (ADR 0004)."""
+    if principal.has(Role.DISTRICT_ADMIN):
+        return
+    if principal.has(Role.TEACHER) and session.section_id in principal.sections:
+        return
+    school = session.school_id
+    if principal.has(Role.SCHOOL_ADMIN) and school is not None and principal.school == school:
+        return
+    raise Forbidden(f"only who runs section {session.section_id!r}'s sessions may do this")
