@@ -69,6 +69,9 @@ class EventConsumer:
             else None
         )
         self._task: asyncio.Task[None] | None = None
+        # When the consumer last began to look after sleeping (ms since 1970, as aiokafka
+        # stamps each partition's fetch answers): the ends the broker told before are stale.
+        self._looking_since_ms = 0.0
         self._failures_in_a_row = 0
         self._last_failure = ""
 
@@ -182,19 +185,25 @@ class EventConsumer:
                 await wake_ups.wait(left)
             return False
         finally:
+            self._looking_since_ms = time.time() * 1000
             self._consumer.resume(*self._consumer.paused())
 
     async def _caught_up(self, wake_ups: WakeUps) -> bool:
         """Whether nothing is known to be left to read: every partition read up to the end the
-        broker last reported for it (a backlog nobody announced, as after a start-over, is read
-        however slow its fetches), and no record announced since is unread. A member with no
-        partitions yet is still joining its group, not caught up."""
+        broker reported for it since the consumer began to look (a backlog nobody announced,
+        as after a start-over or a restart, is read however slow the fetches: an end told
+        before the look may be older than records sent while it slept), and no record
+        announced since is unread. A member with no partitions yet is still joining its group,
+        not caught up."""
         assigned = self._consumer.assignment()
         if not assigned:
             return False
         for partition in assigned:
             end = self._consumer.highwater(partition)
-            if end is None or await self._consumer.position(partition) < end:
+            told_at = self._consumer.last_poll_timestamp(partition)
+            if end is None or told_at is None or told_at < self._looking_since_ms:
+                return False
+            if await self._consumer.position(partition) < end:
                 return False
         return not await self._unread(wake_ups)
 
