@@ -46,8 +46,9 @@ MAX_REASON = 500
 MAX_OBJECTIVES = 20
 MAX_OBJECTIVE = 300
 MAX_STANDARDS = 30
+MAX_STANDARD = 80
 # A standard's code as curricula write them: "CCSS.MATH.CONTENT.3.OA.A.1", "TEKS-110.4(b)(1)".
-STANDARD_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.:_()\-]{0,79}")
+STANDARD_CODE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9.:_()\-]{{0,{MAX_STANDARD - 1}}}")
 
 # The pedagogy: building knowledge and skill suits the student's own pace, while discussion
 # and feedback on errors need the teacher and peers present.

@@ -14,6 +14,7 @@ from bookend.ids import IdFactory
 from bookend.problems import FieldError, Forbidden, InvalidInput, refuse_if, too_long
 from services.catalog.events import OUTBOUND
 from services.catalog.lessons.domain import (
+    MAX_STANDARD,
     MAX_SUBJECT,
     Lesson,
     LessonChanged,
@@ -286,7 +287,7 @@ def _filter_errors(filters: LessonFilters) -> list[FieldError]:
     errors: list[FieldError] = []
     for name, value, limit in (
         ("subject", filters.subject, MAX_SUBJECT),
-        ("standard", filters.standard, 80),
+        ("standard", filters.standard, MAX_STANDARD),
     ):
         if value is not None:
             errors += too_long(name, value, limit)

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 
 from bookend.auth import Role
 from bookend.contracts import Topic
 from bookend.eventbus import KafkaSettings
-from services.catalog.app import create_app
-from services.catalog.settings import CatalogSettings
+from tests.catalog.integration.harness import TEACHER, Catalog
 from tests.support.auth import bearer
 from tests.support.polling import eventually
-from tests.support.running import Fresh, watching
+from tests.support.running import watching
 
-TEACHER = bearer("teacher-1", Role.TEACHER)
 STUDENT = bearer("student-1", Role.STUDENT)
 OTHER_DISTRICT = bearer("teacher-9", Role.TEACHER, district="district-2")
 OTHER_TEACHER = bearer("teacher-2", Role.TEACHER)
@@ -42,23 +38,6 @@ LESSON: dict[str, Any] = {
 }
 
 
-@dataclass
-class Catalog:
-    http: httpx.AsyncClient
-
-    async def create(self, body: dict[str, Any] = LESSON) -> dict[str, Any]:
-        response = await self.http.post("/lessons", json=body, headers=TEACHER)
-        assert response.status_code == 201, response.text
-        created: dict[str, Any] = response.json()
-        return created
-
-
-@pytest.fixture
-async def catalog(fresh: Fresh) -> AsyncIterator[Catalog]:
-    async with fresh.serve(create_app, fresh.settings(CatalogSettings, "catalog"), "catalog") as it:
-        yield Catalog(it.http)
-
-
 async def test_healthz_needs_no_token(catalog: Catalog) -> None:
     response = await catalog.http.get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
@@ -70,7 +49,7 @@ async def test_a_request_without_a_token_is_unauthenticated(catalog: Catalog) ->
 
 
 async def test_creating_a_lesson_returns_a_draft_with_default_mode_fits(catalog: Catalog) -> None:
-    lesson = await catalog.create()
+    lesson = await catalog.create(LESSON)
     assert lesson["status"] == "draft"
     assert lesson["version"] == 0
     assert lesson["published_at"] is None
@@ -85,7 +64,7 @@ async def test_publishing_sends_lesson_published_through_the_outbox_to_kafka(
     catalog: Catalog, kafka_settings: KafkaSettings, unique: Callable[[str], str]
 ) -> None:
     async with watching(kafka_settings, [Topic.CATALOG_LESSON], unique("watch")) as received:
-        lesson = await catalog.create()
+        lesson = await catalog.create(LESSON)
         response = await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=TEACHER)
         assert response.status_code == 200, response.text
         published = response.json()
@@ -104,7 +83,7 @@ async def test_publishing_sends_lesson_published_through_the_outbox_to_kafka(
 
 
 async def test_publishing_twice_is_a_conflict(catalog: Catalog) -> None:
-    lesson = await catalog.create()
+    lesson = await catalog.create(LESSON)
     await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=TEACHER)
     again = await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=TEACHER)
     assert (again.status_code, again.json()["code"]) == (409, "LESSON_ALREADY_PUBLISHED")
@@ -167,7 +146,7 @@ async def test_a_student_cannot_create_a_lesson(catalog: Catalog) -> None:
 
 
 async def test_another_districts_lesson_is_not_found(catalog: Catalog) -> None:
-    lesson = await catalog.create()
+    lesson = await catalog.create(LESSON)
     read = await catalog.http.get(f"/lessons/{lesson['id']}", headers=OTHER_DISTRICT)
     publish = await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=OTHER_DISTRICT)
     assert (read.status_code, read.json()["code"]) == (404, "LESSON_NOT_FOUND")
@@ -177,7 +156,7 @@ async def test_another_districts_lesson_is_not_found(catalog: Catalog) -> None:
 
 
 async def test_a_student_sees_a_lesson_only_once_it_is_published(catalog: Catalog) -> None:
-    lesson = await catalog.create()
+    lesson = await catalog.create(LESSON)
     before = await catalog.http.get(f"/lessons/{lesson['id']}", headers=STUDENT)
     await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=TEACHER)
     after = await catalog.http.get(f"/lessons/{lesson['id']}", headers=STUDENT)
@@ -242,7 +221,7 @@ async def test_every_page_stays_within_the_callers_district(catalog: Catalog) ->
 
 
 async def test_a_draft_is_its_authors_until_published(catalog: Catalog) -> None:
-    draft = await catalog.create()
+    draft = await catalog.create(LESSON)
     read = await catalog.http.get(f"/lessons/{draft['id']}", headers=OTHER_TEACHER)
     publish = await catalog.http.post(f"/lessons/{draft['id']}/publish", headers=OTHER_TEACHER)
     listed = await catalog.http.get("/lessons", headers=OTHER_TEACHER)

@@ -4,11 +4,9 @@ archiving, and lessons stored before their content had a field of its own."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-
-import pytest
 
 from bookend.auth import Role
 from bookend.contracts import Topic
@@ -18,7 +16,7 @@ from bookend.mongo import connect
 from services.catalog.app import create_app
 from services.catalog.lessons.store import LESSONS
 from services.catalog.settings import CatalogSettings
-from tests.catalog.integration.test_catalog_api import Catalog
+from tests.catalog.integration.harness import Catalog
 from tests.support.auth import bearer
 from tests.support.polling import eventually
 from tests.support.running import Fresh, watching
@@ -62,22 +60,10 @@ LESSON: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-async def catalog(fresh: Fresh) -> AsyncIterator[Catalog]:
-    async with fresh.serve(create_app, fresh.settings(CatalogSettings, "catalog"), "catalog") as it:
-        yield Catalog(it.http)
-
-
-async def ok(catalog: Catalog, method: str, url: str, headers: dict[str, str], **kw: Any) -> Any:
-    response = await catalog.http.request(method, url, headers=headers, **kw)
-    assert response.status_code in (200, 201), response.text
-    return response.json()
-
-
 async def test_media_variants_and_metadata_are_kept_and_listed_fullest_first(
     catalog: Catalog,
 ) -> None:
-    lesson = await ok(catalog, "POST", "/lessons", AUTHOR, json=LESSON)
+    lesson = await catalog.ok("POST", "/lessons", AUTHOR, json=LESSON)
     assert (lesson["grade_band"], lesson["minutes"], lesson["standards"]) == (
         "3-5",
         25,
@@ -91,7 +77,7 @@ async def test_media_variants_and_metadata_are_kept_and_listed_fullest_first(
         ("audio_only", 2_000_000),
         ("transcript", 4_000),
     ]
-    again = await ok(catalog, "GET", f"/lessons/{lesson['id']}", AUTHOR)
+    again = await catalog.ok("GET", f"/lessons/{lesson['id']}", AUTHOR)
     assert again == lesson
 
 
@@ -101,7 +87,7 @@ async def test_a_video_without_captions_is_refused_naming_it_and_changes_nothing
     bare = {**VIDEO, "captions": [], "variants": VIDEO["variants"][:2]}
     body = {**LESSON, "components": [{**LESSON["components"][0], "media": [bare]}]}
     body["estimated_minutes"] = 5
-    lesson = await ok(catalog, "POST", "/lessons", AUTHOR, json=body)
+    lesson = await catalog.ok("POST", "/lessons", AUTHOR, json=body)
     refused = await catalog.http.post(f"/lessons/{lesson['id']}/publish", headers=AUTHOR)
     assert refused.status_code == 422
     problem = refused.json()
@@ -111,7 +97,7 @@ async def test_a_video_without_captions_is_refused_naming_it_and_changes_nothing
     ]
     assert "'Placing 3/4'" in problem["errors"][0]["message"]
     assert "'Watch it placed'" in problem["errors"][0]["message"]
-    unchanged = await ok(catalog, "GET", f"/lessons/{lesson['id']}", AUTHOR)
+    unchanged = await catalog.ok("GET", f"/lessons/{lesson['id']}", AUTHOR)
     assert (unchanged["status"], unchanged["version"]) == ("draft", 0)
 
 
@@ -119,9 +105,9 @@ async def test_a_revision_is_published_as_version_two_and_version_one_stays_read
     catalog: Catalog, kafka_settings: KafkaSettings, unique: Callable[[str], str]
 ) -> None:
     async with watching(kafka_settings, [Topic.CATALOG_LESSON], unique("watch")) as received:
-        lesson = await ok(catalog, "POST", "/lessons", AUTHOR, json=LESSON)
+        lesson = await catalog.ok("POST", "/lessons", AUTHOR, json=LESSON)
         lesson_id = lesson["id"]
-        await ok(catalog, "POST", f"/lessons/{lesson_id}/publish", AUTHOR)
+        await catalog.ok("POST", f"/lessons/{lesson_id}/publish", AUTHOR)
         component_ids = [c["id"] for c in lesson["components"]]
         edits = {
             **LESSON,
@@ -130,12 +116,12 @@ async def test_a_revision_is_published_as_version_two_and_version_one_stays_read
                 {**c, "id": cid} for c, cid in zip(LESSON["components"], component_ids, strict=True)
             ],
         }
-        edited = await ok(catalog, "PUT", f"/lessons/{lesson_id}", AUTHOR, json=edits)
+        edited = await catalog.ok("PUT", f"/lessons/{lesson_id}", AUTHOR, json=edits)
         assert edited["title"] == LESSON["title"]
         assert edited["revision"]["title"] == "Fractions on a number line, revised"
-        seen = await ok(catalog, "GET", f"/lessons/{lesson_id}", STUDENT)
+        seen = await catalog.ok("GET", f"/lessons/{lesson_id}", STUDENT)
         assert (seen["title"], seen["revision"]) == (LESSON["title"], None)
-        second = await ok(catalog, "POST", f"/lessons/{lesson_id}/publish", AUTHOR)
+        second = await catalog.ok("POST", f"/lessons/{lesson_id}/publish", AUTHOR)
         assert (second["version"], second["title"], second["revision"]) == (
             2,
             "Fractions on a number line, revised",
@@ -149,7 +135,7 @@ async def test_a_revision_is_published_as_version_two_and_version_one_stays_read
         ("bookend.catalog.lesson.revised.v1", 2),
     ]
     assert (events[1].data["grade_band"], events[1].data["estimated_minutes"]) == ("3-5", 25)
-    first = await ok(catalog, "GET", f"/lessons/{lesson_id}/versions/1", STUDENT)
+    first = await catalog.ok("GET", f"/lessons/{lesson_id}/versions/1", STUDENT)
     assert (first["version"], first["title"]) == (1, LESSON["title"])
     missing = await catalog.http.get(f"/lessons/{lesson_id}/versions/3", headers=STUDENT)
     assert (missing.status_code, missing.json()["code"]) == (404, "LESSON_VERSION_NOT_FOUND")
@@ -159,25 +145,25 @@ async def test_an_archived_lesson_is_announced_listed_apart_and_written_no_more(
     catalog: Catalog, kafka_settings: KafkaSettings, unique: Callable[[str], str]
 ) -> None:
     async with watching(kafka_settings, [Topic.CATALOG_LESSON], unique("watch")) as received:
-        lesson = await ok(catalog, "POST", "/lessons", AUTHOR, json=LESSON)
+        lesson = await catalog.ok("POST", "/lessons", AUTHOR, json=LESSON)
         lesson_id = lesson["id"]
-        await ok(catalog, "POST", f"/lessons/{lesson_id}/publish", AUTHOR)
-        archived = await ok(catalog, "POST", f"/lessons/{lesson_id}/archive", LEAD)
+        await catalog.ok("POST", f"/lessons/{lesson_id}/publish", AUTHOR)
+        archived = await catalog.ok("POST", f"/lessons/{lesson_id}/archive", LEAD)
         assert archived["status"] == "archived"
         await eventually(
             lambda: any(e.type.endswith("archived.v1") and e.subject == lesson_id for e in received)
         )
     refused = await catalog.http.put(f"/lessons/{lesson_id}", json=LESSON, headers=AUTHOR)
     assert (refused.status_code, refused.json()["code"]) == (409, "LESSON_ARCHIVED")
-    listed = await ok(catalog, "GET", "/lessons", AUTHOR)
+    listed = await catalog.ok("GET", "/lessons", AUTHOR)
     assert lesson_id not in [item["id"] for item in listed["items"]]
-    asked = await ok(catalog, "GET", "/lessons", AUTHOR, params={"status": "archived"})
+    asked = await catalog.ok("GET", "/lessons", AUTHOR, params={"status": "archived"})
     assert [item["id"] for item in asked["items"]] == [lesson_id]
 
 
 async def test_a_teacher_may_not_change_another_teachers_lesson(catalog: Catalog) -> None:
-    lesson = await ok(catalog, "POST", "/lessons", AUTHOR, json=LESSON)
-    await ok(catalog, "POST", f"/lessons/{lesson['id']}/publish", AUTHOR)
+    lesson = await catalog.ok("POST", "/lessons", AUTHOR, json=LESSON)
+    await catalog.ok("POST", f"/lessons/{lesson['id']}/publish", AUTHOR)
     other = bearer("teacher-2", Role.TEACHER)
     refused = await catalog.http.put(f"/lessons/{lesson['id']}", json=LESSON, headers=other)
     assert refused.status_code == 403
@@ -213,19 +199,19 @@ async def test_lessons_stored_before_content_was_nested_are_read_after_start_up(
         await client.close()
     async with fresh.serve(create_app, settings, "catalog") as served:
         catalog = Catalog(served.http)
-        lesson = await ok(catalog, "GET", "/lessons/lesson-old", STUDENT)
+        lesson = await catalog.ok("GET", "/lessons/lesson-old", STUDENT)
         assert (lesson["title"], lesson["version"], lesson["minutes"]) == ("Stored long ago", 1, 10)
-        edited = await ok(catalog, "PUT", "/lessons/lesson-old", AUTHOR, json=LESSON)
+        edited = await catalog.ok("PUT", "/lessons/lesson-old", AUTHOR, json=LESSON)
         assert edited["revision"]["title"] == LESSON["title"]
 
 
 async def test_a_district_adopts_a_shared_lesson_as_its_own_draft(catalog: Catalog) -> None:
     curator = bearer("curator-1", Role.DISTRICT_ADMIN, district=SHARED_LIBRARY)
-    shared = await ok(catalog, "POST", "/lessons", curator, json=LESSON)
-    await ok(catalog, "POST", f"/lessons/{shared['id']}/publish", curator)
-    listed = await ok(catalog, "GET", "/lessons", AUTHOR, params={"library": "shared"})
+    shared = await catalog.ok("POST", "/lessons", curator, json=LESSON)
+    await catalog.ok("POST", f"/lessons/{shared['id']}/publish", curator)
+    listed = await catalog.ok("GET", "/lessons", AUTHOR, params={"library": "shared"})
     assert [item["id"] for item in listed["items"]] == [shared["id"]]
-    adopted = await ok(catalog, "POST", f"/lessons/{shared['id']}/adopt", AUTHOR)
+    adopted = await catalog.ok("POST", f"/lessons/{shared['id']}/adopt", AUTHOR)
     assert (adopted["district_id"], adopted["status"], adopted["adopted_from"]) == (
         "district-1",
         "draft",
@@ -241,21 +227,21 @@ async def test_a_district_adopts_a_shared_lesson_as_its_own_draft(catalog: Catal
 async def test_many_lessons_are_read_at_once_as_each_would_be_alone(catalog: Catalog) -> None:
     curator = bearer("curator-1", Role.DISTRICT_ADMIN, district=SHARED_LIBRARY)
     other_district = bearer("teacher-9", Role.TEACHER, district="district-2")
-    published = await ok(catalog, "POST", "/lessons", AUTHOR, json=LESSON)
-    await ok(catalog, "POST", f"/lessons/{published['id']}/publish", AUTHOR)
-    draft = await ok(catalog, "POST", "/lessons", AUTHOR, json=LESSON)
-    shared = await ok(catalog, "POST", "/lessons", curator, json=LESSON)
-    await ok(catalog, "POST", f"/lessons/{shared['id']}/publish", curator)
-    theirs = await ok(catalog, "POST", "/lessons", other_district, json=LESSON)
+    published = await catalog.ok("POST", "/lessons", AUTHOR, json=LESSON)
+    await catalog.ok("POST", f"/lessons/{published['id']}/publish", AUTHOR)
+    draft = await catalog.ok("POST", "/lessons", AUTHOR, json=LESSON)
+    shared = await catalog.ok("POST", "/lessons", curator, json=LESSON)
+    await catalog.ok("POST", f"/lessons/{shared['id']}/publish", curator)
+    theirs = await catalog.ok("POST", "/lessons", other_district, json=LESSON)
     ids = [draft["id"], published["id"], shared["id"], theirs["id"], "no-such", published["id"]]
     for who, expected in (
         (AUTHOR, [draft["id"], published["id"], shared["id"]]),
         (STUDENT, [published["id"], shared["id"]]),
     ):
-        found = await ok(catalog, "GET", "/lessons/by-id", who, params={"id": ids})
+        found = await catalog.ok("GET", "/lessons/by-id", who, params={"id": ids})
         assert [item["id"] for item in found["items"]] == expected
         for item in found["items"]:
-            alone = await ok(catalog, "GET", f"/lessons/{item['id']}", who)
+            alone = await catalog.ok("GET", f"/lessons/{item['id']}", who)
             assert item == alone
     refused = await catalog.http.get(
         "/lessons/by-id", params={"id": [f"l{n}" for n in range(101)]}, headers=AUTHOR

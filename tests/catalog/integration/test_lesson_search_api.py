@@ -4,18 +4,15 @@ after a start-up."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
-
-import pytest
 
 from bookend.auth import Role
 from bookend.mongo import connect
 from services.catalog.app import create_app
 from services.catalog.lessons.store import LESSONS
 from services.catalog.settings import CatalogSettings
-from tests.catalog.integration.test_catalog_api import Catalog
+from tests.catalog.integration.harness import Catalog
 from tests.support.auth import bearer
 from tests.support.running import Fresh
 
@@ -32,12 +29,6 @@ VIDEO = {
     "captions": [{"language": "en", "url": "https://cdn.example.org/example.vtt"}],
     "downloadable": True,
 }
-
-
-@pytest.fixture
-async def catalog(fresh: Fresh) -> AsyncIterator[Catalog]:
-    async with fresh.serve(create_app, fresh.settings(CatalogSettings, "catalog"), "catalog") as it:
-        yield Catalog(it.http)
 
 
 async def published(catalog: Catalog, title: str, **content: Any) -> str:
