@@ -24,7 +24,7 @@ from bookend.mongo.replies import (
     answering,
     forget_replies,
 )
-from bookend.mongo.store import MongoStore, MongoTransaction, Queries, exact, run_atomically
+from bookend.mongo.store import MongoStore, MongoTransaction, Queries, all_of, exact, run_atomically
 
 __all__ = [
     "IDEMPOTENCY_HEADER",
@@ -40,6 +40,7 @@ __all__ = [
     "Queries",
     "Replayed",
     "Reply",
+    "all_of",
     "answering",
     "connect",
     "exact",
