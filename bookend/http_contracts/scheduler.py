@@ -2,26 +2,75 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from bookend.contracts.catalog import ComponentKind, ModeFit
+from bookend.contracts.catalog import ComponentKind, GradeBand, ModeFit
 from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
 from bookend.http_contracts.paging import PageInfo
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+class DistrictPut(BaseModel):
+    name: Text
+
+
+class District(BaseModel):
+    id: str  # the token's district
+    name: str
+
+
 class SchoolPut(BaseModel):
     name: Text
+    time_zone: Text  # IANA: its terms' school days and its students' days without their own
 
 
 class School(BaseModel):
     id: str
     district_id: str
     name: str
+    time_zone: str
+
+
+class SchoolList(BaseModel):
+    items: list[School]
+
+
+class Blackout(BaseModel):
+    on: date
+    reason: Annotated[str, Field(max_length=200)] | None = None
+
+
+class TermPut(BaseModel):
+    school_id: Text | None = None  # None: a term of the whole district, every school keeps
+    name: Text
+    starts_on: date
+    ends_on: date  # inclusive
+    weekdays: Annotated[list[int], Field(max_length=7)] = [1, 2, 3, 4, 5]  # ISO, Monday = 1
+    day_starts: time = time(8, 0)  # in the school's zone
+    day_ends: time = time(15, 0)
+    blackouts: Annotated[list[Blackout], Field(max_length=366)] = []
+
+
+class Term(BaseModel):
+    id: str
+    district_id: str
+    school_id: str | None
+    name: str
+    starts_on: date
+    ends_on: date
+    weekdays: list[int]
+    day_starts: time
+    day_ends: time
+    blackouts: list[Blackout]
+
+
+class TermList(BaseModel):
+    items: list[Term]
 
 
 class SectionPut(BaseModel):
@@ -31,6 +80,8 @@ class SectionPut(BaseModel):
     time_zone: Text
     # A section has a handful of teachers; thousands would be a mistake or an attack.
     teacher_ids: Annotated[list[Text], Field(max_length=50)] = []
+    term_id: Text | None = None  # a term of its school or of the district
+    grade_band: GradeBand | None = None
 
 
 class Section(BaseModel):
@@ -41,21 +92,155 @@ class Section(BaseModel):
     subject: str
     time_zone: str
     teacher_ids: list[str]
+    term_id: str | None = None
+    grade_band: GradeBand | None = None
 
 
 class SectionList(BaseModel):
     items: list[Section]
 
 
+class PersonRole(StrEnum):
+    STUDENT = "student"
+    TEACHER = "teacher"
+    GUARDIAN = "guardian"
+
+
+Name = Annotated[str, Field(max_length=100)]
+
+
+class PersonPut(BaseModel):
+    role: PersonRole
+    school_ids: Annotated[list[Text], Field(max_length=20)] = []
+    time_zone: Text | None = None  # a student's own; without it, their school's
+    given_name: Name = ""
+    family_name: Name = ""
+
+
+class Person(BaseModel):
+    """Names are for admins' screens: events, logs and headers carry ids only."""
+
+    id: str
+    district_id: str
+    role: PersonRole
+    school_ids: list[str]
+    time_zone: str | None  # a student's own
+    given_name: str
+    family_name: str
+
+
+class PersonList(BaseModel):
+    items: list[Person]
+
+
+class SectionStudent(BaseModel):
+    id: str
+    given_name: str
+    family_name: str
+    school_ids: list[str]
+    own_time_zone: str | None
+    time_zone: str | None  # their own, else their school's: the zone of their days
+
+
+class SectionStudentList(BaseModel):
+    items: list[SectionStudent]
+
+
+class Guardianship(BaseModel):
+    district_id: str
+    student_id: str
+    guardian_id: str
+
+
 class EnrolmentPut(BaseModel):
-    time_zone: Text
+    time_zone: Text | None = None  # becomes the student's own zone
 
 
 class Enrolment(BaseModel):
     section_id: str
     student_id: str
     district_id: str
-    time_zone: str
+    time_zone: str  # the student's days: their own zone, else their school's
+
+
+# A roster import's file: its name says which (users.csv, ...), its text is the CSV itself.
+class RosterFile(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    text: str
+
+
+class RosterImportCreate(BaseModel):
+    files: Annotated[list[RosterFile], Field(min_length=1, max_length=20)]
+
+
+class RosterRowError(BaseModel):
+    file: str
+    line: int | None  # None: the file as a whole; 1: its header
+    field: str | None  # the column, if one cell is at fault
+    rule: str
+    message: str
+
+
+class RosterImportRefusal(BaseModel):
+    """Nothing was imported: every rule broken, by file, line and column."""
+
+    message: str
+    error_count: int  # in all; `errors` lists the first of them
+    errors: list[RosterRowError]
+
+
+class RosterKind(StrEnum):
+    DISTRICT = "district"
+    SCHOOLS = "schools"
+    TERMS = "terms"
+    SECTIONS = "sections"
+    TEACHERS = "teachers"
+    STUDENTS = "students"
+    GUARDIANS = "guardians"
+    GUARDIAN_LINKS = "guardian_links"
+    ENROLMENTS = "enrolments"
+
+
+class RosterKindCount(BaseModel):
+    kind: RosterKind
+    created: int
+    updated: int
+    unchanged: int
+
+
+class RosterSkipped(BaseModel):
+    file: str
+    reason: str
+    rows: int
+
+
+class RosterImportStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # import the same files again: it completes what was not written
+    INTERRUPTED = "interrupted"  # the same
+
+
+class RosterImport(BaseModel):
+    id: str
+    status: RosterImportStatus
+    started_at: datetime
+    finished_at: datetime | None
+    files: list[str]
+    unread_files: list[str]
+    skipped: list[RosterSkipped]
+    counts: list[RosterKindCount]  # once its plan is made
+    written: int
+    to_write: int
+    failure: str | None
+
+
+class RosterImportAnswer(BaseModel):
+    """`POST /roster/imports` answers one of the two: the import (running or done), or its
+    refusal with every bad row."""
+
+    imported: RosterImport | None = None
+    refused: RosterImportRefusal | None = None
 
 
 class LessonComponent(BaseModel):

@@ -8,17 +8,31 @@ from datetime import datetime
 
 from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
 from bookend.http_contracts.scheduler import (
+    District,
+    DistrictPut,
     Enrolment,
     EnrolmentPut,
     Feed,
+    Guardianship,
+    Person,
+    PersonList,
+    PersonPut,
+    RosterImport,
+    RosterImportAnswer,
+    RosterImportCreate,
     School,
+    SchoolList,
     SchoolPut,
     Section,
     SectionList,
     SectionPut,
+    SectionStudentList,
     Session,
     SessionCreate,
     SessionList,
+    Term,
+    TermList,
+    TermPut,
 )
 from gateway.upstream import Page, Params, ServiceClient, at
 
@@ -45,10 +59,54 @@ class FeedFilter:
 
 
 class SchedulerClient(ServiceClient):
+    async def put_district(self, district: DistrictPut) -> District:
+        return await self.call(District, "PUT", "/district", body=district)
+
+    async def get_district(self) -> District:
+        return await self.call(District, "GET", "/district")
+
     async def put_school(self, school_id: str, school: SchoolPut) -> School:
         return await self.call(
             School, "PUT", at("/schools/{school_id}", school_id=school_id), body=school
         )
+
+    async def list_schools(self) -> SchoolList:
+        return await self.call(SchoolList, "GET", "/schools")
+
+    async def put_term(self, term_id: str, term: TermPut) -> Term:
+        return await self.call(Term, "PUT", at("/terms/{term_id}", term_id=term_id), body=term)
+
+    async def list_terms(self, school_id: str) -> TermList:
+        path = at("/schools/{school_id}/terms", school_id=school_id)
+        return await self.call(TermList, "GET", path)
+
+    async def list_section_students(self, section_id: str) -> SectionStudentList:
+        path = at("/sections/{section_id}/students", section_id=section_id)
+        return await self.call(SectionStudentList, "GET", path)
+
+    async def put_person(self, person_id: str, person: PersonPut) -> Person:
+        return await self.call(
+            Person, "PUT", at("/people/{person_id}", person_id=person_id), body=person
+        )
+
+    async def link_guardian(self, student_id: str, guardian_id: str) -> Guardianship:
+        path = at(
+            "/students/{student_id}/guardians/{guardian_id}",
+            student_id=student_id,
+            guardian_id=guardian_id,
+        )
+        return await self.call(Guardianship, "PUT", path)
+
+    async def list_guardians(self, student_id: str) -> PersonList:
+        path = at("/students/{student_id}/guardians", student_id=student_id)
+        return await self.call(PersonList, "GET", path)
+
+    async def import_roster(self, files: RosterImportCreate) -> RosterImportAnswer:
+        return await self.call(RosterImportAnswer, "POST", "/roster/imports", body=files)
+
+    async def get_roster_import(self, import_id: str) -> RosterImport:
+        path = at("/roster/imports/{import_id}", import_id=import_id)
+        return await self.call(RosterImport, "GET", path)
 
     async def put_section(self, section_id: str, section: SectionPut) -> Section:
         return await self.call(

@@ -18,6 +18,7 @@ from bookend.contracts.catalog import (
 )
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
 from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
+from bookend.http_contracts.scheduler import PersonRole, RosterImportStatus, RosterKind
 
 strawberry.enum(ComponentKind)
 strawberry.enum(ModeFit)
@@ -32,6 +33,9 @@ strawberry.enum(FeedItemKind)
 strawberry.enum(FeedItemStatus)
 strawberry.enum(CheckInSignal)
 strawberry.enum(ChannelStatus)
+strawberry.enum(PersonRole)
+strawberry.enum(RosterKind)
+strawberry.enum(RosterImportStatus)
 
 __all__ = [
     "Bookend",
@@ -45,6 +49,9 @@ __all__ = [
     "Library",
     "MediaKind",
     "ModeFit",
+    "PersonRole",
+    "RosterImportStatus",
+    "RosterKind",
     "SessionStatus",
     "VariantKind",
 ]

@@ -17,6 +17,7 @@ from gateway.schema.errors import public_code
 from gateway.schema.feed import FeedQuery
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.frames import OncePerAudience
+from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
@@ -57,6 +58,7 @@ class Query(
     SessionQuery,
     FeedbackQuery,
     RecordingQuery,
+    ImportQuery,
 ):
     pass
 
@@ -69,6 +71,7 @@ class Mutation(
     SessionMutation,
     FeedbackMutation,
     RecordingMutation,
+    ImportMutation,
 ):
     pass
 

@@ -20,6 +20,16 @@ class SchedulerSettings(ServiceSettings):
     followup_due_after_hours: float = 48
     feed_page_max: int = 100
     feed_page_default: int = 20
+    # Roster imports (ADR 0025): a file's bound (the request's body limit bounds them all), its
+    # rows, the errors a refusal lists, records per transaction, how long a request waits for
+    # its import before answering `running`, and how long a running import may go without
+    # writing before it reads as interrupted (and its district may import again).
+    roster_import_max_file_bytes: int = 16 * 1024 * 1024
+    roster_import_max_rows: int = 100_000
+    roster_import_max_errors: int = 1000
+    roster_import_batch_size: int = 500
+    roster_import_answer_seconds: float = 5.0
+    roster_import_lease_seconds: float = 120.0
 
     @property
     def windows(self) -> BookendWindows:

@@ -92,7 +92,9 @@ async def seeded_store(clock: Clock) -> FakeScheduler:
     """Two schools; math (teacher-1, student-1) and art (teacher-2, student-2); one lesson."""
     store = FakeScheduler()
     for school in ("school-1", "school-2"):
-        await roster.put_school(school, name=school, principal=DISTRICT_ADMIN, store=store)
+        await roster.put_school(
+            school, name=school, time_zone="America/New_York", principal=DISTRICT_ADMIN, store=store
+        )
     for section, school, teacher in (
         ("sec-math", "school-1", "teacher-1"),
         ("sec-art", "school-2", "teacher-2"),

@@ -9,7 +9,21 @@ from datetime import datetime
 from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import SessionStatus
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
-from services.scheduler.roster.domain import Enrolment, Learner, School, Section
+from services.scheduler.roster.calendar import calendar_of
+from services.scheduler.roster.domain import (
+    District,
+    Enrolment,
+    Guardianship,
+    Learner,
+    Person,
+    PersonRole,
+    School,
+    SchoolCalendar,
+    Section,
+    Term,
+    student_zone,
+)
+from services.scheduler.roster.imports.report import ImportRecord
 from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, Task
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
@@ -17,10 +31,15 @@ from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 @dataclass
 class SchedulerState(FakeState):
+    districts: dict[str, District] = field(default_factory=dict)
     schools: dict[tuple[str, str], School] = field(default_factory=dict)
+    terms: dict[tuple[str, str], Term] = field(default_factory=dict)
     sections: dict[tuple[str, str], Section] = field(default_factory=dict)
+    people: dict[tuple[str, str], Person] = field(default_factory=dict)
+    guardianships: set[Guardianship] = field(default_factory=set)
     enrolments: set[Enrolment] = field(default_factory=set)
-    learners: dict[tuple[str, str], Learner] = field(default_factory=dict)
+    imports: dict[tuple[str, str], ImportRecord] = field(default_factory=dict)
+    import_locks: dict[str, tuple[str, int]] = field(default_factory=dict)  # (import, until)
     lessons: dict[tuple[str, str], LessonSummary] = field(default_factory=dict)
     sessions: dict[str, LiveSession] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
@@ -32,8 +51,76 @@ class FakeReads:
 
     # --- roster
 
+    async def get_district(self, district_id: str) -> District | None:
+        return self.state.districts.get(district_id)
+
     async def get_school(self, district_id: str, school_id: str) -> School | None:
         return self.state.schools.get((district_id, school_id))
+
+    async def list_schools(
+        self, district_id: str, school_ids: Collection[str] | None = None
+    ) -> list[School]:
+        return sorted(
+            (
+                s
+                for (district, school_id), s in self.state.schools.items()
+                if district == district_id and (school_ids is None or school_id in school_ids)
+            ),
+            key=lambda s: s.id,
+        )
+
+    async def get_term(self, district_id: str, term_id: str) -> Term | None:
+        return self.state.terms.get((district_id, term_id))
+
+    async def list_terms(
+        self,
+        district_id: str,
+        *,
+        school_id: str | None = None,
+        term_ids: Collection[str] | None = None,
+    ) -> list[Term]:
+        return sorted(
+            (
+                t
+                for (district, term_id), t in self.state.terms.items()
+                if district == district_id
+                and (term_ids is None or term_id in term_ids)
+                and (term_ids is not None or school_id is None or t.school_id in (None, school_id))
+            ),
+            key=lambda t: (t.starts_on, t.id),
+        )
+
+    async def get_calendar(self, district_id: str, school_id: str) -> SchoolCalendar | None:
+        school = await self.get_school(district_id, school_id)
+        if school is None:
+            return None
+        terms = await self.list_terms(district_id, school_id=school_id)
+        return calendar_of(school.id, school.time_zone, terms)
+
+    async def get_person(self, district_id: str, person_id: str) -> Person | None:
+        return self.state.people.get((district_id, person_id))
+
+    async def list_people(self, district_id: str, person_ids: Collection[str]) -> list[Person]:
+        wanted = set(person_ids)
+        return sorted(
+            (p for (d, i), p in self.state.people.items() if d == district_id and i in wanted),
+            key=lambda p: p.id,
+        )
+
+    async def list_guardianships(
+        self, district_id: str, *, student_ids: Collection[str]
+    ) -> list[Guardianship]:
+        return sorted(
+            (
+                g
+                for g in self.state.guardianships
+                if g.district_id == district_id and g.student_id in student_ids
+            ),
+            key=lambda g: (g.student_id, g.guardian_id),
+        )
+
+    async def get_import(self, district_id: str, import_id: str) -> ImportRecord | None:
+        return self.state.imports.get((district_id, import_id))
 
     async def get_section(self, district_id: str, section_id: str) -> Section | None:
         return self.state.sections.get((district_id, section_id))
@@ -64,7 +151,11 @@ class FakeReads:
         )
 
     async def get_learner(self, district_id: str, student_id: str) -> Learner | None:
-        return self.state.learners.get((district_id, student_id))
+        student = self.state.people.get((district_id, student_id))
+        if student is None or student.role != PersonRole.STUDENT:
+            return None
+        zone = student_zone(student, await self.list_schools(district_id, student.school_ids))
+        return None if zone is None else Learner(student_id, district_id, zone)
 
     async def list_section_students(self, district_id: str, section_id: str) -> list[str]:
         return sorted(
@@ -145,18 +236,49 @@ class FakeReads:
         )
 
 
-class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads):
-    async def save_school(self, school: School) -> None:
-        self.state.schools[(school.district_id, school.id)] = school
+class FakeImports:
+    """The import records and lock, on the store and in transactions alike."""
 
-    async def save_section(self, section: Section) -> None:
-        self.state.sections[(section.district_id, section.id)] = section
+    state: SchedulerState
 
-    async def save_enrolment(self, enrolment: Enrolment) -> None:
-        self.state.enrolments.add(enrolment)
+    async def save_import(self, record: ImportRecord) -> None:
+        self.state.imports[(record.district_id, record.id)] = record
 
-    async def save_learner(self, learner: Learner) -> None:
-        self.state.learners[(learner.district_id, learner.student_id)] = learner
+    async def take_import_lock(
+        self, district_id: str, import_id: str, *, now_ms: int, until_ms: int
+    ) -> bool:
+        held = self.state.import_locks.get(district_id)
+        if held is not None and held[0] != import_id and held[1] >= now_ms:
+            return False
+        self.state.import_locks[district_id] = (import_id, until_ms)
+        return True
+
+    async def release_import_lock(self, district_id: str, import_id: str) -> None:
+        if self.state.import_locks.get(district_id, ("", 0))[0] == import_id:
+            del self.state.import_locks[district_id]
+
+
+class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeImports):
+    async def save_district(self, district: District) -> None:
+        self.state.districts[district.id] = district
+
+    async def save_schools(self, schools: Sequence[School]) -> None:
+        self.state.schools |= {(s.district_id, s.id): s for s in schools}
+
+    async def save_terms(self, terms: Sequence[Term]) -> None:
+        self.state.terms |= {(t.district_id, t.id): t for t in terms}
+
+    async def save_sections(self, sections: Sequence[Section]) -> None:
+        self.state.sections |= {(s.district_id, s.id): s for s in sections}
+
+    async def save_people(self, people: Sequence[Person]) -> None:
+        self.state.people |= {(p.district_id, p.id): p for p in people}
+
+    async def save_guardianships(self, links: Sequence[Guardianship]) -> None:
+        self.state.guardianships |= set(links)
+
+    async def save_enrolments(self, enrolments: Sequence[Enrolment]) -> None:
+        self.state.enrolments |= set(enrolments)
 
     async def save_lesson(self, lesson: LessonSummary) -> None:
         self.state.lessons[(lesson.district_id, lesson.lesson_id)] = lesson
@@ -184,7 +306,7 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads):
                 self.state.feed[key] = replace(item, session_status=status)
 
 
-class FakeScheduler(FakeStore[SchedulerState, FakeSchedulerTransaction], FakeReads):
+class FakeScheduler(FakeStore[SchedulerState, FakeSchedulerTransaction], FakeReads, FakeImports):
     transaction = FakeSchedulerTransaction
 
     def __init__(self) -> None:

@@ -9,18 +9,51 @@ from fastapi import APIRouter, Depends
 from bookend.auth.fastapi import CurrentPrincipal
 from bookend.hosting import ServiceState, service_state
 from bookend.http_contracts import scheduler as http
+from services.scheduler.records import fields_of
 from services.scheduler.roster import service
-from services.scheduler.roster.domain import Section, SectionDraft
+from services.scheduler.roster.calendar import Blackout, TermDraft
+from services.scheduler.roster.domain import (
+    Person,
+    PersonDraft,
+    PersonRole,
+    Section,
+    SectionDraft,
+    Term,
+)
+from services.scheduler.roster.imports.api import router as imports
 from services.scheduler.roster.ports import Store
 from services.scheduler.settings import SchedulerSettings
 
 State = Annotated[ServiceState[Store, SchedulerSettings], Depends(service_state)]
 
 router = APIRouter()
+router.include_router(imports)
 
 
 def section_out(section: Section) -> http.Section:
     return http.Section.model_validate(section, from_attributes=True)
+
+
+def term_out(term: Term) -> http.Term:
+    return http.Term.model_validate(term, from_attributes=True)
+
+
+def person_out(person: Person) -> http.Person:
+    return http.Person.model_validate(fields_of(person, role=person.role.value))
+
+
+@router.put("/district")
+async def put_district(
+    body: http.DistrictPut, principal: CurrentPrincipal, state: State
+) -> http.District:
+    district = await service.put_district(body.name, principal=principal, store=state.store)
+    return http.District.model_validate(district, from_attributes=True)
+
+
+@router.get("/district")
+async def get_district(principal: CurrentPrincipal, state: State) -> http.District:
+    district = await service.get_district(principal=principal, reads=state.store)
+    return http.District.model_validate(district, from_attributes=True)
 
 
 @router.put("/schools/{school_id}")
@@ -28,9 +61,45 @@ async def put_school(
     school_id: str, body: http.SchoolPut, principal: CurrentPrincipal, state: State
 ) -> http.School:
     school = await service.put_school(
-        school_id, name=body.name, principal=principal, store=state.store
+        school_id,
+        name=body.name,
+        time_zone=body.time_zone,
+        principal=principal,
+        store=state.store,
     )
     return http.School.model_validate(school, from_attributes=True)
+
+
+@router.get("/schools")
+async def list_schools(principal: CurrentPrincipal, state: State) -> http.SchoolList:
+    schools = await service.list_schools(principal=principal, reads=state.store)
+    return http.SchoolList(
+        items=[http.School.model_validate(s, from_attributes=True) for s in schools]
+    )
+
+
+@router.put("/terms/{term_id}")
+async def put_term(
+    term_id: str, body: http.TermPut, principal: CurrentPrincipal, state: State
+) -> http.Term:
+    draft = TermDraft(
+        school_id=body.school_id,
+        name=body.name,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+        weekdays=body.weekdays,
+        day_starts=body.day_starts,
+        day_ends=body.day_ends,
+        blackouts=[Blackout(b.on, b.reason) for b in body.blackouts],
+    )
+    term = await service.put_term(term_id, draft, principal=principal, store=state.store)
+    return term_out(term)
+
+
+@router.get("/schools/{school_id}/terms")
+async def list_terms(school_id: str, principal: CurrentPrincipal, state: State) -> http.TermList:
+    terms = await service.list_terms(school_id, principal=principal, reads=state.store)
+    return http.TermList(items=[term_out(term) for term in terms])
 
 
 @router.put("/sections/{section_id}")
@@ -40,6 +109,71 @@ async def put_section(
     draft = SectionDraft(**body.model_dump())
     section = await service.put_section(section_id, draft, principal=principal, store=state.store)
     return section_out(section)
+
+
+@router.get("/sections")
+async def list_sections(principal: CurrentPrincipal, state: State) -> http.SectionList:
+    sections = await service.list_sections(principal=principal, store=state.store)
+    return http.SectionList(items=[section_out(section) for section in sections])
+
+
+@router.get("/sections/{section_id}")
+async def get_section(section_id: str, principal: CurrentPrincipal, state: State) -> http.Section:
+    section = await service.get_section(section_id, principal=principal, store=state.store)
+    return section_out(section)
+
+
+@router.get("/sections/{section_id}/students")
+async def list_section_students(
+    section_id: str, principal: CurrentPrincipal, state: State
+) -> http.SectionStudentList:
+    seen = await service.list_section_students(section_id, principal=principal, reads=state.store)
+    return http.SectionStudentList(
+        items=[
+            http.SectionStudent(
+                id=s.student.id,
+                given_name=s.student.given_name,
+                family_name=s.student.family_name,
+                school_ids=list(s.student.school_ids),
+                own_time_zone=s.student.time_zone,
+                time_zone=s.time_zone,
+            )
+            for s in seen
+        ]
+    )
+
+
+@router.put("/people/{person_id}")
+async def put_person(
+    person_id: str, body: http.PersonPut, principal: CurrentPrincipal, state: State
+) -> http.Person:
+    draft = PersonDraft(
+        role=PersonRole(body.role.value),
+        school_ids=body.school_ids,
+        time_zone=body.time_zone,
+        given_name=body.given_name,
+        family_name=body.family_name,
+    )
+    person = await service.put_person(person_id, draft, principal=principal, store=state.store)
+    return person_out(person)
+
+
+@router.put("/students/{student_id}/guardians/{guardian_id}")
+async def link_guardian(
+    student_id: str, guardian_id: str, principal: CurrentPrincipal, state: State
+) -> http.Guardianship:
+    link = await service.link_guardian(
+        student_id, guardian_id, principal=principal, store=state.store
+    )
+    return http.Guardianship.model_validate(link, from_attributes=True)
+
+
+@router.get("/students/{student_id}/guardians")
+async def list_guardians(
+    student_id: str, principal: CurrentPrincipal, state: State
+) -> http.PersonList:
+    guardians = await service.list_guardians(student_id, principal=principal, reads=state.store)
+    return http.PersonList(items=[person_out(guardian) for guardian in guardians])
 
 
 @router.put("/sections/{section_id}/enrolments/{student_id}")
@@ -64,15 +198,3 @@ async def put_enrolment(
         district_id=enrolled.enrolment.district_id,
         time_zone=enrolled.learner.time_zone,
     )
-
-
-@router.get("/sections")
-async def list_sections(principal: CurrentPrincipal, state: State) -> http.SectionList:
-    sections = await service.list_sections(principal=principal, store=state.store)
-    return http.SectionList(items=[section_out(section) for section in sections])
-
-
-@router.get("/sections/{section_id}")
-async def get_section(section_id: str, principal: CurrentPrincipal, state: State) -> http.Section:
-    section = await service.get_section(section_id, principal=principal, store=state.store)
-    return section_out(section)

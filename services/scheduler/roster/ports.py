@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
 from services.scheduler.feed.projector import Projection
-from services.scheduler.roster.domain import Enrolment, Learner, School, Section
+from services.scheduler.roster.domain import (
+    District,
+    Enrolment,
+    Guardianship,
+    Learner,
+    Person,
+    School,
+    SchoolCalendar,
+    Section,
+    Term,
+)
 
 T = TypeVar("T")
 
@@ -25,7 +35,34 @@ class SectionFilter:
 class Reads(Protocol):
     """Queries, each scoped to one district; the same on the store and inside a transaction."""
 
+    async def get_district(self, district_id: str) -> District | None: ...
+
     async def get_school(self, district_id: str, school_id: str) -> School | None: ...
+
+    async def list_schools(
+        self, district_id: str, school_ids: Collection[str] | None = None
+    ) -> list[School]:
+        """The district's schools (or those among `school_ids`), in id order."""
+        ...
+
+    async def get_term(self, district_id: str, term_id: str) -> Term | None: ...
+
+    async def list_terms(
+        self,
+        district_id: str,
+        *,
+        school_id: str | None = None,
+        term_ids: Collection[str] | None = None,
+    ) -> list[Term]:
+        """Terms by start then id: those of `school_id` and the district's own (of no school),
+        or with `term_ids` those among them, or else all of the district's."""
+        ...
+
+    async def get_calendar(self, district_id: str, school_id: str) -> SchoolCalendar | None:
+        """The school's days in its zone, from its terms and the district's: None for a school
+        the district does not have. A school without terms has every Monday to Friday as a
+        school day, from 08:00 to 15:00 (SchoolCalendar)."""
+        ...
 
     async def get_section(self, district_id: str, section_id: str) -> Section | None: ...
 
@@ -39,19 +76,45 @@ class Reads(Protocol):
         """The enrolments of these students, by section then student."""
         ...
 
-    async def get_learner(self, district_id: str, student_id: str) -> Learner | None: ...
+    async def list_section_students(self, district_id: str, section_id: str) -> list[str]:
+        """The students enrolled in a section, in id order."""
+        ...
+
+    async def get_learner(self, district_id: str, student_id: str) -> Learner | None:
+        """The student's zone, resolved: their own, else their (first) school's; None for a
+        student the roster does not know."""
+        ...
+
+    async def get_person(self, district_id: str, person_id: str) -> Person | None: ...
+
+    async def list_people(self, district_id: str, person_ids: Collection[str]) -> list[Person]:
+        """The people among `person_ids` the district has, in id order."""
+        ...
+
+    async def list_guardianships(
+        self, district_id: str, *, student_ids: Collection[str]
+    ) -> list[Guardianship]:
+        """The guardians of these students, by student then guardian."""
+        ...
 
 
 class Transaction(Reads, Projection, Outbox, Protocol):
-    """One transaction: roster writes and the feed items they bring commit together."""
+    """One transaction: roster writes and the feed items they bring commit together. Each
+    save replaces the record with the same key, or adds it."""
 
-    async def save_school(self, school: School) -> None: ...
+    async def save_district(self, district: District) -> None: ...
 
-    async def save_section(self, section: Section) -> None: ...
+    async def save_schools(self, schools: Sequence[School]) -> None: ...
 
-    async def save_enrolment(self, enrolment: Enrolment) -> None: ...
+    async def save_terms(self, terms: Sequence[Term]) -> None: ...
 
-    async def save_learner(self, learner: Learner) -> None: ...
+    async def save_sections(self, sections: Sequence[Section]) -> None: ...
+
+    async def save_people(self, people: Sequence[Person]) -> None: ...
+
+    async def save_guardianships(self, links: Sequence[Guardianship]) -> None: ...
+
+    async def save_enrolments(self, enrolments: Sequence[Enrolment]) -> None: ...
 
 
 class Store(Reads, Protocol):

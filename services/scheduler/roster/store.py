@@ -1,31 +1,133 @@
-"""The roster's MongoDB access: schools, sections, enrolments and learners.
-`services/scheduler/store.py` composes it with the other slices' into one store."""
+"""The roster's MongoDB access: the district, schools, terms, sections, people, guardians and
+enrolments, and the records of roster imports. `services/scheduler/store.py` composes it with
+the other slices' into one store."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
-from bookend.mongo import Document, Queries
-from services.scheduler.roster.domain import Enrolment, Learner, School, Section
+from pydantic import TypeAdapter
+from pymongo import ReplaceOne
+
+from bookend.mongo import Document, Queries, exact, from_document
+from services.scheduler.roster.calendar import calendar_of
+from services.scheduler.roster.domain import (
+    District,
+    Enrolment,
+    Guardianship,
+    Learner,
+    Person,
+    PersonRole,
+    School,
+    SchoolCalendar,
+    Section,
+    Term,
+    student_zone,
+)
+from services.scheduler.roster.imports.store import INDEXES as IMPORT_INDEXES
+from services.scheduler.roster.imports.store import ImportRecords
 from services.scheduler.roster.ports import SectionFilter
 
-SCHOOLS, SECTIONS, ENROLMENTS, LEARNERS = "schools", "sections", "enrolments", "learners"
+DISTRICTS, SCHOOLS, TERMS, SECTIONS = "districts", "schools", "terms", "sections"
+PEOPLE, GUARDIANSHIPS, ENROLMENTS = "people", "guardianships", "enrolments"
+# Students' own zones as enrolments kept them before the roster kept people: read, never written.
+LEARNERS = "learners"
 
 # (collection, fields, unique)
 INDEXES: list[tuple[str, list[str], bool]] = [
+    (DISTRICTS, ["district_id"], True),
     (SCHOOLS, ["district_id", "id"], True),
+    (TERMS, ["district_id", "id"], True),
+    (TERMS, ["district_id", "school_id"], False),
     (SECTIONS, ["district_id", "id"], True),
     (SECTIONS, ["district_id", "teacher_ids"], False),
     (SECTIONS, ["district_id", "school_id"], False),
+    (PEOPLE, ["district_id", "id"], True),
+    (GUARDIANSHIPS, ["district_id", "student_id", "guardian_id"], True),
+    (GUARDIANSHIPS, ["district_id", "guardian_id"], False),
     (ENROLMENTS, ["district_id", "section_id", "student_id"], True),
     (ENROLMENTS, ["district_id", "student_id"], False),
     (LEARNERS, ["district_id", "student_id"], True),
+    *IMPORT_INDEXES,
 ]
 
+# More ids than this are looked up by reading the district's documents once.
+IDS_PER_QUERY = 1000
 
-class RosterQueries(Queries):
+# Each record's natural key within the database, by collection.
+KEYS = {
+    SCHOOLS: ("district_id", "id"),
+    TERMS: ("district_id", "id"),
+    SECTIONS: ("district_id", "id"),
+    PEOPLE: ("district_id", "id"),
+    GUARDIANSHIPS: ("district_id", "student_id", "guardian_id"),
+    ENROLMENTS: ("district_id", "section_id", "student_id"),
+}
+
+
+_adapters: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def roster_document(record: object) -> Document:
+    """A roster record as a document: its fields by name, dates and times as ISO text (BSON has
+    neither without an instant), enums by value."""
+    kind = type(record)
+    if kind not in _adapters:
+        _adapters[kind] = TypeAdapter(kind)
+    doc: Document = _adapters[kind].dump_python(record, mode="json")
+    return doc
+
+
+def _school(doc: Document) -> School:
+    # A school stored before schools had zones keeps UTC until an admin gives it its own.
+    return from_document(School, {"time_zone": "UTC"} | doc)
+
+
+class RosterQueries(ImportRecords, Queries):
+    async def get_district(self, district_id: str) -> District | None:
+        doc = await self._one(DISTRICTS, {"district_id": district_id})
+        return None if doc is None else District(doc["district_id"], doc["name"])
+
     async def get_school(self, district_id: str, school_id: str) -> School | None:
-        return await self._get(School, SCHOOLS, {"district_id": district_id, "id": school_id})
+        doc = await self._one(SCHOOLS, {"district_id": district_id, "id": school_id})
+        return None if doc is None else _school(doc)
+
+    async def list_schools(
+        self, district_id: str, school_ids: Collection[str] | None = None
+    ) -> list[School]:
+        if school_ids is None:
+            docs = await self._many(SCHOOLS, {"district_id": district_id}, [("id", 1)])
+        else:
+            docs = await self._among(SCHOOLS, district_id, "id", school_ids)
+        return sorted((_school(doc) for doc in docs), key=lambda school: school.id)
+
+    async def get_term(self, district_id: str, term_id: str) -> Term | None:
+        return await self._get(Term, TERMS, {"district_id": district_id, "id": term_id})
+
+    async def list_terms(
+        self,
+        district_id: str,
+        *,
+        school_id: str | None = None,
+        term_ids: Collection[str] | None = None,
+    ) -> list[Term]:
+        if term_ids is not None:
+            docs = await self._among(TERMS, district_id, "id", term_ids)
+        else:
+            query: Document = {"district_id": district_id}
+            if school_id is not None:
+                query["school_id"] = {"$in": [school_id, None]}  # None: the district's own
+            docs = await self._many(TERMS, query)
+        terms = [from_document(Term, doc) for doc in docs]
+        return sorted(terms, key=lambda term: (term.starts_on, term.id))
+
+    async def get_calendar(self, district_id: str, school_id: str) -> SchoolCalendar | None:
+        school = await self.get_school(district_id, school_id)
+        if school is None:
+            return None
+        terms = await self.list_terms(district_id, school_id=school_id)
+        return calendar_of(school.id, school.time_zone, terms)
 
     async def get_section(self, district_id: str, section_id: str) -> Section | None:
         return await self._get(Section, SECTIONS, {"district_id": district_id, "id": section_id})
@@ -44,29 +146,93 @@ class RosterQueries(Queries):
     async def list_enrolments(
         self, district_id: str, *, student_ids: Collection[str]
     ) -> list[Enrolment]:
-        query = {"district_id": district_id, "student_id": {"$in": sorted(student_ids)}}
-        order = [("section_id", 1), ("student_id", 1)]
-        return await self._list(Enrolment, ENROLMENTS, query, order)
-
-    async def get_learner(self, district_id: str, student_id: str) -> Learner | None:
-        query = {"district_id": district_id, "student_id": student_id}
-        return await self._get(Learner, LEARNERS, query)
+        docs = await self._among(ENROLMENTS, district_id, "student_id", student_ids)
+        enrolments = [from_document(Enrolment, doc) for doc in docs]
+        return sorted(enrolments, key=lambda e: (e.section_id, e.student_id))
 
     async def list_section_students(self, district_id: str, section_id: str) -> list[str]:
         query = {"district_id": district_id, "section_id": section_id}
         enrolments = await self._list(Enrolment, ENROLMENTS, query, [("student_id", 1)])
         return [enrolment.student_id for enrolment in enrolments]
 
+    async def get_learner(self, district_id: str, student_id: str) -> Learner | None:
+        student = await self.get_person(district_id, student_id)
+        if student is None or student.role != PersonRole.STUDENT:
+            query = {"district_id": district_id, "student_id": student_id}
+            return await self._get(Learner, LEARNERS, query)
+        school = None
+        if not student.time_zone and student.school_ids:
+            school = await self.get_school(district_id, student.school_ids[0])
+        zone = student_zone(student, [school] if school else [])
+        return None if zone is None else Learner(student_id, district_id, zone)
+
+    async def get_person(self, district_id: str, person_id: str) -> Person | None:
+        return await self._get(Person, PEOPLE, {"district_id": district_id, "id": person_id})
+
+    async def list_people(self, district_id: str, person_ids: Collection[str]) -> list[Person]:
+        docs = await self._among(PEOPLE, district_id, "id", person_ids)
+        return sorted((from_document(Person, doc) for doc in docs), key=lambda p: p.id)
+
+    async def list_guardianships(
+        self, district_id: str, *, student_ids: Collection[str]
+    ) -> list[Guardianship]:
+        docs = await self._among(GUARDIANSHIPS, district_id, "student_id", student_ids)
+        links = [from_document(Guardianship, doc) for doc in docs]
+        return sorted(links, key=lambda g: (g.student_id, g.guardian_id))
+
+    async def _among(
+        self, collection: str, district_id: str, field: str, values: Collection[str]
+    ) -> list[Document]:
+        """The district's documents whose `field` is one of `values`. The embedded store checks
+        an `$in` document by document within the district (ADR 0007): many values are found
+        in one read of the district's documents, a few with one query."""
+        wanted = set(values)
+        if not wanted:
+            return []
+        if len(wanted) > IDS_PER_QUERY:
+            everything = await self._many(collection, {"district_id": district_id})
+            return [doc for doc in everything if doc.get(field) in wanted]
+        return await self._many(
+            collection, {"district_id": district_id, field: {"$in": sorted(wanted)}}
+        )
+
 
 class RosterWrites(RosterQueries):
-    async def save_school(self, school: School) -> None:
-        await self._save(SCHOOLS, school, "district_id", "id")
+    async def save_district(self, district: District) -> None:
+        doc = {"district_id": district.id, "name": district.name}
+        await self.db[DISTRICTS].replace_one(
+            exact({"district_id": district.id}), doc, upsert=True, session=self.session
+        )
 
-    async def save_section(self, section: Section) -> None:
-        await self._save(SECTIONS, section, "district_id", "id")
+    async def save_schools(self, schools: Sequence[School]) -> None:
+        await self._save_all(SCHOOLS, schools)
 
-    async def save_enrolment(self, enrolment: Enrolment) -> None:
-        await self._save(ENROLMENTS, enrolment, "district_id", "section_id", "student_id")
+    async def save_terms(self, terms: Sequence[Term]) -> None:
+        await self._save_all(TERMS, terms)
 
-    async def save_learner(self, learner: Learner) -> None:
-        await self._save(LEARNERS, learner, "district_id", "student_id")
+    async def save_sections(self, sections: Sequence[Section]) -> None:
+        await self._save_all(SECTIONS, sections)
+
+    async def save_people(self, people: Sequence[Person]) -> None:
+        await self._save_all(PEOPLE, people)
+
+    async def save_guardianships(self, links: Sequence[Guardianship]) -> None:
+        await self._save_all(GUARDIANSHIPS, links)
+
+    async def save_enrolments(self, enrolments: Sequence[Enrolment]) -> None:
+        await self._save_all(ENROLMENTS, enrolments)
+
+    async def _save_all(self, collection: str, records: Sequence[object]) -> None:
+        """Replace each record's document by its natural key, or add it: one bulk write."""
+        if not records:
+            return
+        key = KEYS[collection]
+        writes = []
+        for record in records:
+            doc = roster_document(record)
+            writes.append(ReplaceOne(exact(_key_of(doc, key)), doc, upsert=True))
+        await self.db[collection].bulk_write(writes, ordered=True, session=self.session)
+
+
+def _key_of(doc: Mapping[str, Any], fields: Sequence[str]) -> Document:
+    return {field: doc[field] for field in fields}

@@ -8,8 +8,8 @@ from bookend.http_contracts import catalog, curricula, feedback, paging, recordi
 from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
+from gateway.schema import imports, roster, sessions
 from gateway.schema import recordings as recordings_schema
-from gateway.schema import roster, sessions
 from gateway.schema.convert import FromContract
 from gateway.schema.feed import FeedItem
 
@@ -27,9 +27,19 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (catalog_schema.PageInfo, paging.PageInfo, set()),
     (curricula_schema.Unit, curricula.Unit, set()),
     (curricula_schema.Curriculum, curricula.Curriculum, {"units"}),
+    (roster.District, scheduler.District, set()),
     (roster.School, scheduler.School, set()),
+    (roster.Blackout, scheduler.Blackout, set()),
+    (roster.Term, scheduler.Term, {"blackouts"}),
     (roster.Section, scheduler.Section, set()),
+    (roster.Person, scheduler.Person, set()),
+    (roster.SectionStudent, scheduler.SectionStudent, set()),
+    (roster.Guardianship, scheduler.Guardianship, set()),
     (roster.Enrolment, scheduler.Enrolment, set()),
+    (imports.RosterRowError, scheduler.RosterRowError, set()),
+    (imports.RosterKindCount, scheduler.RosterKindCount, set()),
+    (imports.RosterSkippedRows, scheduler.RosterSkipped, set()),
+    (imports.RosterImport, scheduler.RosterImport, {"skipped", "counts"}),
     (sessions.Task, scheduler.Task, set()),
     (sessions.LiveSession, scheduler.Session, {"tasks", "recording"}),
     (recordings_schema.SessionRecording, scheduler.SessionRecording, set()),
@@ -50,6 +60,10 @@ SENT: list[tuple[type, type[BaseModel], set[str]]] = [
     (catalog_schema.CreateLessonInput, catalog.LessonCreate, {"components"}),
     (curricula_schema.CreateCurriculumInput, curricula.CurriculumCreate, set()),
     (roster.SectionInput, scheduler.SectionPut, set()),
+    (roster.TermInput, scheduler.TermPut, {"blackouts"}),
+    (roster.BlackoutInput, scheduler.Blackout, set()),
+    (roster.PersonInput, scheduler.PersonPut, set()),
+    (imports.RosterFileInput, scheduler.RosterFile, set()),
     (sessions.ScheduleLiveSessionInput, scheduler.SessionCreate, set()),
     (recordings_schema.ChapterInput, recordings.Chapter, set()),
     (

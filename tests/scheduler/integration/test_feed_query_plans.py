@@ -28,8 +28,8 @@ from bookend.mongo import Document
 from services.scheduler.feed.domain import FeedQuery
 from services.scheduler.feed.service import read_feed
 from services.scheduler.feed.store import FEED
-from services.scheduler.roster.domain import Learner
-from services.scheduler.roster.store import LEARNERS
+from services.scheduler.roster.domain import Person, PersonRole
+from services.scheduler.roster.store import PEOPLE
 from services.scheduler.store import SchedulerStore
 from tests.support.feed_seed import FIRST_AT, SeededFeed, seed_feed
 from tests.support.find_commands import FindCommands
@@ -59,8 +59,8 @@ async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
     store = SchedulerStore(client, database)
     await store.create_indexes()
     feed = await seed_feed(store.db, rows=1_000, student_items=300)
-    learner = Learner(feed.student_id, feed.district_id, "America/New_York")
-    await store.atomically(lambda tx: tx.save_learner(learner))
+    student = Person(feed.student_id, feed.district_id, PersonRole.STUDENT, (), "America/New_York")
+    await store.atomically(lambda tx: tx.save_people([student]))
     argv = embedded.processes.child("store").argv
     data_dir = Path(argv[argv.index("--data-dir") + 1])
     yield Seeded(store, feed, finds, data_dir / f"{database}.db")
@@ -158,7 +158,7 @@ async def test_every_read_of_a_students_feed_request_is_an_index_search(
     page = await read_feed(query, principal=principal, store=seeded.store, clock=lambda: FIRST_AT)
 
     assert len(page.items) == PAGE
-    assert {find["find"] for find in seeded.finds.sent} == {FEED, LEARNERS}
+    assert {find["find"] for find in seeded.finds.sent} == {FEED, PEOPLE}
     for find in seeded.finds.sent:
         found, statements = replay(seeded.db_file, tmp_path / "snapshot.db", find)
         assert found, f"the replay must find what the store found: {find}"

@@ -58,7 +58,9 @@ async def test_only_an_admin_of_the_school_loads_its_roster(
     store: FakeScheduler, principal: Principal
 ) -> None:
     with pytest.raises(Forbidden):
-        await roster.put_school("school-1", name="Renamed", principal=principal, store=store)
+        await roster.put_school(
+            "school-1", name="Renamed", time_zone="UTC", principal=principal, store=store
+        )
     with pytest.raises(Forbidden):
         await put_section(store, "sec-new", principal=principal)
     assert await store.get_section(D, "sec-new") is None

@@ -1,0 +1,2 @@
+"""Bulk import of OneRoster 1.1-style CSV files into the roster (ADR 0025,
+docs/roster-import.md)."""
