@@ -193,7 +193,8 @@ SECTIONS = (
     (MATH_7, RIVERSIDE, "Math 7C", "mathematics", CHICAGO, ["teacher-rivera"]),
 )
 
-UPSERT_SCHOOL = """mutation($id: ID!, $name: String!) { upsertSchool(id: $id, name: $name) {
+UPSERT_SCHOOL = """mutation($id: ID!, $name: String!, $zone: String!) {
+  upsertSchool(id: $id, name: $name, timeZone: $zone) {
   __typename ... on UserError { code message } } }"""
 UPSERT_SECTION = """mutation($input: SectionInput!) { upsertSection(input: $input) {
   __typename ... on UserError { code message } } }"""
@@ -237,7 +238,8 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
 
     admin = client("admin-castellanos")
     for school_id, name in SCHOOLS:
-        _expect(admin.execute(UPSERT_SCHOOL, id=school_id, name=name)["upsertSchool"])
+        upserted = admin.execute(UPSERT_SCHOOL, id=school_id, name=name, zone=CHICAGO)
+        _expect(upserted["upsertSchool"])
     for section_id, school_id, name, subject, zone, teachers in SECTIONS:
         section = {
             "id": section_id,

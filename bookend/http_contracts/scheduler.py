@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from bookend.contracts.catalog import ComponentKind, GradeBand, ModeFit
 from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
@@ -40,6 +40,16 @@ class SchoolList(BaseModel):
     items: list[School]
 
 
+def _local(moment: time) -> time:
+    if moment.tzinfo is not None:
+        raise ValueError("a time of day in the school's zone, without an offset")
+    return moment
+
+
+# A school day's start or end, in the school's zone: never with an offset of its own.
+LocalTime = Annotated[time, AfterValidator(_local)]
+
+
 class Blackout(BaseModel):
     on: date
     reason: Annotated[str, Field(max_length=200)] | None = None
@@ -51,8 +61,8 @@ class TermPut(BaseModel):
     starts_on: date
     ends_on: date  # inclusive
     weekdays: Annotated[list[int], Field(max_length=7)] = [1, 2, 3, 4, 5]  # ISO, Monday = 1
-    day_starts: time = time(8, 0)  # in the school's zone
-    day_ends: time = time(15, 0)
+    day_starts: LocalTime = time(8, 0)  # in the school's zone
+    day_ends: LocalTime = time(15, 0)
     blackouts: Annotated[list[Blackout], Field(max_length=366)] = []
 
 

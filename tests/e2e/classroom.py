@@ -14,7 +14,7 @@ from tests.support.polling import eventually
 DISTRICT = "district-1"
 
 UPSERT_SCHOOL = """mutation($id: ID!) {
-  upsertSchool(id: $id, name: "Test School") { __typename } }"""
+  upsertSchool(id: $id, name: "Test School", timeZone: "America/Chicago") { __typename } }"""
 UPSERT_SECTION = """mutation($input: SectionInput!) {
   upsertSection(input: $input) { __typename } }"""
 ENROL = """mutation($section: ID!, $student: ID!, $zone: String!) {

@@ -498,8 +498,8 @@ WRITES = [
     ),
     Write(
         "upsertSchool",
-        f"mutation($id: ID!, $name: String!) {{ upsertSchool(id: $id, name: $name) {{ "
-        f"{result_of('School')} }} }}",
+        "mutation($id: ID!, $name: String!) { upsertSchool(id: $id, name: $name, "
+        f'timeZone: "America/Chicago") {{ {result_of("School")} }} }}',
         attempt=lambda w: {"id": w.school, "name": "Renamed"},
         allowed=ADMINISTERS_X,
         permitted=lambda w, who: {"id": w.school, "name": "Matrix School"},
@@ -512,8 +512,8 @@ WRITES = [
 
 # --- the world ------------------------------------------------------------------------------
 
-ROSTER_SCHOOL = """mutation($id: ID!) { upsertSchool(id: $id, name: "Matrix School") {
-  __typename } }"""
+ROSTER_SCHOOL = """mutation($id: ID!) {
+  upsertSchool(id: $id, name: "Matrix School", timeZone: "America/Chicago") { __typename } }"""
 ROSTER_SECTION = """mutation($input: SectionInput!) { upsertSection(input: $input) {
   __typename } }"""
 ROSTER_ENROL = """mutation($section: ID!, $student: ID!) {

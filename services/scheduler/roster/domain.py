@@ -16,7 +16,6 @@ from enum import StrEnum
 
 from bookend.contracts.catalog import GradeBand
 from bookend.problems import (
-    Conflict,
     Failure,
     FieldError,
     InvalidInput,
@@ -75,14 +74,13 @@ class PersonNotFound(SchedulerError, NotFound):
         super().__init__(f"no {role.value} {person_id!r} in this district")
 
 
-class RoleChanged(SchedulerError, Conflict):
-    code = "ROLE_CHANGED"
-
+class RoleChanged(SchedulerError, InvalidInput):
     def __init__(self, person_id: str, role: PersonRole) -> None:
-        super().__init__(
+        message = (
             f"{person_id!r} is a {role.value} in this roster: a person keeps their role "
             "(another role is another person, with another id)"
         )
+        super().__init__("role", "same_role", message)
 
 
 # --- the district and its schools -------------------------------------------------------------

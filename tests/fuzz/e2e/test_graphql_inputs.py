@@ -77,6 +77,27 @@ SCALARS = {
 }
 
 
+# The roster's fields, loaded and read by admins.
+ROSTER_FIELDS = frozenset(
+    {
+        "upsertDistrict",
+        "upsertSchool",
+        "upsertTerm",
+        "upsertSection",
+        "upsertPerson",
+        "linkGuardian",
+        "enrolStudent",
+        "importRoster",
+        "district",
+        "schools",
+        "terms",
+        "sectionStudents",
+        "studentGuardians",
+        "rosterImport",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Seeded:
     """A classroom with a published lesson and a scheduled session, and who acts on what."""
@@ -90,7 +111,7 @@ class Seeded:
 
     def client_for(self, field: str) -> Client:
         """Roster loading is the admins', check-ins the students', the rest the teacher's."""
-        if field in ("upsertSchool", "upsertSection", "enrolStudent"):
+        if field in ROSTER_FIELDS:
             return self.room.admin
         if field == "checkIn":
             return self.room.chicago_student
@@ -175,8 +196,14 @@ LONG = "x" * 10_000
 YEAR_1, YEAR_9999 = "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"
 REFUSAL = "... on InvalidInput { errors { field rule } } ... on UserError { code }"
 WRITES = {
-    "upsertSchool": f"""mutation($id: ID!, $name: String!) {{
-        upsertSchool(id: $id, name: $name) {{ __typename {REFUSAL} }} }}""",
+    "upsertSchool": f"""mutation($id: ID!, $name: String!, $zone: String! = "UTC") {{
+        upsertSchool(id: $id, name: $name, timeZone: $zone) {{ __typename {REFUSAL} }} }}""",
+    "upsertTerm": f"""mutation($input: TermInput!) {{
+        upsertTerm(input: $input) {{ __typename {REFUSAL} }} }}""",
+    "upsertPerson": f"""mutation($input: PersonInput!) {{
+        upsertPerson(input: $input) {{ __typename {REFUSAL} }} }}""",
+    "importRoster": f"""mutation($files: [RosterFileInput!]!) {{
+        importRoster(files: $files) {{ __typename {REFUSAL} }} }}""",
     "upsertSection": f"""mutation($input: SectionInput!) {{
         upsertSection(input: $input) {{ __typename {REFUSAL} }} }}""",
     "enrolStudent": f"""mutation($section: ID!, $student: ID!, $zone: String!) {{
@@ -205,6 +232,22 @@ def section(seeded: Seeded, **change: object) -> dict[str, object]:
     }
 
 
+def term(seeded: Seeded, **change: object) -> dict[str, object]:
+    starts = {"startsOn": "2025-09-01", "endsOn": "2026-06-30"}
+    return {
+        "input": {"id": f"term-{seeded.school_id}", "schoolId": seeded.school_id, "name": "Year"}
+        | starts
+        | change
+    }
+
+
+def person(seeded: Seeded, **change: object) -> dict[str, object]:
+    return {
+        "input": {"id": seeded.student_id, "role": "STUDENT", "schoolIds": [seeded.school_id]}
+        | change
+    }
+
+
 def session(seeded: Seeded, **change: str) -> dict[str, object]:
     return {"input": session_input(seeded.room.section_id, seeded.lesson_id, **change)}
 
@@ -216,6 +259,29 @@ def lesson(**change: object) -> dict[str, object]:
 HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
     ("upsertSchool", lambda s: {"id": s.school_id, "name": LONG}, "name", "string_too_long"),
     ("upsertSchool", lambda s: {"id": s.school_id, "name": "Oak\x00ridge"}, "name", "valid_text"),
+    (
+        "upsertSchool",
+        lambda s: {"id": s.school_id, "name": "Oakridge", "zone": LONG},
+        "time_zone",
+        "string_too_long",
+    ),
+    ("upsertTerm", lambda s: term(s, name=LONG), "name", "string_too_long"),
+    ("upsertTerm", lambda s: term(s, endsOn="2024-01-01"), "ends_on", "not_before_start"),
+    ("upsertTerm", lambda s: term(s, weekdays=[0, 8]), "weekdays", "iso_weekday"),
+    (
+        "upsertTerm",
+        lambda s: term(s, blackouts=[{"on": "2030-01-01"}]),
+        "blackouts.0.on",
+        "within_term",
+    ),
+    ("upsertPerson", lambda s: person(s, givenName=LONG), "given_name", "string_too_long"),
+    ("upsertPerson", lambda s: person(s, timeZone="Mars/Olympus"), "time_zone", "iana_zone"),
+    (
+        "importRoster",
+        lambda s: {"files": [{"name": LONG, "text": "sourcedId"}]},
+        "files.0.name",
+        "string_too_long",
+    ),
     ("upsertSection", lambda s: section(s, name=LONG), "name", "string_too_long"),
     ("upsertSection", lambda s: section(s, subject="read\x00ing"), "subject", "valid_text"),
     ("upsertSection", lambda s: section(s, timeZone="Mars/Olympus_Mons"), "time_zone", "iana_zone"),

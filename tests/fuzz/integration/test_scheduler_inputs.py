@@ -25,6 +25,7 @@ from tests.support.fuzzing import DEADLINE
 from tests.support.polling import eventually
 
 SCHOOL, SECTION, STUDENT, LESSON = "school-fuzz", "section-fuzz", "student-1", "lesson-fuzz"
+TERM, GUARDIAN = "term-fuzz", "guardian-fuzz"
 ADMIN = token_for("admin-1", Role.DISTRICT_ADMIN)
 TEACHER = token_for("teacher-1", Role.TEACHER, sections=frozenset({SECTION}))
 
@@ -36,6 +37,10 @@ KNOWN: dict[str, list[Any]] = {
     "student_id": [STUDENT],
     "lesson_id": [LESSON],
     "session_id": [],  # filled once the app runs: a scheduled session
+    "term_id": [TERM],
+    "person_id": [STUDENT, GUARDIAN],
+    "guardian_id": [GUARDIAN],
+    "import_id": [],  # filled once the app runs: a done import
     "teacher_ids": [["teacher-1"]],  # a section put as the admin keeps the fuzzing teacher
     "time_zone": ["America/Chicago", "Europe/London", "UTC"],
     "starts_at": [START.isoformat()],
@@ -44,9 +49,14 @@ KNOWN: dict[str, list[Any]] = {
 aim(SCHEDULER, KNOWN)
 
 
+ROSTER = ("/district", "/schools", "/terms", "/people", "/students", "/roster")
+
+
 def as_admin(method: str, path: str) -> bool:
-    """Loading the roster is the admins'; everything else is the section's teacher's."""
-    return method == "PUT" and path.startswith(("/schools", "/sections"))
+    """Loading and reading the roster is the admins'; the rest is the section's teacher's."""
+    if path.startswith(ROSTER) or path == "/sections/{section_id}/students":
+        return True
+    return method == "PUT" and path.startswith("/sections")
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +76,21 @@ async def scheduler(embedded: Embedded) -> AsyncIterator[str]:
                 "time_zone": "America/Chicago",
                 "teacher_ids": ["teacher-1"],
             }
+            term = {"school_id": SCHOOL, "name": "Year", "starts_on": "2029-09-01"}
             for path, body in (
-                (f"/schools/{SCHOOL}", {"name": "Riverside"}),
+                (f"/schools/{SCHOOL}", {"name": "Riverside", "time_zone": "America/Chicago"}),
+                (f"/terms/{TERM}", term | {"ends_on": "2030-06-30"}),
                 (f"/sections/{SECTION}", section),
                 (f"/sections/{SECTION}/enrolments/{STUDENT}", {"time_zone": "Europe/London"}),
+                (f"/people/{GUARDIAN}", {"role": "guardian", "school_ids": [SCHOOL]}),
+                (f"/students/{STUDENT}/guardians/{GUARDIAN}", None),
             ):
-                assert (await http.put(path, json=body, headers=admin)).status_code == 200
+                answered = await http.put(path, json=body, headers=admin)
+                assert answered.status_code == 200, answered.text
+            orgs = f"sourcedId,name,type,timeZone\n{SCHOOL},Riverside,school,America/Chicago\n"
+            files = {"files": [{"name": "orgs.csv", "text": orgs}]}
+            imported = await http.post("/roster/imports", json=files, headers=admin)
+            KNOWN["import_id"][:] = [imported.json()["imported"]["id"]]
             await publisher.publish(lesson_published(LESSON))
 
             async def learned() -> bool:
@@ -123,8 +142,36 @@ FEED_CURSOR_YEAR_1 = base64.urlsafe_b64encode(f"{YEAR_1}|item-1".encode()).decod
 @pytest.mark.parametrize(
     ("path", "body", "field", "rule"),
     [
-        (f"/schools/{SCHOOL}", {"name": LONG}, "name", "string_too_long"),
-        (f"/schools/{SCHOOL}", {"name": "River\x00side"}, "name", "valid_text"),
+        (f"/schools/{SCHOOL}", {"name": LONG, "time_zone": "UTC"}, "name", "string_too_long"),
+        (
+            f"/schools/{SCHOOL}",
+            {"name": "River\x00side", "time_zone": "UTC"},
+            "name",
+            "valid_text",
+        ),
+        (
+            f"/schools/{SCHOOL}",
+            {"name": "Riverside", "time_zone": LONG},
+            "time_zone",
+            "string_too_long",
+        ),
+        (
+            f"/terms/{TERM}",
+            {
+                "school_id": SCHOOL,
+                "name": "Year",
+                "starts_on": "2030-01-01",
+                "ends_on": "2029-01-01",
+            },
+            "ends_on",
+            "not_before_start",
+        ),
+        (
+            f"/people/{STUDENT}",
+            {"role": "teacher", "school_ids": [SCHOOL]},
+            "role",
+            "same_role",
+        ),
         (f"/sections/{SECTION}", VALID_SECTION | {"name": LONG}, "name", "string_too_long"),
         (f"/sections/{SECTION}", VALID_SECTION | {"subject": "ma\x00th"}, "subject", "valid_text"),
         (
@@ -155,6 +202,9 @@ FEED_CURSOR_YEAR_1 = base64.urlsafe_b64encode(f"{YEAR_1}|item-1".encode()).decod
     ids=[
         "long school name",
         "NUL in a school name",
+        "long school zone",
+        "a term ending before it starts",
+        "a student made a teacher",
         "long section name",
         "NUL in a subject",
         "unknown section zone",

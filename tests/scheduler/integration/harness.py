@@ -114,7 +114,8 @@ class Scheduler:
     async def load_roster(self) -> None:
         """Math (teacher-1, student-1) in school-1; art (teacher-2, student-2) in school-2."""
         for school in ("school-1", "school-2"):
-            await self.ok("PUT", f"/schools/{school}", ADMIN, json={"name": school})
+            named = {"name": school, "time_zone": "America/New_York"}
+            await self.ok("PUT", f"/schools/{school}", ADMIN, json=named)
         for section, school, teacher, student in (
             ("sec-math", "school-1", "teacher-1", "student-1"),
             ("sec-art", "school-2", "teacher-2", "student-2"),

@@ -59,7 +59,13 @@ async def test_roster_loads_are_idempotent_upserts(scheduler: Scheduler) -> None
     }
     for _ in range(2):
         section = await scheduler.ok("PUT", "/sections/sec-math", ADMIN, json=body)
-    assert section == {"id": "sec-math", "district_id": "district-1", **body}
+    assert section == {
+        "id": "sec-math",
+        "district_id": "district-1",
+        "term_id": None,
+        "grade_band": None,
+        **body,
+    }
     listed = await scheduler.ok("GET", "/sections", ADMIN)
     assert [s["id"] for s in listed["items"]] == ["sec-art", "sec-math"]
     enrolled = await scheduler.enrol("sec-math", "student-1", "Asia/Tokyo")
@@ -70,8 +76,9 @@ async def test_roster_loads_are_idempotent_upserts(scheduler: Scheduler) -> None
         "time_zone": "Asia/Tokyo",
     }
     assert (await scheduler.ok("GET", "/sections", STUDENT))["items"] == [section]
-    school = await scheduler.ok("PUT", "/schools/school-1", ADMIN, json={"name": "Lincoln"})
-    assert school == {"id": "school-1", "district_id": "district-1", "name": "Lincoln"}
+    body = {"name": "Lincoln", "time_zone": "America/New_York"}
+    school = await scheduler.ok("PUT", "/schools/school-1", ADMIN, json=body)
+    assert school == {"id": "school-1", "district_id": "district-1", **body}
 
 
 async def test_scheduling_sends_session_scheduled_and_task_assigned_through_kafka(
@@ -214,7 +221,13 @@ async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
             {"school_id": "school-404", "name": "X", "subject": "x", "time_zone": "UTC"},
             [("school_id", "known_school")],
         ),
-        ("PUT", "/schools/school-9", {}, [("name", "missing")]),
+        ("PUT", "/schools/school-9", {}, [("name", "missing"), ("time_zone", "missing")]),
+        (
+            "PUT",
+            "/schools/school-9",
+            {"name": " ", "time_zone": "Mars/Olympus_Mons"},
+            [("name", "not_blank"), ("time_zone", "iana_zone")],
+        ),
         (
             "PUT",
             "/sections/sec-x",
@@ -228,7 +241,13 @@ async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
             [("teacher_ids", "too_long")],
         ),
     ],
-    ids=["unknown-zone", "unknown-school", "nameless-school", "10,000 teachers"],
+    ids=[
+        "unknown-zone",
+        "unknown-school",
+        "nameless-school",
+        "blank-zoneless-school",
+        "10,000 teachers",
+    ],
 )
 async def test_invalid_roster_input_names_the_field_and_rule(
     scheduler: Scheduler, method: str, url: str, body: Json, broken: list[tuple[str, str]]
@@ -264,13 +283,17 @@ def fixed(body: Json | None) -> Callable[[Scheduler], Json | None]:
         pytest.param("POST", "/sessions", STUDENT, session, id="student-schedules"),
         pytest.param("POST", "/sessions", OTHER_TEACHER, session, id="other-teacher-schedules"),
         pytest.param(
-            "PUT", "/schools/school-1", TEACHER, fixed({"name": "Mine now"}), id="teacher-loads"
+            "PUT",
+            "/schools/school-1",
+            TEACHER,
+            fixed({"name": "Mine now", "time_zone": "UTC"}),
+            id="teacher-loads",
         ),
         pytest.param(
             "PUT",
             "/schools/school-2",
             bearer("a", Role.SCHOOL_ADMIN, school="school-1"),
-            fixed({"name": "Not mine"}),
+            fixed({"name": "Not mine", "time_zone": "UTC"}),
             id="admin-of-another-school",
         ),
         pytest.param(
@@ -331,7 +354,8 @@ async def test_ids_that_read_as_numbers_are_ids_like_any_other(
     # upsert inserted a duplicate and the unique index made it a 500.
     section = {"school_id": number, "name": "Math", "subject": "math", "time_zone": "UTC"}
     for name in ("Lincoln", "Lincoln Middle"):
-        school = await fresh_scheduler.ok("PUT", f"/schools/{number}", ADMIN, json={"name": name})
+        body = {"name": name, "time_zone": "UTC"}
+        school = await fresh_scheduler.ok("PUT", f"/schools/{number}", ADMIN, json=body)
         assert school["name"] == name
         saved = await fresh_scheduler.ok("PUT", f"/sections/{number}", ADMIN, json=section)
         assert saved["id"] == number
