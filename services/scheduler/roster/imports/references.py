@@ -18,7 +18,7 @@ from services.scheduler.roster.domain import (
     School,
     Section,
 )
-from services.scheduler.roster.imports.rows import Rows
+from services.scheduler.roster.imports.rows import ClassRow, Rows
 from services.scheduler.roster.imports.tables import FileKind, RowError
 
 
@@ -178,6 +178,7 @@ def _orgs(c: Check) -> tuple[District | None, dict[str, School], set[str]]:
         if zone is None:
             message = "a new school needs its IANA timeZone (e.g. America/Chicago)"
             c.error(FileKind.ORGS, org.line, "timeZone", "required", message)
+            c.rows.broken.add((FileKind.ORGS, org.sourced_id))
             continue
         schools[org.sourced_id] = School(org.sourced_id, c.district_id, org.name, zone)
     return district, schools, other_orgs
@@ -192,6 +193,7 @@ def _terms(c: Check, schools: Mapping[str, School]) -> dict[str, Term]:
             c.unknown(
                 FileKind.ACADEMIC_SESSIONS, row.line, "schoolSourcedId", "known_school", target
             )
+            c.rows.broken.add((FileKind.ACADEMIC_SESSIONS, row.sourced_id))
             continue
         draft = row.draft
         terms[row.sourced_id] = Term(
@@ -232,32 +234,43 @@ def _classes(
 ) -> dict[str, Section]:
     sections: dict[str, Section] = {}
     for row in c.rows.classes:
-        school = schools.get(row.school_id)
-        if school is None:
-            target = (FileKind.ORGS, row.school_id)
-            c.unknown(FileKind.CLASSES, row.line, "schoolSourcedId", "known_school", target)
-            continue
-        term = terms.get(row.term_id) if row.term_id else None
-        if row.term_id and term is None:
-            target = (FileKind.ACADEMIC_SESSIONS, row.term_id)
-            c.unknown(FileKind.CLASSES, row.line, "termSourcedIds", "known_term", target)
-            continue
-        if term is not None and term.school_id not in (None, school.id):
-            message = f"term {term.id!r} is a term of school {term.school_id!r}"
-            c.error(FileKind.CLASSES, row.line, "termSourcedIds", "term_school", message)
-            continue
-        sections[row.sourced_id] = Section(
-            id=row.sourced_id,
-            district_id=c.district_id,
-            school_id=school.id,
-            name=row.title,
-            subject=row.subject,
-            time_zone=row.time_zone or school.time_zone,
-            teacher_ids=(),
-            term_id=row.term_id,
-            grade_band=row.grade_band,
-        )
+        section = _section(c, row, schools, terms)
+        if section is None:
+            # Its error says why: the enrollments naming it need not say it again.
+            c.rows.broken.add((FileKind.CLASSES, row.sourced_id))
+        else:
+            sections[row.sourced_id] = section
     return sections
+
+
+def _section(
+    c: Check, row: ClassRow, schools: Mapping[str, School], terms: Mapping[str, Term]
+) -> Section | None:
+    school = schools.get(row.school_id)
+    if school is None:
+        target = (FileKind.ORGS, row.school_id)
+        c.unknown(FileKind.CLASSES, row.line, "schoolSourcedId", "known_school", target)
+        return None
+    term = terms.get(row.term_id) if row.term_id else None
+    if row.term_id and term is None:
+        target = (FileKind.ACADEMIC_SESSIONS, row.term_id)
+        c.unknown(FileKind.CLASSES, row.line, "termSourcedIds", "known_term", target)
+        return None
+    if term is not None and term.school_id not in (None, school.id):
+        message = f"term {term.id!r} is a term of school {term.school_id!r}"
+        c.error(FileKind.CLASSES, row.line, "termSourcedIds", "term_school", message)
+        return None
+    return Section(
+        id=row.sourced_id,
+        district_id=c.district_id,
+        school_id=school.id,
+        name=row.title,
+        subject=row.subject,
+        time_zone=row.time_zone or school.time_zone,
+        teacher_ids=(),
+        term_id=row.term_id,
+        grade_band=row.grade_band,
+    )
 
 
 def _users(c: Check, schools: Mapping[str, School], other_orgs: set[str]) -> dict[str, Person]:
@@ -265,32 +278,32 @@ def _users(c: Check, schools: Mapping[str, School], other_orgs: set[str]) -> dic
     people = dict(c.known.people)
     for row in c.rows.users:
         unknown = [org for org in row.org_ids if org not in schools and org not in other_orgs]
+        before = c.known.people.get(row.sourced_id)
+        school_ids = tuple(org for org in row.org_ids if org in schools)
         if unknown:
             target = (FileKind.ORGS, unknown[0])
             c.unknown(FileKind.USERS, row.line, "orgSourcedIds", "known_org", target)
-            continue
-        before = c.known.people.get(row.sourced_id)
-        if before is not None and before.role != row.role:
+        elif before is not None and before.role != row.role:
             message = (
                 f"{row.sourced_id!r} is a {before.role.value} in the roster: a person keeps "
                 "their role (another role is another user, with another sourcedId)"
             )
             c.error(FileKind.USERS, row.line, "role", "same_role", message)
-            continue
-        school_ids = tuple(org for org in row.org_ids if org in schools)
-        if row.role == PersonRole.STUDENT and not (row.time_zone or school_ids):
+        elif row.role == PersonRole.STUDENT and not (row.time_zone or school_ids):
             message = "a student needs a school in orgSourcedIds or a timeZone of their own"
             c.error(FileKind.USERS, row.line, "timeZone", "has_zone", message)
+        else:
+            people[row.sourced_id] = Person(
+                row.sourced_id,
+                c.district_id,
+                row.role,
+                school_ids,
+                row.time_zone,
+                row.given_name,
+                row.family_name,
+            )
             continue
-        people[row.sourced_id] = Person(
-            row.sourced_id,
-            c.district_id,
-            row.role,
-            school_ids,
-            row.time_zone,
-            row.given_name,
-            row.family_name,
-        )
+        c.rows.broken.add((FileKind.USERS, row.sourced_id))
     return people
 
 
