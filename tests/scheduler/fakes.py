@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TypeVar
 
 from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import SessionStatus
@@ -27,6 +28,9 @@ from services.scheduler.roster.imports.report import ImportRecord
 from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, Task
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass
@@ -236,6 +240,12 @@ class FakeReads:
         )
 
 
+def _save(stored: dict[K, V], records: dict[K, V], new: bool) -> None:
+    """As the store saves: a `new` record already stored is a duplicate key."""
+    assert not (new and stored.keys() & records.keys()), "a duplicate key"
+    stored |= records
+
+
 class FakeImports:
     """The import records and lock, on the store and in transactions alike."""
 
@@ -262,22 +272,24 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
     async def save_district(self, district: District) -> None:
         self.state.districts[district.id] = district
 
-    async def save_schools(self, schools: Sequence[School]) -> None:
-        self.state.schools |= {(s.district_id, s.id): s for s in schools}
+    async def save_schools(self, schools: Sequence[School], *, new: bool = False) -> None:
+        _save(self.state.schools, {(s.district_id, s.id): s for s in schools}, new)
 
-    async def save_terms(self, terms: Sequence[Term]) -> None:
-        self.state.terms |= {(t.district_id, t.id): t for t in terms}
+    async def save_terms(self, terms: Sequence[Term], *, new: bool = False) -> None:
+        _save(self.state.terms, {(t.district_id, t.id): t for t in terms}, new)
 
-    async def save_sections(self, sections: Sequence[Section]) -> None:
-        self.state.sections |= {(s.district_id, s.id): s for s in sections}
+    async def save_sections(self, sections: Sequence[Section], *, new: bool = False) -> None:
+        _save(self.state.sections, {(s.district_id, s.id): s for s in sections}, new)
 
-    async def save_people(self, people: Sequence[Person]) -> None:
-        self.state.people |= {(p.district_id, p.id): p for p in people}
+    async def save_people(self, people: Sequence[Person], *, new: bool = False) -> None:
+        _save(self.state.people, {(p.district_id, p.id): p for p in people}, new)
 
-    async def save_guardianships(self, links: Sequence[Guardianship]) -> None:
+    async def save_guardianships(self, links: Sequence[Guardianship], *, new: bool = False) -> None:
+        assert not (new and set(links) & self.state.guardianships), "a duplicate key"
         self.state.guardianships |= set(links)
 
-    async def save_enrolments(self, enrolments: Sequence[Enrolment]) -> None:
+    async def save_enrolments(self, enrolments: Sequence[Enrolment], *, new: bool = False) -> None:
+        assert not (new and set(enrolments) & self.state.enrolments), "a duplicate key"
         self.state.enrolments |= set(enrolments)
 
     async def save_lesson(self, lesson: LessonSummary) -> None:

@@ -204,33 +204,37 @@ class RosterWrites(RosterQueries):
             exact({"district_id": district.id}), doc, upsert=True, session=self.session
         )
 
-    async def save_schools(self, schools: Sequence[School]) -> None:
-        await self._save_all(SCHOOLS, schools)
+    async def save_schools(self, schools: Sequence[School], *, new: bool = False) -> None:
+        await self._save_all(SCHOOLS, schools, new=new)
 
-    async def save_terms(self, terms: Sequence[Term]) -> None:
-        await self._save_all(TERMS, terms)
+    async def save_terms(self, terms: Sequence[Term], *, new: bool = False) -> None:
+        await self._save_all(TERMS, terms, new=new)
 
-    async def save_sections(self, sections: Sequence[Section]) -> None:
-        await self._save_all(SECTIONS, sections)
+    async def save_sections(self, sections: Sequence[Section], *, new: bool = False) -> None:
+        await self._save_all(SECTIONS, sections, new=new)
 
-    async def save_people(self, people: Sequence[Person]) -> None:
-        await self._save_all(PEOPLE, people)
+    async def save_people(self, people: Sequence[Person], *, new: bool = False) -> None:
+        await self._save_all(PEOPLE, people, new=new)
 
-    async def save_guardianships(self, links: Sequence[Guardianship]) -> None:
-        await self._save_all(GUARDIANSHIPS, links)
+    async def save_guardianships(self, links: Sequence[Guardianship], *, new: bool = False) -> None:
+        await self._save_all(GUARDIANSHIPS, links, new=new)
 
-    async def save_enrolments(self, enrolments: Sequence[Enrolment]) -> None:
-        await self._save_all(ENROLMENTS, enrolments)
+    async def save_enrolments(self, enrolments: Sequence[Enrolment], *, new: bool = False) -> None:
+        await self._save_all(ENROLMENTS, enrolments, new=new)
 
-    async def _save_all(self, collection: str, records: Sequence[object]) -> None:
-        """Replace each record's document by its natural key, or add it: one bulk write."""
+    async def _save_all(
+        self, collection: str, records: Sequence[object], *, new: bool = False
+    ) -> None:
+        """Replace each record's document by its natural key, or add it; `new` ones are
+        inserted (half the time of an upsert on the embedded store). One bulk write."""
         if not records:
             return
+        docs = [roster_document(record) for record in records]
+        if new:
+            await self.db[collection].insert_many(docs, ordered=True, session=self.session)
+            return
         key = KEYS[collection]
-        writes = []
-        for record in records:
-            doc = roster_document(record)
-            writes.append(ReplaceOne(exact(_key_of(doc, key)), doc, upsert=True))
+        writes = [ReplaceOne(exact(_key_of(doc, key)), doc, upsert=True) for doc in docs]
         await self.db[collection].bulk_write(writes, ordered=True, session=self.session)
 
 

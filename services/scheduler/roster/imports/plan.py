@@ -45,44 +45,48 @@ Record = District | School | Term | Section | Person | Guardianship | Enrolment
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Records of one kind written in one transaction."""
+    """Records of one kind written in one transaction: all new, or all stored already."""
 
     kind: RosterKind
     records: tuple[Record, ...]
+    new: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     counts: tuple[KindCount, ...]
-    # To write, in the order records refer to each other; created and updated only.
-    writes: tuple[tuple[RosterKind, tuple[Record, ...]], ...]
+    # To write, in the order records refer to each other: the new ones of a kind, then those
+    # it updates.
+    writes: tuple[Batch, ...]
 
     @property
     def to_write(self) -> int:
-        return sum(len(records) for _, records in self.writes)
+        return sum(len(batch.records) for batch in self.writes)
 
     def batches(self, size: int) -> Iterator[Batch]:
-        for kind, records in self.writes:
+        for whole in self.writes:
+            records = whole.records
             for start in range(0, len(records), size):
-                yield Batch(kind, records[start : start + size])
+                yield Batch(whole.kind, records[start : start + size], whole.new)
 
 
 class _Tally:
     def __init__(self) -> None:
         self.counts: dict[RosterKind, KindCount] = {}
-        self.writes: dict[RosterKind, list[Record]] = {}
+        self.created: dict[RosterKind, list[Record]] = {}
+        self.updated: dict[RosterKind, list[Record]] = {}
 
     def add(self, kind: RosterKind, new: Record, old: Record | None) -> None:
         count = self.counts.get(kind, KindCount(kind))
         if old is None:
             count = replace(count, created=count.created + 1)
+            self.created.setdefault(kind, []).append(new)
         elif old != new:
             count = replace(count, updated=count.updated + 1)
+            self.updated.setdefault(kind, []).append(new)
         else:
             count = replace(count, unchanged=count.unchanged + 1)
         self.counts[kind] = count
-        if old != new:
-            self.writes.setdefault(kind, []).append(new)
 
 
 def make_plan(imported: Imported, existing: Existing) -> Plan:
@@ -102,12 +106,14 @@ def make_plan(imported: Imported, existing: Existing) -> Plan:
     for enrolment in imported.enrolments:
         tally.add(RosterKind.ENROLMENTS, enrolment, _kept(enrolment, existing.enrolments))
     # RosterKind's order is one in which records refer only to records written before them.
-    return Plan(
-        counts=tuple(tally.counts[kind] for kind in RosterKind if kind in tally.counts),
-        writes=tuple(
-            (kind, tuple(tally.writes[kind])) for kind in RosterKind if kind in tally.writes
-        ),
-    )
+    kinds = [kind for kind in RosterKind if kind in tally.counts]
+    writes = [
+        Batch(kind, tuple(records[kind]), new)
+        for kind in kinds
+        for records, new in ((tally.created, True), (tally.updated, False))
+        if kind in records
+    ]
+    return Plan(counts=tuple(tally.counts[kind] for kind in kinds), writes=tuple(writes))
 
 
 def _kept(record: Record, kept: frozenset[Guardianship] | frozenset[Enrolment]) -> Record | None:

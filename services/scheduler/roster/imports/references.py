@@ -130,14 +130,20 @@ def check(
         | {all_sections[e.section_id].school_id for e in enrolments}
         | {all_sections[section_id].school_id for section_id in teachers}
     )
+    # Only what the files hold is written: the roster's own records were read to check them.
+    in_files = (
+        {o.sourced_id for o in rows.orgs if not o.is_district},
+        {t.sourced_id for t in rows.terms},
+        {u.sourced_id for u in rows.users},
+    )
     imported = Imported(
         district=district,
-        schools=tuple(schools[k] for k in sorted(schools) if k in _school_rows(rows)),
-        terms=tuple(terms[k] for k in sorted(terms) if k in {t.sourced_id for t in rows.terms}),
+        schools=tuple(schools[k] for k in sorted(schools.keys() & in_files[0])),
+        terms=tuple(terms[k] for k in sorted(terms.keys() & in_files[1])),
         blackouts=blackouts,
         sections=tuple(sections[k] for k in sorted(sections)),
         teachers=teachers,
-        people=tuple(people[k] for k in sorted(people) if k in {u.sourced_id for u in rows.users}),
+        people=tuple(people[k] for k in sorted(people.keys() & in_files[2])),
         guardianships=tuple(sorted(links, key=lambda g: (g.student_id, g.guardian_id))),
         enrolments=tuple(sorted(enrolments, key=lambda e: (e.section_id, e.student_id))),
         school_ids=frozenset(school_ids),
@@ -152,10 +158,6 @@ def in_file_order(errors: Iterable[RowError]) -> list[RowError]:
     return sorted(
         errors, key=lambda e: (order.get(e.file.lower(), len(order)), e.file, e.line or 0)
     )
-
-
-def _school_rows(rows: Rows) -> set[str]:
-    return {o.sourced_id for o in rows.orgs if not o.is_district}
 
 
 def _orgs(c: Check) -> tuple[District | None, dict[str, School], set[str]]:

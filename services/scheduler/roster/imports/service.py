@@ -248,24 +248,24 @@ async def _write_batch(
 
 async def write(tx: Transaction, batch: Batch, at: datetime) -> None:
     """One batch's records; new enrolments bring the students the section's feed items."""
-    records = batch.records
+    records, new = batch.records, batch.new
     match batch.kind:
         case RosterKind.DISTRICT:
             for district in _only(District, records):
                 await tx.save_district(district)
         case RosterKind.SCHOOLS:
-            await tx.save_schools(_only(School, records))
+            await tx.save_schools(_only(School, records), new=new)
         case RosterKind.TERMS:
-            await tx.save_terms(_only(Term, records))
+            await tx.save_terms(_only(Term, records), new=new)
         case RosterKind.SECTIONS:
-            await tx.save_sections(_only(Section, records))
+            await tx.save_sections(_only(Section, records), new=new)
         case RosterKind.TEACHERS | RosterKind.STUDENTS | RosterKind.GUARDIANS:
-            await tx.save_people(_only(Person, records))
+            await tx.save_people(_only(Person, records), new=new)
         case RosterKind.GUARDIAN_LINKS:
-            await tx.save_guardianships(_only(Guardianship, records))
-        case RosterKind.ENROLMENTS:
+            await tx.save_guardianships(_only(Guardianship, records), new=new)
+        case RosterKind.ENROLMENTS:  # only new ones: an enrolment has no fields to update
             enrolments = _only(Enrolment, records)
-            await tx.save_enrolments(enrolments)
+            await tx.save_enrolments(enrolments, new=new)
             projection = OncePerSection(tx)
             await project(projection, [StudentEnrolled(e, at) for e in enrolments])
             await projection.flush()
