@@ -3,6 +3,7 @@ named, written in batches, and the same files again change nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, time, timedelta
@@ -332,8 +333,22 @@ async def test_one_import_runs_at_a_time_in_a_district() -> None:
     store = FakeScheduler()
     store.state.import_locks[D] = ("running-one", 10**15)
     with pytest.raises(ImportRunning):
-        await run_import(store, lakeside())
+        await run_import(store, lakeside(), settings=replace(SETTINGS, answer_within=0.5))
     assert store.state.people == {}
+
+
+async def test_an_import_waits_a_moment_for_one_that_is_finishing() -> None:
+    store = FakeScheduler()
+    store.state.import_locks[D] = ("finishing", 10**15)
+
+    async def finish() -> None:
+        await asyncio.sleep(0.3)
+        await store.release_import_lock(D, "finishing")
+
+    finishing = asyncio.create_task(finish())
+    record = await run_import(store, lakeside())
+    await finishing
+    assert record.status == ImportStatus.DONE
 
 
 class FailingAfter(FakeScheduler):
