@@ -72,6 +72,7 @@ CURRICULUM_A = frozenset({As.TEACHER, As.TEACHER_Y, As.TEACHER_Z, As.DISTRICT_AD
 WRITES_LESSONS = frozenset({As.TEACHER, As.DISTRICT_ADMIN})  # of A's lessons, by the teacher
 RUNS_X = frozenset({As.TEACHER, As.SCHOOL_ADMIN, As.DISTRICT_ADMIN})
 ADMINISTERS_X = frozenset({As.SCHOOL_ADMIN, As.DISTRICT_ADMIN})
+ADMINS_A = frozenset({As.SCHOOL_ADMIN, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN})
 SEES_X = RUNS_X | {As.STUDENT, As.GUARDIAN}
 IN_X_LIVE = RUNS_X | {As.STUDENT}  # a live channel is its section's staff's and students'
 SEES_Z = frozenset({As.TEACHER_Z, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN, As.STUDENT, As.GUARDIAN})
@@ -113,6 +114,8 @@ class World:
     spare_sessions: Mapping[As, str]  # one for each who may run X's sessions, to start and end
     spare_ended: Mapping[As, str]  # one for each who may run X's sessions, to record
     data_ids: frozenset[str]  # ids of A's schools, sections, lessons, sessions, check-ins
+    term: str  # of X's school
+    roster_import: str  # made by the district admin
 
     def __getitem__(self, who: As) -> Client:
         return self.clients[who]
@@ -243,6 +246,54 @@ READS = [
         DRAFT_READERS,
     ),
     Read(
+        "district",
+        "is district A",
+        "{ district { id name } }",
+        no_variables,
+        lambda w: w.district,
+        ADMINS_A,
+    ),
+    Read(
+        "schools",
+        "lists X's school",
+        "{ schools { id name timeZone } }",
+        no_variables,
+        lambda w: w.school,
+        ADMINISTERS_X,
+    ),
+    Read(
+        "terms",
+        "of X's school",
+        "query($id: ID!) { terms(schoolId: $id) { id name blackouts { on } } }",
+        lambda w: {"id": w.school},
+        lambda w: w.term,
+        ADMINISTERS_X,
+    ),
+    Read(
+        "sectionStudents",
+        "of X, the student",
+        "query($id: ID!) { sectionStudents(sectionId: $id) { id timeZone } }",
+        lambda w: {"id": w.section},
+        lambda w: w.subjects[As.STUDENT],
+        ADMINISTERS_X,
+    ),
+    Read(
+        "studentGuardians",
+        "of the student, their guardian",
+        "query($id: ID!) { studentGuardians(studentId: $id) { id role } }",
+        lambda w: {"id": w.subjects[As.STUDENT]},
+        lambda w: w.subjects[As.GUARDIAN],
+        ADMINISTERS_X,
+    ),
+    Read(
+        "rosterImport",
+        "the district admin's",
+        "query($id: ID!) { rosterImport(id: $id) { id status } }",
+        lambda w: {"id": w.roster_import},
+        lambda w: w.roster_import,
+        frozenset({As.DISTRICT_ADMIN}),
+    ),
+    Read(
         "sections",
         "lists section X",
         "{ sections { id schoolId name teacherIds } }",
@@ -317,6 +368,19 @@ def result_of(success: str) -> str:
 
 
 SECTION_X = {"name": "Reading 8", "subject": "reading", "timeZone": "America/Chicago"}
+TERM = {"name": "2025-2026", "startsOn": "2025-08-18", "endsOn": "2026-06-05"}
+
+
+def student_input(world: World, school: str) -> dict[str, object]:
+    student = world.subjects[As.STUDENT]
+    return {"id": student, "role": "STUDENT", "schoolIds": [school], "timeZone": "America/Chicago"}
+
+
+def school_file(school: str, name: str) -> list[dict[str, str]]:
+    text = f"sourcedId,name,type,timeZone\r\n{school},{name},school,America/Chicago\r\n"
+    return [{"name": "orgs.csv", "text": text}]
+
+
 RECORDING = {
     "url": "https://cdn.example.org/seminar.mp4",
     "durationSeconds": 2950,
@@ -497,6 +561,63 @@ WRITES = [
         success="Section",
     ),
     Write(
+        "upsertDistrict",
+        f"mutation($name: String!) {{ upsertDistrict(name: $name) {{ {result_of('District')} }} }}",
+        attempt=lambda w: {"name": "Taken over"},
+        allowed=frozenset({As.DISTRICT_ADMIN}),
+        permitted=lambda w, who: {"name": "Matrix District"},
+        success="District",
+        elsewhere=frozenset({As.B_DISTRICT_ADMIN}),
+    ),
+    Write(
+        "upsertTerm",
+        f"mutation($input: TermInput!) {{ upsertTerm(input: $input) {{ {result_of('Term')} }} }}",
+        # Taking X's school's term over: into the other school, renamed.
+        attempt=lambda w: {
+            "input": TERM | {"id": w.term, "schoolId": w.other_school, "name": "Taken"}
+        },
+        allowed=ADMINISTERS_X,
+        permitted=lambda w, who: {"input": TERM | {"id": w.term, "schoolId": w.school}},
+        success="Term",
+    ),
+    Write(
+        "upsertPerson",
+        "mutation($input: PersonInput!) { upsertPerson(input: $input) { "
+        f"{result_of('Person')} }} }}",
+        # Taking the student over: into the other school.
+        attempt=lambda w: {"input": student_input(w, w.other_school)},
+        allowed=ADMINISTERS_X,
+        permitted=lambda w, who: {"input": student_input(w, w.school)},
+        success="Person",
+    ),
+    Write(
+        "linkGuardian",
+        "mutation($student: ID!, $guardian: ID!) { linkGuardian(studentId: $student, "
+        f"guardianId: $guardian) {{ {result_of('Guardianship')} }} }}",
+        # Making the other student's guardian the student's too.
+        attempt=lambda w: {
+            "student": w.subjects[As.STUDENT],
+            "guardian": w.subjects[As.GUARDIAN_Y],
+        },
+        allowed=ADMINISTERS_X,
+        permitted=lambda w, who: {
+            "student": w.subjects[As.STUDENT],
+            "guardian": w.subjects[As.GUARDIAN],
+        },
+        success="Guardianship",
+    ),
+    Write(
+        "importRoster",
+        "mutation($files: [RosterFileInput!]!) { importRoster(files: $files) { "
+        f"{result_of('RosterImport')} }} }}",
+        attempt=lambda w: {"files": school_file(w.school, "Taken over")},
+        allowed=ADMINISTERS_X,
+        permitted=lambda w, who: {"files": school_file(w.school, "Matrix School")},
+        success="RosterImport",
+        # School ids are the district's own: another district's admins import theirs.
+        elsewhere=frozenset({As.B_SCHOOL_ADMIN, As.B_DISTRICT_ADMIN}),
+    ),
+    Write(
         "upsertSchool",
         "mutation($id: ID!, $name: String!) { upsertSchool(id: $id, name: $name, "
         f'timeZone: "America/Chicago") {{ {result_of("School")} }} }}',
@@ -519,6 +640,13 @@ ROSTER_SECTION = """mutation($input: SectionInput!) { upsertSection(input: $inpu
 ROSTER_ENROL = """mutation($section: ID!, $student: ID!) {
   enrolStudent(sectionId: $section, studentId: $student, timeZone: "America/Chicago") {
   __typename } }"""
+ROSTER_PERSON = """mutation($input: PersonInput!) { upsertPerson(input: $input) {
+  __typename } }"""
+ROSTER_LINK = """mutation($student: ID!, $guardian: ID!) {
+  linkGuardian(studentId: $student, guardianId: $guardian) { __typename } }"""
+ROSTER_TERM = """mutation($input: TermInput!) { upsertTerm(input: $input) { __typename } }"""
+ROSTER_IMPORT = """mutation($files: [RosterFileInput!]!) { importRoster(files: $files) {
+  __typename ... on RosterImport { id } } }"""
 START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
 END = """mutation($id: ID!) { endSession(id: $id) { __typename } }"""
 ATTACH = """mutation($id: ID!, $input: RecordingInput!) {
@@ -647,6 +775,19 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         )
     )
 
+    student_x = {"id": a_student, "role": "STUDENT", "schoolIds": [school]}
+    student_x["timeZone"] = "America/Chicago"
+    await succeeds(admin, ROSTER_PERSON, input=student_x)  # at X's school, whatever enrolled first
+    for guardian in (subjects[As.GUARDIAN], subjects[As.GUARDIAN_Y]):
+        person = {"id": guardian, "role": "GUARDIAN", "schoolIds": [school]}
+        await succeeds(admin, ROSTER_PERSON, input=person)
+    await succeeds(admin, ROSTER_LINK, student=a_student, guardian=subjects[As.GUARDIAN])
+    term = f"term-{tag}"
+    await succeeds(admin, ROSTER_TERM, input=TERM | {"id": term, "schoolId": school})
+    roster_import = (
+        await succeeds(admin, ROSTER_IMPORT, files=school_file(school, "Matrix School"))
+    )["id"]
+
     lesson = await published_lesson(teacher)
     drafts = [
         draft["id"]
@@ -742,8 +883,11 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         shared=shared,
         spare_sessions=spare_sessions,
         spare_ended=spare_ended,
+        term=term,
+        roster_import=roster_import,
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
+            | {term, roster_import}
             | {check_in, curriculum["id"], unit, recording}
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}
             | {ended["id"], recorded["id"], *spare_ended.values()}
@@ -841,6 +985,14 @@ SNAPSHOT = {
         As.DISTRICT_ADMIN,
         "{ sections { id schoolId name subject timeZone teacherIds } }",
     ),
+    "roster": (
+        As.DISTRICT_ADMIN,
+        """query($school: ID!, $student: ID!, $section: ID!) {
+          district { name } schools { id name timeZone }
+          terms(schoolId: $school) { id schoolId name startsOn endsOn }
+          studentGuardians(studentId: $student) { id }
+          sectionStudents(sectionId: $section) { id timeZone } }""",
+    ),
     "sessions": (
         As.TEACHER,
         """query($section: ID!) { sectionSessions(sectionId: $section) {
@@ -875,6 +1027,7 @@ async def snapshot(world: World) -> dict[str, Data]:
     """District A as its own staff read it: lessons, roster, X's sessions, the live session's
     check-ins and channel, and the student's and the intruder's feeds."""
     known: dict[str, object] = {
+        "school": world.school,
         "lesson": world.lesson,
         "section": world.section,
         "live": world.live,
