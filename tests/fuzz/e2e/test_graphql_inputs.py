@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cache
 from typing import Any, cast
 
@@ -70,9 +70,22 @@ INSTANTS = st.one_of(
 )
 # Sizes from none to beyond 64 bits, negative ones too: the service refuses what is out of range.
 SIZES = st.integers(min_value=-(2**70), max_value=2**70).map(nodes.Int)
+# Days and times of day (terms, school days), valid or not: Feb 30th, 25:00, offsets, text.
+DAYS = st.one_of(
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(date.isoformat),
+    st.sampled_from(["2026-02-30", "0000-01-01", "2025-9-1"]),
+    st.text(max_size=20),
+)
+TIMES = st.one_of(
+    st.times().map(time.isoformat),
+    st.sampled_from(["25:00", "08:00+02:00", "8am", "24:00:00"]),
+    st.text(max_size=20),
+)
 SCALARS = {
     "ID": IDS.map(nodes.String),
     "DateTime": INSTANTS.map(nodes.String),
+    "Date": DAYS.map(nodes.String),
+    "Time": TIMES.map(nodes.String),
     "Bytes": SIZES,
 }
 
