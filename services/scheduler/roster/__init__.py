@@ -1,1 +1,2 @@
-"""The roster: schools, sections, enrolments and each student's own zone."""
+"""The roster: the district, schools and their calendars, sections, people, guardians and
+enrolments, loaded one record at a time or imported from CSV files (`imports/`)."""
