@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, Field
 
 from bookend.contracts.catalog import ComponentKind, ModeFit
-from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
+from bookend.contracts.scheduler import (
+    Bookend,
+    FeedItemKind,
+    FeedItemStatus,
+    Modality,
+    SessionStatus,
+)
 from bookend.http_contracts.paging import PageInfo
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
@@ -86,6 +92,35 @@ class SessionCreate(BaseModel):
     ends_at: AwareDatetime
     time_zone: Text
     title: Annotated[str, Field(max_length=200)] | None = None
+    modality: Modality = Modality.ON_SITE
+    # Bounds checked by the domain, which names the rule (`join_url`/`max_length`).
+    join_url: Annotated[str, Field(max_length=4000)] | None = None
+    capacity: int | None = None
+    # An RFC 5545 RRULE: the session is the first of a series (`recurrence` rules in the docs).
+    recurrence: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class SessionReschedule(BaseModel):
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
+class SeriesReschedule(BaseModel):
+    """Every occurrence still to come, on its own date, at this local time and length."""
+
+    starts_at: time
+    minutes: int
+
+
+class BookendWindowsPut(BaseModel):
+    prework_opens_before_minutes: int
+    followup_due_after_minutes: int
+
+
+class BookendWindows(BaseModel):
+    section_id: str
+    prework_opens_before_minutes: int
+    followup_due_after_minutes: int
 
 
 class Task(BaseModel):
@@ -100,6 +135,7 @@ class Task(BaseModel):
     opens_at: datetime
     due_at: datetime
     time_zone: str
+    withdrawn_at: datetime | None = None
 
 
 class SessionRecording(BaseModel):
@@ -128,10 +164,26 @@ class Session(BaseModel):
     ended_at: datetime | None
     tasks: list[Task]
     recording: SessionRecording | None = None  # once the catalog has published one
+    modality: Modality = Modality.ON_SITE
+    join_url: str | None = None
+    capacity: int | None = None
+    series_id: str | None = None
+    cancelled_at: datetime | None = None
+    sequence: int = 0
 
 
 class SessionList(BaseModel):
     items: list[Session]
+
+
+class SessionSeries(BaseModel):
+    id: str
+    section_id: str
+    lesson_id: str
+    recurrence: str
+    time_zone: str
+    skipped_dates: list[str]  # local dates (YYYY-MM-DD) the rule gave that were blackout dates
+    sessions: list[Session]
 
 
 class FeedItem(BaseModel):

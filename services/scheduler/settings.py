@@ -18,8 +18,15 @@ class SchedulerSettings(ServiceSettings):
     # Pre-work opens two days ahead and follow-up is due two days after: room for shared devices.
     prework_opens_before_hours: float = 48
     followup_due_after_hours: float = 48
+    # How long scheduling from a lesson the scheduler has not learned yet waits for it: one
+    # published a moment ago is learned in about a tenth of a second (ADR 0025).
+    lesson_wait_seconds: float = 2.0
     feed_page_max: int = 100
     feed_page_default: int = 20
+
+    @property
+    def lesson_wait(self) -> timedelta:
+        return timedelta(seconds=self.lesson_wait_seconds)
 
     @property
     def windows(self) -> BookendWindows:

@@ -11,7 +11,8 @@ from bookend.contracts.scheduler import SessionStatus
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
 from services.scheduler.roster.domain import Enrolment, Learner, School, Section
 from services.scheduler.roster.ports import SectionFilter
-from services.scheduler.sessions.domain import LessonSummary, LiveSession, Task
+from services.scheduler.sessions.bookends import BookendWindows
+from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 
@@ -25,6 +26,8 @@ class SchedulerState(FakeState):
     sessions: dict[str, LiveSession] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
     feed: dict[tuple[str, str], FeedItem] = field(default_factory=dict)
+    series: dict[str, SessionSeries] = field(default_factory=dict)
+    windows: dict[tuple[str, str], BookendWindows] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -108,7 +111,27 @@ class FakeReads:
     async def list_tasks_due_after(
         self, district_id: str, section_id: str, moment: datetime
     ) -> list[Task]:
-        return self._tasks(district_id, lambda t: t.section_id == section_id and t.due_at > moment)
+        return self._tasks(
+            district_id,
+            lambda t: t.section_id == section_id and t.due_at > moment and t.withdrawn_at is None,
+        )
+
+    async def get_series(self, district_id: str, series_id: str) -> SessionSeries | None:
+        series = self.state.series.get(series_id)
+        return series if series is not None and series.district_id == district_id else None
+
+    async def list_series_sessions(self, district_id: str, series_id: str) -> list[LiveSession]:
+        return sorted(
+            (
+                s
+                for s in self.state.sessions.values()
+                if s.district_id == district_id and s.series_id == series_id
+            ),
+            key=lambda s: (s.starts_at, s.id),
+        )
+
+    async def get_bookend_windows(self, district_id: str, section_id: str) -> BookendWindows | None:
+        return self.state.windows.get((district_id, section_id))
 
     def _tasks(self, district_id: str, wanted: Callable[[Task], bool]) -> list[Task]:
         return sorted(
@@ -171,6 +194,34 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads):
 
     async def save_session(self, session: LiveSession) -> None:
         self.state.sessions[session.id] = session
+
+    async def save_tasks(self, tasks: Sequence[Task]) -> None:
+        assert {task.id for task in tasks} <= set(self.state.tasks)
+        self.state.tasks |= {task.id: task for task in tasks}
+
+    async def save_series(self, series: SessionSeries) -> None:
+        self.state.series[series.id] = series
+
+    async def save_bookend_windows(
+        self, district_id: str, section_id: str, windows: BookendWindows
+    ) -> None:
+        self.state.windows[(district_id, section_id)] = windows
+
+    async def change_items(
+        self, district_id: str, item_id: str, change: Callable[[FeedItem], FeedItem]
+    ) -> list[str]:
+        students = []
+        for key, item in self.state.feed.items():
+            if (item.district_id, item.item_id) == (district_id, item_id):
+                self.state.feed[key] = change(item)
+                students.append(item.student_id)
+        return sorted(students)
+
+    async def remove_items(self, district_id: str, item_id: str) -> list[str]:
+        students = await self.students_with_item(district_id, item_id)
+        for student_id in students:
+            del self.state.feed[(student_id, item_id)]
+        return students
 
     async def add_feed_items(self, items: Sequence[FeedItem]) -> None:
         for item in items:
