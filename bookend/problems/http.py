@@ -102,7 +102,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_failure(_: Request, failure: Exception) -> JSONResponse:
         assert isinstance(failure, Failure)
-        return JSONResponse(problem_of(failure).model_dump(), status_code=failure.status)
+        return JSONResponse(problem_of(failure).model_dump(mode="json"), status_code=failure.status)
 
     async def on_invalid_request(_: Request, invalid: Exception) -> JSONResponse:
         assert isinstance(invalid, RequestValidationError)

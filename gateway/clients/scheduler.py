@@ -8,6 +8,8 @@ from datetime import datetime
 
 from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
 from bookend.http_contracts.scheduler import (
+    BookendWindows,
+    BookendWindowsPut,
     Enrolment,
     EnrolmentPut,
     Feed,
@@ -16,9 +18,12 @@ from bookend.http_contracts.scheduler import (
     Section,
     SectionList,
     SectionPut,
+    SeriesReschedule,
     Session,
     SessionCreate,
     SessionList,
+    SessionReschedule,
+    SessionSeries,
 )
 from gateway.upstream import Page, Params, ServiceClient, at
 
@@ -84,6 +89,39 @@ class SchedulerClient(ServiceClient):
     async def end_session(self, session_id: str, key: str | None = None) -> Session:
         path = at("/sessions/{session_id}/end", session_id=session_id)
         return await self.call(Session, "POST", path, key=key)
+
+    async def reschedule_session(
+        self, session_id: str, when: SessionReschedule, key: str | None = None
+    ) -> Session:
+        path = at("/sessions/{session_id}/reschedule", session_id=session_id)
+        return await self.call(Session, "POST", path, body=when, key=key)
+
+    async def cancel_session(self, session_id: str, key: str | None = None) -> Session:
+        path = at("/sessions/{session_id}/cancel", session_id=session_id)
+        return await self.call(Session, "POST", path, key=key)
+
+    async def get_series(self, series_id: str) -> SessionSeries:
+        return await self.call(SessionSeries, "GET", at("/series/{series_id}", series_id=series_id))
+
+    async def reschedule_series(
+        self, series_id: str, when: SeriesReschedule, key: str | None = None
+    ) -> SessionList:
+        path = at("/series/{series_id}/reschedule", series_id=series_id)
+        return await self.call(SessionList, "POST", path, body=when, key=key)
+
+    async def cancel_series(self, series_id: str, key: str | None = None) -> SessionList:
+        path = at("/series/{series_id}/cancel", series_id=series_id)
+        return await self.call(SessionList, "POST", path, key=key)
+
+    async def get_bookend_windows(self, section_id: str) -> BookendWindows:
+        path = at("/sections/{section_id}/bookend-windows", section_id=section_id)
+        return await self.call(BookendWindows, "GET", path)
+
+    async def put_bookend_windows(
+        self, section_id: str, windows: BookendWindowsPut
+    ) -> BookendWindows:
+        path = at("/sections/{section_id}/bookend-windows", section_id=section_id)
+        return await self.call(BookendWindows, "PUT", path, body=windows)
 
     async def read_feed(self, page: Page, wanted: FeedFilter) -> Feed:
         params = {**page.params(), **wanted.params()}

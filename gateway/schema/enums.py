@@ -17,7 +17,13 @@ from bookend.contracts.catalog import (
     VariantKind,
 )
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
-from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
+from bookend.contracts.scheduler import (
+    Bookend,
+    FeedItemKind,
+    FeedItemStatus,
+    Modality,
+    SessionStatus,
+)
 
 strawberry.enum(ComponentKind)
 strawberry.enum(ModeFit)
@@ -28,6 +34,7 @@ strawberry.enum(MediaKind)
 strawberry.enum(VariantKind)
 strawberry.enum(Bookend)
 strawberry.enum(SessionStatus)
+strawberry.enum(Modality)
 strawberry.enum(FeedItemKind)
 strawberry.enum(FeedItemStatus)
 strawberry.enum(CheckInSignal)
@@ -44,6 +51,7 @@ __all__ = [
     "LessonStatus",
     "Library",
     "MediaKind",
+    "Modality",
     "ModeFit",
     "SessionStatus",
     "VariantKind",

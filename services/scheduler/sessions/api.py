@@ -30,7 +30,7 @@ def session_out(booked: BookendedSession) -> http.Session:
 
 
 def sessions_out(sessions: list[BookendedSession]) -> http.SessionList:
-    return sessions_out(sessions)
+    return http.SessionList(items=[session_out(booked) for booked in sessions])
 
 
 def series_out(series: SessionSeries, sessions: list[BookendedSession]) -> http.SessionSeries:
@@ -172,7 +172,7 @@ async def list_sessions(
     sessions = await service.list_sessions(
         section_id, starts=starts, ends=ends, principal=principal, store=state.store
     )
-    return http.SessionList(items=[session_out(booked) for booked in sessions])
+    return sessions_out(sessions)
 
 
 @router.post("/sessions/{session_id}/start")

@@ -8,8 +8,8 @@ from datetime import time, timedelta
 
 import pytest
 
-from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, Modality
 from bookend.auth import Forbidden
+from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, Modality
 from bookend.problems import InvalidInput
 from services.scheduler.roster import service as roster
 from services.scheduler.roster.domain import SectionDraft
