@@ -38,7 +38,7 @@ def test_a_client_killed_mid_transaction_costs_nothing_committed_after_it(
         dying.send_signal(signal.SIGKILL)
         dying.wait()
         client: MongoClient[dict[str, Any]]
-        with MongoClient(store.uri) as client:
+        with MongoClient[dict[str, Any]](store.uri) as client:
             with client.start_session() as session:
                 session.start_transaction()
                 client.db.notes.insert_one({"_id": "committed"}, session=session)
@@ -47,6 +47,6 @@ def test_a_client_killed_mid_transaction_costs_nothing_committed_after_it(
             assert sorted(d["_id"] for d in client.db.notes.find()) == ["committed", "plain"]
         store.kill()
         store.start()
-        with MongoClient(store.uri) as client:
+        with MongoClient[dict[str, Any]](store.uri) as client:
             kept = sorted(d["_id"] for d in client.db.notes.find())
         assert kept == ["committed", "plain"]
