@@ -6,6 +6,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from bookend.problems import Problem, ProblemField, ProblemKind
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -101,13 +103,14 @@ def invalid_text(scope: Scope, body: bytes) -> dict[str, Any] | None:
     if not fields:
         return None
     message = "must be text without NUL characters or lone surrogates"
-    return {
-        "status": 422,
-        "kind": "invalid_input",
-        "code": "INVALID_INPUT",
-        "message": "; ".join(f"{field}: {message}" for field in fields),
-        "errors": [{"field": field, "rule": "valid_text", "message": message} for field in fields],
-    }
+    refused = Problem(
+        status=422,
+        kind=ProblemKind.INVALID_INPUT,
+        code="INVALID_INPUT",
+        message="; ".join(f"{field}: {message}" for field in fields),
+        errors=[ProblemField(field=field, rule="valid_text", message=message) for field in fields],
+    )
+    return refused.model_dump(mode="json")
 
 
 def _strings(value: object, path: str) -> list[tuple[str, str]]:

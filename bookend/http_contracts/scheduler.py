@@ -112,9 +112,13 @@ class SeriesReschedule(BaseModel):
     minutes: int
 
 
+# Any number of minutes a window could be; the scheduler names the range it takes (`in_range`).
+WindowMinutes = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
 class BookendWindowsPut(BaseModel):
-    prework_opens_before_minutes: int
-    followup_due_after_minutes: int
+    prework_opens_before_minutes: WindowMinutes
+    followup_due_after_minutes: WindowMinutes
 
 
 class BookendWindows(BaseModel):

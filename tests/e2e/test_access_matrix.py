@@ -112,6 +112,9 @@ class World:
     shared: str  # a published lesson of the shared library
     spare_sessions: Mapping[As, str]  # one for each who may run X's sessions, to start and end
     spare_ended: Mapping[As, str]  # one for each who may run X's sessions, to record
+    series: str  # a weekly series of X's
+    spare_planned: Mapping[As, str]  # one for each who may run X's sessions, to move and cancel
+    spare_series: Mapping[As, str]  # one for each who may run X's sessions, to move and cancel
     data_ids: frozenset[str]  # ids of A's schools, sections, lessons, sessions, check-ins
 
     def __getitem__(self, who: As) -> Client:
@@ -283,6 +286,23 @@ READS = [
         SEES_X,
     ),
     Read(
+        "sessionSeries",
+        "of X",
+        "query($id: ID!) { sessionSeries(id: $id) { id recurrence sessions { id } } }",
+        lambda w: {"id": w.series},
+        lambda w: w.series,
+        SEES_X,
+    ),
+    Read(
+        "bookendWindows",
+        "of X",
+        """query($id: ID!) { bookendWindows(sectionId: $id) {
+          sectionId preworkOpensBeforeMinutes } }""",
+        lambda w: {"id": w.section},
+        lambda w: w.section,
+        SEES_X,
+    ),
+    Read(
         "liveChannel",
         "of the live session",
         """query($id: ID!) { liveChannel(sessionId: $id) {
@@ -310,6 +330,20 @@ READS = [
         subscription=True,
     ),
 ]
+
+
+# Moves land on days of their own, far from every other session: a refused move is tried at
+# a time nothing holds, so only access refuses it.
+LATER: dict[str, object] = {"s": "2031-03-03T09:00:00-06:00", "e": "2031-03-03T09:50:00-06:00"}
+
+
+def later_for(who: As) -> dict[str, object]:
+    day = 10 + sorted(RUNS_X).index(who)
+    return {"s": f"2031-03-{day}T09:00:00-06:00", "e": f"2031-03-{day}T09:50:00-06:00"}
+
+
+def early_for(who: As) -> str:
+    return f"0{6 + sorted(RUNS_X).index(who)}:00:00"
 
 
 def result_of(success: str) -> str:
@@ -442,6 +476,50 @@ WRITES = [
         allowed=RUNS_X,
         permitted=lambda w, who: {"id": w.spare_sessions[who]},
         success="LiveSession",
+    ),
+    Write(
+        "rescheduleSession",
+        "mutation($id: ID!, $s: DateTime!, $e: DateTime!) { rescheduleSession("
+        f"id: $id, startsAt: $s, endsAt: $e) {{ {result_of('LiveSession')} }} }}",
+        attempt=lambda w: {"id": w.scheduled} | LATER,
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_planned[who]} | later_for(who),
+        success="LiveSession",
+    ),
+    Write(
+        "cancelSession",  # after rescheduleSession: the moved one is cancelled
+        f"mutation($id: ID!) {{ cancelSession(id: $id) {{ {result_of('LiveSession')} }} }}",
+        attempt=lambda w: {"id": w.scheduled},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_planned[who]},
+        success="LiveSession",
+    ),
+    Write(
+        "rescheduleSeries",
+        "mutation($id: ID!, $at: Time!) { rescheduleSeries(id: $id, startsAt: $at, minutes: 30) "
+        f"{{ {result_of('SessionsChanged')} }} }}",
+        attempt=lambda w: {"id": w.series, "at": "06:00:00"},
+        allowed=RUNS_X,
+        # Early mornings, one each: the spare series may fall on the same dates.
+        permitted=lambda w, who: {"id": w.spare_series[who], "at": early_for(who)},
+        success="SessionsChanged",
+    ),
+    Write(
+        "cancelSeries",
+        f"mutation($id: ID!) {{ cancelSeries(id: $id) {{ {result_of('SessionsChanged')} }} }}",
+        attempt=lambda w: {"id": w.series},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_series[who]},
+        success="SessionsChanged",
+    ),
+    Write(
+        "setBookendWindows",
+        "mutation($id: ID!) { setBookendWindows(sectionId: $id, preworkOpensBeforeMinutes: 2880,"
+        f" followupDueAfterMinutes: 2880) {{ {result_of('BookendWindows')} }} }}",
+        attempt=lambda w: {"id": w.section},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.section},
+        success="BookendWindows",
     ),
     Write(
         "attachRecording",
@@ -677,9 +755,16 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         schedule(clients[As.TEACHER_Z], z, lesson),
         schedule(teacher, x, lesson),
         schedule(teacher, x, lesson),
-        *(schedule(teacher, x, lesson) for _ in range(2 * len(RUNS_X))),
+        *(schedule(teacher, x, lesson) for _ in range(3 * len(RUNS_X))),
     )
-    spares, to_record = spares[: len(RUNS_X)], spares[len(RUNS_X) :]
+    series, *spare_series_list = await asyncio.gather(
+        *(
+            schedule(teacher, x, lesson, recurrence="FREQ=WEEKLY;COUNT=2")
+            for _ in range(1 + len(RUNS_X))
+        )
+    )
+    runs = len(RUNS_X)
+    spares, to_record, planned = spares[:runs], spares[runs : 2 * runs], spares[2 * runs :]
     await succeeds(teacher, START, id=live["id"])
     for over in (ended, *to_record, recorded):  # the recorded one last, see below
         await succeeds(teacher, START, id=over["id"])
@@ -717,6 +802,10 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
     spare_sessions = {who: s["id"] for who, s in zip(sorted(RUNS_X), spares, strict=True)}
     spare_ended = {who: s["id"] for who, s in zip(sorted(RUNS_X), to_record, strict=True)}
+    spare_planned = {who: s["id"] for who, s in zip(sorted(RUNS_X), planned, strict=True)}
+    spare_series = {
+        who: s["seriesId"] for who, s in zip(sorted(RUNS_X), spare_series_list, strict=True)
+    }
     return World(
         district=district,
         school=school,
@@ -742,11 +831,15 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         shared=shared,
         spare_sessions=spare_sessions,
         spare_ended=spare_ended,
+        series=series["seriesId"],
+        spare_planned=spare_planned,
+        spare_series=spare_series,
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
             | {check_in, curriculum["id"], unit, recording}
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}
             | {ended["id"], recorded["id"], *spare_ended.values()}
+            | {series["seriesId"], *spare_planned.values(), *spare_series.values()}
         ),
     )
 

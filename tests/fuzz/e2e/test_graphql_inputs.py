@@ -68,12 +68,19 @@ INSTANTS = st.one_of(
     ),
     st.text(max_size=40),
 )
+# Times of day, with offsets and out of range too: the service refuses what it cannot place.
+TIMES = st.one_of(
+    st.times(timezones=st.none() | st.sampled_from(ZONES)).map(lambda t: t.isoformat()),
+    st.sampled_from(["24:00:00", "7am", "-01:00", "23:59:60"]),
+    st.text(max_size=20),
+)
 # Sizes from none to beyond 64 bits, negative ones too: the service refuses what is out of range.
 SIZES = st.integers(min_value=-(2**70), max_value=2**70).map(nodes.Int)
 SCALARS = {
     "ID": IDS.map(nodes.String),
     "DateTime": INSTANTS.map(nodes.String),
     "Bytes": SIZES,
+    "Time": TIMES.map(nodes.String),
 }
 
 
