@@ -5,6 +5,7 @@ from datetime import timedelta
 from pydantic_settings import SettingsConfigDict
 
 from bookend.hosting import ServiceSettings
+from services.scheduler.calendars.domain import CalendarWindow
 from services.scheduler.sessions.bookends import BookendWindows
 
 
@@ -20,6 +21,18 @@ class SchedulerSettings(ServiceSettings):
     followup_due_after_hours: float = 48
     feed_page_max: int = 100
     feed_page_default: int = 20
+    # Calendar feeds (ADR 0025): what a calendar shows (four weeks back, six months ahead, at
+    # most so many events), how many live links a calendar may have (one per device or family
+    # member), the domain of its events' UIDs, how long apps may keep a copy, how often they
+    # are asked to look again, and how often one link may be fetched before 429.
+    calendar_days_back: int = 28
+    calendar_days_ahead: int = 184
+    calendar_max_events: int = 1000
+    calendar_links_per_owner: int = 10
+    calendar_uid_domain: str = "bookend.invalid"
+    calendar_max_age_seconds: int = 300
+    calendar_refresh_minutes: int = 60
+    calendar_fetches_per_minute: float = 12
 
     @property
     def windows(self) -> BookendWindows:
@@ -27,3 +40,15 @@ class SchedulerSettings(ServiceSettings):
             prework_opens_before=timedelta(hours=self.prework_opens_before_hours),
             followup_due_after=timedelta(hours=self.followup_due_after_hours),
         )
+
+    @property
+    def calendar_window(self) -> CalendarWindow:
+        return CalendarWindow(
+            days_back=self.calendar_days_back,
+            days_ahead=self.calendar_days_ahead,
+            max_events=self.calendar_max_events,
+        )
+
+    @property
+    def calendar_refresh(self) -> timedelta:
+        return timedelta(minutes=self.calendar_refresh_minutes)
