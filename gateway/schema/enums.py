@@ -17,7 +17,13 @@ from bookend.contracts.catalog import (
     VariantKind,
 )
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
-from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
+from bookend.contracts.scheduler import (
+    Bookend,
+    CalendarOwner,
+    FeedItemKind,
+    FeedItemStatus,
+    SessionStatus,
+)
 
 strawberry.enum(ComponentKind)
 strawberry.enum(ModeFit)
@@ -30,11 +36,13 @@ strawberry.enum(Bookend)
 strawberry.enum(SessionStatus)
 strawberry.enum(FeedItemKind)
 strawberry.enum(FeedItemStatus)
+strawberry.enum(CalendarOwner)
 strawberry.enum(CheckInSignal)
 strawberry.enum(ChannelStatus)
 
 __all__ = [
     "Bookend",
+    "CalendarOwner",
     "ChannelStatus",
     "CheckInSignal",
     "ComponentKind",
