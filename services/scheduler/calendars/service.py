@@ -28,7 +28,7 @@ from services.scheduler.calendars.ics import CalendarContent
 from services.scheduler.calendars.ports import Reads, Store, Transaction
 from services.scheduler.feed.domain import FeedItem, FeedQuery, session_item, task_item
 from services.scheduler.feed.service import FALLBACK_ZONE
-from services.scheduler.roster.domain import SectionUnknown
+from services.scheduler.roster.domain import SectionNotFound
 from services.scheduler.roster.ports import SectionFilter
 
 # Listing a principal's own links reads at most this many (they are bounded per calendar).
@@ -109,7 +109,7 @@ async def require_manages(principal: Principal, owner: Owner, reads: Reads) -> N
     if owner.kind is CalendarOwner.SECTION:
         section = await reads.get_section(district, owner.id)
         if section is None:
-            raise SectionUnknown(owner.id)
+            raise SectionNotFound(owner.id)
         access.require_teaches(principal, section)
         return
     allowed = principal.may_view_student(owner.id) or principal.has(Role.DISTRICT_ADMIN)

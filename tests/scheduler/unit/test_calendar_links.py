@@ -24,7 +24,7 @@ from services.scheduler.calendars.domain import (
     owner_of,
     secret_hash,
 )
-from services.scheduler.roster.domain import SectionUnknown
+from services.scheduler.roster.domain import SectionNotFound
 from tests.scheduler.builders import (
     DISTRICT_ADMIN,
     GUARDIAN,
@@ -179,7 +179,7 @@ async def test_another_districts_admin_finds_nothing(store: FakeScheduler, clock
         )
     with pytest.raises(StudentUnknown):
         await create(store, clock, STUDENT_1, OTHER_DISTRICT_ADMIN)
-    with pytest.raises(SectionUnknown):
+    with pytest.raises(SectionNotFound):
         await create(store, clock, MATH, OTHER_DISTRICT_ADMIN)
 
 
