@@ -8,7 +8,7 @@ import math
 from collections import OrderedDict
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -17,12 +17,11 @@ from bookend.auth.fastapi import CurrentPrincipal
 from bookend.hosting import ServiceState, service_state
 from bookend.hosting.limits import Throttle
 from bookend.http_contracts import calendars as http
-from bookend.problems import Problem, ProblemKind, problem_of
+from bookend.problems import Problem, problem_of
 from services.scheduler.calendars import service
-from services.scheduler.calendars.domain import CalendarLink, owner_of
+from services.scheduler.calendars.domain import CalendarLink, PolledTooOften, owner_of
 from services.scheduler.calendars.ics import calendar_file
 from services.scheduler.calendars.ports import Store
-from services.scheduler.roster.domain import SchedulerError
 from services.scheduler.settings import SchedulerSettings
 
 State = Annotated[ServiceState[Store, SchedulerSettings], Depends(service_state)]
@@ -81,10 +80,6 @@ async def revoke_calendar_link(
     return link_out(link)
 
 
-class PolledTooOften(SchedulerError, kind=ProblemKind.UNAVAILABLE, status=429):
-    code: ClassVar[str] = "TOO_MANY_REQUESTS"
-
-
 class CalendarAnswers:
     """This process's memory of each link: how often it was fetched lately (a throttle), and
     since when its content is what it is (Last-Modified and DTSTAMP, stable across polls, so
@@ -131,7 +126,7 @@ async def read_calendar(secret: str, request: Request, state: State, answers: An
     link = await service.open_calendar(secret, reads=state.store)
     wait = answers.throttle.wait(link.id)
     if wait > 0:
-        refused = PolledTooOften("this calendar is fetched too often: come back later")
+        refused = PolledTooOften()
         body = problem_of(refused).model_dump(mode="json")
         return JSONResponse(body, status_code=429, headers={"Retry-After": str(math.ceil(wait))})
     content = await service.calendar_content(

@@ -12,10 +12,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from bookend.clock import Span, stored_instant
 from bookend.contracts.scheduler import CalendarOwner
-from bookend.problems import Conflict, FieldError, NotFound, refuse_if
+from bookend.problems import Conflict, FieldError, NotFound, ProblemKind, refuse_if
 from services.scheduler.roster.domain import SchedulerError
 
 # 32 random bytes: 256 bits, 43 URL-safe characters. Guessing one is hopeless, so a calendar
@@ -40,6 +41,15 @@ class CalendarNotFound(SchedulerError, NotFound):
 
     def __init__(self) -> None:
         super().__init__("no calendar at this address")
+
+
+class PolledTooOften(SchedulerError, kind=ProblemKind.UNAVAILABLE, status=429):
+    """A link fetched more often than any calendar app needs: come back after a while."""
+
+    code: ClassVar[str] = "TOO_MANY_REQUESTS"
+
+    def __init__(self) -> None:
+        super().__init__("this calendar is fetched too often: come back later")
 
 
 class CalendarLinksExhausted(SchedulerError, Conflict):
