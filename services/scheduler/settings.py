@@ -21,7 +21,7 @@ class SchedulerSettings(ServiceSettings):
     followup_due_after_hours: float = 48
     feed_page_max: int = 100
     feed_page_default: int = 20
-    # Calendar feeds (ADR 0025): what a calendar shows (four weeks back, six months ahead, at
+    # Calendar feeds (ADR 0026): what a calendar shows (four weeks back, six months ahead, at
     # most so many events), how many live links a calendar may have (one per device or family
     # member), the domain of its events' UIDs, how long apps may keep a copy, how often they
     # are asked to look again, and how often one link may be fetched before 429.

@@ -79,7 +79,7 @@ SEES_Z = frozenset({As.TEACHER_Z, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN, As.STUDE
 # catalog reads a student's sections from the token; a guardian's token names none).
 SEES_RECORDINGS = STAFF_A | {As.STUDENT}
 # A student's calendar links: theirs, their guardian's, and the admins' of a school they
-# attend (X's and Z's) and of the district; a teacher's are their sections' (ADR 0025).
+# attend (X's and Z's) and of the district; a teacher's are their sections' (ADR 0026).
 MANAGES_STUDENT = frozenset(
     {As.STUDENT, As.GUARDIAN, As.SCHOOL_ADMIN, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN}
 )

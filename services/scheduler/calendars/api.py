@@ -29,7 +29,7 @@ State = Annotated[ServiceState[Store, SchedulerSettings], Depends(service_state)
 router = APIRouter()
 
 # The answer with a secret in it is never kept by a cache, nor by the idempotency store: a
-# retried create makes a second link, which its maker may revoke (ADR 0025).
+# retried create makes a second link, which its maker may revoke (ADR 0026).
 NO_STORE = {"Cache-Control": "no-store"}
 
 

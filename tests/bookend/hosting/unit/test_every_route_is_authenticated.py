@@ -1,5 +1,5 @@
 """Every service route but the health check demands a verified principal; a calendar's
-address is its own credential (ADR 0025)."""
+address is its own credential (ADR 0026)."""
 
 from collections.abc import Callable, Sequence
 
