@@ -33,6 +33,10 @@ class SchedulerSettings(ServiceSettings):
     calendar_max_age_seconds: int = 300
     calendar_refresh_minutes: int = 60
     calendar_fetches_per_minute: float = 12
+    # Each process keeps the calendar files it wrote (until their content changes) up to this
+    # size, and writes this many at once (ADR 0026).
+    calendar_kept_megabytes: int = 64
+    calendar_writes_at_once: int = 2
 
     @property
     def windows(self) -> BookendWindows:

@@ -5,7 +5,6 @@ headers because calendar apps poll."""
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated
@@ -15,12 +14,11 @@ from fastapi.responses import JSONResponse
 
 from bookend.auth.fastapi import CurrentPrincipal
 from bookend.hosting import ServiceState, service_state
-from bookend.hosting.limits import Throttle
 from bookend.http_contracts import calendars as http
 from bookend.problems import Problem, problem_of
 from services.scheduler.calendars import service
+from services.scheduler.calendars.answers import CalendarAnswers
 from services.scheduler.calendars.domain import CalendarLink, PolledTooOften, owner_of
-from services.scheduler.calendars.ics import calendar_file
 from services.scheduler.calendars.ports import Store
 from services.scheduler.settings import SchedulerSettings
 
@@ -80,28 +78,6 @@ async def revoke_calendar_link(
     return link_out(link)
 
 
-class CalendarAnswers:
-    """This process's memory of each link: how often it was fetched lately (a throttle), and
-    since when its content is what it is (Last-Modified and DTSTAMP, stable across polls, so
-    an unchanged calendar is the same file). A restart forgets: the stamps move later, which
-    only makes apps read the calendar once more."""
-
-    def __init__(self, settings: SchedulerSettings, max_links: int = 10_000) -> None:
-        per_minute = settings.calendar_fetches_per_minute
-        self.throttle = Throttle(rate=per_minute / 60, burst=per_minute, max_keys=max_links)
-        self.max_links = max_links
-        self._stamps: OrderedDict[str, tuple[str, datetime]] = OrderedDict()
-
-    def stamp(self, link_id: str, fingerprint: str, now: datetime) -> datetime:
-        known = self._stamps.pop(link_id, None)
-        if known is None or known[0] != fingerprint:
-            known = (fingerprint, now.replace(microsecond=0))  # HTTP dates are to the second
-        self._stamps[link_id] = known
-        while len(self._stamps) > self.max_links:
-            self._stamps.popitem(last=False)
-        return known[1]
-
-
 def calendar_answers(request: Request) -> CalendarAnswers:
     state = request.app.state
     answers: CalendarAnswers | None = getattr(state, "calendar_answers", None)
@@ -142,12 +118,7 @@ async def read_calendar(secret: str, request: Request, state: State, answers: An
     }
     if unchanged(request, fingerprint, stamp):
         return Response(status_code=304, headers=headers)
-    ics = calendar_file(
-        content,
-        uid_domain=settings.calendar_uid_domain,
-        stamp=stamp,
-        refresh=settings.calendar_refresh,
-    )
+    ics = await answers.file(link.id, content, stamp)
     return Response(ics, media_type="text/calendar; charset=utf-8", headers=headers)
 
 

@@ -8,17 +8,16 @@ few VTODOs, or none (Google Calendar ignores them).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import orjson
 from icalendar import Calendar, Event, vDuration
 
 from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
 from services.scheduler.feed.domain import FeedItem
-from services.scheduler.records import fields_of
 
 PRODID = "-//Bookend//Scheduler calendars//EN"
 # Bumped when the rendering changes, so every calendar's ETag changes with it.
@@ -41,13 +40,8 @@ class CalendarContent:
 
     def fingerprint(self) -> str:
         """Changes whenever the file would, but for its DTSTAMP: the ETag."""
-        content = [
-            RENDERING,
-            self.name,
-            self.time_zone,
-            *([fields_of(item), status] for item, status in self.items),
-        ]
-        encoded = json.dumps(content, default=str, sort_keys=True).encode()
+        # orjson writes the items (dataclasses, enums, instants) as they are, fast.
+        encoded = orjson.dumps([RENDERING, self.name, self.time_zone, self.items])
         return hashlib.sha256(encoded).hexdigest()[:32]
 
 
