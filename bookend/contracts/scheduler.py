@@ -44,6 +44,13 @@ class FeedItemStatus(StrEnum):
     OVERDUE = "overdue"
 
 
+class CalendarOwner(StrEnum):
+    """Whose calendar a secret link serves: a student's feed, or a section's sessions and tasks."""
+
+    STUDENT = "student"
+    SECTION = "section"
+
+
 class SessionScheduled(EventData):
     session_id: str
     school_id: str

@@ -1,8 +1,11 @@
-"""A request body over the limit is refused with 413 before anything parses it."""
+"""What a request may cost: a body over the limit is refused with 413 before anything parses
+it; a client using one thing too often is throttled."""
 
 from __future__ import annotations
 
 import json
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -128,3 +131,32 @@ def _strings(value: object, path: str) -> list[tuple[str, str]]:
 
 def _valid_text(text: str) -> bool:
     return not any(char == "\x00" or "\ud800" <= char <= "\udfff" for char in text)
+
+
+class Throttle:
+    """At most `rate` uses a second of each key, in bursts of up to `burst` (a token bucket
+    per key), remembering the `max_keys` keys used last: a client that polls too often is told
+    to come back later instead of costing the service its work each time. In-process: each
+    replica counts its own."""
+
+    def __init__(
+        self,
+        *,
+        rate: float,
+        burst: float,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate, self.burst, self.max_keys, self.clock = rate, burst, max_keys, clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def wait(self, key: str) -> float:
+        """0 if `key` may be used now (and count this use), else the seconds until it may."""
+        now = self.clock()
+        tokens, at = self._buckets.pop(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        waiting = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+        self._buckets[key] = (tokens - 1 if waiting == 0 else tokens, now)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return waiting

@@ -206,6 +206,8 @@ class FeedItem(BaseModel):
     due_at: datetime | None
     actionable_at: datetime
     rule_time_zone: str
+    modality: Modality | None = None  # a session's
+    join_url: str | None = None  # a virtual or hybrid session's
     cursor: str  # opaque: pass it as `after` to read the items that follow this one
 
 

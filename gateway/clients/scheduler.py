@@ -1,4 +1,5 @@
-"""The scheduler's HTTP API as typed calls: roster, live sessions with their tasks, feeds."""
+"""The scheduler's HTTP API as typed calls: roster, live sessions with their tasks, feeds,
+calendar links."""
 
 from __future__ import annotations
 
@@ -7,6 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
+from bookend.http_contracts.calendars import (
+    CalendarLink,
+    CalendarLinkCreate,
+    CalendarLinkCreated,
+    CalendarLinkList,
+)
 from bookend.http_contracts.scheduler import (
     BookendWindows,
     BookendWindowsPut,
@@ -126,3 +133,16 @@ class SchedulerClient(ServiceClient):
     async def read_feed(self, page: Page, wanted: FeedFilter) -> Feed:
         params = {**page.params(), **wanted.params()}
         return await self.call(Feed, "GET", "/feed", params=params)
+
+    async def create_calendar_link(self, owner: CalendarLinkCreate) -> CalendarLinkCreated:
+        return await self.call(CalendarLinkCreated, "POST", "/calendar-links", body=owner)
+
+    async def list_calendar_links(
+        self, student_id: str | None, section_id: str | None
+    ) -> CalendarLinkList:
+        params = {"student_id": student_id, "section_id": section_id}
+        return await self.call(CalendarLinkList, "GET", "/calendar-links", params=params)
+
+    async def revoke_calendar_link(self, link_id: str) -> CalendarLink:
+        path = at("/calendar-links/{link_id}/revoke", link_id=link_id)
+        return await self.call(CalendarLink, "POST", path)

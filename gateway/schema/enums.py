@@ -19,6 +19,7 @@ from bookend.contracts.catalog import (
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
 from bookend.contracts.scheduler import (
     Bookend,
+    CalendarOwner,
     FeedItemKind,
     FeedItemStatus,
     Modality,
@@ -37,11 +38,13 @@ strawberry.enum(SessionStatus)
 strawberry.enum(Modality)
 strawberry.enum(FeedItemKind)
 strawberry.enum(FeedItemStatus)
+strawberry.enum(CalendarOwner)
 strawberry.enum(CheckInSignal)
 strawberry.enum(ChannelStatus)
 
 __all__ = [
     "Bookend",
+    "CalendarOwner",
     "ChannelStatus",
     "CheckInSignal",
     "ComponentKind",

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pydantic_settings import SettingsConfigDict
 
 from bookend.hosting import ServiceSettings
+from services.scheduler.calendars.domain import CalendarWindow
 from services.scheduler.sessions.bookends import BookendWindows
 
 
@@ -23,6 +24,22 @@ class SchedulerSettings(ServiceSettings):
     lesson_wait_seconds: float = 2.0
     feed_page_max: int = 100
     feed_page_default: int = 20
+    # Calendar feeds (ADR 0027): what a calendar shows (four weeks back, six months ahead, at
+    # most so many events), how many live links a calendar may have (one per device or family
+    # member), the domain of its events' UIDs, how long apps may keep a copy, how often they
+    # are asked to look again, and how often one link may be fetched before 429.
+    calendar_days_back: int = 28
+    calendar_days_ahead: int = 184
+    calendar_max_events: int = 1000
+    calendar_links_per_owner: int = 10
+    calendar_uid_domain: str = "bookend.invalid"
+    calendar_max_age_seconds: int = 300
+    calendar_refresh_minutes: int = 60
+    calendar_fetches_per_minute: float = 12
+    # Each process keeps the calendar files it wrote (until their content changes) up to this
+    # size, and writes this many at once (ADR 0027).
+    calendar_kept_megabytes: int = 64
+    calendar_writes_at_once: int = 2
 
     @property
     def lesson_wait(self) -> timedelta:
@@ -34,3 +51,15 @@ class SchedulerSettings(ServiceSettings):
             prework_opens_before=timedelta(hours=self.prework_opens_before_hours),
             followup_due_after=timedelta(hours=self.followup_due_after_hours),
         )
+
+    @property
+    def calendar_window(self) -> CalendarWindow:
+        return CalendarWindow(
+            days_back=self.calendar_days_back,
+            days_ahead=self.calendar_days_ahead,
+            max_events=self.calendar_max_events,
+        )
+
+    @property
+    def calendar_refresh(self) -> timedelta:
+        return timedelta(minutes=self.calendar_refresh_minutes)

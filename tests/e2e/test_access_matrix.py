@@ -78,6 +78,11 @@ SEES_Z = frozenset({As.TEACHER_Z, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN, As.STUDE
 # A lesson's recordings: every section's for the district's staff, X's for X's student (the
 # catalog reads a student's sections from the token; a guardian's token names none).
 SEES_RECORDINGS = STAFF_A | {As.STUDENT}
+# A student's calendar links: theirs, their guardian's, and the admins' of a school they
+# attend (X's and Z's) and of the district; a teacher's are their sections' (ADR 0027).
+MANAGES_STUDENT = frozenset(
+    {As.STUDENT, As.GUARDIAN, As.SCHOOL_ADMIN, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN}
+)
 FAILURES = frozenset({"InvalidInput", "NotFound", "Forbidden", "Conflict"})
 # Inside its district a refusal is about access: bad input or a conflict would mean the attempt
 # never reached the rule it is there to test.
@@ -115,6 +120,9 @@ class World:
     series: str  # a weekly series of X's
     spare_planned: Mapping[As, str]  # one for each who may run X's sessions, to move and cancel
     spare_series: Mapping[As, str]  # one for each who may run X's sessions, to move and cancel
+    calendar_link: str  # of the student's calendar, made by the district admin
+    section_calendar_link: str  # of X's calendar, made by its teacher
+    spare_calendar_links: Mapping[As, str]  # of X's, one for each who runs X, to revoke
     data_ids: frozenset[str]  # ids of A's schools, sections, lessons, sessions, check-ins
 
     def __getitem__(self, who: As) -> Client:
@@ -318,6 +326,22 @@ READS = [
         lambda w: {"id": w.live},
         lambda w: w.check_in,
         IN_X_LIVE,
+    ),
+    Read(
+        "calendarLinks",
+        "of the student's calendar",
+        "query($id: ID) { calendarLinks(studentId: $id) { id ownerId url } }",
+        lambda w: {"id": w.subjects[As.STUDENT]},
+        lambda w: w.calendar_link,
+        MANAGES_STUDENT,
+    ),
+    Read(
+        "calendarLinks",
+        "of X's calendar",
+        "query($id: ID) { calendarLinks(sectionId: $id) { id ownerId url } }",
+        lambda w: {"id": w.section},
+        lambda w: w.section_calendar_link,
+        RUNS_X,
     ),
     Read(
         "sessionEvents",
@@ -540,6 +564,23 @@ WRITES = [
         success="CheckIn",
     ),
     Write(
+        "createCalendarLink",
+        f"mutation($id: ID) {{ createCalendarLink(studentId: $id) {{ "
+        f"{result_of('CalendarLink')} }} }}",
+        attempt=lambda w: {"id": w.subjects[As.STUDENT]},
+        allowed=MANAGES_STUDENT,
+        permitted=lambda w, who: {"id": w.subjects[As.STUDENT]},
+        success="CalendarLink",
+    ),
+    Write(
+        "revokeCalendarLink",
+        f"mutation($id: ID!) {{ revokeCalendarLink(id: $id) {{ {result_of('CalendarLink')} }} }}",
+        attempt=lambda w: {"id": w.section_calendar_link},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_calendar_links[who]},
+        success="CalendarLink",
+    ),
+    Write(
         "enrolStudent",
         "mutation($section: ID!, $student: ID!, $zone: String!) { "
         "enrolStudent(sectionId: $section, studentId: $student, timeZone: $zone) { "
@@ -605,6 +646,11 @@ ATTACH = """mutation($id: ID!, $input: RecordingInput!) {
 SESSION_RECORDING = """query($id: ID!) { session(id: $id) { recording { componentId } } }"""
 CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
+
+
+CALENDAR_LINK = """mutation($student: ID, $section: ID) {
+  createCalendarLink(studentId: $student, sectionId: $section) {
+  __typename ... on CalendarLink { id } ... on UserError { code } } }"""
 
 
 EDIT = """mutation($id: ID!, $input: CreateLessonInput!) { editLesson(id: $id, input: $input) {
@@ -797,6 +843,13 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return None  # the feedback service opens the channel when it hears the start
 
     check_in = await eventually(checked_in)
+    calendar_link = await succeeds(admin, CALENDAR_LINK, student=a_student)
+    section_links = await asyncio.gather(
+        *(succeeds(teacher, CALENDAR_LINK, section=x) for _ in range(1 + len(RUNS_X)))
+    )
+    spare_calendar_links = {
+        who: link["id"] for who, link in zip(sorted(RUNS_X), section_links[1:], strict=True)
+    }
     writers = sorted(WRITES_LESSONS)
     spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
@@ -834,12 +887,16 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         series=series["seriesId"],
         spare_planned=spare_planned,
         spare_series=spare_series,
+        calendar_link=calendar_link["id"],
+        section_calendar_link=section_links[0]["id"],
+        spare_calendar_links=spare_calendar_links,
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
             | {check_in, curriculum["id"], unit, recording}
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}
             | {ended["id"], recorded["id"], *spare_ended.values()}
             | {series["seriesId"], *spare_planned.values(), *spare_series.values()}
+            | {calendar_link["id"], *(link["id"] for link in section_links)}
         ),
     )
 
@@ -956,6 +1013,12 @@ SNAPSHOT = {
         """query($student: ID) { feed(first: 100, studentId: $student) {
           timeZone edges { node { id sectionId title } } } }""",
     ),
+    "calendar links": (
+        As.DISTRICT_ADMIN,
+        """query($student: ID, $section: ID) {
+          student: calendarLinks(studentId: $student) { id revokedAt }
+          section: calendarLinks(sectionId: $section) { id revokedAt } }""",
+    ),
     "intruder's feed": (
         As.DISTRICT_ADMIN,
         """query($intruder: ID) { feed(first: 100, studentId: $intruder) {
@@ -1032,3 +1095,7 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
         {r["sessionId"] for r in s["recordings"]["lessonRecordings"]} for s in (before, after)
     ]
     assert recorded[1] == recorded[0] | set(world.spare_ended.values())
+    links = [s["calendar links"] for s in (before, after)]
+    assert len(links[1]["student"]) == len(links[0]["student"]) + len(MANAGES_STUDENT)
+    section_links = [{link["id"] for link in s["section"]} for s in links]
+    assert section_links[0] - section_links[1] == set(world.spare_calendar_links.values())

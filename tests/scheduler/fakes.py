@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import SessionStatus
+from services.scheduler.calendars.domain import CalendarLink, Owner
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
 from services.scheduler.roster.domain import Enrolment, Learner, School, Section
 from services.scheduler.roster.ports import SectionFilter
@@ -28,6 +29,7 @@ class SchedulerState(FakeState):
     feed: dict[tuple[str, str], FeedItem] = field(default_factory=dict)
     series: dict[str, SessionSeries] = field(default_factory=dict)
     windows: dict[tuple[str, str], BookendWindows] = field(default_factory=dict)
+    calendar_links: dict[str, CalendarLink] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -167,6 +169,35 @@ class FakeReads:
             if (i.district_id, i.item_id) == (district_id, item_id)
         )
 
+    # --- calendars
+
+    async def find_calendar_link(self, secret_hash: str) -> CalendarLink | None:
+        return next(
+            (
+                link
+                for link in self.state.calendar_links.values()
+                if link.secret_hash == secret_hash
+            ),
+            None,
+        )
+
+    async def get_calendar_link(self, district_id: str, link_id: str) -> CalendarLink | None:
+        link = self.state.calendar_links.get(link_id)
+        return link if link is not None and link.district_id == district_id else None
+
+    async def list_calendar_links(
+        self, district_id: str, *, owner: Owner | None, created_by: str | None, limit: int
+    ) -> list[CalendarLink]:
+        found = [
+            link
+            for link in self.state.calendar_links.values()
+            if link.district_id == district_id
+            and link.is_live
+            and owner in (None, link.owner)
+            and created_by in (None, link.created_by)
+        ]
+        return sorted(found, key=lambda link: (link.created_at, link.id), reverse=True)[:limit]
+
 
 class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads):
     async def save_school(self, school: School) -> None:
@@ -222,6 +253,14 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads):
         for student_id in students:
             del self.state.feed[(student_id, item_id)]
         return students
+
+    async def add_calendar_link(self, link: CalendarLink) -> None:
+        assert link.id not in self.state.calendar_links
+        assert await self.find_calendar_link(link.secret_hash) is None  # the unique index
+        self.state.calendar_links[link.id] = link
+
+    async def save_calendar_link(self, link: CalendarLink) -> None:
+        self.state.calendar_links[link.id] = link
 
     async def add_feed_items(self, items: Sequence[FeedItem]) -> None:
         for item in items:

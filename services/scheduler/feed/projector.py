@@ -169,6 +169,7 @@ async def session_rescheduled(tx: Projection, event: SessionRescheduled, changed
             ends_at=session.ends_at,
             actionable_at=session.starts_at,
             minutes=session.minutes,
+            revision=session.sequence,
         )
 
     changed.add(session.district_id, await tx.change_items(session.district_id, session.id, moved))
@@ -177,15 +178,26 @@ async def session_rescheduled(tx: Projection, event: SessionRescheduled, changed
 async def session_cancelled(tx: Projection, event: SessionCancelled, changed: Changed) -> None:
     """It stays in the feeds, shown cancelled, so nobody waits for it."""
     session = event.session
-    await tx.save_session_status(session.district_id, session.id, session.status)
-    changed.add(session.district_id, await tx.students_with_item(session.district_id, session.id))
+
+    def cancelled(item: FeedItem) -> FeedItem:
+        return replace(item, session_status=session.status, revision=session.sequence)
+
+    changed.add(
+        session.district_id, await tx.change_items(session.district_id, session.id, cancelled)
+    )
 
 
 async def task_rescheduled(tx: Projection, event: TaskRescheduled, changed: Changed) -> None:
     task = event.task
 
     def moved(item: FeedItem) -> FeedItem:
-        return replace(item, opens_at=task.opens_at, due_at=task.due_at, actionable_at=task.due_at)
+        return replace(
+            item,
+            opens_at=task.opens_at,
+            due_at=task.due_at,
+            actionable_at=task.due_at,
+            revision=item.revision + 1,
+        )
 
     changed.add(task.district_id, await tx.change_items(task.district_id, task.id, moved))
 
