@@ -214,10 +214,46 @@ ADD_UNIT = """mutation($id: ID!, $title: String!) { addUnit(curriculumId: $id, t
 PLACE = """mutation($c: ID!, $u: ID!, $l: ID!, $at: Int) {
   placeLesson(curriculumId: $c, unitId: $u, lessonId: $l, position: $at) {
   __typename ... on UserError { code message } } }"""
-SECTION_SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) { lessonId } }"""
+SECTION_SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) {
+  lessonId status endsAt seriesId } }"""
 SCHEDULE = """mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(input: $input) {
   __typename ... on LiveSession { id } ... on UserError { code message }
   ... on InvalidInput { errors { field rule } } } }"""
+CALENDAR_LINKS = """query($student: ID) { calendarLinks(studentId: $student) { id createdBy } }"""
+CREATE_CALENDAR_LINK = """mutation($student: ID) { createCalendarLink(studentId: $student) {
+  __typename ... on CalendarLink { id url } ... on UserError { code message } } }"""
+REVOKE_CALENDAR_LINK = """mutation($id: ID!) { revokeCalendarLink(id: $id) {
+  __typename ... on UserError { code message } } }"""
+
+# A weekly series in ELA 8A: a short live reading conference on Tuesdays and Thursdays.
+SERIES = DemoLesson(
+    "teacher-rivera",
+    ELA_8,
+    "Reading conference",
+    "reading",
+    "Bring your independent-reading book: a short live check on what you read this week.",
+    (
+        ("Log what you read this week", "practice", 5),
+        ("Reading conference", "discussion", 20),
+        ("Set next week's reading goal", "autonomy", 5),
+    ),
+    1,
+    (8, 30),
+    20,
+    "G6_8",
+)
+SERIES_RULE = "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=12"
+# The family calendar the demo makes: Amara's, for her guardian.
+CALENDAR_FOR = ("guardian-lindqvist", "student-amara")
+# A demo session that clashes with one kept from an earlier run moves on a day, this often.
+DAYS_TO_TRY = 14
+
+
+@dataclass(frozen=True)
+class DemoLoaded:
+    """What `make run` tells about the demo once it is loaded."""
+
+    calendar_url: str  # a secret link: shown once, the one before it revoked
 
 
 class DemoLoadFailed(RuntimeError):
@@ -230,8 +266,10 @@ def _expect(result: dict[str, Any], typename: str | None = None) -> dict[str, An
     return result
 
 
-def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> None:
-    """Roster, lessons and live sessions; each step skips what already exists."""
+def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> DemoLoaded:
+    """Roster, lessons, live sessions in the coming days (a recurring series among them) and a
+    family calendar link; each step skips what already exists, and a run on a later day plans
+    sessions again where the earlier ones are over."""
 
     def client(user_id: str) -> GraphQLClient:
         return GraphQLClient(gateway_url, issue_token(secret, USERS_BY_ID[user_id].principal))
@@ -258,10 +296,23 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
                         "enrolStudent"
                     ]
                 )
+    now = now or datetime.now(ZoneInfo(CHICAGO))
     for lesson in LESSONS:
-        _load_lesson(client(lesson.teacher), lesson, now or datetime.now(ZoneInfo(CHICAGO)))
+        _load_lesson(client(lesson.teacher), lesson, now)
+    _load_lesson(client(SERIES.teacher), SERIES, now, recurrence=SERIES_RULE)
     _published(client(SHARED.teacher), SHARED)
     _load_curriculum(admin)
+    return DemoLoaded(calendar_url=_family_calendar(client(CALENDAR_FOR[0]), CALENDAR_FOR[1]))
+
+
+def _family_calendar(guardian: GraphQLClient, student_id: str) -> str:
+    """A new link to the student's calendar; the demo's link of an earlier run is revoked (its
+    secret was shown then and is not kept), so reruns keep one."""
+    for link in guardian.execute(CALENDAR_LINKS, student=student_id)["calendarLinks"]:
+        if link["createdBy"] == CALENDAR_FOR[0]:
+            _expect(guardian.execute(REVOKE_CALENDAR_LINK, id=link["id"])["revokeCalendarLink"])
+    made = guardian.execute(CREATE_CALENDAR_LINK, student=student_id)["createCalendarLink"]
+    return str(_expect(made, "CalendarLink")["url"])
 
 
 def _load_curriculum(admin: GraphQLClient) -> None:
@@ -319,27 +370,61 @@ def _published(author: GraphQLClient, lesson: DemoLesson) -> str:
     return str(lesson_id)
 
 
-def _load_lesson(teacher: GraphQLClient, lesson: DemoLesson, now: datetime) -> None:
+def _load_lesson(
+    teacher: GraphQLClient, lesson: DemoLesson, now: datetime, *, recurrence: str | None = None
+) -> None:
+    """A session of the lesson (or a series of them) in the coming days, unless one is still
+    to come: on the first day after `lesson.days_ahead` whose time is free."""
     lesson_id = _published(teacher, lesson)
     sessions = teacher.execute(SECTION_SESSIONS, section=lesson.section)["sectionSessions"]
-    if any(s["lessonId"] == lesson_id for s in sessions):
+    ahead = [
+        s
+        for s in sessions
+        if s["lessonId"] == lesson_id
+        and s["status"] in ("SCHEDULED", "LIVE")
+        and datetime.fromisoformat(s["endsAt"]) > now
+    ]
+    if ahead:
         return
     zone = ZoneInfo(CHICAGO)
-    day = (now.astimezone(zone) + timedelta(days=lesson.days_ahead)).date()
-    starts = datetime(day.year, day.month, day.day, *lesson.local_start, tzinfo=zone)
-    session = {
-        "sectionId": lesson.section,
-        "lessonId": lesson_id,
-        "timeZone": CHICAGO,
-        "startsAt": starts.isoformat(),
-        "endsAt": (starts + timedelta(minutes=lesson.minutes)).isoformat(),
-    }
-    # The scheduler learns the lesson from its published event; until then it says known_lesson.
+    weekdays = _weekdays(recurrence)
     deadline = time.monotonic() + 30
-    while True:
+    extra = 0
+    while extra < DAYS_TO_TRY:
+        day = (now.astimezone(zone) + timedelta(days=lesson.days_ahead + extra)).date()
+        starts = datetime(day.year, day.month, day.day, *lesson.local_start, tzinfo=zone)
+        if weekdays and WEEKDAYS[starts.weekday()] not in weekdays:
+            extra += 1  # a series starts on one of its own days
+            continue
+        session = {
+            "sectionId": lesson.section,
+            "lessonId": lesson_id,
+            "timeZone": CHICAGO,
+            "startsAt": starts.isoformat(),
+            "endsAt": (starts + timedelta(minutes=lesson.minutes)).isoformat(),
+        }
+        if recurrence is not None:
+            session["recurrence"] = recurrence
         result = teacher.execute(SCHEDULE, input=session)["scheduleLiveSession"]
-        unknown = any(e["rule"] == "known_lesson" for e in result.get("errors", []))
-        if not unknown or time.monotonic() > deadline:
-            _expect(result, "LiveSession")
-            return
-        time.sleep(0.2)
+        rules = {e.get("rule") for e in result.get("errors", [])}
+        if "known_lesson" in rules and time.monotonic() < deadline:
+            time.sleep(0.2)  # the scheduler learns the lesson from its published event
+            continue
+        if result.get("code") == "SCHEDULE_CONFLICT":
+            extra += 1  # a session kept from an earlier run holds that time
+            continue
+        _expect(result, "LiveSession")
+        return
+    raise DemoLoadFailed(f"no free time for {lesson.title!r} in {DAYS_TO_TRY} days")
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _weekdays(rule: str | None) -> set[str]:
+    """The BYDAY days of a rule, or none."""
+    for part in (rule or "").split(";"):
+        name, _, value = part.partition("=")
+        if name == "BYDAY":
+            return set(value.split(","))
+    return set()

@@ -31,14 +31,15 @@ def start_broker(processes: Processes, *, port: int | None = None) -> str:
 
 
 def start_store(processes: Processes, data_dir: Path, *, port: int | None = None) -> str:
-    """Start nx-27017 with one SQLite file per database under `data_dir`; return its URI."""
+    """Start nx-27017 (with our fix, ADR 0026) with one SQLite file per database under
+    `data_dir`; return its URI."""
     port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     data_dir.chmod(0o700)  # the student data lives here
     child = processes.start(
         "store",
         python_module(
-            "nx_27017.nx_27017",
+            "devstack.embedded_store",
             "--data-dir",
             str(data_dir),
             "--host",

@@ -51,9 +51,12 @@ def launch(home: Path, port: int, *, demo: bool) -> int:
         print(f"Starting Bookend (data and logs under {home}) ...", flush=True)
         stack = start_stack(processes, StackConfig.from_env(home, port))
         write_running(home, _record(stack, control))
+        demo_calendar = ""
         if demo:
             print("Loading demo data through the GraphQL API ...", flush=True)
-            load_demo(stack.gateway_url, stack.dev_secret)
+            loaded = load_demo(stack.gateway_url, stack.dev_secret)
+            # A secret link, shown this once (ADR 0027); the next run makes a new one.
+            demo_calendar = f"  Amara's family calendar:  {loaded.calendar_url}\n"
         print(
             f"\nBookend is running.\n"
             f"  GraphQL (GraphiQL in a browser): {stack.gateway_url}\n"
@@ -61,6 +64,7 @@ def launch(home: Path, port: int, *, demo: bool) -> int:
             f"  A token for a demo user:  .venv/bin/bookend token student-amara\n"
             f"  Demo users:               .venv/bin/bookend users\n"
             f"  Send it as the header     Authorization: Bearer <token>\n"
+            f"{demo_calendar}"
             f"  Kafka: {stack.kafka_bootstrap}   MongoDB: {stack.mongo_uri}\n"
             f"  Its processes:            .venv/bin/bookend status | stop <name> | start <name>\n"
             f"Press Ctrl-C to stop.",

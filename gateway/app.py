@@ -25,6 +25,8 @@ from bookend.eventbus import KafkaSettings, ensure_topics
 from bookend.hosting import BodyLimit, readiness_answer
 from bookend.hosting.limits import Scope
 from bookend.hosting.logs import RequestLog, configure_logging
+from bookend.http_contracts.calendars import CALENDAR_PREFIX
+from gateway.calendars import install_calendars
 from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
@@ -198,6 +200,7 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
     )
     app.include_router(router, prefix="/graphql")
     app.add_exception_handler(Unauthenticated, unauthenticated)
+    install_calendars(app)
 
     def healthy() -> bool:
         """Kept answers are only as fresh as the event feed that invalidates them."""
@@ -220,7 +223,7 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, refusal=too_large, check=not_a_request
     )
-    app.add_middleware(RequestLog)
+    app.add_middleware(RequestLog, secret_paths=(CALENDAR_PREFIX,))  # the path is a credential
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -16,10 +16,14 @@ from bookend.contracts.catalog import (
 from bookend.contracts.feedback import CheckInRecorded
 from bookend.contracts.scheduler import (
     FeedsChanged,
+    SessionCancelled,
     SessionEnded,
+    SessionRescheduled,
     SessionScheduled,
     SessionStarted,
     TaskAssigned,
+    TaskRescheduled,
+    TaskWithdrawn,
 )
 from bookend.contracts.topics import Topic
 
@@ -97,8 +101,26 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "section_id", "session_id", "The teacher ended a live session; its live channel closes.",
     ),
     _spec(
+        Topic.SCHEDULER_SESSION, "rescheduled", SessionRescheduled, Classification.INTERNAL,
+        "section_id", "session_id",
+        "A scheduled live session moved; its bookend tasks moved with it.",
+    ),
+    _spec(
+        Topic.SCHEDULER_SESSION, "cancelled", SessionCancelled, Classification.INTERNAL,
+        "section_id", "session_id",
+        "A scheduled live session was cancelled; its bookend tasks are withdrawn.",
+    ),
+    _spec(
         Topic.SCHEDULER_TASK, "assigned", TaskAssigned, Classification.INTERNAL,
         "section_id", "task_id", "An on-demand task was assigned to a section with its window.",
+    ),
+    _spec(
+        Topic.SCHEDULER_TASK, "rescheduled", TaskRescheduled, Classification.INTERNAL,
+        "section_id", "task_id", "An on-demand task's window moved.",
+    ),
+    _spec(
+        Topic.SCHEDULER_TASK, "withdrawn", TaskWithdrawn, Classification.INTERNAL,
+        "section_id", "task_id", "An on-demand task no longer needs doing.",
     ),
     _spec(
         Topic.SCHEDULER_FEED, "changed", FeedsChanged, Classification.INTERNAL,

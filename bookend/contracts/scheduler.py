@@ -16,6 +16,15 @@ class SessionStatus(StrEnum):
     SCHEDULED = "scheduled"
     LIVE = "live"
     ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class Modality(StrEnum):
+    """Where a live session happens: in the classroom, online, or both at once."""
+
+    ON_SITE = "on_site"
+    VIRTUAL = "virtual"
+    HYBRID = "hybrid"
 
 
 class FeedItemKind(StrEnum):
@@ -29,9 +38,17 @@ class FeedItemStatus(StrEnum):
     SCHEDULED = "scheduled"
     LIVE = "live"
     ENDED = "ended"
+    CANCELLED = "cancelled"
     UPCOMING = "upcoming"
     OPEN = "open"
     OVERDUE = "overdue"
+
+
+class CalendarOwner(StrEnum):
+    """Whose calendar a secret link serves: a student's feed, or a section's sessions and tasks."""
+
+    STUDENT = "student"
+    SECTION = "section"
 
 
 class SessionScheduled(EventData):
@@ -45,6 +62,35 @@ class SessionScheduled(EventData):
     ends_at: AwareDatetime
     time_zone: str
     task_ids: list[str]
+    # Added within v1: consumers that predate them read the defaults.
+    modality: Modality = Modality.ON_SITE
+    join_url: str | None = None
+    capacity: int | None = None
+    series_id: str | None = None
+
+
+class SessionRescheduled(EventData):
+    """A scheduled session moved; its bookend tasks moved with it (TaskRescheduled)."""
+
+    session_id: str
+    section_id: str
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    previous_starts_at: AwareDatetime
+    previous_ends_at: AwareDatetime
+    modality: Modality
+    join_url: str | None
+    series_id: str | None
+
+
+class SessionCancelled(EventData):
+    """A scheduled session will not take place; its bookend tasks are withdrawn."""
+
+    session_id: str
+    section_id: str
+    starts_at: AwareDatetime
+    cancelled_at: AwareDatetime
+    series_id: str | None
 
 
 class SessionStarted(EventData):
@@ -71,6 +117,25 @@ class TaskAssigned(EventData):
     opens_at: AwareDatetime
     due_at: AwareDatetime
     time_zone: str
+
+
+class TaskRescheduled(EventData):
+    """A task's window moved (its session moved, or the plan changed)."""
+
+    task_id: str
+    section_id: str
+    session_id: str | None
+    opens_at: AwareDatetime
+    due_at: AwareDatetime
+
+
+class TaskWithdrawn(EventData):
+    """A task no longer needs doing (its session was cancelled, or it was withdrawn)."""
+
+    task_id: str
+    section_id: str
+    session_id: str | None
+    withdrawn_at: AwareDatetime
 
 
 class FeedsChanged(EventData):

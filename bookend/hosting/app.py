@@ -55,6 +55,8 @@ class ServiceParts(Generic[StoreT, SettingsT]):
     store: Callable[[MongoClient, str, Callable[[], None]], StoreT]
     # The inbound table, given the running state; an empty one starts no consumer.
     inbound: Callable[[ServiceState[StoreT, SettingsT]], Inbound]
+    # Path prefixes whose paths are credentials (a calendar's secret address): logged bare.
+    secret_paths: tuple[str, ...] = ()
 
     def app(
         self,
@@ -201,5 +203,5 @@ def service_app(
         refusal=too_large.model_dump(mode="json"),
         check=invalid_text,
     )
-    app.add_middleware(RequestLog)
+    app.add_middleware(RequestLog, secret_paths=parts.secret_paths)
     return app

@@ -1,10 +1,15 @@
-"""A request body over the limit is refused with 413 before anything parses it."""
+"""What a request may cost: a body over the limit is refused with 413 before anything parses
+it; a client using one thing too often is throttled."""
 
 from __future__ import annotations
 
 import json
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from bookend.problems import Problem, ProblemField, ProblemKind
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -101,13 +106,14 @@ def invalid_text(scope: Scope, body: bytes) -> dict[str, Any] | None:
     if not fields:
         return None
     message = "must be text without NUL characters or lone surrogates"
-    return {
-        "status": 422,
-        "kind": "invalid_input",
-        "code": "INVALID_INPUT",
-        "message": "; ".join(f"{field}: {message}" for field in fields),
-        "errors": [{"field": field, "rule": "valid_text", "message": message} for field in fields],
-    }
+    refused = Problem(
+        status=422,
+        kind=ProblemKind.INVALID_INPUT,
+        code="INVALID_INPUT",
+        message="; ".join(f"{field}: {message}" for field in fields),
+        errors=[ProblemField(field=field, rule="valid_text", message=message) for field in fields],
+    )
+    return refused.model_dump(mode="json")
 
 
 def _strings(value: object, path: str) -> list[tuple[str, str]]:
@@ -125,3 +131,32 @@ def _strings(value: object, path: str) -> list[tuple[str, str]]:
 
 def _valid_text(text: str) -> bool:
     return not any(char == "\x00" or "\ud800" <= char <= "\udfff" for char in text)
+
+
+class Throttle:
+    """At most `rate` uses a second of each key, in bursts of up to `burst` (a token bucket
+    per key), remembering the `max_keys` keys used last: a client that polls too often is told
+    to come back later instead of costing the service its work each time. In-process: each
+    replica counts its own."""
+
+    def __init__(
+        self,
+        *,
+        rate: float,
+        burst: float,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate, self.burst, self.max_keys, self.clock = rate, burst, max_keys, clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def wait(self, key: str) -> float:
+        """0 if `key` may be used now (and count this use), else the seconds until it may."""
+        now = self.clock()
+        tokens, at = self._buckets.pop(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        waiting = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+        self._buckets[key] = (tokens - 1 if waiting == 0 else tokens, now)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return waiting

@@ -71,12 +71,23 @@ def configure_logging(component: str, level: int = logging.INFO) -> None:
 requests_log = logging.getLogger("bookend.requests")
 
 
+def logged_path(path: str, secret_paths: tuple[str, ...]) -> str:
+    """The path as a log may show it: below a prefix whose paths are credentials (a calendar's
+    secret address), only the prefix."""
+    for prefix in secret_paths:
+        if path.startswith(prefix):
+            return f"{prefix}…"
+    return path
+
+
 class RequestLog:
     """ASGI middleware: one line per HTTP request with its id, method, route path, status and
-    duration; the request id is sent back in `x-request-id`."""
+    duration; the request id is sent back in `x-request-id`. Paths under `secret_paths` are
+    logged as the prefix alone."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, secret_paths: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.secret_paths = secret_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,15 +110,16 @@ class RequestLog:
         try:
             await self.app(scope, receive, sending)
         finally:
+            path = logged_path(str(scope.get("path", "")), self.secret_paths)
             requests_log.info(
                 "%s %s %d",
                 scope.get("method"),
-                scope.get("path"),
+                path,
                 status,
                 extra={
                     "request_id": request_id,
                     "method": scope.get("method"),
-                    "path": scope.get("path"),
+                    "path": path,
                     "status": status,
                     "ms": round((time.perf_counter() - began) * 1000, 1),
                 },

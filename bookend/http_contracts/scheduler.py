@@ -9,7 +9,13 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from bookend.contracts.catalog import ComponentKind, GradeBand, ModeFit
-from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
+from bookend.contracts.scheduler import (
+    Bookend,
+    FeedItemKind,
+    FeedItemStatus,
+    Modality,
+    SessionStatus,
+)
 from bookend.http_contracts.paging import PageInfo
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
@@ -281,6 +287,39 @@ class SessionCreate(BaseModel):
     ends_at: AwareDatetime
     time_zone: Text
     title: Annotated[str, Field(max_length=200)] | None = None
+    modality: Modality = Modality.ON_SITE
+    # Bounds checked by the domain, which names the rule (`join_url`/`max_length`).
+    join_url: Annotated[str, Field(max_length=4000)] | None = None
+    capacity: int | None = None
+    # An RFC 5545 RRULE: the session is the first of a series (`recurrence` rules in the docs).
+    recurrence: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class SessionReschedule(BaseModel):
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
+class SeriesReschedule(BaseModel):
+    """Every occurrence still to come, on its own date, at this local time and length."""
+
+    starts_at: time
+    minutes: int
+
+
+# Any number of minutes a window could be; the scheduler names the range it takes (`in_range`).
+WindowMinutes = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
+class BookendWindowsPut(BaseModel):
+    prework_opens_before_minutes: WindowMinutes
+    followup_due_after_minutes: WindowMinutes
+
+
+class BookendWindows(BaseModel):
+    section_id: str
+    prework_opens_before_minutes: int
+    followup_due_after_minutes: int
 
 
 class Task(BaseModel):
@@ -295,6 +334,7 @@ class Task(BaseModel):
     opens_at: datetime
     due_at: datetime
     time_zone: str
+    withdrawn_at: datetime | None = None
 
 
 class SessionRecording(BaseModel):
@@ -323,10 +363,26 @@ class Session(BaseModel):
     ended_at: datetime | None
     tasks: list[Task]
     recording: SessionRecording | None = None  # once the catalog has published one
+    modality: Modality = Modality.ON_SITE
+    join_url: str | None = None
+    capacity: int | None = None
+    series_id: str | None = None
+    cancelled_at: datetime | None = None
+    sequence: int = 0
 
 
 class SessionList(BaseModel):
     items: list[Session]
+
+
+class SessionSeries(BaseModel):
+    id: str
+    section_id: str
+    lesson_id: str
+    recurrence: str
+    time_zone: str
+    skipped_dates: list[str]  # local dates (YYYY-MM-DD) the rule gave that were blackout dates
+    sessions: list[Session]
 
 
 class FeedItem(BaseModel):
@@ -345,6 +401,8 @@ class FeedItem(BaseModel):
     due_at: datetime | None
     actionable_at: datetime
     rule_time_zone: str
+    modality: Modality | None = None  # a session's
+    join_url: str | None = None  # a virtual or hybrid session's
     cursor: str  # opaque: pass it as `after` to read the items that follow this one
 
 

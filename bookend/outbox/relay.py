@@ -235,6 +235,12 @@ class OutboxRelay:
         if now < self._held_until_ms - lease_ms // 2:
             return True
         expired_or_mine = [{"until_ms": {"$lt": now}}, {"holder": self._holder}]
+        async with self._gate():
+            current = await self._db[LEASE].find_one({"_id": "relay"})
+        if current is not None and holder_is_gone(str(current.get("holder", ""))):
+            # The last holder died on this host (a crash, SIGKILL): its events need not wait
+            # out the rest of its lease.
+            expired_or_mine.append({"holder": current["holder"]})
         try:
             async with self._gate():
                 held = await self._db[LEASE].find_one_and_update(
@@ -259,6 +265,25 @@ class OutboxRelay:
             await self._db[OUTBOX].delete_many({SENT: {"$ne": None, "$lt": sent_before}})
             await forget_processed(self._db, _epoch_ms(now - self._inbox_retention))
             await forget_replies(self._db, _epoch_ms(now - REPLY_RETENTION))
+
+
+def holder_is_gone(holder: str) -> bool:
+    """Whether a lease holder ("host:pid:relay") was a process of this host that is no longer
+    running. Any doubt (another host, a pid in use again, a malformed name) says no: the lease
+    is then waited out."""
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    host, pid = parts[0], int(parts[1])
+    if host != socket.gethostname() or pid in (0, os.getpid()):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists (another user's): alive
+        return False
+    return False
 
 
 def _epoch_ms(instant: datetime) -> int:

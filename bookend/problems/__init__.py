@@ -1,6 +1,7 @@
 """Expected failures and their one HTTP shape: a problem naming its kind, code, field and rule."""
 
 from bookend.problems.failure import (
+    Clash,
     Conflict,
     Failure,
     FieldError,
@@ -13,9 +14,16 @@ from bookend.problems.failure import (
     refuse_if,
     too_long,
 )
-from bookend.problems.http import Problem, ProblemField, install_problem_handlers, problem_of
+from bookend.problems.http import (
+    Problem,
+    ProblemClash,
+    ProblemField,
+    install_problem_handlers,
+    problem_of,
+)
 
 __all__ = [
+    "Clash",
     "Conflict",
     "Failure",
     "FieldError",
@@ -23,6 +31,7 @@ __all__ = [
     "InvalidInput",
     "NotFound",
     "Problem",
+    "ProblemClash",
     "ProblemField",
     "ProblemKind",
     "Unauthenticated",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
@@ -26,6 +27,20 @@ class FieldError:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """What a request collides with, for the refusal to show: the kind of clash (e.g. a
+    teacher's), the other thing's id, section and time, and whose time it would take twice
+    (opaque ids only)."""
+
+    kind: str
+    other_id: str
+    section_id: str
+    starts_at: datetime
+    ends_at: datetime
+    who: tuple[str, ...] = ()
+
+
 class Failure(Exception):
     """An expected failure with a stable code; services subclass it per condition.
 
@@ -44,10 +59,13 @@ class Failure(Exception):
         if kind is not None and status is not None:
             cls.kind, cls.status, cls.code = kind, status, kind.value.upper()
 
-    def __init__(self, message: str, errors: tuple[FieldError, ...] = ()) -> None:
+    def __init__(
+        self, message: str, errors: tuple[FieldError, ...] = (), clashes: tuple[Clash, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors
+        self.clashes = clashes
 
 
 class InvalidInput(Failure, kind=ProblemKind.INVALID_INPUT, status=422):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +22,15 @@ class ProblemField(BaseModel):
     message: str
 
 
+class ProblemClash(BaseModel):
+    kind: str
+    other_id: str
+    section_id: str
+    starts_at: datetime
+    ends_at: datetime
+    who: list[str] = []
+
+
 class Problem(BaseModel):
     """The error body every service returns (after RFC 9457, with field errors).
 
@@ -32,6 +42,8 @@ class Problem(BaseModel):
     code: str
     message: str
     errors: list[ProblemField] = []
+    # For a conflict with other things planned: each of them (ADR 0025).
+    clashes: list[ProblemClash] = []
 
 
 def problem_of(failure: Failure) -> Problem:
@@ -42,6 +54,17 @@ def problem_of(failure: Failure) -> Problem:
         message=failure.message,
         errors=[
             ProblemField(field=e.field, rule=e.rule, message=e.message) for e in failure.errors
+        ],
+        clashes=[
+            ProblemClash(
+                kind=c.kind,
+                other_id=c.other_id,
+                section_id=c.section_id,
+                starts_at=c.starts_at,
+                ends_at=c.ends_at,
+                who=list(c.who),
+            )
+            for c in failure.clashes
         ],
     )
 
@@ -79,7 +102,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_failure(_: Request, failure: Exception) -> JSONResponse:
         assert isinstance(failure, Failure)
-        return JSONResponse(problem_of(failure).model_dump(), status_code=failure.status)
+        return JSONResponse(problem_of(failure).model_dump(mode="json"), status_code=failure.status)
 
     async def on_invalid_request(_: Request, invalid: Exception) -> JSONResponse:
         assert isinstance(invalid, RequestValidationError)

@@ -1,4 +1,5 @@
-"""The scheduler's HTTP API as typed calls: roster, live sessions with their tasks, feeds."""
+"""The scheduler's HTTP API as typed calls: roster, live sessions with their tasks, feeds,
+calendar links."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
+from bookend.http_contracts.calendars import (
+    CalendarLink,
+    CalendarLinkCreate,
+    CalendarLinkCreated,
+    CalendarLinkList,
+)
 from bookend.http_contracts.scheduler import (
+    BookendWindows,
+    BookendWindowsPut,
     District,
     DistrictPut,
     Enrolment,
@@ -27,9 +36,12 @@ from bookend.http_contracts.scheduler import (
     SectionList,
     SectionPut,
     SectionStudentList,
+    SeriesReschedule,
     Session,
     SessionCreate,
     SessionList,
+    SessionReschedule,
+    SessionSeries,
     Term,
     TermList,
     TermPut,
@@ -143,6 +155,52 @@ class SchedulerClient(ServiceClient):
         path = at("/sessions/{session_id}/end", session_id=session_id)
         return await self.call(Session, "POST", path, key=key)
 
+    async def reschedule_session(
+        self, session_id: str, when: SessionReschedule, key: str | None = None
+    ) -> Session:
+        path = at("/sessions/{session_id}/reschedule", session_id=session_id)
+        return await self.call(Session, "POST", path, body=when, key=key)
+
+    async def cancel_session(self, session_id: str, key: str | None = None) -> Session:
+        path = at("/sessions/{session_id}/cancel", session_id=session_id)
+        return await self.call(Session, "POST", path, key=key)
+
+    async def get_series(self, series_id: str) -> SessionSeries:
+        return await self.call(SessionSeries, "GET", at("/series/{series_id}", series_id=series_id))
+
+    async def reschedule_series(
+        self, series_id: str, when: SeriesReschedule, key: str | None = None
+    ) -> SessionList:
+        path = at("/series/{series_id}/reschedule", series_id=series_id)
+        return await self.call(SessionList, "POST", path, body=when, key=key)
+
+    async def cancel_series(self, series_id: str, key: str | None = None) -> SessionList:
+        path = at("/series/{series_id}/cancel", series_id=series_id)
+        return await self.call(SessionList, "POST", path, key=key)
+
+    async def get_bookend_windows(self, section_id: str) -> BookendWindows:
+        path = at("/sections/{section_id}/bookend-windows", section_id=section_id)
+        return await self.call(BookendWindows, "GET", path)
+
+    async def put_bookend_windows(
+        self, section_id: str, windows: BookendWindowsPut
+    ) -> BookendWindows:
+        path = at("/sections/{section_id}/bookend-windows", section_id=section_id)
+        return await self.call(BookendWindows, "PUT", path, body=windows)
+
     async def read_feed(self, page: Page, wanted: FeedFilter) -> Feed:
         params = {**page.params(), **wanted.params()}
         return await self.call(Feed, "GET", "/feed", params=params)
+
+    async def create_calendar_link(self, owner: CalendarLinkCreate) -> CalendarLinkCreated:
+        return await self.call(CalendarLinkCreated, "POST", "/calendar-links", body=owner)
+
+    async def list_calendar_links(
+        self, student_id: str | None, section_id: str | None
+    ) -> CalendarLinkList:
+        params = {"student_id": student_id, "section_id": section_id}
+        return await self.call(CalendarLinkList, "GET", "/calendar-links", params=params)
+
+    async def revoke_calendar_link(self, link_id: str) -> CalendarLink:
+        path = at("/calendar-links/{link_id}/revoke", link_id=link_id)
+        return await self.call(CalendarLink, "POST", path)

@@ -17,7 +17,14 @@ from bookend.contracts.catalog import (
     VariantKind,
 )
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
-from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
+from bookend.contracts.scheduler import (
+    Bookend,
+    CalendarOwner,
+    FeedItemKind,
+    FeedItemStatus,
+    Modality,
+    SessionStatus,
+)
 from bookend.http_contracts.scheduler import PersonRole, RosterImportStatus, RosterKind
 
 strawberry.enum(ComponentKind)
@@ -29,8 +36,10 @@ strawberry.enum(MediaKind)
 strawberry.enum(VariantKind)
 strawberry.enum(Bookend)
 strawberry.enum(SessionStatus)
+strawberry.enum(Modality)
 strawberry.enum(FeedItemKind)
 strawberry.enum(FeedItemStatus)
+strawberry.enum(CalendarOwner)
 strawberry.enum(CheckInSignal)
 strawberry.enum(ChannelStatus)
 strawberry.enum(PersonRole)
@@ -39,6 +48,7 @@ strawberry.enum(RosterImportStatus)
 
 __all__ = [
     "Bookend",
+    "CalendarOwner",
     "ChannelStatus",
     "CheckInSignal",
     "ComponentKind",
@@ -48,6 +58,7 @@ __all__ = [
     "LessonStatus",
     "Library",
     "MediaKind",
+    "Modality",
     "ModeFit",
     "PersonRole",
     "RosterImportStatus",

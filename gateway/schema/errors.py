@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Annotated, TypeVar, assert_never
 
 import strawberry
@@ -63,8 +64,24 @@ class Forbidden(UserError):
 
 
 @strawberry.type
+class Clash:
+    """Something planned that a request collides with."""
+
+    kind: str = strawberry.field(description="teacher, section or student")
+    other_id: strawberry.ID = strawberry.field(description="The other session.")
+    section_id: strawberry.ID
+    starts_at: datetime
+    ends_at: datetime
+    who: list[strawberry.ID] = strawberry.field(
+        description="Teachers or students whose time it would take twice (at most 20 shown)."
+    )
+
+
+@strawberry.type
 class Conflict(UserError):
-    pass
+    clashes: list[Clash] = strawberry.field(
+        default_factory=list, description="For a schedule conflict: what it clashes with."
+    )
 
 
 Failure = InvalidInput | NotFound | Forbidden | Conflict
@@ -95,7 +112,18 @@ def as_result(problem: Problem) -> Failure:
         case ProblemKind.FORBIDDEN | ProblemKind.UNAUTHENTICATED:
             return Forbidden(code=problem.code, message=problem.message)
         case ProblemKind.CONFLICT:
-            return Conflict(code=problem.code, message=problem.message)
+            clashes = [
+                Clash(
+                    kind=c.kind,
+                    other_id=strawberry.ID(c.other_id),
+                    section_id=strawberry.ID(c.section_id),
+                    starts_at=c.starts_at,
+                    ends_at=c.ends_at,
+                    who=[strawberry.ID(who) for who in c.who],
+                )
+                for c in problem.clashes
+            ]
+            return Conflict(code=problem.code, message=problem.message, clashes=clashes)
         case ProblemKind.UNAVAILABLE:  # a 5xx: `call` raises before a result is made
             raise UpstreamUnavailable(problem.message)
         case unknown:

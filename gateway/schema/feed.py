@@ -12,7 +12,7 @@ from gateway.clients import FeedFilter
 from gateway.context import Info
 from gateway.schema.catalog import PageInfo
 from gateway.schema.convert import from_contract
-from gateway.schema.enums import Bookend, FeedItemKind, FeedItemStatus
+from gateway.schema.enums import Bookend, FeedItemKind, FeedItemStatus, Modality
 from gateway.schema.errors import query
 from gateway.upstream import Page
 
@@ -37,6 +37,8 @@ class FeedItem:
     )
     time_zone: str = strawberry.field(description="The viewer's zone all times are rendered in.")
     rule_time_zone: str = strawberry.field(description="The zone of the rule that made the item.")
+    modality: Modality | None = strawberry.field(description="A live session's: where it happens.")
+    join_url: str | None = strawberry.field(description="A virtual or hybrid session's link.")
 
     @classmethod
     def of(cls, item: http.FeedItem, zone: str) -> FeedItem:

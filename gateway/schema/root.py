@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.context import Info
+from gateway.schema.calendars import CalendarMutation, CalendarQuery
 from gateway.schema.catalog import CatalogMutation, CatalogQuery
 from gateway.schema.curricula import CurriculumMutation, CurriculumQuery
 from gateway.schema.errors import public_code
@@ -58,6 +59,7 @@ class Query(
     SessionQuery,
     FeedbackQuery,
     RecordingQuery,
+    CalendarQuery,
     ImportQuery,
 ):
     pass
@@ -71,6 +73,7 @@ class Mutation(
     SessionMutation,
     FeedbackMutation,
     RecordingMutation,
+    CalendarMutation,
     ImportMutation,
 ):
     pass

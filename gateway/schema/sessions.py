@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated
 
 import strawberry
@@ -11,7 +11,7 @@ from bookend.http_contracts import scheduler as http
 from gateway.context import Info
 from gateway.schema.catalog import Lesson, load_lesson
 from gateway.schema.convert import each, from_contract, to_contract
-from gateway.schema.enums import Bookend, SessionStatus
+from gateway.schema.enums import Bookend, Modality, SessionStatus
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
 from gateway.schema.recordings import SessionRecording
 
@@ -25,6 +25,9 @@ class Task:
     opens_at: datetime
     due_at: datetime
     time_zone: str
+    withdrawn_at: datetime | None = strawberry.field(
+        description="Set once it no longer needs doing (its session was cancelled)."
+    )
 
     @classmethod
     def of(cls, task: http.Task) -> Task:
@@ -45,10 +48,25 @@ class LiveSession:
     recording: SessionRecording | None = strawberry.field(
         description="Once its recording is published (after it ended)."
     )
+    modality: Modality
+    join_url: str | None = strawberry.field(description="Where to join a virtual or hybrid one.")
+    capacity: int | None = strawberry.field(description="Seats in the room, when it has one.")
+    series_id: strawberry.ID | None = strawberry.field(
+        description="The recurring series it is an occurrence of, if any."
+    )
+    cancelled_at: datetime | None
 
     @strawberry.field
     async def lesson(self, info: Info) -> Lesson | None:
         return await load_lesson(info, self.lesson_id)
+
+    @strawberry.field(description="Its series, with every occurrence, if it is one.")
+    async def series(self, info: Info) -> SessionSeries | None:
+        if self.series_id is None:
+            return None
+        return await query(
+            info.context.clients.scheduler.get_series(self.series_id), SessionSeries.of
+        )
 
     @classmethod
     def of(cls, session: http.Session) -> LiveSession:
@@ -59,6 +77,35 @@ class LiveSession:
         return from_contract(cls, session, zone=zone, tasks=tasks, recording=recording)
 
 
+@strawberry.type
+class SessionSeries:
+    id: strawberry.ID
+    section_id: strawberry.ID
+    lesson_id: strawberry.ID
+    recurrence: str
+    time_zone: str
+    skipped_dates: list[str] = strawberry.field(
+        description="Local dates (YYYY-MM-DD) the rule gave that were blackout dates."
+    )
+    sessions: list[LiveSession]
+
+    @classmethod
+    def of(cls, series: http.SessionSeries) -> SessionSeries:
+        sessions = [LiveSession.of(session) for session in series.sessions]
+        return from_contract(cls, series, sessions=sessions)
+
+
+@strawberry.type
+class BookendWindows:
+    section_id: strawberry.ID
+    prework_opens_before_minutes: int
+    followup_due_after_minutes: int
+
+    @classmethod
+    def of(cls, windows: http.BookendWindows) -> BookendWindows:
+        return from_contract(cls, windows)
+
+
 @strawberry.input
 class ScheduleLiveSessionInput:
     section_id: strawberry.ID
@@ -67,6 +114,21 @@ class ScheduleLiveSessionInput:
     ends_at: datetime
     time_zone: str = strawberry.field(description="IANA zone of the session, e.g. America/Chicago.")
     title: str | None = None
+    modality: Modality = Modality.ON_SITE
+    join_url: str | None = strawberry.field(
+        default=None, description="An https:// link; required for virtual and hybrid sessions."
+    )
+    capacity: int | None = strawberry.field(
+        default=None, description="Seats in the room; an on-site session must seat its section."
+    )
+    recurrence: str | None = strawberry.field(
+        default=None,
+        description=(
+            "An RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10 (COUNT or UNTIL required): "
+            "this session is the first of a series at the same local time; the school's "
+            "blackout dates are skipped."
+        ),
+    )
 
     def request(self) -> http.SessionCreate:
         # A zone-less time too is the scheduler's to refuse, as any other input (ADR 0009).
@@ -74,6 +136,19 @@ class ScheduleLiveSessionInput:
 
 
 SessionResult = Annotated[LiveSession | Failure, strawberry.union("SessionResult")]
+
+
+@strawberry.type
+class SessionsChanged:
+    sessions: list[LiveSession]
+
+
+SessionsResult = Annotated[SessionsChanged | Failure, strawberry.union("SessionsResult")]
+BookendWindowsResult = Annotated[BookendWindows | Failure, strawberry.union("BookendWindowsResult")]
+
+
+def changed_sessions(answer: http.SessionList) -> SessionsChanged:
+    return SessionsChanged(sessions=[LiveSession.of(session) for session in answer.items])
 
 
 @strawberry.type
@@ -86,6 +161,15 @@ class SessionQuery:
     async def section_sessions(self, info: Info, section_id: strawberry.ID) -> list[LiveSession]:
         call = info.context.clients.scheduler.list_sessions(section_id)
         return await query(call, each(LiveSession.of))
+
+    @strawberry.field
+    async def session_series(self, info: Info, id: strawberry.ID) -> SessionSeries:
+        return await query(info.context.clients.scheduler.get_series(id), SessionSeries.of)
+
+    @strawberry.field(description="The section's own bookend windows, or the defaults.")
+    async def bookend_windows(self, info: Info, section_id: strawberry.ID) -> BookendWindows:
+        call = info.context.clients.scheduler.get_bookend_windows(section_id)
+        return await query(call, BookendWindows.of)
 
 
 @strawberry.type
@@ -110,3 +194,70 @@ class SessionMutation:
     ) -> SessionResult:
         call = info.context.clients.scheduler.end_session(id, idempotency_key)
         return await mutate(call, LiveSession.of)
+
+    @strawberry.mutation(
+        description="Move a session still to take place; its pre-work moves with its start, "
+        "its follow-up with its end. Refused (Conflict with clashes) if the new time clashes."
+    )
+    async def reschedule_session(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        starts_at: datetime,
+        ends_at: datetime,
+        idempotency_key: IdempotencyKey = None,
+    ) -> SessionResult:
+        when = http.SessionReschedule.model_construct(starts_at=starts_at, ends_at=ends_at)
+        call = info.context.clients.scheduler.reschedule_session(id, when, idempotency_key)
+        return await mutate(call, LiveSession.of)
+
+    @strawberry.mutation(
+        description="Cancel a session still to take place; its bookend tasks are withdrawn."
+    )
+    async def cancel_session(
+        self, info: Info, id: strawberry.ID, idempotency_key: IdempotencyKey = None
+    ) -> SessionResult:
+        call = info.context.clients.scheduler.cancel_session(id, idempotency_key)
+        return await mutate(call, LiveSession.of)
+
+    @strawberry.mutation(
+        description="Move every occurrence of a series still to come to a new local time of "
+        "day and length, each on its own date."
+    )
+    async def reschedule_series(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        starts_at: Annotated[
+            time, strawberry.argument(description="Local time of day, in the series' zone.")
+        ],
+        minutes: int,
+        idempotency_key: IdempotencyKey = None,
+    ) -> SessionsResult:
+        when = http.SeriesReschedule.model_construct(starts_at=starts_at, minutes=minutes)
+        call = info.context.clients.scheduler.reschedule_series(id, when, idempotency_key)
+        return await mutate(call, changed_sessions)
+
+    @strawberry.mutation(description="Cancel every occurrence of a series still to come.")
+    async def cancel_series(
+        self, info: Info, id: strawberry.ID, idempotency_key: IdempotencyKey = None
+    ) -> SessionsResult:
+        call = info.context.clients.scheduler.cancel_series(id, idempotency_key)
+        return await mutate(call, changed_sessions)
+
+    @strawberry.mutation(
+        description="A section's own bookend windows, for the sessions planned from now on."
+    )
+    async def set_bookend_windows(
+        self,
+        info: Info,
+        section_id: strawberry.ID,
+        prework_opens_before_minutes: int,
+        followup_due_after_minutes: int,
+    ) -> BookendWindowsResult:
+        windows = http.BookendWindowsPut.model_construct(
+            prework_opens_before_minutes=prework_opens_before_minutes,
+            followup_due_after_minutes=followup_due_after_minutes,
+        )
+        call = info.context.clients.scheduler.put_bookend_windows(section_id, windows)
+        return await mutate(call, BookendWindows.of)

@@ -49,6 +49,32 @@ def session_ended(event: domain.SessionEnded) -> contract.SessionEnded:
     )
 
 
+def session_rescheduled(event: domain.SessionRescheduled) -> contract.SessionRescheduled:
+    session, before = event.session, event.previous
+    return contract.SessionRescheduled.model_validate(
+        fields_of(
+            session,
+            session_id=session.id,
+            previous_starts_at=before.starts_at,
+            previous_ends_at=before.ends_at,
+        )
+    )
+
+
+def session_cancelled(event: domain.SessionCancelled) -> contract.SessionCancelled:
+    return contract.SessionCancelled.model_validate(
+        fields_of(event.session, session_id=event.session.id)
+    )
+
+
+def task_rescheduled(event: domain.TaskRescheduled) -> contract.TaskRescheduled:
+    return contract.TaskRescheduled.model_validate(fields_of(event.task, task_id=event.task.id))
+
+
+def task_withdrawn(event: domain.TaskWithdrawn) -> contract.TaskWithdrawn:
+    return contract.TaskWithdrawn.model_validate(fields_of(event.task, task_id=event.task.id))
+
+
 # Enrolments stay inside: they change feeds (the projector) but no other service hears of them.
 OUTBOUND = (
     Outbound(SOURCE)
@@ -56,6 +82,10 @@ OUTBOUND = (
     .map(domain.TaskAssigned, task_assigned)
     .map(domain.SessionStarted, session_started)
     .map(domain.SessionEnded, session_ended)
+    .map(domain.SessionRescheduled, session_rescheduled)
+    .map(domain.SessionCancelled, session_cancelled)
+    .map(domain.TaskRescheduled, task_rescheduled)
+    .map(domain.TaskWithdrawn, task_withdrawn)
 )
 
 

@@ -4,6 +4,8 @@ so a change in one slice and the feed items and events it causes commit together
 from __future__ import annotations
 
 from bookend.outbox import OutboxStore, OutboxTransaction
+from services.scheduler.calendars import store as calendars
+from services.scheduler.calendars.store import CalendarQueries, CalendarWrites
 from services.scheduler.feed import store as feed
 from services.scheduler.feed.store import FeedQueries, FeedWrites
 from services.scheduler.roster import store as roster
@@ -12,17 +14,24 @@ from services.scheduler.sessions import store as sessions
 from services.scheduler.sessions.store import SessionsQueries, SessionsWrites
 
 
-class SchedulerTransaction(OutboxTransaction, RosterWrites, SessionsWrites, FeedWrites):
+class SchedulerTransaction(
+    OutboxTransaction, RosterWrites, SessionsWrites, FeedWrites, CalendarWrites
+):
     """Offers every slice's `Transaction` port, and the feed projector's."""
 
 
 class SchedulerStore(
-    OutboxStore[SchedulerTransaction], RosterQueries, SessionsQueries, FeedQueries
+    OutboxStore[SchedulerTransaction], RosterQueries, SessionsQueries, FeedQueries, CalendarQueries
 ):
     transaction = SchedulerTransaction
 
     async def create_indexes(self) -> None:
         await super().create_indexes()
-        for collection, fields, unique in (*roster.INDEXES, *sessions.INDEXES, *feed.INDEXES):
+        for collection, fields, unique in (
+            *roster.INDEXES,
+            *sessions.INDEXES,
+            *feed.INDEXES,
+            *calendars.INDEXES,
+        ):
             await self._index(collection, fields, unique=unique)
         await self.add_missing_feed_keys()

@@ -79,6 +79,11 @@ SEES_Z = frozenset({As.TEACHER_Z, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN, As.STUDE
 # A lesson's recordings: every section's for the district's staff, X's for X's student (the
 # catalog reads a student's sections from the token; a guardian's token names none).
 SEES_RECORDINGS = STAFF_A | {As.STUDENT}
+# A student's calendar links: theirs, their guardian's, and the admins' of a school they
+# attend (X's and Z's) and of the district; a teacher's are their sections' (ADR 0027).
+MANAGES_STUDENT = frozenset(
+    {As.STUDENT, As.GUARDIAN, As.SCHOOL_ADMIN, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN}
+)
 FAILURES = frozenset({"InvalidInput", "NotFound", "Forbidden", "Conflict"})
 # Inside its district a refusal is about access: bad input or a conflict would mean the attempt
 # never reached the rule it is there to test.
@@ -113,6 +118,12 @@ class World:
     shared: str  # a published lesson of the shared library
     spare_sessions: Mapping[As, str]  # one for each who may run X's sessions, to start and end
     spare_ended: Mapping[As, str]  # one for each who may run X's sessions, to record
+    series: str  # a weekly series of X's
+    spare_planned: Mapping[As, str]  # one for each who may run X's sessions, to move and cancel
+    spare_series: Mapping[As, str]  # one for each who may run X's sessions, to move and cancel
+    calendar_link: str  # of the student's calendar, made by the district admin
+    section_calendar_link: str  # of X's calendar, made by its teacher
+    spare_calendar_links: Mapping[As, str]  # of X's, one for each who runs X, to revoke
     data_ids: frozenset[str]  # ids of A's schools, sections, lessons, sessions, check-ins
     term: str  # of X's school
     roster_import: str  # made by the district admin
@@ -334,6 +345,23 @@ READS = [
         SEES_X,
     ),
     Read(
+        "sessionSeries",
+        "of X",
+        "query($id: ID!) { sessionSeries(id: $id) { id recurrence sessions { id } } }",
+        lambda w: {"id": w.series},
+        lambda w: w.series,
+        SEES_X,
+    ),
+    Read(
+        "bookendWindows",
+        "of X",
+        """query($id: ID!) { bookendWindows(sectionId: $id) {
+          sectionId preworkOpensBeforeMinutes } }""",
+        lambda w: {"id": w.section},
+        lambda w: w.section,
+        SEES_X,
+    ),
+    Read(
         "liveChannel",
         "of the live session",
         """query($id: ID!) { liveChannel(sessionId: $id) {
@@ -351,6 +379,22 @@ READS = [
         IN_X_LIVE,
     ),
     Read(
+        "calendarLinks",
+        "of the student's calendar",
+        "query($id: ID) { calendarLinks(studentId: $id) { id ownerId url } }",
+        lambda w: {"id": w.subjects[As.STUDENT]},
+        lambda w: w.calendar_link,
+        MANAGES_STUDENT,
+    ),
+    Read(
+        "calendarLinks",
+        "of X's calendar",
+        "query($id: ID) { calendarLinks(sectionId: $id) { id ownerId url } }",
+        lambda w: {"id": w.section},
+        lambda w: w.section_calendar_link,
+        RUNS_X,
+    ),
+    Read(
         "sessionEvents",
         "of the scheduled session",
         """subscription($id: ID!) { sessionEvents(sessionId: $id) {
@@ -361,6 +405,20 @@ READS = [
         subscription=True,
     ),
 ]
+
+
+# Moves land on days of their own, far from every other session: a refused move is tried at
+# a time nothing holds, so only access refuses it.
+LATER: dict[str, object] = {"s": "2031-03-03T09:00:00-06:00", "e": "2031-03-03T09:50:00-06:00"}
+
+
+def later_for(who: As) -> dict[str, object]:
+    day = 10 + sorted(RUNS_X).index(who)
+    return {"s": f"2031-03-{day}T09:00:00-06:00", "e": f"2031-03-{day}T09:50:00-06:00"}
+
+
+def early_for(who: As) -> str:
+    return f"0{6 + sorted(RUNS_X).index(who)}:00:00"
 
 
 def result_of(success: str) -> str:
@@ -508,6 +566,50 @@ WRITES = [
         success="LiveSession",
     ),
     Write(
+        "rescheduleSession",
+        "mutation($id: ID!, $s: DateTime!, $e: DateTime!) { rescheduleSession("
+        f"id: $id, startsAt: $s, endsAt: $e) {{ {result_of('LiveSession')} }} }}",
+        attempt=lambda w: {"id": w.scheduled} | LATER,
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_planned[who]} | later_for(who),
+        success="LiveSession",
+    ),
+    Write(
+        "cancelSession",  # after rescheduleSession: the moved one is cancelled
+        f"mutation($id: ID!) {{ cancelSession(id: $id) {{ {result_of('LiveSession')} }} }}",
+        attempt=lambda w: {"id": w.scheduled},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_planned[who]},
+        success="LiveSession",
+    ),
+    Write(
+        "rescheduleSeries",
+        "mutation($id: ID!, $at: Time!) { rescheduleSeries(id: $id, startsAt: $at, minutes: 30) "
+        f"{{ {result_of('SessionsChanged')} }} }}",
+        attempt=lambda w: {"id": w.series, "at": "06:00:00"},
+        allowed=RUNS_X,
+        # Early mornings, one each: the spare series may fall on the same dates.
+        permitted=lambda w, who: {"id": w.spare_series[who], "at": early_for(who)},
+        success="SessionsChanged",
+    ),
+    Write(
+        "cancelSeries",
+        f"mutation($id: ID!) {{ cancelSeries(id: $id) {{ {result_of('SessionsChanged')} }} }}",
+        attempt=lambda w: {"id": w.series},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_series[who]},
+        success="SessionsChanged",
+    ),
+    Write(
+        "setBookendWindows",
+        "mutation($id: ID!) { setBookendWindows(sectionId: $id, preworkOpensBeforeMinutes: 2880,"
+        f" followupDueAfterMinutes: 2880) {{ {result_of('BookendWindows')} }} }}",
+        attempt=lambda w: {"id": w.section},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.section},
+        success="BookendWindows",
+    ),
+    Write(
         "attachRecording",
         "mutation($id: ID!, $input: RecordingInput!) { attachRecording(sessionId: $id, "
         f"input: $input) {{ {result_of('Recording')} }} }}",
@@ -524,6 +626,23 @@ WRITES = [
         allowed=frozenset({As.STUDENT}),
         permitted=lambda w, who: {"id": w.live},
         success="CheckIn",
+    ),
+    Write(
+        "createCalendarLink",
+        f"mutation($id: ID) {{ createCalendarLink(studentId: $id) {{ "
+        f"{result_of('CalendarLink')} }} }}",
+        attempt=lambda w: {"id": w.subjects[As.STUDENT]},
+        allowed=MANAGES_STUDENT,
+        permitted=lambda w, who: {"id": w.subjects[As.STUDENT]},
+        success="CalendarLink",
+    ),
+    Write(
+        "revokeCalendarLink",
+        f"mutation($id: ID!) {{ revokeCalendarLink(id: $id) {{ {result_of('CalendarLink')} }} }}",
+        attempt=lambda w: {"id": w.section_calendar_link},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_calendar_links[who]},
+        success="CalendarLink",
     ),
     Write(
         "enrolStudent",
@@ -655,6 +774,11 @@ ATTACH = """mutation($id: ID!, $input: RecordingInput!) {
 SESSION_RECORDING = """query($id: ID!) { session(id: $id) { recording { componentId } } }"""
 CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
+
+
+CALENDAR_LINK = """mutation($student: ID, $section: ID) {
+  createCalendarLink(studentId: $student, sectionId: $section) {
+  __typename ... on CalendarLink { id } ... on UserError { code } } }"""
 
 
 EDIT = """mutation($id: ID!, $input: CreateLessonInput!) { editLesson(id: $id, input: $input) {
@@ -818,9 +942,16 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         schedule(clients[As.TEACHER_Z], z, lesson),
         schedule(teacher, x, lesson),
         schedule(teacher, x, lesson),
-        *(schedule(teacher, x, lesson) for _ in range(2 * len(RUNS_X))),
+        *(schedule(teacher, x, lesson) for _ in range(3 * len(RUNS_X))),
     )
-    spares, to_record = spares[: len(RUNS_X)], spares[len(RUNS_X) :]
+    series, *spare_series_list = await asyncio.gather(
+        *(
+            schedule(teacher, x, lesson, recurrence="FREQ=WEEKLY;COUNT=2")
+            for _ in range(1 + len(RUNS_X))
+        )
+    )
+    runs = len(RUNS_X)
+    spares, to_record, planned = spares[:runs], spares[runs : 2 * runs], spares[2 * runs :]
     await succeeds(teacher, START, id=live["id"])
     for over in (ended, *to_record, recorded):  # the recorded one last, see below
         await succeeds(teacher, START, id=over["id"])
@@ -853,11 +984,22 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return None  # the feedback service opens the channel when it hears the start
 
     check_in = await eventually(checked_in)
+    calendar_link = await succeeds(admin, CALENDAR_LINK, student=a_student)
+    section_links = await asyncio.gather(
+        *(succeeds(teacher, CALENDAR_LINK, section=x) for _ in range(1 + len(RUNS_X)))
+    )
+    spare_calendar_links = {
+        who: link["id"] for who, link in zip(sorted(RUNS_X), section_links[1:], strict=True)
+    }
     writers = sorted(WRITES_LESSONS)
     spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
     spare_sessions = {who: s["id"] for who, s in zip(sorted(RUNS_X), spares, strict=True)}
     spare_ended = {who: s["id"] for who, s in zip(sorted(RUNS_X), to_record, strict=True)}
+    spare_planned = {who: s["id"] for who, s in zip(sorted(RUNS_X), planned, strict=True)}
+    spare_series = {
+        who: s["seriesId"] for who, s in zip(sorted(RUNS_X), spare_series_list, strict=True)
+    }
     return World(
         district=district,
         school=school,
@@ -885,12 +1027,20 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         spare_ended=spare_ended,
         term=term,
         roster_import=roster_import,
+        series=series["seriesId"],
+        spare_planned=spare_planned,
+        spare_series=spare_series,
+        calendar_link=calendar_link["id"],
+        section_calendar_link=section_links[0]["id"],
+        spare_calendar_links=spare_calendar_links,
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
             | {term, roster_import}
             | {check_in, curriculum["id"], unit, recording}
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}
             | {ended["id"], recorded["id"], *spare_ended.values()}
+            | {series["seriesId"], *spare_planned.values(), *spare_series.values()}
+            | {calendar_link["id"], *(link["id"] for link in section_links)}
         ),
     )
 
@@ -1015,6 +1165,12 @@ SNAPSHOT = {
         """query($student: ID) { feed(first: 100, studentId: $student) {
           timeZone edges { node { id sectionId title } } } }""",
     ),
+    "calendar links": (
+        As.DISTRICT_ADMIN,
+        """query($student: ID, $section: ID) {
+          student: calendarLinks(studentId: $student) { id revokedAt }
+          section: calendarLinks(sectionId: $section) { id revokedAt } }""",
+    ),
     "intruder's feed": (
         As.DISTRICT_ADMIN,
         """query($intruder: ID) { feed(first: 100, studentId: $intruder) {
@@ -1092,3 +1248,7 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
         {r["sessionId"] for r in s["recordings"]["lessonRecordings"]} for s in (before, after)
     ]
     assert recorded[1] == recorded[0] | set(world.spare_ended.values())
+    links = [s["calendar links"] for s in (before, after)]
+    assert len(links[1]["student"]) == len(links[0]["student"]) + len(MANAGES_STUDENT)
+    section_links = [{link["id"] for link in s["section"]} for s in links]
+    assert section_links[0] - section_links[1] == set(world.spare_calendar_links.values())

@@ -265,3 +265,46 @@ async def test_text_no_url_can_carry_is_refused_naming_the_field_and_rule(
     [error] = (await teacher.raw(document, v=value))["errors"]
     assert error["extensions"]["code"] == "INVALID_INPUT", error
     assert [(e["field"], e["rule"]) for e in error["extensions"]["errors"]] == [(field, rule)]
+
+
+CALENDAR_LINK = """mutation($student: ID, $section: ID) {
+  createCalendarLink(studentId: $student, sectionId: $section) {
+  __typename ... on InvalidInput { code errors { field rule } } ... on UserError { code } } }"""
+REVOKE_CALENDAR_LINK = """mutation($id: ID!) { revokeCalendarLink(id: $id) {
+  __typename ... on InvalidInput { code errors { field rule } } ... on UserError { code } } }"""
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "broken"),
+    [
+        (CALENDAR_LINK, {}, [("student_id", "one_owner"), ("section_id", "one_owner")]),
+        (CALENDAR_LINK, {"student": "s", "section": "x"},
+         [("student_id", "one_owner"), ("section_id", "one_owner")]),
+        (CALENDAR_LINK, {"student": "x" * 300}, [("student_id", "string_too_long")]),
+        (CALENDAR_LINK, {"section": "   "}, [("section_id", "valid_id")]),
+        (REVOKE_CALENDAR_LINK, {"id": "../feed"}, [("link_id", "valid_id")]),
+    ],
+    ids=["no owner", "two owners", "long student id", "blank section id", "a path for an id"],
+)  # fmt: skip
+async def test_a_bad_calendar_link_request_names_the_field_and_rule(
+    client_for: ClientFor, document: str, variables: dict[str, str], broken: list[tuple[str, str]]
+) -> None:
+    admin = client_for("admin-calendars", Role.DISTRICT_ADMIN)
+    (result,) = (await admin.run(document, **variables)).values()
+    assert result["__typename"] == "InvalidInput", result
+    assert [(e["field"], e["rule"]) for e in result["errors"]] == broken
+
+
+async def test_an_unknown_calendar_link_is_not_found_and_a_guessed_address_is_404(
+    client_for: ClientFor, stack: RunningStack, http: httpx.AsyncClient
+) -> None:
+    admin = client_for("admin-calendars", Role.DISTRICT_ADMIN)
+    result = await admin.run(REVOKE_CALENDAR_LINK, id="link-that-never-was")
+    assert result["revokeCalendarLink"] == {
+        "__typename": "NotFound",
+        "code": "CALENDAR_LINK_NOT_FOUND",
+    }
+    gateway = stack.gateway_url.removesuffix("/graphql")
+    for guess in ("A" * 43, "short", "%00", "x" * 2000):
+        answer = await http.get(f"{gateway}/calendars/{guess}.ics")
+        assert (answer.status_code, answer.json()["code"]) == (404, "CALENDAR_NOT_FOUND"), guess

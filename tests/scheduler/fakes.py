@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import SessionStatus
+from services.scheduler.calendars.domain import CalendarLink, Owner
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
 from services.scheduler.roster.calendar import calendar_of
 from services.scheduler.roster.domain import (
@@ -26,7 +27,8 @@ from services.scheduler.roster.domain import (
 )
 from services.scheduler.roster.imports.report import ImportRecord
 from services.scheduler.roster.ports import SectionFilter
-from services.scheduler.sessions.domain import LessonSummary, LiveSession, Task
+from services.scheduler.sessions.bookends import BookendWindows
+from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 K = TypeVar("K")
@@ -48,6 +50,9 @@ class SchedulerState(FakeState):
     sessions: dict[str, LiveSession] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
     feed: dict[tuple[str, str], FeedItem] = field(default_factory=dict)
+    series: dict[str, SessionSeries] = field(default_factory=dict)
+    windows: dict[tuple[str, str], BookendWindows] = field(default_factory=dict)
+    calendar_links: dict[str, CalendarLink] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -203,7 +208,27 @@ class FakeReads:
     async def list_tasks_due_after(
         self, district_id: str, section_id: str, moment: datetime
     ) -> list[Task]:
-        return self._tasks(district_id, lambda t: t.section_id == section_id and t.due_at > moment)
+        return self._tasks(
+            district_id,
+            lambda t: t.section_id == section_id and t.due_at > moment and t.withdrawn_at is None,
+        )
+
+    async def get_series(self, district_id: str, series_id: str) -> SessionSeries | None:
+        series = self.state.series.get(series_id)
+        return series if series is not None and series.district_id == district_id else None
+
+    async def list_series_sessions(self, district_id: str, series_id: str) -> list[LiveSession]:
+        return sorted(
+            (
+                s
+                for s in self.state.sessions.values()
+                if s.district_id == district_id and s.series_id == series_id
+            ),
+            key=lambda s: (s.starts_at, s.id),
+        )
+
+    async def get_bookend_windows(self, district_id: str, section_id: str) -> BookendWindows | None:
+        return self.state.windows.get((district_id, section_id))
 
     def _tasks(self, district_id: str, wanted: Callable[[Task], bool]) -> list[Task]:
         return sorted(
@@ -238,6 +263,35 @@ class FakeReads:
             for i in self.state.feed.values()
             if (i.district_id, i.item_id) == (district_id, item_id)
         )
+
+    # --- calendars
+
+    async def find_calendar_link(self, secret_hash: str) -> CalendarLink | None:
+        return next(
+            (
+                link
+                for link in self.state.calendar_links.values()
+                if link.secret_hash == secret_hash
+            ),
+            None,
+        )
+
+    async def get_calendar_link(self, district_id: str, link_id: str) -> CalendarLink | None:
+        link = self.state.calendar_links.get(link_id)
+        return link if link is not None and link.district_id == district_id else None
+
+    async def list_calendar_links(
+        self, district_id: str, *, owner: Owner | None, created_by: str | None, limit: int
+    ) -> list[CalendarLink]:
+        found = [
+            link
+            for link in self.state.calendar_links.values()
+            if link.district_id == district_id
+            and link.is_live
+            and owner in (None, link.owner)
+            and created_by in (None, link.created_by)
+        ]
+        return sorted(found, key=lambda link: (link.created_at, link.id), reverse=True)[:limit]
 
 
 def _save(stored: dict[K, V], records: dict[K, V], new: bool) -> None:
@@ -305,6 +359,42 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
 
     async def save_session(self, session: LiveSession) -> None:
         self.state.sessions[session.id] = session
+
+    async def save_tasks(self, tasks: Sequence[Task]) -> None:
+        assert {task.id for task in tasks} <= set(self.state.tasks)
+        self.state.tasks |= {task.id: task for task in tasks}
+
+    async def save_series(self, series: SessionSeries) -> None:
+        self.state.series[series.id] = series
+
+    async def save_bookend_windows(
+        self, district_id: str, section_id: str, windows: BookendWindows
+    ) -> None:
+        self.state.windows[(district_id, section_id)] = windows
+
+    async def change_items(
+        self, district_id: str, item_id: str, change: Callable[[FeedItem], FeedItem]
+    ) -> list[str]:
+        students = []
+        for key, item in self.state.feed.items():
+            if (item.district_id, item.item_id) == (district_id, item_id):
+                self.state.feed[key] = change(item)
+                students.append(item.student_id)
+        return sorted(students)
+
+    async def remove_items(self, district_id: str, item_id: str) -> list[str]:
+        students = await self.students_with_item(district_id, item_id)
+        for student_id in students:
+            del self.state.feed[(student_id, item_id)]
+        return students
+
+    async def add_calendar_link(self, link: CalendarLink) -> None:
+        assert link.id not in self.state.calendar_links
+        assert await self.find_calendar_link(link.secret_hash) is None  # the unique index
+        self.state.calendar_links[link.id] = link
+
+    async def save_calendar_link(self, link: CalendarLink) -> None:
+        self.state.calendar_links[link.id] = link
 
     async def add_feed_items(self, items: Sequence[FeedItem]) -> None:
         for item in items:

@@ -34,6 +34,7 @@ class Launcher:
     process: subprocess.Popen[bytes]
     running: Running
     capsys: pytest.CaptureFixture[str]
+    output: Path  # what the launcher and its children print
 
     def bookend(self, *args: str) -> Said:
         self.capsys.readouterr()
@@ -84,7 +85,7 @@ def launched(home: Path, output: Path, capsys: pytest.CaptureFixture[str]) -> It
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"bookend run did not start:\n{output.read_text()}")
             time.sleep(0.2)
-        yield Launcher(home, process, running, capsys)
+        yield Launcher(home, process, running, capsys, output)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)

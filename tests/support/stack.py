@@ -29,8 +29,14 @@ if TYPE_CHECKING:  # the root conftest loads this module: no import back at run 
 
 
 @pytest.fixture(scope="session")
-def stack(embedded: Embedded, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    home: Path = tmp_path_factory.mktemp("stack")
+def stack_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the stack keeps its files: each process logs to `logs/<process>.log` in it."""
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def stack(embedded: Embedded, stack_home: Path) -> Iterator[RunningStack]:
+    home = stack_home
     processes = Processes(home / "logs")
     config = StackConfig(
         home=home,

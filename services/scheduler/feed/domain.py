@@ -12,7 +12,13 @@ from enum import StrEnum
 from typing import TypeVar
 
 from bookend.clock import Span
-from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, SessionStatus
+from bookend.contracts.scheduler import (
+    Bookend,
+    FeedItemKind,
+    FeedItemStatus,
+    Modality,
+    SessionStatus,
+)
 from bookend.problems import FieldError, InvalidInput, refuse_if
 from services.scheduler.sessions.domain import LiveSession, Task, range_errors
 
@@ -40,6 +46,10 @@ class FeedItem:
     opens_at: datetime | None = None  # a task's
     due_at: datetime | None = None  # a task's
     session_status: SessionStatus | None = None  # a session's, kept up to date by the projector
+    modality: Modality | None = None  # a session's
+    join_url: str | None = None  # a virtual or hybrid session's
+    # Grows each time the plan of the item changes (moved, cancelled): calendars order by it.
+    revision: int = 0
 
     def status(self, now: datetime) -> FeedItemStatus:
         if self.session_status is not None:
@@ -76,6 +86,9 @@ def session_item(student_id: str, session: LiveSession) -> FeedItem:
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         session_status=session.status,
+        modality=session.modality,
+        join_url=session.join_url,
+        revision=session.sequence,
     )
 
 

@@ -9,6 +9,7 @@ it as rows of their own.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol, Self, TypeVar
 
@@ -19,11 +20,15 @@ from services.scheduler.feed.domain import FeedItem, items_for, still_ahead
 from services.scheduler.roster.domain import StudentEnrolled
 from services.scheduler.sessions.domain import (
     LiveSession,
+    SessionCancelled,
     SessionEnded,
+    SessionRescheduled,
     SessionScheduled,
     SessionStarted,
     Task,
     TaskAssigned,
+    TaskRescheduled,
+    TaskWithdrawn,
 )
 
 E = TypeVar("E")
@@ -62,6 +67,16 @@ class Projection(Protocol):
 
     async def students_with_item(self, district_id: str, item_id: str) -> list[str]:
         """The students whose feeds hold the session or task, in id order."""
+        ...
+
+    async def change_items(
+        self, district_id: str, item_id: str, change: Callable[[FeedItem], FeedItem]
+    ) -> list[str]:
+        """Every student's item of the session or task as `change` makes it; the students."""
+        ...
+
+    async def remove_items(self, district_id: str, item_id: str) -> list[str]:
+        """Take the task out of every feed that holds it; the students whose feeds held it."""
         ...
 
     async def emit(self, *events: CloudEvent) -> None:
@@ -144,6 +159,55 @@ async def session_moved_on(
     changed.add(session.district_id, await tx.students_with_item(session.district_id, session.id))
 
 
+async def session_rescheduled(tx: Projection, event: SessionRescheduled, changed: Changed) -> None:
+    session = event.session
+
+    def moved(item: FeedItem) -> FeedItem:
+        return replace(
+            item,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            actionable_at=session.starts_at,
+            minutes=session.minutes,
+            revision=session.sequence,
+        )
+
+    changed.add(session.district_id, await tx.change_items(session.district_id, session.id, moved))
+
+
+async def session_cancelled(tx: Projection, event: SessionCancelled, changed: Changed) -> None:
+    """It stays in the feeds, shown cancelled, so nobody waits for it."""
+    session = event.session
+
+    def cancelled(item: FeedItem) -> FeedItem:
+        return replace(item, session_status=session.status, revision=session.sequence)
+
+    changed.add(
+        session.district_id, await tx.change_items(session.district_id, session.id, cancelled)
+    )
+
+
+async def task_rescheduled(tx: Projection, event: TaskRescheduled, changed: Changed) -> None:
+    task = event.task
+
+    def moved(item: FeedItem) -> FeedItem:
+        return replace(
+            item,
+            opens_at=task.opens_at,
+            due_at=task.due_at,
+            actionable_at=task.due_at,
+            revision=item.revision + 1,
+        )
+
+    changed.add(task.district_id, await tx.change_items(task.district_id, task.id, moved))
+
+
+async def task_withdrawn(tx: Projection, event: TaskWithdrawn, changed: Changed) -> None:
+    """Nothing left to do: it leaves the feeds."""
+    task = event.task
+    changed.add(task.district_id, await tx.remove_items(task.district_id, task.id))
+
+
 async def student_enrolled(tx: Projection, event: StudentEnrolled, changed: Changed) -> None:
     """A student who joins gets the section's sessions and tasks still ahead."""
     enrolment, now = event.enrolment, event.at
@@ -163,5 +227,9 @@ project = (
     .on(TaskAssigned, task_assigned)
     .on(SessionStarted, session_moved_on)
     .on(SessionEnded, session_moved_on)
+    .on(SessionRescheduled, session_rescheduled)
+    .on(SessionCancelled, session_cancelled)
+    .on(TaskRescheduled, task_rescheduled)
+    .on(TaskWithdrawn, task_withdrawn)
     .on(StudentEnrolled, student_enrolled)
 )

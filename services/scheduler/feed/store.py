@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
@@ -94,6 +94,30 @@ class FeedWrites(FeedQueries):
         ]
         if missing:
             await self.db[FEED].insert_many(missing, session=self.session)
+
+    async def change_items(
+        self, district_id: str, item_id: str, change: Callable[[FeedItem], FeedItem]
+    ) -> list[str]:
+        # Whole documents, written again (the embedded store turns dates written with `$set`
+        # into strings): one read, one delete and one insert for every student's copy.
+        query = {"item_id": item_id, "district_id": district_id}
+        docs = await self._many(FEED, query)
+        if not docs:
+            return []
+        changed = [
+            feed_document(change(from_document(FeedItem, doc))) | {"_id": doc["_id"]}
+            for doc in docs
+        ]
+        await self.db[FEED].delete_many(exact(query), session=self.session)
+        await self.db[FEED].insert_many(changed, session=self.session)
+        return sorted(doc["student_id"] for doc in changed)
+
+    async def remove_items(self, district_id: str, item_id: str) -> list[str]:
+        students = await self.students_with_item(district_id, item_id)
+        if students:
+            query = exact({"item_id": item_id, "district_id": district_id})
+            await self.db[FEED].delete_many(query, session=self.session)
+        return students
 
     async def save_session_status(
         self, district_id: str, session_id: str, status: SessionStatus

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -11,8 +12,9 @@ from bookend.auth.fastapi import CurrentPrincipal
 from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import scheduler as http
 from services.scheduler.records import fields_of
-from services.scheduler.sessions import service
-from services.scheduler.sessions.domain import BookendedSession, SessionDraft
+from services.scheduler.sessions import changes, service
+from services.scheduler.sessions.bookends import BookendWindows
+from services.scheduler.sessions.domain import BookendedSession, SessionDraft, SessionSeries
 from services.scheduler.sessions.ports import Store
 from services.scheduler.settings import SchedulerSettings
 
@@ -27,6 +29,24 @@ def session_out(booked: BookendedSession) -> http.Session:
     return http.Session.model_validate(fields_of(booked.session, tasks=tasks), from_attributes=True)
 
 
+def sessions_out(sessions: list[BookendedSession]) -> http.SessionList:
+    return http.SessionList(items=[session_out(booked) for booked in sessions])
+
+
+def series_out(series: SessionSeries, sessions: list[BookendedSession]) -> http.SessionSeries:
+    return http.SessionSeries.model_validate(
+        fields_of(series, sessions=[session_out(booked) for booked in sessions])
+    )
+
+
+def windows_out(section_id: str, windows: BookendWindows) -> http.BookendWindows:
+    return http.BookendWindows(
+        section_id=section_id,
+        prework_opens_before_minutes=round(windows.prework_opens_before / timedelta(minutes=1)),
+        followup_due_after_minutes=round(windows.followup_due_after / timedelta(minutes=1)),
+    )
+
+
 @router.post("/sessions", status_code=201)
 async def schedule_session(
     body: http.SessionCreate, principal: CurrentPrincipal, state: State, key: RequestKey
@@ -38,8 +58,101 @@ async def schedule_session(
             store=state.store,
             windows=state.settings.windows,
             ids=state.ids,
+            lesson_wait=state.settings.lesson_wait,
         )
     return session_out(booked)
+
+
+@router.post("/sessions/{session_id}/reschedule")
+async def reschedule_session(
+    session_id: str,
+    body: http.SessionReschedule,
+    principal: CurrentPrincipal,
+    state: State,
+    key: RequestKey,
+) -> http.Session:
+    with answering(key, session_out):
+        booked = await changes.reschedule_session(
+            session_id,
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            principal=principal,
+            store=state.store,
+        )
+    return session_out(booked)
+
+
+@router.post("/sessions/{session_id}/cancel")
+async def cancel_session(
+    session_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Session:
+    with answering(key, session_out):
+        booked = await changes.cancel_session(
+            session_id, principal=principal, store=state.store, clock=state.clock
+        )
+    return session_out(booked)
+
+
+@router.get("/series/{series_id}")
+async def get_series(
+    series_id: str, principal: CurrentPrincipal, state: State
+) -> http.SessionSeries:
+    view = await service.get_series(series_id, principal=principal, store=state.store)
+    return series_out(view.series, view.sessions)
+
+
+@router.post("/series/{series_id}/reschedule")
+async def reschedule_series(
+    series_id: str,
+    body: http.SeriesReschedule,
+    principal: CurrentPrincipal,
+    state: State,
+    key: RequestKey,
+) -> http.SessionList:
+    with answering(key, sessions_out):
+        moved = await changes.reschedule_series(
+            series_id,
+            changes.SeriesTime(body.starts_at, body.minutes),
+            principal=principal,
+            store=state.store,
+            clock=state.clock,
+        )
+    return sessions_out(moved)
+
+
+@router.post("/series/{series_id}/cancel")
+async def cancel_series(
+    series_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.SessionList:
+    with answering(key, sessions_out):
+        cancelled = await changes.cancel_series(
+            series_id, principal=principal, store=state.store, clock=state.clock
+        )
+    return sessions_out(cancelled)
+
+
+@router.get("/sections/{section_id}/bookend-windows")
+async def get_bookend_windows(
+    section_id: str, principal: CurrentPrincipal, state: State
+) -> http.BookendWindows:
+    windows = await changes.bookend_windows(
+        section_id, state.settings.windows, principal=principal, store=state.store
+    )
+    return windows_out(section_id, windows)
+
+
+@router.put("/sections/{section_id}/bookend-windows")
+async def put_bookend_windows(
+    section_id: str, body: http.BookendWindowsPut, principal: CurrentPrincipal, state: State
+) -> http.BookendWindows:
+    windows = BookendWindows(
+        prework_opens_before=timedelta(minutes=body.prework_opens_before_minutes),
+        followup_due_after=timedelta(minutes=body.followup_due_after_minutes),
+    )
+    saved = await changes.set_bookend_windows(
+        section_id, windows, principal=principal, store=state.store
+    )
+    return windows_out(section_id, saved)
 
 
 @router.get("/sessions/{session_id}")
@@ -59,7 +172,7 @@ async def list_sessions(
     sessions = await service.list_sessions(
         section_id, starts=starts, ends=ends, principal=principal, store=state.store
     )
-    return http.SessionList(items=[session_out(booked) for booked in sessions])
+    return sessions_out(sessions)
 
 
 @router.post("/sessions/{session_id}/start")

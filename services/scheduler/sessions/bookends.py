@@ -3,8 +3,9 @@ follow-up after it, and their windows. Pure rules, no I/O."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bookend.clock import stored_instant
 from bookend.contracts.catalog import ComponentKind, ModeFit
@@ -16,16 +17,28 @@ from services.scheduler.sessions.domain import (
     LessonSummary,
     LiveSession,
     SessionDraft,
+    SessionRescheduled,
     SessionScheduled,
     Task,
     TaskAssigned,
+    TaskRescheduled,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class BookendWindows:
+    """How long before a session its pre-work opens, and how long after it its follow-up is
+    due: the service's defaults, or a section's own (a section of younger students may want
+    follow-up due later)."""
+
     prework_opens_before: timedelta
     followup_due_after: timedelta
+
+
+# A section's own windows lie within these: shorter leaves no time to do the work, longer
+# detaches it from the session it bookends.
+MIN_WINDOW = timedelta(minutes=15)
+MAX_WINDOW = timedelta(days=14)
 
 
 # Pedagogy: introducing knowledge and modelling a skill prepare for the live session;
@@ -73,6 +86,9 @@ def bookend_tasks(
     return tasks
 
 
+Planned = list[SessionScheduled | TaskAssigned]
+
+
 def plan_session(
     draft: SessionDraft,
     *,
@@ -80,23 +96,76 @@ def plan_session(
     lesson: LessonSummary,
     windows: BookendWindows,
     new_id: IdFactory,
-) -> tuple[BookendedSession, list[SessionScheduled | TaskAssigned]]:
+) -> tuple[BookendedSession, Planned]:
     """A scheduled session of `lesson` for `section` with its bookend tasks, and the events."""
-    draft.check()
-    session = LiveSession(
-        id=new_id(),
-        district_id=section.district_id,
-        school_id=section.school_id,
-        section_id=section.id,
-        lesson_id=lesson.lesson_id,
-        lesson_version=lesson.version,
-        title=draft.title.strip() if draft.title is not None else lesson.title,
-        starts_at=stored_instant(draft.starts_at),
-        ends_at=stored_instant(draft.ends_at),
-        time_zone=draft.time_zone,
+    planned, events = plan_sessions(
+        draft,
+        [(draft.starts_at, draft.ends_at)],
+        section=section,
+        lesson=lesson,
+        windows=windows,
+        new_id=new_id,
     )
-    tasks = bookend_tasks(session, lesson, windows, new_id=new_id)
-    session = replace(session, task_ids=tuple(task.id for task in tasks))
-    events: list[SessionScheduled | TaskAssigned] = [SessionScheduled(session)]
-    events += [TaskAssigned(task) for task in tasks]
-    return BookendedSession(session, tuple(tasks)), events
+    return planned[0], events
+
+
+def plan_sessions(
+    draft: SessionDraft,
+    times: Sequence[tuple[datetime, datetime]],
+    *,
+    section: Section,
+    lesson: LessonSummary,
+    windows: BookendWindows,
+    new_id: IdFactory,
+    series_id: str | None = None,
+) -> tuple[list[BookendedSession], Planned]:
+    """One scheduled session of `lesson` for `section` at each of `times` (the occurrences of a
+    series, with `series_id`), each with its own bookend tasks, and the events."""
+    draft.check()
+    planned: list[BookendedSession] = []
+    events: Planned = []
+    for starts_at, ends_at in times:
+        session = LiveSession(
+            id=new_id(),
+            district_id=section.district_id,
+            school_id=section.school_id,
+            section_id=section.id,
+            lesson_id=lesson.lesson_id,
+            lesson_version=lesson.version,
+            title=draft.title.strip() if draft.title is not None else lesson.title,
+            starts_at=stored_instant(starts_at),
+            ends_at=stored_instant(ends_at),
+            time_zone=draft.time_zone,
+            modality=draft.modality,
+            join_url=draft.join_url,
+            capacity=draft.capacity,
+            series_id=series_id,
+        )
+        tasks = bookend_tasks(session, lesson, windows, new_id=new_id)
+        session = replace(session, task_ids=tuple(task.id for task in tasks))
+        events.append(SessionScheduled(session))
+        events += [TaskAssigned(task) for task in tasks]
+        planned.append(BookendedSession(session, tuple(tasks)))
+    return planned, events
+
+
+def move_bookends(
+    before: LiveSession, after: LiveSession, tasks: Sequence[Task]
+) -> tuple[list[Task], list[SessionRescheduled | TaskRescheduled]]:
+    """The session's tasks moved with it: pre-work by as much as its start moved, follow-up by
+    as much as its end moved (so a window a teacher set by hand keeps its length); a task
+    withdrawn stays as it is."""
+    by = {
+        Bookend.PRE_WORK: after.starts_at - before.starts_at,
+        Bookend.FOLLOW_UP: after.ends_at - before.ends_at,
+    }
+    moved: list[Task] = []
+    events: list[SessionRescheduled | TaskRescheduled] = [SessionRescheduled(after, before)]
+    for task in tasks:
+        delta = by.get(task.bookend) if task.bookend is not None else None
+        if task.withdrawn_at is not None or not delta:
+            continue
+        task = task.moved_by(delta)
+        moved.append(task)
+        events.append(TaskRescheduled(task))
+    return moved, events

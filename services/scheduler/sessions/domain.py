@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from bookend.clock import stored_instant
 from bookend.contracts.catalog import ComponentKind, ModeFit
-from bookend.contracts.scheduler import Bookend, SessionStatus
+from bookend.contracts.scheduler import Bookend, Modality, SessionStatus
 from bookend.problems import Conflict, FieldError, InvalidInput, NotFound, refuse_if
 from services.scheduler.roster.domain import SchedulerError, zone_errors
 
@@ -51,6 +52,13 @@ class SessionNotScheduled(SessionConflict):
 
 class SessionNotLive(SessionConflict):
     code = "SESSION_NOT_LIVE"
+
+
+class SeriesNotFound(SchedulerError, NotFound):
+    code = "SERIES_NOT_FOUND"
+
+    def __init__(self, series_id: str) -> None:
+        super().__init__(f"no session series {series_id!r} in this district")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +104,13 @@ class Task:
     opens_at: datetime
     due_at: datetime
     time_zone: str
+    withdrawn_at: datetime | None = None  # no longer to do: its session was cancelled
+
+    def moved_by(self, delta: timedelta) -> Task:
+        return replace(self, opens_at=self.opens_at + delta, due_at=self.due_at + delta)
+
+    def withdrawn(self, at: datetime) -> Task:
+        return self if self.withdrawn_at is not None else replace(self, withdrawn_at=at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +142,23 @@ class LiveSession:
     ended_at: datetime | None = None
     task_ids: tuple[str, ...] = ()
     recording: SessionRecording | None = None
+    modality: Modality = Modality.ON_SITE
+    join_url: str | None = None  # where to join, for virtual and hybrid sessions
+    capacity: int | None = None  # seats in the room, for on-site and hybrid sessions
+    series_id: str | None = None  # an occurrence of a recurring series
+    cancelled_at: datetime | None = None
+    # Grows each time the plan of the session changes (calendar clients order versions by it).
+    sequence: int = 0
+
+    @property
+    def is_planned(self) -> bool:
+        """Still to take place as planned: neither started, ended nor cancelled."""
+        return self.status is SessionStatus.SCHEDULED
+
+    @property
+    def holds_its_time(self) -> bool:
+        """Occupies its teacher, section and students: anything but cancelled or ended."""
+        return self.status in (SessionStatus.SCHEDULED, SessionStatus.LIVE)
 
     @property
     def minutes(self) -> int:
@@ -144,10 +176,47 @@ class LiveSession:
         over = replace(self, status=SessionStatus.ENDED, ended_at=stored_instant(at))
         return over, [SessionEnded(over)]
 
+    def reschedule(self, starts_at: datetime, ends_at: datetime) -> LiveSession:
+        """The session at its new time; only one still to take place may move."""
+        if not self.is_planned:
+            raise SessionNotScheduled(f"session {self.id} is {self.status}, not scheduled")
+        return replace(
+            self,
+            starts_at=stored_instant(starts_at),
+            ends_at=stored_instant(ends_at),
+            sequence=self.sequence + 1,
+        )
+
+    def cancel(self, at: datetime) -> LiveSession:
+        if not self.is_planned:
+            raise SessionNotScheduled(f"session {self.id} is {self.status}, not scheduled")
+        return replace(
+            self,
+            status=SessionStatus.CANCELLED,
+            cancelled_at=stored_instant(at),
+            sequence=self.sequence + 1,
+        )
+
     def recorded(self, recording: SessionRecording) -> LiveSession:
         """The session with its recording; the catalog publishes one a session, so one heard
         of again changes nothing."""
         return self if self.recording is not None else replace(self, recording=recording)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSeries:
+    """Sessions planned from one recurrence rule; each occurrence is a session of its own,
+    which may be moved or cancelled alone."""
+
+    id: str
+    district_id: str
+    section_id: str
+    lesson_id: str
+    recurrence: str
+    time_zone: str
+    session_ids: tuple[str, ...]
+    # Local dates (ISO) the rule gave that were blackout dates, so no session was planned.
+    skipped_dates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +242,29 @@ class TaskAssigned:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionRescheduled:
+    """Domain event: a scheduled session moved from `previous` to its new time."""
+
+    session: LiveSession
+    previous: LiveSession
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCancelled:
+    session: LiveSession
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRescheduled:
+    task: Task
+
+
+@dataclass(frozen=True, slots=True)
+class TaskWithdrawn:
+    task: Task
+
+
+@dataclass(frozen=True, slots=True)
 class SessionStarted:
     session: LiveSession
 
@@ -187,6 +279,9 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 # A school day at the longest: a session beyond it is a mistake (a year-long "session").
 MAX_SESSION_LENGTH = timedelta(hours=12)
+MAX_URL_LENGTH = 2000
+# A lecture hall at the largest; more is a typo.
+MAX_CAPACITY = 1000
 
 
 def range_errors(**moments: datetime | None) -> list[FieldError]:
@@ -209,17 +304,67 @@ class SessionDraft:
     ends_at: datetime
     time_zone: str
     title: str | None = None
+    modality: Modality = Modality.ON_SITE
+    join_url: str | None = None
+    capacity: int | None = None
+    # An RFC 5545 RRULE (e.g. "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10"): the session is the first of
+    # a series, each occurrence at the same local time in `time_zone`.
+    recurrence: str | None = None
 
     def check(self) -> None:
-        """Every rule the request breaks, named at once."""
-        errors = range_errors(starts_at=self.starts_at, ends_at=self.ends_at)
-        if self.ends_at <= self.starts_at:
-            errors.append(FieldError("ends_at", "after_start", "must be after starts_at"))
-        elif self.ends_at - self.starts_at > MAX_SESSION_LENGTH:
-            hours = MAX_SESSION_LENGTH // timedelta(hours=1)
-            message = f"a live session lasts at most {hours} hours"
-            errors.append(FieldError("ends_at", "max_length", message))
+        """Every rule the request breaks, named at once (the recurrence is checked where it
+        is expanded)."""
+        errors = time_errors(self.starts_at, self.ends_at)
         errors += zone_errors(self.time_zone)
         if self.title is not None and not self.title.strip():
             errors.append(FieldError("title", "not_blank", "must not be blank when given"))
+        errors += place_errors(self.modality, self.join_url, self.capacity)
         refuse_if(errors)
+
+
+def time_errors(starts_at: datetime, ends_at: datetime) -> list[FieldError]:
+    errors = range_errors(starts_at=starts_at, ends_at=ends_at)
+    if ends_at <= starts_at:
+        errors.append(FieldError("ends_at", "after_start", "must be after starts_at"))
+    elif ends_at - starts_at > MAX_SESSION_LENGTH:
+        hours = MAX_SESSION_LENGTH // timedelta(hours=1)
+        message = f"a live session lasts at most {hours} hours"
+        errors.append(FieldError("ends_at", "max_length", message))
+    return errors
+
+
+def place_errors(
+    modality: Modality, join_url: str | None, capacity: int | None
+) -> list[FieldError]:
+    """Where a session happens: an online one needs a link to join, an on-site one has none."""
+    errors: list[FieldError] = []
+    if join_url is None:
+        if modality is not Modality.ON_SITE:
+            message = f"a {modality.value} session needs a link to join"
+            errors.append(FieldError("join_url", "required_online", message))
+    elif modality is Modality.ON_SITE:
+        message = "an on-site session has no link to join; choose virtual or hybrid"
+        errors.append(FieldError("join_url", "online_only", message))
+    elif len(join_url) > MAX_URL_LENGTH:
+        message = f"must be at most {MAX_URL_LENGTH} characters"
+        errors.append(FieldError("join_url", "max_length", message))
+    elif not _is_web_link(join_url):
+        message = "must be an https:// link with a host"
+        errors.append(FieldError("join_url", "https_url", message))
+    if capacity is not None:
+        if modality is Modality.VIRTUAL:
+            message = "a virtual session has no room to fill"
+            errors.append(FieldError("capacity", "in_person_only", message))
+        elif not 1 <= capacity <= MAX_CAPACITY:
+            message = f"must be between 1 and {MAX_CAPACITY}"
+            errors.append(FieldError("capacity", "in_range", message))
+    return errors
+
+
+def _is_web_link(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed [IPv6 bracket
+        return False
+    return parts.scheme == "https" and bool(host) and text.isprintable() and " " not in text

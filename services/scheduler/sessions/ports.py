@@ -10,7 +10,8 @@ from bookend.clock import ALL_TIME, Span
 from bookend.outbox import Outbox
 from services.scheduler.feed.projector import Projection
 from services.scheduler.roster import ports as roster
-from services.scheduler.sessions.domain import LessonSummary, LiveSession, Task
+from services.scheduler.sessions.bookends import BookendWindows
+from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
 
 T = TypeVar("T")
 
@@ -32,6 +33,16 @@ class Reads(roster.Reads, Protocol):
         """The tasks of these sessions, by due time."""
         ...
 
+    async def get_series(self, district_id: str, series_id: str) -> SessionSeries | None: ...
+
+    async def list_series_sessions(self, district_id: str, series_id: str) -> list[LiveSession]:
+        """The occurrences of a series, by start."""
+        ...
+
+    async def get_bookend_windows(self, district_id: str, section_id: str) -> BookendWindows | None:
+        """The section's own windows, or None when it takes the service's defaults."""
+        ...
+
 
 class Transaction(Reads, Projection, Outbox, Protocol):
     """One transaction: sessions, their tasks, feed items and events commit together."""
@@ -43,6 +54,16 @@ class Transaction(Reads, Projection, Outbox, Protocol):
     async def add_tasks(self, tasks: Sequence[Task]) -> None: ...
 
     async def save_session(self, session: LiveSession) -> None: ...
+
+    async def save_tasks(self, tasks: Sequence[Task]) -> None:
+        """Replace these tasks, stored before, with their new state."""
+        ...
+
+    async def save_series(self, series: SessionSeries) -> None: ...
+
+    async def save_bookend_windows(
+        self, district_id: str, section_id: str, windows: BookendWindows
+    ) -> None: ...
 
 
 class Store(Reads, Protocol):

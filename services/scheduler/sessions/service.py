@@ -3,31 +3,49 @@ and the lesson copies they are planned from."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from bookend.auth import STAFF, Principal
 from bookend.clock import Clock, Span, stored_instant
+from bookend.contracts.scheduler import Modality
 from bookend.ids import IdFactory
-from bookend.problems import refuse_if
+from bookend.problems import FieldError, InvalidInput, refuse_if
 from services.scheduler import access
 from services.scheduler.events import OUTBOUND
 from services.scheduler.feed.projector import project
-from services.scheduler.roster.domain import SectionUnknown
+from services.scheduler.roster.domain import Section, SectionUnknown
+from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.roster.service import existing_section
-from services.scheduler.sessions.bookends import BookendWindows, plan_session
+from services.scheduler.sessions.bookends import BookendWindows, plan_sessions
+from services.scheduler.sessions.clashes import Surroundings, clashes, refuse_clashes
 from services.scheduler.sessions.domain import (
+    MAX_SESSION_LENGTH,
     BookendedSession,
     LessonArchived,
     LessonNotFound,
     LessonSummary,
     LessonUnknown,
     LiveSession,
+    SeriesNotFound,
     SessionDraft,
     SessionNotFound,
+    SessionSeries,
     range_errors,
 )
 from services.scheduler.sessions.ports import Reads, Store, Transaction
+from services.scheduler.sessions.recurrence import expand
+
+# While waiting for a lesson just published, the store is asked this often (seconds).
+LESSON_LOOK_EVERY = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesView:
+    series: SessionSeries
+    sessions: list[BookendedSession]
 
 
 async def schedule_session(
@@ -37,10 +55,15 @@ async def schedule_session(
     store: Store,
     windows: BookendWindows,
     ids: IdFactory,
+    lesson_wait: timedelta = timedelta(0),
 ) -> BookendedSession:
-    """Schedule a live session with its bookends; state, feed items and events commit together."""
+    """Schedule a live session with its bookends, or with a recurrence rule the series of them
+    (the first is returned, naming its series); state, feed items and events commit together.
+    Refused whole when any occurrence clashes with a teacher's, the section's or a student's
+    other sessions."""
     principal.require(*STAFF)
     draft.check()
+    await lesson_learned(store, principal.district, draft.lesson_id, within=lesson_wait)
 
     async def work(tx: Transaction) -> BookendedSession:
         section = await tx.get_section(principal.district, draft.section_id)
@@ -52,23 +75,130 @@ async def schedule_session(
             raise LessonUnknown(draft.lesson_id)
         if lesson.archived:
             raise LessonArchived(draft.lesson_id)
-        planned, events = plan_session(
-            draft, section=section, lesson=lesson, windows=windows, new_id=ids
+        students = await tx.list_section_students(principal.district, section.id)
+        refuse_if(seat_errors(draft.modality, draft.capacity, len(students)))
+        series_id: str | None = None
+        times = [(draft.starts_at, draft.ends_at)]
+        skipped: tuple[date, ...] = ()
+        if draft.recurrence is not None:
+            expansion = expand(
+                draft.recurrence,
+                starts_at=draft.starts_at,
+                ends_at=draft.ends_at,
+                time_zone=draft.time_zone,
+            )
+            series_id, skipped = ids(), expansion.skipped
+            times = [(o.starts_at, o.ends_at) for o in expansion.occurrences]
+            if not times:
+                message = "every date the rule gives is a blackout date"
+                raise InvalidInput("recurrence", "some_session", message)
+        around = await surroundings(tx, section, times)
+        refuse_clashes(clashes(times, around))
+        own = await tx.get_bookend_windows(principal.district, section.id)
+        planned, events = plan_sessions(
+            draft,
+            times,
+            section=section,
+            lesson=lesson,
+            windows=own or windows,
+            new_id=ids,
+            series_id=series_id,
         )
-        await tx.add_session(planned.session)
-        await tx.add_tasks(planned.tasks)
+        if series_id is not None:
+            assert draft.recurrence is not None
+            series = SessionSeries(
+                id=series_id,
+                district_id=principal.district,
+                section_id=section.id,
+                lesson_id=lesson.lesson_id,
+                recurrence=draft.recurrence.strip(),
+                time_zone=draft.time_zone,
+                session_ids=tuple(p.session.id for p in planned),
+                skipped_dates=tuple(day.isoformat() for day in skipped),
+            )
+            await tx.save_series(series)
+        for booked in planned:
+            await tx.add_session(booked.session)
+        await tx.add_tasks([task for booked in planned for task in booked.tasks])
         await tx.emit(*OUTBOUND.events(events))
         await project(tx, events)
-        return planned
+        return planned[0]
 
     return await store.atomically(work)
 
 
+async def lesson_learned(
+    store: Store, district_id: str, lesson_id: str, *, within: timedelta
+) -> None:
+    """Wait up to `within` for the scheduler's copy of a lesson: a client that has just
+    published it and at once schedules from it finds it learned (the event takes about a
+    tenth of a second), rather than refused (ADR 0025). The transaction still decides."""
+    deadline = asyncio.get_running_loop().time() + within.total_seconds()
+    while await store.get_lesson(district_id, lesson_id) is None:
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            return
+        await asyncio.sleep(min(LESSON_LOOK_EVERY, left))
+
+
+async def surroundings(
+    reads: Transaction, section: Section, times: Sequence[tuple[datetime, datetime]]
+) -> Surroundings:
+    """What sessions at `times` for `section` may collide with: the sections sharing a teacher
+    or students with it, and the sessions of all of them around those times."""
+    district = section.district_id
+    shared_teachers: dict[str, set[str]] = {}
+    for teacher_id in section.teacher_ids:
+        for other in await reads.list_sections(district, SectionFilter(teacher_id=teacher_id)):
+            if other.id != section.id:
+                shared_teachers.setdefault(other.id, set()).add(teacher_id)
+    shared_students: dict[str, set[str]] = {}
+    students = await reads.list_section_students(district, section.id)
+    for enrolment in await reads.list_enrolments(district, student_ids=students):
+        if enrolment.section_id != section.id:
+            shared_students.setdefault(enrolment.section_id, set()).add(enrolment.student_id)
+    around = Surroundings(
+        section.id,
+        {k: frozenset(v) for k, v in shared_teachers.items()},
+        {k: frozenset(v) for k, v in shared_students.items()},
+        (),
+    )
+    # A session that starts up to its longest length before the first time may still be on.
+    span = Span(
+        stored_instant(min(t[0] for t in times) - MAX_SESSION_LENGTH),
+        stored_instant(max(t[1] for t in times)),
+    )
+    sessions = [
+        session
+        for section_id in around.neighbours
+        for session in await reads.list_sessions(district, section_id, span)
+    ]
+    return replace(around, sessions=tuple(sessions))
+
+
+def seat_errors(modality: Modality, capacity: int | None, students: int) -> list[FieldError]:
+    """An on-site session seats the whole section; a hybrid one's others join online."""
+    if capacity is None or modality is not Modality.ON_SITE or students <= capacity:
+        return []
+    message = f"the section has {students} students, more than {capacity} seats"
+    return [FieldError("capacity", "seats_section", message)]
+
+
+async def get_series(series_id: str, *, principal: Principal, store: Store) -> SeriesView:
+    series = await store.get_series(principal.district, series_id)
+    if series is None:
+        raise SeriesNotFound(series_id)
+    section = await existing_section(store, principal.district, series.section_id)
+    await access.require_views_section(principal, section, store)
+    sessions = await store.list_series_sessions(principal.district, series_id)
+    return SeriesView(series, await with_tasks(store, principal.district, sessions))
+
+
 async def get_session(session_id: str, *, principal: Principal, store: Store) -> BookendedSession:
-    session = await _session(store, principal.district, session_id)
+    session = await existing_session(store, principal.district, session_id)
     section = await existing_section(store, principal.district, session.section_id)
     await access.require_views_section(principal, section, store)
-    return (await _with_tasks(store, principal.district, [session]))[0]
+    return (await with_tasks(store, principal.district, [session]))[0]
 
 
 async def list_sessions(
@@ -86,7 +216,7 @@ async def list_sessions(
         stored_instant(starts) if starts else None, stored_instant(ends) if ends else None
     )
     sessions = await store.list_sessions(principal.district, section_id, starting)
-    return await _with_tasks(store, principal.district, sessions)
+    return await with_tasks(store, principal.district, sessions)
 
 
 async def start_session(
@@ -121,7 +251,7 @@ async def _transition(
     principal.require(*STAFF)
 
     async def work(tx: Transaction) -> BookendedSession:
-        session = await _session(tx, principal.district, session_id)
+        session = await existing_session(tx, principal.district, session_id)
         section = await existing_section(tx, principal.district, session.section_id)
         access.require_teaches(principal, section)
         changed, events = change(session, clock())
@@ -129,19 +259,19 @@ async def _transition(
         await tx.emit(*OUTBOUND.events(events))
         await project(tx, events)
         # Read in the transaction: its result is the whole answer (a keyed request keeps it).
-        return (await _with_tasks(tx, principal.district, [changed]))[0]
+        return (await with_tasks(tx, principal.district, [changed]))[0]
 
     return await store.atomically(work)
 
 
-async def _session(reads: Reads, district_id: str, session_id: str) -> LiveSession:
+async def existing_session(reads: Reads, district_id: str, session_id: str) -> LiveSession:
     session = await reads.get_session(district_id, session_id)
     if session is None:
         raise SessionNotFound(session_id)
     return session
 
 
-async def _with_tasks(
+async def with_tasks(
     reads: Reads, district_id: str, sessions: Sequence[LiveSession]
 ) -> list[BookendedSession]:
     """Each session with its tasks, in the order the session lists them."""

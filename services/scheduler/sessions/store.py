@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import SessionStatus
-from bookend.mongo import Document, Queries, to_document, within
-from services.scheduler.sessions.domain import LessonSummary, LiveSession, Task
+from bookend.mongo import Document, Queries, exact, to_document, within
+from services.scheduler.sessions.bookends import BookendWindows
+from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
 
 LESSONS, SESSIONS, TASKS = "lessons", "sessions", "tasks"
+SERIES, SECTION_WINDOWS = "session_series", "section_bookend_windows"
 BY_START = [("starts_at", 1), ("_id", 1)]
 BY_DUE = [("due_at", 1), ("_id", 1)]
 NOT_ENDED = [SessionStatus.SCHEDULED.value, SessionStatus.LIVE.value]
@@ -20,6 +22,8 @@ NOT_ENDED = [SessionStatus.SCHEDULED.value, SessionStatus.LIVE.value]
 INDEXES: list[tuple[str, list[str], bool]] = [
     (LESSONS, ["district_id", "lesson_id"], True),
     (SESSIONS, ["district_id", "section_id", "starts_at"], False),
+    (SESSIONS, ["district_id", "series_id", "starts_at"], False),
+    (SECTION_WINDOWS, ["district_id", "section_id"], True),
     (TASKS, ["district_id", "session_id"], False),
     (TASKS, ["district_id", "section_id", "due_at"], False),
 ]
@@ -54,7 +58,26 @@ class SessionsQueries(Queries):
         self, district_id: str, section_id: str, moment: datetime
     ) -> list[Task]:
         query = {"district_id": district_id, "section_id": section_id, "due_at": {"$gt": moment}}
-        return await self._list(Task, TASKS, query, BY_DUE, key="id")
+        tasks = await self._list(Task, TASKS, query, BY_DUE, key="id")
+        return [task for task in tasks if task.withdrawn_at is None]
+
+    async def get_series(self, district_id: str, series_id: str) -> SessionSeries | None:
+        query = {"_id": series_id, "district_id": district_id}
+        return await self._get(SessionSeries, SERIES, query, key="id")
+
+    async def list_series_sessions(self, district_id: str, series_id: str) -> list[LiveSession]:
+        query = {"district_id": district_id, "series_id": series_id}
+        return await self._list(LiveSession, SESSIONS, query, BY_START, key="id")
+
+    async def get_bookend_windows(self, district_id: str, section_id: str) -> BookendWindows | None:
+        query = {"district_id": district_id, "section_id": section_id}
+        doc = await self._one(SECTION_WINDOWS, query)
+        if doc is None:
+            return None
+        return BookendWindows(
+            prework_opens_before=timedelta(minutes=doc["prework_opens_before_minutes"]),
+            followup_due_after=timedelta(minutes=doc["followup_due_after_minutes"]),
+        )
 
 
 class SessionsWrites(SessionsQueries):
@@ -70,3 +93,26 @@ class SessionsWrites(SessionsQueries):
     async def save_session(self, session: LiveSession) -> None:
         doc = to_document(session, key="id")
         await self.db[SESSIONS].replace_one({"_id": session.id}, doc, session=self.session)
+
+    async def save_tasks(self, tasks: Sequence[Task]) -> None:
+        # Whole documents: the embedded store turns dates written with `$set` into strings.
+        for task in tasks:
+            doc = to_document(task, key="id")
+            await self.db[TASKS].replace_one({"_id": task.id}, doc, session=self.session)
+
+    async def save_series(self, series: SessionSeries) -> None:
+        await self._add(SERIES, series, key="id")
+
+    async def save_bookend_windows(
+        self, district_id: str, section_id: str, windows: BookendWindows
+    ) -> None:
+        doc = {
+            "district_id": district_id,
+            "section_id": section_id,
+            "prework_opens_before_minutes": windows.prework_opens_before / timedelta(minutes=1),
+            "followup_due_after_minutes": windows.followup_due_after / timedelta(minutes=1),
+        }
+        query = {"district_id": district_id, "section_id": section_id}
+        await self.db[SECTION_WINDOWS].replace_one(
+            exact(query), doc, upsert=True, session=self.session
+        )

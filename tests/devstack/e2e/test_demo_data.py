@@ -4,13 +4,16 @@ with its media and variants, its curriculum unit and a shared lesson to adopt.""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 
 from bookend.auth import issue_token
-from devstack.demo import CURRICULUM, SHARED, UNIT, load_demo
+from devstack import demo
+from devstack.demo import CHICAGO, CURRICULUM, SERIES, SHARED, UNIT, load_demo
 from devstack.stack import RunningStack
-from devstack.users import USERS_BY_ID
+from devstack.users import ELA_8, USERS_BY_ID
 from tests.e2e.client import Client
 
 LESSONS = """query { lessons(first: 100) { nodes { title status gradeBand standards
@@ -58,3 +61,31 @@ async def test_the_demo_loads_twice_into_one_library_with_media_a_unit_and_a_sha
     assert (shared["title"], shared["shared"]) == (SHARED.title, True)
     adopted = (await teacher.run(ADOPT, id=shared["id"]))["adoptLesson"]
     assert adopted == {"__typename": "Lesson", "status": "DRAFT", "adoptedFrom": {"version": 1}}
+
+
+SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) {
+  title status startsAt seriesId } }"""
+
+
+async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_family_calendar(
+    stack: RunningStack, http: httpx.AsyncClient
+) -> None:
+    """Loaded today and again a week on, as `make run` on a later day: each time, sessions lie
+    in the coming days, a recurring series among them, and the calendar link answers."""
+    teacher = as_demo("teacher-rivera", stack, http)
+    today = datetime.now(ZoneInfo(CHICAGO))
+    for now in (today, today + timedelta(days=8)):
+        loaded = await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret, now=now)
+        sessions = (await teacher.run(SESSIONS, section=ELA_8))["sectionSessions"]
+        ahead = [
+            s
+            for s in sessions
+            if s["status"] == "SCHEDULED"
+            and now < datetime.fromisoformat(s["startsAt"]) < now + timedelta(days=7)
+        ]
+        wanted = {lesson.title for lesson in demo.LESSONS if lesson.section == ELA_8}
+        assert {s["title"] for s in ahead} >= wanted
+        assert any(s["seriesId"] and s["title"] == SERIES.title for s in ahead)
+        calendar = await http.get(loaded.calendar_url)
+        assert calendar.status_code == 200
+        assert b"BEGIN:VCALENDAR" in calendar.content

@@ -105,7 +105,13 @@ def all_ready(launcher: Launcher) -> bool | None:
 
 
 def every_lesson_learned_once(launcher: Launcher, teacher: Teacher) -> None:
-    within(60, lambda: not teacher.unknown_to_the_scheduler() or None, "every lesson learned")
+    try:
+        within(60, lambda: not teacher.unknown_to_the_scheduler() or None, "every lesson learned")
+    except AssertionError as late:
+        # What the stack said meanwhile is the only account of why: keep it with the failure.
+        unknown = teacher.unknown_to_the_scheduler()
+        said = launcher.output.read_text(errors="replace").splitlines()[-300:]
+        raise AssertionError(f"{late}\nunknown: {unknown}\n" + "\n".join(said)) from None
     within(30, lambda: all_ready(launcher), "every process ready again")
     client: MongoClient[dict[str, Any]]
     with MongoClient(launcher.running.mongo_uri) as client:

@@ -41,6 +41,8 @@ KNOWN: dict[str, list[Any]] = {
     "person_id": [STUDENT, GUARDIAN],
     "guardian_id": [GUARDIAN],
     "import_id": [],  # filled once the app runs: a done import
+    "link_id": [],  # filled once the app runs: a calendar link of the section
+    "secret": [],  # and its secret, so fetches reach the calendar itself
     "teacher_ids": [["teacher-1"]],  # a section put as the admin keeps the fuzzing teacher
     "time_zone": ["America/Chicago", "Europe/London", "UTC"],
     "starts_at": [START.isoformat()],
@@ -108,6 +110,10 @@ async def scheduler(embedded: Embedded) -> AsyncIterator[str]:
             scheduled = await http.post("/sessions", json=session, headers=teacher)
             assert scheduled.status_code == 201, scheduled.text
             KNOWN["session_id"][:] = [scheduled.json()["id"]]
+            link = await http.post("/calendar-links", json={"section_id": SECTION}, headers=teacher)
+            assert link.status_code == 201, link.text
+            KNOWN["link_id"][:] = [link.json()["id"]]
+            KNOWN["secret"][:] = [link.json()["secret"]]
         await publisher.stop()
         yield url
 

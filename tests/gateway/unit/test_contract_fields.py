@@ -4,7 +4,16 @@ import pytest
 from pydantic import BaseModel
 from strawberry.types import get_object_definition
 
-from bookend.http_contracts import catalog, curricula, feedback, paging, recordings, scheduler
+from bookend.http_contracts import (
+    calendars,
+    catalog,
+    curricula,
+    feedback,
+    paging,
+    recordings,
+    scheduler,
+)
+from gateway.schema import calendars as calendars_schema
 from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
@@ -49,6 +58,7 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (feedback_schema.CheckIn, feedback.CheckIn, set()),
     (feedback_schema.CheckInCounts, feedback.SignalCounts, set()),
     (feedback_schema.LiveChannel, feedback.Channel, {"counts"}),
+    (calendars_schema.CalendarLink, calendars.CalendarLink, {"url"}),
 ]
 
 # Each input sent as a contract request, with the fields its request builds itself.

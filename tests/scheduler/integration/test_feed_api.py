@@ -23,6 +23,8 @@ from tests.scheduler.integration.harness import (
 
 FEED_ITEM_FIELDS = {
     "item_id",
+    "modality",
+    "join_url",
     "kind",
     "section_id",
     "session_id",

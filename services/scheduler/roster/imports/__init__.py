@@ -1,2 +1,2 @@
-"""Bulk import of OneRoster 1.1-style CSV files into the roster (ADR 0025,
+"""Bulk import of OneRoster 1.1-style CSV files into the roster (ADR 0028,
 docs/roster-import.md)."""

@@ -3,7 +3,7 @@ and tasks read once, not once per student, and the batch's feed items added in o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bookend.contracts import CloudEvent
@@ -50,6 +50,14 @@ class OncePerSection:
 
     async def students_with_item(self, district_id: str, item_id: str) -> list[str]:
         return await self._tx.students_with_item(district_id, item_id)
+
+    async def change_items(
+        self, district_id: str, item_id: str, change: Callable[[FeedItem], FeedItem]
+    ) -> list[str]:
+        return await self._tx.change_items(district_id, item_id, change)
+
+    async def remove_items(self, district_id: str, item_id: str) -> list[str]:
+        return await self._tx.remove_items(district_id, item_id)
 
     async def emit(self, *events: CloudEvent) -> None:
         await self._tx.emit(*events)

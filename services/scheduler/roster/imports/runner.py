@@ -1,5 +1,5 @@
 """Imports run beside the requests that start them: a district's roster takes longer to write
-than a request may last (ADR 0025). The runner keeps each running import's latest record, lets
+than a request may last (ADR 0028). The runner keeps each running import's latest record, lets
 a request wait for it a while, and stops what still runs when the app stops."""
 
 from __future__ import annotations

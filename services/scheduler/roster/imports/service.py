@@ -1,6 +1,6 @@
 """Importing a roster from OneRoster-style CSV files: check every file and row first (nothing is
 written if any breaks a rule), then write in batches, each its own transaction, beside the
-request (ADR 0025). Re-importing the same files changes nothing."""
+request (ADR 0028). Re-importing the same files changes nothing."""
 
 from __future__ import annotations
 

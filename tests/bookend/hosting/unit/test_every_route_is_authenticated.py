@@ -1,4 +1,5 @@
-"""Every service route but the health check demands a verified principal."""
+"""Every service route but the health check demands a verified principal; a calendar's
+address is its own credential (ADR 0027)."""
 
 from collections.abc import Callable, Sequence
 
@@ -11,6 +12,7 @@ from starlette.routing import BaseRoute
 from bookend.auth import AuthSettings
 from bookend.auth.fastapi import current_principal
 from bookend.eventbus import KafkaSettings
+from bookend.http_contracts.calendars import CALENDAR_ROUTE
 from bookend.mongo import MongoSettings
 from services.catalog.app import create_app as catalog
 from services.catalog.settings import CatalogSettings
@@ -21,6 +23,8 @@ from services.scheduler.settings import SchedulerSettings
 
 AUTH = AuthSettings(dev_secret="unit-test-secret-that-is-long-enough")
 PUBLIC = {"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+# Calendar apps fetch it without a token: the secret in the path is the credential.
+SECRET_ADDRESSED = {CALENDAR_ROUTE}
 
 
 def build(make: Callable[..., FastAPI], settings: object) -> FastAPI:
@@ -55,7 +59,7 @@ def calls(dependant: Dependant) -> set[object]:
     ids=["catalog", "scheduler", "feedback"],
 )
 def test_every_route_but_the_health_check_needs_a_principal(app: FastAPI) -> None:
-    routes = [r for r in api_routes(app.routes) if r.path not in PUBLIC]
+    routes = [r for r in api_routes(app.routes) if r.path not in PUBLIC | SECRET_ADDRESSED]
     assert routes
     unguarded = [r.path for r in routes if current_principal not in calls(r.dependant)]
     assert unguarded == []

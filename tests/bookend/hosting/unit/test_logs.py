@@ -53,6 +53,19 @@ async def test_each_request_is_one_line_without_its_query_or_token(
     assert "lost his job" not in caplog.text and "secret-token" not in caplog.text
 
 
+async def test_a_path_that_is_a_credential_is_logged_as_its_prefix_alone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    transport = httpx.ASGITransport(app=RequestLog(hello, secret_paths=("/calendars/",)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        with caplog.at_level(logging.INFO, logger="bookend.requests"):
+            await http.get("/calendars/s3cr3t-4bc.ics")
+            await http.get("/calendar-links")
+    paths = [r.__dict__["path"] for r in caplog.records if r.name == "bookend.requests"]
+    assert paths == ["/calendars/…", "/calendar-links"]
+    assert "s3cr3t" not in caplog.text
+
+
 @pytest.fixture
 def process_logging() -> Iterator[None]:
     """Logging as a process has it, undone afterwards: uvicorn sets up its loggers, then the

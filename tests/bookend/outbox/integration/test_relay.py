@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -22,6 +25,7 @@ from bookend.outbox import (
 )
 from bookend.outbox.emit import OUTBOX
 from bookend.outbox.inbox import INBOX
+from bookend.outbox.relay import LEASE
 from tests.support.polling import eventually
 from tests.support.running import watching
 
@@ -324,3 +328,30 @@ async def test_a_relay_whose_broker_is_away_says_so_once_then_sends_everything_w
     relay_lines = [r for r in caplog.records if r.name == "bookend.outbox.relay"]
     assert [r.exc_info is not None for r in relay_lines] == [True, False]
     assert "after" in relay_lines[-1].getMessage()
+
+
+async def test_a_lease_whose_holder_died_on_this_host_is_taken_at_once(
+    store: Store, publisher: KafkaPublisher, unique: Callable[[str], str]
+) -> None:
+    """A relay killed mid-batch: its replacement sends without waiting out the lease."""
+
+    async def emit_one(tx: OutboxTransaction) -> None:
+        await tx.emit(started(unique("session")))
+
+    gone = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await gone.wait()
+    alive = os.getppid()
+    for holder, taken in ((alive, False), (gone.pid, True)):
+        a_minute_on = int(datetime.now(UTC).timestamp() * 1000) + 60_000
+        await store.db[LEASE].replace_one(
+            {"_id": "relay"},
+            {
+                "_id": "relay",
+                "holder": f"{socket.gethostname()}:{holder}:1",
+                "until_ms": a_minute_on,
+            },
+            upsert=True,
+        )
+        await store.atomically(emit_one)
+        # The live holder's lease holds; the dead one's is taken, and both events leave.
+        assert await OutboxRelay(store.db, publisher).drain() == (2 if taken else 0)

@@ -1,0 +1,1 @@
+"""Calendar links: per-student and per-section iCalendar feeds behind revocable secret links."""
