@@ -14,7 +14,6 @@ import pytest
 from bookend.auth import Principal, Role
 from bookend.clock import utc_now
 from bookend.eventbus import KafkaPublisher
-from bookend.mongo import MongoSettings, connect
 from services.scheduler.app import create_app
 from services.scheduler.roster.imports import service
 from services.scheduler.roster.imports.report import ImportRecord, ImportStatus
@@ -33,29 +32,33 @@ from tests.support.auth import bearer
 from tests.support.fakes import counting_ids
 from tests.support.polling import eventually
 from tests.support.roster_files import Files, district, lakeside
-from tests.support.running import Fresh
+from tests.support.running import Fresh, Served
 
 T = TypeVar("T")
 D = "district-1"
 
 
 @pytest.fixture
-async def scheduler(fresh: Fresh, publisher: KafkaPublisher) -> AsyncIterator[Scheduler]:
+async def served(fresh: Fresh) -> AsyncIterator[Served]:
     """Small batches, so even a small roster is written in several transactions."""
     settings = fresh.settings(SchedulerSettings, "scheduler").model_copy(
         update={"roster_import_batch_size": 3}
     )
     async with fresh.serve(create_app, settings, "scheduler") as it:
-        yield Scheduler(it.http, publisher, settings.database)
+        yield it
 
 
 @pytest.fixture
-async def store(
-    scheduler: Scheduler, mongo_settings: MongoSettings
-) -> AsyncIterator[SchedulerStore]:
-    client = connect(mongo_settings)
-    yield SchedulerStore(client, scheduler.database)
-    await client.aclose()
+def scheduler(served: Served, publisher: KafkaPublisher) -> Scheduler:
+    return Scheduler(served.http, publisher, served.state.settings.database)
+
+
+@pytest.fixture
+def store(served: Served) -> SchedulerStore:
+    """The app's own store: its client's writes wait for each other (the embedded store breaks
+    two transactions open at once, ADR 0007)."""
+    found: SchedulerStore = served.state.store
+    return found
 
 
 async def post(scheduler: Scheduler, files: Files, headers: dict[str, str] = ADMIN) -> Json:
@@ -216,29 +219,25 @@ class StopsAfter(SchedulerStore):
 
 
 async def test_an_import_stopped_mid_way_is_completed_by_importing_the_same_files_again(
-    scheduler: Scheduler, mongo_settings: MongoSettings
+    scheduler: Scheduler, store: SchedulerStore
 ) -> None:
-    client = connect(mongo_settings)
-    try:
-        dying = StopsAfter(client, scheduler.database)
-        settings = service.ImportSettings(
-            limits=Limits(max_file_bytes=1_000_000, max_rows=1_000),
-            max_errors=10,
-            batch_size=3,
-            answer_within=10,
-            lease=timedelta(minutes=2),
-        )
-        stopped = await service.start_import(
-            list(lakeside().items()),
-            principal=Principal("admin-1", D, frozenset({Role.DISTRICT_ADMIN})),
-            store=dying,
-            clock=utc_now,
-            ids=counting_ids("stopped"),
-            runner=ImportRunner(),
-            settings=settings,
-        )
-    finally:
-        await client.aclose()
+    dying = StopsAfter(store.client, scheduler.database)
+    settings = service.ImportSettings(
+        limits=Limits(max_file_bytes=1_000_000, max_rows=1_000),
+        max_errors=10,
+        batch_size=3,
+        answer_within=10,
+        lease=timedelta(minutes=2),
+    )
+    stopped = await service.start_import(
+        list(lakeside().items()),
+        principal=Principal("admin-1", D, frozenset({Role.DISTRICT_ADMIN})),
+        store=dying,
+        clock=utc_now,
+        ids=counting_ids("stopped"),
+        runner=ImportRunner(),
+        settings=settings,
+    )
     assert stopped.status == ImportStatus.FAILED and stopped.written == 5  # 3 batches of 1+2+2
     record = await done(scheduler, await post(scheduler, lakeside()))
     assert record["status"] == "done"
