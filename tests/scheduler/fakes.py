@@ -29,6 +29,7 @@ from services.scheduler.roster.imports.report import ImportRecord
 from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
+from services.scheduler.sessions.tasks import Extension
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 K = TypeVar("K")
@@ -51,6 +52,7 @@ class SchedulerState(FakeState):
     tasks: dict[str, Task] = field(default_factory=dict)
     feed: dict[tuple[str, str], FeedItem] = field(default_factory=dict)
     series: dict[str, SessionSeries] = field(default_factory=dict)
+    extensions: dict[tuple[str, str], Extension] = field(default_factory=dict)
     windows: dict[tuple[str, str], BookendWindows] = field(default_factory=dict)
     calendar_links: dict[str, CalendarLink] = field(default_factory=dict)
 
@@ -213,6 +215,20 @@ class FakeReads:
             lambda t: t.section_id == section_id and t.due_at > moment and t.withdrawn_at is None,
         )
 
+    async def get_task(self, district_id: str, task_id: str) -> Task | None:
+        task = self.state.tasks.get(task_id)
+        return task if task is not None and task.district_id == district_id else None
+
+    async def list_extensions(self, district_id: str, task_id: str) -> list[Extension]:
+        return sorted(
+            (
+                e
+                for e in self.state.extensions.values()
+                if (e.district_id, e.task_id) == (district_id, task_id)
+            ),
+            key=lambda e: e.student_id,
+        )
+
     async def get_series(self, district_id: str, series_id: str) -> SessionSeries | None:
         series = self.state.series.get(series_id)
         return series if series is not None and series.district_id == district_id else None
@@ -364,6 +380,9 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
         assert {task.id for task in tasks} <= set(self.state.tasks)
         self.state.tasks |= {task.id: task for task in tasks}
 
+    async def save_extension(self, extension: Extension) -> None:
+        self.state.extensions[(extension.task_id, extension.student_id)] = extension
+
     async def save_series(self, series: SessionSeries) -> None:
         self.state.series[series.id] = series
 
@@ -373,10 +392,17 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
         self.state.windows[(district_id, section_id)] = windows
 
     async def change_items(
-        self, district_id: str, item_id: str, change: Callable[[FeedItem], FeedItem]
+        self,
+        district_id: str,
+        item_id: str,
+        change: Callable[[FeedItem], FeedItem],
+        *,
+        student_id: str | None = None,
     ) -> list[str]:
         students = []
         for key, item in self.state.feed.items():
+            if student_id not in (None, item.student_id):
+                continue
             if (item.district_id, item.item_id) == (district_id, item_id):
                 self.state.feed[key] = change(item)
                 students.append(item.student_id)

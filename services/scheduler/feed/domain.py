@@ -21,6 +21,7 @@ from bookend.contracts.scheduler import (
 )
 from bookend.problems import FieldError, InvalidInput, refuse_if
 from services.scheduler.sessions.domain import LiveSession, Task, range_errors
+from services.scheduler.sessions.tasks import StudentWindow
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -50,6 +51,7 @@ class FeedItem:
     join_url: str | None = None  # a virtual or hybrid session's
     # Grows each time the plan of the item changes (moved, cancelled): calendars order by it.
     revision: int = 0
+    closes_at: datetime | None = None  # a task's: late work is taken until then
 
     def status(self, now: datetime) -> FeedItemStatus:
         if self.session_status is not None:
@@ -92,7 +94,11 @@ def session_item(student_id: str, session: LiveSession) -> FeedItem:
     )
 
 
-def task_item(student_id: str, task: Task) -> FeedItem:
+def task_item(student_id: str, task: Task, window: StudentWindow | None = None) -> FeedItem:
+    """The student's item of the task, in the student's own window when it has one."""
+    opens_at, due_at, closes_at = task.opens_at, task.due_at, task.closes_at
+    if window is not None:
+        opens_at, due_at, closes_at = window.opens_at, window.due_at, window.closes_at
     return FeedItem(
         item_id=task.id,
         kind=FeedItemKind.TASK,
@@ -103,11 +109,12 @@ def task_item(student_id: str, task: Task) -> FeedItem:
         lesson_id=task.lesson_id,
         title=task.title,
         minutes=task.minutes,
-        actionable_at=task.due_at,
+        actionable_at=due_at,
         rule_time_zone=task.time_zone,
         bookend=task.bookend,
-        opens_at=task.opens_at,
-        due_at=task.due_at,
+        opens_at=opens_at,
+        due_at=due_at,
+        closes_at=closes_at,
     )
 
 

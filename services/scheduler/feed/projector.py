@@ -16,8 +16,9 @@ from typing import Any, Protocol, Self, TypeVar
 from bookend.contracts import CloudEvent, new_event
 from bookend.contracts.scheduler import FeedsChanged, SessionStatus
 from services.scheduler import SOURCE
-from services.scheduler.feed.domain import FeedItem, items_for, still_ahead
-from services.scheduler.roster.domain import StudentEnrolled
+from services.scheduler.feed.domain import FeedItem, items_for, still_ahead, task_item
+from services.scheduler.roster.calendar import SchoolCalendar
+from services.scheduler.roster.domain import Learner, Section, StudentEnrolled
 from services.scheduler.sessions.domain import (
     LiveSession,
     SessionCancelled,
@@ -29,6 +30,13 @@ from services.scheduler.sessions.domain import (
     TaskAssigned,
     TaskRescheduled,
     TaskWithdrawn,
+)
+from services.scheduler.sessions.tasks import (
+    Extension,
+    StudentWindow,
+    TaskExtended,
+    audience,
+    window_for,
 )
 
 E = TypeVar("E")
@@ -70,9 +78,29 @@ class Projection(Protocol):
         ...
 
     async def change_items(
-        self, district_id: str, item_id: str, change: Callable[[FeedItem], FeedItem]
+        self,
+        district_id: str,
+        item_id: str,
+        change: Callable[[FeedItem], FeedItem],
+        *,
+        student_id: str | None = None,
     ) -> list[str]:
-        """Every student's item of the session or task as `change` makes it; the students."""
+        """Every student's item of the session or task (or one student's) as `change` makes
+        it; the students."""
+        ...
+
+    # What a student's own window of a task is resolved from.
+
+    async def get_section(self, district_id: str, section_id: str) -> Section | None: ...
+
+    async def get_calendar(self, district_id: str, school_id: str) -> SchoolCalendar | None: ...
+
+    async def get_learner(self, district_id: str, student_id: str) -> Learner | None: ...
+
+    async def get_session(self, district_id: str, session_id: str) -> LiveSession | None: ...
+
+    async def list_extensions(self, district_id: str, task_id: str) -> list[Extension]:
+        """The students' own windows of a task."""
         ...
 
     async def remove_items(self, district_id: str, item_id: str) -> list[str]:
@@ -143,11 +171,46 @@ async def session_scheduled(tx: Projection, event: SessionScheduled, changed: Ch
 
 
 async def task_assigned(tx: Projection, event: TaskAssigned, changed: Changed) -> None:
-    """Every student of the section gets the task."""
+    """Every student the task is for (its section's, or those chosen) gets it, each in their
+    own window."""
     task = event.task
-    students = await tx.list_section_students(task.district_id, task.section_id)
-    await tx.add_feed_items(items_for(students, [], [task]))
+    section_students = await tx.list_section_students(task.district_id, task.section_id)
+    students = audience(task, section_students)
+    windows = await windows_of(tx, task, students)
+    await tx.add_feed_items([task_item(s, task, windows.get(s)) for s in students])
     changed.add(task.district_id, students)
+
+
+async def windows_of(
+    tx: Projection, task: Task, students: Sequence[str], *, extended: bool = True
+) -> dict[str, StudentWindow]:
+    """Each student's own window of the task, where it differs from the task's: its rules
+    resolved in the student's zone by the school's calendar, and (unless not `extended`) the
+    student's extension."""
+    district = task.district_id
+    extensions = (
+        {e.student_id: e for e in await tx.list_extensions(district, task.id)} if extended else {}
+    )
+    if task.rules is None and not extensions:
+        return {}
+    calendar = session = None
+    if task.rules is not None:
+        section = await tx.get_section(district, task.section_id)
+        if section is not None:
+            calendar = await tx.get_calendar(district, section.school_id)
+        if task.session_id is not None:
+            session = await tx.get_session(district, task.session_id)
+    windows: dict[str, StudentWindow] = {}
+    for student in students:
+        learner = await tx.get_learner(district, student) if task.rules is not None else None
+        windows[student] = window_for(
+            task,
+            zone=learner.time_zone if learner is not None else task.time_zone,
+            calendar=calendar,
+            session=session,
+            extension=extensions.get(student),
+        )
+    return windows
 
 
 async def session_moved_on(
@@ -188,18 +251,42 @@ async def session_cancelled(tx: Projection, event: SessionCancelled, changed: Ch
 
 
 async def task_rescheduled(tx: Projection, event: TaskRescheduled, changed: Changed) -> None:
+    """Each student's item takes the student's window of the moved task (rules resolved
+    again, from the session's new time)."""
     task = event.task
+    windows = await windows_of(tx, task, await tx.students_with_item(task.district_id, task.id))
+    changed.add(
+        task.district_id, await tx.change_items(task.district_id, task.id, moved_to(task, windows))
+    )
 
+
+async def task_extended(tx: Projection, event: TaskExtended, changed: Changed) -> None:
+    """The student's item takes their extended window; nobody else's changes."""
+    task, student = event.task, event.extension.student_id
+    windows = await windows_of(tx, task, [student])
+    changed.add(
+        task.district_id,
+        await tx.change_items(
+            task.district_id, task.id, moved_to(task, windows), student_id=student
+        ),
+    )
+
+
+def moved_to(task: Task, windows: dict[str, StudentWindow]) -> Callable[[FeedItem], FeedItem]:
     def moved(item: FeedItem) -> FeedItem:
+        window = windows.get(item.student_id) or StudentWindow(
+            task.opens_at, task.due_at, task.closes_at
+        )
         return replace(
             item,
-            opens_at=task.opens_at,
-            due_at=task.due_at,
-            actionable_at=task.due_at,
+            opens_at=window.opens_at,
+            due_at=window.due_at,
+            closes_at=window.closes_at,
+            actionable_at=window.due_at,
             revision=item.revision + 1,
         )
 
-    changed.add(task.district_id, await tx.change_items(task.district_id, task.id, moved))
+    return moved
 
 
 async def task_withdrawn(tx: Projection, event: TaskWithdrawn, changed: Changed) -> None:
@@ -213,9 +300,16 @@ async def student_enrolled(tx: Projection, event: StudentEnrolled, changed: Chan
     enrolment, now = event.enrolment, event.at
     district_id, section_id = enrolment.district_id, enrolment.section_id
     sessions = await tx.list_sessions_not_ended(district_id, section_id)
-    tasks = await tx.list_tasks_due_after(district_id, section_id, now)
+    student = enrolment.student_id
+    tasks = [
+        task
+        for task in await tx.list_tasks_due_after(district_id, section_id, now)
+        if audience(task, [student])
+    ]
     ahead = [session for session in sessions if still_ahead(session, now)]
-    items = items_for([enrolment.student_id], ahead, tasks)
+    items = items_for([student], ahead, [])
+    for task in tasks:
+        items.append(task_item(student, task, (await windows_of(tx, task, [student])).get(student)))
     if items:
         await tx.add_feed_items(items)
         changed.add(district_id, [enrolment.student_id])
@@ -231,5 +325,6 @@ project = (
     .on(SessionCancelled, session_cancelled)
     .on(TaskRescheduled, task_rescheduled)
     .on(TaskWithdrawn, task_withdrawn)
+    .on(TaskExtended, task_extended)
     .on(StudentEnrolled, student_enrolled)
 )

@@ -96,11 +96,18 @@ class FeedWrites(FeedQueries):
             await self.db[FEED].insert_many(missing, session=self.session)
 
     async def change_items(
-        self, district_id: str, item_id: str, change: Callable[[FeedItem], FeedItem]
+        self,
+        district_id: str,
+        item_id: str,
+        change: Callable[[FeedItem], FeedItem],
+        *,
+        student_id: str | None = None,
     ) -> list[str]:
         # Whole documents, written again (the embedded store turns dates written with `$set`
         # into strings): one read, one delete and one insert for every student's copy.
         query = {"item_id": item_id, "district_id": district_id}
+        if student_id is not None:
+            query["student_id"] = student_id
         docs = await self._many(FEED, query)
         if not docs:
             return []

@@ -12,6 +12,7 @@ from bookend.contracts.catalog import ComponentKind, ModeFit
 from bookend.contracts.scheduler import Bookend, Modality, SessionStatus
 from bookend.problems import Conflict, FieldError, InvalidInput, NotFound, refuse_if
 from services.scheduler.roster.domain import SchedulerError, zone_errors
+from services.scheduler.sessions.windows import WindowRules
 
 
 class LessonUnknown(SchedulerError, InvalidInput):
@@ -105,6 +106,12 @@ class Task:
     due_at: datetime
     time_zone: str
     withdrawn_at: datetime | None = None  # no longer to do: its session was cancelled
+    # Assigned by a teacher (not a bookend of a session's plan): for chosen students only
+    # (None: the whole section), with a late limit, and the rules of its window, if any.
+    student_ids: tuple[str, ...] | None = None
+    closes_at: datetime | None = None
+    rules: WindowRules | None = None
+    assigned_at: datetime | None = None
 
     def moved_by(self, delta: timedelta) -> Task:
         return replace(self, opens_at=self.opens_at + delta, due_at=self.due_at + delta)

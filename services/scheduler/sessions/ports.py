@@ -12,6 +12,7 @@ from services.scheduler.feed.projector import Projection
 from services.scheduler.roster import ports as roster
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
+from services.scheduler.sessions.tasks import Extension
 
 T = TypeVar("T")
 
@@ -31,6 +32,12 @@ class Reads(roster.Reads, Protocol):
 
     async def list_tasks(self, district_id: str, session_ids: Collection[str]) -> list[Task]:
         """The tasks of these sessions, by due time."""
+        ...
+
+    async def get_task(self, district_id: str, task_id: str) -> Task | None: ...
+
+    async def list_extensions(self, district_id: str, task_id: str) -> list[Extension]:
+        """The students' own windows of a task, by student."""
         ...
 
     async def get_series(self, district_id: str, series_id: str) -> SessionSeries | None: ...
@@ -60,6 +67,10 @@ class Transaction(Reads, Projection, Outbox, Protocol):
         ...
 
     async def save_series(self, series: SessionSeries) -> None: ...
+
+    async def save_extension(self, extension: Extension) -> None:
+        """A student's own window of a task, in place of one they had."""
+        ...
 
     async def save_bookend_windows(
         self, district_id: str, section_id: str, windows: BookendWindows

@@ -11,9 +11,11 @@ from bookend.contracts.scheduler import SessionStatus
 from bookend.mongo import Document, Queries, exact, to_document, within
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
+from services.scheduler.sessions.tasks import Extension
 
 LESSONS, SESSIONS, TASKS = "lessons", "sessions", "tasks"
 SERIES, SECTION_WINDOWS = "session_series", "section_bookend_windows"
+EXTENSIONS = "task_extensions"
 BY_START = [("starts_at", 1), ("_id", 1)]
 BY_DUE = [("due_at", 1), ("_id", 1)]
 NOT_ENDED = [SessionStatus.SCHEDULED.value, SessionStatus.LIVE.value]
@@ -24,6 +26,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     (SESSIONS, ["district_id", "section_id", "starts_at"], False),
     (SESSIONS, ["district_id", "series_id", "starts_at"], False),
     (SECTION_WINDOWS, ["district_id", "section_id"], True),
+    (EXTENSIONS, ["district_id", "task_id", "student_id"], True),
     (TASKS, ["district_id", "session_id"], False),
     (TASKS, ["district_id", "section_id", "due_at"], False),
 ]
@@ -69,6 +72,13 @@ class SessionsQueries(Queries):
         query = {"district_id": district_id, "series_id": series_id}
         return await self._list(LiveSession, SESSIONS, query, BY_START, key="id")
 
+    async def get_task(self, district_id: str, task_id: str) -> Task | None:
+        return await self._get(Task, TASKS, {"_id": task_id, "district_id": district_id}, key="id")
+
+    async def list_extensions(self, district_id: str, task_id: str) -> list[Extension]:
+        query = {"district_id": district_id, "task_id": task_id}
+        return await self._list(Extension, EXTENSIONS, query, [("student_id", 1)])
+
     async def get_bookend_windows(self, district_id: str, section_id: str) -> BookendWindows | None:
         query = {"district_id": district_id, "section_id": section_id}
         doc = await self._one(SECTION_WINDOWS, query)
@@ -99,6 +109,15 @@ class SessionsWrites(SessionsQueries):
         for task in tasks:
             doc = to_document(task, key="id")
             await self.db[TASKS].replace_one({"_id": task.id}, doc, session=self.session)
+
+    async def save_extension(self, extension: Extension) -> None:
+        query = {
+            "district_id": extension.district_id,
+            "task_id": extension.task_id,
+            "student_id": extension.student_id,
+        }
+        doc = to_document(extension)
+        await self.db[EXTENSIONS].replace_one(exact(query), doc, upsert=True, session=self.session)
 
     async def save_series(self, series: SessionSeries) -> None:
         await self._add(SERIES, series, key="id")

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from bookend.contracts import CloudEvent
 from bookend.contracts.scheduler import SessionStatus
 from services.scheduler.feed.domain import FeedItem
 from services.scheduler.feed.projector import Projection
+from services.scheduler.roster.calendar import SchoolCalendar
+from services.scheduler.roster.domain import Learner, Section
 from services.scheduler.sessions.domain import LiveSession, Task
+from services.scheduler.sessions.tasks import Extension
 
 
 class OncePerSection:
@@ -22,6 +26,8 @@ class OncePerSection:
         self._sessions: dict[tuple[str, str], list[LiveSession]] = {}
         self._tasks: dict[tuple[str, str, datetime], list[Task]] = {}
         self._items: list[FeedItem] = []
+        # Sections, calendars and a task's extensions, read once for the batch.
+        self._read: dict[tuple[str, str, str], Any] = {}
 
     async def list_section_students(self, district_id: str, section_id: str) -> list[str]:
         return await self._tx.list_section_students(district_id, section_id)
@@ -52,9 +58,41 @@ class OncePerSection:
         return await self._tx.students_with_item(district_id, item_id)
 
     async def change_items(
-        self, district_id: str, item_id: str, change: Callable[[FeedItem], FeedItem]
+        self,
+        district_id: str,
+        item_id: str,
+        change: Callable[[FeedItem], FeedItem],
+        *,
+        student_id: str | None = None,
     ) -> list[str]:
-        return await self._tx.change_items(district_id, item_id, change)
+        return await self._tx.change_items(district_id, item_id, change, student_id=student_id)
+
+    async def get_section(self, district_id: str, section_id: str) -> Section | None:
+        key = ("section", district_id, section_id)
+        if key not in self._read:
+            self._read[key] = await self._tx.get_section(district_id, section_id)
+        found: Section | None = self._read[key]
+        return found
+
+    async def get_calendar(self, district_id: str, school_id: str) -> SchoolCalendar | None:
+        key = ("calendar", district_id, school_id)
+        if key not in self._read:
+            self._read[key] = await self._tx.get_calendar(district_id, school_id)
+        found: SchoolCalendar | None = self._read[key]
+        return found
+
+    async def list_extensions(self, district_id: str, task_id: str) -> list[Extension]:
+        key = ("extensions", district_id, task_id)
+        if key not in self._read:
+            self._read[key] = await self._tx.list_extensions(district_id, task_id)
+        found: list[Extension] = self._read[key]
+        return found
+
+    async def get_learner(self, district_id: str, student_id: str) -> Learner | None:
+        return await self._tx.get_learner(district_id, student_id)
+
+    async def get_session(self, district_id: str, session_id: str) -> LiveSession | None:
+        return await self._tx.get_session(district_id, session_id)
 
     async def remove_items(self, district_id: str, item_id: str) -> list[str]:
         return await self._tx.remove_items(district_id, item_id)
