@@ -15,6 +15,7 @@ from bookend.contracts.catalog import (
 )
 from bookend.contracts.feedback import CheckInRecorded
 from bookend.contracts.scheduler import (
+    BalanceWarning,
     FeedsChanged,
     SessionCancelled,
     SessionEnded,
@@ -126,6 +127,12 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         Topic.SCHEDULER_FEED, "changed", FeedsChanged, Classification.INTERNAL,
         "district_id", "district_id",
         "Feed items of these students changed; caches of their feeds are stale (ADR 0017).",
+    ),
+    _spec(
+        Topic.SCHEDULER_BALANCE, "warned", BalanceWarning, Classification.INTERNAL,
+        "section_id", "section_id",
+        "A change of a section's plan left its balance policy broken: the rules, with the"
+        " section's live and on-demand minutes of each day or week it touched.",
     ),
     _spec(
         Topic.FEEDBACK_CHECKIN, "recorded", CheckInRecorded, Classification.RESTRICTED,

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from bookend.contracts.base import EventData
 
@@ -136,6 +136,57 @@ class TaskWithdrawn(EventData):
     section_id: str
     session_id: str | None
     withdrawn_at: AwareDatetime
+
+
+class BalanceMode(StrEnum):
+    """What a section's balance policy does with a change that breaks it: say so, or refuse it."""
+
+    ADVISE = "advise"
+    ENFORCE = "enforce"
+
+
+class BalanceRule(StrEnum):
+    """The rules of a balance policy: a cap on live minutes in one local day, and a minimum
+    share of on-demand minutes in one ISO week's planned minutes."""
+
+    MAX_LIVE_MINUTES_PER_DAY = "max_live_minutes_per_day"
+    MIN_ON_DEMAND_SHARE = "min_on_demand_share"
+
+
+class PlanChangeKind(StrEnum):
+    """Which change of a section's plan was measured."""
+
+    SESSIONS_SCHEDULED = "sessions_scheduled"
+    SESSIONS_RESCHEDULED = "sessions_rescheduled"
+    SESSIONS_CANCELLED = "sessions_cancelled"
+    TASK_ASSIGNED = "task_assigned"
+    TASK_WITHDRAWN = "task_withdrawn"
+
+
+class BalanceFigure(BaseModel):
+    """One rule a change left broken, with the section's figures: the live minutes of a local
+    day (`period` YYYY-MM-DD) against the cap, or the on-demand share of an ISO week's planned
+    minutes (`period` YYYY-Www) against the minimum."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    rule: BalanceRule
+    period: str
+    figure: float
+    limit: float
+    live_minutes: int
+    on_demand_minutes: int
+
+
+class BalanceWarning(EventData):
+    """A change of a section's plan left its balance policy broken (in advise mode it was made;
+    a change refused in enforce mode changes nothing and says nothing). Section-level figures
+    only: no student is named."""
+
+    section_id: str
+    mode: BalanceMode
+    change: PlanChangeKind
+    warnings: list[BalanceFigure]
 
 
 class FeedsChanged(EventData):

@@ -9,6 +9,7 @@ class Topic(StrEnum):
     SCHEDULER_SESSION = "bookend.scheduler.session.v1"
     SCHEDULER_TASK = "bookend.scheduler.task.v1"
     SCHEDULER_FEED = "bookend.scheduler.feed.v1"
+    SCHEDULER_BALANCE = "bookend.scheduler.balance.v1"
     FEEDBACK_CHECKIN = "bookend.feedback.checkin.v1"
 
 

@@ -16,6 +16,7 @@ from bookend.contracts.scheduler import (
     Modality,
     SessionStatus,
 )
+from bookend.http_contracts.balance import BalanceWarning
 from bookend.http_contracts.paging import PageInfo
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
@@ -331,6 +332,9 @@ class Task(BaseModel):
     bookend: Bookend | None
     title: str
     minutes: int
+    # Answering an assignment or a withdrawal: the rules of the section's balance policy the
+    # change left broken (advise mode).
+    balance_warnings: list[BalanceWarning] = []
     opens_at: datetime
     due_at: datetime
     time_zone: str
@@ -369,10 +373,14 @@ class Session(BaseModel):
     series_id: str | None = None
     cancelled_at: datetime | None = None
     sequence: int = 0
+    # Answering a change: the rules of the section's balance policy it left broken (advise
+    # mode); a read has none.
+    balance_warnings: list[BalanceWarning] = []
 
 
 class SessionList(BaseModel):
     items: list[Session]
+    balance_warnings: list[BalanceWarning] = []  # answering a change of a series
 
 
 class SessionSeries(BaseModel):

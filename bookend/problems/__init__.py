@@ -1,6 +1,7 @@
 """Expected failures and their one HTTP shape: a problem naming its kind, code, field and rule."""
 
 from bookend.problems.failure import (
+    Breach,
     Clash,
     Conflict,
     Failure,
@@ -8,6 +9,7 @@ from bookend.problems.failure import (
     Forbidden,
     InvalidInput,
     NotFound,
+    PolicyViolation,
     ProblemKind,
     Unauthenticated,
     Unavailable,
@@ -16,6 +18,7 @@ from bookend.problems.failure import (
 )
 from bookend.problems.http import (
     Problem,
+    ProblemBreach,
     ProblemClash,
     ProblemField,
     install_problem_handlers,
@@ -23,6 +26,7 @@ from bookend.problems.http import (
 )
 
 __all__ = [
+    "Breach",
     "Clash",
     "Conflict",
     "Failure",
@@ -30,7 +34,9 @@ __all__ = [
     "Forbidden",
     "InvalidInput",
     "NotFound",
+    "PolicyViolation",
     "Problem",
+    "ProblemBreach",
     "ProblemClash",
     "ProblemField",
     "ProblemKind",

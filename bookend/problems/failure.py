@@ -16,6 +16,9 @@ class ProblemKind(StrEnum):
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
     UNAUTHENTICATED = "unauthenticated"
+    # The request is well formed and possible, but a policy the caller's organisation set
+    # refuses it (e.g. a section's balance policy in enforce mode); `breaches` say how.
+    POLICY_VIOLATION = "policy_violation"
     # Not the caller's fault: a dependency was away or too slow. Retrying may succeed.
     UNAVAILABLE = "unavailable"
 
@@ -41,6 +44,21 @@ class Clash:
     who: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """A rule of a policy a request would break, with its figures: the rule, the period it is
+    about (a local day YYYY-MM-DD or an ISO week YYYY-Www), the figure the request would lead
+    to and the limit, and the live and on-demand minutes the figure comes from."""
+
+    rule: str
+    period: str
+    figure: float
+    limit: float
+    live_minutes: int
+    on_demand_minutes: int
+    message: str
+
+
 class Failure(Exception):
     """An expected failure with a stable code; services subclass it per condition.
 
@@ -60,12 +78,17 @@ class Failure(Exception):
             cls.kind, cls.status, cls.code = kind, status, kind.value.upper()
 
     def __init__(
-        self, message: str, errors: tuple[FieldError, ...] = (), clashes: tuple[Clash, ...] = ()
+        self,
+        message: str,
+        errors: tuple[FieldError, ...] = (),
+        clashes: tuple[Clash, ...] = (),
+        breaches: tuple[Breach, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors
         self.clashes = clashes
+        self.breaches = breaches
 
 
 class InvalidInput(Failure, kind=ProblemKind.INVALID_INPUT, status=422):
@@ -103,6 +126,10 @@ class NotFound(Failure, kind=ProblemKind.NOT_FOUND, status=404):
 
 class Conflict(Failure, kind=ProblemKind.CONFLICT, status=409):
     """The thing is not in the state the request needs (already published, not live...)."""
+
+
+class PolicyViolation(Failure, kind=ProblemKind.POLICY_VIOLATION, status=409):
+    """A policy refuses the request (its `breaches`); nothing was changed."""
 
 
 class Forbidden(Failure, kind=ProblemKind.FORBIDDEN, status=403):

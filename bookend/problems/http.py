@@ -31,6 +31,16 @@ class ProblemClash(BaseModel):
     who: list[str] = []
 
 
+class ProblemBreach(BaseModel):
+    rule: str
+    period: str
+    figure: float
+    limit: float
+    live_minutes: int
+    on_demand_minutes: int
+    message: str
+
+
 class Problem(BaseModel):
     """The error body every service returns (after RFC 9457, with field errors).
 
@@ -44,6 +54,8 @@ class Problem(BaseModel):
     errors: list[ProblemField] = []
     # For a conflict with other things planned: each of them (ADR 0025).
     clashes: list[ProblemClash] = []
+    # For a request a policy refuses: each rule it would break, with the figures.
+    breaches: list[ProblemBreach] = []
 
 
 def problem_of(failure: Failure) -> Problem:
@@ -65,6 +77,18 @@ def problem_of(failure: Failure) -> Problem:
                 who=list(c.who),
             )
             for c in failure.clashes
+        ],
+        breaches=[
+            ProblemBreach(
+                rule=b.rule,
+                period=b.period,
+                figure=b.figure,
+                limit=b.limit,
+                live_minutes=b.live_minutes,
+                on_demand_minutes=b.on_demand_minutes,
+                message=b.message,
+            )
+            for b in failure.breaches
         ],
     )
 

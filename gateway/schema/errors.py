@@ -84,7 +84,33 @@ class Conflict(UserError):
     )
 
 
-Failure = InvalidInput | NotFound | Forbidden | Conflict
+@strawberry.type(description="A rule of a policy a request would break, with its figures.")
+class PolicyBreach:
+    rule: str = strawberry.field(
+        description="max_live_minutes_per_day or min_on_demand_share (a balance policy's)"
+    )
+    period: str = strawberry.field(
+        description="The local day (YYYY-MM-DD) or ISO week (YYYY-Www) it is about."
+    )
+    figure: float = strawberry.field(
+        description="What the request would lead to: the day's live minutes, or the week's "
+        "on-demand share (0 to 1)."
+    )
+    limit: float = strawberry.field(description="The cap, or the minimum share.")
+    live_minutes: int
+    on_demand_minutes: int
+    message: str
+
+
+@strawberry.type(
+    description="A policy (e.g. a section's balance policy in enforce mode) refuses the request; "
+    "nothing was changed."
+)
+class PolicyViolation(UserError):
+    breaches: list[PolicyBreach]
+
+
+Failure = InvalidInput | NotFound | Forbidden | Conflict | PolicyViolation
 
 
 # Fields a service names by their HTTP form, as the GraphQL client sent them.
@@ -124,6 +150,9 @@ def as_result(problem: Problem) -> Failure:
                 for c in problem.clashes
             ]
             return Conflict(code=problem.code, message=problem.message, clashes=clashes)
+        case ProblemKind.POLICY_VIOLATION:
+            breaches = [PolicyBreach(**b.model_dump()) for b in problem.breaches]
+            return PolicyViolation(code=problem.code, message=problem.message, breaches=breaches)
         case ProblemKind.UNAVAILABLE:  # a 5xx: `call` raises before a result is made
             raise UpstreamUnavailable(problem.message)
         case unknown:

@@ -18,6 +18,7 @@ from bookend.contracts.catalog import (
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from services.scheduler import SOURCE
+from services.scheduler.balance.domain import BalanceWarned
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import domain
 from services.scheduler.sessions.domain import LessonComponent, LessonSummary, SessionRecording
@@ -75,6 +76,12 @@ def task_withdrawn(event: domain.TaskWithdrawn) -> contract.TaskWithdrawn:
     return contract.TaskWithdrawn.model_validate(fields_of(event.task, task_id=event.task.id))
 
 
+def balance_warned(event: BalanceWarned) -> contract.BalanceWarning:
+    return contract.BalanceWarning.model_validate(
+        fields_of(event, warnings=[fields_of(w) for w in event.warnings])
+    )
+
+
 # Enrolments stay inside: they change feeds (the projector) but no other service hears of them.
 OUTBOUND = (
     Outbound(SOURCE)
@@ -86,6 +93,7 @@ OUTBOUND = (
     .map(domain.SessionCancelled, session_cancelled)
     .map(domain.TaskRescheduled, task_rescheduled)
     .map(domain.TaskWithdrawn, task_withdrawn)
+    .map(BalanceWarned, balance_warned)
 )
 
 

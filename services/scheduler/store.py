@@ -4,6 +4,8 @@ so a change in one slice and the feed items and events it causes commit together
 from __future__ import annotations
 
 from bookend.outbox import OutboxStore, OutboxTransaction
+from services.scheduler.balance import store as balance
+from services.scheduler.balance.store import BalanceQueries, BalanceWrites
 from services.scheduler.calendars import store as calendars
 from services.scheduler.calendars.store import CalendarQueries, CalendarWrites
 from services.scheduler.feed import store as feed
@@ -15,13 +17,18 @@ from services.scheduler.sessions.store import SessionsQueries, SessionsWrites
 
 
 class SchedulerTransaction(
-    OutboxTransaction, RosterWrites, SessionsWrites, FeedWrites, CalendarWrites
+    OutboxTransaction, RosterWrites, SessionsWrites, FeedWrites, CalendarWrites, BalanceWrites
 ):
     """Offers every slice's `Transaction` port, and the feed projector's."""
 
 
 class SchedulerStore(
-    OutboxStore[SchedulerTransaction], RosterQueries, SessionsQueries, FeedQueries, CalendarQueries
+    OutboxStore[SchedulerTransaction],
+    RosterQueries,
+    SessionsQueries,
+    FeedQueries,
+    CalendarQueries,
+    BalanceQueries,
 ):
     transaction = SchedulerTransaction
 
@@ -32,6 +39,7 @@ class SchedulerStore(
             *sessions.INDEXES,
             *feed.INDEXES,
             *calendars.INDEXES,
+            *balance.INDEXES,
         ):
             await self._index(collection, fields, unique=unique)
         await self.add_missing_feed_keys()

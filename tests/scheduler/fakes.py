@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import SessionStatus
+from services.scheduler.balance.domain import BalancePolicy
 from services.scheduler.calendars.domain import CalendarLink, Owner
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
 from services.scheduler.roster.calendar import calendar_of
@@ -55,6 +56,7 @@ class SchedulerState(FakeState):
     extensions: dict[tuple[str, str], Extension] = field(default_factory=dict)
     windows: dict[tuple[str, str], BookendWindows] = field(default_factory=dict)
     calendar_links: dict[str, CalendarLink] = field(default_factory=dict)
+    balance_policies: dict[tuple[str, str], BalancePolicy] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -215,6 +217,9 @@ class FakeReads:
             lambda t: t.section_id == section_id and t.due_at > moment and t.withdrawn_at is None,
         )
 
+    async def list_tasks_due(self, district_id: str, section_id: str, due: Span) -> list[Task]:
+        return self._tasks(district_id, lambda t: t.section_id == section_id and t.due_at in due)
+
     async def get_task(self, district_id: str, task_id: str) -> Task | None:
         task = self.state.tasks.get(task_id)
         return task if task is not None and task.district_id == district_id else None
@@ -251,6 +256,11 @@ class FakeReads:
             (t for t in self.state.tasks.values() if t.district_id == district_id and wanted(t)),
             key=lambda t: (t.due_at, t.id),
         )
+
+    # --- balance
+
+    async def get_balance_policy(self, district_id: str, section_id: str) -> BalancePolicy | None:
+        return self.state.balance_policies.get((district_id, section_id))
 
     # --- feed
 
@@ -413,6 +423,9 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
         for student_id in students:
             del self.state.feed[(student_id, item_id)]
         return students
+
+    async def save_balance_policy(self, policy: BalancePolicy) -> None:
+        self.state.balance_policies[(policy.district_id, policy.section_id)] = policy
 
     async def add_calendar_link(self, link: CalendarLink) -> None:
         assert link.id not in self.state.calendar_links

@@ -11,10 +11,17 @@ from pydantic import AwareDatetime
 from bookend.auth.fastapi import CurrentPrincipal
 from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import scheduler as http
+from services.scheduler.balance.api import warnings_out
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import changes, service
 from services.scheduler.sessions.bookends import BookendWindows
-from services.scheduler.sessions.domain import BookendedSession, SessionDraft, SessionSeries
+from services.scheduler.sessions.domain import (
+    BookendedSession,
+    MeasuredSessions,
+    MeasuredTask,
+    SessionDraft,
+    SessionSeries,
+)
 from services.scheduler.sessions.ports import Store
 from services.scheduler.settings import SchedulerSettings
 
@@ -25,12 +32,28 @@ router = APIRouter()
 
 def session_out(booked: BookendedSession) -> http.Session:
     tasks = [http.Task.model_validate(task, from_attributes=True) for task in booked.tasks]
+    warnings = warnings_out(booked.balance_warnings)
     # From attributes: the recording, if any, is read from the domain's record.
-    return http.Session.model_validate(fields_of(booked.session, tasks=tasks), from_attributes=True)
+    return http.Session.model_validate(
+        fields_of(booked.session, tasks=tasks, balance_warnings=warnings), from_attributes=True
+    )
 
 
 def sessions_out(sessions: list[BookendedSession]) -> http.SessionList:
     return http.SessionList(items=[session_out(booked) for booked in sessions])
+
+
+def measured_out(measured: MeasuredSessions) -> http.SessionList:
+    warnings = warnings_out(measured.balance_warnings)
+    return sessions_out(measured.sessions).model_copy(update={"balance_warnings": warnings})
+
+
+def measured_task_out(measured: MeasuredTask) -> http.Task:
+    """A task assigned or withdrawn, with the balance warnings of the change."""
+    warnings = warnings_out(measured.balance_warnings)
+    return http.Task.model_validate(
+        fields_of(measured.task, balance_warnings=warnings), from_attributes=True
+    )
 
 
 def series_out(series: SessionSeries, sessions: list[BookendedSession]) -> http.SessionSeries:
@@ -109,7 +132,7 @@ async def reschedule_series(
     state: State,
     key: RequestKey,
 ) -> http.SessionList:
-    with answering(key, sessions_out):
+    with answering(key, measured_out):
         moved = await changes.reschedule_series(
             series_id,
             changes.SeriesTime(body.starts_at, body.minutes),
@@ -117,18 +140,18 @@ async def reschedule_series(
             store=state.store,
             clock=state.clock,
         )
-    return sessions_out(moved)
+    return measured_out(moved)
 
 
 @router.post("/series/{series_id}/cancel")
 async def cancel_series(
     series_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
 ) -> http.SessionList:
-    with answering(key, sessions_out):
+    with answering(key, measured_out):
         cancelled = await changes.cancel_series(
             series_id, principal=principal, store=state.store, clock=state.clock
         )
-    return sessions_out(cancelled)
+    return measured_out(cancelled)
 
 
 @router.get("/sections/{section_id}/bookend-windows")

@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 
 from bookend.auth import STAFF, Principal
 from bookend.clock import Clock, stored_instant
+from bookend.contracts.scheduler import PlanChangeKind
 from bookend.ids import IdFactory
 from bookend.problems import FieldError, InvalidInput, refuse_if
 from services.scheduler import access
+from services.scheduler.balance.service import PlanChange, checked
 from services.scheduler.events import OUTBOUND
 from services.scheduler.feed.projector import project, windows_of
 from services.scheduler.roster.domain import SectionUnknown
@@ -20,6 +22,7 @@ from services.scheduler.sessions.bookends import ON_DEMAND_FITS
 from services.scheduler.sessions.domain import (
     LessonArchived,
     LessonUnknown,
+    MeasuredTask,
     Task,
     TaskAssigned,
     TaskWithdrawn,
@@ -46,13 +49,13 @@ async def assign_task(
     ids: IdFactory,
     clock: Clock,
     lesson_wait: timedelta = timedelta(0),
-) -> Task:
+) -> MeasuredTask:
     """Give a lesson's on-demand component to the section or to chosen students of it."""
     principal.require(*STAFF)
     draft.check()
     await lesson_learned(store, principal.district, draft.lesson_id, within=lesson_wait)
 
-    async def work(tx: Transaction) -> Task:
+    async def work(tx: Transaction) -> MeasuredTask:
         district = principal.district
         section = await tx.get_section(district, draft.section_id)
         if section is None:
@@ -114,11 +117,13 @@ async def assign_task(
             due_at=stored_instant(window.due_at),
             closes_at=stored_instant(window.closes_at) if window.closes_at else None,
         )
+        change = PlanChange(PlanChangeKind.TASK_ASSIGNED, tasks_after=[task])
+        warnings = await checked(tx, section, change)
         await tx.add_tasks([task])
         events = [TaskAssigned(task)]
         await tx.emit(*OUTBOUND.events(events))
         await project(tx, events)
-        return task
+        return MeasuredTask(task, warnings)
 
     return await store.atomically(work)
 
@@ -174,22 +179,29 @@ async def extend_task(
     return await store.atomically(work)
 
 
-async def withdraw_task(task_id: str, *, principal: Principal, store: Store, clock: Clock) -> Task:
-    """It no longer needs doing: it leaves the feeds (and stays on record, withdrawn)."""
+async def withdraw_task(
+    task_id: str, *, principal: Principal, store: Store, clock: Clock
+) -> MeasuredTask:
+    """It no longer needs doing: it leaves the feeds (and stays on record, withdrawn), once
+    the section's balance policy lets it (its week's on-demand share falls)."""
     principal.require(*STAFF)
 
-    async def work(tx: Transaction) -> Task:
+    async def work(tx: Transaction) -> MeasuredTask:
         task = await existing_task(tx, principal.district, task_id)
         section = await existing_section(tx, principal.district, task.section_id)
         access.require_teaches(principal, section)
         if task.withdrawn_at is not None:
-            return task  # once is enough
+            return MeasuredTask(task)  # once is enough
         withdrawn = task.withdrawn(stored_instant(clock()))
+        change = PlanChange(
+            PlanChangeKind.TASK_WITHDRAWN, tasks_before=[task], tasks_after=[withdrawn]
+        )
+        warnings = await checked(tx, section, change)
         await tx.save_tasks([withdrawn])
         events = [TaskWithdrawn(withdrawn)]
         await tx.emit(*OUTBOUND.events(events))
         await project(tx, events)
-        return withdrawn
+        return MeasuredTask(withdrawn, warnings)
 
     return await store.atomically(work)
 

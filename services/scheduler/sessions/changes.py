@@ -5,14 +5,17 @@ tasks, the feed items and the events commit together."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bookend.auth import STAFF, Principal
 from bookend.clock import Clock
+from bookend.contracts.scheduler import PlanChangeKind
 from bookend.problems import FieldError, refuse_if
 from services.scheduler import access
+from services.scheduler.balance.domain import BalanceWarning
+from services.scheduler.balance.service import PlanChange, checked
 from services.scheduler.events import OUTBOUND
 from services.scheduler.feed.projector import project
 from services.scheduler.roster.service import existing_section
@@ -26,9 +29,11 @@ from services.scheduler.sessions.clashes import clashes, refuse_clashes
 from services.scheduler.sessions.domain import (
     BookendedSession,
     LiveSession,
+    MeasuredSessions,
     SeriesNotFound,
     SessionCancelled,
     SessionSeries,
+    Task,
     TaskWithdrawn,
     time_errors,
 )
@@ -80,21 +85,22 @@ async def reschedule_session(
         section = await existing_section(tx, principal.district, session.section_id)
         access.require_teaches(principal, section)
         moved = session.reschedule(starts_at, ends_at)
-        await _move(tx, [(session, moved)])
-        return (await with_tasks(tx, principal.district, [moved]))[0]
+        warnings = await _move(tx, [(session, moved)])
+        booked = (await with_tasks(tx, principal.district, [moved]))[0]
+        return replace(booked, balance_warnings=warnings)
 
     return await store.atomically(work)
 
 
 async def reschedule_series(
     series_id: str, when: SeriesTime, *, principal: Principal, store: Store, clock: Clock
-) -> list[BookendedSession]:
+) -> MeasuredSessions:
     """Move every occurrence still to take place to a new local time and length, each on its
     own date; those started, ended or cancelled stay as they are."""
     principal.require(*STAFF)
     when.check()
 
-    async def work(tx: Transaction) -> list[BookendedSession]:
+    async def work(tx: Transaction) -> MeasuredSessions:
         series, section_id = await _series(tx, principal.district, series_id)
         section = await existing_section(tx, principal.district, section_id)
         access.require_teaches(principal, section)
@@ -104,8 +110,9 @@ async def reschedule_series(
             for session in await tx.list_series_sessions(principal.district, series.id)
             if session.is_planned and session.starts_at > now
         ]
-        await _move(tx, changes)
-        return await with_tasks(tx, principal.district, [moved for _, moved in changes])
+        warnings = await _move(tx, changes)
+        moved = await with_tasks(tx, principal.district, [moved for _, moved in changes])
+        return MeasuredSessions(moved, warnings)
 
     return await store.atomically(work)
 
@@ -121,25 +128,26 @@ async def cancel_session(
         session = await existing_session(tx, principal.district, session_id)
         section = await existing_section(tx, principal.district, session.section_id)
         access.require_teaches(principal, section)
-        cancelled = await _cancel(tx, [session], clock())
-        return (await with_tasks(tx, principal.district, cancelled))[0]
+        cancelled, warnings = await _cancel(tx, [session], clock())
+        booked = (await with_tasks(tx, principal.district, cancelled))[0]
+        return replace(booked, balance_warnings=warnings)
 
     return await store.atomically(work)
 
 
 async def cancel_series(
     series_id: str, *, principal: Principal, store: Store, clock: Clock
-) -> list[BookendedSession]:
+) -> MeasuredSessions:
     """Cancel every occurrence still to take place (those started or ended stay)."""
     principal.require(*STAFF)
 
-    async def work(tx: Transaction) -> list[BookendedSession]:
+    async def work(tx: Transaction) -> MeasuredSessions:
         series, section_id = await _series(tx, principal.district, series_id)
         section = await existing_section(tx, principal.district, section_id)
         access.require_teaches(principal, section)
         sessions = await tx.list_series_sessions(principal.district, series.id)
-        cancelled = await _cancel(tx, [s for s in sessions if s.is_planned], clock())
-        return await with_tasks(tx, principal.district, cancelled)
+        cancelled, warnings = await _cancel(tx, [s for s in sessions if s.is_planned], clock())
+        return MeasuredSessions(await with_tasks(tx, principal.district, cancelled), warnings)
 
     return await store.atomically(work)
 
@@ -183,11 +191,13 @@ async def _series(tx: Transaction, district_id: str, series_id: str) -> tuple[Se
     return series, series.section_id
 
 
-async def _move(tx: Transaction, changes: Sequence[tuple[LiveSession, LiveSession]]) -> None:
+async def _move(
+    tx: Transaction, changes: Sequence[tuple[LiveSession, LiveSession]]
+) -> tuple[BalanceWarning, ...]:
     """Store the moved sessions and their moved bookends, once none of the new times clashes
-    with anything but the sessions being moved."""
+    with anything but the sessions being moved and the section's balance policy lets them."""
     if not changes:
-        return
+        return ()
     section = await existing_section(tx, changes[0][0].district_id, changes[0][0].section_id)
     times = [(moved.starts_at, moved.ends_at) for _, moved in changes]
     around = await surroundings(tx, section, times)
@@ -195,35 +205,58 @@ async def _move(tx: Transaction, changes: Sequence[tuple[LiveSession, LiveSessio
     district = section.district_id
     tasks = await tx.list_tasks(district, [session.id for session, _ in changes])
     events: list[object] = []
+    planned: list[tuple[LiveSession, LiveSession, list[Task], list[Task]]] = []
     for before, after in changes:
         moved, told = move_bookends(before, after, [t for t in tasks if t.session_id == before.id])
+        ids = {task.id for task in moved}
+        planned.append((before, after, [t for t in tasks if t.id in ids], moved))
+        events += told
+    change = PlanChange(
+        PlanChangeKind.SESSIONS_RESCHEDULED,
+        sessions_before=[before for before, *_ in planned],
+        sessions_after=[after for _, after, *_ in planned],
+        tasks_before=[task for *_, theirs, _ in planned for task in theirs],
+        tasks_after=[task for *_, moved in planned for task in moved],
+    )
+    warnings = await checked(tx, section, change)
+    for _, after, _, moved in planned:
         await tx.save_session(after)
         await tx.save_tasks(moved)
-        events += told
     await tx.emit(*OUTBOUND.events(events))
     await project(tx, events)
+    return warnings
 
 
 async def _cancel(
     tx: Transaction, sessions: Sequence[LiveSession], at: datetime
-) -> list[LiveSession]:
+) -> tuple[list[LiveSession], tuple[BalanceWarning, ...]]:
+    """Cancel the sessions and withdraw their bookends, once the section's balance policy lets
+    them: withdrawn bookends can lower a week's on-demand share."""
     if not sessions:
-        return []
+        return [], ()
     district = sessions[0].district_id
-    tasks = await tx.list_tasks(district, [session.id for session in sessions])
-    cancelled: list[LiveSession] = []
+    tasks = [
+        t for t in await tx.list_tasks(district, [s.id for s in sessions]) if not t.withdrawn_at
+    ]
+    cancelled = [session.cancel(at) for session in sessions]
+    withdrawn = {
+        gone.id: [t.withdrawn(gone.cancelled_at or at) for t in tasks if t.session_id == gone.id]
+        for gone in cancelled
+    }
+    section = await existing_section(tx, district, sessions[0].section_id)
+    change = PlanChange(
+        PlanChangeKind.SESSIONS_CANCELLED,
+        sessions_before=sessions,
+        sessions_after=cancelled,
+        tasks_before=tasks,
+        tasks_after=[task for gone in withdrawn.values() for task in gone],
+    )
+    warnings = await checked(tx, section, change)
     events: list[object] = []
-    for session in sessions:
-        gone = session.cancel(at)
-        withdrawn = [
-            task.withdrawn(gone.cancelled_at or at)
-            for task in tasks
-            if task.session_id == session.id and task.withdrawn_at is None
-        ]
+    for gone in cancelled:
         await tx.save_session(gone)
-        await tx.save_tasks(withdrawn)
-        events += [SessionCancelled(gone), *(TaskWithdrawn(task) for task in withdrawn)]
-        cancelled.append(gone)
+        await tx.save_tasks(withdrawn[gone.id])
+        events += [SessionCancelled(gone), *(TaskWithdrawn(task) for task in withdrawn[gone.id])]
     await tx.emit(*OUTBOUND.events(events))
     await project(tx, events)
-    return cancelled
+    return cancelled, warnings

@@ -11,6 +11,7 @@ from bookend.clock import stored_instant
 from bookend.contracts.catalog import ComponentKind, ModeFit
 from bookend.contracts.scheduler import Bookend, Modality, SessionStatus
 from bookend.problems import Conflict, FieldError, InvalidInput, NotFound, refuse_if
+from services.scheduler.balance.domain import BalanceWarning
 from services.scheduler.roster.domain import SchedulerError, zone_errors
 from services.scheduler.sessions.windows import WindowRules
 
@@ -228,10 +229,30 @@ class SessionSeries:
 
 @dataclass(frozen=True, slots=True)
 class BookendedSession:
-    """A live session with the pre-work and follow-up tasks around it."""
+    """A live session with the pre-work and follow-up tasks around it; as the answer to a
+    change, with the rules of the section's balance policy it left broken (advise mode)."""
 
     session: LiveSession
     tasks: tuple[Task, ...]
+    balance_warnings: tuple[BalanceWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredSessions:
+    """The sessions a change of a series moved or cancelled, and the rules of the section's
+    balance policy it left broken (advise mode)."""
+
+    sessions: list[BookendedSession]
+    balance_warnings: tuple[BalanceWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredTask:
+    """A task assigned or withdrawn, and the rules of the section's balance policy the change
+    left broken (advise mode)."""
+
+    task: Task
+    balance_warnings: tuple[BalanceWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Protocol, TypeVar
 
 from bookend.clock import ALL_TIME, Span
-from bookend.outbox import Outbox
+from services.scheduler.balance import ports as balance
 from services.scheduler.feed.projector import Projection
 from services.scheduler.roster import ports as roster
 from services.scheduler.sessions.bookends import BookendWindows
@@ -51,8 +51,9 @@ class Reads(roster.Reads, Protocol):
         ...
 
 
-class Transaction(Reads, Projection, Outbox, Protocol):
-    """One transaction: sessions, their tasks, feed items and events commit together."""
+class Transaction(Reads, Projection, balance.Checking, Protocol):
+    """One transaction: sessions, their tasks, feed items and events commit together, once
+    the section's balance policy has measured the change."""
 
     async def save_lesson(self, lesson: LessonSummary) -> None: ...
 

@@ -10,10 +10,11 @@ from datetime import date, datetime, timedelta
 
 from bookend.auth import STAFF, Principal
 from bookend.clock import Clock, Span, stored_instant
-from bookend.contracts.scheduler import Modality
+from bookend.contracts.scheduler import Modality, PlanChangeKind
 from bookend.ids import IdFactory
 from bookend.problems import FieldError, InvalidInput, refuse_if
 from services.scheduler import access
+from services.scheduler.balance.service import PlanChange, checked
 from services.scheduler.events import OUTBOUND
 from services.scheduler.feed.projector import project
 from services.scheduler.roster.domain import Section, SectionUnknown
@@ -104,6 +105,12 @@ async def schedule_session(
             new_id=ids,
             series_id=series_id,
         )
+        change = PlanChange(
+            PlanChangeKind.SESSIONS_SCHEDULED,
+            sessions_after=[booked.session for booked in planned],
+            tasks_after=[task for booked in planned for task in booked.tasks],
+        )
+        warnings = await checked(tx, section, change)
         if series_id is not None:
             assert draft.recurrence is not None
             series = SessionSeries(
@@ -122,7 +129,7 @@ async def schedule_session(
         await tx.add_tasks([task for booked in planned for task in booked.tasks])
         await tx.emit(*OUTBOUND.events(events))
         await project(tx, events)
-        return planned[0]
+        return replace(planned[0], balance_warnings=warnings)
 
     return await store.atomically(work)
 

@@ -64,6 +64,12 @@ class SessionsQueries(Queries):
         tasks = await self._list(Task, TASKS, query, BY_DUE, key="id")
         return [task for task in tasks if task.withdrawn_at is None]
 
+    async def list_tasks_due(self, district_id: str, section_id: str, due: Span) -> list[Task]:
+        query: Document = {"district_id": district_id, "section_id": section_id}
+        if not due.is_open:
+            query["due_at"] = within(due)
+        return await self._list(Task, TASKS, query, BY_DUE, key="id")
+
     async def get_series(self, district_id: str, series_id: str) -> SessionSeries | None:
         query = {"_id": series_id, "district_id": district_id}
         return await self._get(SessionSeries, SERIES, query, key="id")

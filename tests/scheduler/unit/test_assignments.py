@@ -34,9 +34,10 @@ def draft(**more: object) -> AssignmentDraft:
 
 
 async def assign(store: FakeScheduler, clock: Clock, **more: object):  # type: ignore[no-untyped-def]
-    return await assignments.assign_task(
+    assigned = await assignments.assign_task(
         draft(**more), principal=TEACHER, store=store, ids=ids, clock=clock
     )
+    return assigned.task
 
 
 async def task_items(store: FakeScheduler, student: str, task_id: str) -> list[object]:
@@ -126,7 +127,7 @@ async def test_a_withdrawn_task_leaves_every_feed(store: FakeScheduler, clock: C
     withdrawn = await assignments.withdraw_task(
         task.id, principal=TEACHER, store=store, clock=clock
     )
-    assert withdrawn.withdrawn_at is not None
+    assert withdrawn.task.withdrawn_at is not None
     assert await task_items(store, "student-1", task.id) == []
 
 

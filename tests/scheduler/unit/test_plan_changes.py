@@ -114,8 +114,8 @@ async def test_cancelling_a_series_leaves_the_occurrences_already_held(
     cancelled = await changes.cancel_series(
         first.session.series_id, principal=TEACHER, store=store, clock=clock
     )
-    assert len(cancelled) == 2
-    assert first.session.id not in {booked.session.id for booked in cancelled}
+    assert len(cancelled.sessions) == 2
+    assert first.session.id not in {booked.session.id for booked in cancelled.sessions}
 
 
 async def test_moving_a_series_keeps_each_date_and_takes_the_new_local_time(
@@ -130,8 +130,8 @@ async def test_moving_a_series_keeps_each_date_and_takes_the_new_local_time(
         store=store,
         clock=clock,
     )
-    local = [b.session.starts_at.astimezone(first.session.starts_at.tzinfo) for b in moved]
-    assert [b.session.minutes for b in moved] == [40, 40, 40]
+    local = [b.session.starts_at.astimezone(first.session.starts_at.tzinfo) for b in moved.sessions]
+    assert [b.session.minutes for b in moved.sessions] == [40, 40, 40]
     assert [m.date() for m in local] == [(MONDAY + timedelta(weeks=n)).date() for n in range(3)]
 
 
