@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
+from bookend.http_contracts.balance import BalancePolicy, BalancePolicyPut, WeeklyPlan
 from bookend.http_contracts.calendars import (
     CalendarLink,
     CalendarLinkCreate,
@@ -187,6 +188,22 @@ class SchedulerClient(ServiceClient):
     ) -> BookendWindows:
         path = at("/sections/{section_id}/bookend-windows", section_id=section_id)
         return await self.call(BookendWindows, "PUT", path, body=windows)
+
+    async def get_balance_policy(self, section_id: str) -> BalancePolicy:
+        path = at("/sections/{section_id}/balance-policy", section_id=section_id)
+        return await self.call(BalancePolicy, "GET", path)
+
+    async def put_balance_policy(self, section_id: str, policy: BalancePolicyPut) -> BalancePolicy:
+        path = at("/sections/{section_id}/balance-policy", section_id=section_id)
+        return await self.call(BalancePolicy, "PUT", path, body=policy)
+
+    async def get_section_plan(self, section_id: str, week: str | None) -> WeeklyPlan:
+        path = at("/sections/{section_id}/plan", section_id=section_id)
+        return await self.call(WeeklyPlan, "GET", path, params={"week": week})
+
+    async def get_student_plan(self, student_id: str, week: str | None) -> WeeklyPlan:
+        path = at("/students/{student_id}/plan", student_id=student_id)
+        return await self.call(WeeklyPlan, "GET", path, params={"week": week})
 
     async def read_feed(self, page: Page, wanted: FeedFilter) -> Feed:
         params = {**page.params(), **wanted.params()}

@@ -18,6 +18,8 @@ from bookend.contracts.catalog import (
 )
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
 from bookend.contracts.scheduler import (
+    BalanceMode,
+    BalanceRule,
     Bookend,
     CalendarOwner,
     FeedItemKind,
@@ -28,6 +30,8 @@ from bookend.contracts.scheduler import (
 from bookend.http_contracts.scheduler import PersonRole, RosterImportStatus, RosterKind
 
 strawberry.enum(ComponentKind)
+strawberry.enum(BalanceMode)
+strawberry.enum(BalanceRule)
 strawberry.enum(ModeFit)
 strawberry.enum(LessonStatus)
 strawberry.enum(GradeBand)
@@ -47,6 +51,8 @@ strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
 
 __all__ = [
+    "BalanceMode",
+    "BalanceRule",
     "Bookend",
     "CalendarOwner",
     "ChannelStatus",

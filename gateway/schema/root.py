@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.context import Info
+from gateway.schema.balance import BalanceMutation, BalanceQuery
 from gateway.schema.calendars import CalendarMutation, CalendarQuery
 from gateway.schema.catalog import CatalogMutation, CatalogQuery
 from gateway.schema.curricula import CurriculumMutation, CurriculumQuery
@@ -61,6 +62,7 @@ class Query(
     RecordingQuery,
     CalendarQuery,
     ImportQuery,
+    BalanceQuery,
 ):
     pass
 
@@ -75,6 +77,7 @@ class Mutation(
     RecordingMutation,
     CalendarMutation,
     ImportMutation,
+    BalanceMutation,
 ):
     pass
 

@@ -9,6 +9,7 @@ import strawberry
 
 from bookend.http_contracts import scheduler as http
 from gateway.context import Info
+from gateway.schema.balance import BalanceWarning, warnings_of
 from gateway.schema.catalog import Lesson, load_lesson
 from gateway.schema.convert import each, from_contract, to_contract
 from gateway.schema.enums import Bookend, Modality, SessionStatus
@@ -22,6 +23,10 @@ class Task:
     title: str
     bookend: Bookend | None
     minutes: int
+    balance_warnings: list[BalanceWarning] = strawberry.field(
+        description="Answering assignTask or withdrawTask: the rules of the section's balance "
+        "policy the change left broken (ADVISE mode)."
+    )
     opens_at: datetime
     due_at: datetime
     time_zone: str
@@ -31,7 +36,8 @@ class Task:
 
     @classmethod
     def of(cls, task: http.Task) -> Task:
-        return from_contract(cls, task, zone=task.time_zone)
+        warnings = warnings_of(task.balance_warnings)
+        return from_contract(cls, task, zone=task.time_zone, balance_warnings=warnings)
 
 
 @strawberry.type
@@ -55,6 +61,10 @@ class LiveSession:
         description="The recurring series it is an occurrence of, if any."
     )
     cancelled_at: datetime | None
+    balance_warnings: list[BalanceWarning] = strawberry.field(
+        description="Answering a change: the rules of the section's balance policy it left "
+        "broken (ADVISE mode); a read has none."
+    )
 
     @strawberry.field
     async def lesson(self, info: Info) -> Lesson | None:
@@ -74,7 +84,10 @@ class LiveSession:
         tasks = [Task.of(task) for task in session.tasks]
         recorded = session.recording
         recording = None if recorded is None else SessionRecording.of(recorded, zone)
-        return from_contract(cls, session, zone=zone, tasks=tasks, recording=recording)
+        warnings = warnings_of(session.balance_warnings)
+        return from_contract(
+            cls, session, zone=zone, tasks=tasks, recording=recording, balance_warnings=warnings
+        )
 
 
 @strawberry.type
@@ -141,6 +154,10 @@ SessionResult = Annotated[LiveSession | Failure, strawberry.union("SessionResult
 @strawberry.type
 class SessionsChanged:
     sessions: list[LiveSession]
+    balance_warnings: list[BalanceWarning] = strawberry.field(
+        description="The rules of the section's balance policy the change left broken "
+        "(ADVISE mode)."
+    )
 
 
 SessionsResult = Annotated[SessionsChanged | Failure, strawberry.union("SessionsResult")]
@@ -148,7 +165,10 @@ BookendWindowsResult = Annotated[BookendWindows | Failure, strawberry.union("Boo
 
 
 def changed_sessions(answer: http.SessionList) -> SessionsChanged:
-    return SessionsChanged(sessions=[LiveSession.of(session) for session in answer.items])
+    return SessionsChanged(
+        sessions=[LiveSession.of(session) for session in answer.items],
+        balance_warnings=warnings_of(answer.balance_warnings),
+    )
 
 
 @strawberry.type

@@ -5,6 +5,7 @@ from pydantic import BaseModel
 from strawberry.types import get_object_definition
 
 from bookend.http_contracts import (
+    balance,
     calendars,
     catalog,
     curricula,
@@ -13,6 +14,7 @@ from bookend.http_contracts import (
     recordings,
     scheduler,
 )
+from gateway.schema import balance as balance_schema
 from gateway.schema import calendars as calendars_schema
 from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
@@ -59,6 +61,10 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (feedback_schema.CheckInCounts, feedback.SignalCounts, set()),
     (feedback_schema.LiveChannel, feedback.Channel, {"counts"}),
     (calendars_schema.CalendarLink, calendars.CalendarLink, {"url"}),
+    (balance_schema.BalanceWarning, balance.BalanceWarning, set()),
+    (balance_schema.BalancePolicy, balance.BalancePolicy, set()),
+    (balance_schema.PlanDay, balance.PlanDay, set()),
+    (balance_schema.WeeklyPlan, balance.WeeklyPlan, {"days", "policy", "warnings"}),
 ]
 
 # Each input sent as a contract request, with the fields its request builds itself.
@@ -75,6 +81,7 @@ SENT: list[tuple[type, type[BaseModel], set[str]]] = [
     (roster.PersonInput, scheduler.PersonPut, set()),
     (imports.RosterFileInput, scheduler.RosterFile, set()),
     (sessions.ScheduleLiveSessionInput, scheduler.SessionCreate, set()),
+    (balance_schema.BalancePolicyInput, balance.BalancePolicyPut, set()),
     (recordings_schema.ChapterInput, recordings.Chapter, set()),
     (
         recordings_schema.RecordingInput,

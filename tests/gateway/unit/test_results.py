@@ -2,8 +2,16 @@
 
 import pytest
 
-from bookend.problems import Problem, ProblemField, ProblemKind
-from gateway.schema.errors import Conflict, Failure, Forbidden, InvalidInput, NotFound, as_result
+from bookend.problems import Problem, ProblemBreach, ProblemField, ProblemKind
+from gateway.schema.errors import (
+    Conflict,
+    Failure,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PolicyViolation,
+    as_result,
+)
 
 
 def problem(kind: ProblemKind, code: str, status: int = 400) -> Problem:
@@ -18,6 +26,7 @@ def problem(kind: ProblemKind, code: str, status: int = 400) -> Problem:
         (ProblemKind.FORBIDDEN, Forbidden),
         (ProblemKind.UNAUTHENTICATED, Forbidden),
         (ProblemKind.CONFLICT, Conflict),
+        (ProblemKind.POLICY_VIOLATION, PolicyViolation),
     ],
 )
 def test_each_kind_of_refusal_is_its_union_member_keeping_code_and_message(
@@ -52,3 +61,28 @@ def test_invalid_input_names_every_field_and_rule() -> None:
         ("ends_at", "after_start", "must be after starts_at"),
         ("time_zone", "iana_zone", "unknown zone"),
     ]
+
+
+def test_a_policy_violation_carries_each_breach_with_its_figures() -> None:
+    breach = ProblemBreach(
+        rule="max_live_minutes_per_day",
+        period="2026-11-23",
+        figure=200,
+        limit=150,
+        live_minutes=200,
+        on_demand_minutes=40,
+        message="200 live minutes on 2026-11-23, more than the 150 a day the policy allows",
+    )
+    refused = problem(ProblemKind.POLICY_VIOLATION, "BALANCE_POLICY_VIOLATION", 409).model_copy(
+        update={"breaches": [breach]}
+    )
+    violation = as_result(refused)
+    assert isinstance(violation, PolicyViolation)
+    [got] = violation.breaches
+    assert (got.rule, got.period, got.figure, got.limit, got.live_minutes) == (
+        "max_live_minutes_per_day",
+        "2026-11-23",
+        200,
+        150,
+        200,
+    )
