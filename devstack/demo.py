@@ -188,10 +188,15 @@ SHARED = DemoLesson(
 
 SCHOOLS = ((OAKRIDGE, "Oakridge Elementary"), (RIVERSIDE, "Riverside Middle"))
 SECTIONS = (
-    (READING_2, OAKRIDGE, "Reading 2B", "reading", CHICAGO, ["teacher-okafor"]),
-    (ELA_8, RIVERSIDE, "ELA 8A", "reading", CHICAGO, ["teacher-rivera"]),
-    (MATH_7, RIVERSIDE, "Math 7C", "mathematics", CHICAGO, ["teacher-rivera"]),
+    (READING_2, OAKRIDGE, "Reading 2B", "reading", CHICAGO, ["teacher-okafor"], "K_2"),
+    (ELA_8, RIVERSIDE, "ELA 8A", "reading", CHICAGO, ["teacher-rivera"], "G6_8"),
+    (MATH_7, RIVERSIDE, "Math 7C", "mathematics", CHICAGO, ["teacher-rivera"], "G6_8"),
 )
+# ELA 8A's balance policy, in advise mode: at least 60 % of each week's planned minutes on
+# demand, live minutes a day capped by its grade band (6-8: 150). Its live-heavy week of
+# discussions and conferences falls short of the share, so its scheduling answers, its
+# `balance warned` events and its weekly plan show warnings.
+BALANCE_POLICY = (ELA_8, "teacher-rivera", {"minOnDemandShare": 0.6, "mode": "ADVISE"})
 
 UPSERT_SCHOOL = """mutation($id: ID!, $name: String!, $zone: String!) {
   upsertSchool(id: $id, name: $name, timeZone: $zone) {
@@ -219,6 +224,9 @@ SECTION_SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section
 SCHEDULE = """mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(input: $input) {
   __typename ... on LiveSession { id } ... on UserError { code message }
   ... on InvalidInput { errors { field rule } } } }"""
+SET_BALANCE_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
+  setBalancePolicy(sectionId: $id, input: $input) {
+  __typename ... on UserError { code message } } }"""
 CALENDAR_LINKS = """query($student: ID) { calendarLinks(studentId: $student) { id createdBy } }"""
 CREATE_CALENDAR_LINK = """mutation($student: ID) { createCalendarLink(studentId: $student) {
   __typename ... on CalendarLink { id url } ... on UserError { code message } } }"""
@@ -267,9 +275,10 @@ def _expect(result: dict[str, Any], typename: str | None = None) -> dict[str, An
 
 
 def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> DemoLoaded:
-    """Roster, lessons, live sessions in the coming days (a recurring series among them) and a
-    family calendar link; each step skips what already exists, and a run on a later day plans
-    sessions again where the earlier ones are over."""
+    """Roster, a balance policy in advise mode, lessons, live sessions in the coming days (a
+    recurring series among them) and a family calendar link; each step skips what already
+    exists (or sets it again as it was), and a run on a later day plans sessions again where
+    the earlier ones are over."""
 
     def client(user_id: str) -> GraphQLClient:
         return GraphQLClient(gateway_url, issue_token(secret, USERS_BY_ID[user_id].principal))
@@ -278,7 +287,7 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
     for school_id, name in SCHOOLS:
         upserted = admin.execute(UPSERT_SCHOOL, id=school_id, name=name, zone=CHICAGO)
         _expect(upserted["upsertSchool"])
-    for section_id, school_id, name, subject, zone, teachers in SECTIONS:
+    for section_id, school_id, name, subject, zone, teachers, band in SECTIONS:
         section = {
             "id": section_id,
             "schoolId": school_id,
@@ -286,8 +295,12 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
             "subject": subject,
             "timeZone": zone,
             "teacherIds": teachers,
+            "gradeBand": band,
         }
         _expect(admin.execute(UPSERT_SECTION, input=section)["upsertSection"])
+    section_id, teacher_id, policy = BALANCE_POLICY
+    set_policy = client(teacher_id).execute(SET_BALANCE_POLICY, id=section_id, input=policy)
+    _expect(set_policy["setBalancePolicy"], "BalancePolicy")
     for user in DEMO_USERS:
         if user.time_zone and user.principal.district == "district-lakeside":
             for section_id in sorted(user.principal.sections):

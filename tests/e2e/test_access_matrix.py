@@ -404,6 +404,35 @@ READS = [
         SEES_X,
         subscription=True,
     ),
+    Read(
+        "balancePolicy",
+        "of X",
+        """query($id: ID!) { balancePolicy(sectionId: $id) {
+          sectionId minOnDemandShare dailyCap mode } }""",
+        lambda w: {"id": w.section},
+        lambda w: w.section,
+        RUNS_X,
+    ),
+    Read(
+        "weeklyPlan",
+        "of X",
+        """query($id: ID) { weeklyPlan(sectionId: $id, week: "2031-W10") {
+          sectionId liveMinutes onDemandMinutes policy { mode } warnings { rule } } }""",
+        lambda w: {"id": w.section},
+        lambda w: w.section,
+        SEES_X,
+    ),
+    Read(
+        "weeklyPlan",
+        "of the student, in their own zone",
+        # Only district A's student has a zone: another district's plan of the same id is
+        # an empty week in UTC.
+        """query($id: ID) { weeklyPlan(studentId: $id, week: "2031-W10") {
+          studentId timeZone liveMinutes onDemandMinutes } }""",
+        lambda w: {"id": w.subjects[As.STUDENT]},
+        lambda w: "America/Chicago",
+        SEES_X | SEES_Z,
+    ),
 ]
 
 
@@ -426,6 +455,9 @@ def result_of(success: str) -> str:
 
 
 SECTION_X = {"name": "Reading 8", "subject": "reading", "timeZone": "America/Chicago"}
+# X's balance policy measures every change but never warns (no cap: X has no grade band).
+X_POLICY = {"minOnDemandShare": 0, "mode": "ADVISE"}
+STRICT_POLICY = {"minOnDemandShare": 1, "maxLiveMinutesPerDay": 0, "mode": "ENFORCE"}
 TERM = {"name": "2025-2026", "startsOn": "2025-08-18", "endsOn": "2026-06-05"}
 
 
@@ -747,6 +779,16 @@ WRITES = [
         # School ids are the district's own: another district's admin upserts one of theirs.
         elsewhere=frozenset({As.B_SCHOOL_ADMIN, As.B_DISTRICT_ADMIN}),
     ),
+    Write(
+        "setBalancePolicy",
+        "mutation($id: ID!, $input: BalancePolicyInput!) { setBalancePolicy(sectionId: $id, "
+        f"input: $input) {{ {result_of('BalancePolicy')} }} }}",
+        # Enforcing an all on-demand week would refuse X's every session.
+        attempt=lambda w: {"id": w.section, "input": STRICT_POLICY},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.section, "input": X_POLICY},
+        success="BalancePolicy",
+    ),
 ]
 
 
@@ -776,6 +818,8 @@ CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
 
 
+SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
+  setBalancePolicy(sectionId: $id, input: $input) { __typename } }"""
 CALENDAR_LINK = """mutation($student: ID, $section: ID) {
   createCalendarLink(studentId: $student, sectionId: $section) {
   __typename ... on CalendarLink { id } ... on UserError { code } } }"""
@@ -991,6 +1035,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     spare_calendar_links = {
         who: link["id"] for who, link in zip(sorted(RUNS_X), section_links[1:], strict=True)
     }
+    await succeeds(teacher, SET_POLICY, id=x, input=X_POLICY)
     writers = sorted(WRITES_LESSONS)
     spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
@@ -1175,6 +1220,11 @@ SNAPSHOT = {
         As.DISTRICT_ADMIN,
         """query($intruder: ID) { feed(first: 100, studentId: $intruder) {
           timeZone edges { node { id } } } }""",
+    ),
+    "balance policy": (
+        As.DISTRICT_ADMIN,
+        """query($section: ID!) { balancePolicy(sectionId: $section) {
+          minOnDemandShare maxLiveMinutesPerDay mode } }""",
     ),
 }
 

@@ -65,6 +65,8 @@ async def test_the_demo_loads_twice_into_one_library_with_media_a_unit_and_a_sha
 
 SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) {
   title status startsAt seriesId } }"""
+PLAN = """query($section: ID!, $week: String) { weeklyPlan(sectionId: $section, week: $week) {
+  liveMinutes onDemandMinutes policy { mode dailyCap } warnings { rule period } } }"""
 
 
 async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_family_calendar(
@@ -73,7 +75,8 @@ async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_fami
     """Loaded today and again a week on, as `make run` on a later day: each time, sessions lie
     in the coming days, a recurring series among them, and the calendar link answers."""
     teacher = as_demo("teacher-rivera", stack, http)
-    today = datetime.now(ZoneInfo(CHICAGO))
+    zone = ZoneInfo(CHICAGO)
+    today = datetime.now(zone)
     for now in (today, today + timedelta(days=8)):
         loaded = await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret, now=now)
         sessions = (await teacher.run(SESSIONS, section=ELA_8))["sectionSessions"]
@@ -89,3 +92,15 @@ async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_fami
         calendar = await http.get(loaded.calendar_url)
         assert calendar.status_code == 200
         assert b"BEGIN:VCALENDAR" in calendar.content
+        # ELA 8A's balance policy advises: its live-heavy weeks fall short of the share.
+        weeks = {
+            "{}-W{:02d}".format(
+                *datetime.fromisoformat(s["startsAt"]).astimezone(zone).isocalendar()
+            )
+            for s in ahead
+        }
+        plans = [
+            (await teacher.run(PLAN, section=ELA_8, week=week))["weeklyPlan"] for week in weeks
+        ]
+        assert {(p["policy"]["mode"], p["policy"]["dailyCap"]) for p in plans} == {("ADVISE", 150)}
+        assert "MIN_ON_DEMAND_SHARE" in {w["rule"] for p in plans for w in p["warnings"]}
