@@ -15,13 +15,19 @@ from bookend.contracts.catalog import (
     LessonVersionData,
     RecordingPublished,
 )
+from bookend.contracts.feedback import CheckInRecorded, CheckInSignal
+from bookend.contracts.scheduler import Bookend
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
+from bookend.ids import IdFactory
 from services.scheduler import SOURCE
+from services.scheduler.feed.projector import project
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import domain
+from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonComponent, LessonSummary, SessionRecording
 from services.scheduler.sessions.ports import Store, Transaction
+from services.scheduler.sessions.remedial import remedial_component, remedial_task
 from services.scheduler.settings import SchedulerSettings
 
 CONSUMER = "bookend.scheduler"
@@ -157,6 +163,46 @@ async def on_recording_published(
     await store.atomically(work)
 
 
+async def on_check_in_recorded(
+    payload: CheckInRecorded,
+    event: CloudEvent,
+    *,
+    store: Store,
+    windows: BookendWindows,
+    ids: IdFactory,
+) -> None:
+    """A student lost in a live session: their follow-up gains a remedial practice or fluency
+    component of the lesson, for them alone, once per session however often they say so."""
+    if payload.signal is not CheckInSignal.LOST:
+        return
+
+    async def work(tx: Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        district, student = payload.district_id, payload.student_id
+        session = await tx.get_session(district, payload.session_id)
+        if session is None:
+            return
+        tasks = await tx.list_tasks(district, [session.id])
+        if any(t.remedial and t.student_ids == (student,) for t in tasks):
+            return
+        lesson = await tx.get_lesson(district, session.lesson_id)
+        follow_up = [t for t in tasks if t.bookend is Bookend.FOLLOW_UP and not t.remedial]
+        component = remedial_component(lesson, follow_up) if lesson is not None else None
+        if lesson is None or component is None:
+            return  # nothing to practise on demand in this lesson
+        own = await tx.get_bookend_windows(district, session.section_id)
+        task = remedial_task(
+            session, lesson, component, student, windows=own or windows, new_id=ids
+        )
+        await tx.add_tasks([task])
+        events = [domain.TaskAssigned(task)]
+        await tx.emit(*OUTBOUND.events(events))
+        await project(tx, events)
+
+    await store.atomically(work)
+
+
 def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
     learn = partial(on_lesson_published, store=state.store)
     return (
@@ -165,4 +211,13 @@ def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
         .on(LessonRevised, learn)
         .on(LessonArchived, partial(on_lesson_archived, store=state.store))
         .on(RecordingPublished, partial(on_recording_published, store=state.store))
+        .on(
+            CheckInRecorded,
+            partial(
+                on_check_in_recorded,
+                store=state.store,
+                windows=state.settings.windows,
+                ids=state.ids,
+            ),
+        )
     )

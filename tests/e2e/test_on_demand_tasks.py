@@ -7,7 +7,14 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.e2e.classroom import SCHEDULE, Classroom, published_lesson, session_input
+from tests.e2e.classroom import (
+    LESSON,
+    SCHEDULE,
+    Classroom,
+    published_lesson,
+    schedule,
+    session_input,
+)
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import Client, ClientFor, Data
 from tests.support.polling import eventually
@@ -123,7 +130,12 @@ async def test_a_task_for_chosen_students_and_an_extension_reach_only_them(
         )
     )["extendTask"]
     assert extended["__typename"] == "StudentWindow", extended
-    assert await due_in_feed(room.chicago_student, chosen["id"]) == later
+
+    async def extended_in_feed() -> bool | None:
+        # The gateway keeps a feed page until the scheduler says it changed (ADR 0017).
+        return await due_in_feed(room.chicago_student, chosen["id"]) == later or None
+
+    await eventually(extended_in_feed)
     # A student outside the task cannot be given an extension of it.
     refused = (
         await room.teacher.run(
@@ -131,3 +143,49 @@ async def test_a_task_for_chosen_students_and_an_extension_reach_only_them(
         )
     )["extendTask"]
     assert refused["__typename"] == "InvalidInput"
+
+
+START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
+CHECK_IN = """mutation($id: ID!, $signal: CheckInSignal!) {
+  checkIn(sessionId: $id, signal: $signal) { __typename ... on UserError { code } } }"""
+TITLES = """query { feed(first: 100) { edges { node { title sessionId } } } }"""
+WITH_PRACTICE: dict[str, object] = {
+    **LESSON,
+    "components": [
+        *LESSON["components"],
+        {"title": "Ten more claims to test", "kind": "PRACTICE", "minutes": 12},
+    ],
+}
+
+
+async def extra_practice(client: Client, session_id: str) -> list[str]:
+    edges = (await client.run(TITLES))["feed"]["edges"]
+    return [
+        e["node"]["title"]
+        for e in edges
+        if e["node"]["sessionId"] == session_id and e["node"]["title"].startswith("Extra")
+    ]
+
+
+async def test_a_lost_check_in_adds_practice_to_that_students_follow_up_only(
+    client_for: ClientFor,
+) -> None:
+    room = await make_classroom(client_for)
+    lesson = await published_lesson(room.teacher, WITH_PRACTICE)
+    session = await schedule(room.teacher, room.section_id, lesson)
+    assert (await room.teacher.run(START, id=session["id"]))["startSession"]["__typename"] == (
+        "LiveSession"
+    )
+
+    async def checked_in() -> bool | None:
+        said = await room.chicago_student.run(CHECK_IN, id=session["id"], signal="LOST")
+        return True if said["checkIn"]["__typename"] == "CheckIn" else None
+
+    await eventually(checked_in, seconds=20)  # the channel opens once feedback hears the start
+
+    async def remedial() -> list[str] | None:
+        return await extra_practice(room.chicago_student, session["id"]) or None
+
+    # The follow-up holds the essay plan already; the practice is new to it.
+    assert await eventually(remedial, seconds=20) == ["Extra practice: Ten more claims to test"]
+    assert await extra_practice(room.la_student, session["id"]) == []

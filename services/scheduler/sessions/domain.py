@@ -112,6 +112,7 @@ class Task:
     closes_at: datetime | None = None
     rules: WindowRules | None = None
     assigned_at: datetime | None = None
+    remedial: bool = False  # extra follow-up for a student who was lost in the session
 
     def moved_by(self, delta: timedelta) -> Task:
         return replace(self, opens_at=self.opens_at + delta, due_at=self.due_at + delta)
