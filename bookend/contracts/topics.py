@@ -10,6 +10,7 @@ class Topic(StrEnum):
     SCHEDULER_TASK = "bookend.scheduler.task.v1"
     SCHEDULER_FEED = "bookend.scheduler.feed.v1"
     FEEDBACK_CHECKIN = "bookend.feedback.checkin.v1"
+    FEEDBACK_ATTENDANCE = "bookend.feedback.attendance.v1"
 
 
 ALL_TOPICS: tuple[Topic, ...] = tuple(Topic)

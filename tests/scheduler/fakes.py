@@ -53,6 +53,7 @@ class SchedulerState(FakeState):
     feed: dict[tuple[str, str], FeedItem] = field(default_factory=dict)
     series: dict[str, SessionSeries] = field(default_factory=dict)
     extensions: dict[tuple[str, str], Extension] = field(default_factory=dict)
+    absentees: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     windows: dict[tuple[str, str], BookendWindows] = field(default_factory=dict)
     calendar_links: dict[str, CalendarLink] = field(default_factory=dict)
 
@@ -214,6 +215,9 @@ class FakeReads:
             district_id,
             lambda t: t.section_id == section_id and t.due_at > moment and t.withdrawn_at is None,
         )
+
+    async def get_absentees(self, district_id: str, session_id: str) -> list[str] | None:
+        return self.state.absentees.get((district_id, session_id))
 
     async def get_task(self, district_id: str, task_id: str) -> Task | None:
         task = self.state.tasks.get(task_id)
@@ -379,6 +383,11 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
     async def save_tasks(self, tasks: Sequence[Task]) -> None:
         assert {task.id for task in tasks} <= set(self.state.tasks)
         self.state.tasks |= {task.id: task for task in tasks}
+
+    async def save_absentees(
+        self, district_id: str, session_id: str, student_ids: Sequence[str]
+    ) -> None:
+        self.state.absentees[(district_id, session_id)] = sorted(student_ids)
 
     async def save_extension(self, extension: Extension) -> None:
         self.state.extensions[(extension.task_id, extension.student_id)] = extension

@@ -1,5 +1,5 @@
-"""Remedial work for a student who said they were lost in a live session: their follow-up gains
-one more practice or fluency component of the lesson, for them alone. Pure rules, no I/O."""
+"""Work the scheduler adds by itself after a live session: remedial practice for a student who
+said they were lost, and the session's recording for those who missed it. Pure rules, no I/O."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from services.scheduler.sessions.domain import LessonComponent, LessonSummary, L
 
 REMEDIAL_KINDS = (ComponentKind.PRACTICE, ComponentKind.FLUENCY)
 PREFIX = "Extra practice: "
+CATCH_UP_PREFIX = "Catch up: "
 
 
 def remedial_component(lesson: LessonSummary, follow_up: Sequence[Task]) -> LessonComponent | None:
@@ -53,4 +54,34 @@ def remedial_task(
         time_zone=session.time_zone,
         student_ids=(student_id,),
         remedial=True,
+    )
+
+
+def catch_up_task(
+    session: LiveSession,
+    students: Sequence[str],
+    *,
+    windows: BookendWindows,
+    new_id: IdFactory,
+) -> Task | None:
+    """The session's recording for the students who missed it: open once it is published, due
+    with the section's follow-up window after that."""
+    recording = session.recording
+    if recording is None or not students:
+        return None
+    return Task(
+        id=new_id(),
+        district_id=session.district_id,
+        section_id=session.section_id,
+        lesson_id=session.lesson_id,
+        component_id=recording.component_id,
+        session_id=session.id,
+        bookend=Bookend.FOLLOW_UP,
+        title=CATCH_UP_PREFIX + recording.title,
+        minutes=recording.minutes,
+        opens_at=recording.published_at,
+        due_at=stored_instant(recording.published_at + windows.followup_due_after),
+        time_zone=session.time_zone,
+        student_ids=tuple(students),
+        catch_up=True,
     )
