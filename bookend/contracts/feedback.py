@@ -28,3 +28,17 @@ class CheckInRecorded(EventData):
     signal: CheckInSignal
     has_note: bool
     recorded_at: AwareDatetime
+
+
+class AttendanceSummarized(EventData):
+    """Who attended a live session, once it ended: opaque student ids by how they attended.
+    The scheduler gives the session's recording to those absent (issue 9); the feedback service
+    produces it from students' joins and leaves (issue 10)."""
+
+    session_id: str
+    section_id: str
+    present: list[str]
+    late: list[str]
+    left_early: list[str]
+    absent: list[str]
+    summarized_at: AwareDatetime

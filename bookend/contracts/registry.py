@@ -13,7 +13,7 @@ from bookend.contracts.catalog import (
     LessonRevised,
     RecordingPublished,
 )
-from bookend.contracts.feedback import CheckInRecorded
+from bookend.contracts.feedback import AttendanceSummarized, CheckInRecorded
 from bookend.contracts.scheduler import (
     BalanceWarning,
     FeedsChanged,
@@ -138,6 +138,12 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         Topic.FEEDBACK_CHECKIN, "recorded", CheckInRecorded, Classification.RESTRICTED,
         "section_id", "session_id",
         "A student checked in during a live session (opaque student id, no note text).",
+    ),
+    _spec(
+        Topic.FEEDBACK_ATTENDANCE, "summarized", AttendanceSummarized, Classification.RESTRICTED,
+        "section_id", "session_id",
+        "Who attended a live session once it ended (opaque student ids): present, late, left"
+        " early, absent.",
     ),
 )  # fmt: skip
 

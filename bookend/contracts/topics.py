@@ -11,6 +11,7 @@ class Topic(StrEnum):
     SCHEDULER_FEED = "bookend.scheduler.feed.v1"
     SCHEDULER_BALANCE = "bookend.scheduler.balance.v1"
     FEEDBACK_CHECKIN = "bookend.feedback.checkin.v1"
+    FEEDBACK_ATTENDANCE = "bookend.feedback.attendance.v1"
 
 
 ALL_TOPICS: tuple[Topic, ...] = tuple(Topic)

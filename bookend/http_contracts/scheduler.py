@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
@@ -323,6 +323,48 @@ class BookendWindows(BaseModel):
     followup_due_after_minutes: int
 
 
+class LocalRule(BaseModel):
+    """A moment written for every student: the start or end of the student's school day,
+    `school_days` school days after the anchor (0: that day, if a school day)."""
+
+    anchor: Literal["assigned", "session_start", "session_end"]
+    school_days: int = Field(ge=-1000, le=1000)  # the scheduler names the range it takes
+    at: Literal["school_day_start", "school_day_end"]
+
+
+class WindowEdge(BaseModel):
+    """One end of a task's window: an instant, or a rule resolved for each student."""
+
+    at: AwareDatetime | None = None
+    rule: LocalRule | None = None
+
+
+class TaskCreate(BaseModel):
+    section_id: Text
+    lesson_id: Text
+    component_id: Text
+    opens: WindowEdge
+    due: WindowEdge
+    closes: WindowEdge | None = None
+    # Chosen students only (a group); left out, the whole section.
+    student_ids: Annotated[list[Text], Field(max_length=1000)] | None = None
+    session_id: Text | None = None
+
+
+class TaskExtend(BaseModel):
+    due_at: AwareDatetime
+    closes_at: AwareDatetime | None = None
+    reason: Annotated[str, Field(max_length=1000)]
+
+
+class StudentWindow(BaseModel):
+    task_id: str
+    student_id: str
+    opens_at: datetime
+    due_at: datetime
+    closes_at: datetime | None
+
+
 class Task(BaseModel):
     id: str
     section_id: str
@@ -339,6 +381,8 @@ class Task(BaseModel):
     due_at: datetime
     time_zone: str
     withdrawn_at: datetime | None = None
+    student_ids: list[str] | None = None  # chosen students only; None: the whole section
+    closes_at: datetime | None = None
 
 
 class SessionRecording(BaseModel):
@@ -411,6 +455,7 @@ class FeedItem(BaseModel):
     rule_time_zone: str
     modality: Modality | None = None  # a session's
     join_url: str | None = None  # a virtual or hybrid session's
+    closes_at: datetime | None = None  # a task's: late work is taken until then
     cursor: str  # opaque: pass it as `after` to read the items that follow this one
 
 

@@ -43,6 +43,10 @@ from bookend.http_contracts.scheduler import (
     SessionList,
     SessionReschedule,
     SessionSeries,
+    StudentWindow,
+    Task,
+    TaskCreate,
+    TaskExtend,
     Term,
     TermList,
     TermPut,
@@ -204,6 +208,21 @@ class SchedulerClient(ServiceClient):
     async def get_student_plan(self, student_id: str, week: str | None) -> WeeklyPlan:
         path = at("/students/{student_id}/plan", student_id=student_id)
         return await self.call(WeeklyPlan, "GET", path, params={"week": week})
+
+    async def assign_task(self, task: TaskCreate, key: str | None = None) -> Task:
+        return await self.call(Task, "POST", "/tasks", body=task, key=key)
+
+    async def extend_task(
+        self, task_id: str, student_id: str, body: TaskExtend, key: str | None = None
+    ) -> StudentWindow:
+        path = at(
+            "/tasks/{task_id}/students/{student_id}/extend", task_id=task_id, student_id=student_id
+        )
+        return await self.call(StudentWindow, "POST", path, body=body, key=key)
+
+    async def withdraw_task(self, task_id: str, key: str | None = None) -> Task:
+        path = at("/tasks/{task_id}/withdraw", task_id=task_id)
+        return await self.call(Task, "POST", path, key=key)
 
     async def read_feed(self, page: Page, wanted: FeedFilter) -> Feed:
         params = {**page.params(), **wanted.params()}

@@ -39,6 +39,9 @@ class FeedItem:
     rule_time_zone: str = strawberry.field(description="The zone of the rule that made the item.")
     modality: Modality | None = strawberry.field(description="A live session's: where it happens.")
     join_url: str | None = strawberry.field(description="A virtual or hybrid session's link.")
+    closes_at: datetime | None = strawberry.field(
+        description="A task's late limit: work is taken until then."
+    )
 
     @classmethod
     def of(cls, item: http.FeedItem, zone: str) -> FeedItem:

@@ -25,6 +25,7 @@ from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.scalars import SCALARS
 from gateway.schema.sessions import SessionMutation, SessionQuery
+from gateway.schema.tasks import TaskMutation
 from gateway.settings import GatewaySettings
 from gateway.upstream import UpstreamUnavailable
 
@@ -73,6 +74,7 @@ class Mutation(
     CurriculumMutation,
     RosterMutation,
     SessionMutation,
+    TaskMutation,
     FeedbackMutation,
     RecordingMutation,
     CalendarMutation,

@@ -31,7 +31,11 @@ class Task:
     due_at: datetime
     time_zone: str
     withdrawn_at: datetime | None = strawberry.field(
-        description="Set once it no longer needs doing (its session was cancelled)."
+        description="Set once it no longer needs doing (withdrawn, or its session cancelled)."
+    )
+    closes_at: datetime | None = strawberry.field(description="Late work is taken until then.")
+    student_ids: list[strawberry.ID] | None = strawberry.field(
+        description="Chosen students only; none: the whole section."
     )
 
     @classmethod

@@ -3,8 +3,10 @@ catalog's lessons it keeps copies of and recordings it shows on their sessions."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
+from typing import Any
 
 from bookend.contracts import CloudEvent
 from bookend.contracts import scheduler as contract
@@ -15,14 +17,20 @@ from bookend.contracts.catalog import (
     LessonVersionData,
     RecordingPublished,
 )
+from bookend.contracts.feedback import AttendanceSummarized, CheckInRecorded, CheckInSignal
+from bookend.contracts.scheduler import Bookend
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
+from bookend.ids import IdFactory
 from services.scheduler import SOURCE
 from services.scheduler.balance.domain import BalanceWarned
+from services.scheduler.feed.projector import project
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import domain
+from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonComponent, LessonSummary, SessionRecording
 from services.scheduler.sessions.ports import Store, Transaction
+from services.scheduler.sessions.remedial import catch_up_task, remedial_component, remedial_task
 from services.scheduler.settings import SchedulerSettings
 
 CONSUMER = "bookend.scheduler"
@@ -142,11 +150,15 @@ async def on_lesson_archived(payload: LessonArchived, event: CloudEvent, *, stor
 
 
 async def on_recording_published(
-    payload: RecordingPublished, event: CloudEvent, *, store: Store
+    payload: RecordingPublished,
+    event: CloudEvent,
+    *,
+    store: Store,
+    windows: BookendWindows,
+    ids: IdFactory,
 ) -> None:
-    """Show the recording on its session. Assigning it, with a window, to the students who
-    missed the session needs their attendance, which the feedback service does not record yet
-    (ADR 0023)."""
+    """Show the recording on its session, and give it to the students who missed the session
+    (once its attendance is known: here, or when it arrives)."""
     recording = SessionRecording(
         component_id=payload.component_id,
         title=payload.title,
@@ -159,18 +171,122 @@ async def on_recording_published(
         if not await tx.first_time(CONSUMER, event.id):
             return
         session = await tx.get_session(payload.district_id, payload.session_id)
-        if session is not None and session.recording is None:
-            await tx.save_session(session.recorded(recording))
+        if session is None or session.recording is not None:
+            return
+        recorded = session.recorded(recording)
+        await tx.save_session(recorded)
+        absent = await tx.get_absentees(payload.district_id, session.id)
+        await catch_up(tx, recorded, absent or [], windows=windows, ids=ids)
+
+    await store.atomically(work)
+
+
+async def on_attendance_summarized(
+    payload: AttendanceSummarized,
+    event: CloudEvent,
+    *,
+    store: Store,
+    windows: BookendWindows,
+    ids: IdFactory,
+) -> None:
+    """Keep who missed the session; if its recording is out already, give it to them."""
+
+    async def work(tx: Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        await tx.save_absentees(payload.district_id, payload.session_id, payload.absent)
+        session = await tx.get_session(payload.district_id, payload.session_id)
+        if session is not None:
+            await catch_up(tx, session, payload.absent, windows=windows, ids=ids)
+
+    await store.atomically(work)
+
+
+async def catch_up(
+    tx: Transaction,
+    session: domain.LiveSession,
+    absent: Sequence[str],
+    *,
+    windows: BookendWindows,
+    ids: IdFactory,
+) -> None:
+    """The recording as on-demand work for those absent who do not have it yet, with the
+    section's follow-up window; nothing before the recording is out."""
+    district = session.district_id
+    given = {
+        student
+        for task in await tx.list_tasks(district, [session.id])
+        if task.catch_up
+        for student in task.student_ids or ()
+    }
+    own = await tx.get_bookend_windows(district, session.section_id)
+    task = catch_up_task(
+        session,
+        [s for s in absent if s not in given],
+        windows=own or windows,
+        new_id=ids,
+    )
+    if task is None:
+        return
+    await tx.add_tasks([task])
+    events = [domain.TaskAssigned(task)]
+    await tx.emit(*OUTBOUND.events(events))
+    await project(tx, events)
+
+
+async def on_check_in_recorded(
+    payload: CheckInRecorded,
+    event: CloudEvent,
+    *,
+    store: Store,
+    windows: BookendWindows,
+    ids: IdFactory,
+) -> None:
+    """A student lost in a live session: their follow-up gains a remedial practice or fluency
+    component of the lesson, for them alone, once per session however often they say so."""
+    if payload.signal is not CheckInSignal.LOST:
+        return
+
+    async def work(tx: Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        district, student = payload.district_id, payload.student_id
+        session = await tx.get_session(district, payload.session_id)
+        if session is None:
+            return
+        tasks = await tx.list_tasks(district, [session.id])
+        if any(t.remedial and t.student_ids == (student,) for t in tasks):
+            return
+        lesson = await tx.get_lesson(district, session.lesson_id)
+        follow_up = [t for t in tasks if t.bookend is Bookend.FOLLOW_UP and not t.remedial]
+        component = remedial_component(lesson, follow_up) if lesson is not None else None
+        if lesson is None or component is None:
+            return  # nothing to practise on demand in this lesson
+        own = await tx.get_bookend_windows(district, session.section_id)
+        task = remedial_task(
+            session, lesson, component, student, windows=own or windows, new_id=ids
+        )
+        await tx.add_tasks([task])
+        events = [domain.TaskAssigned(task)]
+        await tx.emit(*OUTBOUND.events(events))
+        await project(tx, events)
 
     await store.atomically(work)
 
 
 def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
     learn = partial(on_lesson_published, store=state.store)
+    reacting: dict[str, Any] = {
+        "store": state.store,
+        "windows": state.settings.windows,
+        "ids": state.ids,
+    }
     return (
         Inbound()
         .on(LessonPublished, learn)
         .on(LessonRevised, learn)
         .on(LessonArchived, partial(on_lesson_archived, store=state.store))
-        .on(RecordingPublished, partial(on_recording_published, store=state.store))
+        .on(RecordingPublished, partial(on_recording_published, **reacting))
+        .on(AttendanceSummarized, partial(on_attendance_summarized, **reacting))
+        .on(CheckInRecorded, partial(on_check_in_recorded, **reacting))
     )

@@ -124,8 +124,8 @@ LESSON = {
 }
 
 
-async def published_lesson(teacher: Client) -> str:
-    created = (await teacher.run(CREATE_LESSON, input=LESSON))["createLesson"]
+async def published_lesson(teacher: Client, lesson: dict[str, object] | None = None) -> str:
+    created = (await teacher.run(CREATE_LESSON, input=lesson or LESSON))["createLesson"]
     assert created["__typename"] == "Lesson", created
     published = (await teacher.run(PUBLISH, id=created["id"]))["publishLesson"]
     assert published == {"__typename": "Lesson", "status": "PUBLISHED", "version": 1}

@@ -119,6 +119,9 @@ class World:
     spare_sessions: Mapping[As, str]  # one for each who may run X's sessions, to start and end
     spare_ended: Mapping[As, str]  # one for each who may run X's sessions, to record
     series: str  # a weekly series of X's
+    task: str  # an on-demand task of X's, for the whole section
+    component: str  # the published lesson's on-demand component
+    spare_tasks: Mapping[As, str]  # one for each who may run X's sessions, to withdraw
     spare_planned: Mapping[As, str]  # one for each who may run X's sessions, to move and cancel
     spare_series: Mapping[As, str]  # one for each who may run X's sessions, to move and cancel
     calendar_link: str  # of the student's calendar, made by the district admin
@@ -446,6 +449,21 @@ def later_for(who: As) -> dict[str, object]:
     return {"s": f"2031-03-{day}T09:00:00-06:00", "e": f"2031-03-{day}T09:50:00-06:00"}
 
 
+# A task's window, far from every session: what changes with it is only the feeds.
+TASK_OPENS, TASK_DUE = "2031-04-07T09:00:00-05:00", "2031-04-09T15:00:00-05:00"
+EXTENDED_DUE = "2031-04-14T15:00:00-05:00"
+
+
+def task_input(w: World) -> dict[str, object]:
+    return {
+        "sectionId": w.section,
+        "lessonId": w.lesson,
+        "componentId": w.component,
+        "opens": {"at": TASK_OPENS},
+        "due": {"at": TASK_DUE},
+    }
+
+
 def early_for(who: As) -> str:
     return f"0{6 + sorted(RUNS_X).index(who)}:00:00"
 
@@ -633,6 +651,32 @@ WRITES = [
         success="SessionsChanged",
     ),
     Write(
+        "assignTask",
+        "mutation($input: AssignTaskInput!) { assignTask(input: $input) { "
+        f"{result_of('Task')} }} }}",
+        attempt=lambda w: {"input": task_input(w)},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"input": task_input(w)},
+        success="Task",
+    ),
+    Write(
+        "extendTask",
+        "mutation($t: ID!, $s: ID!, $due: DateTime!) { extendTask(taskId: $t, studentId: $s, "
+        f'dueAt: $due, reason: "extended time") {{ {result_of("StudentWindow")} }} }}',
+        attempt=lambda w: {"t": w.task, "s": w.subjects[As.STUDENT], "due": EXTENDED_DUE},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"t": w.task, "s": w.subjects[As.STUDENT], "due": EXTENDED_DUE},
+        success="StudentWindow",
+    ),
+    Write(
+        "withdrawTask",
+        f"mutation($id: ID!) {{ withdrawTask(id: $id) {{ {result_of('Task')} }} }}",
+        attempt=lambda w: {"id": w.task},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_tasks[who]},
+        success="Task",
+    ),
+    Write(
         "setBookendWindows",
         "mutation($id: ID!) { setBookendWindows(sectionId: $id, preworkOpensBeforeMinutes: 2880,"
         f" followupDueAfterMinutes: 2880) {{ {result_of('BookendWindows')} }} }}",
@@ -809,6 +853,9 @@ ROSTER_TERM = """mutation($input: TermInput!) { upsertTerm(input: $input) { __ty
 ROSTER_IMPORT = """mutation($files: [RosterFileInput!]!) { importRoster(files: $files) {
   __typename ... on RosterImport { id } } }"""
 START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
+LESSON_COMPONENTS = """query($id: ID!) { lesson(id: $id) { components { id kind } } }"""
+ASSIGN = """mutation($input: AssignTaskInput!) { assignTask(input: $input) {
+  __typename ... on Task { id } ... on UserError { code message } } }"""
 END = """mutation($id: ID!) { endSession(id: $id) { __typename } }"""
 ATTACH = """mutation($id: ID!, $input: RecordingInput!) {
   attachRecording(sessionId: $id, input: $input) {
@@ -996,6 +1043,26 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     )
     runs = len(RUNS_X)
     spares, to_record, planned = spares[:runs], spares[runs : 2 * runs], spares[2 * runs :]
+    lesson_components = await teacher.run(LESSON_COMPONENTS, id=lesson)
+    component = next(
+        c["id"] for c in lesson_components["lesson"]["components"] if c["kind"] == "AUTONOMY"
+    )
+    task, *spare_task_list = [
+        (
+            await succeeds(
+                teacher,
+                ASSIGN,
+                input={
+                    "sectionId": x,
+                    "lessonId": lesson,
+                    "componentId": component,
+                    "opens": {"at": TASK_OPENS},
+                    "due": {"at": TASK_DUE},
+                },
+            )
+        )["id"]
+        for _ in range(1 + runs)
+    ]
     await succeeds(teacher, START, id=live["id"])
     for over in (ended, *to_record, recorded):  # the recorded one last, see below
         await succeeds(teacher, START, id=over["id"])
@@ -1073,6 +1140,9 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         term=term,
         roster_import=roster_import,
         series=series["seriesId"],
+        task=task,
+        component=component,
+        spare_tasks=dict(zip(sorted(RUNS_X), spare_task_list, strict=True)),
         spare_planned=spare_planned,
         spare_series=spare_series,
         calendar_link=calendar_link["id"],
@@ -1085,6 +1155,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}
             | {ended["id"], recorded["id"], *spare_ended.values()}
             | {series["seriesId"], *spare_planned.values(), *spare_series.values()}
+            | {task, *spare_task_list}
             | {calendar_link["id"], *(link["id"] for link in section_links)}
         ),
     )

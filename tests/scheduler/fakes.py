@@ -54,6 +54,7 @@ class SchedulerState(FakeState):
     feed: dict[tuple[str, str], FeedItem] = field(default_factory=dict)
     series: dict[str, SessionSeries] = field(default_factory=dict)
     extensions: dict[tuple[str, str], Extension] = field(default_factory=dict)
+    absentees: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     windows: dict[tuple[str, str], BookendWindows] = field(default_factory=dict)
     calendar_links: dict[str, CalendarLink] = field(default_factory=dict)
     balance_policies: dict[tuple[str, str], BalancePolicy] = field(default_factory=dict)
@@ -219,6 +220,9 @@ class FakeReads:
 
     async def list_tasks_due(self, district_id: str, section_id: str, due: Span) -> list[Task]:
         return self._tasks(district_id, lambda t: t.section_id == section_id and t.due_at in due)
+
+    async def get_absentees(self, district_id: str, session_id: str) -> list[str] | None:
+        return self.state.absentees.get((district_id, session_id))
 
     async def get_task(self, district_id: str, task_id: str) -> Task | None:
         task = self.state.tasks.get(task_id)
@@ -389,6 +393,11 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
     async def save_tasks(self, tasks: Sequence[Task]) -> None:
         assert {task.id for task in tasks} <= set(self.state.tasks)
         self.state.tasks |= {task.id: task for task in tasks}
+
+    async def save_absentees(
+        self, district_id: str, session_id: str, student_ids: Sequence[str]
+    ) -> None:
+        self.state.absentees[(district_id, session_id)] = sorted(student_ids)
 
     async def save_extension(self, extension: Extension) -> None:
         self.state.extensions[(extension.task_id, extension.student_id)] = extension

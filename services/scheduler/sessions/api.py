@@ -13,7 +13,7 @@ from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import scheduler as http
 from services.scheduler.balance.api import warnings_out
 from services.scheduler.records import fields_of
-from services.scheduler.sessions import changes, service
+from services.scheduler.sessions import assignments, changes, service
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import (
     BookendedSession,
@@ -23,6 +23,8 @@ from services.scheduler.sessions.domain import (
     SessionSeries,
 )
 from services.scheduler.sessions.ports import Store
+from services.scheduler.sessions.tasks import AssignmentDraft, Edge, StudentWindow
+from services.scheduler.sessions.windows import Anchor, LocalRule, TimeOfDay
 from services.scheduler.settings import SchedulerSettings
 
 State = Annotated[ServiceState[Store, SchedulerSettings], Depends(service_state)]
@@ -46,14 +48,6 @@ def sessions_out(sessions: list[BookendedSession]) -> http.SessionList:
 def measured_out(measured: MeasuredSessions) -> http.SessionList:
     warnings = warnings_out(measured.balance_warnings)
     return sessions_out(measured.sessions).model_copy(update={"balance_warnings": warnings})
-
-
-def measured_task_out(measured: MeasuredTask) -> http.Task:
-    """A task assigned or withdrawn, with the balance warnings of the change."""
-    warnings = warnings_out(measured.balance_warnings)
-    return http.Task.model_validate(
-        fields_of(measured.task, balance_warnings=warnings), from_attributes=True
-    )
 
 
 def series_out(series: SessionSeries, sessions: list[BookendedSession]) -> http.SessionSeries:
@@ -218,6 +212,94 @@ async def end_session(
             session_id, principal=principal, store=state.store, clock=state.clock
         )
     return session_out(booked)
+
+
+def task_out(measured: MeasuredTask) -> http.Task:
+    """A task assigned or withdrawn, with the balance warnings of the change."""
+    warnings = warnings_out(measured.balance_warnings)
+    return http.Task.model_validate(
+        fields_of(measured.task, balance_warnings=warnings), from_attributes=True
+    )
+
+
+def edge_of(edge: http.WindowEdge | None) -> Edge:
+    if edge is None:
+        return Edge()
+    rule = edge.rule
+    return Edge(
+        at=edge.at,
+        rule=None
+        if rule is None
+        else LocalRule(Anchor(rule.anchor), rule.school_days, TimeOfDay(rule.at)),
+    )
+
+
+@router.post("/tasks", status_code=201)
+async def assign_task(
+    body: http.TaskCreate, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Task:
+    draft = AssignmentDraft(
+        section_id=body.section_id,
+        lesson_id=body.lesson_id,
+        component_id=body.component_id,
+        opens=edge_of(body.opens),
+        due=edge_of(body.due),
+        closes=edge_of(body.closes),
+        student_ids=tuple(body.student_ids) if body.student_ids is not None else None,
+        session_id=body.session_id,
+    )
+    with answering(key, task_out, status=201):
+        task = await assignments.assign_task(
+            draft,
+            principal=principal,
+            store=state.store,
+            ids=state.ids,
+            clock=state.clock,
+            lesson_wait=state.settings.lesson_wait,
+        )
+    return task_out(task)
+
+
+@router.post("/tasks/{task_id}/students/{student_id}/extend")
+async def extend_task(
+    task_id: str,
+    student_id: str,
+    body: http.TaskExtend,
+    principal: CurrentPrincipal,
+    state: State,
+    key: RequestKey,
+) -> http.StudentWindow:
+    def out(window: StudentWindow) -> http.StudentWindow:
+        return http.StudentWindow(
+            task_id=task_id,
+            student_id=student_id,
+            opens_at=window.opens_at,
+            due_at=window.due_at,
+            closes_at=window.closes_at,
+        )
+
+    with answering(key, out):
+        window = await assignments.extend_task(
+            task_id,
+            student_id,
+            due_at=body.due_at,
+            closes_at=body.closes_at,
+            reason=body.reason,
+            principal=principal,
+            store=state.store,
+        )
+    return out(window)
+
+
+@router.post("/tasks/{task_id}/withdraw")
+async def withdraw_task(
+    task_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Task:
+    with answering(key, task_out):
+        task = await assignments.withdraw_task(
+            task_id, principal=principal, store=state.store, clock=state.clock
+        )
+    return task_out(task)
 
 
 @router.get("/lessons/{lesson_id}")

@@ -38,7 +38,12 @@ from services.scheduler.sessions.domain import (
     time_errors,
 )
 from services.scheduler.sessions.ports import Store, Transaction
-from services.scheduler.sessions.service import existing_session, surroundings, with_tasks
+from services.scheduler.sessions.service import (
+    blackout_errors,
+    existing_session,
+    surroundings,
+    with_tasks,
+)
 
 # A series is moved to a local time of day and a length at most this long.
 MAX_MINUTES = 12 * 60
@@ -199,7 +204,10 @@ async def _move(
     if not changes:
         return ()
     section = await existing_section(tx, changes[0][0].district_id, changes[0][0].section_id)
-    times = [(moved.starts_at, moved.ends_at) for _, moved in changes]
+    calendar = await tx.get_calendar(section.district_id, section.school_id)
+    for _, after in changes:
+        refuse_if(blackout_errors(calendar, after.starts_at, after.time_zone))
+    times = [(after.starts_at, after.ends_at) for _, after in changes]
     around = await surroundings(tx, section, times)
     refuse_clashes(clashes(times, around, moving=frozenset(s.id for s, _ in changes)))
     district = section.district_id

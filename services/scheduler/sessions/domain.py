@@ -113,6 +113,8 @@ class Task:
     closes_at: datetime | None = None
     rules: WindowRules | None = None
     assigned_at: datetime | None = None
+    remedial: bool = False  # extra follow-up for a student who was lost in the session
+    catch_up: bool = False  # the session's recording, for those who missed the session
 
     def moved_by(self, delta: timedelta) -> Task:
         return replace(self, opens_at=self.opens_at + delta, due_at=self.due_at + delta)

@@ -36,6 +36,10 @@ class Reads(roster.Reads, Protocol):
 
     async def get_task(self, district_id: str, task_id: str) -> Task | None: ...
 
+    async def get_absentees(self, district_id: str, session_id: str) -> list[str] | None:
+        """The students absent from a session, once its attendance is known."""
+        ...
+
     async def list_extensions(self, district_id: str, task_id: str) -> list[Extension]:
         """The students' own windows of a task, by student."""
         ...
@@ -68,6 +72,10 @@ class Transaction(Reads, Projection, balance.Checking, Protocol):
         ...
 
     async def save_series(self, series: SessionSeries) -> None: ...
+
+    async def save_absentees(
+        self, district_id: str, session_id: str, student_ids: Sequence[str]
+    ) -> None: ...
 
     async def save_extension(self, extension: Extension) -> None:
         """A student's own window of a task, in place of one they had."""

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bookend.auth import STAFF, Principal
 from bookend.clock import Clock, Span, stored_instant
@@ -17,6 +18,7 @@ from services.scheduler import access
 from services.scheduler.balance.service import PlanChange, checked
 from services.scheduler.events import OUTBOUND
 from services.scheduler.feed.projector import project
+from services.scheduler.roster.calendar import SchoolCalendar
 from services.scheduler.roster.domain import Section, SectionUnknown
 from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.roster.service import existing_section
@@ -81,18 +83,22 @@ async def schedule_session(
         series_id: str | None = None
         times = [(draft.starts_at, draft.ends_at)]
         skipped: tuple[date, ...] = ()
+        calendar = await tx.get_calendar(principal.district, section.school_id)
         if draft.recurrence is not None:
             expansion = expand(
                 draft.recurrence,
                 starts_at=draft.starts_at,
                 ends_at=draft.ends_at,
                 time_zone=draft.time_zone,
+                skip=calendar.is_blackout if calendar is not None else lambda day: False,
             )
             series_id, skipped = ids(), expansion.skipped
             times = [(o.starts_at, o.ends_at) for o in expansion.occurrences]
             if not times:
                 message = "every date the rule gives is a blackout date"
                 raise InvalidInput("recurrence", "some_session", message)
+        else:
+            refuse_if(blackout_errors(calendar, draft.starts_at, draft.time_zone))
         around = await surroundings(tx, section, times)
         refuse_clashes(clashes(times, around))
         own = await tx.get_bookend_windows(principal.district, section.id)
@@ -181,6 +187,16 @@ async def surroundings(
         for session in await reads.list_sessions(district, section_id, span)
     ]
     return replace(around, sessions=tuple(sessions))
+
+
+def blackout_errors(
+    calendar: SchoolCalendar | None, starts_at: datetime, time_zone: str
+) -> list[FieldError]:
+    """A session is not planned on a blackout date of its school (a series skips them)."""
+    day = starts_at.astimezone(ZoneInfo(time_zone)).date()
+    if calendar is None or not calendar.is_blackout(day):
+        return []
+    return [FieldError("starts_at", "not_blackout", f"{day} is a blackout date of the school")]
 
 
 def seat_errors(modality: Modality, capacity: int | None, students: int) -> list[FieldError]:

@@ -16,6 +16,7 @@ from services.scheduler.sessions.tasks import Extension
 LESSONS, SESSIONS, TASKS = "lessons", "sessions", "tasks"
 SERIES, SECTION_WINDOWS = "session_series", "section_bookend_windows"
 EXTENSIONS = "task_extensions"
+ATTENDANCE = "session_attendance"
 BY_START = [("starts_at", 1), ("_id", 1)]
 BY_DUE = [("due_at", 1), ("_id", 1)]
 NOT_ENDED = [SessionStatus.SCHEDULED.value, SessionStatus.LIVE.value]
@@ -27,6 +28,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     (SESSIONS, ["district_id", "series_id", "starts_at"], False),
     (SECTION_WINDOWS, ["district_id", "section_id"], True),
     (EXTENSIONS, ["district_id", "task_id", "student_id"], True),
+    (ATTENDANCE, ["district_id", "session_id"], True),
     (TASKS, ["district_id", "session_id"], False),
     (TASKS, ["district_id", "section_id", "due_at"], False),
 ]
@@ -85,6 +87,10 @@ class SessionsQueries(Queries):
         query = {"district_id": district_id, "task_id": task_id}
         return await self._list(Extension, EXTENSIONS, query, [("student_id", 1)])
 
+    async def get_absentees(self, district_id: str, session_id: str) -> list[str] | None:
+        doc = await self._one(ATTENDANCE, {"district_id": district_id, "session_id": session_id})
+        return None if doc is None else list(doc["absent"])
+
     async def get_bookend_windows(self, district_id: str, section_id: str) -> BookendWindows | None:
         query = {"district_id": district_id, "section_id": section_id}
         doc = await self._one(SECTION_WINDOWS, query)
@@ -115,6 +121,13 @@ class SessionsWrites(SessionsQueries):
         for task in tasks:
             doc = to_document(task, key="id")
             await self.db[TASKS].replace_one({"_id": task.id}, doc, session=self.session)
+
+    async def save_absentees(
+        self, district_id: str, session_id: str, student_ids: Sequence[str]
+    ) -> None:
+        query = {"district_id": district_id, "session_id": session_id}
+        doc = query | {"absent": sorted(student_ids)}
+        await self.db[ATTENDANCE].replace_one(exact(query), doc, upsert=True, session=self.session)
 
     async def save_extension(self, extension: Extension) -> None:
         query = {

@@ -37,6 +37,7 @@ KNOWN: dict[str, list[Any]] = {
     "student_id": [STUDENT],
     "lesson_id": [LESSON],
     "session_id": [],  # filled once the app runs: a scheduled session
+    "task_id": [],  # filled once the app runs: a task of the section
     "term_id": [TERM],
     "person_id": [STUDENT, GUARDIAN],
     "guardian_id": [GUARDIAN],
@@ -110,6 +111,11 @@ async def scheduler(embedded: Embedded) -> AsyncIterator[str]:
             scheduled = await http.post("/sessions", json=session, headers=teacher)
             assert scheduled.status_code == 201, scheduled.text
             KNOWN["session_id"][:] = [scheduled.json()["id"]]
+            edges = {"opens": {"at": START.isoformat()}, "due": {"at": KNOWN["ends_at"][0]}}
+            task = {"section_id": SECTION, "lesson_id": LESSON, "component_id": "c3"} | edges
+            assigned = await http.post("/tasks", json=task, headers=teacher)
+            assert assigned.status_code == 201, assigned.text
+            KNOWN["task_id"][:] = [assigned.json()["id"]]
             link = await http.post("/calendar-links", json={"section_id": SECTION}, headers=teacher)
             assert link.status_code == 201, link.text
             KNOWN["link_id"][:] = [link.json()["id"]]

@@ -25,6 +25,7 @@ FEED_ITEM_FIELDS = {
     "item_id",
     "modality",
     "join_url",
+    "closes_at",
     "kind",
     "section_id",
     "session_id",

@@ -14,6 +14,7 @@ import pytest
 from bookend.auth import Role
 from bookend.contracts import CloudEvent, new_event
 from bookend.contracts.catalog import ComponentKind, ModeFit, RecordingPublished
+from bookend.contracts.feedback import AttendanceSummarized
 from services.catalog.app import create_app as create_catalog
 from services.catalog.settings import CatalogSettings
 from tests.scheduler.integration.harness import (
@@ -122,3 +123,33 @@ async def test_a_recording_attached_in_the_catalog_reaches_the_schedulers_sessio
         shown = await recorded(scheduler, session["id"])
     assert shown["component_id"] == recording["id"]
     assert (shown["minutes"], shown["url"]) == (51, RECORDING["url"])
+
+
+async def test_the_recording_reaches_the_feeds_of_those_absent_only(scheduler: Scheduler) -> None:
+    """Over the real broker: who missed the session (the feedback service's summary) and the
+    recording (the catalog's), in either order; the recording lands as catch-up work for the
+    absent student only."""
+    await scheduler.enrol("sec-math", "student-3", "Europe/London")
+    session = await scheduler.schedule(hours_from_now(2))
+    absent = AttendanceSummarized(
+        district_id="district-1",
+        session_id=session["id"],
+        section_id="sec-math",
+        present=["student-1"],
+        late=[],
+        left_early=[],
+        absent=["student-3"],
+        summarized_at=datetime.now(UTC),
+    )
+    await scheduler.publisher.publish(new_event("bookend/feedback", absent))
+    await scheduler.publisher.publish(published(session))
+    absent_student = bearer("student-3", Role.STUDENT)
+
+    async def caught_up() -> list[str] | None:
+        feed = await scheduler.ok("GET", "/feed", absent_student, params={"first": 100})
+        found = [i["title"] for i in feed["items"] if i["title"].startswith("Catch up")]
+        return found or None
+
+    assert await eventually(caught_up) == ["Catch up: Fractions, recorded"]
+    feed = await scheduler.ok("GET", "/feed", STUDENT, params={"first": 100})
+    assert not [i for i in feed["items"] if i["title"].startswith("Catch up")]

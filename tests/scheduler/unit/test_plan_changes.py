@@ -4,7 +4,7 @@ bookends with them, into the feeds and the events; clashes are refused with thei
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from bookend.auth import Forbidden
 from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus, Modality
 from bookend.problems import InvalidInput
 from services.scheduler.roster import service as roster
+from services.scheduler.roster.calendar import Blackout, TermDraft
 from services.scheduler.roster.domain import SectionDraft
 from services.scheduler.sessions import changes, service
 from services.scheduler.sessions.bookends import BookendWindows
@@ -232,5 +233,43 @@ async def test_a_student_may_not_move_a_session(store: FakeScheduler) -> None:
             starts_at=MONDAY,
             ends_at=MONDAY + timedelta(hours=1),
             principal=STUDENT,
+            store=store,
+        )
+
+
+async def blackout_on(store: FakeScheduler, day: date) -> None:
+    term = TermDraft(
+        "school-1", "Spring", date(2025, 1, 6), date(2025, 6, 20), blackouts=[Blackout(day)]
+    )
+    await roster.put_term("spring", term, principal=DISTRICT_ADMIN, store=store)
+
+
+async def test_a_series_skips_the_schools_blackout_dates_and_names_them(
+    store: FakeScheduler,
+) -> None:
+    second_monday = (MONDAY + timedelta(weeks=1)).date()
+    await blackout_on(store, second_monday)
+    first = await series(store)
+    assert first.session.series_id is not None
+    view = await service.get_series(first.session.series_id, principal=TEACHER, store=store)
+    days = [booked.session.starts_at.date() for booked in view.sessions]
+    assert second_monday not in days and len(days) == 2
+    assert view.series.skipped_dates == (second_monday.isoformat(),)
+
+
+async def test_a_session_is_not_planned_or_moved_onto_a_blackout_date(
+    store: FakeScheduler,
+) -> None:
+    await blackout_on(store, MONDAY.date())
+    with pytest.raises(InvalidInput) as refused:
+        await schedule(store, MONDAY)
+    assert [(e.field, e.rule) for e in refused.value.errors] == [("starts_at", "not_blackout")]
+    booked = await schedule(store, MONDAY + timedelta(days=1))
+    with pytest.raises(InvalidInput):
+        await changes.reschedule_session(
+            booked.session.id,
+            starts_at=MONDAY,
+            ends_at=MONDAY + timedelta(hours=1),
+            principal=TEACHER,
             store=store,
         )
