@@ -308,3 +308,53 @@ async def test_an_unknown_calendar_link_is_not_found_and_a_guessed_address_is_40
     for guess in ("A" * 43, "short", "%00", "x" * 2000):
         answer = await http.get(f"{gateway}/calendars/{guess}.ics")
         assert (answer.status_code, answer.json()["code"]) == (404, "CALENDAR_NOT_FOUND"), guess
+
+
+SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
+  setBalancePolicy(sectionId: $id, input: $input) {
+    __typename ... on InvalidInput { errors { field rule } } ... on UserError { code } } }"""
+POLICY = """query($id: ID!) { balancePolicy(sectionId: $id) { minOnDemandShare mode } }"""
+PLAN = """query($section: ID, $student: ID, $week: String) {
+  weeklyPlan(sectionId: $section, studentId: $student, week: $week) { week } }"""
+
+
+async def test_a_bad_balance_policy_names_each_field_and_rule_and_sets_nothing(
+    scheduled: Scheduled,
+) -> None:
+    room = scheduled.room
+    before = await room.teacher.run(POLICY, id=room.section_id)
+    bad = {"minOnDemandShare": 1.5, "maxLiveMinutesPerDay": 100000, "mode": "ENFORCE"}
+    result = (await room.teacher.run(SET_POLICY, id=room.section_id, input=bad))["setBalancePolicy"]
+    assert result == {
+        "__typename": "InvalidInput",
+        "code": "INVALID_INPUT",
+        "errors": [
+            {"field": "min_on_demand_share", "rule": "in_range"},
+            {"field": "max_live_minutes_per_day", "rule": "in_range"},
+        ],
+    }
+    good = {"minOnDemandShare": 0.6}
+    refused = await room.chicago_student.run(SET_POLICY, id=room.section_id, input=good)
+    assert refused["setBalancePolicy"]["__typename"] == "Forbidden"
+    assert await room.teacher.run(POLICY, id=room.section_id) == before
+
+
+@pytest.mark.parametrize(
+    ("owners", "week", "field", "rule"),
+    [
+        ({}, None, "sectionId", "one_of"),
+        ({"section": "s", "student": "t"}, None, "sectionId", "one_of"),
+        ({"section": None}, "2026-48", "week", "iso_week"),
+        ({"section": None}, "2026-W54", "week", "iso_week"),
+    ],
+    ids=["no owner", "two owners", "not an ISO week", "no such week"],
+)
+async def test_a_bad_weekly_plan_request_names_the_field_and_rule(
+    scheduled: Scheduled, owners: dict[str, str | None], week: str | None, field: str, rule: str
+) -> None:
+    room = scheduled.room
+    variables = {k: v or room.section_id for k, v in owners.items()} | {"week": week}
+    body = await room.teacher.raw(PLAN, **variables)
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert [(e["field"], e["rule"]) for e in error["extensions"]["errors"]] == [(field, rule)]
