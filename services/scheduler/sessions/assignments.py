@@ -11,7 +11,7 @@ from bookend.auth import STAFF, Principal
 from bookend.clock import Clock, stored_instant
 from bookend.contracts.scheduler import PlanChangeKind
 from bookend.ids import IdFactory
-from bookend.problems import FieldError, InvalidInput, refuse_if
+from bookend.problems import InvalidInput, refuse_if
 from services.scheduler import access
 from services.scheduler.balance.service import PlanChange, checked
 from services.scheduler.events import OUTBOUND
@@ -36,6 +36,7 @@ from services.scheduler.sessions.tasks import (
     StudentWindow,
     TaskExtended,
     TaskNotFound,
+    order_errors,
     window_for,
 )
 from services.scheduler.sessions.windows import NoSchoolDay
@@ -110,7 +111,8 @@ async def assign_task(
             window = window_for(task, zone=section.time_zone, calendar=calendar, session=session)
         except NoSchoolDay as none:
             raise InvalidInput("due", "school_day", str(none)) from None
-        refuse_if(_window_errors(window))
+        # Rules resolved, the window must still be in order (opens, due, closes).
+        refuse_if(order_errors(window.opens_at, window.due_at, window.closes_at))
         task = replace(
             task,
             opens_at=stored_instant(window.opens_at),
@@ -126,15 +128,6 @@ async def assign_task(
         return MeasuredTask(task, warnings)
 
     return await store.atomically(work)
-
-
-def _window_errors(window: StudentWindow) -> list[FieldError]:
-    errors = []
-    if window.due_at <= window.opens_at:
-        errors.append(FieldError("due", "after_opens", "resolves to no later than it opens"))
-    if window.closes_at is not None and window.closes_at < window.due_at:
-        errors.append(FieldError("closes", "not_before_due", "resolves to before it is due"))
-    return errors
 
 
 async def extend_task(
