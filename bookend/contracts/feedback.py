@@ -1,8 +1,8 @@
-"""Feedback's vocabulary and the events it publishes about live check-ins."""
+"""Feedback's vocabulary and the events it publishes: live check-ins, attendance and progress."""
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from bookend.contracts.base import EventData
 
@@ -16,6 +16,13 @@ class CheckInSignal(StrEnum):
 class ChannelStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+
+
+class TaskProgress(StrEnum):
+    """How far a student is with an on-demand task; it only ever moves forward."""
+
+    STARTED = "started"
+    COMPLETED = "completed"
 
 
 class CheckInRecorded(EventData):
@@ -42,3 +49,23 @@ class AttendanceSummarized(EventData):
     left_early: list[str]
     absent: list[str]
     summarized_at: AwareDatetime
+
+
+class ProgressRecorded(EventData):
+    """A student's progress on an on-demand task, as their client reported it (opaque ids).
+
+    Clients retry and replay offline queues, so a report may arrive twice, late or out of
+    order: readers keep the furthest state (completed stays completed) and, by `occurred_at`,
+    the latest position. The feedback service produces it (issue 10); the scheduler shows it as
+    the task's status in the student's feed.
+    """
+
+    report_id: str
+    task_id: str
+    section_id: str
+    student_id: str
+    state: TaskProgress
+    position_seconds: int | None = Field(default=None, ge=0)
+    time_spent_seconds: int = Field(default=0, ge=0)
+    occurred_at: AwareDatetime
+    recorded_at: AwareDatetime

@@ -13,7 +13,7 @@ from bookend.contracts.catalog import (
     LessonRevised,
     RecordingPublished,
 )
-from bookend.contracts.feedback import AttendanceSummarized, CheckInRecorded
+from bookend.contracts.feedback import AttendanceSummarized, CheckInRecorded, ProgressRecorded
 from bookend.contracts.scheduler import (
     BalanceWarning,
     FeedsChanged,
@@ -144,6 +144,12 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "section_id", "session_id",
         "Who attended a live session once it ended (opaque student ids): present, late, left"
         " early, absent.",
+    ),
+    _spec(
+        Topic.FEEDBACK_PROGRESS, "recorded", ProgressRecorded, Classification.RESTRICTED,
+        "section_id", "task_id",
+        "A student's progress on an on-demand task (opaque student id): started or completed,"
+        " media position and time spent, as their client reported it.",
     ),
 )  # fmt: skip
 

@@ -33,15 +33,25 @@ class FeedItemKind(StrEnum):
 
 
 class FeedItemStatus(StrEnum):
-    """A session's status, or a task's status for a student, computed from its window."""
+    """Where a student stands with a feed item, one vocabulary for sessions and tasks.
 
-    SCHEDULED = "scheduled"
+    A session: upcoming, live, ended (its attendance not known yet), then attended or missed
+    from the attendance summary; or cancelled. A task: upcoming (not open yet), not started,
+    in progress, done (from the student's progress), overdue (past due, late work still taken),
+    missed (closed and not done) or excused (a teacher excused the student).
+    """
+
+    UPCOMING = "upcoming"
     LIVE = "live"
     ENDED = "ended"
+    ATTENDED = "attended"
+    MISSED = "missed"
     CANCELLED = "cancelled"
-    UPCOMING = "upcoming"
-    OPEN = "open"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
     OVERDUE = "overdue"
+    EXCUSED = "excused"
 
 
 class CalendarOwner(StrEnum):

@@ -12,6 +12,7 @@ class Topic(StrEnum):
     SCHEDULER_BALANCE = "bookend.scheduler.balance.v1"
     FEEDBACK_CHECKIN = "bookend.feedback.checkin.v1"
     FEEDBACK_ATTENDANCE = "bookend.feedback.attendance.v1"
+    FEEDBACK_PROGRESS = "bookend.feedback.progress.v1"
 
 
 ALL_TOPICS: tuple[Topic, ...] = tuple(Topic)

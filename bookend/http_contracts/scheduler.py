@@ -357,6 +357,21 @@ class TaskExtend(BaseModel):
     reason: Annotated[str, Field(max_length=1000)]
 
 
+class TaskExcuse(BaseModel):
+    reason: Annotated[str, Field(max_length=1000)]
+
+
+class Excusal(BaseModel):
+    """Whether a student is excused from a task; the reason and who gave it, for staff."""
+
+    task_id: str
+    student_id: str
+    excused: bool
+    reason: str | None = None
+    excused_by: str | None = None
+    excused_at: datetime | None = None
+
+
 class StudentWindow(BaseModel):
     task_id: str
     student_id: str

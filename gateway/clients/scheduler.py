@@ -22,6 +22,7 @@ from bookend.http_contracts.scheduler import (
     DistrictPut,
     Enrolment,
     EnrolmentPut,
+    Excusal,
     Feed,
     Guardianship,
     Person,
@@ -46,6 +47,7 @@ from bookend.http_contracts.scheduler import (
     StudentWindow,
     Task,
     TaskCreate,
+    TaskExcuse,
     TaskExtend,
     Term,
     TermList,
@@ -220,6 +222,17 @@ class SchedulerClient(ServiceClient):
         )
         return await self.call(StudentWindow, "POST", path, body=body, key=key)
 
+    async def excuse_from_task(
+        self, task_id: str, student_id: str, body: TaskExcuse, key: str | None = None
+    ) -> Excusal:
+        path = excusal_path(task_id, student_id)
+        return await self.call(Excusal, "PUT", path, body=body, key=key)
+
+    async def take_back_excusal(
+        self, task_id: str, student_id: str, key: str | None = None
+    ) -> Excusal:
+        return await self.call(Excusal, "DELETE", excusal_path(task_id, student_id), key=key)
+
     async def withdraw_task(self, task_id: str, key: str | None = None) -> Task:
         path = at("/tasks/{task_id}/withdraw", task_id=task_id)
         return await self.call(Task, "POST", path, key=key)
@@ -240,3 +253,9 @@ class SchedulerClient(ServiceClient):
     async def revoke_calendar_link(self, link_id: str) -> CalendarLink:
         path = at("/calendar-links/{link_id}/revoke", link_id=link_id)
         return await self.call(CalendarLink, "POST", path)
+
+
+def excusal_path(task_id: str, student_id: str) -> str:
+    return at(
+        "/tasks/{task_id}/students/{student_id}/excusal", task_id=task_id, student_id=student_id
+    )

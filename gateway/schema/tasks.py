@@ -105,7 +105,22 @@ class StudentWindow:
         return from_contract(cls, window)
 
 
+@strawberry.type(description="Whether a student is excused from a task (their feed shows EXCUSED).")
+class Excusal:
+    task_id: strawberry.ID
+    student_id: strawberry.ID
+    excused: bool
+    reason: str | None = strawberry.field(description="Kept for staff, never sent in an event.")
+    excused_by: strawberry.ID | None
+    excused_at: datetime | None
+
+    @classmethod
+    def of(cls, excusal: http.Excusal) -> Excusal:
+        return from_contract(cls, excusal)
+
+
 TaskResult = Annotated[Task | Failure, strawberry.union("TaskResult")]
+ExcusalResult = Annotated[Excusal | Failure, strawberry.union("ExcusalResult")]
 StudentWindowResult = Annotated[StudentWindow | Failure, strawberry.union("StudentWindowResult")]
 
 
@@ -139,6 +154,39 @@ class TaskMutation:
             task_id, student_id, body, idempotency_key
         )
         return await mutate(call, StudentWindow.of)
+
+    @strawberry.mutation(
+        description=(
+            "Excuse a student from a task (an absence for a good reason, an accommodation): "
+            "it no longer counts against them; their feed shows it EXCUSED."
+        )
+    )
+    async def excuse_from_task(
+        self,
+        info: Info,
+        task_id: strawberry.ID,
+        student_id: strawberry.ID,
+        reason: str,
+        idempotency_key: IdempotencyKey = None,
+    ) -> ExcusalResult:
+        body = http.TaskExcuse.model_construct(reason=reason)
+        call = info.context.clients.scheduler.excuse_from_task(
+            task_id, student_id, body, idempotency_key
+        )
+        return await mutate(call, Excusal.of)
+
+    @strawberry.mutation(description="The student is expected to do the task after all.")
+    async def take_back_excusal(
+        self,
+        info: Info,
+        task_id: strawberry.ID,
+        student_id: strawberry.ID,
+        idempotency_key: IdempotencyKey = None,
+    ) -> ExcusalResult:
+        call = info.context.clients.scheduler.take_back_excusal(
+            task_id, student_id, idempotency_key
+        )
+        return await mutate(call, Excusal.of)
 
     @strawberry.mutation(description="It no longer needs doing: it leaves the feeds.")
     async def withdraw_task(

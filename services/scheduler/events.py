@@ -17,13 +17,19 @@ from bookend.contracts.catalog import (
     LessonVersionData,
     RecordingPublished,
 )
-from bookend.contracts.feedback import AttendanceSummarized, CheckInRecorded, CheckInSignal
+from bookend.contracts.feedback import (
+    AttendanceSummarized,
+    CheckInRecorded,
+    CheckInSignal,
+    ProgressRecorded,
+)
 from bookend.contracts.scheduler import Bookend
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from bookend.ids import IdFactory
 from services.scheduler import SOURCE
 from services.scheduler.balance.domain import BalanceWarned
+from services.scheduler.feed.domain import AttendanceTaken, ProgressMade
 from services.scheduler.feed.projector import project
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import domain
@@ -189,12 +195,14 @@ async def on_attendance_summarized(
     windows: BookendWindows,
     ids: IdFactory,
 ) -> None:
-    """Keep who missed the session; if its recording is out already, give it to them."""
+    """Keep who missed the session and show each student's attendance in their feed; if its
+    recording is out already, give it to those absent."""
 
     async def work(tx: Transaction) -> None:
         if not await tx.first_time(CONSUMER, event.id):
             return
         await tx.save_absentees(payload.district_id, payload.session_id, payload.absent)
+        await project(tx, [AttendanceTaken.of(payload)])
         session = await tx.get_session(payload.district_id, payload.session_id)
         if session is not None:
             await catch_up(tx, session, payload.absent, windows=windows, ids=ids)
@@ -274,6 +282,20 @@ async def on_check_in_recorded(
     await store.atomically(work)
 
 
+async def on_progress_recorded(
+    payload: ProgressRecorded, event: CloudEvent, *, store: Store
+) -> None:
+    """The task's status in the student's feed follows their progress. Progress only moves
+    forward, so a repeated, late or out-of-order report changes nothing: idempotent without
+    remembering the event (reports are the busiest stream; a record each would double it)."""
+    made = ProgressMade(payload.district_id, payload.task_id, payload.student_id, payload.state)
+
+    async def work(tx: Transaction) -> None:
+        await project(tx, [made])
+
+    await store.atomically(work)
+
+
 def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
     learn = partial(on_lesson_published, store=state.store)
     reacting: dict[str, Any] = {
@@ -289,4 +311,5 @@ def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
         .on(RecordingPublished, partial(on_recording_published, **reacting))
         .on(AttendanceSummarized, partial(on_attendance_summarized, **reacting))
         .on(CheckInRecorded, partial(on_check_in_recorded, **reacting))
+        .on(ProgressRecorded, partial(on_progress_recorded, store=state.store))
     )

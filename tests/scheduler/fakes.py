@@ -30,7 +30,7 @@ from services.scheduler.roster.imports.report import ImportRecord
 from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
-from services.scheduler.sessions.tasks import Extension
+from services.scheduler.sessions.tasks import Excusal, Extension
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 K = TypeVar("K")
@@ -54,6 +54,7 @@ class SchedulerState(FakeState):
     feed: dict[tuple[str, str], FeedItem] = field(default_factory=dict)
     series: dict[str, SessionSeries] = field(default_factory=dict)
     extensions: dict[tuple[str, str], Extension] = field(default_factory=dict)
+    excusals: dict[tuple[str, str], Excusal] = field(default_factory=dict)
     absentees: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     windows: dict[tuple[str, str], BookendWindows] = field(default_factory=dict)
     calendar_links: dict[str, CalendarLink] = field(default_factory=dict)
@@ -227,6 +228,10 @@ class FakeReads:
     async def get_task(self, district_id: str, task_id: str) -> Task | None:
         task = self.state.tasks.get(task_id)
         return task if task is not None and task.district_id == district_id else None
+
+    async def get_excusal(self, district_id: str, task_id: str, student_id: str) -> Excusal | None:
+        excusal = self.state.excusals.get((task_id, student_id))
+        return excusal if excusal is not None and excusal.district_id == district_id else None
 
     async def list_extensions(self, district_id: str, task_id: str) -> list[Extension]:
         return sorted(
@@ -402,6 +407,12 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
     async def save_extension(self, extension: Extension) -> None:
         self.state.extensions[(extension.task_id, extension.student_id)] = extension
 
+    async def save_excusal(self, excusal: Excusal) -> None:
+        self.state.excusals[(excusal.task_id, excusal.student_id)] = excusal
+
+    async def remove_excusal(self, district_id: str, task_id: str, student_id: str) -> None:
+        self.state.excusals.pop((task_id, student_id), None)
+
     async def save_series(self, series: SessionSeries) -> None:
         self.state.series[series.id] = series
 
@@ -422,8 +433,10 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
         for key, item in self.state.feed.items():
             if student_id not in (None, item.student_id):
                 continue
-            if (item.district_id, item.item_id) == (district_id, item_id):
-                self.state.feed[key] = change(item)
+            if (item.district_id, item.item_id) != (district_id, item_id):
+                continue
+            if (after := change(item)) != item:
+                self.state.feed[key] = after
                 students.append(item.student_id)
         return sorted(students)
 

@@ -88,7 +88,7 @@ def category(item: FeedItem) -> str:
 
 
 def description(item: FeedItem, status: FeedItemStatus, zone: ZoneInfo) -> str:
-    lines = [f"{category(item)}, {item.minutes} minutes. Status: {status.value}."]
+    lines = [f"{category(item)}, {item.minutes} minutes. Status: {status.value.replace('_', ' ')}."]
     if item.opens_at is not None and item.due_at is not None:
         lines.append(f"Opens {when(item.opens_at, zone)}, due {when(item.due_at, zone)}.")
     lines.append(f"Lesson: {item.lesson_id}")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
 from bookend.clock import Span
+from bookend.contracts.feedback import AttendanceSummarized, TaskProgress
 from bookend.contracts.scheduler import (
     Bookend,
     FeedItemKind,
@@ -26,9 +27,27 @@ from services.scheduler.sessions.tasks import StudentWindow
 E = TypeVar("E", bound=StrEnum)
 
 
+class Attendance(StrEnum):
+    """How a student attended a live session, from its attendance summary."""
+
+    PRESENT = "present"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    ABSENT = "absent"
+
+
+SESSION_STATUSES = {
+    SessionStatus.SCHEDULED: FeedItemStatus.UPCOMING,
+    SessionStatus.LIVE: FeedItemStatus.LIVE,
+    SessionStatus.ENDED: FeedItemStatus.ENDED,
+    SessionStatus.CANCELLED: FeedItemStatus.CANCELLED,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class FeedItem:
-    """Denormalised so a student's feed is one range read; task status is computed when read."""
+    """Denormalised so a student's feed is one range read. Its status is computed when read,
+    from what the student did (attendance, progress, an excusal) and the clock."""
 
     item_id: str
     kind: FeedItemKind
@@ -52,24 +71,88 @@ class FeedItem:
     # Grows each time the plan of the item changes (moved, cancelled): calendars order by it.
     revision: int = 0
     closes_at: datetime | None = None  # a task's: late work is taken until then
+    # What the student did, kept by the projector from feedback's events and teachers' excusals.
+    attendance: Attendance | None = None  # a session's, once it is summarised
+    progress: TaskProgress | None = None  # a task's, furthest first
+    excused: bool = False  # a task's: a teacher excused the student from it
 
     def status(self, now: datetime) -> FeedItemStatus:
         if self.session_status is not None:
-            return FeedItemStatus(self.session_status.value)
+            return self._session_status()
         assert self.opens_at is not None and self.due_at is not None
+        if self.progress is TaskProgress.COMPLETED:
+            return FeedItemStatus.DONE
+        if self.excused:
+            return FeedItemStatus.EXCUSED
         if now < self.opens_at:
             return FeedItemStatus.UPCOMING
         if now < self.due_at:
-            return FeedItemStatus.OPEN
-        return FeedItemStatus.OVERDUE
+            if self.progress is TaskProgress.STARTED:
+                return FeedItemStatus.IN_PROGRESS
+            return FeedItemStatus.NOT_STARTED
+        # With no close, late work is taken for as long as the task stands.
+        if self.closes_at is None or now < self.closes_at:
+            return FeedItemStatus.OVERDUE
+        return FeedItemStatus.MISSED
+
+    def _session_status(self) -> FeedItemStatus:
+        assert self.session_status is not None
+        if self.session_status is SessionStatus.CANCELLED or self.attendance is None:
+            return SESSION_STATUSES[self.session_status]
+        if self.attendance is Attendance.ABSENT:
+            return FeedItemStatus.MISSED
+        return FeedItemStatus.ATTENDED
 
     def next_change(self, now: datetime) -> datetime | None:
         """When `status` next changes by the clock alone (a session's changes by events)."""
-        if self.session_status is not None:
+        if self.session_status is not None or self.settled:
             return None
-        return next(
-            (moment for moment in (self.opens_at, self.due_at) if moment and now < moment), None
-        )
+        moments = (self.opens_at, self.due_at, self.closes_at)
+        return next((moment for moment in moments if moment and now < moment), None)
+
+    @property
+    def settled(self) -> bool:
+        """A task done or excused: the clock changes nothing more."""
+        return self.progress is TaskProgress.COMPLETED or self.excused
+
+    def progressed(self, progress: TaskProgress) -> FeedItem:
+        """Progress only moves forward: a late or repeated report of less changes nothing."""
+        if self.progress is TaskProgress.COMPLETED or self.progress is progress:
+            return self
+        return replace(self, progress=progress)
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceTaken:
+    """Domain event: a session's attendance is known; each student's item shows theirs."""
+
+    district_id: str
+    session_id: str
+    marks: Mapping[str, Attendance]
+
+    @classmethod
+    def of(cls, summary: AttendanceSummarized) -> AttendanceTaken:
+        marks = {
+            student: mark
+            for mark, students in (
+                (Attendance.PRESENT, summary.present),
+                (Attendance.LATE, summary.late),
+                (Attendance.LEFT_EARLY, summary.left_early),
+                (Attendance.ABSENT, summary.absent),
+            )
+            for student in students
+        }
+        return cls(summary.district_id, summary.session_id, marks)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressMade:
+    """Domain event: a student reported progress on a task; their item shows the furthest."""
+
+    district_id: str
+    task_id: str
+    student_id: str
+    progress: TaskProgress
 
 
 def session_item(student_id: str, session: LiveSession) -> FeedItem:

@@ -2,8 +2,8 @@
 
 Use cases hand their domain events to `project` inside the transaction of the change, so a
 student's feed never shows a session that was not stored, nor misses one that was. The table
-below is the only place that says how each event changes feeds; progress and attendance join
-it as rows of their own.
+below is the only place that says how each event changes feeds; what students did
+(attendance, progress, excusals) joins it as rows of their own.
 """
 
 from __future__ import annotations
@@ -16,7 +16,14 @@ from typing import Any, Protocol, Self, TypeVar
 from bookend.contracts import CloudEvent, new_event
 from bookend.contracts.scheduler import FeedsChanged, SessionStatus
 from services.scheduler import SOURCE
-from services.scheduler.feed.domain import FeedItem, items_for, still_ahead, task_item
+from services.scheduler.feed.domain import (
+    AttendanceTaken,
+    FeedItem,
+    ProgressMade,
+    items_for,
+    still_ahead,
+    task_item,
+)
 from services.scheduler.roster.calendar import SchoolCalendar
 from services.scheduler.roster.domain import Learner, Section, StudentEnrolled
 from services.scheduler.sessions.domain import (
@@ -34,6 +41,7 @@ from services.scheduler.sessions.domain import (
 from services.scheduler.sessions.tasks import (
     Extension,
     StudentWindow,
+    TaskExcused,
     TaskExtended,
     audience,
     window_for,
@@ -86,7 +94,7 @@ class Projection(Protocol):
         student_id: str | None = None,
     ) -> list[str]:
         """Every student's item of the session or task (or one student's) as `change` makes
-        it; the students."""
+        it; the students whose items it changed."""
         ...
 
     # What a student's own window of a task is resolved from.
@@ -315,6 +323,42 @@ async def student_enrolled(tx: Projection, event: StudentEnrolled, changed: Chan
         changed.add(district_id, [enrolment.student_id])
 
 
+async def attendance_taken(tx: Projection, event: AttendanceTaken, changed: Changed) -> None:
+    """Each student's item of the session shows how they attended (attended or missed)."""
+
+    def marked(item: FeedItem) -> FeedItem:
+        mark = event.marks.get(item.student_id)
+        return item if mark is None else replace(item, attendance=mark)
+
+    changed.add(
+        event.district_id, await tx.change_items(event.district_id, event.session_id, marked)
+    )
+
+
+async def progress_made(tx: Projection, event: ProgressMade, changed: Changed) -> None:
+    """The student's item of the task shows the furthest progress reported (in progress,
+    done); a repeated or late report changes nothing and tells nobody."""
+    students = await tx.change_items(
+        event.district_id,
+        event.task_id,
+        lambda item: item.progressed(event.progress),
+        student_id=event.student_id,
+    )
+    changed.add(event.district_id, students)
+
+
+async def task_excused(tx: Projection, event: TaskExcused, changed: Changed) -> None:
+    """The student's item shows the excusal (or, taken back, the status the clock gives)."""
+    task = event.task
+    students = await tx.change_items(
+        task.district_id,
+        task.id,
+        lambda item: replace(item, excused=event.excused),
+        student_id=event.student_id,
+    )
+    changed.add(task.district_id, students)
+
+
 project = (
     Projector()
     .on(SessionScheduled, session_scheduled)
@@ -327,4 +371,7 @@ project = (
     .on(TaskWithdrawn, task_withdrawn)
     .on(TaskExtended, task_extended)
     .on(StudentEnrolled, student_enrolled)
+    .on(AttendanceTaken, attendance_taken)
+    .on(ProgressMade, progress_made)
+    .on(TaskExcused, task_excused)
 )

@@ -104,18 +104,22 @@ class FeedWrites(FeedQueries):
         student_id: str | None = None,
     ) -> list[str]:
         # Whole documents, written again (the embedded store turns dates written with `$set`
-        # into strings): one read, one delete and one insert for every student's copy.
+        # into strings): one read, then one delete and one insert of the copies that changed
+        # (a report that changes nothing tells nobody).
         query = {"item_id": item_id, "district_id": district_id}
         if student_id is not None:
             query["student_id"] = student_id
-        docs = await self._many(FEED, query)
-        if not docs:
+        changed = []
+        for doc in await self._many(FEED, query):
+            item = from_document(FeedItem, doc)
+            if (after := change(item)) != item:
+                changed.append(feed_document(after) | {"_id": doc["_id"]})
+        if not changed:
             return []
-        changed = [
-            feed_document(change(from_document(FeedItem, doc))) | {"_id": doc["_id"]}
-            for doc in docs
-        ]
-        await self.db[FEED].delete_many(exact(query), session=self.session)
+        # Only the changed copies go, found by the item's index (an `$in` of `_id` alone
+        # would read every feed item on the embedded store).
+        gone = exact(query) | {"student_id": {"$in": [doc["student_id"] for doc in changed]}}
+        await self.db[FEED].delete_many(gone, session=self.session)
         await self.db[FEED].insert_many(changed, session=self.session)
         return sorted(doc["student_id"] for doc in changed)
 

@@ -13,7 +13,7 @@ from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import scheduler as http
 from services.scheduler.balance.api import warnings_out
 from services.scheduler.records import fields_of
-from services.scheduler.sessions import assignments, changes, service
+from services.scheduler.sessions import assignments, changes, excusals, service
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import (
     BookendedSession,
@@ -23,7 +23,7 @@ from services.scheduler.sessions.domain import (
     SessionSeries,
 )
 from services.scheduler.sessions.ports import Store
-from services.scheduler.sessions.tasks import AssignmentDraft, Edge, StudentWindow
+from services.scheduler.sessions.tasks import AssignmentDraft, Edge, Excusal, StudentWindow
 from services.scheduler.sessions.windows import Anchor, LocalRule, TimeOfDay
 from services.scheduler.settings import SchedulerSettings
 
@@ -289,6 +289,45 @@ async def extend_task(
             store=state.store,
         )
     return out(window)
+
+
+@router.put("/tasks/{task_id}/students/{student_id}/excusal")
+async def excuse_from_task(
+    task_id: str,
+    student_id: str,
+    body: http.TaskExcuse,
+    principal: CurrentPrincipal,
+    state: State,
+    key: RequestKey,
+) -> http.Excusal:
+    """Excuse the student from the task: their feed shows it excused."""
+    with answering(key, excusal_out):
+        excusal = await excusals.excuse_from_task(
+            task_id,
+            student_id,
+            reason=body.reason,
+            principal=principal,
+            store=state.store,
+            clock=state.clock,
+        )
+    return excusal_out(excusal)
+
+
+@router.delete("/tasks/{task_id}/students/{student_id}/excusal")
+async def take_back_excusal(
+    task_id: str, student_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Excusal:
+    """The student is expected to do the task after all."""
+    out = http.Excusal(task_id=task_id, student_id=student_id, excused=False)
+    with answering(key, lambda _: out):
+        await excusals.take_back_excusal(
+            task_id, student_id, principal=principal, store=state.store
+        )
+    return out
+
+
+def excusal_out(excusal: Excusal) -> http.Excusal:
+    return http.Excusal.model_validate(fields_of(excusal, excused=True))
 
 
 @router.post("/tasks/{task_id}/withdraw")

@@ -145,12 +145,7 @@ async def extend_task(
     principal.require(*STAFF)
 
     async def work(tx: Transaction) -> StudentWindow:
-        task = await existing_task(tx, principal.district, task_id)
-        section = await existing_section(tx, principal.district, task.section_id)
-        access.require_teaches(principal, section)
-        if student_id not in await tx.students_with_item(principal.district, task.id):
-            message = f"the task is not in the feed of student {student_id!r}"
-            raise InvalidInput("student_id", "has_task", message)
+        task = await taught_task_of(tx, principal, task_id, student_id)
         # Against the window the task alone gives: a second extension may shorten the first.
         base = (await windows_of(tx, task, [student_id], extended=False)).get(
             student_id
@@ -203,4 +198,17 @@ async def existing_task(tx: Transaction, district_id: str, task_id: str) -> Task
     task = await tx.get_task(district_id, task_id)
     if task is None:
         raise TaskNotFound(task_id)
+    return task
+
+
+async def taught_task_of(
+    tx: Transaction, principal: Principal, task_id: str, student_id: str
+) -> Task:
+    """The task, of a section the principal teaches, in the student's feed."""
+    task = await existing_task(tx, principal.district, task_id)
+    section = await existing_section(tx, principal.district, task.section_id)
+    access.require_teaches(principal, section)
+    if student_id not in await tx.students_with_item(principal.district, task.id):
+        message = f"the task is not in the feed of student {student_id!r}"
+        raise InvalidInput("student_id", "has_task", message)
     return task

@@ -12,7 +12,7 @@ from services.scheduler.feed.projector import Projection
 from services.scheduler.roster import ports as roster
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
-from services.scheduler.sessions.tasks import Extension
+from services.scheduler.sessions.tasks import Excusal, Extension
 
 T = TypeVar("T")
 
@@ -43,6 +43,10 @@ class Reads(roster.Reads, Protocol):
     async def list_extensions(self, district_id: str, task_id: str) -> list[Extension]:
         """The students' own windows of a task, by student."""
         ...
+
+    async def get_excusal(
+        self, district_id: str, task_id: str, student_id: str
+    ) -> Excusal | None: ...
 
     async def get_series(self, district_id: str, series_id: str) -> SessionSeries | None: ...
 
@@ -84,6 +88,12 @@ class Transaction(Reads, Projection, balance.Checking, Protocol):
     async def save_bookend_windows(
         self, district_id: str, section_id: str, windows: BookendWindows
     ) -> None: ...
+
+    async def save_excusal(self, excusal: Excusal) -> None:
+        """A student's excusal from a task, in place of one they had."""
+        ...
+
+    async def remove_excusal(self, district_id: str, task_id: str, student_id: str) -> None: ...
 
 
 class Store(Reads, Protocol):

@@ -11,11 +11,12 @@ from bookend.contracts.scheduler import SessionStatus
 from bookend.mongo import Document, Queries, exact, to_document, within
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
-from services.scheduler.sessions.tasks import Extension
+from services.scheduler.sessions.tasks import Excusal, Extension
 
 LESSONS, SESSIONS, TASKS = "lessons", "sessions", "tasks"
 SERIES, SECTION_WINDOWS = "session_series", "section_bookend_windows"
 EXTENSIONS = "task_extensions"
+EXCUSALS = "task_excusals"
 ATTENDANCE = "session_attendance"
 BY_START = [("starts_at", 1), ("_id", 1)]
 BY_DUE = [("due_at", 1), ("_id", 1)]
@@ -28,6 +29,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     (SESSIONS, ["district_id", "series_id", "starts_at"], False),
     (SECTION_WINDOWS, ["district_id", "section_id"], True),
     (EXTENSIONS, ["district_id", "task_id", "student_id"], True),
+    (EXCUSALS, ["district_id", "task_id", "student_id"], True),
     (ATTENDANCE, ["district_id", "session_id"], True),
     (TASKS, ["district_id", "session_id"], False),
     (TASKS, ["district_id", "section_id", "due_at"], False),
@@ -87,6 +89,10 @@ class SessionsQueries(Queries):
         query = {"district_id": district_id, "task_id": task_id}
         return await self._list(Extension, EXTENSIONS, query, [("student_id", 1)])
 
+    async def get_excusal(self, district_id: str, task_id: str, student_id: str) -> Excusal | None:
+        query = {"district_id": district_id, "task_id": task_id, "student_id": student_id}
+        return await self._get(Excusal, EXCUSALS, query)
+
     async def get_absentees(self, district_id: str, session_id: str) -> list[str] | None:
         doc = await self._one(ATTENDANCE, {"district_id": district_id, "session_id": session_id})
         return None if doc is None else list(doc["absent"])
@@ -137,6 +143,13 @@ class SessionsWrites(SessionsQueries):
         }
         doc = to_document(extension)
         await self.db[EXTENSIONS].replace_one(exact(query), doc, upsert=True, session=self.session)
+
+    async def save_excusal(self, excusal: Excusal) -> None:
+        await self._save(EXCUSALS, excusal, "district_id", "task_id", "student_id")
+
+    async def remove_excusal(self, district_id: str, task_id: str, student_id: str) -> None:
+        query = {"district_id": district_id, "task_id": task_id, "student_id": student_id}
+        await self.db[EXCUSALS].delete_one(exact(query), session=self.session)
 
     async def save_series(self, series: SessionSeries) -> None:
         await self._add(SERIES, series, key="id")

@@ -123,11 +123,7 @@ class Extension:
             message = "an extension is due later than the window it extends"
             errors.append(FieldError("due_at", "later_than_due", message))
         errors += order_errors(None, self.due_at, self.closes_at)
-        if not self.reason.strip():
-            errors.append(FieldError("reason", "not_blank", "say why (kept with the extension)"))
-        elif len(self.reason) > MAX_REASON_LENGTH:
-            message = f"must be at most {MAX_REASON_LENGTH} characters"
-            errors.append(FieldError("reason", "max_length", message))
+        errors += reason_errors(self.reason, "the extension")
         refuse_if(errors)
 
     def applied(self, window: StudentWindow) -> StudentWindow:
@@ -181,3 +177,38 @@ class TaskExtended:
 
     task: Task
     extension: Extension
+
+
+@dataclass(frozen=True, slots=True)
+class Excusal:
+    """A teacher excused a student from a task: it no longer counts against them. The reason
+    is kept for staff, never sent in an event."""
+
+    task_id: str
+    student_id: str
+    district_id: str
+    reason: str
+    excused_by: str
+    excused_at: datetime
+
+    def check(self) -> None:
+        refuse_if(reason_errors(self.reason, "the excusal"))
+
+
+def reason_errors(reason: str, kept_with: str) -> list[FieldError]:
+    if not reason.strip():
+        return [FieldError("reason", "not_blank", f"say why (kept with {kept_with})")]
+    if len(reason) > MAX_REASON_LENGTH:
+        message = f"must be at most {MAX_REASON_LENGTH} characters"
+        return [FieldError("reason", "max_length", message)]
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class TaskExcused:
+    """Domain event: a student was excused from a task, or (not `excused`) the excusal was
+    taken back. Like an extension it stays inside the scheduler, changing one student's feed."""
+
+    task: Task
+    student_id: str
+    excused: bool

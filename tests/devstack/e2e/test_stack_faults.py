@@ -78,11 +78,12 @@ class Teacher:
 
     def unknown_to_the_scheduler(self) -> list[str]:
         scheduler = read_running(self._home).urls["scheduler"]
-        return [
-            lesson
-            for lesson in self.lessons
-            if httpx.get(f"{scheduler}/lessons/{lesson}", headers=self._headers).status_code != 200
-        ]
+        with httpx.Client(base_url=scheduler, headers=self._headers, timeout=10) as http:
+            return [
+                lesson
+                for lesson in self.lessons
+                if http.get(f"/lessons/{lesson}").status_code != 200
+            ]
 
 
 def pids(launcher: Launcher) -> dict[str, int]:
@@ -130,6 +131,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield home
 
 
+# Two stacks started and three faults waited out: under load, longer than the suite's
+# 120 s per test. Each wait has its own limit (`within`), which says what did not happen.
+@pytest.mark.timeout(360)
 def test_a_broker_restart_and_a_launcher_killed_mid_stream_lose_nothing(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -87,7 +87,7 @@ async def test_feed_filters_travel_as_the_values_the_scheduler_reads() -> None:
         student_id="student-1",
         starts=datetime(2026, 3, 2, tzinfo=UTC),
         kinds=[FeedItemKind.TASK],
-        statuses=[FeedItemStatus.OPEN, FeedItemStatus.OVERDUE],
+        statuses=[FeedItemStatus.NOT_STARTED, FeedItemStatus.OVERDUE],
     )
     feed = await SchedulerClient(scheduler.upstream(), TOKEN).read_feed(Page(2), wanted)
     assert feed.time_zone == "America/Chicago"
@@ -96,7 +96,7 @@ async def test_feed_filters_travel_as_the_values_the_scheduler_reads() -> None:
         "first": "2",
         "from": "2026-03-02T00:00:00+00:00",
         "kinds": "task",
-        "statuses": "open,overdue",
+        "statuses": "not_started,overdue",
     }
 
 

@@ -50,7 +50,7 @@ def a_feed() -> Feed:
             "session_id": "session-1",
             "title": "Discuss chapter 3",
             "bookend": None,
-            "status": FeedItemStatus.SCHEDULED,
+            "status": FeedItemStatus.UPCOMING,
             "starts_at": START + timedelta(days=2),
             "ends_at": START + timedelta(days=2, hours=1),
             "opens_at": None,

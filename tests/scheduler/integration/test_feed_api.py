@@ -74,7 +74,7 @@ async def test_the_feed_is_ordered_by_actionable_time_with_statuses_and_the_stud
     assert feed["page_info"]["has_next_page"] is False
     first_session = next(i for i in items if i["kind"] == "live_session")
     assert (first_session["status"], first_session["bookend"], first_session["minutes"]) == (
-        "scheduled",
+        "upcoming",
         None,
         50,
     )
@@ -82,7 +82,11 @@ async def test_the_feed_is_ordered_by_actionable_time_with_statuses_and_the_stud
     assert first_session["rule_time_zone"] == "America/New_York"
     statuses = {(i["bookend"], i["status"]) for i in items if i["kind"] == "task"}
     # Pre-work of the session a day away is open; the rest opens later.
-    assert statuses == {("pre_work", "open"), ("pre_work", "upcoming"), ("follow_up", "upcoming")}
+    assert statuses == {
+        ("pre_work", "not_started"),
+        ("pre_work", "upcoming"),
+        ("follow_up", "upcoming"),
+    }
     assert all(i["actionable_at"].endswith("Z") for i in items)
 
 
@@ -104,8 +108,8 @@ async def test_cursors_page_through_every_item_once(scheduler: Scheduler, size: 
 async def test_filters_by_kind_status_and_time(scheduler: Scheduler) -> None:
     sessions = await scheduler.ok("GET", "/feed", STUDENT, params={"kinds": "live_session"})
     assert [i["kind"] for i in sessions["items"]] == ["live_session"] * 3
-    open_now = await scheduler.ok("GET", "/feed", STUDENT, params={"statuses": "open"})
-    assert [(i["bookend"], i["status"]) for i in open_now["items"]] == [("pre_work", "open")]
+    open_now = await scheduler.ok("GET", "/feed", STUDENT, params={"statuses": "not_started"})
+    assert [(i["bookend"], i["status"]) for i in open_now["items"]] == [("pre_work", "not_started")]
     window = {"from": hours_from_now(23).isoformat(), "to": hours_from_now(25).isoformat()}
     near = await scheduler.ok("GET", "/feed", STUDENT, params=window)
     assert sorted(i["kind"] for i in near["items"]) == ["live_session", "task"]

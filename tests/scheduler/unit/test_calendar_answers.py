@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bookend.contracts.scheduler import FeedItemStatus, SessionStatus
+from bookend.contracts.scheduler import SessionStatus
 from services.scheduler.calendars.answers import CalendarAnswers
 from services.scheduler.calendars.ics import CalendarContent
 from services.scheduler.feed.domain import session_item
@@ -19,7 +19,7 @@ NOW = datetime(2025, 3, 3, 9, 0, 0, 123_000, tzinfo=UTC)
 
 def content(status: SessionStatus = SessionStatus.SCHEDULED) -> CalendarContent:
     item = replace(session_item("student-1", session()), session_status=status)
-    return CalendarContent("Bookend: student-1", "UTC", [(item, FeedItemStatus(status.value))])
+    return CalendarContent("Bookend: student-1", "UTC", [(item, item.status(NOW))])
 
 
 async def test_an_unchanged_calendar_keeps_its_stamp_and_its_file() -> None:

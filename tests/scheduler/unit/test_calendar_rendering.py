@@ -97,8 +97,8 @@ def test_a_sessions_sequence_grows_as_it_goes_live_and_ends() -> None:
     sequences = [
         (
             event_of(
-                replace(item, session_status=status),
-                FeedItemStatus(status.value),
+                (moved_on := replace(item, session_status=status)),
+                moved_on.status(STAMP),
                 uid_domain="d",
                 zone=LONDON,
                 stamp=STAMP,
@@ -177,5 +177,5 @@ async def test_a_moved_then_cancelled_session_says_so_with_a_growing_sequence(
 def test_an_online_session_carries_its_join_link() -> None:
     online = replace(session(), modality=Modality.VIRTUAL, join_url="https://meet.example/x")
     item = session_item("student-1", online)
-    event = event_of(item, FeedItemStatus.SCHEDULED, uid_domain="b.test", zone=LONDON, stamp=STAMP)
+    event = event_of(item, FeedItemStatus.UPCOMING, uid_domain="b.test", zone=LONDON, stamp=STAMP)
     assert (str(event["url"]), str(event["location"])) == ("https://meet.example/x",) * 2

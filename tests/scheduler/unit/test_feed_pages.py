@@ -59,11 +59,14 @@ async def test_cursors_walk_every_item_once_in_order(
 
 async def test_a_status_filter_still_fills_the_page(store: FakeScheduler, clock: Clock) -> None:
     clock.now = NOW + timedelta(days=1, hours=6)  # the first session is over, its follow-up open
-    page = await read(store, clock, first=2, statuses="open")
-    assert [status for _, status in page.items] == [FeedItemStatus.OPEN, FeedItemStatus.OPEN]
+    page = await read(store, clock, first=2, statuses="not_started")
+    assert [status for _, status in page.items] == [
+        FeedItemStatus.NOT_STARTED,
+        FeedItemStatus.NOT_STARTED,
+    ]
     assert page.has_next_page
-    rest = await read(store, clock, first=100, statuses="open", after=page.end_cursor)
-    assert all(status is FeedItemStatus.OPEN for _, status in rest.items)
+    rest = await read(store, clock, first=100, statuses="not_started", after=page.end_cursor)
+    assert all(status is FeedItemStatus.NOT_STARTED for _, status in rest.items)
     assert not rest.has_next_page
 
 
@@ -76,7 +79,7 @@ async def test_a_page_says_when_a_status_on_it_changes_by_the_clock_alone(
     # Filtered out now, but it may join the page when it opens: its change counts too.
     clock.now = NOW + timedelta(days=1, hours=6)
     changes = [c for i in await feed_of(store, "student-1") if (c := i.next_change(clock()))]
-    opened = await read(store, clock, first=100, statuses="open")
+    opened = await read(store, clock, first=100, statuses="not_started")
     assert opened.changes_at == min(changes)
 
 
