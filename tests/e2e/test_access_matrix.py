@@ -669,6 +669,24 @@ WRITES = [
         success="StudentWindow",
     ),
     Write(
+        "excuseFromTask",
+        "mutation($t: ID!, $s: ID!) { excuseFromTask(taskId: $t, studentId: $s, "
+        f'reason: "ill") {{ {result_of("Excusal")} }} }}',
+        attempt=lambda w: {"t": w.task, "s": w.subjects[As.STUDENT]},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"t": w.task, "s": w.subjects[As.STUDENT]},
+        success="Excusal",
+    ),
+    Write(
+        "takeBackExcusal",
+        "mutation($t: ID!, $s: ID!) { takeBackExcusal(taskId: $t, studentId: $s) "
+        f"{{ {result_of('Excusal')} }} }}",
+        attempt=lambda w: {"t": w.task, "s": w.subjects[As.STUDENT]},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"t": w.task, "s": w.subjects[As.STUDENT]},
+        success="Excusal",
+    ),
+    Write(
         "withdrawTask",
         f"mutation($id: ID!) {{ withdrawTask(id: $id) {{ {result_of('Task')} }} }}",
         attempt=lambda w: {"id": w.task},

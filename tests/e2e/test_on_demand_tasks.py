@@ -28,6 +28,13 @@ EXTEND = """mutation($task: ID!, $student: ID!, $due: DateTime!) {
   extendTask(taskId: $task, studentId: $student, dueAt: $due, reason: "extended time") {
     __typename ... on StudentWindow { dueAt } ... on UserError { code message } } }"""
 FEED = """query { feed(first: 100) { edges { node { id dueAt closesAt } } } }"""
+EXCUSE = """mutation($task: ID!, $student: ID!) {
+  excuseFromTask(taskId: $task, studentId: $student, reason: "family emergency") {
+    __typename ... on Excusal { excused reason } ... on UserError { code message } } }"""
+TAKE_BACK = """mutation($task: ID!, $student: ID!) {
+  takeBackExcusal(taskId: $task, studentId: $student) {
+    __typename ... on Excusal { excused } ... on UserError { code message } } }"""
+STATUSES = """query { feed(first: 100) { edges { node { id status } } } }"""
 
 
 def next_monday(days_ahead: int = 2) -> datetime:
@@ -35,6 +42,11 @@ def next_monday(days_ahead: int = 2) -> datetime:
     while day.weekday() != 0:
         day += timedelta(days=1)
     return day.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+async def status_in_feed(client: Client, task_id: str) -> str | None:
+    edges = (await client.run(STATUSES))["feed"]["edges"]
+    return next((e["node"]["status"] for e in edges if e["node"]["id"] == task_id), None)
 
 
 async def due_in_feed(client: Client, task_id: str) -> datetime | None:
@@ -143,6 +155,19 @@ async def test_a_task_for_chosen_students_and_an_extension_reach_only_them(
         )
     )["extendTask"]
     assert refused["__typename"] == "InvalidInput"
+
+    # Excused (a family emergency): the feed says so; taken back, it is work to do again.
+    student, task = room.chicago_student_id, chosen["id"]
+    excused = (await room.teacher.run(EXCUSE, task=task, student=student))["excuseFromTask"]
+    assert excused == {"__typename": "Excusal", "excused": True, "reason": "family emergency"}
+
+    async def shows(status: str) -> bool | None:
+        return await status_in_feed(room.chicago_student, task) == status or None
+
+    await eventually(lambda: shows("EXCUSED"))
+    taken_back = (await room.teacher.run(TAKE_BACK, task=task, student=student))["takeBackExcusal"]
+    assert taken_back == {"__typename": "Excusal", "excused": False}
+    await eventually(lambda: shows("UPCOMING"))
 
 
 START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
