@@ -1,7 +1,7 @@
 """Groups of a section's students through GraphQL only: a teacher names a group of two of the
 section's three students and gives it work, which only those two see; students never see a
 section's groups; bad names, strangers and both audiences at once are refused by field and
-rule, and change nothing (ADR 0030)."""
+rule, and change nothing (ADR 0031)."""
 
 from __future__ import annotations
 

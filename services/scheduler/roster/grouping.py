@@ -50,7 +50,7 @@ async def update_group(
     group_id: str, draft: GroupDraft, *, principal: Principal, store: Store
 ) -> Group:
     """Its new name and members, in place of the old: work assigned to it before keeps the
-    students it went to (ADR 0030)."""
+    students it went to (ADR 0031)."""
     principal.require(*STAFF)
 
     async def work(tx: Transaction) -> Group:

@@ -53,7 +53,7 @@ async def assign_task(
     lesson_wait: timedelta = timedelta(0),
 ) -> MeasuredTask:
     """Give a lesson's on-demand component to the section, to chosen students of it, or to a
-    group of it: the group's members enrolled now (ADR 0030)."""
+    group of it: the group's members enrolled now (ADR 0031)."""
     principal.require(*STAFF)
     draft.check()
     await lesson_learned(store, principal.district, draft.lesson_id, within=lesson_wait)

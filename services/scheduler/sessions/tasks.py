@@ -61,7 +61,7 @@ class AssignmentDraft:
     closes: Edge = Edge()
     student_ids: tuple[str, ...] | None = None  # None: the whole section (or the group's)
     session_id: str | None = None  # the session it belongs with, and the anchor of its rules
-    # A group of the section: its members when assigned are the students chosen (ADR 0030).
+    # A group of the section: its members when assigned are the students chosen (ADR 0031).
     group_id: str | None = None
 
     def check(self) -> None:
