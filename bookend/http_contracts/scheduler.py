@@ -180,6 +180,30 @@ class Enrolment(BaseModel):
     time_zone: str  # the student's days: their own zone, else their school's
 
 
+class GroupCreate(BaseModel):
+    """A named group of a section's students (its staff's only: students never see groups)."""
+
+    name: Text  # 1 to 80 characters once trimmed, unique in the section ignoring case
+    # Enrolled in the section, at most 200 (the scheduler names the rule each breaks).
+    student_ids: Annotated[list[Text], Field(max_length=1000)]
+
+
+class GroupUpdate(GroupCreate):
+    """The group's new name and members, in place of the old."""
+
+
+class Group(BaseModel):
+    id: str
+    section_id: str
+    name: str
+    student_ids: list[str]
+    created_by: str
+
+
+class GroupList(BaseModel):
+    items: list[Group]
+
+
 # A roster import's file: its name says which (users.csv, ...), its text is the CSV itself.
 class RosterFile(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
@@ -346,9 +370,11 @@ class TaskCreate(BaseModel):
     opens: WindowEdge
     due: WindowEdge
     closes: WindowEdge | None = None
-    # Chosen students only (a group); left out, the whole section.
+    # Chosen students only; left out, the whole section (or the group's).
     student_ids: Annotated[list[Text], Field(max_length=1000)] | None = None
     session_id: Text | None = None
+    # A group of the section instead: its members enrolled when assigned (not with student_ids).
+    group_id: Text | None = None
 
 
 class TaskExtend(BaseModel):
@@ -398,6 +424,7 @@ class Task(BaseModel):
     withdrawn_at: datetime | None = None
     student_ids: list[str] | None = None  # chosen students only; None: the whole section
     closes_at: datetime | None = None
+    group_id: str | None = None  # the group it went to: its members then are student_ids
 
 
 class SessionRecording(BaseModel):

@@ -24,6 +24,10 @@ from bookend.http_contracts.scheduler import (
     EnrolmentPut,
     Excusal,
     Feed,
+    Group,
+    GroupCreate,
+    GroupList,
+    GroupUpdate,
     Guardianship,
     Person,
     PersonList,
@@ -139,6 +143,25 @@ class SchedulerClient(ServiceClient):
             student_id=student_id,
         )
         return await self.call(Enrolment, "PUT", path, body=enrolment)
+
+    async def create_group(
+        self, section_id: str, group: GroupCreate, key: str | None = None
+    ) -> Group:
+        path = at("/sections/{section_id}/groups", section_id=section_id)
+        return await self.call(Group, "POST", path, body=group, key=key)
+
+    async def list_groups(self, section_id: str) -> GroupList:
+        path = at("/sections/{section_id}/groups", section_id=section_id)
+        return await self.call(GroupList, "GET", path)
+
+    async def update_group(self, group_id: str, group: GroupUpdate) -> Group:
+        return await self.call(
+            Group, "PUT", at("/groups/{group_id}", group_id=group_id), body=group
+        )
+
+    async def delete_group(self, group_id: str, key: str | None = None) -> Group:
+        path = at("/groups/{group_id}", group_id=group_id)
+        return await self.call(Group, "DELETE", path, key=key)
 
     async def list_sections(self) -> SectionList:
         return await self.call(SectionList, "GET", "/sections")

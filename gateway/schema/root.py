@@ -19,6 +19,7 @@ from gateway.schema.errors import public_code
 from gateway.schema.feed import FeedQuery
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.frames import OncePerAudience
+from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
@@ -58,6 +59,7 @@ class Query(
     CatalogQuery,
     CurriculumQuery,
     RosterQuery,
+    GroupQuery,
     SessionQuery,
     FeedbackQuery,
     RecordingQuery,
@@ -73,6 +75,7 @@ class Mutation(
     CatalogMutation,
     CurriculumMutation,
     RosterMutation,
+    GroupMutation,
     SessionMutation,
     TaskMutation,
     FeedbackMutation,

@@ -37,6 +37,9 @@ class Task:
     student_ids: list[strawberry.ID] | None = strawberry.field(
         description="Chosen students only; none: the whole section."
     )
+    group_id: strawberry.ID | None = strawberry.field(
+        description="The group it was assigned to; its members then are studentIds."
+    )
 
     @classmethod
     def of(cls, task: http.Task) -> Task:

@@ -1,4 +1,4 @@
-"""On-demand tasks a teacher assigns: for the section or chosen students, in a window of
+"""On-demand tasks a teacher assigns: for the section, chosen students or a group, in a window of
 instants or of local rules each student's feed resolves in their own zone (the scheduler)."""
 
 from __future__ import annotations
@@ -71,10 +71,17 @@ class AssignTaskInput:
         default=None, description="Late work is taken until then."
     )
     student_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Chosen students of the section (a group); none: all of it."
+        default=None, description="Chosen students of the section; none: all of it."
     )
     session_id: strawberry.ID | None = strawberry.field(
         default=None, description="The session it goes with: the anchor of SESSION_ rules."
+    )
+    group_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description=(
+            "A group of the section instead of studentIds: the task goes to its members "
+            "enrolled now; students who join the group or the section later do not get it."
+        ),
     )
 
     def request(self) -> http.TaskCreate:
@@ -89,6 +96,7 @@ class AssignTaskInput:
             if self.student_ids is not None
             else None,
             session_id=self.session_id,
+            group_id=self.group_id,
         )
 
 

@@ -130,6 +130,8 @@ class World:
     data_ids: frozenset[str]  # ids of A's schools, sections, lessons, sessions, check-ins
     term: str  # of X's school
     roster_import: str  # made by the district admin
+    group: str  # a group of X's, with the student, made by its teacher
+    spare_groups: Mapping[As, str]  # of X's, one for each who runs X, to delete
 
     def __getitem__(self, who: As) -> Client:
         return self.clients[who]
@@ -290,6 +292,14 @@ READS = [
         lambda w: {"id": w.section},
         lambda w: w.subjects[As.STUDENT],
         ADMINISTERS_X,
+    ),
+    Read(
+        "sectionGroups",
+        "of X, its group (never its students')",
+        "query($id: ID!) { sectionGroups(sectionId: $id) { id name studentIds } }",
+        lambda w: {"id": w.section},
+        lambda w: w.group,
+        RUNS_X,
     ),
     Read(
         "studentGuardians",
@@ -462,6 +472,9 @@ def task_input(w: World) -> dict[str, object]:
         "opens": {"at": TASK_OPENS},
         "due": {"at": TASK_DUE},
     }
+
+
+GROUP_NAME = "Needs support"
 
 
 def early_for(who: As) -> str:
@@ -695,6 +708,49 @@ WRITES = [
         success="Task",
     ),
     Write(
+        "createGroup",
+        "mutation($section: ID!, $name: String!, $students: [ID!]!) { createGroup("
+        f"sectionId: $section, name: $name, studentIds: $students) {{ {result_of('Group')} }} }}",
+        attempt=lambda w: {
+            "section": w.section,
+            "name": "Taken over",
+            "students": [w.subjects[As.STUDENT]],
+        },
+        allowed=RUNS_X,
+        permitted=lambda w, who: {
+            "section": w.section,
+            "name": f"Made by {who.value}",
+            "students": [w.subjects[As.STUDENT]],
+        },
+        success="Group",
+    ),
+    Write(
+        "updateGroup",
+        "mutation($id: ID!, $name: String!, $students: [ID!]!) { updateGroup(id: $id, "
+        f"name: $name, studentIds: $students) {{ {result_of('Group')} }} }}",
+        # Renaming X's group (a name its students must never see changed by strangers).
+        attempt=lambda w: {
+            "id": w.group,
+            "name": "Taken over",
+            "students": [w.subjects[As.STUDENT]],
+        },
+        allowed=RUNS_X,
+        permitted=lambda w, who: {
+            "id": w.group,
+            "name": GROUP_NAME,
+            "students": [w.subjects[As.STUDENT]],
+        },
+        success="Group",
+    ),
+    Write(
+        "deleteGroup",
+        f"mutation($id: ID!) {{ deleteGroup(id: $id) {{ {result_of('Group')} }} }}",
+        attempt=lambda w: {"id": w.group},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_groups[who]},
+        success="Group",
+    ),
+    Write(
         "setBookendWindows",
         "mutation($id: ID!) { setBookendWindows(sectionId: $id, preworkOpensBeforeMinutes: 2880,"
         f" followupDueAfterMinutes: 2880) {{ {result_of('BookendWindows')} }} }}",
@@ -885,6 +941,9 @@ CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
 
 SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
   setBalancePolicy(sectionId: $id, input: $input) { __typename } }"""
+CREATE_GROUP = """mutation($section: ID!, $name: String!, $students: [ID!]!) {
+  createGroup(sectionId: $section, name: $name, studentIds: $students) {
+  __typename ... on Group { id } ... on UserError { code } } }"""
 CALENDAR_LINK = """mutation($student: ID, $section: ID) {
   createCalendarLink(studentId: $student, sectionId: $section) {
   __typename ... on CalendarLink { id } ... on UserError { code } } }"""
@@ -1121,6 +1180,10 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         who: link["id"] for who, link in zip(sorted(RUNS_X), section_links[1:], strict=True)
     }
     await succeeds(teacher, SET_POLICY, id=x, input=X_POLICY)
+    group, *spare_group_list = [
+        (await succeeds(teacher, CREATE_GROUP, section=x, name=name, students=[a_student]))["id"]
+        for name in [GROUP_NAME, *(f"Spare of {who.value}" for who in sorted(RUNS_X))]
+    ]
     writers = sorted(WRITES_LESSONS)
     spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
@@ -1161,6 +1224,8 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         task=task,
         component=component,
         spare_tasks=dict(zip(sorted(RUNS_X), spare_task_list, strict=True)),
+        group=group,
+        spare_groups=dict(zip(sorted(RUNS_X), spare_group_list, strict=True)),
         spare_planned=spare_planned,
         spare_series=spare_series,
         calendar_link=calendar_link["id"],
@@ -1174,6 +1239,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {ended["id"], recorded["id"], *spare_ended.values()}
             | {series["seriesId"], *spare_planned.values(), *spare_series.values()}
             | {task, *spare_task_list}
+            | {group, *spare_group_list}
             | {calendar_link["id"], *(link["id"] for link in section_links)}
         ),
     )
@@ -1310,6 +1376,10 @@ SNAPSHOT = {
         """query($intruder: ID) { feed(first: 100, studentId: $intruder) {
           timeZone edges { node { id } } } }""",
     ),
+    "groups": (
+        As.TEACHER,
+        "query($section: ID!) { sectionGroups(sectionId: $section) { id name studentIds } }",
+    ),
     "balance policy": (
         As.DISTRICT_ADMIN,
         """query($section: ID!) { balancePolicy(sectionId: $section) {
@@ -1391,3 +1461,8 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     assert len(links[1]["student"]) == len(links[0]["student"]) + len(MANAGES_STUDENT)
     section_links = [{link["id"] for link in s["section"]} for s in links]
     assert section_links[0] - section_links[1] == set(world.spare_calendar_links.values())
+    groups = [{g["id"]: g["name"] for g in s["groups"]["sectionGroups"]} for s in (before, after)]
+    assert set(groups[0]) - set(groups[1]) == set(world.spare_groups.values())
+    assert set(groups[1].values()) - set(groups[0].values()) == {
+        f"Made by {who.value}" for who in RUNS_X
+    }

@@ -26,6 +26,7 @@ from services.scheduler.roster.domain import (
     Term,
     student_zone,
 )
+from services.scheduler.roster.groups import Group, GroupNameTaken
 from services.scheduler.roster.imports.report import ImportRecord
 from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.sessions.bookends import BookendWindows
@@ -46,6 +47,7 @@ class SchedulerState(FakeState):
     people: dict[tuple[str, str], Person] = field(default_factory=dict)
     guardianships: set[Guardianship] = field(default_factory=set)
     enrolments: set[Enrolment] = field(default_factory=set)
+    groups: dict[tuple[str, str], Group] = field(default_factory=dict)
     imports: dict[tuple[str, str], ImportRecord] = field(default_factory=dict)
     import_locks: dict[str, tuple[str, int]] = field(default_factory=dict)  # (import, until)
     lessons: dict[tuple[str, str], LessonSummary] = field(default_factory=dict)
@@ -177,6 +179,19 @@ class FakeReads:
             e.student_id
             for e in self.state.enrolments
             if (e.district_id, e.section_id) == (district_id, section_id)
+        )
+
+    async def get_group(self, district_id: str, group_id: str) -> Group | None:
+        return self.state.groups.get((district_id, group_id))
+
+    async def list_groups(self, district_id: str, section_id: str) -> list[Group]:
+        return sorted(
+            (
+                g
+                for (district, _), g in self.state.groups.items()
+                if (district, g.section_id) == (district_id, section_id)
+            ),
+            key=lambda g: (g.name_key, g.id),
         )
 
     # --- sessions
@@ -380,6 +395,15 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
     async def save_enrolments(self, enrolments: Sequence[Enrolment], *, new: bool = False) -> None:
         assert not (new and set(enrolments) & self.state.enrolments), "a duplicate key"
         self.state.enrolments |= set(enrolments)
+
+    async def save_group(self, group: Group) -> None:
+        others = await self.list_groups(group.district_id, group.section_id)
+        if any(g.name_key == group.name_key and g.id != group.id for g in others):
+            raise GroupNameTaken()  # as the unique index refuses it
+        self.state.groups[(group.district_id, group.id)] = group
+
+    async def delete_group(self, district_id: str, group_id: str) -> None:
+        self.state.groups.pop((district_id, group_id), None)
 
     async def save_lesson(self, lesson: LessonSummary) -> None:
         self.state.lessons[(lesson.district_id, lesson.lesson_id)] = lesson

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.hosting import ServiceState, service_state
+from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import scheduler as http
 from services.scheduler.records import fields_of
-from services.scheduler.roster import service
+from services.scheduler.roster import grouping, service
 from services.scheduler.roster.calendar import Blackout, TermDraft
 from services.scheduler.roster.domain import (
     Person,
@@ -20,6 +20,7 @@ from services.scheduler.roster.domain import (
     SectionDraft,
     Term,
 )
+from services.scheduler.roster.groups import Group, GroupDraft
 from services.scheduler.roster.imports.api import router as imports
 from services.scheduler.roster.ports import Store
 from services.scheduler.settings import SchedulerSettings
@@ -40,6 +41,14 @@ def term_out(term: Term) -> http.Term:
 
 def person_out(person: Person) -> http.Person:
     return http.Person.model_validate(fields_of(person, role=person.role.value))
+
+
+def group_out(group: Group) -> http.Group:
+    return http.Group.model_validate(group, from_attributes=True)
+
+
+def group_draft(body: http.GroupCreate) -> GroupDraft:
+    return GroupDraft(name=body.name, student_ids=body.student_ids)
 
 
 @router.put("/district")
@@ -198,3 +207,43 @@ async def put_enrolment(
         district_id=enrolled.enrolment.district_id,
         time_zone=enrolled.learner.time_zone,
     )
+
+
+@router.post("/sections/{section_id}/groups", status_code=201)
+async def create_group(
+    section_id: str,
+    body: http.GroupCreate,
+    principal: CurrentPrincipal,
+    state: State,
+    key: RequestKey,
+) -> http.Group:
+    with answering(key, group_out, status=201):
+        group = await grouping.create_group(
+            section_id, group_draft(body), principal=principal, store=state.store, ids=state.ids
+        )
+    return group_out(group)
+
+
+@router.get("/sections/{section_id}/groups")
+async def list_groups(section_id: str, principal: CurrentPrincipal, state: State) -> http.GroupList:
+    groups = await grouping.list_groups(section_id, principal=principal, reads=state.store)
+    return http.GroupList(items=[group_out(group) for group in groups])
+
+
+@router.put("/groups/{group_id}")
+async def update_group(
+    group_id: str, body: http.GroupUpdate, principal: CurrentPrincipal, state: State
+) -> http.Group:
+    group = await grouping.update_group(
+        group_id, group_draft(body), principal=principal, store=state.store
+    )
+    return group_out(group)
+
+
+@router.delete("/groups/{group_id}")
+async def delete_group(
+    group_id: str, principal: CurrentPrincipal, state: State, key: RequestKey
+) -> http.Group:
+    with answering(key, group_out):
+        group = await grouping.delete_group(group_id, principal=principal, store=state.store)
+    return group_out(group)

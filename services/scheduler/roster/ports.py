@@ -19,6 +19,7 @@ from services.scheduler.roster.domain import (
     Section,
     Term,
 )
+from services.scheduler.roster.groups import Group
 
 T = TypeVar("T")
 
@@ -97,6 +98,12 @@ class Reads(Protocol):
         """The guardians of these students, by student then guardian."""
         ...
 
+    async def get_group(self, district_id: str, group_id: str) -> Group | None: ...
+
+    async def list_groups(self, district_id: str, section_id: str) -> list[Group]:
+        """A section's groups, by name (ignoring case) then id."""
+        ...
+
 
 class Transaction(Reads, Projection, Outbox, Protocol):
     """One transaction: roster writes and the feed items they bring commit together. Each
@@ -121,6 +128,13 @@ class Transaction(Reads, Projection, Outbox, Protocol):
     async def save_enrolments(
         self, enrolments: Sequence[Enrolment], *, new: bool = False
     ) -> None: ...
+
+    async def save_group(self, group: Group) -> None:
+        """Add the group or replace it; a name another group of its section has (ignoring
+        case) raises GroupNameTaken, whoever saved it first."""
+        ...
+
+    async def delete_group(self, district_id: str, group_id: str) -> None: ...
 
 
 class Store(Reads, Protocol):

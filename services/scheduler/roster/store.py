@@ -1,6 +1,6 @@
-"""The roster's MongoDB access: the district, schools, terms, sections, people, guardians and
-enrolments, and the records of roster imports. `services/scheduler/store.py` composes it with
-the other slices' into one store."""
+"""The roster's MongoDB access: the district, schools, terms, sections, people, guardians,
+enrolments and groups of students, and the records of roster imports.
+`services/scheduler/store.py` composes it with the other slices' into one store."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from pymongo import ReplaceOne
+from pymongo.errors import DuplicateKeyError
 
 from bookend.mongo import Document, Queries, exact, from_document
 from services.scheduler.roster.calendar import calendar_of
@@ -25,12 +26,14 @@ from services.scheduler.roster.domain import (
     Term,
     student_zone,
 )
+from services.scheduler.roster.groups import Group, GroupNameTaken
 from services.scheduler.roster.imports.store import INDEXES as IMPORT_INDEXES
 from services.scheduler.roster.imports.store import ImportRecords
 from services.scheduler.roster.ports import SectionFilter
 
 DISTRICTS, SCHOOLS, TERMS, SECTIONS = "districts", "schools", "terms", "sections"
 PEOPLE, GUARDIANSHIPS, ENROLMENTS = "people", "guardianships", "enrolments"
+GROUPS = "student_groups"
 # Students' own zones as enrolments kept them before the roster kept people: read, never written.
 LEARNERS = "learners"
 
@@ -49,6 +52,9 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     (ENROLMENTS, ["district_id", "section_id", "student_id"], True),
     (ENROLMENTS, ["district_id", "student_id"], False),
     (LEARNERS, ["district_id", "student_id"], True),
+    (GROUPS, ["district_id", "id"], True),
+    # A name once per section, whatever its case: the rule holds for two teachers at once too.
+    (GROUPS, ["district_id", "section_id", "name_key"], True),
     *IMPORT_INDEXES,
 ]
 
@@ -180,6 +186,13 @@ class RosterQueries(ImportRecords, Queries):
         links = [from_document(Guardianship, doc) for doc in docs]
         return sorted(links, key=lambda g: (g.student_id, g.guardian_id))
 
+    async def get_group(self, district_id: str, group_id: str) -> Group | None:
+        return await self._get(Group, GROUPS, {"district_id": district_id, "id": group_id})
+
+    async def list_groups(self, district_id: str, section_id: str) -> list[Group]:
+        query = {"district_id": district_id, "section_id": section_id}
+        return await self._list(Group, GROUPS, query, [("name_key", 1), ("id", 1)])
+
     async def _among(
         self, collection: str, district_id: str, field: str, values: Collection[str]
     ) -> list[Document]:
@@ -221,6 +234,18 @@ class RosterWrites(RosterQueries):
 
     async def save_enrolments(self, enrolments: Sequence[Enrolment], *, new: bool = False) -> None:
         await self._save_all(ENROLMENTS, enrolments, new=new)
+
+    async def save_group(self, group: Group) -> None:
+        doc = roster_document(group) | {"name_key": group.name_key}
+        found = exact({"district_id": group.district_id, "id": group.id})
+        try:
+            await self.db[GROUPS].replace_one(found, doc, upsert=True, session=self.session)
+        except DuplicateKeyError:
+            raise GroupNameTaken() from None
+
+    async def delete_group(self, district_id: str, group_id: str) -> None:
+        found = exact({"district_id": district_id, "id": group_id})
+        await self.db[GROUPS].delete_one(found, session=self.session)
 
     async def _save_all(
         self, collection: str, records: Sequence[object], *, new: bool = False

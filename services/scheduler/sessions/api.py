@@ -247,6 +247,7 @@ async def assign_task(
         closes=edge_of(body.closes),
         student_ids=tuple(body.student_ids) if body.student_ids is not None else None,
         session_id=body.session_id,
+        group_id=body.group_id,
     )
     with answering(key, task_out, status=201):
         task = await assignments.assign_task(

@@ -16,7 +16,8 @@ from services.scheduler import access
 from services.scheduler.balance.service import PlanChange, checked
 from services.scheduler.events import OUTBOUND
 from services.scheduler.feed.projector import project, windows_of
-from services.scheduler.roster.domain import SectionUnknown
+from services.scheduler.roster.domain import Section, SectionUnknown
+from services.scheduler.roster.groups import Group, members_enrolled
 from services.scheduler.roster.service import existing_section
 from services.scheduler.sessions.bookends import ON_DEMAND_FITS
 from services.scheduler.sessions.domain import (
@@ -51,7 +52,8 @@ async def assign_task(
     clock: Clock,
     lesson_wait: timedelta = timedelta(0),
 ) -> MeasuredTask:
-    """Give a lesson's on-demand component to the section or to chosen students of it."""
+    """Give a lesson's on-demand component to the section, to chosen students of it, or to a
+    group of it: the group's members enrolled now (ADR 0031)."""
     principal.require(*STAFF)
     draft.check()
     await lesson_learned(store, principal.district, draft.lesson_id, within=lesson_wait)
@@ -79,11 +81,14 @@ async def assign_task(
                 message = f"session {session.id!r} is not one of section {section.id!r}"
                 raise InvalidInput("session_id", "same_section", message)
         students = await tx.list_section_students(district, section.id)
-        if draft.student_ids is not None:
-            strangers = sorted(set(draft.student_ids) - set(students))
+        chosen = draft.student_ids
+        if chosen is not None:
+            strangers = sorted(set(chosen) - set(students))
             if strangers:
                 message = f"not enrolled in the section: {', '.join(strangers[:20])}"
                 raise InvalidInput("student_ids", "enrolled", message)
+        if draft.group_id is not None:
+            chosen = members_enrolled(await group_of(tx, section, draft.group_id), students)
         now = clock()
         rules = draft.rules
         # The task's own window: its fixed instants, or its rules resolved in the section's
@@ -102,7 +107,8 @@ async def assign_task(
             opens_at=stored_instant(draft.opens.at or now),
             due_at=stored_instant(draft.due.at or now),
             time_zone=section.time_zone,
-            student_ids=tuple(dict.fromkeys(draft.student_ids)) if draft.student_ids else None,
+            student_ids=tuple(dict.fromkeys(chosen)) if chosen else None,
+            group_id=draft.group_id,
             closes_at=stored_instant(draft.closes.at) if draft.closes.at else None,
             rules=rules if rules.anchors else None,
             assigned_at=stored_instant(now),
@@ -192,6 +198,16 @@ async def withdraw_task(
         return MeasuredTask(withdrawn, warnings)
 
     return await store.atomically(work)
+
+
+async def group_of(tx: Transaction, section: Section, group_id: str) -> Group:
+    group = await tx.get_group(section.district_id, group_id)
+    if group is None:
+        raise InvalidInput("group_id", "known_group", f"no group {group_id!r} in this district")
+    if group.section_id != section.id:
+        message = f"group {group_id!r} is not one of section {section.id!r}"
+        raise InvalidInput("group_id", "same_section", message)
+    return group
 
 
 async def existing_task(tx: Transaction, district_id: str, task_id: str) -> Task:

@@ -115,6 +115,8 @@ class Task:
     assigned_at: datetime | None = None
     remedial: bool = False  # extra follow-up for a student who was lost in the session
     catch_up: bool = False  # the session's recording, for those who missed the session
+    # Assigned to a group of the section: its members then are `student_ids` (ADR 0031).
+    group_id: str | None = None
 
     def moved_by(self, delta: timedelta) -> Task:
         return replace(self, opens_at=self.opens_at + delta, due_at=self.due_at + delta)

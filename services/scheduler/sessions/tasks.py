@@ -59,8 +59,10 @@ class AssignmentDraft:
     opens: Edge
     due: Edge
     closes: Edge = Edge()
-    student_ids: tuple[str, ...] | None = None  # None: the whole section
+    student_ids: tuple[str, ...] | None = None  # None: the whole section (or the group's)
     session_id: str | None = None  # the session it belongs with, and the anchor of its rules
+    # A group of the section: its members when assigned are the students chosen (ADR 0031).
+    group_id: str | None = None
 
     def check(self) -> None:
         errors = self.opens.errors("opens", required=True)
@@ -70,7 +72,10 @@ class AssignmentDraft:
         if rules.anchors - {Anchor.ASSIGNED} and self.session_id is None:
             message = "a rule counted from a session needs the session (session_id)"
             errors.append(FieldError("session_id", "required_for_session_rule", message))
-        if self.student_ids is not None:
+        if self.group_id is not None and self.student_ids is not None:
+            message = "give a group or chosen students, not both"
+            errors.append(FieldError("group_id", "one_audience", message))
+        elif self.student_ids is not None:
             if not self.student_ids:
                 message = "name at least one student, or none for the whole section"
                 errors.append(FieldError("student_ids", "not_empty", message))

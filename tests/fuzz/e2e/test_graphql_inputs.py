@@ -140,7 +140,14 @@ async def seeded(client_for: ClientFor) -> Seeded:
     sections = (await room.admin.run("{ sections { id schoolId } }"))["sections"]
     school_id = next(s["schoolId"] for s in sections if s["id"] == room.section_id)
     student_id = (await room.chicago_student.run("{ viewer { id } }"))["viewer"]["id"]
-    KNOWN_IDS[:] = [room.section_id, school_id, lesson_id, session_id, student_id]
+    group = await room.teacher.run(
+        """mutation($section: ID!, $student: ID!) { createGroup(sectionId: $section,
+          name: "Reading group B", studentIds: [$student]) { ... on Group { id } } }""",
+        section=room.section_id,
+        student=student_id,
+    )
+    group_id = group["createGroup"]["id"]
+    KNOWN_IDS[:] = [room.section_id, school_id, lesson_id, session_id, student_id, group_id]
     introspection = await room.teacher.run(graphql.get_introspection_query())
     schema = graphql.build_client_schema(cast(graphql.IntrospectionQuery, introspection))
     return Seeded(room, schema, school_id, lesson_id, session_id, student_id)

@@ -38,6 +38,8 @@ KNOWN: dict[str, list[Any]] = {
     "lesson_id": [LESSON],
     "session_id": [],  # filled once the app runs: a scheduled session
     "task_id": [],  # filled once the app runs: a task of the section
+    "group_id": [],  # filled once the app runs: a group of the section
+    "student_ids": [[STUDENT]],  # a group's members (and a task's chosen students)
     "term_id": [TERM],
     "person_id": [STUDENT, GUARDIAN],
     "guardian_id": [GUARDIAN],
@@ -116,6 +118,10 @@ async def scheduler(embedded: Embedded) -> AsyncIterator[str]:
             assigned = await http.post("/tasks", json=task, headers=teacher)
             assert assigned.status_code == 201, assigned.text
             KNOWN["task_id"][:] = [assigned.json()["id"]]
+            group = {"name": "Reading group B", "student_ids": [STUDENT]}
+            made = await http.post(f"/sections/{SECTION}/groups", json=group, headers=teacher)
+            assert made.status_code == 201, made.text
+            KNOWN["group_id"][:] = [made.json()["id"]]
             link = await http.post("/calendar-links", json={"section_id": SECTION}, headers=teacher)
             assert link.status_code == 201, link.text
             KNOWN["link_id"][:] = [link.json()["id"]]
@@ -258,6 +264,34 @@ async def test_a_hostile_session_names_the_field_and_rule(
     scheduler: str, change: dict[str, str], field: str, rule: str
 ) -> None:
     await refused(scheduler, "POST", "/sessions", TEACHER, VALID_SESSION | change, field, rule)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "rule"),
+    [
+        ({"name": LONG}, "name", "string_too_long"),
+        ({"name": "x" * 81}, "name", "max_length"),
+        ({"name": "Group\x00"}, "name", "valid_text"),
+        ({"name": " \t "}, "name", "not_blank"),
+        ({"student_ids": ["student-nowhere"]}, "student_ids", "enrolled"),
+        ({"student_ids": [STUDENT] * 201}, "student_ids", "max_items"),
+        ({"student_ids": [STUDENT] * 1001}, "student_ids", "too_long"),
+    ],
+    ids=[
+        "long name",
+        "name over 80",
+        "NUL in a name",
+        "blank name",
+        "a stranger",
+        "too many members",
+        "a huge list",
+    ],
+)
+async def test_a_hostile_group_names_the_field_and_rule(
+    scheduler: str, change: dict[str, Any], field: str, rule: str
+) -> None:
+    body = {"name": "Reading group C", "student_ids": [STUDENT]} | change
+    await refused(scheduler, "POST", f"/sections/{SECTION}/groups", TEACHER, body, field, rule)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from gateway.schema import calendars as calendars_schema
 from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
-from gateway.schema import imports, roster, sessions
+from gateway.schema import groups, imports, roster, sessions
 from gateway.schema import recordings as recordings_schema
 from gateway.schema.convert import FromContract
 from gateway.schema.feed import FeedItem
@@ -47,6 +47,7 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (roster.SectionStudent, scheduler.SectionStudent, set()),
     (roster.Guardianship, scheduler.Guardianship, set()),
     (roster.Enrolment, scheduler.Enrolment, set()),
+    (groups.Group, scheduler.Group, set()),
     (imports.RosterRowError, scheduler.RosterRowError, set()),
     (imports.RosterKindCount, scheduler.RosterKindCount, set()),
     (imports.RosterSkippedRows, scheduler.RosterSkipped, set()),

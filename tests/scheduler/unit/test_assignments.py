@@ -9,10 +9,20 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bookend.problems import InvalidInput
+from services.scheduler.roster import grouping
+from services.scheduler.roster.groups import GroupDraft
 from services.scheduler.sessions import assignments
 from services.scheduler.sessions.tasks import AssignmentDraft, Edge, Extension
 from services.scheduler.sessions.windows import Anchor, LocalRule, TimeOfDay
-from tests.scheduler.builders import MONDAY, TEACHER, D, enrol, feed_of, schedule
+from tests.scheduler.builders import (
+    MONDAY,
+    OTHER_TEACHER,
+    TEACHER,
+    D,
+    enrol,
+    feed_of,
+    schedule,
+)
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock, counting_ids
 
@@ -131,12 +141,76 @@ async def test_a_withdrawn_task_leaves_every_feed(store: FakeScheduler, clock: C
     assert await task_items(store, "student-1", task.id) == []
 
 
+async def test_a_task_for_a_group_reaches_its_members_when_assigned_only(
+    store: FakeScheduler, clock: Clock
+) -> None:
+    for student in ("student-3", "student-4"):
+        await enrol(store, clock, "sec-math", student)
+    group = await grouping.create_group(
+        "sec-math",
+        GroupDraft("Needs support", ["student-1", "student-3"]),
+        principal=TEACHER,
+        store=store,
+        ids=ids,
+    )
+    task = await assign(store, clock, group_id=group.id)
+    assert (task.group_id, task.student_ids) == (group.id, ("student-1", "student-3"))
+    for student, has_it in (("student-1", True), ("student-3", True), ("student-4", False)):
+        assert bool(await task_items(store, student, task.id)) is has_it
+    # Joining the group or the section later brings none of the group's earlier work.
+    await grouping.update_group(
+        group.id,
+        GroupDraft("Needs support", ["student-1", "student-3", "student-4"]),
+        principal=TEACHER,
+        store=store,
+    )
+    await enrol(store, clock, "sec-math", "student-5")
+    assert await task_items(store, "student-4", task.id) == []
+    assert await task_items(store, "student-5", task.id) == []
+    # Nor does deleting the group take it from those it went to.
+    await grouping.delete_group(group.id, principal=TEACHER, store=store)
+    assert len(await task_items(store, "student-3", task.id)) == 1
+
+
+async def test_a_group_whose_members_all_left_the_section_is_refused(
+    store: FakeScheduler, clock: Clock
+) -> None:
+    await enrol(store, clock, "sec-math", "student-3")
+    group = await grouping.create_group(
+        "sec-math", GroupDraft("Tuesday", ["student-3"]), principal=TEACHER, store=store, ids=ids
+    )
+    store.state.enrolments = {e for e in store.state.enrolments if e.student_id != "student-3"}
+    with pytest.raises(InvalidInput) as refused:
+        await assign(store, clock, group_id=group.id)
+    assert [(e.field, e.rule) for e in refused.value.errors] == [
+        ("group_id", "has_enrolled_members")
+    ]
+    assert store.state.tasks == {}
+
+
+async def test_a_group_of_another_section_or_none_is_refused(
+    store: FakeScheduler, clock: Clock
+) -> None:
+    art = await grouping.create_group(
+        "sec-art", GroupDraft("Art", ["student-2"]), principal=OTHER_TEACHER, store=store, ids=ids
+    )
+    for group_id, rule in ((art.id, "same_section"), ("group-nowhere", "known_group")):
+        with pytest.raises(InvalidInput) as refused:
+            await assign(store, clock, group_id=group_id)
+        assert [(e.field, e.rule) for e in refused.value.errors] == [("group_id", rule)]
+    assert store.state.tasks == {}
+
+
 @pytest.mark.parametrize(
     ("more", "broken"),
     [
         ({"component_id": "c3"}, [("component_id", "on_demand_component")]),  # a discussion
         ({"student_ids": ("student-2",)}, [("student_ids", "enrolled")]),  # another section's
         ({"student_ids": ()}, [("student_ids", "not_empty")]),
+        (
+            {"student_ids": ("student-1",), "group_id": "group-1"},
+            [("group_id", "one_audience")],
+        ),
         ({"due": Edge(rule=DAY_AFTER_END)}, [("session_id", "required_for_session_rule")]),
         ({"due": Edge(at=MONDAY)}, [("due", "after_opens")]),
         ({"due": Edge()}, [("due", "instant_or_rule")]),
