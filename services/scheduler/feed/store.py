@@ -103,25 +103,24 @@ class FeedWrites(FeedQueries):
         *,
         student_id: str | None = None,
     ) -> list[str]:
-        # Whole documents, written again (the embedded store turns dates written with `$set`
-        # into strings): one read, then one delete and one insert of the copies that changed
-        # (a report that changes nothing tells nobody).
         query = {"item_id": item_id, "district_id": district_id}
         if student_id is not None:
             query["student_id"] = student_id
+        # Whole documents, replaced (the embedded store turns dates written with `$set` into
+        # strings): one read, then one replacement of each copy that changed; a report that
+        # changes nothing writes nothing and tells nobody. Replaced one by one, never deleted
+        # and inserted again: the embedded store shares one connection between clients, so a
+        # feed read in between would miss the item (ADR 0007).
         changed = []
         for doc in await self._many(FEED, query):
             item = from_document(FeedItem, doc)
             if (after := change(item)) != item:
-                changed.append(feed_document(after) | {"_id": doc["_id"]})
-        if not changed:
-            return []
-        # Only the changed copies go, found by the item's index (an `$in` of `_id` alone
-        # would read every feed item on the embedded store).
-        gone = exact(query) | {"student_id": {"$in": [doc["student_id"] for doc in changed]}}
-        await self.db[FEED].delete_many(gone, session=self.session)
-        await self.db[FEED].insert_many(changed, session=self.session)
-        return sorted(doc["student_id"] for doc in changed)
+                replacement = feed_document(after) | {"_id": doc["_id"]}
+                await self.db[FEED].replace_one(
+                    {"_id": doc["_id"]}, replacement, session=self.session
+                )
+                changed.append(item.student_id)
+        return sorted(changed)
 
     async def remove_items(self, district_id: str, item_id: str) -> list[str]:
         students = await self.students_with_item(district_id, item_id)

@@ -24,6 +24,7 @@ from bookend.contracts.catalog import (
 from bookend.eventbus import KafkaPublisher
 from services.scheduler.app import create_app
 from services.scheduler.settings import SchedulerSettings
+from services.scheduler.store import SchedulerStore
 from tests.support.auth import bearer
 from tests.support.polling import eventually
 from tests.support.running import Fresh
@@ -89,6 +90,8 @@ class Scheduler:
     http: httpx.AsyncClient
     publisher: KafkaPublisher
     database: str
+    # The app's own store: writes made beside the API go through its client and write gate.
+    store: SchedulerStore
     lesson_id: str = field(default_factory=lambda: f"lesson-{uuid.uuid4().hex[:8]}")
 
     async def ok(self, method: str, url: str, headers: dict[str, str], **kw: Any) -> Json:
@@ -154,4 +157,4 @@ async def running_scheduler(fresh: Fresh, publisher: KafkaPublisher) -> AsyncIte
     """A fresh app on its own database and consumer group, and a publisher posing as the catalog."""
     settings = fresh.settings(SchedulerSettings, "scheduler")
     async with fresh.serve(create_app, settings, "scheduler") as it:
-        yield Scheduler(it.http, publisher, settings.database)
+        yield Scheduler(it.http, publisher, settings.database, it.state.store)

@@ -100,7 +100,7 @@ async def test_a_guardians_link_opens_the_students_feed_for_the_window_without_a
         expected = item["title"] if item["kind"] == "live_session" else f"Due: {item['title']}"
         assert str(event["SUMMARY"]) == expected
         assert f"{item['minutes']} minutes" in str(event["DESCRIPTION"])
-        assert f"Status: {item['status']}" in str(event["DESCRIPTION"])
+        assert f"Status: {item['status'].replace('_', ' ')}" in str(event["DESCRIPTION"])
 
 
 async def test_an_unchanged_calendar_answers_304_and_a_change_gives_a_new_etag(

@@ -50,7 +50,7 @@ async def served(fresh: Fresh) -> AsyncIterator[Served]:
 
 @pytest.fixture
 def scheduler(served: Served, publisher: KafkaPublisher) -> Scheduler:
-    return Scheduler(served.http, publisher, served.state.settings.database)
+    return Scheduler(served.http, publisher, served.state.settings.database, served.state.store)
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ from datetime import timedelta
 import pytest
 
 from bookend.auth import Role
-from bookend.mongo import MongoSettings, connect
 from bookend.problems import InvalidInput
 from services.scheduler.roster.groups import Group
-from services.scheduler.store import SchedulerStore, SchedulerTransaction
+from services.scheduler.store import SchedulerTransaction
 from tests.scheduler.integration.harness import (
     ADMIN,
     OTHER_DISTRICT,
@@ -132,30 +131,25 @@ async def test_students_strangers_and_other_districts_never_see_a_sections_group
 
 
 async def test_the_unique_index_keeps_a_name_once_per_section_ignoring_case(
-    scheduler: Scheduler, mongo_settings: MongoSettings
+    scheduler: Scheduler,
 ) -> None:
     """Two teachers naming groups at once both pass the use case's check; the index refuses
     the second as the check would have."""
     made = await create(scheduler, "Needs support", ["student-1"])
-    client = connect(mongo_settings)
-    try:
-        store = SchedulerStore(client, scheduler.database)
-        twin = Group("group-twin", "district-1", "sec-math", "needs SUPPORT", ("student-3",), "t")
+    twin = Group("group-twin", "district-1", "sec-math", "needs SUPPORT", ("student-3",), "t")
 
-        async def save(tx: SchedulerTransaction) -> None:
-            await tx.save_group(twin)
+    async def save(tx: SchedulerTransaction) -> None:
+        await tx.save_group(twin)
 
-        with pytest.raises(InvalidInput) as refused:
-            await store.atomically(save)
-        assert [(e.field, e.rule) for e in refused.value.errors] == [("name", "unique_in_section")]
-        other_section = Group("group-art", "district-1", "sec-art", "Needs support", (), "t")
+    with pytest.raises(InvalidInput) as refused:
+        await scheduler.store.atomically(save)
+    assert [(e.field, e.rule) for e in refused.value.errors] == [("name", "unique_in_section")]
+    other_section = Group("group-art", "district-1", "sec-art", "Needs support", (), "t")
 
-        async def save_other(tx: SchedulerTransaction) -> None:
-            await tx.save_group(other_section)
+    async def save_other(tx: SchedulerTransaction) -> None:
+        await tx.save_group(other_section)
 
-        await store.atomically(save_other)
-    finally:
-        await client.aclose()
+    await scheduler.store.atomically(save_other)
     assert await listed(scheduler) == [made]
 
 
