@@ -29,12 +29,30 @@ def require_teaches(principal: Principal, section: Section) -> None:
         raise Forbidden(f"only a teacher of section {section.id!r} or an admin may do this")
 
 
-def learners_seen(principal: Principal) -> list[str]:
-    """Students whose enrolments a student or guardian principal may see."""
-    seen = set(principal.children) if principal.has(Role.GUARDIAN) else set()
+async def learners_seen(principal: Principal, reads: Reads) -> list[str]:
+    """Students whose enrolments a student or guardian principal may see: themself, or the
+    guardian's children (by the token's claim or the roster's guardianships)."""
+    seen = await wards_of(principal, reads)
     if principal.has(Role.STUDENT):
         seen.add(principal.subject)
     return sorted(seen)
+
+
+async def wards_of(principal: Principal, reads: Reads) -> set[str]:
+    """A guardian's children: those the identity provider names in the token, and those the
+    district's roster links to them (ADR 0004 amended: the scheduler owns the roster)."""
+    if not principal.has(Role.GUARDIAN):
+        return set()
+    return set(principal.children) | set(
+        await reads.list_wards(principal.district, principal.subject)
+    )
+
+
+async def may_view_student(principal: Principal, student_id: str, reads: Reads) -> bool:
+    """The student themself, or their guardian by token or roster."""
+    if principal.may_view_student(student_id):
+        return True
+    return principal.has(Role.GUARDIAN) and student_id in await wards_of(principal, reads)
 
 
 async def attended_section_ids(
@@ -49,7 +67,9 @@ async def attended_section_ids(
 async def require_views_section(principal: Principal, section: Section, reads: Reads) -> None:
     if teaches(principal, section) or administers(principal, section.school_id):
         return
-    attended = await attended_section_ids(reads, principal.district, learners_seen(principal))
+    attended = await attended_section_ids(
+        reads, principal.district, await learners_seen(principal, reads)
+    )
     if section.id not in attended:
         raise Forbidden(f"section {section.id!r} is not one you teach, administer or attend")
 
@@ -61,7 +81,7 @@ async def require_views_student(
     a teacher or a school admin sees the items of the sections they teach or administer among
     the student's, and no others: those of another section or school are refused to them
     everywhere else too."""
-    if principal.may_view_student(student_id) or principal.has(Role.DISTRICT_ADMIN):
+    if principal.has(Role.DISTRICT_ADMIN) or await may_view_student(principal, student_id, reads):
         return None
     if principal.has(Role.TEACHER, Role.SCHOOL_ADMIN):
         attended = await attended_section_ids(reads, principal.district, [student_id])
@@ -89,7 +109,7 @@ async def sections_seen(principal: Principal, reads: Reads) -> list[Section]:
         filters.append(SectionFilter(school_id=principal.school))
     if principal.has(Role.TEACHER):
         filters.append(SectionFilter(teacher_id=principal.subject))
-    attended = await attended_section_ids(reads, district, learners_seen(principal))
+    attended = await attended_section_ids(reads, district, await learners_seen(principal, reads))
     if attended:
         filters.append(SectionFilter(section_ids=attended))
     found = {s.id: s for which in filters for s in await reads.list_sections(district, which)}

@@ -124,6 +124,13 @@ class FakeReads:
             key=lambda p: p.id,
         )
 
+    async def list_wards(self, district_id: str, guardian_id: str) -> list[str]:
+        return sorted(
+            g.student_id
+            for g in self.state.guardianships
+            if (g.district_id, g.guardian_id) == (district_id, guardian_id)
+        )
+
     async def list_guardianships(
         self, district_id: str, *, student_ids: Collection[str]
     ) -> list[Guardianship]:

@@ -112,7 +112,9 @@ async def require_manages(principal: Principal, owner: Owner, reads: Reads) -> N
             raise SectionNotFound(owner.id)
         access.require_teaches(principal, section)
         return
-    allowed = principal.may_view_student(owner.id) or principal.has(Role.DISTRICT_ADMIN)
+    allowed = principal.has(Role.DISTRICT_ADMIN) or await access.may_view_student(
+        principal, owner.id, reads
+    )
     if not allowed and principal.has(Role.SCHOOL_ADMIN) and principal.school:
         attended = await access.attended_section_ids(reads, district, [owner.id])
         which = SectionFilter(school_id=principal.school, section_ids=attended)

@@ -98,6 +98,10 @@ class Reads(Protocol):
         """The guardians of these students, by student then guardian."""
         ...
 
+    async def list_wards(self, district_id: str, guardian_id: str) -> list[str]:
+        """The students the roster links to this guardian, in id order."""
+        ...
+
     async def get_group(self, district_id: str, group_id: str) -> Group | None: ...
 
     async def list_groups(self, district_id: str, section_id: str) -> list[Group]:

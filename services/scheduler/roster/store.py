@@ -186,6 +186,10 @@ class RosterQueries(ImportRecords, Queries):
         links = [from_document(Guardianship, doc) for doc in docs]
         return sorted(links, key=lambda g: (g.student_id, g.guardian_id))
 
+    async def list_wards(self, district_id: str, guardian_id: str) -> list[str]:
+        query = {"district_id": district_id, "guardian_id": guardian_id}
+        return sorted(doc["student_id"] for doc in await self._many(GUARDIANSHIPS, query))
+
     async def get_group(self, district_id: str, group_id: str) -> Group | None:
         return await self._get(Group, GROUPS, {"district_id": district_id, "id": group_id})
 

@@ -10,6 +10,8 @@ import pytest
 from bookend.auth import Forbidden, Principal, Role
 from bookend.contracts.catalog import GradeBand
 from bookend.problems import InvalidInput
+from services.scheduler import access
+from services.scheduler.feed import service as feed_service
 from services.scheduler.roster import service as roster
 from services.scheduler.roster.calendar import Blackout, TermDraft
 from services.scheduler.roster.domain import (
@@ -20,7 +22,16 @@ from services.scheduler.roster.domain import (
     SectionDraft,
     TermUnknown,
 )
-from tests.scheduler.builders import DISTRICT_ADMIN, OTHER_SCHOOL_ADMIN, SCHOOL_ADMIN, TEACHER, D
+from tests.scheduler.builders import (
+    DISTRICT_ADMIN,
+    MONDAY,
+    OTHER_SCHOOL_ADMIN,
+    SCHOOL_ADMIN,
+    TEACHER,
+    D,
+    feed_request,
+    schedule,
+)
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock
 
@@ -128,6 +139,26 @@ async def test_a_guardian_is_linked_to_a_student_and_read_back(store: FakeSchedu
         await roster.list_guardians("student-1", principal=OTHER_SCHOOL_ADMIN, reads=store)
     with pytest.raises(Forbidden):
         await roster.list_guardians("student-1", principal=TEACHER, reads=store)
+
+
+async def test_a_guardian_the_roster_links_reads_the_childs_feed_without_a_claim(
+    store: FakeScheduler, clock: Clock
+) -> None:
+    """The scheduler owns the roster (ADR 0004): a guardian linked there sees their child's
+    feed and sections even when the identity provider sends no `children` claim."""
+    booked = await schedule(store, MONDAY)
+    guardian = PersonDraft(PersonRole.GUARDIAN, ["school-1"])
+    await roster.put_person("guardian-7", guardian, principal=SCHOOL_ADMIN, store=store)
+    parent = Principal("guardian-7", D, frozenset({Role.GUARDIAN}))
+    query = feed_request(student_id="student-1")
+    with pytest.raises(Forbidden):
+        await feed_service.read_feed(query, principal=parent, store=store, clock=clock)
+    await roster.link_guardian("student-1", "guardian-7", principal=SCHOOL_ADMIN, store=store)
+    page = await feed_service.read_feed(query, principal=parent, store=store, clock=clock)
+    assert booked.session.id in {item.item_id for item, _ in page.items}
+    seen = await access.learners_seen(parent, store)
+    assert seen == ["student-1"]
+    assert await access.may_view_student(parent, "student-2", store) is False
 
 
 async def test_a_student_without_a_zone_of_their_own_takes_their_schools(
