@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
@@ -44,18 +43,29 @@ FEED_ITEM_FIELDS = {
 }
 
 
-@pytest.fixture
-async def scheduler(fresh_scheduler: Scheduler) -> AsyncIterator[Scheduler]:
+async def three_sessions(app: Scheduler) -> Scheduler:
     """Three math sessions (each with pre-work and follow-up): nine items for student-1.
 
     A classmate (student-3) gets the same items, so a page can only hold one student's.
     """
-    await fresh_scheduler.load_roster()
-    await fresh_scheduler.enrol("sec-math", "student-3", "America/Denver")
-    await fresh_scheduler.learn(lesson_published(fresh_scheduler.lesson_id))
+    await app.load_roster()
+    await app.enrol("sec-math", "student-3", "America/Denver")
+    await app.learn(lesson_published(app.lesson_id))
     for hours in (100, 24, 200):
-        await fresh_scheduler.schedule(hours_from_now(hours))
-    yield fresh_scheduler
+        await app.schedule(hours_from_now(hours))
+    return app
+
+
+@pytest.fixture(scope="module")
+async def scheduler(module_scheduler: Scheduler) -> Scheduler:
+    """Shared by the module's tests that only read."""
+    return await three_sessions(module_scheduler)
+
+
+@pytest.fixture
+async def own_scheduler(fresh_scheduler: Scheduler) -> Scheduler:
+    """For a test that changes the plan."""
+    return await three_sessions(fresh_scheduler)
 
 
 def order(items: list[Json]) -> list[tuple[datetime, str]]:
@@ -127,10 +137,9 @@ async def test_filters_by_kind_status_and_time(scheduler: Scheduler) -> None:
     ids=["over-the-cap", "empty-page", "foreign-cursor", "unknown-kind", "naive-from"],
 )
 async def test_page_size_is_capped_and_bad_parameters_name_their_rule(
-    fresh_scheduler: Scheduler, params: dict[str, str | int], broken: list[tuple[str, str]]
+    scheduler: Scheduler, params: dict[str, str | int], broken: list[tuple[str, str]]
 ) -> None:
-    # Parameters are checked before anything is read, so an empty scheduler answers the same.
-    response = await fresh_scheduler.http.get("/feed", headers=STUDENT, params=params)
+    response = await scheduler.http.get("/feed", headers=STUDENT, params=params)
     assert response.status_code == 422, params
     assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == broken
 
@@ -166,14 +175,15 @@ async def test_others_are_forbidden_a_students_feed(
 
 
 async def test_a_student_enrolled_later_gets_the_sessions_ahead_and_sees_them_go_live(
-    scheduler: Scheduler,
+    own_scheduler: Scheduler,
 ) -> None:
-    await scheduler.enrol("sec-math", "student-2", "Asia/Tokyo")  # student-2 also takes math now
-    feed = await scheduler.ok("GET", "/feed", OTHER_STUDENT)
+    # student-2 also takes math now
+    await own_scheduler.enrol("sec-math", "student-2", "Asia/Tokyo")
+    feed = await own_scheduler.ok("GET", "/feed", OTHER_STUDENT)
     assert feed["time_zone"] == "Asia/Tokyo"
     assert len(feed["items"]) == 9
     session_id = next(i["item_id"] for i in feed["items"] if i["kind"] == "live_session")
-    await scheduler.ok("POST", f"/sessions/{session_id}/start", TEACHER)
-    live = await scheduler.ok("GET", "/feed", OTHER_STUDENT, params={"statuses": "live"})
+    await own_scheduler.ok("POST", f"/sessions/{session_id}/start", TEACHER)
+    live = await own_scheduler.ok("GET", "/feed", OTHER_STUDENT, params={"statuses": "live"})
     assert [i["item_id"] for i in live["items"]] == [session_id]
-    assert (await scheduler.ok("GET", "/feed", STUDENT, params={"statuses": "live"}))["items"]
+    assert (await own_scheduler.ok("GET", "/feed", STUDENT, params={"statuses": "live"}))["items"]

@@ -36,6 +36,14 @@ async def scheduler(fresh_scheduler: Scheduler) -> AsyncIterator[Scheduler]:
     yield fresh_scheduler
 
 
+@pytest.fixture(scope="module")
+async def refusing(module_scheduler: Scheduler) -> Scheduler:
+    """The same roster and lesson, shared by the module's tests of refused requests."""
+    await module_scheduler.load_roster()
+    await module_scheduler.learn(lesson_published(module_scheduler.lesson_id))
+    return module_scheduler
+
+
 def rules(body: Json) -> list[tuple[str, str]]:
     return [(e["field"], e["rule"]) for e in body["errors"]]
 
@@ -192,17 +200,17 @@ async def test_a_session_goes_live_then_ends_and_wrong_transitions_conflict(
     ],
 )
 async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
-    scheduler: Scheduler, overrides: Json, broken: list[tuple[str, str]]
+    refusing: Scheduler, overrides: Json, broken: list[tuple[str, str]]
 ) -> None:
-    response = await scheduler.http.post(
-        "/sessions", json=scheduler.session_body(STARTS, **overrides), headers=TEACHER
+    response = await refusing.http.post(
+        "/sessions", json=refusing.session_body(STARTS, **overrides), headers=TEACHER
     )
     assert response.status_code == 422, (overrides, response.text)
     assert response.json()["code"] == "INVALID_INPUT"
     assert rules(response.json()) == broken
-    sessions = await scheduler.ok("GET", "/sections/sec-math/sessions", TEACHER)
+    sessions = await refusing.ok("GET", "/sections/sec-math/sessions", TEACHER)
     assert sessions["items"] == []
-    feed = await scheduler.ok("GET", "/feed", STUDENT)
+    feed = await refusing.ok("GET", "/feed", STUDENT)
     assert feed["items"] == []
 
 
@@ -250,11 +258,11 @@ async def test_invalid_sessions_name_the_field_and_rule_and_store_nothing(
     ],
 )
 async def test_invalid_roster_input_names_the_field_and_rule(
-    scheduler: Scheduler, method: str, url: str, body: Json, broken: list[tuple[str, str]]
+    refusing: Scheduler, method: str, url: str, body: Json, broken: list[tuple[str, str]]
 ) -> None:
-    response = await scheduler.http.request(method, url, headers=ADMIN, json=body)
+    response = await refusing.http.request(method, url, headers=ADMIN, json=body)
     assert rules(response.json()) == broken
-    gone = await scheduler.http.get("/sections/sec-x", headers=ADMIN)
+    gone = await refusing.http.get("/sections/sec-x", headers=ADMIN)
     assert gone.status_code == 404
 
 
@@ -309,13 +317,13 @@ def fixed(body: Json | None) -> Callable[[Scheduler], Json | None]:
     ],
 )
 async def test_the_wrong_role_is_forbidden(
-    scheduler: Scheduler,
+    refusing: Scheduler,
     method: str,
     url: str,
     headers: dict[str, str],
     body: Callable[[Scheduler], Json | None],
 ) -> None:
-    response = await scheduler.http.request(method, url, headers=headers, json=body(scheduler))
+    response = await refusing.http.request(method, url, headers=headers, json=body(refusing))
     assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
 
 
@@ -348,19 +356,19 @@ async def test_a_teacher_lists_the_sections_they_teach(scheduler: Scheduler) -> 
 
 @pytest.mark.parametrize("number", ["0", "10", "-5", "1e3"])
 async def test_ids_that_read_as_numbers_are_ids_like_any_other(
-    fresh_scheduler: Scheduler, number: str
+    module_scheduler: Scheduler, number: str
 ) -> None:
     # The embedded store once matched such ids in a plain equality by number: a second
     # upsert inserted a duplicate and the unique index made it a 500.
     section = {"school_id": number, "name": "Math", "subject": "math", "time_zone": "UTC"}
     for name in ("Lincoln", "Lincoln Middle"):
         body = {"name": name, "time_zone": "UTC"}
-        school = await fresh_scheduler.ok("PUT", f"/schools/{number}", ADMIN, json=body)
+        school = await module_scheduler.ok("PUT", f"/schools/{number}", ADMIN, json=body)
         assert school["name"] == name
-        saved = await fresh_scheduler.ok("PUT", f"/sections/{number}", ADMIN, json=section)
+        saved = await module_scheduler.ok("PUT", f"/sections/{number}", ADMIN, json=section)
         assert saved["id"] == number
-    await fresh_scheduler.enrol(number, number, "UTC")
-    await fresh_scheduler.enrol(number, number, "UTC")
-    listed = await fresh_scheduler.ok("GET", "/sections", ADMIN)
+    await module_scheduler.enrol(number, number, "UTC")
+    await module_scheduler.enrol(number, number, "UTC")
+    listed = await module_scheduler.ok("GET", "/sections", ADMIN)
     assert [s["id"] for s in listed["items"]].count(number) == 1
-    assert (await fresh_scheduler.ok("GET", f"/sections/{number}", ADMIN))["school_id"] == number
+    assert (await module_scheduler.ok("GET", f"/sections/{number}", ADMIN))["school_id"] == number
