@@ -4,7 +4,6 @@ once revoked, as for any other address."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,15 +35,25 @@ SETTINGS = SchedulerSettings(database="-", consumer_group="-")
 UID_DOMAIN = SETTINGS.calendar_uid_domain
 
 
-@pytest.fixture
-async def scheduler(fresh_scheduler: Scheduler) -> AsyncIterator[Scheduler]:
+async def sessions_around_the_window(app: Scheduler) -> Scheduler:
     """Two math sessions in the window (each with pre-work and follow-up) and one far beyond
     it, for student-1 (in Europe/London) and the section."""
-    await fresh_scheduler.load_roster()
-    await fresh_scheduler.learn(lesson_published(fresh_scheduler.lesson_id))
+    await app.load_roster()
+    await app.learn(lesson_published(app.lesson_id))
     for hours in (30, 100, 24 * (SETTINGS.calendar_days_ahead + 10)):
-        await fresh_scheduler.schedule(hours_from_now(hours))
-    yield fresh_scheduler
+        await app.schedule(hours_from_now(hours))
+    return app
+
+
+@pytest.fixture
+async def scheduler(fresh_scheduler: Scheduler) -> Scheduler:
+    return await sessions_around_the_window(fresh_scheduler)
+
+
+@pytest.fixture(scope="module")
+async def refusing(module_scheduler: Scheduler) -> Scheduler:
+    """The same, shared by the module's tests of refused requests."""
+    return await sessions_around_the_window(module_scheduler)
 
 
 async def create(scheduler: Scheduler, headers: dict[str, str], **owner: str) -> Json:
@@ -221,16 +230,16 @@ async def test_links_are_listed_without_secrets_to_those_who_may_manage_them(
     ],
 )
 async def test_others_may_not_create_list_or_revoke_a_calendars_links(
-    scheduler: Scheduler, headers: dict[str, str], owner: dict[str, str]
+    refusing: Scheduler, headers: dict[str, str], owner: dict[str, str]
 ) -> None:
-    made = await create(scheduler, ADMIN, **owner)
+    made = await create(refusing, ADMIN, **owner)
     refused = [
-        await scheduler.http.post("/calendar-links", headers=headers, json=owner),
-        await scheduler.http.get("/calendar-links", headers=headers, params=owner),
-        await scheduler.http.post(f"/calendar-links/{made['id']}/revoke", headers=headers),
+        await refusing.http.post("/calendar-links", headers=headers, json=owner),
+        await refusing.http.get("/calendar-links", headers=headers, params=owner),
+        await refusing.http.post(f"/calendar-links/{made['id']}/revoke", headers=headers),
     ]
     assert [(r.status_code, r.json()["code"]) for r in refused] == [(403, "FORBIDDEN")] * 3
-    assert (await fetch(scheduler, made["path"])).status_code == 200
+    assert (await fetch(refusing, made["path"])).status_code == 200
 
 
 async def test_a_school_admin_of_the_students_school_manages_their_calendar(
@@ -255,18 +264,18 @@ async def test_a_school_admin_of_the_students_school_manages_their_calendar(
     ids=["none", "both", "blank", "too-long"],
 )
 async def test_a_link_names_exactly_one_owner(
-    fresh_scheduler: Scheduler, body: Json, broken: list[tuple[str, str]]
+    module_scheduler: Scheduler, body: Json, broken: list[tuple[str, str]]
 ) -> None:
-    response = await fresh_scheduler.http.post("/calendar-links", headers=ADMIN, json=body)
+    response = await module_scheduler.http.post("/calendar-links", headers=ADMIN, json=body)
     assert response.status_code == 422, response.text
     assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == broken
 
 
-async def test_unknown_owners_are_refused(scheduler: Scheduler) -> None:
-    student = await scheduler.http.post(
+async def test_unknown_owners_are_refused(refusing: Scheduler) -> None:
+    student = await refusing.http.post(
         "/calendar-links", headers=ADMIN, json={"student_id": "student-404"}
     )
-    section = await scheduler.http.post(
+    section = await refusing.http.post(
         "/calendar-links", headers=ADMIN, json={"section_id": "sec-404"}
     )
     assert (student.status_code, student.json()["code"]) == (404, "STUDENT_NOT_FOUND")
