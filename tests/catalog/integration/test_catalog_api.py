@@ -38,13 +38,13 @@ LESSON: dict[str, Any] = {
 }
 
 
-async def test_healthz_needs_no_token(catalog: Catalog) -> None:
-    response = await catalog.http.get("/healthz")
+async def test_healthz_needs_no_token(refusing_catalog: Catalog) -> None:
+    response = await refusing_catalog.http.get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
 
 
-async def test_a_request_without_a_token_is_unauthenticated(catalog: Catalog) -> None:
-    response = await catalog.http.get("/lessons")
+async def test_a_request_without_a_token_is_unauthenticated(refusing_catalog: Catalog) -> None:
+    response = await refusing_catalog.http.get("/lessons")
     assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED")
 
 
@@ -129,19 +129,19 @@ async def test_publishing_twice_is_a_conflict(catalog: Catalog) -> None:
     ids=["blank title and long component", "unknown kind", "script URL", "40 long titles"],
 )
 async def test_an_invalid_lesson_names_each_field_and_rule_and_stores_nothing(
-    catalog: Catalog, changes: dict[str, Any], broken: set[tuple[str, str]]
+    refusing_catalog: Catalog, changes: dict[str, Any], broken: set[tuple[str, str]]
 ) -> None:
-    response = await catalog.http.post("/lessons", json=LESSON | changes, headers=TEACHER)
+    response = await refusing_catalog.http.post("/lessons", json=LESSON | changes, headers=TEACHER)
     assert response.status_code == 422
     body = response.json()
     assert (body["code"], body["kind"]) == ("INVALID_INPUT", "invalid_input")
     assert {(e["field"], e["rule"]) for e in body["errors"]} == broken
-    listed = await catalog.http.get("/lessons", headers=TEACHER)
+    listed = await refusing_catalog.http.get("/lessons", headers=TEACHER)
     assert listed.json()["items"] == []
 
 
-async def test_a_student_cannot_create_a_lesson(catalog: Catalog) -> None:
-    response = await catalog.http.post("/lessons", json=LESSON, headers=STUDENT)
+async def test_a_student_cannot_create_a_lesson(refusing_catalog: Catalog) -> None:
+    response = await refusing_catalog.http.post("/lessons", json=LESSON, headers=STUDENT)
     assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
 
 
@@ -194,8 +194,8 @@ async def test_browsing_filters_by_status_and_a_literal_title_substring(catalog:
     assert await titles(status="published", q="adding") == ["Adding Fractions (1.5)"]
 
 
-async def test_a_page_size_over_a_hundred_is_refused(catalog: Catalog) -> None:
-    response = await catalog.http.get("/lessons", params={"first": "101"}, headers=TEACHER)
+async def test_a_page_size_over_a_hundred_is_refused(refusing_catalog: Catalog) -> None:
+    response = await refusing_catalog.http.get("/lessons", params={"first": "101"}, headers=TEACHER)
     assert response.status_code == 422
     assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [("first", "range")]
 
@@ -233,15 +233,17 @@ async def test_a_draft_is_its_authors_until_published(catalog: Catalog) -> None:
 
 
 async def test_a_body_over_the_limit_is_refused_with_413_and_nothing_is_stored(
-    catalog: Catalog,
+    refusing_catalog: Catalog,
 ) -> None:
     huge = LESSON | {"summary": "x" * 1_100_000}
-    response = await catalog.http.post("/lessons", json=huge, headers=TEACHER)
+    response = await refusing_catalog.http.post("/lessons", json=huge, headers=TEACHER)
     assert (response.status_code, response.json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
-    assert (await catalog.http.get("/lessons", headers=TEACHER)).json()["items"] == []
+    assert (await refusing_catalog.http.get("/lessons", headers=TEACHER)).json()["items"] == []
 
 
-async def test_text_with_a_lone_surrogate_is_refused_naming_the_field(catalog: Catalog) -> None:
+async def test_text_with_a_lone_surrogate_is_refused_naming_the_field(
+    refusing_catalog: Catalog,
+) -> None:
     """Not UTF-8 encodable: the store would fail on it with a 500."""
     bad = LESSON | {
         "title": "Theme \udcff",
@@ -249,10 +251,10 @@ async def test_text_with_a_lone_surrogate_is_refused_naming_the_field(catalog: C
     }
     escaped = json.dumps(bad)  # "\udcff" as JSON escapes, as a client may send them
     headers = TEACHER | {"content-type": "application/json"}
-    response = await catalog.http.post("/lessons", content=escaped, headers=headers)
+    response = await refusing_catalog.http.post("/lessons", content=escaped, headers=headers)
     assert response.status_code == 422, response.text
     assert {(e["field"], e["rule"]) for e in response.json()["errors"]} == {
         ("title", "valid_text"),
         ("components.0.title", "valid_text"),
     }
-    assert (await catalog.http.get("/lessons", headers=TEACHER)).json()["items"] == []
+    assert (await refusing_catalog.http.get("/lessons", headers=TEACHER)).json()["items"] == []

@@ -27,6 +27,14 @@ async def scheduler(fresh_scheduler: Scheduler) -> AsyncIterator[Scheduler]:
     yield fresh_scheduler
 
 
+@pytest.fixture(scope="module")
+async def refusing(module_scheduler: Scheduler) -> Scheduler:
+    """The same, shared by the module's refused plans (each checks the feed stays empty)."""
+    await module_scheduler.load_roster()
+    await module_scheduler.learn(lesson_published(module_scheduler.lesson_id))
+    return module_scheduler
+
+
 async def feed(scheduler: Scheduler) -> dict[str, Json]:
     page = await scheduler.ok("GET", "/feed", STUDENT, params={"first": 100})
     return {item["item_id"]: item for item in page["items"]}
@@ -94,14 +102,14 @@ async def test_a_clash_is_refused_with_the_session_it_clashes_with_and_nothing_c
     ],
 )
 async def test_bad_plans_are_refused_by_field_and_rule(
-    scheduler: Scheduler, overrides: Json, broken: list[tuple[str, str]]
+    refusing: Scheduler, overrides: Json, broken: list[tuple[str, str]]
 ) -> None:
-    refused = await scheduler.http.post(
-        "/sessions", headers=TEACHER, json=scheduler.session_body(STARTS, **overrides)
+    refused = await refusing.http.post(
+        "/sessions", headers=TEACHER, json=refusing.session_body(STARTS, **overrides)
     )
     assert refused.status_code == 422
     assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == broken
-    assert await feed(scheduler) == {}
+    assert await feed(refusing) == {}
 
 
 async def test_a_lesson_published_a_moment_ago_can_be_scheduled_at_once(
