@@ -1,20 +1,26 @@
-"""Feedback's use cases: students check in during live sessions; staff and students read them."""
+"""Feedback's use cases: students check in, join and leave during live sessions; staff and
+students read them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bookend.auth import STAFF, Forbidden, Principal, Role
-from bookend.clock import Clock
-from bookend.contracts.feedback import CheckInSignal
+from bookend.clock import Clock, stored_instant
+from bookend.contracts.feedback import CheckInSignal, Presence
 from bookend.ids import IdFactory
+from bookend.problems import refuse_if
 from services.feedback.domain import (
+    Attendee,
     ChannelNotFound,
     CheckIn,
     CheckInNotFound,
     LiveChannel,
+    PresenceReport,
     check_in,
+    client_event_id_errors,
     latest_signals,
+    report_presence,
 )
 from services.feedback.events import OUTBOUND
 from services.feedback.ports import Reads, Store, Transaction
@@ -73,6 +79,57 @@ async def record_check_in(
         await tx.add_check_in(item)
         await tx.emit(*OUTBOUND.events(events))
         return item
+
+    return await store.atomically(work)
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceView:
+    """A join or leave as recorded (the first time, for a repeated client event), and whether
+    the student is in the session now."""
+
+    attendee: Attendee
+    report: PresenceReport
+    repeated: bool = False  # the client event was recorded before: nothing changed now
+
+    @property
+    def in_session(self) -> bool:
+        return self.attendee.in_session
+
+
+async def record_presence(
+    session_id: str,
+    *,
+    kind: Presence,
+    client_event_id: str,
+    principal: Principal,
+    store: Store,
+    clock: Clock,
+) -> PresenceView:
+    """A student's own join or leave, idempotent by their client's event id; the moment is the
+    service's clock, whatever the client's says (ADR 0032)."""
+    principal.require(Role.STUDENT)
+    refuse_if(client_event_id_errors(client_event_id))
+
+    async def work(tx: Transaction) -> PresenceView:
+        district, student = principal.district, principal.subject
+        channel = await tx.get_channel(district, session_id)
+        if channel is not None and not _attends(principal, channel.section_id):
+            raise Forbidden("only students of the session's section may join or leave it")
+        before = await tx.get_attendee(district, session_id, student) if channel else None
+        after, report = report_presence(
+            channel,
+            before,
+            session_id=session_id,
+            student_id=student,
+            kind=kind,
+            client_event_id=client_event_id,
+            at=stored_instant(clock()),
+        )
+        if after == before:
+            return PresenceView(after, report, repeated=True)
+        await tx.save_attendee(after)
+        return PresenceView(after, report)
 
     return await store.atomically(work)
 

@@ -19,9 +19,15 @@ def started(session: str, section: str, district: str) -> CloudEvent:
     return new_event(SCHEDULER, payload)
 
 
-def ended(session: str, section: str, district: str) -> CloudEvent:
+def ended(
+    session: str, section: str, district: str, expected: list[str] | None = None
+) -> CloudEvent:
     payload = SessionEnded(
-        district_id=district, session_id=session, section_id=section, ended_at=END
+        district_id=district,
+        session_id=session,
+        section_id=section,
+        ended_at=END,
+        expected_student_ids=expected or [],
     )
     return new_event(SCHEDULER, payload)
 
