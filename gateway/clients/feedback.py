@@ -1,8 +1,15 @@
-"""Feedback's HTTP API as typed calls: check-ins and live channels."""
+"""Feedback's HTTP API as typed calls: check-ins, live channels, joins and leaves."""
 
 from __future__ import annotations
 
-from bookend.http_contracts.feedback import Channel, CheckIn, CheckInCreate, CheckInList
+from bookend.http_contracts.feedback import (
+    Channel,
+    CheckIn,
+    CheckInCreate,
+    CheckInList,
+    PresenceCreate,
+    PresenceReport,
+)
 from gateway.upstream import ServiceClient, at
 
 
@@ -25,3 +32,11 @@ class FeedbackClient(ServiceClient):
         return await self.call(
             Channel, "GET", at("/sessions/{session_id}/channel", session_id=session_id)
         )
+
+    async def join_session(self, session_id: str, presence: PresenceCreate) -> PresenceReport:
+        path = at("/sessions/{session_id}/joins", session_id=session_id)
+        return await self.call(PresenceReport, "POST", path, body=presence)
+
+    async def leave_session(self, session_id: str, presence: PresenceCreate) -> PresenceReport:
+        path = at("/sessions/{session_id}/leaves", session_id=session_id)
+        return await self.call(PresenceReport, "POST", path, body=presence)

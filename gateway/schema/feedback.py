@@ -1,4 +1,5 @@
-"""Live feedback: check-ins during a live session, and the session's live event stream."""
+"""Live feedback: check-ins, joins and leaves during a live session, and the session's live
+event stream."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from gateway.clients import FeedbackClient
 from gateway.context import Context, Info
 from gateway.hub import Same, Subscriber, SubscriberTooSlow
 from gateway.schema.convert import FromContract, each, from_contract
-from gateway.schema.enums import ChannelStatus, CheckInSignal, SessionStatus
+from gateway.schema.enums import ChannelStatus, CheckInSignal, Presence, SessionStatus
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
 from gateway.schema.frames import LiveFrames
 from gateway.upstream import UpstreamFailure, UpstreamUnavailable
@@ -80,8 +81,32 @@ class SessionStatusChanged:
         )
 
 
+@strawberry.type(
+    description="A join or leave as recorded: the first time, for a client event sent again."
+)
+class PresenceReport(FromContract[http.PresenceReport]):
+    session_id: strawberry.ID
+    student_id: strawberry.ID
+    client_event_id: str
+    kind: Presence
+    received_at: datetime = strawberry.field(
+        description="When the service received it (its clock, not the client's)."
+    )
+    in_session: bool = strawberry.field(
+        description="Whether the student is in the session now, by their joins and leaves."
+    )
+
+
+CLIENT_EVENT_ID = (
+    "Your client's id for this one join or leave (1 to 100 printable characters, e.g. a UUID): "
+    "sent again (a retry, a replayed offline queue) it records nothing twice and answers as "
+    "the first time."
+)
+ClientEventId = Annotated[str, strawberry.argument(description=CLIENT_EVENT_ID)]
+
 SessionEvent = Annotated[CheckInReceived | SessionStatusChanged, strawberry.union("SessionEvent")]
 CheckInResult = Annotated[CheckIn | Failure, strawberry.union("CheckInResult")]
+PresenceResult = Annotated[PresenceReport | Failure, strawberry.union("PresenceResult")]
 
 
 @strawberry.type
@@ -111,6 +136,32 @@ class FeedbackMutation:
         check_in = http.CheckInCreate.model_construct(signal=signal, note=note)
         call = info.context.clients.feedback.record_check_in(session_id, check_in, idempotency_key)
         return await mutate(call, CheckIn.of)
+
+    @strawberry.mutation(
+        description=(
+            "You, a student of the session's section, joined its live session (again, after a "
+            "leave: a rejoin). Taken while the session is live; at most 50 joins a session."
+        )
+    )
+    async def join_session(
+        self, info: Info, session_id: strawberry.ID, client_event_id: ClientEventId
+    ) -> PresenceResult:
+        presence = http.PresenceCreate.model_construct(client_event_id=client_event_id)
+        call = info.context.clients.feedback.join_session(session_id, presence)
+        return await mutate(call, PresenceReport.of)
+
+    @strawberry.mutation(
+        description=(
+            "You left the session's live session. A leave when you are not in it (never joined, "
+            "or left already) is refused (NOT_IN_SESSION) and records nothing."
+        )
+    )
+    async def leave_session(
+        self, info: Info, session_id: strawberry.ID, client_event_id: ClientEventId
+    ) -> PresenceResult:
+        presence = http.PresenceCreate.model_construct(client_event_id=client_event_id)
+        call = info.context.clients.feedback.leave_session(session_id, presence)
+        return await mutate(call, PresenceReport.of)
 
 
 @strawberry.type

@@ -61,6 +61,7 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (feedback_schema.CheckIn, feedback.CheckIn, set()),
     (feedback_schema.CheckInCounts, feedback.SignalCounts, set()),
     (feedback_schema.LiveChannel, feedback.Channel, {"counts"}),
+    (feedback_schema.PresenceReport, feedback.PresenceReport, set()),
     (calendars_schema.CalendarLink, calendars.CalendarLink, {"url"}),
     (balance_schema.BalanceWarning, balance.BalanceWarning, set()),
     (balance_schema.BalancePolicy, balance.BalancePolicy, set()),
