@@ -58,4 +58,3 @@ class PresenceReport(BaseModel):
     client_event_id: str
     kind: Presence
     received_at: datetime
-    in_session: bool

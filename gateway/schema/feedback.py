@@ -92,9 +92,6 @@ class PresenceReport(FromContract[http.PresenceReport]):
     received_at: datetime = strawberry.field(
         description="When the service received it (its clock, not the client's)."
     )
-    in_session: bool = strawberry.field(
-        description="Whether the student is in the session now, by their joins and leaves."
-    )
 
 
 CLIENT_EVENT_ID = (

@@ -67,7 +67,6 @@ def presence_out(view: service.PresenceView) -> http.PresenceReport:
         client_event_id=view.report.client_event_id,
         kind=view.report.kind,
         received_at=view.report.received_at,
-        in_session=view.in_session,
     )
 
 

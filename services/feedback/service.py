@@ -85,16 +85,12 @@ async def record_check_in(
 
 @dataclass(frozen=True, slots=True)
 class PresenceView:
-    """A join or leave as recorded (the first time, for a repeated client event), and whether
-    the student is in the session now."""
+    """A join or leave as recorded (the first time, for a repeated client event), and the
+    student's reports now."""
 
     attendee: Attendee
     report: PresenceReport
     repeated: bool = False  # the client event was recorded before: nothing changed now
-
-    @property
-    def in_session(self) -> bool:
-        return self.attendee.in_session
 
 
 async def record_presence(

@@ -77,7 +77,7 @@ async def test_a_student_joins_at_the_moment_the_service_received_it_and_nothing
 ):
     store = await live_store()
     view = await report(store, student("ana"), JOIN, "e1", minutes=2)
-    assert (view.report.received_at, view.in_session, view.repeated) == (
+    assert (view.report.received_at, view.attendee.in_session, view.repeated) == (
         START + timedelta(minutes=2),
         True,
         False,
@@ -109,7 +109,7 @@ async def test_a_join_after_a_leave_is_a_rejoin() -> None:
     await report(store, ana, JOIN, "e1", minutes=0)
     await report(store, ana, LEAVE, "e2", minutes=10)
     back = await report(store, ana, JOIN, "e3", minutes=15)
-    assert back.in_session
+    assert back.attendee.in_session
     stored = await store.get_attendee("d1", "s1", "ana")
     assert stored is not None and len(stored.intervals()) == 2
 
