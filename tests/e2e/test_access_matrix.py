@@ -778,6 +778,24 @@ WRITES = [
         success="CheckIn",
     ),
     Write(
+        "joinSession",
+        "mutation($id: ID!, $event: String!) { joinSession(sessionId: $id, clientEventId: $event)"
+        f" {{ {result_of('PresenceReport')} }} }}",
+        attempt=lambda w: {"id": w.live, "event": "not-allowed-join"},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.live, "event": "matrix-join"},
+        success="PresenceReport",
+    ),
+    Write(
+        "leaveSession",  # after joinSession: the student leaves what they joined
+        "mutation($id: ID!, $event: String!) { leaveSession(sessionId: $id, clientEventId: $event)"
+        f" {{ {result_of('PresenceReport')} }} }}",
+        attempt=lambda w: {"id": w.live, "event": "not-allowed-leave"},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.live, "event": "matrix-leave"},
+        success="PresenceReport",
+    ),
+    Write(
         "createCalendarLink",
         f"mutation($id: ID) {{ createCalendarLink(studentId: $id) {{ "
         f"{result_of('CalendarLink')} }} }}",
