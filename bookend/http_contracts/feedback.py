@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from bookend.contracts.feedback import ChannelStatus, CheckInSignal, Presence
+from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
 
 
 class CheckInCreate(BaseModel):
@@ -58,3 +58,21 @@ class PresenceReport(BaseModel):
     client_event_id: str
     kind: Presence
     received_at: datetime
+
+
+class StudentAttendance(BaseModel):
+    student_id: str
+    mark: AttendanceMark
+    minutes_present: int
+
+
+class Attendance(BaseModel):
+    """A session's attendance, summarised when it ended (ADR 0032); a student reads only their
+    own line."""
+
+    session_id: str
+    section_id: str
+    started_at: datetime
+    ended_at: datetime
+    summarized_at: datetime
+    students: list[StudentAttendance]

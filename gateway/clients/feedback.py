@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bookend.http_contracts.feedback import (
+    Attendance,
     Channel,
     CheckIn,
     CheckInCreate,
@@ -31,6 +32,11 @@ class FeedbackClient(ServiceClient):
     async def get_channel(self, session_id: str) -> Channel:
         return await self.call(
             Channel, "GET", at("/sessions/{session_id}/channel", session_id=session_id)
+        )
+
+    async def get_attendance(self, session_id: str) -> Attendance:
+        return await self.call(
+            Attendance, "GET", at("/sessions/{session_id}/attendance", session_id=session_id)
         )
 
     async def join_session(self, session_id: str, presence: PresenceCreate) -> PresenceReport:

@@ -16,7 +16,7 @@ from bookend.contracts.catalog import (
     ModeFit,
     VariantKind,
 )
-from bookend.contracts.feedback import ChannelStatus, CheckInSignal, Presence
+from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
 from bookend.contracts.scheduler import (
     BalanceMode,
     BalanceRule,
@@ -47,11 +47,13 @@ strawberry.enum(CalendarOwner)
 strawberry.enum(CheckInSignal)
 strawberry.enum(ChannelStatus)
 strawberry.enum(Presence)
+strawberry.enum(AttendanceMark)
 strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
 
 __all__ = [
+    "AttendanceMark",
     "BalanceMode",
     "BalanceRule",
     "Bookend",

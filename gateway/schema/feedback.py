@@ -21,7 +21,13 @@ from gateway.clients import FeedbackClient
 from gateway.context import Context, Info
 from gateway.hub import Same, Subscriber, SubscriberTooSlow
 from gateway.schema.convert import FromContract, each, from_contract
-from gateway.schema.enums import ChannelStatus, CheckInSignal, Presence, SessionStatus
+from gateway.schema.enums import (
+    AttendanceMark,
+    ChannelStatus,
+    CheckInSignal,
+    Presence,
+    SessionStatus,
+)
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
 from gateway.schema.frames import LiveFrames
 from gateway.upstream import UpstreamFailure, UpstreamUnavailable
@@ -94,6 +100,36 @@ class PresenceReport(FromContract[http.PresenceReport]):
     )
 
 
+@strawberry.type
+class StudentAttendance(FromContract[http.StudentAttendance]):
+    student_id: strawberry.ID
+    mark: AttendanceMark
+    minutes_present: int = strawberry.field(
+        description="Minutes between their joins and leaves within the session's start and end."
+    )
+
+
+@strawberry.type(
+    description=(
+        "How the students expected (those enrolled when it ended) attended a live session: "
+        "absent (never joined), late (first joined more than 5 minutes after the start), left "
+        "early (last left more than 5 minutes before the end; late wins over it), or present."
+    )
+)
+class SessionAttendance:
+    session_id: strawberry.ID
+    section_id: strawberry.ID
+    started_at: datetime
+    ended_at: datetime
+    summarized_at: datetime
+    students: list[StudentAttendance]
+
+    @classmethod
+    def of(cls, attendance: http.Attendance) -> SessionAttendance:
+        students = [StudentAttendance.of(s) for s in attendance.students]
+        return from_contract(cls, attendance, students=students)
+
+
 CLIENT_EVENT_ID = (
     "Your client's id for this one join or leave (1 to 100 printable characters, e.g. a UUID): "
     "sent again (a retry, a replayed offline queue) it records nothing twice and answers as "
@@ -111,6 +147,16 @@ class FeedbackQuery:
     @strawberry.field
     async def live_channel(self, info: Info, session_id: strawberry.ID) -> LiveChannel:
         return await query(info.context.clients.feedback.get_channel(session_id), LiveChannel.of)
+
+    @strawberry.field(
+        description=(
+            "A live session's attendance once it ended: every student's for the section's "
+            "staff, your own for a student of the section."
+        )
+    )
+    async def session_attendance(self, info: Info, session_id: strawberry.ID) -> SessionAttendance:
+        call = info.context.clients.feedback.get_attendance(session_id)
+        return await query(call, SessionAttendance.of)
 
     @strawberry.field
     async def check_ins(self, info: Info, session_id: strawberry.ID) -> list[CheckIn]:

@@ -117,6 +117,15 @@ async def leave_session(
     return await _presence(Presence.LEFT, session_id, body, principal, state, response)
 
 
+@router.get("/sessions/{session_id}/attendance")
+async def get_attendance(
+    session_id: str, principal: CurrentPrincipal, state: State
+) -> http.Attendance:
+    summary = await service.get_attendance(session_id, principal=principal, store=state.store)
+    # The HTTP model's fields are the domain's attribute names.
+    return http.Attendance.model_validate(summary, from_attributes=True)
+
+
 @router.get("/sessions/{session_id}/checkins")
 async def list_session_check_ins(
     session_id: str, principal: CurrentPrincipal, state: State

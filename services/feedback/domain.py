@@ -43,6 +43,15 @@ class CheckInNotFound(FeedbackError, NotFound):
         super().__init__(f"check-in {checkin_id} was not found")
 
 
+class AttendanceNotFound(FeedbackError, NotFound):
+    code = "ATTENDANCE_NOT_FOUND"
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(
+            f"session {session_id} has no attendance summary yet: it is made when the session ends"
+        )
+
+
 class ChannelNotFound(FeedbackError, NotFound):
     code = "CHANNEL_NOT_FOUND"
 
@@ -296,6 +305,11 @@ class AttendanceSummary:
 
     def marked(self, mark: AttendanceMark) -> list[str]:
         return [s.student_id for s in self.students if s.mark is mark]
+
+    def of_student(self, student_id: str) -> AttendanceSummary:
+        """Only that student's line: what a student may read of it."""
+        own = tuple(s for s in self.students if s.student_id == student_id)
+        return replace(self, students=own)
 
 
 @dataclass(frozen=True, slots=True)

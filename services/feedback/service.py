@@ -11,6 +11,8 @@ from bookend.contracts.feedback import CheckInSignal, Presence
 from bookend.ids import IdFactory
 from bookend.problems import refuse_if
 from services.feedback.domain import (
+    AttendanceNotFound,
+    AttendanceSummary,
     Attendee,
     ChannelNotFound,
     CheckIn,
@@ -163,6 +165,21 @@ async def get_channel(session_id: str, *, principal: Principal, store: Store) ->
         raise Forbidden("only the section's staff and students may read its live channel")
     check_ins = await store.list_check_ins(principal.district, session_id)
     return ChannelView(channel=channel, counts=latest_signals(check_ins))
+
+
+async def get_attendance(
+    session_id: str, *, principal: Principal, store: Store
+) -> AttendanceSummary:
+    """A session's attendance once it ended: every student's mark and minutes for the section's
+    staff, their own line for a student of the section."""
+    channel = await _channel(session_id, principal=principal, store=store)
+    staff = await _teaches(principal, channel.section_id, store)
+    if not (staff or _attends(principal, channel.section_id)):
+        raise Forbidden("only the section's staff and students may read its attendance")
+    summary = await store.get_attendance_summary(principal.district, session_id)
+    if summary is None:
+        raise AttendanceNotFound(session_id)
+    return summary if staff else summary.of_student(principal.subject)
 
 
 async def _channel(session_id: str, *, principal: Principal, store: Store) -> LiveChannel:

@@ -392,6 +392,15 @@ READS = [
         IN_X_LIVE,
     ),
     Read(
+        "sessionAttendance",
+        "of an ended session of X, which the student missed",
+        """query($id: ID!) { sessionAttendance(sessionId: $id) {
+          sessionId students { studentId mark minutesPresent } } }""",
+        lambda w: {"id": w.ended},
+        lambda w: w.subjects[As.STUDENT],
+        IN_X_LIVE,
+    ),
+    Read(
         "calendarLinks",
         "of the student's calendar",
         "query($id: ID) { calendarLinks(studentId: $id) { id ownerId url } }",
@@ -953,6 +962,7 @@ ATTACH = """mutation($id: ID!, $input: RecordingInput!) {
   attachRecording(sessionId: $id, input: $input) {
   __typename ... on Recording { id } ... on UserError { code } } }"""
 SESSION_RECORDING = """query($id: ID!) { session(id: $id) { recording { componentId } } }"""
+ATTENDANCE = """query($id: ID!) { sessionAttendance(sessionId: $id) { sessionId } }"""
 CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
 
@@ -1181,6 +1191,12 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return found["session"]["recording"] is not None
 
     await eventually(shown, seconds=30)
+
+    async def summarised() -> bool:
+        # Feedback summarises an ended session's attendance from the same end event.
+        return not (await teacher.raw(ATTENDANCE, id=ended["id"])).get("errors")
+
+    await eventually(summarised, seconds=30)
 
     async def checked_in() -> str | None:
         result = (await clients[As.STUDENT].run(CHECK_IN, id=live["id"]))["checkIn"]

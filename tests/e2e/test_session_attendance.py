@@ -22,6 +22,8 @@ LEAVE = f"""mutation($id: ID!, $event: String!) {{
 ATTACH = """mutation($id: ID!, $input: RecordingInput!) {
   attachRecording(sessionId: $id, input: $input) {
   __typename ... on Recording { id title } ... on UserError { code } } }"""
+ATTENDANCE = """query($id: ID!) { sessionAttendance(sessionId: $id) {
+  sessionId students { studentId mark minutesPresent } } }"""
 FEED = """query { feed(first: 100) { edges { node { id kind title status sessionId } } } }"""
 RECORDING = {
     "url": "https://cdn.example.org/seminar.mp4",
@@ -114,3 +116,10 @@ async def test_the_absent_student_alone_gets_the_recording_and_feeds_show_who_at
         "session": "ATTENDED",
         "catch-up": "",
     }
+    # The attendance is known by now: the feeds showed it.
+    seen = (await room.teacher.run(ATTENDANCE, id=session_id))["sessionAttendance"]
+    absent_id = (await absent.run("{ viewer { id } }"))["viewer"]["id"]
+    marks = {s["studentId"]: s["mark"] for s in seen["students"]}
+    assert marks == {room.chicago_student_id: "PRESENT", absent_id: "ABSENT"}
+    own = (await absent.run(ATTENDANCE, id=session_id))["sessionAttendance"]
+    assert [s["mark"] for s in own["students"]] == ["ABSENT"]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bookend.auth import Role
+from bookend.clock import stored_instant
 from bookend.contracts import CloudEvent, Topic, spec_for
 from bookend.contracts.feedback import AttendanceSummarized
 from bookend.outbox.emit import OUTBOX
@@ -32,7 +33,8 @@ async def test_joins_and_leaves_become_one_attendance_summary_when_the_session_e
     body = joined.json()
     assert (body["session_id"], body["student_id"], body["kind"]) == (session, ANA, "joined")
     # The moment is the service's own clock, whatever the client thinks.
-    assert began <= datetime.fromisoformat(body["received_at"]) <= datetime.now(UTC)
+    received = datetime.fromisoformat(body["received_at"])
+    assert stored_instant(began) <= received <= datetime.now(UTC)
     again = await feedback.presence(session, "joins", "ana-1", ANA)
     assert (again.status_code, again.json()) == (200, body)
 
@@ -71,13 +73,17 @@ async def test_joins_and_leaves_become_one_attendance_summary_when_the_session_e
     }
     kept = {"type": event.type, "subject": session}
     assert await feedback.store.db[OUTBOX].count_documents(kept) == 1
-    summary = await feedback.store.get_attendance_summary("district-1", session)
-    assert summary is not None
-    assert [(s.student_id, s.minutes_present) for s in summary.students] == [
-        (ANA, 20),
-        (BEN, 0),
-        (CAI, 0),
+    read = await feedback.http.get(f"/sessions/{session}/attendance", headers=feedback.teacher())
+    assert read.status_code == 200, read.text
+    attendance = read.json()
+    assert datetime.fromisoformat(attendance["ended_at"]) == stored_instant(ends_at)
+    assert attendance["students"] == [
+        {"student_id": ANA, "mark": "present", "minutes_present": 20},
+        {"student_id": BEN, "mark": "left_early", "minutes_present": 0},
+        {"student_id": CAI, "mark": "absent", "minutes_present": 0},
     ]
+    own = await feedback.http.get(f"/sessions/{session}/attendance", headers=feedback.student(BEN))
+    assert [s["student_id"] for s in own.json()["students"]] == [BEN]
 
     after = await feedback.presence(session, "joins", "cai-1", CAI)
     assert (after.status_code, after.json()["code"]) == (409, "SESSION_NOT_LIVE")

@@ -9,11 +9,16 @@ import pytest
 
 from bookend.auth import Forbidden, Principal, Role
 from bookend.contracts import CloudEvent, Topic
-from bookend.contracts.feedback import Presence
+from bookend.contracts.feedback import AttendanceMark, Presence
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
 from services.feedback import service
-from services.feedback.domain import NotInSession, SessionNotLive
+from services.feedback.domain import (
+    AttendanceNotFound,
+    ChannelNotFound,
+    NotInSession,
+    SessionNotLive,
+)
 from services.feedback.events import inbound
 from services.feedback.service import PresenceView
 from services.feedback.settings import FeedbackSettings
@@ -200,3 +205,39 @@ async def test_an_end_naming_no_students_summarises_nothing() -> None:
     await deliver(store, ended([]))
     assert store.emitted == []
     assert await store.get_attendance_summary("d1", "s1") is None
+
+
+TEACHER = Principal("t1", "d1", frozenset({Role.TEACHER}), sections=frozenset({"sec1"}))
+
+
+async def test_staff_read_every_students_attendance_and_a_student_only_their_own() -> None:
+    store = await live_store()
+    await report(store, student("ana"), JOIN, "a1")
+    with pytest.raises(AttendanceNotFound):  # not summarised before the end
+        await service.get_attendance("s1", principal=TEACHER, store=store)
+    await deliver(store, ended())
+    everyone = await service.get_attendance("s1", principal=TEACHER, store=store)
+    assert [(s.student_id, s.mark) for s in everyone.students] == [
+        ("ana", AttendanceMark.PRESENT),
+        ("ben", AttendanceMark.ABSENT),
+        ("cai", AttendanceMark.ABSENT),
+    ]
+    own = await service.get_attendance("s1", principal=student("ben"), store=store)
+    assert [(s.student_id, s.mark) for s in own.students] == [("ben", AttendanceMark.ABSENT)]
+
+
+@pytest.mark.parametrize(
+    ("reader", "refusal"),
+    [
+        (student("zed", sections=frozenset({"sec2"})), Forbidden),
+        (Principal("t2", "d1", frozenset({Role.TEACHER}), sections=frozenset({"sec2"})), Forbidden),
+        (Principal("g1", "d1", frozenset({Role.GUARDIAN}), children=frozenset({"ana"})), Forbidden),
+        (Principal("a9", "d2", frozenset({Role.DISTRICT_ADMIN})), ChannelNotFound),
+    ],
+    ids=["student of another section", "teacher of another", "guardian", "another district"],
+)
+async def test_outsiders_read_no_attendance(reader: Principal, refusal: type[Exception]) -> None:
+    store = await live_store()
+    await deliver(store, ended())
+    with pytest.raises(refusal):
+        await service.get_attendance("s1", principal=reader, store=store)

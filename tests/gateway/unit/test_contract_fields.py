@@ -62,6 +62,8 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (feedback_schema.CheckInCounts, feedback.SignalCounts, set()),
     (feedback_schema.LiveChannel, feedback.Channel, {"counts"}),
     (feedback_schema.PresenceReport, feedback.PresenceReport, set()),
+    (feedback_schema.StudentAttendance, feedback.StudentAttendance, set()),
+    (feedback_schema.SessionAttendance, feedback.Attendance, {"students"}),
     (calendars_schema.CalendarLink, calendars.CalendarLink, {"url"}),
     (balance_schema.BalanceWarning, balance.BalanceWarning, set()),
     (balance_schema.BalancePolicy, balance.BalancePolicy, set()),
