@@ -18,6 +18,22 @@ class ChannelStatus(StrEnum):
     CLOSED = "closed"
 
 
+class Presence(StrEnum):
+    """A student's report from their client: they joined a live session, or left it."""
+
+    JOINED = "joined"
+    LEFT = "left"
+
+
+class AttendanceMark(StrEnum):
+    """How a student attended a live session, as its attendance summary says (ADR 0032)."""
+
+    PRESENT = "present"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    ABSENT = "absent"
+
+
 class TaskProgress(StrEnum):
     """How far a student is with an on-demand task; it only ever moves forward."""
 

@@ -99,7 +99,9 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "ended", SessionEnded, Classification.INTERNAL,
-        "section_id", "session_id", "The teacher ended a live session; its live channel closes.",
+        "section_id", "session_id",
+        "The teacher ended a live session; its live channel closes. Names the section's students"
+        " enrolled then (opaque ids), whose attendance feedback summarises.",
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "rescheduled", SessionRescheduled, Classification.INTERNAL,

@@ -113,6 +113,9 @@ class SessionEnded(EventData):
     session_id: str
     section_id: str
     ended_at: AwareDatetime
+    # Added within v1 (ADR 0032): the section's students enrolled when the session ended
+    # (opaque ids), so feedback knows who was expected; consumers that predate it read [].
+    expected_student_ids: list[str] = []
 
 
 class TaskAssigned(EventData):

@@ -1,4 +1,4 @@
-"""Feedback's HTTP API: check-ins and live channels."""
+"""Feedback's HTTP API: check-ins, live channels, and students' joins and leaves."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from bookend.contracts.feedback import ChannelStatus, CheckInSignal
+from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
 
 
 class CheckInCreate(BaseModel):
@@ -42,3 +42,37 @@ class Channel(BaseModel):
     opened_at: datetime | None
     closed_at: datetime | None
     counts: SignalCounts
+
+
+class PresenceCreate(BaseModel):
+    """A join or leave from a student's client. Its id makes a retry or a replayed offline
+    queue record nothing twice; its length (1 to 100) is a domain rule, so the error names
+    `valid_id` everywhere. The moment is the service's, never the client's."""
+
+    client_event_id: str
+
+
+class PresenceReport(BaseModel):
+    session_id: str
+    student_id: str
+    client_event_id: str
+    kind: Presence
+    received_at: datetime
+
+
+class StudentAttendance(BaseModel):
+    student_id: str
+    mark: AttendanceMark
+    minutes_present: int
+
+
+class Attendance(BaseModel):
+    """A session's attendance, summarised when it ended (ADR 0032); a student reads only their
+    own line."""
+
+    session_id: str
+    section_id: str
+    started_at: datetime
+    ended_at: datetime
+    summarized_at: datetime
+    students: list[StudentAttendance]

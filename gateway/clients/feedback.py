@@ -1,8 +1,16 @@
-"""Feedback's HTTP API as typed calls: check-ins and live channels."""
+"""Feedback's HTTP API as typed calls: check-ins, live channels, joins and leaves."""
 
 from __future__ import annotations
 
-from bookend.http_contracts.feedback import Channel, CheckIn, CheckInCreate, CheckInList
+from bookend.http_contracts.feedback import (
+    Attendance,
+    Channel,
+    CheckIn,
+    CheckInCreate,
+    CheckInList,
+    PresenceCreate,
+    PresenceReport,
+)
 from gateway.upstream import ServiceClient, at
 
 
@@ -25,3 +33,16 @@ class FeedbackClient(ServiceClient):
         return await self.call(
             Channel, "GET", at("/sessions/{session_id}/channel", session_id=session_id)
         )
+
+    async def get_attendance(self, session_id: str) -> Attendance:
+        return await self.call(
+            Attendance, "GET", at("/sessions/{session_id}/attendance", session_id=session_id)
+        )
+
+    async def join_session(self, session_id: str, presence: PresenceCreate) -> PresenceReport:
+        path = at("/sessions/{session_id}/joins", session_id=session_id)
+        return await self.call(PresenceReport, "POST", path, body=presence)
+
+    async def leave_session(self, session_id: str, presence: PresenceCreate) -> PresenceReport:
+        path = at("/sessions/{session_id}/leaves", session_id=session_id)
+        return await self.call(PresenceReport, "POST", path, body=presence)

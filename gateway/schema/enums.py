@@ -16,7 +16,7 @@ from bookend.contracts.catalog import (
     ModeFit,
     VariantKind,
 )
-from bookend.contracts.feedback import ChannelStatus, CheckInSignal
+from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
 from bookend.contracts.scheduler import (
     BalanceMode,
     BalanceRule,
@@ -46,11 +46,14 @@ strawberry.enum(FeedItemStatus)
 strawberry.enum(CalendarOwner)
 strawberry.enum(CheckInSignal)
 strawberry.enum(ChannelStatus)
+strawberry.enum(Presence)
+strawberry.enum(AttendanceMark)
 strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
 
 __all__ = [
+    "AttendanceMark",
     "BalanceMode",
     "BalanceRule",
     "Bookend",
@@ -67,6 +70,7 @@ __all__ = [
     "Modality",
     "ModeFit",
     "PersonRole",
+    "Presence",
     "RosterImportStatus",
     "RosterKind",
     "SessionStatus",

@@ -1,4 +1,5 @@
-"""Live feedback: check-ins during a live session, and the session's live event stream."""
+"""Live feedback: check-ins, joins and leaves during a live session, and the session's live
+event stream."""
 
 from __future__ import annotations
 
@@ -20,7 +21,13 @@ from gateway.clients import FeedbackClient
 from gateway.context import Context, Info
 from gateway.hub import Same, Subscriber, SubscriberTooSlow
 from gateway.schema.convert import FromContract, each, from_contract
-from gateway.schema.enums import ChannelStatus, CheckInSignal, SessionStatus
+from gateway.schema.enums import (
+    AttendanceMark,
+    ChannelStatus,
+    CheckInSignal,
+    Presence,
+    SessionStatus,
+)
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
 from gateway.schema.frames import LiveFrames
 from gateway.upstream import UpstreamFailure, UpstreamUnavailable
@@ -80,8 +87,59 @@ class SessionStatusChanged:
         )
 
 
+@strawberry.type(
+    description="A join or leave as recorded: the first time, for a client event sent again."
+)
+class PresenceReport(FromContract[http.PresenceReport]):
+    session_id: strawberry.ID
+    student_id: strawberry.ID
+    client_event_id: str
+    kind: Presence
+    received_at: datetime = strawberry.field(
+        description="When the service received it (its clock, not the client's)."
+    )
+
+
+@strawberry.type
+class StudentAttendance(FromContract[http.StudentAttendance]):
+    student_id: strawberry.ID
+    mark: AttendanceMark
+    minutes_present: int = strawberry.field(
+        description="Minutes between their joins and leaves within the session's start and end."
+    )
+
+
+@strawberry.type(
+    description=(
+        "How the students expected (those enrolled when it ended) attended a live session: "
+        "absent (never joined), late (first joined more than 5 minutes after the start), left "
+        "early (last left more than 5 minutes before the end; late wins over it), or present."
+    )
+)
+class SessionAttendance:
+    session_id: strawberry.ID
+    section_id: strawberry.ID
+    started_at: datetime
+    ended_at: datetime
+    summarized_at: datetime
+    students: list[StudentAttendance]
+
+    @classmethod
+    def of(cls, attendance: http.Attendance) -> SessionAttendance:
+        students = [StudentAttendance.of(s) for s in attendance.students]
+        return from_contract(cls, attendance, students=students)
+
+
+CLIENT_EVENT_ID = (
+    "Your client's id for this one join or leave (1 to 100 printable characters, e.g. a UUID): "
+    "sent again (a retry, a replayed offline queue) it records nothing twice and answers as "
+    "the first time."
+)
+ClientEventId = Annotated[str, strawberry.argument(description=CLIENT_EVENT_ID)]
+
 SessionEvent = Annotated[CheckInReceived | SessionStatusChanged, strawberry.union("SessionEvent")]
 CheckInResult = Annotated[CheckIn | Failure, strawberry.union("CheckInResult")]
+PresenceResult = Annotated[PresenceReport | Failure, strawberry.union("PresenceResult")]
 
 
 @strawberry.type
@@ -89,6 +147,16 @@ class FeedbackQuery:
     @strawberry.field
     async def live_channel(self, info: Info, session_id: strawberry.ID) -> LiveChannel:
         return await query(info.context.clients.feedback.get_channel(session_id), LiveChannel.of)
+
+    @strawberry.field(
+        description=(
+            "A live session's attendance once it ended: every student's for the section's "
+            "staff, your own for a student of the section."
+        )
+    )
+    async def session_attendance(self, info: Info, session_id: strawberry.ID) -> SessionAttendance:
+        call = info.context.clients.feedback.get_attendance(session_id)
+        return await query(call, SessionAttendance.of)
 
     @strawberry.field
     async def check_ins(self, info: Info, session_id: strawberry.ID) -> list[CheckIn]:
@@ -111,6 +179,32 @@ class FeedbackMutation:
         check_in = http.CheckInCreate.model_construct(signal=signal, note=note)
         call = info.context.clients.feedback.record_check_in(session_id, check_in, idempotency_key)
         return await mutate(call, CheckIn.of)
+
+    @strawberry.mutation(
+        description=(
+            "You, a student of the session's section, joined its live session (again, after a "
+            "leave: a rejoin). Taken while the session is live; at most 50 joins a session."
+        )
+    )
+    async def join_session(
+        self, info: Info, session_id: strawberry.ID, client_event_id: ClientEventId
+    ) -> PresenceResult:
+        presence = http.PresenceCreate.model_construct(client_event_id=client_event_id)
+        call = info.context.clients.feedback.join_session(session_id, presence)
+        return await mutate(call, PresenceReport.of)
+
+    @strawberry.mutation(
+        description=(
+            "You left the session's live session. A leave when you are not in it (never joined, "
+            "or left already) is refused (NOT_IN_SESSION) and records nothing."
+        )
+    )
+    async def leave_session(
+        self, info: Info, session_id: strawberry.ID, client_event_id: ClientEventId
+    ) -> PresenceResult:
+        presence = http.PresenceCreate.model_construct(client_event_id=client_event_id)
+        call = info.context.clients.feedback.leave_session(session_id, presence)
+        return await mutate(call, PresenceReport.of)
 
 
 @strawberry.type

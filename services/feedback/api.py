@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.contracts.feedback import CheckInSignal
+from bookend.contracts.feedback import CheckInSignal, Presence
 from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import feedback as http
 from services.feedback import domain, service
@@ -58,6 +58,72 @@ async def record_check_in(
             ids=state.ids,
         )
     return check_in_out(item)
+
+
+def presence_out(view: service.PresenceView) -> http.PresenceReport:
+    return http.PresenceReport(
+        session_id=view.attendee.session_id,
+        student_id=view.attendee.student_id,
+        client_event_id=view.report.client_event_id,
+        kind=view.report.kind,
+        received_at=view.report.received_at,
+    )
+
+
+async def _presence(
+    kind: Presence,
+    session_id: str,
+    body: http.PresenceCreate,
+    principal: CurrentPrincipal,
+    state: State,
+    response: Response,
+) -> http.PresenceReport:
+    view = await service.record_presence(
+        session_id,
+        kind=kind,
+        client_event_id=body.client_event_id,
+        principal=principal,
+        store=state.store,
+        clock=state.clock,
+    )
+    if view.repeated:
+        response.status_code = 200  # recorded before, with this answer
+    return presence_out(view)
+
+
+@router.post("/sessions/{session_id}/joins", status_code=201)
+async def join_session(
+    session_id: str,
+    body: http.PresenceCreate,
+    principal: CurrentPrincipal,
+    state: State,
+    response: Response,
+) -> http.PresenceReport:
+    """The calling student joined the live session (201; 200 for a client event recorded
+    before)."""
+    return await _presence(Presence.JOINED, session_id, body, principal, state, response)
+
+
+@router.post("/sessions/{session_id}/leaves", status_code=201)
+async def leave_session(
+    session_id: str,
+    body: http.PresenceCreate,
+    principal: CurrentPrincipal,
+    state: State,
+    response: Response,
+) -> http.PresenceReport:
+    """The calling student left the live session (201; 200 for a client event recorded
+    before)."""
+    return await _presence(Presence.LEFT, session_id, body, principal, state, response)
+
+
+@router.get("/sessions/{session_id}/attendance")
+async def get_attendance(
+    session_id: str, principal: CurrentPrincipal, state: State
+) -> http.Attendance:
+    summary = await service.get_attendance(session_id, principal=principal, store=state.store)
+    # The HTTP model's fields are the domain's attribute names.
+    return http.Attendance.model_validate(summary, from_attributes=True)
 
 
 @router.get("/sessions/{session_id}/checkins")

@@ -1,11 +1,11 @@
-"""Feedback's two event tables: the check-ins it publishes, and the session starts and ends
-that open and close live channels."""
+"""Feedback's two event tables: the check-ins and attendance summaries it publishes, and the
+session starts and ends that open and close live channels (an end summarises attendance)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
+from bookend.clock import Clock
 from bookend.contracts import CloudEvent
 from bookend.contracts import feedback as contract
 from bookend.contracts.scheduler import SessionEnded, SessionScheduled, SessionStarted
@@ -13,11 +13,11 @@ from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from services.feedback import domain
 from services.feedback.domain import (
-    LiveChannel,
     SectionSchool,
     SessionMoment,
     channel_ended,
     channel_started,
+    summarize,
 )
 from services.feedback.ports import Store, Transaction
 from services.feedback.settings import FeedbackSettings
@@ -41,37 +41,76 @@ def check_in_recorded(event: domain.CheckInRecorded) -> contract.CheckInRecorded
     )
 
 
-OUTBOUND = Outbound(SOURCE).map(domain.CheckInRecorded, check_in_recorded)
+def attendance_summarized(event: domain.AttendanceSummarized) -> contract.AttendanceSummarized:
+    summary = event.summary
+    return contract.AttendanceSummarized(
+        district_id=summary.district_id,
+        session_id=summary.session_id,
+        section_id=summary.section_id,
+        present=summary.marked(contract.AttendanceMark.PRESENT),
+        late=summary.marked(contract.AttendanceMark.LATE),
+        left_early=summary.marked(contract.AttendanceMark.LEFT_EARLY),
+        absent=summary.marked(contract.AttendanceMark.ABSENT),
+        summarized_at=summary.summarized_at,
+    )
+
+
+OUTBOUND = (
+    Outbound(SOURCE)
+    .map(domain.CheckInRecorded, check_in_recorded)
+    .map(domain.AttendanceSummarized, attendance_summarized)
+)
 
 
 async def on_session_started(payload: SessionStarted, event: CloudEvent, *, store: Store) -> None:
+    """Open the channel once per event: the inbox mark and the change commit together."""
     moment = SessionMoment(
         payload.session_id, payload.district_id, payload.section_id, payload.started_at
     )
-    await _change_channel(event, moment, channel_started, store=store)
-
-
-async def on_session_ended(payload: SessionEnded, event: CloudEvent, *, store: Store) -> None:
-    moment = SessionMoment(
-        payload.session_id, payload.district_id, payload.section_id, payload.ended_at
-    )
-    await _change_channel(event, moment, channel_ended, store=store)
-
-
-async def _change_channel(
-    event: CloudEvent,
-    moment: SessionMoment,
-    change: Callable[[LiveChannel | None, SessionMoment], LiveChannel],
-    *,
-    store: Store,
-) -> None:
-    """Apply `change` once per event: the inbox mark and the change commit together."""
 
     async def work(tx: Transaction) -> None:
         if not await tx.first_time(CONSUMER, event.id):
             return
         channel = await tx.get_channel(moment.district_id, moment.session_id)
-        await tx.save_channel(change(channel, moment))
+        await tx.save_channel(channel_started(channel, moment))
+
+    await store.atomically(work)
+
+
+async def on_session_ended(
+    payload: SessionEnded,
+    event: CloudEvent,
+    *,
+    store: Store,
+    settings: FeedbackSettings,
+    clock: Clock,
+) -> None:
+    """Close the channel and summarise who of the students expected attended; the summary and
+    its event commit with the inbox mark, once per session however often the end is heard."""
+    moment = SessionMoment(
+        payload.session_id, payload.district_id, payload.section_id, payload.ended_at
+    )
+
+    async def work(tx: Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        district, session = moment.district_id, moment.session_id
+        channel = channel_ended(await tx.get_channel(district, session), moment)
+        await tx.save_channel(channel)
+        # No one expected (a section without students, or an end from before ADR 0032): no
+        # one to summarise.
+        expected = payload.expected_student_ids
+        if not expected or await tx.get_attendance_summary(district, session) is not None:
+            return
+        summary, events = summarize(
+            channel,
+            expected,
+            await tx.list_attendees(district, session),
+            rules=settings.attendance,
+            at=clock(),
+        )
+        await tx.add_attendance_summary(summary)
+        await tx.emit(*OUTBOUND.events(events))
 
     await store.atomically(work)
 
@@ -94,5 +133,10 @@ def inbound(state: ServiceState[Store, FeedbackSettings]) -> Inbound:
         Inbound()
         .on(SessionScheduled, partial(on_session_scheduled, store=state.store))
         .on(SessionStarted, partial(on_session_started, store=state.store))
-        .on(SessionEnded, partial(on_session_ended, store=state.store))
+        .on(
+            SessionEnded,
+            partial(
+                on_session_ended, store=state.store, settings=state.settings, clock=state.clock
+            ),
+        )
     )

@@ -6,7 +6,13 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
-from services.feedback.domain import CheckIn, LiveChannel, SectionSchool
+from services.feedback.domain import (
+    AttendanceSummary,
+    Attendee,
+    CheckIn,
+    LiveChannel,
+    SectionSchool,
+)
 
 T = TypeVar("T")
 
@@ -28,6 +34,20 @@ class Reads(Protocol):
         """A session's check-ins (only one student's, if given) in the order they were recorded."""
         ...
 
+    async def get_attendee(
+        self, district_id: str, session_id: str, student_id: str
+    ) -> Attendee | None:
+        """One student's joins and leaves of a session, if they reported any."""
+        ...
+
+    async def list_attendees(self, district_id: str, session_id: str) -> list[Attendee]:
+        """Every student who reported joining a session (at most its section's students)."""
+        ...
+
+    async def get_attendance_summary(
+        self, district_id: str, session_id: str
+    ) -> AttendanceSummary | None: ...
+
 
 class Transaction(Reads, Outbox, Protocol):
     """One transaction: state, emitted events and the inbox mark commit together or not at all."""
@@ -37,6 +57,12 @@ class Transaction(Reads, Outbox, Protocol):
     async def add_check_in(self, check_in: CheckIn) -> None: ...
 
     async def save_section_school(self, placement: SectionSchool) -> None: ...
+
+    async def save_attendee(self, attendee: Attendee) -> None: ...
+
+    async def add_attendance_summary(self, summary: AttendanceSummary) -> None:
+        """One a session: a second fails the transaction."""
+        ...
 
 
 class Store(Reads, Protocol):

@@ -1,8 +1,12 @@
 """Feedback's settings (env prefix `FEEDBACK_`)."""
 
+from datetime import timedelta
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from bookend.hosting import ServiceSettings
+from services.feedback.domain import AttendanceRules
 
 
 class FeedbackSettings(ServiceSettings):
@@ -12,3 +16,14 @@ class FeedbackSettings(ServiceSettings):
     # The Kafka group only; the inbox keeps the name `bookend.feedback` whatever this is, so
     # tests can give each app its own group on a shared broker.
     consumer_group: str = "bookend.feedback"
+    # A first join more than this after a session's start is late; a last leave more than
+    # this before its end is leaving early (ADR 0032).
+    late_after_minutes: float = Field(default=5, ge=0)
+    left_early_before_minutes: float = Field(default=5, ge=0)
+
+    @property
+    def attendance(self) -> AttendanceRules:
+        return AttendanceRules(
+            late_after=timedelta(minutes=self.late_after_minutes),
+            left_early_before=timedelta(minutes=self.left_early_before_minutes),
+        )

@@ -1,14 +1,25 @@
-"""Feedback's MongoDB access: live channels and check-ins, mapped to and from documents."""
+"""Feedback's MongoDB access: live channels, check-ins and attendance, mapped to and from
+documents."""
 
 from __future__ import annotations
 
 from bookend.mongo import Document, Queries
 from bookend.outbox import OutboxStore, OutboxTransaction
-from services.feedback.domain import CheckIn, LiveChannel, SectionSchool
+from services.feedback.domain import (
+    AttendanceSummary,
+    Attendee,
+    CheckIn,
+    LiveChannel,
+    SectionSchool,
+)
 
 CHANNELS = "channels"
 CHECK_INS = "checkins"
 SECTION_SCHOOLS = "section_schools"
+# One document per student and session, its joins and leaves inside (at most MAX_JOINS joins):
+# a student's reports are applied one after another, and the summary reads a session at once.
+ATTENDEES = "attendees"
+ATTENDANCE_SUMMARIES = "attendance_summaries"
 RECORDED_ORDER = [("recorded_at", 1), ("_id", 1)]
 
 
@@ -34,6 +45,22 @@ class FeedbackQueries(Queries):
             query["student_id"] = student_id
         return await self._list(CheckIn, CHECK_INS, query, RECORDED_ORDER, key="id")
 
+    async def get_attendee(
+        self, district_id: str, session_id: str, student_id: str
+    ) -> Attendee | None:
+        query = {"district_id": district_id, "session_id": session_id, "student_id": student_id}
+        return await self._get(Attendee, ATTENDEES, query)
+
+    async def list_attendees(self, district_id: str, session_id: str) -> list[Attendee]:
+        query = {"district_id": district_id, "session_id": session_id}
+        return await self._list(Attendee, ATTENDEES, query, [("student_id", 1)])
+
+    async def get_attendance_summary(
+        self, district_id: str, session_id: str
+    ) -> AttendanceSummary | None:
+        query = {"_id": session_id, "district_id": district_id}
+        return await self._get(AttendanceSummary, ATTENDANCE_SUMMARIES, query, key="session_id")
+
 
 class FeedbackTransaction(OutboxTransaction, FeedbackQueries):
     async def save_channel(self, channel: LiveChannel) -> None:
@@ -45,6 +72,12 @@ class FeedbackTransaction(OutboxTransaction, FeedbackQueries):
     async def save_section_school(self, placement: SectionSchool) -> None:
         await self._save(SECTION_SCHOOLS, placement, "district_id", "section_id")
 
+    async def save_attendee(self, attendee: Attendee) -> None:
+        await self._save(ATTENDEES, attendee, "district_id", "session_id", "student_id")
+
+    async def add_attendance_summary(self, summary: AttendanceSummary) -> None:
+        await self._add(ATTENDANCE_SUMMARIES, summary, key="session_id")
+
 
 class FeedbackStore(OutboxStore[FeedbackTransaction], FeedbackQueries):
     transaction = FeedbackTransaction
@@ -53,3 +86,4 @@ class FeedbackStore(OutboxStore[FeedbackTransaction], FeedbackQueries):
         await super().create_indexes()
         await self._index(CHECK_INS, ["district_id", "session_id", "recorded_at"])
         await self._index(SECTION_SCHOOLS, ["district_id", "section_id"], unique=True)
+        await self._index(ATTENDEES, ["district_id", "session_id", "student_id"], unique=True)

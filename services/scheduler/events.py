@@ -60,7 +60,11 @@ def session_started(event: domain.SessionStarted) -> contract.SessionStarted:
 
 def session_ended(event: domain.SessionEnded) -> contract.SessionEnded:
     return contract.SessionEnded.model_validate(
-        fields_of(event.session, session_id=event.session.id)
+        fields_of(
+            event.session,
+            session_id=event.session.id,
+            expected_student_ids=list(event.expected_student_ids),
+        )
     )
 
 

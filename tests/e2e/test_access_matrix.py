@@ -392,6 +392,15 @@ READS = [
         IN_X_LIVE,
     ),
     Read(
+        "sessionAttendance",
+        "of an ended session of X, which the student missed",
+        """query($id: ID!) { sessionAttendance(sessionId: $id) {
+          sessionId students { studentId mark minutesPresent } } }""",
+        lambda w: {"id": w.ended},
+        lambda w: w.subjects[As.STUDENT],
+        IN_X_LIVE,
+    ),
+    Read(
         "calendarLinks",
         "of the student's calendar",
         "query($id: ID) { calendarLinks(studentId: $id) { id ownerId url } }",
@@ -778,6 +787,24 @@ WRITES = [
         success="CheckIn",
     ),
     Write(
+        "joinSession",
+        "mutation($id: ID!, $event: String!) { joinSession(sessionId: $id, clientEventId: $event)"
+        f" {{ {result_of('PresenceReport')} }} }}",
+        attempt=lambda w: {"id": w.live, "event": "not-allowed-join"},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.live, "event": "matrix-join"},
+        success="PresenceReport",
+    ),
+    Write(
+        "leaveSession",  # after joinSession: the student leaves what they joined
+        "mutation($id: ID!, $event: String!) { leaveSession(sessionId: $id, clientEventId: $event)"
+        f" {{ {result_of('PresenceReport')} }} }}",
+        attempt=lambda w: {"id": w.live, "event": "not-allowed-leave"},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.live, "event": "matrix-leave"},
+        success="PresenceReport",
+    ),
+    Write(
         "createCalendarLink",
         f"mutation($id: ID) {{ createCalendarLink(studentId: $id) {{ "
         f"{result_of('CalendarLink')} }} }}",
@@ -935,6 +962,7 @@ ATTACH = """mutation($id: ID!, $input: RecordingInput!) {
   attachRecording(sessionId: $id, input: $input) {
   __typename ... on Recording { id } ... on UserError { code } } }"""
 SESSION_RECORDING = """query($id: ID!) { session(id: $id) { recording { componentId } } }"""
+ATTENDANCE = """query($id: ID!) { sessionAttendance(sessionId: $id) { sessionId } }"""
 CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
 
@@ -1163,6 +1191,12 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return found["session"]["recording"] is not None
 
     await eventually(shown, seconds=30)
+
+    async def summarised() -> bool:
+        # Feedback summarises an ended session's attendance from the same end event.
+        return not (await teacher.raw(ATTENDANCE, id=ended["id"])).get("errors")
+
+    await eventually(summarised, seconds=30)
 
     async def checked_in() -> str | None:
         result = (await clients[As.STUDENT].run(CHECK_IN, id=live["id"]))["checkIn"]

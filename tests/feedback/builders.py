@@ -12,16 +12,27 @@ END = START + timedelta(minutes=45)
 SCHEDULER = "bookend/scheduler"
 
 
-def started(session: str, section: str, district: str) -> CloudEvent:
+def started(session: str, section: str, district: str, at: datetime = START) -> CloudEvent:
     payload = SessionStarted(
-        district_id=district, session_id=session, section_id=section, started_at=START
+        district_id=district, session_id=session, section_id=section, started_at=at
     )
     return new_event(SCHEDULER, payload)
 
 
-def ended(session: str, section: str, district: str) -> CloudEvent:
+def ended(
+    session: str,
+    section: str,
+    district: str,
+    expected: list[str] | None = None,
+    at: datetime = END,
+) -> CloudEvent:
+    """The end, naming the students the section expected (none, as before ADR 0032)."""
     payload = SessionEnded(
-        district_id=district, session_id=session, section_id=section, ended_at=END
+        district_id=district,
+        session_id=session,
+        section_id=section,
+        ended_at=at,
+        expected_student_ids=expected or [],
     )
     return new_event(SCHEDULER, payload)
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.feedback.domain import CheckIn, LiveChannel, SectionSchool
+from services.feedback.domain import (
+    AttendanceSummary,
+    Attendee,
+    CheckIn,
+    LiveChannel,
+    SectionSchool,
+)
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 
@@ -13,6 +19,8 @@ class FeedbackState(FakeState):
     channels: dict[str, LiveChannel] = field(default_factory=dict)
     check_ins: dict[str, CheckIn] = field(default_factory=dict)
     section_schools: dict[tuple[str, str], str] = field(default_factory=dict)
+    attendees: dict[tuple[str, str, str], Attendee] = field(default_factory=dict)
+    summaries: dict[tuple[str, str], AttendanceSummary] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -42,6 +50,22 @@ class FakeReads:
             key=lambda item: (item.recorded_at, item.id),
         )
 
+    async def get_attendee(
+        self, district_id: str, session_id: str, student_id: str
+    ) -> Attendee | None:
+        return self.state.attendees.get((district_id, session_id, student_id))
+
+    async def list_attendees(self, district_id: str, session_id: str) -> list[Attendee]:
+        return sorted(
+            (a for key, a in self.state.attendees.items() if key[:2] == (district_id, session_id)),
+            key=lambda a: a.student_id,
+        )
+
+    async def get_attendance_summary(
+        self, district_id: str, session_id: str
+    ) -> AttendanceSummary | None:
+        return self.state.summaries.get((district_id, session_id))
+
 
 class FakeFeedbackTransaction(FakeTransaction[FeedbackState], FakeReads):
     async def save_channel(self, channel: LiveChannel) -> None:
@@ -54,6 +78,15 @@ class FakeFeedbackTransaction(FakeTransaction[FeedbackState], FakeReads):
     async def save_section_school(self, placement: SectionSchool) -> None:
         key = (placement.district_id, placement.section_id)
         self.state.section_schools[key] = placement.school_id
+
+    async def save_attendee(self, attendee: Attendee) -> None:
+        key = (attendee.district_id, attendee.session_id, attendee.student_id)
+        self.state.attendees[key] = attendee
+
+    async def add_attendance_summary(self, summary: AttendanceSummary) -> None:
+        key = (summary.district_id, summary.session_id)
+        assert key not in self.state.summaries
+        self.state.summaries[key] = summary
 
 
 class FakeFeedback(FakeStore[FeedbackState, FakeFeedbackTransaction], FakeReads):

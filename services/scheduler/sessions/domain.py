@@ -3,6 +3,7 @@ Pure rules, no I/O."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -182,11 +183,14 @@ class LiveSession:
         live = replace(self, status=SessionStatus.LIVE, started_at=stored_instant(at))
         return live, [SessionStarted(live)]
 
-    def end(self, at: datetime) -> tuple[LiveSession, list[SessionEnded]]:
+    def end(
+        self, at: datetime, enrolled: Sequence[str] = ()
+    ) -> tuple[LiveSession, list[SessionEnded]]:
+        """End the live session; `enrolled`, the section's students now, are those expected."""
         if self.status is not SessionStatus.LIVE:
             raise SessionNotLive(f"session {self.id} is {self.status}, not live")
         over = replace(self, status=SessionStatus.ENDED, ended_at=stored_instant(at))
-        return over, [SessionEnded(over)]
+        return over, [SessionEnded(over, tuple(enrolled))]
 
     def reschedule(self, starts_at: datetime, ends_at: datetime) -> LiveSession:
         """The session at its new time; only one still to take place may move."""
@@ -303,7 +307,10 @@ class SessionStarted:
 
 @dataclass(frozen=True, slots=True)
 class SessionEnded:
+    """Domain event: a live session ended, with the students its section expected (ADR 0032)."""
+
     session: LiveSession
+    expected_student_ids: tuple[str, ...] = ()
 
 
 # Sessions are planned within these years; beyond them the bookend windows would overflow.

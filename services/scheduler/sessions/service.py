@@ -4,7 +4,7 @@ and the lesson copies they are planned from."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -245,13 +245,27 @@ async def list_sessions(
 async def start_session(
     session_id: str, *, principal: Principal, store: Store, clock: Clock
 ) -> BookendedSession:
-    return await _transition(session_id, LiveSession.start, principal, store=store, clock=clock)
+    async def start(
+        tx: Transaction, session: LiveSession, at: datetime
+    ) -> tuple[LiveSession, Sequence[object]]:
+        return session.start(at)
+
+    return await _transition(session_id, start, principal, store=store, clock=clock)
 
 
 async def end_session(
     session_id: str, *, principal: Principal, store: Store, clock: Clock
 ) -> BookendedSession:
-    return await _transition(session_id, LiveSession.end, principal, store=store, clock=clock)
+    """End the session; its SessionEnded names the section's students enrolled now, read in
+    the same transaction, so feedback knows whom to expect (ADR 0032)."""
+
+    async def end(
+        tx: Transaction, session: LiveSession, at: datetime
+    ) -> tuple[LiveSession, Sequence[object]]:
+        enrolled = await tx.list_section_students(session.district_id, session.section_id)
+        return session.end(at, enrolled)
+
+    return await _transition(session_id, end, principal, store=store, clock=clock)
 
 
 async def get_lesson(lesson_id: str, *, principal: Principal, store: Store) -> LessonSummary:
@@ -264,7 +278,9 @@ async def get_lesson(lesson_id: str, *, principal: Principal, store: Store) -> L
 
 async def _transition(
     session_id: str,
-    change: Callable[[LiveSession, datetime], tuple[LiveSession, Sequence[object]]],
+    change: Callable[
+        [Transaction, LiveSession, datetime], Awaitable[tuple[LiveSession, Sequence[object]]]
+    ],
     principal: Principal,
     *,
     store: Store,
@@ -277,7 +293,7 @@ async def _transition(
         session = await existing_session(tx, principal.district, session_id)
         section = await existing_section(tx, principal.district, session.section_id)
         access.require_teaches(principal, section)
-        changed, events = change(session, clock())
+        changed, events = await change(tx, session, clock())
         await tx.save_session(changed)
         await tx.emit(*OUTBOUND.events(events))
         await project(tx, events)

@@ -17,7 +17,9 @@ from services.scheduler.events import inbound as scheduler_inbound
 USERS = Path(__file__).parents[3] / "deploy" / "k8s" / "kafka-users.yaml"
 
 # What `inbound` reads off a service's state to build its table; only its topics matter here.
-STATE: Any = SimpleNamespace(store=None, settings=SimpleNamespace(windows=None), ids=None)
+STATE: Any = SimpleNamespace(
+    store=None, settings=SimpleNamespace(windows=None), ids=None, clock=None
+)
 
 
 def allowed(user: str, operation: str) -> list[tuple[str, str]]:

@@ -112,6 +112,10 @@ ROSTER_FIELDS = frozenset(
 )
 
 
+# What a student does in a live session.
+STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession"})
+
+
 @dataclass(frozen=True)
 class Seeded:
     """A classroom with a published lesson and a scheduled session, and who acts on what."""
@@ -124,10 +128,11 @@ class Seeded:
     student_id: str
 
     def client_for(self, field: str) -> Client:
-        """Roster loading is the admins', check-ins the students', the rest the teacher's."""
+        """Roster loading is the admins', check-ins, joins and leaves the students', the rest
+        the teacher's."""
         if field in ROSTER_FIELDS:
             return self.room.admin
-        if field == "checkIn":
+        if field in STUDENT_FIELDS:
             return self.room.chicago_student
         return self.room.teacher
 
@@ -236,6 +241,10 @@ WRITES = {
         scheduleLiveSession(input: $input) {{ __typename {REFUSAL} }} }}""",
     "checkIn": f"""mutation($session: ID!, $note: String) {{
         checkIn(sessionId: $session, signal: UNSURE, note: $note) {{ __typename {REFUSAL} }} }}""",
+    "joinSession": f"""mutation($session: ID!, $event: String!) {{
+        joinSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
+    "leaveSession": f"""mutation($session: ID!, $event: String!) {{
+        leaveSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
 }
 
 
@@ -343,6 +352,24 @@ HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
     ("scheduleLiveSession", lambda s: session(s, title="Seminar\x00"), "title", "valid_text"),
     ("checkIn", lambda s: {"session": s.session_id, "note": LONG}, "note", "max_length"),
     ("checkIn", lambda s: {"session": s.session_id, "note": "a tithe?\x00"}, "note", "valid_text"),
+    (
+        "joinSession",
+        lambda s: {"session": s.session_id, "event": LONG},
+        "client_event_id",
+        "valid_id",
+    ),
+    (
+        "leaveSession",
+        lambda s: {"session": s.session_id, "event": ""},
+        "client_event_id",
+        "valid_id",
+    ),
+    (
+        "joinSession",
+        lambda s: {"session": s.session_id, "event": "e1\x00"},
+        "client_event_id",
+        "valid_text",
+    ),
 ]
 
 

@@ -1,5 +1,6 @@
-"""Every feedback operation, fed generated and hostile input by a student of a live session's
-section and its teacher: never a 5xx or a hang, and every refusal names its field and rule."""
+"""Every feedback operation (check-ins, joins and leaves, reads), fed generated and hostile input
+by a student of a live session's section and its teacher: never a 5xx or a hang, and every
+refusal names its field and rule."""
 
 from __future__ import annotations
 
@@ -77,6 +78,32 @@ def test_a_hostile_check_in_names_the_field_and_rule(
 ) -> None:
     response = httpx.post(
         f"{feedback}/sessions/{SESSION}/checkins",
+        json=body,
+        headers={"Authorization": f"Bearer {STUDENT}"},
+        timeout=DEADLINE,
+    )
+    assert response.status_code == 422, response.text
+    assert {"field": field, "rule": rule} in [
+        {"field": e["field"], "rule": e["rule"]} for e in response.json()["errors"]
+    ], response.text
+
+
+@pytest.mark.parametrize("move", ["joins", "leaves"])
+@pytest.mark.parametrize(
+    ("body", "field", "rule"),
+    [
+        ({"client_event_id": "x" * 10_000}, "client_event_id", "valid_id"),
+        ({"client_event_id": ""}, "client_event_id", "valid_id"),
+        ({"client_event_id": "e\x00"}, "client_event_id", "valid_text"),
+        ({"client_event_id": 7}, "client_event_id", "string_type"),
+    ],
+    ids=["long id", "empty id", "NUL in an id", "a number"],
+)
+def test_a_hostile_join_or_leave_names_the_field_and_rule(
+    feedback: str, move: str, body: dict[str, Any], field: str, rule: str
+) -> None:
+    response = httpx.post(
+        f"{feedback}/sessions/{SESSION}/{move}",
         json=body,
         headers={"Authorization": f"Bearer {STUDENT}"},
         timeout=DEADLINE,

@@ -16,6 +16,7 @@ from tests.scheduler.builders import (
     MONDAY,
     TEACHER,
     D,
+    enrol,
     feed_of,
     kinds_and_titles,
     schedule,
@@ -127,6 +128,21 @@ async def test_starting_and_ending_update_the_session_its_feed_items_and_emit(
         ("bookend.scheduler.session.ended.v1", None),
         ("bookend.scheduler.feed.changed.v1", ["student-1"]),
     ]
+
+
+async def test_session_ended_names_the_students_enrolled_when_it_ended(
+    store: FakeScheduler, clock: Clock
+) -> None:
+    """Feedback summarises attendance against them (ADR 0032): those enrolled at the end,
+    a student enrolled after the session was planned among them, ids only."""
+    booked = await schedule(store, MONDAY)
+    await enrol(store, clock, "sec-math", "student-3")
+    await service.start_session(booked.session.id, principal=TEACHER, store=store, clock=clock)
+    await service.end_session(booked.session.id, principal=TEACHER, store=store, clock=clock)
+    [ended] = [e for e in store.emitted if e.type == "bookend.scheduler.session.ended.v1"]
+    assert ended.data["expected_student_ids"] == ["student-1", "student-3"]
+    started = next(e for e in store.emitted if e.type == "bookend.scheduler.session.started.v1")
+    assert "expected_student_ids" not in started.data
 
 
 async def test_wrong_transitions_conflict_and_change_nothing(
