@@ -69,6 +69,7 @@ class FeedFilter:
     ends: datetime | None = None
     kinds: Sequence[FeedItemKind] = ()
     statuses: Sequence[FeedItemStatus] = ()
+    section_ids: Sequence[str] = ()
 
     def params(self) -> Params:
         return {
@@ -78,6 +79,7 @@ class FeedFilter:
             # The scheduler reads each filter as one comma-separated list.
             "kinds": ",".join(self.kinds) or None,
             "statuses": ",".join(self.statuses) or None,
+            "sections": ",".join(self.section_ids) or None,
         }
 
 

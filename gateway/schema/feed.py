@@ -85,6 +85,10 @@ class FeedQuery:
         to: datetime | None = None,
         kinds: list[FeedItemKind] | None = None,
         statuses: list[FeedItemStatus] | None = None,
+        section_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(description="Only these sections' items (at most 50)."),
+        ] = None,
     ) -> FeedConnection:
         wanted = FeedFilter(
             student_id=student_id,
@@ -92,6 +96,7 @@ class FeedQuery:
             ends=to,
             kinds=kinds or (),
             statuses=statuses or (),
+            section_ids=[str(s) for s in section_ids or ()],
         )
         # One upstream call: the scheduler's feed read model is already denormalised.
         call = info.context.clients.scheduler.read_feed(Page(first, after), wanted)

@@ -305,6 +305,7 @@ class FakeReads:
                 if (i.district_id, i.student_id) == (district_id, query.student_id)
                 and i.actionable_at in query.span
                 and (not query.kinds or i.kind in query.kinds)
+                and (not query.sections or i.section_id in query.sections)
                 and (
                     after is None
                     or (i.actionable_at, i.item_id) > (after.actionable_at, after.item_id)

@@ -48,6 +48,7 @@ async def read_feed(
     ends: Annotated[AwareDatetime | None, Query(alias="to")] = None,
     kinds: str | None = None,
     statuses: str | None = None,
+    sections: str | None = None,
 ) -> http.Feed:
     own = principal.subject if principal.has(Role.STUDENT) else None
     query = feed_query(
@@ -58,6 +59,7 @@ async def read_feed(
         ends=ends,
         kinds=kinds,
         statuses=statuses,
+        sections=sections,
         page_default=state.settings.feed_page_default,
         page_max=state.settings.feed_page_max,
     )

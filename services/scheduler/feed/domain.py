@@ -260,6 +260,12 @@ class FeedQuery:
     span: Span  # of actionable times
     kinds: frozenset[FeedItemKind]
     statuses: frozenset[FeedItemStatus]
+    sections: frozenset[str] = frozenset()  # none: every section's items
+
+
+# A student takes a handful of sections; a filter naming more is a mistake or an attack.
+MAX_SECTIONS_FILTER = 50
+MAX_ID_LENGTH = 200
 
 
 def feed_query(
@@ -273,6 +279,7 @@ def feed_query(
     statuses: str | None,
     page_default: int,
     page_max: int,
+    sections: str | None = None,
 ) -> FeedQuery:
     """Check a feed request; every broken rule is named at once."""
     errors: list[FieldError] = []
@@ -286,6 +293,15 @@ def feed_query(
         errors.append(FieldError("first", "max_page_size", f"must be at most {page_max}"))
     wanted_kinds = _choices(kinds, FeedItemKind, "kinds", "known_kind", errors)
     wanted_statuses = _choices(statuses, FeedItemStatus, "statuses", "known_status", errors)
+    wanted_sections = frozenset(
+        name.strip() for name in (sections or "").split(",") if name.strip()
+    )
+    if len(wanted_sections) > MAX_SECTIONS_FILTER:
+        message = f"name at most {MAX_SECTIONS_FILTER} sections"
+        errors.append(FieldError("sections", "max_items", message))
+    elif any(len(name) > MAX_ID_LENGTH for name in wanted_sections):
+        message = f"a section id has at most {MAX_ID_LENGTH} characters"
+        errors.append(FieldError("sections", "valid_id", message))
     errors += range_errors(**{"from": starts, "to": ends})
     if starts is not None and ends is not None and ends <= starts:
         errors.append(FieldError("to", "after_from", "must be after from"))
@@ -298,7 +314,9 @@ def feed_query(
     refuse_if(errors)
     assert student_id  # refused above otherwise
     span = Span(starts, ends)
-    return FeedQuery(student_id, size, position, span, wanted_kinds, wanted_statuses)
+    return FeedQuery(
+        student_id, size, position, span, wanted_kinds, wanted_statuses, wanted_sections
+    )
 
 
 def _choices(

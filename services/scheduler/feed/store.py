@@ -57,6 +57,9 @@ class FeedQueries(Queries):
             found[FEED_KEY] = place
         if query.kinds:
             found["kind"] = {"$in": sorted(kind.value for kind in query.kinds)}
+        if query.sections:
+            # Checked after the index's range, as kinds are (ADR 0007 item 8).
+            found["section_id"] = {"$in": sorted(query.sections)}
         return await self._list(FeedItem, FEED, found, FEED_ORDER, limit=limit)
 
     async def students_with_item(self, district_id: str, item_id: str) -> list[str]:

@@ -88,6 +88,7 @@ async def test_feed_filters_travel_as_the_values_the_scheduler_reads() -> None:
         starts=datetime(2026, 3, 2, tzinfo=UTC),
         kinds=[FeedItemKind.TASK],
         statuses=[FeedItemStatus.NOT_STARTED, FeedItemStatus.OVERDUE],
+        section_ids=["sec-a", "sec-b"],
     )
     feed = await SchedulerClient(scheduler.upstream(), TOKEN).read_feed(Page(2), wanted)
     assert feed.time_zone == "America/Chicago"
@@ -97,6 +98,7 @@ async def test_feed_filters_travel_as_the_values_the_scheduler_reads() -> None:
         "from": "2026-03-02T00:00:00+00:00",
         "kinds": "task",
         "statuses": "not_started,overdue",
+        "sections": "sec-a,sec-b",
     }
 
 

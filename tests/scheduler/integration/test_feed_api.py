@@ -115,11 +115,15 @@ async def test_cursors_page_through_every_item_once(scheduler: Scheduler, size: 
     assert [i["item_id"] for i in walked] == [i["item_id"] for i in whole]
 
 
-async def test_filters_by_kind_status_and_time(scheduler: Scheduler) -> None:
+async def test_filters_by_kind_status_section_and_time(scheduler: Scheduler) -> None:
     sessions = await scheduler.ok("GET", "/feed", STUDENT, params={"kinds": "live_session"})
     assert [i["kind"] for i in sessions["items"]] == ["live_session"] * 3
     open_now = await scheduler.ok("GET", "/feed", STUDENT, params={"statuses": "not_started"})
     assert [(i["bookend"], i["status"]) for i in open_now["items"]] == [("pre_work", "not_started")]
+    mine = await scheduler.ok("GET", "/feed", STUDENT, params={"sections": "sec-art,sec-math"})
+    assert len(mine["items"]) == 9
+    other = await scheduler.ok("GET", "/feed", STUDENT, params={"sections": "sec-art"})
+    assert other["items"] == []
     window = {"from": hours_from_now(23).isoformat(), "to": hours_from_now(25).isoformat()}
     near = await scheduler.ok("GET", "/feed", STUDENT, params=window)
     assert sorted(i["kind"] for i in near["items"]) == ["live_session", "task"]

@@ -167,6 +167,15 @@ def test_an_attendance_summary_marks_each_student_once_by_how_they_attended() ->
     }
 
 
+def test_sections_are_a_bounded_comma_list_of_ids() -> None:
+    assert feed_request(sections=" sec-a,sec-b ,,").sections == {"sec-a", "sec-b"}
+    assert feed_request().sections == frozenset()
+    assert broken_rules(sections=",".join(f"s{n}" for n in range(51))) == [
+        ("sections", "max_items")
+    ]
+    assert broken_rules(sections="x" * 201) == [("sections", "valid_id")]
+
+
 def test_kinds_and_statuses_are_comma_lists_of_known_names() -> None:
     parsed = feed_request(kinds="task, live_session", statuses="not_started,overdue")
     assert parsed.kinds == {FeedItemKind.TASK, FeedItemKind.LIVE_SESSION}
