@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from bookend.clock import Span
-from bookend.contracts.feedback import AttendanceSummarized, TaskProgress
+from bookend.contracts.feedback import AttendanceMark, AttendanceSummarized, TaskProgress
 from bookend.contracts.scheduler import (
     Bookend,
     FeedItemKind,
@@ -25,15 +25,6 @@ from services.scheduler.sessions.domain import LiveSession, Task, range_errors
 from services.scheduler.sessions.tasks import StudentWindow
 
 E = TypeVar("E", bound=StrEnum)
-
-
-class Attendance(StrEnum):
-    """How a student attended a live session, from its attendance summary."""
-
-    PRESENT = "present"
-    LATE = "late"
-    LEFT_EARLY = "left_early"
-    ABSENT = "absent"
 
 
 SESSION_STATUSES = {
@@ -72,7 +63,7 @@ class FeedItem:
     revision: int = 0
     closes_at: datetime | None = None  # a task's: late work is taken until then
     # What the student did, kept by the projector from feedback's events and teachers' excusals.
-    attendance: Attendance | None = None  # a session's, once it is summarised
+    attendance: AttendanceMark | None = None  # a session's, once it is summarised
     progress: TaskProgress | None = None  # a task's, furthest first
     excused: bool = False  # a task's: a teacher excused the student from it
 
@@ -99,7 +90,7 @@ class FeedItem:
         assert self.session_status is not None
         if self.session_status is SessionStatus.CANCELLED or self.attendance is None:
             return SESSION_STATUSES[self.session_status]
-        if self.attendance is Attendance.ABSENT:
+        if self.attendance is AttendanceMark.ABSENT:
             return FeedItemStatus.MISSED
         return FeedItemStatus.ATTENDED
 
@@ -128,17 +119,17 @@ class AttendanceTaken:
 
     district_id: str
     session_id: str
-    marks: Mapping[str, Attendance]
+    marks: Mapping[str, AttendanceMark]
 
     @classmethod
     def of(cls, summary: AttendanceSummarized) -> AttendanceTaken:
         marks = {
             student: mark
             for mark, students in (
-                (Attendance.PRESENT, summary.present),
-                (Attendance.LATE, summary.late),
-                (Attendance.LEFT_EARLY, summary.left_early),
-                (Attendance.ABSENT, summary.absent),
+                (AttendanceMark.PRESENT, summary.present),
+                (AttendanceMark.LATE, summary.late),
+                (AttendanceMark.LEFT_EARLY, summary.left_early),
+                (AttendanceMark.ABSENT, summary.absent),
             )
             for student in students
         }

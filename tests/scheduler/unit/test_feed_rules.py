@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from bookend.contracts.feedback import AttendanceSummarized, TaskProgress
+from bookend.contracts.feedback import AttendanceMark, AttendanceSummarized, TaskProgress
 from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus, SessionStatus
 from bookend.problems import InvalidInput
 from services.scheduler.feed.domain import (
-    Attendance,
     AttendanceTaken,
     FeedItem,
     Position,
@@ -139,11 +138,11 @@ def test_a_sessions_status_ends_as_attended_or_missed_by_its_attendance() -> Non
     ended, _ = session().start(STARTS)[0].end(ENDS)
     item = session_item("student-1", ended)
     assert item.status(ENDS) is FeedItemStatus.ENDED  # attendance not known yet
-    for mark in (Attendance.PRESENT, Attendance.LATE, Attendance.LEFT_EARLY):
+    for mark in (AttendanceMark.PRESENT, AttendanceMark.LATE, AttendanceMark.LEFT_EARLY):
         assert replace(item, attendance=mark).status(ENDS) is FeedItemStatus.ATTENDED
-    assert replace(item, attendance=Attendance.ABSENT).status(ENDS) is FeedItemStatus.MISSED
+    assert replace(item, attendance=AttendanceMark.ABSENT).status(ENDS) is FeedItemStatus.MISSED
     cancelled = replace(item, session_status=SessionStatus.CANCELLED)
-    assert replace(cancelled, attendance=Attendance.ABSENT).status(ENDS) is (
+    assert replace(cancelled, attendance=AttendanceMark.ABSENT).status(ENDS) is (
         FeedItemStatus.CANCELLED
     )
 
@@ -160,10 +159,10 @@ def test_an_attendance_summary_marks_each_student_once_by_how_they_attended() ->
         summarized_at=ENDS,
     )
     assert AttendanceTaken.of(summary).marks == {
-        "a": Attendance.PRESENT,
-        "b": Attendance.LATE,
-        "c": Attendance.LEFT_EARLY,
-        "d": Attendance.ABSENT,
+        "a": AttendanceMark.PRESENT,
+        "b": AttendanceMark.LATE,
+        "c": AttendanceMark.LEFT_EARLY,
+        "d": AttendanceMark.ABSENT,
     }
 
 
