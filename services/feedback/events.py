@@ -11,15 +11,15 @@ from bookend.contracts import feedback as contract
 from bookend.contracts.scheduler import SessionEnded, SessionScheduled, SessionStarted
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
-from services.feedback import domain
-from services.feedback.domain import (
+from services.feedback.live import domain
+from services.feedback.live.domain import (
     SectionSchool,
     SessionMoment,
     channel_ended,
     channel_started,
     summarize,
 )
-from services.feedback.ports import Store, Transaction
+from services.feedback.live.ports import Store, Transaction
 from services.feedback.settings import FeedbackSettings
 
 SOURCE = "bookend/feedback"

@@ -6,7 +6,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from bookend.hosting import ServiceSettings
-from services.feedback.domain import AttendanceRules
+from services.feedback.live.domain import AttendanceRules
 
 
 class FeedbackSettings(ServiceSettings):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.feedback.domain import (
+from services.feedback.live.domain import (
     AttendanceSummary,
     Attendee,
     CheckIn,

@@ -9,7 +9,7 @@ import pytest
 
 from bookend.contracts.feedback import AttendanceMark, Presence
 from bookend.problems import InvalidInput
-from services.feedback.domain import (
+from services.feedback.live.domain import (
     MAX_JOINS,
     AttendanceRules,
     Attendee,

@@ -12,15 +12,15 @@ from bookend.contracts import CloudEvent, Topic
 from bookend.contracts.feedback import AttendanceMark, Presence
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
-from services.feedback import service
-from services.feedback.domain import (
+from services.feedback.events import inbound
+from services.feedback.live import service
+from services.feedback.live.domain import (
     AttendanceNotFound,
     ChannelNotFound,
     NotInSession,
     SessionNotLive,
 )
-from services.feedback.events import inbound
-from services.feedback.service import PresenceView
+from services.feedback.live.service import PresenceView
 from services.feedback.settings import FeedbackSettings
 from tests.feedback import builders
 from tests.feedback.builders import START

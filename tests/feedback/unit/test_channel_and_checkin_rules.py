@@ -8,7 +8,7 @@ import pytest
 
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
 from bookend.problems import InvalidInput
-from services.feedback.domain import (
+from services.feedback.live.domain import (
     CheckIn,
     CheckInRecorded,
     LiveChannel,

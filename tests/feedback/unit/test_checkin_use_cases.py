@@ -11,15 +11,15 @@ from bookend.contracts import CloudEvent, Topic
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
-from services.feedback import service
-from services.feedback.domain import (
+from services.feedback.events import CONSUMER, inbound
+from services.feedback.live import service
+from services.feedback.live.domain import (
     ChannelNotFound,
     CheckIn,
     CheckInNotFound,
     LiveChannel,
     SessionNotLive,
 )
-from services.feedback.events import CONSUMER, inbound
 from services.feedback.settings import FeedbackSettings
 from tests.feedback import builders
 from tests.feedback.builders import START

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
-from services.feedback.domain import (
+from services.feedback.live.domain import (
     AttendanceSummary,
     Attendee,
     CheckIn,

@@ -1,16 +1,18 @@
-"""Feedback's use cases: students check in, join and leave during live sessions; staff and
+"""Live sessions' use cases: students check in, join and leave during live sessions; staff and
 students read them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bookend.auth import STAFF, Forbidden, Principal, Role
+from bookend.auth import Forbidden, Principal, Role
 from bookend.clock import Clock, stored_instant
 from bookend.contracts.feedback import CheckInSignal, Presence
 from bookend.ids import IdFactory
 from bookend.problems import refuse_if
-from services.feedback.domain import (
+from services.feedback.access import attends, teaches
+from services.feedback.events import OUTBOUND
+from services.feedback.live.domain import (
     AttendanceNotFound,
     AttendanceSummary,
     Attendee,
@@ -24,32 +26,13 @@ from services.feedback.domain import (
     latest_signals,
     report_presence,
 )
-from services.feedback.events import OUTBOUND
-from services.feedback.ports import Reads, Store, Transaction
+from services.feedback.live.ports import Store, Transaction
 
 
 @dataclass(frozen=True, slots=True)
 class ChannelView:
     channel: LiveChannel
     counts: dict[CheckInSignal, int]
-
-
-# Section membership comes from the token's `sections` claim for now; once the scheduler's
-# roster events arrive, feedback keeps its own copy of enrolments and checks that instead.
-# Admins reach what the scheduler lets them reach: a district admin every section, a school
-# admin the sections of their school (learned from scheduled sessions).
-async def _teaches(principal: Principal, section_id: str, store: Reads) -> bool:
-    if principal.has(Role.DISTRICT_ADMIN):
-        return True
-    if principal.has(*STAFF) and section_id in principal.sections:
-        return True
-    if principal.has(Role.SCHOOL_ADMIN) and principal.school:
-        return await store.get_section_school(principal.district, section_id) == principal.school
-    return False
-
-
-def _attends(principal: Principal, section_id: str) -> bool:
-    return principal.has(Role.STUDENT) and section_id in principal.sections
 
 
 async def record_check_in(
@@ -67,7 +50,7 @@ async def record_check_in(
 
     async def work(tx: Transaction) -> CheckIn:
         channel = await tx.get_channel(principal.district, session_id)
-        if channel is not None and not _attends(principal, channel.section_id):
+        if channel is not None and not attends(principal, channel.section_id):
             raise Forbidden("only students of the session's section may check in")
         item, events = check_in(
             channel,
@@ -112,7 +95,7 @@ async def record_presence(
     async def work(tx: Transaction) -> PresenceView:
         district, student = principal.district, principal.subject
         channel = await tx.get_channel(district, session_id)
-        if channel is not None and not _attends(principal, channel.section_id):
+        if channel is not None and not attends(principal, channel.section_id):
             raise Forbidden("only students of the session's section may join or leave it")
         before = await tx.get_attendee(district, session_id, student) if channel else None
         after, report = report_presence(
@@ -137,9 +120,9 @@ async def list_session_check_ins(
 ) -> list[CheckIn]:
     """Staff of the section see every check-in; a student of the section sees only their own."""
     channel = await _channel(session_id, principal=principal, store=store)
-    if await _teaches(principal, channel.section_id, store):
+    if await teaches(principal, channel.section_id, store):
         return await store.list_check_ins(principal.district, session_id)
-    if _attends(principal, channel.section_id):
+    if attends(principal, channel.section_id):
         return await store.list_check_ins(
             principal.district, session_id, student_id=principal.subject
         )
@@ -150,7 +133,7 @@ async def get_check_in(checkin_id: str, *, principal: Principal, store: Store) -
     item = await store.get_check_in(principal.district, checkin_id)
     # Anyone else is told it does not exist, so ids reveal nothing about other students.
     if item is None or not (
-        await _teaches(principal, item.section_id, store)
+        await teaches(principal, item.section_id, store)
         or (principal.has(Role.STUDENT) and item.student_id == principal.subject)
     ):
         raise CheckInNotFound(checkin_id)
@@ -160,8 +143,8 @@ async def get_check_in(checkin_id: str, *, principal: Principal, store: Store) -
 async def get_channel(session_id: str, *, principal: Principal, store: Store) -> ChannelView:
     """The channel's state and how the section feels now (each student's latest signal)."""
     channel = await _channel(session_id, principal=principal, store=store)
-    staff = await _teaches(principal, channel.section_id, store)
-    if not (staff or _attends(principal, channel.section_id)):
+    staff = await teaches(principal, channel.section_id, store)
+    if not (staff or attends(principal, channel.section_id)):
         raise Forbidden("only the section's staff and students may read its live channel")
     check_ins = await store.list_check_ins(principal.district, session_id)
     return ChannelView(channel=channel, counts=latest_signals(check_ins))
@@ -173,8 +156,8 @@ async def get_attendance(
     """A session's attendance once it ended: every student's mark and minutes for the section's
     staff, their own line for a student of the section."""
     channel = await _channel(session_id, principal=principal, store=store)
-    staff = await _teaches(principal, channel.section_id, store)
-    if not (staff or _attends(principal, channel.section_id)):
+    staff = await teaches(principal, channel.section_id, store)
+    if not (staff or attends(principal, channel.section_id)):
         raise Forbidden("only the section's staff and students may read its attendance")
     summary = await store.get_attendance_summary(principal.district, session_id)
     if summary is None:
