@@ -9,10 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from bookend.auth.fastapi import CurrentPrincipal
+from bookend.clock import IsoWeek
 from bookend.hosting import ServiceState, service_state
 from bookend.http_contracts import balance as http
 from services.scheduler.balance import service
-from services.scheduler.balance.domain import BalanceWarning, IsoWeek, PolicyDraft, WeekFigures
+from services.scheduler.balance.domain import BalanceWarning, PolicyDraft, WeekFigures
 from services.scheduler.balance.ports import Store
 from services.scheduler.balance.service import PolicyView
 from services.scheduler.records import fields_of

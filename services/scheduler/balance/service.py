@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bookend.auth import STAFF, Principal
-from bookend.clock import Clock, Span, stored_instant
+from bookend.clock import Clock, IsoWeek, Span, stored_instant
 from bookend.contracts.catalog import GradeBand
 from bookend.contracts.scheduler import (
     BalanceMode,
@@ -27,7 +27,6 @@ from services.scheduler.balance.domain import (
     BalanceWarning,
     Block,
     BlockKind,
-    IsoWeek,
     Limits,
     Plan,
     PolicyDraft,
