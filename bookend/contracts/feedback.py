@@ -41,6 +41,21 @@ class TaskProgress(StrEnum):
     COMPLETED = "completed"
 
 
+class BalanceFlag(StrEnum):
+    """What a week's balance assessment found, each with a reason naming its figures (ADR
+    0037). The scheduler turns each into a proposal against the plan."""
+
+    # A student's
+    OFFER_RECORDINGS = "offer_recordings"  # missed live sessions (and poorly connected)
+    OVERLOADED = "overloaded"  # says there is too much work
+    MORE_PREWORK = "more_prework"  # lost in most live sessions
+    FALLING_BEHIND = "falling_behind"  # completed under half the on-demand minutes due
+    LOW_WELLBEING = "low_wellbeing"  # for a person to follow up: no plan change
+    # A section's, when enough of its students share one
+    SECTION_MORE_PREWORK = "section_more_prework"
+    SECTION_LESS_LIVE = "section_less_live"
+
+
 class CheckInRecorded(EventData):
     """The note's text stays in the feedback service; readers fetch it through the API."""
 
