@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bookend.contracts.base import EventData
 
@@ -100,3 +100,50 @@ class ProgressRecorded(EventData):
     time_spent_seconds: int = Field(default=0, ge=0)
     occurred_at: AwareDatetime
     recorded_at: AwareDatetime
+
+
+class AssessedFigures(BaseModel):
+    """A week's minutes and rates (a rate is absent when there is nothing to divide by)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    planned_live_minutes: int = Field(ge=0)
+    attended_live_minutes: int = Field(ge=0)
+    assigned_on_demand_minutes: int = Field(ge=0)
+    completed_on_demand_minutes: int = Field(ge=0)
+    sessions: int = Field(ge=0)
+    sessions_missed: int = Field(ge=0)
+    on_demand_share: float | None = Field(default=None, ge=0, le=1)
+    completion_rate: float | None = Field(default=None, ge=0, le=1)
+    confusion_rate: float | None = Field(default=None, ge=0, le=1)
+
+
+class AssessedFlag(BaseModel):
+    """A flag and its reason: figures and who said what ("a guardian reports"), never a name."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    kind: BalanceFlag
+    reason: str = Field(max_length=500)
+
+
+class StudentBalance(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    student_id: str
+    figures: AssessedFigures
+    flags: list[AssessedFlag]
+
+
+class BalanceAssessed(EventData):
+    """A section's week assessed: its figures and flags, and each student's (opaque ids, no
+    pulse comments). The scheduler turns the flags into proposals against the plan (ADR 0037).
+    Assessed again, a week replaces what was said of it before."""
+
+    assessment_id: str
+    section_id: str
+    week: str = Field(pattern=r"^\d{4}-W\d{2}$")
+    figures: AssessedFigures
+    flags: list[AssessedFlag]
+    students: list[StudentBalance]
+    assessed_at: AwareDatetime

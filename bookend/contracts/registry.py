@@ -13,7 +13,12 @@ from bookend.contracts.catalog import (
     LessonRevised,
     RecordingPublished,
 )
-from bookend.contracts.feedback import AttendanceSummarized, CheckInRecorded, ProgressRecorded
+from bookend.contracts.feedback import (
+    AttendanceSummarized,
+    BalanceAssessed,
+    CheckInRecorded,
+    ProgressRecorded,
+)
 from bookend.contracts.scheduler import (
     BalanceWarning,
     FeedsChanged,
@@ -152,6 +157,13 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "section_id", "task_id",
         "A student's progress on an on-demand task (opaque student id): started or completed,"
         " media position and time spent, as their client reported it.",
+    ),
+    _spec(
+        Topic.FEEDBACK_BALANCE, "assessed", BalanceAssessed, Classification.RESTRICTED,
+        "section_id", "section_id",
+        "A section's week of live and on-demand work assessed: figures and flags with their"
+        " reasons, for the section and each student (opaque ids). The scheduler proposes"
+        " changes to the plan from the flags.",
     ),
 )  # fmt: skip
 
