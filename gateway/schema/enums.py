@@ -25,6 +25,8 @@ from bookend.contracts.scheduler import (
     FeedItemKind,
     FeedItemStatus,
     Modality,
+    ProposalKind,
+    ProposalStatus,
     SessionStatus,
 )
 from bookend.http_contracts.scheduler import PersonRole, RosterImportStatus, RosterKind
@@ -51,6 +53,8 @@ strawberry.enum(AttendanceMark)
 strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
+strawberry.enum(ProposalKind)
+strawberry.enum(ProposalStatus)
 
 __all__ = [
     "AttendanceMark",
@@ -71,6 +75,8 @@ __all__ = [
     "ModeFit",
     "PersonRole",
     "Presence",
+    "ProposalKind",
+    "ProposalStatus",
     "RosterImportStatus",
     "RosterKind",
     "SessionStatus",

@@ -72,7 +72,12 @@ async def get_balance_policy(
 async def put_balance_policy(
     section_id: str, body: http.BalancePolicyPut, principal: CurrentPrincipal, state: State
 ) -> http.BalancePolicy:
-    draft = PolicyDraft(body.min_on_demand_share, body.max_live_minutes_per_day, body.mode)
+    draft = PolicyDraft(
+        body.min_on_demand_share,
+        body.max_live_minutes_per_day,
+        body.mode,
+        tuple(body.auto_apply),
+    )
     view = await service.set_policy(
         section_id, draft, principal=principal, store=state.store, clock=state.clock
     )

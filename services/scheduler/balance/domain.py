@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from bookend.clock import IsoWeek, local_day
 from bookend.contracts.catalog import GradeBand
-from bookend.contracts.scheduler import BalanceMode, BalanceRule, PlanChangeKind
+from bookend.contracts.scheduler import BalanceMode, BalanceRule, PlanChangeKind, ProposalKind
 from bookend.problems import Breach, FieldError, NotFound, PolicyViolation, refuse_if
 from services.scheduler.roster.domain import SchedulerError
 
@@ -51,6 +51,13 @@ class BalancePolicyNotFound(SchedulerError, NotFound):
         super().__init__(f"section {section_id!r} has no balance policy")
 
 
+# Proposals a policy may apply itself: each changes one student's plan or adds work before a
+# session, and is undone without a trace. Moving live sessions always asks a teacher.
+AUTO_APPLICABLE = frozenset(
+    {ProposalKind.EXTEND_WINDOWS, ProposalKind.FOLLOW_BY_RECORDING, ProposalKind.ADD_PREWORK}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PolicyDraft:
     """A policy as a teacher or an admin asks for it, before it is checked."""
@@ -58,9 +65,15 @@ class PolicyDraft:
     min_on_demand_share: float
     max_live_minutes_per_day: int | None
     mode: BalanceMode
+    # The kinds of balance proposal the section's policy applies without asking (ADR 0038).
+    auto_apply: tuple[ProposalKind, ...] = ()
 
     def check(self) -> None:
         errors = []
+        risky = sorted(kind.value for kind in set(self.auto_apply) - AUTO_APPLICABLE)
+        if risky:
+            message = f"only low-risk proposals apply themselves, not {', '.join(risky)}"
+            errors.append(FieldError("auto_apply", "low_risk", message))
         if not 0 <= self.min_on_demand_share <= 1:
             message = "a share of the week's planned minutes, between 0 and 1"
             errors.append(FieldError("min_on_demand_share", "in_range", message))
@@ -81,6 +94,7 @@ class BalancePolicy:
     mode: BalanceMode
     set_by: str
     set_at: datetime
+    auto_apply: tuple[ProposalKind, ...] = ()
 
     def limits(self, grade_band: GradeBand | None) -> Limits:
         cap = self.max_live_minutes_per_day

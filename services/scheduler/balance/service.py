@@ -171,6 +171,7 @@ async def set_policy(
             min_on_demand_share=draft.min_on_demand_share,
             max_live_minutes_per_day=draft.max_live_minutes_per_day,
             mode=draft.mode,
+            auto_apply=tuple(dict.fromkeys(draft.auto_apply)),
             set_by=principal.subject,
             set_at=stored_instant(clock()),
         )
