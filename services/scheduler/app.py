@@ -11,13 +11,14 @@ from bookend.eventbus import Inbound
 from bookend.hosting import ServiceParts, ServiceState
 from bookend.http_contracts.calendars import CALENDAR_PREFIX
 from services.scheduler import events
+from services.scheduler.adjustments import ports as adjusting
 from services.scheduler.adjustments.service import on_balance_assessed
 from services.scheduler.api import router
 from services.scheduler.settings import SchedulerSettings
 from services.scheduler.store import SchedulerStore
 
 
-def inbound(state: ServiceState[SchedulerStore, SchedulerSettings]) -> Inbound:
+def inbound(state: ServiceState[adjusting.Store, SchedulerSettings]) -> Inbound:
     """The events table, and the balance assessments (whose handler emits through it)."""
     return events.inbound(state).on(
         BalanceAssessed,
