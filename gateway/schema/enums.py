@@ -16,7 +16,13 @@ from bookend.contracts.catalog import (
     ModeFit,
     VariantKind,
 )
-from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
+from bookend.contracts.feedback import (
+    AttendanceMark,
+    BalanceFlag,
+    ChannelStatus,
+    CheckInSignal,
+    Presence,
+)
 from bookend.contracts.scheduler import (
     BalanceMode,
     BalanceRule,
@@ -54,10 +60,12 @@ strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
 strawberry.enum(ProposalKind)
+strawberry.enum(BalanceFlag)
 strawberry.enum(ProposalStatus)
 
 __all__ = [
     "AttendanceMark",
+    "BalanceFlag",
     "BalanceMode",
     "BalanceRule",
     "Bookend",
