@@ -147,3 +147,92 @@ class BalanceAssessed(EventData):
     flags: list[AssessedFlag]
     students: list[StudentBalance]
     assessed_at: AwareDatetime
+
+
+# --- questions and teacher notes (ADR 0035) -------------------------------------------------
+
+
+class QuestionVisibility(StrEnum):
+    """Who sees a question: the section's staff only (and the asker), or the whole class with
+    the asker anonymous to their peers."""
+
+    TEACHER = "teacher"
+    CLASS = "class"
+
+
+class QuestionPhase(StrEnum):
+    """When it was asked, by the session's status then."""
+
+    BEFORE = "before"
+    DURING = "during"
+    AFTER = "after"
+
+
+class QuestionStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    FOR_FOLLOW_UP = "for_follow_up"  # to be answered in the session's follow-up
+
+
+class AnswerMode(StrEnum):
+    LIVE = "live"  # answered aloud in the session (a short text may say how)
+    WRITTEN = "written"
+
+
+class QuestionAsked(EventData):
+    """A student asked about a session. Names no asker and carries no text: a class question's
+    event reaches every subscriber of the section, and its asker stays anonymous to peers in
+    every event (readers fetch the question by id with their own rights)."""
+
+    question_id: str
+    session_id: str
+    section_id: str
+    visibility: QuestionVisibility
+    phase: QuestionPhase
+    asked_at: AwareDatetime
+
+
+class QuestionUpvoted(EventData):
+    """A classmate upvoted a class question: how many have now (never who)."""
+
+    question_id: str
+    session_id: str
+    section_id: str
+    visibility: QuestionVisibility
+    upvotes: int = Field(ge=0)
+    upvoted_at: AwareDatetime
+
+
+class QuestionAnswered(EventData):
+    """Staff answered a question, live or in writing (again: the answer replaced); no text."""
+
+    question_id: str
+    session_id: str
+    section_id: str
+    visibility: QuestionVisibility
+    mode: AnswerMode
+    answered_at: AwareDatetime
+
+
+class QuestionMarkedForFollowUp(EventData):
+    """Staff left a question for the session's follow-up; `follow_up_task_id` is that task,
+    when feedback knows of one, so the scheduler can show the question with it."""
+
+    question_id: str
+    session_id: str
+    section_id: str
+    visibility: QuestionVisibility
+    follow_up_task_id: str | None = None
+    marked_at: AwareDatetime
+
+
+class NoteGiven(EventData):
+    """Staff wrote a note to a student about a task or a live moment of a session. Ids only:
+    the text is private to the student and their guardians, who read it through the API."""
+
+    note_id: str
+    student_id: str
+    section_id: str
+    task_id: str | None = None
+    session_id: str | None = None
+    given_at: AwareDatetime

@@ -17,7 +17,12 @@ from bookend.contracts.feedback import (
     AttendanceSummarized,
     BalanceAssessed,
     CheckInRecorded,
+    NoteGiven,
     ProgressRecorded,
+    QuestionAnswered,
+    QuestionAsked,
+    QuestionMarkedForFollowUp,
+    QuestionUpvoted,
 )
 from bookend.contracts.scheduler import (
     BalanceWarning,
@@ -164,6 +169,32 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A section's week of live and on-demand work assessed: figures and flags with their"
         " reasons, for the section and each student (opaque ids). The scheduler proposes"
         " changes to the plan from the flags.",
+    ),
+    # Questions name no asker (ADR 0035): internal, whoever of the section reads them.
+    _spec(
+        Topic.FEEDBACK_QUESTION, "asked", QuestionAsked, Classification.INTERNAL,
+        "section_id", "question_id",
+        "A student asked about a session, for staff only or for the class; no asker, no text.",
+    ),
+    _spec(
+        Topic.FEEDBACK_QUESTION, "upvoted", QuestionUpvoted, Classification.INTERNAL,
+        "section_id", "question_id",
+        "A classmate upvoted a class question: how many have now, never who.",
+    ),
+    _spec(
+        Topic.FEEDBACK_QUESTION, "answered", QuestionAnswered, Classification.INTERNAL,
+        "section_id", "question_id",
+        "Staff answered a question, live or in writing; no text.",
+    ),
+    _spec(
+        Topic.FEEDBACK_QUESTION, "marked_for_follow_up", QuestionMarkedForFollowUp,
+        Classification.INTERNAL, "section_id", "question_id",
+        "Staff left a question for the session's follow-up (its task, when known).",
+    ),
+    _spec(
+        Topic.FEEDBACK_NOTE, "given", NoteGiven, Classification.RESTRICTED,
+        "section_id", "note_id",
+        "Staff wrote a note to a student (opaque ids, no text) about a task or a live moment.",
     ),
 )  # fmt: skip
 
