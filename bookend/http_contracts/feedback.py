@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
-from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
+from bookend.contracts.feedback import (
+    AnswerMode,
+    AttendanceMark,
+    ChannelStatus,
+    CheckInSignal,
+    Presence,
+    QuestionPhase,
+    QuestionStatus,
+    QuestionVisibility,
+)
+from bookend.http_contracts.paging import PageInfo
 
 
 class CheckInCreate(BaseModel):
@@ -76,3 +86,85 @@ class Attendance(BaseModel):
     ended_at: datetime
     summarized_at: datetime
     students: list[StudentAttendance]
+
+
+# --- questions and teacher notes (ADR 0035) -------------------------------------------------
+
+
+class QuestionCreate(BaseModel):
+    # The text's bounds (1 to 500) are a domain rule, so the error names them everywhere.
+    text: str
+    visibility: QuestionVisibility = QuestionVisibility.TEACHER
+
+
+class AnswerCreate(BaseModel):
+    mode: AnswerMode
+    text: str | None = None  # required in writing; at most 2,000 characters (a domain rule)
+
+
+class QuestionAnswer(BaseModel):
+    mode: AnswerMode
+    text: str | None
+    answered_by: str
+    answered_at: datetime
+
+
+class QuestionFollowUp(BaseModel):
+    marked_by: str
+    marked_at: datetime
+    task_id: str | None
+
+
+class Question(BaseModel):
+    """A question as the caller may see it: its asker only for staff; `mine` and `upvoted`
+    are the caller's own, absent (null) in a view shared by everyone with the caller's claims
+    (`GET /questions/{id}/shared`)."""
+
+    id: str
+    session_id: str
+    section_id: str
+    text: str
+    visibility: QuestionVisibility
+    phase: QuestionPhase
+    status: QuestionStatus
+    asked_at: datetime
+    upvotes: int
+    answer: QuestionAnswer | None
+    follow_up: QuestionFollowUp | None
+    asker_id: str | None
+    mine: bool | None
+    upvoted: bool | None
+
+
+class QuestionList(BaseModel):
+    items: list[Question]
+
+
+class NoteCreate(BaseModel):
+    """A note to one student about a task (`task_id`) or a live moment of a session
+    (`session_id`, and `at` within it if given): one of the two. The text's bounds (1 to
+    2,000) are a domain rule."""
+
+    student_id: str
+    text: str
+    task_id: str | None = None
+    session_id: str | None = None
+    at: AwareDatetime | None = None
+
+
+class Note(BaseModel):
+    id: str
+    student_id: str
+    section_id: str
+    author_id: str
+    text: str
+    task_id: str | None
+    session_id: str | None
+    at: datetime | None
+    given_at: datetime
+
+
+class NotePage(BaseModel):
+    items: list[Note]
+    page_info: PageInfo
+    cursors: list[str] = []  # each item's, in order

@@ -3,7 +3,9 @@
 from fastapi import APIRouter
 
 from services.feedback.live.api import router as live
+from services.feedback.notes.api import router as notes
+from services.feedback.questions.api import router as questions
 
 router = APIRouter()
-for part in (live,):
+for part in (live, questions, notes):
     router.include_router(part)

@@ -1,14 +1,25 @@
-"""Feedback's two event tables: the check-ins and attendance summaries it publishes, and the
-session starts and ends that open and close live channels (an end summarises attendance)."""
+"""Feedback's two event tables: the check-ins, attendance summaries, questions and notes it
+publishes, and the scheduler's sessions and tasks it learns (a start and an end open and close
+live channels; an end summarises attendance)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from bookend.clock import Clock
 from bookend.contracts import CloudEvent
 from bookend.contracts import feedback as contract
-from bookend.contracts.scheduler import SessionEnded, SessionScheduled, SessionStarted
+from bookend.contracts.scheduler import (
+    SessionCancelled,
+    SessionEnded,
+    SessionRescheduled,
+    SessionScheduled,
+    SessionStarted,
+    SessionStatus,
+    TaskAssigned,
+    TaskWithdrawn,
+)
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from services.feedback.live import domain
@@ -19,7 +30,10 @@ from services.feedback.live.domain import (
     channel_started,
     summarize,
 )
-from services.feedback.live.ports import Store, Transaction
+from services.feedback.notes import domain as notes
+from services.feedback.plan import domain as plan
+from services.feedback.ports import Store, Transaction
+from services.feedback.questions import domain as questions
 from services.feedback.settings import FeedbackSettings
 
 SOURCE = "bookend/feedback"
@@ -55,10 +69,87 @@ def attendance_summarized(event: domain.AttendanceSummarized) -> contract.Attend
     )
 
 
+# --- questions and notes (ADR 0035): no asker, no text, in any event ----------------------
+
+
+def question_asked(event: questions.QuestionAsked) -> contract.QuestionAsked:
+    q = event.question
+    return contract.QuestionAsked(
+        district_id=q.district_id,
+        question_id=q.id,
+        session_id=q.session_id,
+        section_id=q.section_id,
+        visibility=q.visibility,
+        phase=q.phase,
+        asked_at=q.asked_at,
+    )
+
+
+def question_upvoted(event: questions.QuestionUpvoted) -> contract.QuestionUpvoted:
+    q = event.question
+    return contract.QuestionUpvoted(
+        district_id=q.district_id,
+        question_id=q.id,
+        session_id=q.session_id,
+        section_id=q.section_id,
+        visibility=q.visibility,
+        upvotes=q.upvotes,
+        upvoted_at=event.at,
+    )
+
+
+def question_answered(event: questions.QuestionAnswered) -> contract.QuestionAnswered:
+    q, answer = event.question, event.question.answer
+    assert answer is not None, "an answered question has its answer"
+    return contract.QuestionAnswered(
+        district_id=q.district_id,
+        question_id=q.id,
+        session_id=q.session_id,
+        section_id=q.section_id,
+        visibility=q.visibility,
+        mode=answer.mode,
+        answered_at=answer.answered_at,
+    )
+
+
+def question_marked(
+    event: questions.QuestionMarkedForFollowUp,
+) -> contract.QuestionMarkedForFollowUp:
+    q, follow_up = event.question, event.question.follow_up
+    assert follow_up is not None, "a marked question has its follow-up"
+    return contract.QuestionMarkedForFollowUp(
+        district_id=q.district_id,
+        question_id=q.id,
+        session_id=q.session_id,
+        section_id=q.section_id,
+        visibility=q.visibility,
+        follow_up_task_id=follow_up.task_id,
+        marked_at=follow_up.marked_at,
+    )
+
+
+def note_given(event: notes.NoteGiven) -> contract.NoteGiven:
+    note = event.note
+    return contract.NoteGiven(
+        district_id=note.district_id,
+        note_id=note.id,
+        student_id=note.student_id,
+        section_id=note.section_id,
+        task_id=note.task_id,
+        session_id=note.session_id,
+        given_at=note.given_at,
+    )
+
+
 OUTBOUND = (
     Outbound(SOURCE)
     .map(domain.CheckInRecorded, check_in_recorded)
     .map(domain.AttendanceSummarized, attendance_summarized)
+    .map(questions.QuestionAsked, question_asked)
+    .map(questions.QuestionUpvoted, question_upvoted)
+    .map(questions.QuestionAnswered, question_answered)
+    .map(questions.QuestionMarkedForFollowUp, question_marked)
+    .map(notes.NoteGiven, note_given)
 )
 
 
@@ -73,6 +164,7 @@ async def on_session_started(payload: SessionStarted, event: CloudEvent, *, stor
             return
         channel = await tx.get_channel(moment.district_id, moment.session_id)
         await tx.save_channel(channel_started(channel, moment))
+        await _plan_moved(tx, SessionStatus.LIVE, moment)
 
     await store.atomically(work)
 
@@ -97,6 +189,7 @@ async def on_session_ended(
         district, session = moment.district_id, moment.session_id
         channel = channel_ended(await tx.get_channel(district, session), moment)
         await tx.save_channel(channel)
+        await _plan_moved(tx, SessionStatus.ENDED, moment)
         # No one expected (a section without students, or an end from before ADR 0032): no
         # one to summarise.
         expected = payload.expected_student_ids
@@ -118,12 +211,98 @@ async def on_session_ended(
 async def on_session_scheduled(
     payload: SessionScheduled, event: CloudEvent, *, store: Store
 ) -> None:
-    """Remember the section's school: a school admin reads only their own school's sections."""
+    """Remember the section's school (a school admin reads only their own school's sections)
+    and the session: questions are asked about it from now on."""
     placement = SectionSchool(payload.section_id, payload.district_id, payload.school_id)
 
     async def work(tx: Transaction) -> None:
         if await tx.first_time(CONSUMER, event.id):
             await tx.save_section_school(placement)
+            await _planned(tx, payload)
+
+    await store.atomically(work)
+
+
+# --- the plan: sessions and tasks as questions and notes need them ---------------------------
+
+
+async def _planned(tx: Transaction, payload: SessionScheduled | SessionRescheduled) -> None:
+    known = await tx.get_planned_session(payload.district_id, payload.session_id)
+    planned = plan.session_planned(
+        known,
+        session_id=payload.session_id,
+        district_id=payload.district_id,
+        section_id=payload.section_id,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+    )
+    await tx.save_planned_session(planned)
+
+
+async def _plan_moved(tx: Transaction, status: SessionStatus, moment: SessionMoment) -> None:
+    known = await tx.get_planned_session(moment.district_id, moment.session_id)
+    moved = plan.session_moved(
+        known,
+        status,
+        session_id=moment.session_id,
+        district_id=moment.district_id,
+        section_id=moment.section_id,
+        at=moment.at,
+    )
+    if moved != known:
+        await tx.save_planned_session(moved)
+
+
+async def on_session_rescheduled(
+    payload: SessionRescheduled, event: CloudEvent, *, store: Store
+) -> None:
+    async def work(tx: Transaction) -> None:
+        if await tx.first_time(CONSUMER, event.id):
+            await _planned(tx, payload)
+
+    await store.atomically(work)
+
+
+async def on_session_cancelled(
+    payload: SessionCancelled, event: CloudEvent, *, store: Store
+) -> None:
+    moment = SessionMoment(
+        payload.session_id, payload.district_id, payload.section_id, payload.cancelled_at
+    )
+
+    async def work(tx: Transaction) -> None:
+        if await tx.first_time(CONSUMER, event.id):
+            await _plan_moved(tx, SessionStatus.CANCELLED, moment)
+
+    await store.atomically(work)
+
+
+async def on_task_assigned(payload: TaskAssigned, event: CloudEvent, *, store: Store) -> None:
+    """Remember the task's section (notes about it) and bookend (a session's follow-up)."""
+    task = plan.PlannedTask(
+        payload.task_id,
+        payload.district_id,
+        payload.section_id,
+        payload.session_id,
+        payload.bookend,
+    )
+
+    async def work(tx: Transaction) -> None:
+        if await tx.first_time(CONSUMER, event.id):
+            await tx.save_planned_task(task)
+
+    await store.atomically(work)
+
+
+async def on_task_withdrawn(payload: TaskWithdrawn, event: CloudEvent, *, store: Store) -> None:
+    async def work(tx: Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        known = await tx.get_planned_task(payload.district_id, payload.task_id)
+        task = known or plan.PlannedTask(
+            payload.task_id, payload.district_id, payload.section_id, payload.session_id
+        )
+        await tx.save_planned_task(replace(task, withdrawn=True))
 
     await store.atomically(work)
 
@@ -133,6 +312,10 @@ def inbound(state: ServiceState[Store, FeedbackSettings]) -> Inbound:
         Inbound()
         .on(SessionScheduled, partial(on_session_scheduled, store=state.store))
         .on(SessionStarted, partial(on_session_started, store=state.store))
+        .on(SessionRescheduled, partial(on_session_rescheduled, store=state.store))
+        .on(SessionCancelled, partial(on_session_cancelled, store=state.store))
+        .on(TaskAssigned, partial(on_task_assigned, store=state.store))
+        .on(TaskWithdrawn, partial(on_task_withdrawn, store=state.store))
         .on(
             SessionEnded,
             partial(

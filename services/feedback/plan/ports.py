@@ -1,0 +1,25 @@
+"""What the plan's handlers and readers need from storage, so unit tests can use fakes."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from services.feedback.plan.domain import PlannedSession, PlannedTask
+
+
+class PlanReads(Protocol):
+    async def get_planned_session(
+        self, district_id: str, session_id: str
+    ) -> PlannedSession | None: ...
+
+    async def get_planned_task(self, district_id: str, task_id: str) -> PlannedTask | None: ...
+
+    async def find_follow_up_task(self, district_id: str, session_id: str) -> PlannedTask | None:
+        """The session's follow-up task still assigned, if feedback heard of one."""
+        ...
+
+
+class PlanWrites(PlanReads, Protocol):
+    async def save_planned_session(self, session: PlannedSession) -> None: ...
+
+    async def save_planned_task(self, task: PlannedTask) -> None: ...

@@ -1,0 +1,22 @@
+"""Every slice's storage ports at once: what feedback's event tables need, and what its one
+store and its fakes offer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
+
+from services.feedback.live import ports as live
+from services.feedback.notes import ports as notes
+from services.feedback.plan.ports import PlanWrites
+from services.feedback.questions import ports as questions
+
+T = TypeVar("T")
+
+
+class Transaction(live.Transaction, PlanWrites, questions.Transaction, notes.Transaction, Protocol):
+    """Offers every slice's `Transaction` port."""
+
+
+class Store(live.Store, questions.Store, notes.Store, Protocol):
+    async def atomically(self, work: Callable[[Transaction], Awaitable[T]]) -> T: ...

@@ -1,0 +1,42 @@
+"""What questions' use cases need from storage, so unit tests can use fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
+
+from bookend.outbox import Outbox
+from services.feedback.plan.ports import PlanReads
+from services.feedback.questions.domain import Question
+
+T = TypeVar("T")
+
+
+class Reads(PlanReads, Protocol):
+    async def get_section_school(self, district_id: str, section_id: str) -> str | None:
+        """The school a section belongs to, as the scheduler's events told it."""
+        ...
+
+    async def get_question(self, district_id: str, question_id: str) -> Question | None: ...
+
+    async def list_questions(self, district_id: str, session_id: str) -> list[Question]:
+        """A session's questions in the order they were asked (at most MAX_PER_SESSION)."""
+        ...
+
+    async def count_questions(
+        self, district_id: str, session_id: str, *, asker_id: str | None = None
+    ) -> int:
+        """How many questions a session has (only one student's, if given)."""
+        ...
+
+
+class Transaction(Reads, Outbox, Protocol):
+    async def add_question(self, question: Question) -> None: ...
+
+    async def save_question(self, question: Question) -> None:
+        """Replace it whole (upvotes, answer, follow-up)."""
+        ...
+
+
+class Store(Reads, Protocol):
+    async def atomically(self, work: Callable[[Transaction], Awaitable[T]]) -> T: ...

@@ -1,0 +1,191 @@
+"""Questions' use cases: students ask and upvote, staff answer or leave a question for the
+follow-up; everyone reads what their sight of each question allows (ADR 0035)."""
+
+from __future__ import annotations
+
+from bookend.auth import STAFF, Forbidden, Principal, Role
+from bookend.clock import Clock
+from bookend.contracts.feedback import AnswerMode
+from bookend.contracts.feedback import QuestionVisibility as Visibility
+from bookend.ids import IdFactory
+from bookend.problems import refuse_if
+from services.feedback.access import attends, teaches
+from services.feedback.events import OUTBOUND
+from services.feedback.plan.domain import PlannedSessionNotFound
+from services.feedback.questions import domain
+from services.feedback.questions.domain import (
+    Question,
+    QuestionNotFound,
+    QuestionView,
+    Viewer,
+    seen_by,
+    visible,
+)
+from services.feedback.questions.ports import Reads, Store, Transaction
+
+
+async def viewer_of(
+    principal: Principal, section_id: str, reads: Reads, *, shared: bool = False
+) -> Viewer:
+    """The caller as questions of `section_id` see them; `shared`: by their claims alone."""
+    return Viewer(
+        staff=await teaches(principal, section_id, reads),
+        student=attends(principal, section_id),
+        subject=None if shared else principal.subject,
+    )
+
+
+async def ask_question(
+    session_id: str,
+    *,
+    text: str,
+    visibility: Visibility,
+    principal: Principal,
+    store: Store,
+    clock: Clock,
+    ids: IdFactory,
+) -> QuestionView:
+    """A student of the session's section asks, before, during or after it; the question and
+    QuestionAsked (no asker) commit together."""
+    principal.require(Role.STUDENT)
+    refuse_if(domain.question_errors(text))
+
+    async def work(tx: Transaction) -> QuestionView:
+        district, student = principal.district, principal.subject
+        session = await tx.get_planned_session(district, session_id)
+        if session is None:
+            raise PlannedSessionNotFound(session_id)
+        if not attends(principal, session.section_id):
+            raise Forbidden("only students of the session's section ask about it")
+        question, events = domain.ask(
+            session,
+            asker_id=student,
+            text=text,
+            visibility=visibility,
+            asked_by_student=await tx.count_questions(district, session_id, asker_id=student),
+            asked_in_session=await tx.count_questions(district, session_id),
+            new_id=ids,
+            at=clock(),
+        )
+        await tx.add_question(question)
+        await tx.emit(*OUTBOUND.events(events))
+        return _seen(question, Viewer(staff=False, student=True, subject=student))
+
+    return await store.atomically(work)
+
+
+async def upvote_question(
+    question_id: str, *, principal: Principal, store: Store, clock: Clock
+) -> QuestionView:
+    """A classmate's upvote, once each; one they may not see does not exist for them."""
+    principal.require(Role.STUDENT)
+
+    async def work(tx: Transaction) -> QuestionView:
+        question = await _question(question_id, principal=principal, reads=tx)
+        viewer = await viewer_of(principal, question.section_id, tx)
+        _seen(question, viewer)
+        upvoted, events = domain.upvote(question, voter_id=principal.subject, at=clock())
+        if events:
+            await tx.save_question(upvoted)
+            await tx.emit(*OUTBOUND.events(events))
+        return _seen(upvoted, viewer)
+
+    return await store.atomically(work)
+
+
+async def answer_question(
+    question_id: str,
+    *,
+    mode: AnswerMode,
+    text: str | None,
+    principal: Principal,
+    store: Store,
+    clock: Clock,
+) -> QuestionView:
+    """Staff of the section answer, live or in writing (again: the answer is replaced)."""
+    principal.require(*STAFF)
+    refuse_if(domain.answer_errors(mode, text))
+
+    async def work(tx: Transaction) -> QuestionView:
+        question, viewer = await _staff_question(question_id, principal=principal, reads=tx)
+        session = await tx.get_planned_session(principal.district, question.session_id)
+        answered, events = domain.answer(
+            question, session, mode=mode, text=text, by=principal.subject, at=clock()
+        )
+        if events:
+            await tx.save_question(answered)
+            await tx.emit(*OUTBOUND.events(events))
+        return _seen(answered, viewer)
+
+    return await store.atomically(work)
+
+
+async def mark_for_follow_up(
+    question_id: str, *, principal: Principal, store: Store, clock: Clock
+) -> QuestionView:
+    """Staff leave an open question for the session's follow-up (its task, once known)."""
+    principal.require(*STAFF)
+
+    async def work(tx: Transaction) -> QuestionView:
+        question, viewer = await _staff_question(question_id, principal=principal, reads=tx)
+        task = await tx.find_follow_up_task(principal.district, question.session_id)
+        marked, events = domain.mark_for_follow_up(
+            question,
+            task_id=task.task_id if task is not None else None,
+            by=principal.subject,
+            at=clock(),
+        )
+        if events:
+            await tx.save_question(marked)
+            await tx.emit(*OUTBOUND.events(events))
+        return _seen(marked, viewer)
+
+    return await store.atomically(work)
+
+
+async def list_session_questions(
+    session_id: str, *, principal: Principal, reads: Reads
+) -> list[QuestionView]:
+    """Staff of the section see every question with its asker; a student of the section the
+    class questions without their askers, and their own (as theirs)."""
+    session = await reads.get_planned_session(principal.district, session_id)
+    if session is None:
+        raise PlannedSessionNotFound(session_id)
+    viewer = await viewer_of(principal, session.section_id, reads)
+    if not (viewer.staff or viewer.student):
+        raise Forbidden("only the section's staff and students read its questions")
+    return visible(await reads.list_questions(principal.district, session_id), viewer)
+
+
+async def get_shared_question(
+    question_id: str, *, principal: Principal, reads: Reads
+) -> QuestionView:
+    """The question as everyone with the caller's claims sees it, whoever they are: what an
+    audience of a session stream shares (ADR 0018). Its asker asking gets a peer's view, and
+    a teacher-only question does not exist for them here."""
+    question = await _question(question_id, principal=principal, reads=reads)
+    return _seen(question, await viewer_of(principal, question.section_id, reads, shared=True))
+
+
+async def _question(question_id: str, *, principal: Principal, reads: Reads) -> Question:
+    question = await reads.get_question(principal.district, question_id)
+    if question is None:
+        raise QuestionNotFound(question_id)
+    return question
+
+
+async def _staff_question(
+    question_id: str, *, principal: Principal, reads: Reads
+) -> tuple[Question, Viewer]:
+    question = await _question(question_id, principal=principal, reads=reads)
+    viewer = await viewer_of(principal, question.section_id, reads)
+    if not viewer.staff:
+        raise QuestionNotFound(question_id)  # another section's: ids reveal nothing
+    return question, viewer
+
+
+def _seen(question: Question, viewer: Viewer) -> QuestionView:
+    view = seen_by(question, viewer)
+    if view is None:
+        raise QuestionNotFound(question.id)
+    return view

@@ -1,0 +1,114 @@
+"""In-memory stand-ins for the plan's, questions' and notes' storage ports, mixed into the
+feedback fakes (tests/feedback/fakes.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bookend.cursors import Position
+from bookend.mongo import order_key
+from services.feedback.notes.domain import Note
+from services.feedback.plan.domain import PlannedSession, PlannedTask
+from services.feedback.questions.domain import Question
+
+if TYPE_CHECKING:  # the fakes' state holds these tables
+    from tests.feedback.fakes import FeedbackState
+
+
+@dataclass
+class QuestionTables:
+    sessions: dict[tuple[str, str], PlannedSession] = field(default_factory=dict)
+    tasks: dict[tuple[str, str], PlannedTask] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
+
+
+class FakeQuestionReads:
+    state: FeedbackState
+
+    async def get_planned_session(self, district_id: str, session_id: str) -> PlannedSession | None:
+        return self.state.asked.sessions.get((district_id, session_id))
+
+    async def get_planned_task(self, district_id: str, task_id: str) -> PlannedTask | None:
+        return self.state.asked.tasks.get((district_id, task_id))
+
+    async def find_follow_up_task(self, district_id: str, session_id: str) -> PlannedTask | None:
+        tasks = self.state.asked.tasks
+        return next(
+            (
+                task
+                for key, task in sorted(tasks.items())
+                if key[0] == district_id
+                and task.session_id == session_id
+                and task.is_follow_up
+                and not task.withdrawn
+            ),
+            None,
+        )
+
+    async def get_question(self, district_id: str, question_id: str) -> Question | None:
+        question = self.state.asked.questions.get(question_id)
+        return question if question is not None and question.district_id == district_id else None
+
+    async def list_questions(self, district_id: str, session_id: str) -> list[Question]:
+        return sorted(
+            (
+                q
+                for q in self.state.asked.questions.values()
+                if (q.district_id, q.session_id) == (district_id, session_id)
+            ),
+            key=lambda q: (q.asked_at, q.id),
+        )
+
+    async def count_questions(
+        self, district_id: str, session_id: str, *, asker_id: str | None = None
+    ) -> int:
+        return sum(
+            asker_id in (None, q.asker_id)
+            for q in await self.list_questions(district_id, session_id)
+        )
+
+    async def get_note(self, district_id: str, note_id: str) -> Note | None:
+        note = self.state.asked.notes.get(note_id)
+        return note if note is not None and note.district_id == district_id else None
+
+    async def list_notes(
+        self, district_id: str, student_id: str, *, after: Position | None, limit: int
+    ) -> list[Note]:
+        mine = [
+            n
+            for n in self.state.asked.notes.values()
+            if (n.district_id, n.student_id) == (district_id, student_id)
+        ]
+        newest = sorted(mine, key=lambda n: order_key(n.given_at, n.id), reverse=True)
+        if after is not None:
+            start = order_key(after.created_at, after.id)
+            newest = [n for n in newest if order_key(n.given_at, n.id) < start]
+        return newest[:limit]
+
+    async def count_notes(self, district_id: str, student_id: str, about: str) -> int:
+        return sum(
+            (n.district_id, n.student_id, n.about) == (district_id, student_id, about)
+            for n in self.state.asked.notes.values()
+        )
+
+
+class FakeQuestionWrites(FakeQuestionReads):
+    async def save_planned_session(self, session: PlannedSession) -> None:
+        self.state.asked.sessions[session.district_id, session.session_id] = session
+
+    async def save_planned_task(self, task: PlannedTask) -> None:
+        self.state.asked.tasks[task.district_id, task.task_id] = task
+
+    async def add_question(self, question: Question) -> None:
+        assert question.id not in self.state.asked.questions
+        self.state.asked.questions[question.id] = question
+
+    async def save_question(self, question: Question) -> None:
+        assert question.id in self.state.asked.questions
+        self.state.asked.questions[question.id] = question
+
+    async def add_note(self, note: Note) -> None:
+        assert note.id not in self.state.asked.notes
+        self.state.asked.notes[note.id] = note
