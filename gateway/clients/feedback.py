@@ -1,17 +1,25 @@
-"""Feedback's HTTP API as typed calls: check-ins, live channels, joins and leaves."""
+"""Feedback's HTTP API as typed calls: check-ins, live channels, joins and leaves, questions
+and notes."""
 
 from __future__ import annotations
 
 from bookend.http_contracts.feedback import (
+    AnswerCreate,
     Attendance,
     Channel,
     CheckIn,
     CheckInCreate,
     CheckInList,
+    Note,
+    NoteCreate,
+    NotePage,
     PresenceCreate,
     PresenceReport,
+    Question,
+    QuestionCreate,
+    QuestionList,
 )
-from gateway.upstream import ServiceClient, at
+from gateway.upstream import Page, ServiceClient, at
 
 
 class FeedbackClient(ServiceClient):
@@ -46,3 +54,44 @@ class FeedbackClient(ServiceClient):
     async def leave_session(self, session_id: str, presence: PresenceCreate) -> PresenceReport:
         path = at("/sessions/{session_id}/leaves", session_id=session_id)
         return await self.call(PresenceReport, "POST", path, body=presence)
+
+    # --- questions and notes (ADR 0035) ---------------------------------------------------
+
+    async def ask_question(
+        self, session_id: str, question: QuestionCreate, key: str | None = None
+    ) -> Question:
+        path = at("/sessions/{session_id}/questions", session_id=session_id)
+        return await self.call(Question, "POST", path, body=question, key=key)
+
+    async def list_questions(self, session_id: str) -> QuestionList:
+        path = at("/sessions/{session_id}/questions", session_id=session_id)
+        return await self.call(QuestionList, "GET", path)
+
+    async def get_shared_question(self, question_id: str) -> Question:
+        """As anyone with the caller's claims sees it: what a session stream shares."""
+        path = at("/questions/{question_id}/shared", question_id=question_id)
+        return await self.call(Question, "GET", path)
+
+    async def upvote_question(self, question_id: str) -> Question:
+        path = at("/questions/{question_id}/upvotes", question_id=question_id)
+        return await self.call(Question, "POST", path)
+
+    async def answer_question(
+        self, question_id: str, answer: AnswerCreate, key: str | None = None
+    ) -> Question:
+        path = at("/questions/{question_id}/answer", question_id=question_id)
+        return await self.call(Question, "POST", path, body=answer, key=key)
+
+    async def mark_for_follow_up(self, question_id: str) -> Question:
+        path = at("/questions/{question_id}/follow-up", question_id=question_id)
+        return await self.call(Question, "POST", path)
+
+    async def write_note(self, note: NoteCreate, key: str | None = None) -> Note:
+        return await self.call(Note, "POST", "/notes", body=note, key=key)
+
+    async def list_notes(self, student_id: str | None, page: Page) -> NotePage:
+        params = {**page.params(), "student_id": student_id}
+        return await self.call(NotePage, "GET", "/notes", params=params)
+
+    async def get_note(self, note_id: str) -> Note:
+        return await self.call(Note, "GET", at("/notes/{note_id}", note_id=note_id))

@@ -17,11 +17,15 @@ from bookend.contracts.catalog import (
     VariantKind,
 )
 from bookend.contracts.feedback import (
+    AnswerMode,
     AttendanceMark,
     BalanceFlag,
     ChannelStatus,
     CheckInSignal,
     Presence,
+    QuestionPhase,
+    QuestionStatus,
+    QuestionVisibility,
 )
 from bookend.contracts.scheduler import (
     BalanceMode,
@@ -90,3 +94,10 @@ __all__ = [
     "SessionStatus",
     "VariantKind",
 ]
+
+# Questions (ADR 0035)
+strawberry.enum(QuestionVisibility)
+strawberry.enum(QuestionPhase)
+strawberry.enum(QuestionStatus)
+strawberry.enum(AnswerMode)
+__all__ += ["AnswerMode", "QuestionPhase", "QuestionStatus", "QuestionVisibility"]

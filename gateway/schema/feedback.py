@@ -30,6 +30,12 @@ from gateway.schema.enums import (
 )
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
 from gateway.schema.frames import LiveFrames
+from gateway.schema.questions import (
+    QUESTION_EVENTS,
+    QuestionChanged,
+    question_changed,
+    shows_question,
+)
 from gateway.upstream import UpstreamFailure, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
@@ -137,7 +143,9 @@ CLIENT_EVENT_ID = (
 )
 ClientEventId = Annotated[str, strawberry.argument(description=CLIENT_EVENT_ID)]
 
-SessionEvent = Annotated[CheckInReceived | SessionStatusChanged, strawberry.union("SessionEvent")]
+SessionEvent = Annotated[
+    CheckInReceived | SessionStatusChanged | QuestionChanged, strawberry.union("SessionEvent")
+]
 CheckInResult = Annotated[CheckIn | Failure, strawberry.union("CheckInResult")]
 PresenceResult = Annotated[PresenceReport | Failure, strawberry.union("PresenceResult")]
 
@@ -211,7 +219,8 @@ class FeedbackMutation:
 class FeedbackSubscription:
     @strawberry.subscription(
         description=(
-            "A live session's status now, then its status changes and (for staff) check-ins."
+            "A live session's status now, then its status changes, (for staff) check-ins, and "
+            "its questions: every one for staff, class questions (never whose) for students."
         )
     )
     async def session_events(
@@ -227,6 +236,8 @@ class FeedbackSubscription:
                 return payload.session_id == session_id
             if isinstance(payload, CheckInRecorded):
                 return staff and payload.session_id == session_id
+            if isinstance(payload, QUESTION_EVENTS):
+                return shows_question(payload, session_id, staff=staff)
             return False
 
         # Listen first, then read the session: nothing can slip between the snapshot and the
@@ -295,6 +306,8 @@ async def _resolve(payload: EventData, feedback: FeedbackClient) -> SessionEvent
         )
     if isinstance(payload, CheckInRecorded):
         return await _check_in(payload, feedback)
+    if isinstance(payload, QUESTION_EVENTS):
+        return await question_changed(payload, feedback)
     return None
 
 

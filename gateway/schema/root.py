@@ -21,8 +21,10 @@ from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSub
 from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
+from gateway.schema.notes import NoteMutation, NoteQuery, NoteSubscription
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.proposals import ProposalMutation, ProposalQuery
+from gateway.schema.questions import QuestionMutation, QuestionQuery
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.scalars import SCALARS
@@ -68,6 +70,8 @@ class Query(
     ImportQuery,
     BalanceQuery,
     ProposalQuery,
+    QuestionQuery,
+    NoteQuery,
 ):
     pass
 
@@ -86,12 +90,14 @@ class Mutation(
     ImportMutation,
     BalanceMutation,
     ProposalMutation,
+    QuestionMutation,
+    NoteMutation,
 ):
     pass
 
 
 @strawberry.type
-class Subscription(FeedbackSubscription):
+class Subscription(FeedbackSubscription, NoteSubscription):
     pass
 
 

@@ -19,7 +19,7 @@ from gateway.schema import calendars as calendars_schema
 from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
-from gateway.schema import groups, imports, roster, sessions
+from gateway.schema import groups, imports, notes, questions, roster, sessions
 from gateway.schema import proposals as proposals_schema
 from gateway.schema import recordings as recordings_schema
 from gateway.schema.convert import FromContract
@@ -71,6 +71,10 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (proposals_schema.BalanceProposal, balance.Proposal, set()),
     (balance_schema.PlanDay, balance.PlanDay, set()),
     (balance_schema.WeeklyPlan, balance.WeeklyPlan, {"days", "policy", "warnings"}),
+    (questions.QuestionAnswer, feedback.QuestionAnswer, set()),
+    (questions.QuestionFollowUp, feedback.QuestionFollowUp, set()),
+    (questions.Question, feedback.Question, {"answer", "follow_up", "upvoted_by_you"}),
+    (notes.Note, feedback.Note, set()),
 ]
 
 # Each input sent as a contract request, with the fields its request builds itself.
@@ -89,6 +93,7 @@ SENT: list[tuple[type, type[BaseModel], set[str]]] = [
     (sessions.ScheduleLiveSessionInput, scheduler.SessionCreate, set()),
     (balance_schema.BalancePolicyInput, balance.BalancePolicyPut, set()),
     (recordings_schema.ChapterInput, recordings.Chapter, set()),
+    (notes.WriteNoteInput, feedback.NoteCreate, set()),
     (
         recordings_schema.RecordingInput,
         recordings.RecordingCreate,
