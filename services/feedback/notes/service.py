@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bookend.auth import STAFF, Forbidden, Principal
-from bookend.clock import Clock
+from bookend.clock import Clock, stored_instant
 from bookend.cursors import Position
 from bookend.ids import IdFactory
 from bookend.problems import FieldError, InvalidInput, refuse_if
@@ -60,12 +60,12 @@ async def write_note(
             student_id=student_id,
             author_id=principal.subject,
             text=text,
-            at=at,
+            at=stored_instant(at) if at is not None else None,
             written_so_far=await tx.count_notes(
                 principal.district, student_id, task_id or session_id or ""
             ),
             new_id=ids,
-            now=clock(),
+            now=stored_instant(clock()),
         )
         await tx.add_note(note)
         await tx.emit(*OUTBOUND.events(events))

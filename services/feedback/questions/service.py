@@ -4,7 +4,7 @@ follow-up; everyone reads what their sight of each question allows (ADR 0035).""
 from __future__ import annotations
 
 from bookend.auth import STAFF, Forbidden, Principal, Role
-from bookend.clock import Clock
+from bookend.clock import Clock, stored_instant
 from bookend.contracts.feedback import AnswerMode
 from bookend.contracts.feedback import QuestionVisibility as Visibility
 from bookend.ids import IdFactory
@@ -65,7 +65,7 @@ async def ask_question(
             asked_by_student=await tx.count_questions(district, session_id, asker_id=student),
             asked_in_session=await tx.count_questions(district, session_id),
             new_id=ids,
-            at=clock(),
+            at=stored_instant(clock()),
         )
         await tx.add_question(question)
         await tx.emit(*OUTBOUND.events(events))
@@ -84,7 +84,9 @@ async def upvote_question(
         question = await _question(question_id, principal=principal, reads=tx)
         viewer = await viewer_of(principal, question.section_id, tx)
         _seen(question, viewer)
-        upvoted, events = domain.upvote(question, voter_id=principal.subject, at=clock())
+        upvoted, events = domain.upvote(
+            question, voter_id=principal.subject, at=stored_instant(clock())
+        )
         if events:
             await tx.save_question(upvoted)
             await tx.emit(*OUTBOUND.events(events))
@@ -110,7 +112,12 @@ async def answer_question(
         question, viewer = await _staff_question(question_id, principal=principal, reads=tx)
         session = await tx.get_planned_session(principal.district, question.session_id)
         answered, events = domain.answer(
-            question, session, mode=mode, text=text, by=principal.subject, at=clock()
+            question,
+            session,
+            mode=mode,
+            text=text,
+            by=principal.subject,
+            at=stored_instant(clock()),
         )
         if events:
             await tx.save_question(answered)
@@ -133,7 +140,7 @@ async def mark_for_follow_up(
             question,
             task_id=task.task_id if task is not None else None,
             by=principal.subject,
-            at=clock(),
+            at=stored_instant(clock()),
         )
         if events:
             await tx.save_question(marked)
