@@ -94,6 +94,8 @@ SEES_RECORDINGS = STAFF_A | {As.STUDENT}
 MANAGES_STUDENT = frozenset(
     {As.STUDENT, As.GUARDIAN, As.SCHOOL_ADMIN, As.SCHOOL_ADMIN_Z, As.DISTRICT_ADMIN}
 )
+# A teacher's notes to a student: the student's and their guardian's alone (ADR 0035).
+READS_NOTES = frozenset({As.STUDENT, As.GUARDIAN})
 FAILURES = frozenset({"InvalidInput", "NotFound", "Forbidden", "Conflict"})
 # Inside its district a refusal is about access: bad input or a conflict would mean the attempt
 # never reached the rule it is there to test.
@@ -145,6 +147,8 @@ class World:
     proposal: str  # an open balance proposal of X's, from an assessment of its week
     # Open ones of X's, one for each who runs X, to accept and to dismiss; applied ones to undo.
     spare_proposals: Mapping[str, Mapping[As, str]]
+    question: str  # a class question of the live session, asked by a classmate of the student
+    note: str  # the teacher's note to the student about the task
 
     def __getitem__(self, who: As) -> Client:
         return self.clients[who]
@@ -440,6 +444,32 @@ READS = [
         subscription=True,
     ),
     Read(
+        "sessionQuestions",
+        "of the live session, a classmate's class question",
+        "query($id: ID!) { sessionQuestions(sessionId: $id) { id text askerId mine } }",
+        lambda w: {"id": w.live},
+        lambda w: w.question,
+        IN_X_LIVE,
+    ),
+    Read(
+        "notes",
+        "of the student, the teacher's",
+        "query($id: ID) { notes(studentId: $id) { nodes { id studentId text } } }",
+        lambda w: {"id": w.subjects[As.STUDENT]},
+        lambda w: w.note,
+        READS_NOTES,
+    ),
+    Read(
+        "myNotes",
+        "of the student, the teacher's so far",
+        """subscription($id: ID) { myNotes(studentId: $id) {
+          __typename ... on NotesSoFar { notes { id text } } } }""",
+        lambda w: {"id": w.subjects[As.STUDENT]},
+        lambda w: w.note,
+        READS_NOTES,
+        subscription=True,
+    ),
+    Read(
         "balancePolicy",
         "of X",
         """query($id: ID!) { balancePolicy(sectionId: $id) {
@@ -503,6 +533,10 @@ def task_input(w: World) -> dict[str, object]:
         "opens": {"at": TASK_OPENS},
         "due": {"at": TASK_DUE},
     }
+
+
+def note_input(w: World, text: str) -> dict[str, object]:
+    return {"studentId": w.subjects[As.STUDENT], "text": text, "taskId": w.task}
 
 
 GROUP_NAME = "Needs support"
@@ -828,6 +862,50 @@ WRITES = [
         success="PresenceReport",
     ),
     Write(
+        "askQuestion",
+        'mutation($id: ID!) { askQuestion(sessionId: $id, text: "Why?", visibility: CLASS) { '
+        f"{result_of('Question')} }} }}",
+        attempt=lambda w: {"id": w.live},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.live},
+        success="Question",
+    ),
+    Write(
+        "upvoteQuestion",
+        f"mutation($id: ID!) {{ upvoteQuestion(questionId: $id) {{ {result_of('Question')} }} }}",
+        attempt=lambda w: {"id": w.question},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.question},
+        success="Question",
+    ),
+    Write(
+        "markQuestionForFollowUp",  # before answerQuestion: an answered one is not marked
+        "mutation($id: ID!) { markQuestionForFollowUp(questionId: $id) { "
+        f"{result_of('Question')} }} }}",
+        attempt=lambda w: {"id": w.question},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.question},
+        success="Question",
+    ),
+    Write(
+        "answerQuestion",
+        "mutation($id: ID!, $text: String) { answerQuestion(questionId: $id, mode: WRITTEN, "
+        f"text: $text) {{ {result_of('Question')} }} }}",
+        attempt=lambda w: {"id": w.question, "text": "Not allowed here"},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.question, "text": f"Answered by {who}"},
+        success="Question",
+    ),
+    Write(
+        "writeNote",
+        "mutation($input: WriteNoteInput!) { writeNote(input: $input) { "
+        f"{result_of('Note')} }} }}",
+        attempt=lambda w: {"input": note_input(w, "Not allowed here")},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"input": note_input(w, f"Written by {who}")},
+        success="Note",
+    ),
+    Write(
         "createCalendarLink",
         f"mutation($id: ID) {{ createCalendarLink(studentId: $id) {{ "
         f"{result_of('CalendarLink')} }} }}",
@@ -1105,6 +1183,31 @@ def assessment(district: str, section: str, student: str, week: str) -> CloudEve
     return new_event("bookend/feedback", payload)
 
 
+ASK_CLASS = """mutation($id: ID!) { askQuestion(sessionId: $id, text: "What is a mean?",
+  visibility: CLASS) { __typename ... on Question { id } ... on UserError { code } } }"""
+NOTE_TASK = """mutation($input: WriteNoteInput!) { writeNote(input: $input) {
+  __typename ... on Note { id } ... on UserError { code } } }"""
+
+
+async def asked_and_noted(
+    teacher: Client, classmate: Client, live: str, task: str, student: str
+) -> tuple[str, str]:
+    """A class question of the live session asked by a classmate of the student, and the
+    teacher's note to the student about the task."""
+    question = str((await succeeds(classmate, ASK_CLASS, id=live))["id"])
+
+    async def noted() -> str | None:
+        # Feedback learns the task from the scheduler's event.
+        note = {"studentId": student, "text": "Well reasoned.", "taskId": task}
+        result = (await teacher.run(NOTE_TASK, input=note))["writeNote"]
+        if result["__typename"] == "Note":
+            return str(result["id"])
+        assert result["code"] == "TASK_NOT_FOUND", result
+        return None
+
+    return question, await eventually(noted)
+
+
 async def succeeds(client: Client, document: str, **variables: object) -> Data:
     """The first field of a mutation's data, which must not be a failure."""
     data = await client.run(document, **variables)
@@ -1305,6 +1408,13 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return None  # the feedback service opens the channel when it hears the start
 
     check_in = await eventually(checked_in)
+    # A classmate of the student in X (by their token's claims) asks a class question.
+    classmate = Client(
+        gateway_http,
+        stack.gateway_url,
+        token_for(f"classmate-{tag}", Role.STUDENT, district=district, sections=frozenset({x})),
+    )
+    question, note = await asked_and_noted(teacher, classmate, live["id"], task, a_student)
     calendar_link = await succeeds(admin, CALENDAR_LINK, student=a_student)
     section_links = await asyncio.gather(
         *(succeeds(teacher, CALENDAR_LINK, section=x) for _ in range(1 + len(RUNS_X)))
@@ -1368,6 +1478,8 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         spare_groups=dict(zip(sorted(RUNS_X), spare_group_list, strict=True)),
         proposal=proposals[0],
         spare_proposals=spare_proposals,
+        question=question,
+        note=note,
         spare_planned=spare_planned,
         spare_series=spare_series,
         calendar_link=calendar_link["id"],
@@ -1383,6 +1495,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {task, *spare_task_list}
             | {group, *spare_group_list}
             | set(proposals)
+            | {question, note}
             | {calendar_link["id"], *(link["id"] for link in section_links)}
         ),
     )
@@ -1502,6 +1615,12 @@ SNAPSHOT = {
           nodes { id status decidedBy } } }""",
     ),
     "check-ins": (As.TEACHER, "query($live: ID!) { checkIns(sessionId: $live) { id signal } }"),
+    "questions": (
+        As.TEACHER,
+        """query($live: ID!) { sessionQuestions(sessionId: $live) {
+          id text status upvotes answer { text } followUp { markedBy } } }""",
+    ),
+    "notes": (As.STUDENT, "{ notes(first: 100) { nodes { id text } } }"),
     "channel": (
         As.TEACHER,
         """query($live: ID!) { liveChannel(sessionId: $live) {

@@ -113,7 +113,9 @@ ROSTER_FIELDS = frozenset(
 
 
 # What a student does in a live session.
-STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession"})
+STUDENT_FIELDS = frozenset(
+    {"checkIn", "joinSession", "leaveSession", "askQuestion", "upvoteQuestion"}
+)
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,13 @@ WRITES = {
         joinSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
     "leaveSession": f"""mutation($session: ID!, $event: String!) {{
         leaveSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
+    "askQuestion": f"""mutation($session: ID!, $text: String!) {{
+        askQuestion(sessionId: $session, text: $text) {{ __typename {REFUSAL} }} }}""",
+    "answerQuestion": f"""mutation($question: ID!, $text: String) {{
+        answerQuestion(questionId: $question, mode: WRITTEN, text: $text) {{
+          __typename {REFUSAL} }} }}""",
+    "writeNote": f"""mutation($input: WriteNoteInput!) {{
+        writeNote(input: $input) {{ __typename {REFUSAL} }} }}""",
 }
 
 
@@ -369,6 +378,23 @@ HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
         lambda s: {"session": s.session_id, "event": "e1\x00"},
         "client_event_id",
         "valid_text",
+    ),
+    ("askQuestion", lambda s: {"session": s.session_id, "text": LONG}, "text", "max_length"),
+    ("askQuestion", lambda s: {"session": s.session_id, "text": "Why?\x00"}, "text", "valid_text"),
+    ("askQuestion", lambda s: {"session": s.session_id, "text": " "}, "text", "required"),
+    ("answerQuestion", lambda s: {"question": "q", "text": LONG}, "text", "max_length"),
+    ("answerQuestion", lambda s: {"question": "q", "text": None}, "text", "required"),
+    (
+        "writeNote",
+        lambda s: {"input": {"studentId": s.student_id, "text": LONG, "sessionId": s.session_id}},
+        "text",
+        "max_length",
+    ),
+    (
+        "writeNote",
+        lambda s: {"input": {"studentId": s.student_id, "text": "Good", "at": YEAR_9999}},
+        "task_id",
+        "one_of",
     ),
 ]
 

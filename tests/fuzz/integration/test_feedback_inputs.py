@@ -17,18 +17,27 @@ from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
 from tests.conftest import Embedded, fresh_on
 from tests.feedback import builders
+from tests.feedback.question_builders import task_assigned
 from tests.fuzz.integration.harness import aim, answer, openapi_schema
 from tests.support.auth import token_for
 from tests.support.fuzzing import DEADLINE
 from tests.support.polling import eventually
 
-SECTION, SESSION = "section-fuzz", "session-fuzz"
+SECTION, SESSION, TASK = "section-fuzz", "session-fuzz", "task-fuzz"
 TEACHER = token_for("teacher-1", Role.TEACHER, sections=frozenset({SECTION}))
 STUDENT = token_for("student-1", Role.STUDENT, sections=frozenset({SECTION}))
 
 FEEDBACK = openapi_schema(create_app, FeedbackSettings())
-# checkin_id is filled once the app runs: a check-in in the live session.
-KNOWN: dict[str, list[str]] = {"session_id": [SESSION], "checkin_id": []}
+# checkin_id, question_id and note_id are filled once the app runs: a check-in and a question
+# in the live session, a note about the task.
+KNOWN: dict[str, list[str]] = {
+    "session_id": [SESSION],
+    "checkin_id": [],
+    "question_id": [],
+    "note_id": [],
+    "task_id": [TASK],
+    "student_id": ["student-1"],
+}
 aim(FEEDBACK, KNOWN)
 
 
@@ -40,6 +49,7 @@ async def feedback(embedded: Embedded) -> AsyncIterator[str]:
         publisher = KafkaPublisher(fresh.kafka)
         await publisher.start()
         await publisher.publish(builders.started(SESSION, SECTION, "district-1"))
+        await publisher.publish(task_assigned(TASK, SECTION, "district-1"))
         await publisher.stop()
         async with httpx.AsyncClient(base_url=url, timeout=DEADLINE) as http:
 
@@ -54,6 +64,18 @@ async def feedback(embedded: Embedded) -> AsyncIterator[str]:
             checked = await http.post(f"/sessions/{SESSION}/checkins", json=body, headers=student)
             assert checked.status_code == 201, checked.text
             KNOWN["checkin_id"][:] = [checked.json()["id"]]
+            body = {"text": "Why a tithe?", "visibility": "class"}
+            asked = await http.post(f"/sessions/{SESSION}/questions", json=body, headers=student)
+            assert asked.status_code == 201, asked.text
+            KNOWN["question_id"][:] = [asked.json()["id"]]
+
+            async def noted() -> str | None:
+                note = {"student_id": "student-1", "text": "Good question", "task_id": TASK}
+                teacher = {"Authorization": f"Bearer {TEACHER}"}
+                written = await http.post("/notes", json=note, headers=teacher)
+                return str(written.json()["id"]) if written.status_code == 201 else None
+
+            KNOWN["note_id"][:] = [await eventually(noted)]
         yield url
 
 
@@ -106,6 +128,42 @@ def test_a_hostile_join_or_leave_names_the_field_and_rule(
         f"{feedback}/sessions/{SESSION}/{move}",
         json=body,
         headers={"Authorization": f"Bearer {STUDENT}"},
+        timeout=DEADLINE,
+    )
+    assert response.status_code == 422, response.text
+    assert {"field": field, "rule": rule} in [
+        {"field": e["field"], "rule": e["rule"]} for e in response.json()["errors"]
+    ], response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "rule"),
+    [
+        (f"/sessions/{SESSION}/questions", {"text": "x" * 10_000}, "text", "max_length"),
+        (f"/sessions/{SESSION}/questions", {"text": "Why\x00?"}, "text", "valid_text"),
+        (
+            f"/sessions/{SESSION}/questions",
+            {"text": "ok", "visibility": "all"},
+            "visibility",
+            "enum",
+        ),
+        (
+            "/notes",
+            {"student_id": "s" * 101, "text": "", "task_id": TASK, "session_id": SESSION},
+            "task_id",
+            "one_of",
+        ),
+    ],
+    ids=["long question", "NUL in a question", "unknown visibility", "a note about two things"],
+)
+def test_a_hostile_question_or_note_names_the_field_and_rule(
+    feedback: str, path: str, body: dict[str, Any], field: str, rule: str
+) -> None:
+    token = STUDENT if path.startswith("/sessions") else TEACHER
+    response = httpx.post(
+        f"{feedback}{path}",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
         timeout=DEADLINE,
     )
     assert response.status_code == 422, response.text
