@@ -163,6 +163,13 @@ class Queries:
         docs = await self._many(collection, query, order, limit)
         return [from_document(kind, doc, key=key) for doc in docs]
 
+    async def _count(self, collection: str, query: Mapping[str, Any], up_to: int) -> int:
+        """How many documents match, counted no further than `up_to` (the bound they are held
+        to): ids read from an index range, where `count_documents` makes the embedded store
+        read the collection whole (0.7-1 s at 10,000 documents, against milliseconds)."""
+        cursor = self.db[collection].find(exact(query), projection={"_id": 1}, session=self.session)
+        return len(await cursor.limit(up_to).to_list())
+
     async def _save(
         self, collection: str, record: object, *natural_key: str, key: str | None = None
     ) -> None:

@@ -62,12 +62,13 @@ class FakeQuestionReads:
         )
 
     async def count_questions(
-        self, district_id: str, session_id: str, *, asker_id: str | None = None
+        self, district_id: str, session_id: str, *, asker_id: str | None = None, up_to: int
     ) -> int:
-        return sum(
+        found = sum(
             asker_id in (None, q.asker_id)
             for q in await self.list_questions(district_id, session_id)
         )
+        return min(found, up_to)
 
     async def get_note(self, district_id: str, note_id: str) -> Note | None:
         note = self.state.asked.notes.get(note_id)
@@ -87,11 +88,14 @@ class FakeQuestionReads:
             newest = [n for n in newest if order_key(n.given_at, n.id) < start]
         return newest[:limit]
 
-    async def count_notes(self, district_id: str, student_id: str, about: str) -> int:
-        return sum(
+    async def count_notes(
+        self, district_id: str, student_id: str, about: str, *, up_to: int
+    ) -> int:
+        found = sum(
             (n.district_id, n.student_id, n.about) == (district_id, student_id, about)
             for n in self.state.asked.notes.values()
         )
+        return min(found, up_to)
 
 
 class FakeQuestionWrites(FakeQuestionReads):

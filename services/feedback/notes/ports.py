@@ -26,8 +26,11 @@ class Reads(PlanReads, Protocol):
         """A student's notes, newest first, after the position given."""
         ...
 
-    async def count_notes(self, district_id: str, student_id: str, about: str) -> int:
-        """How many notes a student has about one task or session."""
+    async def count_notes(
+        self, district_id: str, student_id: str, about: str, *, up_to: int
+    ) -> int:
+        """How many notes a student has about one task or session, counted no further than
+        `up_to`."""
         ...
 
 

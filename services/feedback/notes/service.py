@@ -62,7 +62,10 @@ async def write_note(
             text=text,
             at=stored_instant(at) if at is not None else None,
             written_so_far=await tx.count_notes(
-                principal.district, student_id, task_id or session_id or ""
+                principal.district,
+                student_id,
+                task_id or session_id or "",
+                up_to=domain.MAX_PER_SUBJECT,
             ),
             new_id=ids,
             now=stored_instant(clock()),

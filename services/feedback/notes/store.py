@@ -4,7 +4,7 @@ it with the other slices' into one store."""
 from __future__ import annotations
 
 from bookend.cursors import Position
-from bookend.mongo import Document, Queries, exact, from_document, order_key, to_document
+from bookend.mongo import Document, Queries, from_document, order_key, to_document
 from services.feedback.notes.domain import Note
 
 NOTES = "notes"
@@ -31,10 +31,11 @@ class NoteQueries(Queries):
             query["order"] = {"$lt": order_key(after.created_at, after.id)}
         return [_note(doc) for doc in await self._many(NOTES, query, [("order", -1)], limit)]
 
-    async def count_notes(self, district_id: str, student_id: str, about: str) -> int:
+    async def count_notes(
+        self, district_id: str, student_id: str, about: str, *, up_to: int
+    ) -> int:
         query = {"district_id": district_id, "student_id": student_id, "about": about}
-        found: int = await self.db[NOTES].count_documents(exact(query), session=self.session)
-        return found
+        return await self._count(NOTES, query, up_to)
 
 
 class NoteWrites(NoteQueries):

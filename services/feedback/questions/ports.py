@@ -24,9 +24,10 @@ class Reads(PlanReads, Protocol):
         ...
 
     async def count_questions(
-        self, district_id: str, session_id: str, *, asker_id: str | None = None
+        self, district_id: str, session_id: str, *, asker_id: str | None = None, up_to: int
     ) -> int:
-        """How many questions a session has (only one student's, if given)."""
+        """How many questions a session has (only one student's, if given), counted no
+        further than `up_to`."""
         ...
 
 

@@ -62,8 +62,12 @@ async def ask_question(
             asker_id=student,
             text=text,
             visibility=visibility,
-            asked_by_student=await tx.count_questions(district, session_id, asker_id=student),
-            asked_in_session=await tx.count_questions(district, session_id),
+            asked_by_student=await tx.count_questions(
+                district, session_id, asker_id=student, up_to=domain.MAX_PER_STUDENT
+            ),
+            asked_in_session=await tx.count_questions(
+                district, session_id, up_to=domain.MAX_PER_SESSION
+            ),
             new_id=ids,
             at=stored_instant(clock()),
         )

@@ -26,13 +26,12 @@ class QuestionQueries(Queries):
         return [_question(doc) for doc in await self._many(QUESTIONS, query, [("order", 1)])]
 
     async def count_questions(
-        self, district_id: str, session_id: str, *, asker_id: str | None = None
+        self, district_id: str, session_id: str, *, asker_id: str | None = None, up_to: int
     ) -> int:
         query: Document = {"district_id": district_id, "session_id": session_id}
         if asker_id is not None:
             query["asker_id"] = asker_id
-        found: int = await self.db[QUESTIONS].count_documents(exact(query), session=self.session)
-        return found
+        return await self._count(QUESTIONS, query, up_to)
 
 
 class QuestionWrites(QuestionQueries):
