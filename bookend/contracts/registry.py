@@ -13,7 +13,12 @@ from bookend.contracts.catalog import (
     LessonRevised,
     RecordingPublished,
 )
-from bookend.contracts.feedback import AttendanceSummarized, CheckInRecorded, ProgressRecorded
+from bookend.contracts.feedback import (
+    AttendanceSummarized,
+    CheckInRecorded,
+    ProgressRecorded,
+    PulseSubmitted,
+)
 from bookend.contracts.scheduler import (
     BalanceWarning,
     FeedsChanged,
@@ -152,6 +157,13 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "section_id", "task_id",
         "A student's progress on an on-demand task (opaque student id): started or completed,"
         " media position and time spent, as their client reported it.",
+    ),
+    _spec(
+        Topic.FEEDBACK_PULSE, "submitted", PulseSubmitted, Classification.RESTRICTED,
+        "student_id", "pulse_id",
+        "A student, or a guardian of theirs, gave or changed the week's pulse about the student"
+        " (workload, wellbeing, connectivity, preference): opaque ids and the answers, never"
+        " the free comment.",
     ),
 )  # fmt: skip
 
