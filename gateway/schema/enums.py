@@ -16,7 +16,17 @@ from bookend.contracts.catalog import (
     ModeFit,
     VariantKind,
 )
-from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
+from bookend.contracts.feedback import (
+    AttendanceMark,
+    ChannelStatus,
+    CheckInSignal,
+    Connectivity,
+    LearningPreference,
+    Presence,
+    PulseRespondent,
+    Wellbeing,
+    Workload,
+)
 from bookend.contracts.scheduler import (
     BalanceMode,
     BalanceRule,
@@ -52,6 +62,13 @@ strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
 
+# Pulse surveys (ADR 0036)
+strawberry.enum(Workload, description="How much work the week brought.")
+strawberry.enum(Wellbeing, description="How the student is doing, lowest first.")
+strawberry.enum(Connectivity, description="Internet at home this week.")
+strawberry.enum(LearningPreference, description="More live sessions, as is, or more on demand.")
+strawberry.enum(PulseRespondent)
+
 __all__ = [
     "AttendanceMark",
     "BalanceMode",
@@ -61,9 +78,11 @@ __all__ = [
     "ChannelStatus",
     "CheckInSignal",
     "ComponentKind",
+    "Connectivity",
     "FeedItemKind",
     "FeedItemStatus",
     "GradeBand",
+    "LearningPreference",
     "LessonStatus",
     "Library",
     "MediaKind",
@@ -71,8 +90,11 @@ __all__ = [
     "ModeFit",
     "PersonRole",
     "Presence",
+    "PulseRespondent",
     "RosterImportStatus",
     "RosterKind",
     "SessionStatus",
     "VariantKind",
+    "Wellbeing",
+    "Workload",
 ]
