@@ -70,7 +70,7 @@ async def submit_pulse(
     """Give the week's pulse (201), or change it (200; the same answers again change
     nothing). `week` is the ISO week of the respondent's own calendar, e.g. 2026-W48; a week
     that is over is refused (`week`/`current_week`)."""
-    answers = domain.PulseAnswers.given(
+    answers = domain.PulseAnswers(
         workload=body.workload,
         wellbeing=body.wellbeing,
         connectivity=body.connectivity,

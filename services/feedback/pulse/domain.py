@@ -20,7 +20,7 @@ from bookend.contracts.feedback import (
     Workload,
 )
 from bookend.ids import IdFactory
-from bookend.problems import FieldError, InvalidInput, refuse_if, too_long
+from bookend.problems import FieldError, InvalidInput, too_long
 
 MAX_COMMENT_LENGTH = 1000
 
@@ -50,6 +50,14 @@ def open_week(text: str, at: datetime) -> IsoWeek:
     return week
 
 
+def week_errors(text: str, at: datetime) -> list[FieldError]:
+    try:
+        open_week(text, at)
+    except InvalidInput as refused:
+        return list(refused.errors)
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class PulseAnswers:
     """What the respondent says about the student's week. The comment is their own words: it
@@ -62,20 +70,13 @@ class PulseAnswers:
     preference: LearningPreference
     comment: str | None = None
 
-    @classmethod
-    def given(
-        cls,
-        *,
-        workload: Workload,
-        wellbeing: Wellbeing,
-        connectivity: Connectivity,
-        shared_device: bool,
-        preference: LearningPreference,
-        comment: str | None,
-    ) -> PulseAnswers:
-        comment = comment.strip() if comment is not None else None
-        refuse_if(too_long("comment", comment or "", MAX_COMMENT_LENGTH))
-        return cls(workload, wellbeing, connectivity, shared_device, preference, comment or None)
+    def errors(self) -> list[FieldError]:
+        return too_long("comment", (self.comment or "").strip(), MAX_COMMENT_LENGTH)
+
+    def tidied(self) -> PulseAnswers:
+        """The comment without surrounding blanks; a blank one is none."""
+        comment = self.comment.strip() if self.comment is not None else None
+        return replace(self, comment=comment or None)
 
     @property
     def has_comment(self) -> bool:

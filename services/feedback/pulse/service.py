@@ -9,7 +9,7 @@ from bookend.auth import Forbidden, Principal, Role
 from bookend.clock import Clock, IsoWeek, stored_instant
 from bookend.contracts.feedback import PulseRespondent
 from bookend.ids import IdFactory
-from bookend.problems import InvalidInput, refuse_if
+from bookend.problems import FieldError, refuse_if
 from services.feedback.access import teaches
 from services.feedback.events import OUTBOUND
 from services.feedback.pulse.domain import (
@@ -22,6 +22,7 @@ from services.feedback.pulse.domain import (
     student_id_errors,
     submit,
     summarize,
+    week_errors,
 )
 from services.feedback.pulse.ports import Reads, Store, Transaction
 
@@ -33,18 +34,25 @@ class Submitted:
     changed: bool  # False: the same answers again, nothing recorded
 
 
+def respondent_errors(principal: Principal, student_id: str | None) -> list[FieldError]:
+    """A guardian (not answering as a student) names a child, by a well-formed id."""
+    if principal.has(Role.STUDENT) and student_id in (None, principal.subject):
+        return []
+    if student_id is None:
+        if principal.has(Role.GUARDIAN):
+            return [FieldError("student_id", "required", "a guardian names the child it is about")]
+        return []
+    return student_id_errors(student_id)
+
+
 def respondent_for(principal: Principal, student_id: str | None) -> Respondent:
     """The student themself (their own id, or none named), or a guardian of the child named
     (the token's `children` claim, ADR 0004); anyone else is refused."""
     district, subject = principal.district, principal.subject
     if principal.has(Role.STUDENT) and student_id in (None, subject):
         return Respondent(district, subject, PulseRespondent.STUDENT, subject)
-    if principal.has(Role.GUARDIAN):
-        if student_id is None:
-            raise InvalidInput("student_id", "required", "a guardian names the child it is about")
-        refuse_if(student_id_errors(student_id))
-        if student_id in principal.children:
-            return Respondent(district, subject, PulseRespondent.GUARDIAN, student_id)
+    if principal.has(Role.GUARDIAN) and student_id in principal.children:
+        return Respondent(district, subject, PulseRespondent.GUARDIAN, student_id)
     raise Forbidden("a pulse is given by a student about themself, or by a guardian about a child")
 
 
@@ -61,9 +69,13 @@ async def submit_pulse(
     """Give or change the week's pulse. Again in the same week it replaces the answers (an
     edit, with PulseSubmitted); the same answers again change nothing. A past week is refused.
     The pulse and its event commit together."""
-    who = respondent_for(principal, student_id)
     at = stored_instant(clock())
-    named = open_week(week, at)
+    refuse_if(week_errors(week, at) + respondent_errors(principal, student_id) + answers.errors())
+    named, who, answers = (
+        open_week(week, at),
+        respondent_for(principal, student_id),
+        answers.tidied(),
+    )
 
     async def work(tx: Transaction) -> Submitted:
         before = await tx.get_pulse(who.district_id, who.student_id, str(named), who.respondent_id)

@@ -3,6 +3,7 @@ edited in its week, refused after it; who may give, read and sum them up."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -156,29 +157,28 @@ async def test_last_weeks_pulse_cannot_be_edited_once_the_week_is_over(
     assert kept == {WEEK: OVERLOADED, "2026-W49": FINE}
 
 
-async def test_a_comment_longer_than_the_bound_is_refused() -> None:
+async def test_every_broken_rule_is_named_at_once_and_nothing_is_kept(
+    store: FakePulses, clock: Clock
+) -> None:
+    long_comment = replace(FINE, comment="x" * (MAX_COMMENT_LENGTH + 1))
+
     with pytest.raises(InvalidInput) as refused:
-        PulseAnswers.given(
-            workload=Workload.ABOUT_RIGHT,
-            wellbeing=Wellbeing.OKAY,
-            connectivity=Connectivity.GOOD,
-            shared_device=False,
-            preference=LearningPreference.BALANCED,
-            comment="x" * (MAX_COMMENT_LENGTH + 1),
-        )
-    assert [(e.field, e.rule) for e in refused.value.errors] == [("comment", "max_length")]
+        await give(store, clock, KENJIS_GUARDIAN, long_comment, week="2026-W99")
+
+    assert [(e.field, e.rule) for e in refused.value.errors] == [
+        ("week", "iso_week"),
+        ("student_id", "required"),
+        ("comment", "max_length"),
+    ]
+    assert store.state.pulses == {} and store.emitted == []
 
 
-def test_a_blank_comment_is_no_comment() -> None:
-    answers = PulseAnswers.given(
-        workload=Workload.ABOUT_RIGHT,
-        wellbeing=Wellbeing.OKAY,
-        connectivity=Connectivity.GOOD,
-        shared_device=False,
-        preference=LearningPreference.BALANCED,
-        comment="   ",
-    )
-    assert (answers.comment, answers.has_comment) == (None, False)
+async def test_a_blank_comment_is_no_comment(store: FakePulses, clock: Clock) -> None:
+    given = await give(store, clock, KENJI_AS_STUDENT, replace(FINE, comment="  \n "))
+    padded = await give(store, clock, AMARA_AS_STUDENT, replace(FINE, comment=" Tired. "))
+
+    assert (given.pulse.answers.comment, given.pulse.answers.has_comment) == (None, False)
+    assert padded.pulse.answers.comment == "Tired."
 
 
 async def test_a_guardian_answers_about_their_child_beside_the_childs_own_pulse(
