@@ -71,11 +71,8 @@ async def submit_pulse(
     The pulse and its event commit together."""
     at = stored_instant(clock())
     refuse_if(week_errors(week, at) + respondent_errors(principal, student_id) + answers.errors())
-    named, who, answers = (
-        open_week(week, at),
-        respondent_for(principal, student_id),
-        answers.tidied(),
-    )
+    named, who = open_week(week, at), respondent_for(principal, student_id)
+    answers = answers.tidied()
 
     async def work(tx: Transaction) -> Submitted:
         before = await tx.get_pulse(who.district_id, who.student_id, str(named), who.respondent_id)
