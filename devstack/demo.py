@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bookend.auth import issue_token
+from devstack.demo_pulse import load_pulses
 from devstack.graphql_client import GraphQLClient
 from devstack.users import (
     DEMO_USERS,
@@ -315,6 +316,7 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
     _load_lesson(client(SERIES.teacher), SERIES, now, recurrence=SERIES_RULE)
     _published(client(SHARED.teacher), SHARED)
     _load_curriculum(admin)
+    load_pulses(gateway_url, secret)  # this week's, by feedback's clock: not `now`'s
     return DemoLoaded(calendar_url=_family_calendar(client(CALENDAR_FOR[0]), CALENDAR_FOR[1]))
 
 

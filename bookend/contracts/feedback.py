@@ -147,3 +147,63 @@ class BalanceAssessed(EventData):
     flags: list[AssessedFlag]
     students: list[StudentBalance]
     assessed_at: AwareDatetime
+
+
+# --- pulse surveys (ADR 0036) ---------------------------------------------------------------
+
+
+class PulseRespondent(StrEnum):
+    """Who answered a week's pulse about a student: the student, or a guardian of theirs."""
+
+    STUDENT = "student"
+    GUARDIAN = "guardian"
+
+
+class Workload(StrEnum):
+    TOO_LITTLE = "too_little"
+    ABOUT_RIGHT = "about_right"
+    TOO_MUCH = "too_much"
+
+
+class Wellbeing(StrEnum):
+    """Five steps, lowest first: how the student is doing this week."""
+
+    VERY_LOW = "very_low"
+    LOW = "low"
+    OKAY = "okay"
+    GOOD = "good"
+    VERY_GOOD = "very_good"
+
+
+class Connectivity(StrEnum):
+    """Internet at home this week (a shared device is asked apart)."""
+
+    GOOD = "good"
+    LIMITED = "limited"
+    NONE = "none"
+
+
+class LearningPreference(StrEnum):
+    MORE_LIVE = "more_live"
+    BALANCED = "balanced"
+    MORE_ON_DEMAND = "more_on_demand"
+
+
+class PulseSubmitted(EventData):
+    """A week's pulse about a student was given or changed (one per respondent, student and
+    week; `revision` counts its changes). Enum answers and opaque ids only: the free comment
+    stays in the feedback service (`has_comment` says whether there is one)."""
+
+    pulse_id: str
+    week: str  # ISO week, e.g. 2026-W48
+    student_id: str
+    respondent_id: str
+    respondent: PulseRespondent
+    workload: Workload
+    wellbeing: Wellbeing
+    connectivity: Connectivity
+    shared_device: bool
+    preference: LearningPreference
+    has_comment: bool
+    revision: int = Field(ge=1)
+    submitted_at: AwareDatetime  # this revision's

@@ -18,6 +18,7 @@ from bookend.contracts.feedback import (
     BalanceAssessed,
     CheckInRecorded,
     ProgressRecorded,
+    PulseSubmitted,
 )
 from bookend.contracts.scheduler import (
     BalanceWarning,
@@ -164,6 +165,13 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A section's week of live and on-demand work assessed: figures and flags with their"
         " reasons, for the section and each student (opaque ids). The scheduler proposes"
         " changes to the plan from the flags.",
+    ),
+    _spec(
+        Topic.FEEDBACK_PULSE, "submitted", PulseSubmitted, Classification.RESTRICTED,
+        "student_id", "pulse_id",
+        "A student, or a guardian of theirs, gave or changed the week's pulse about the student"
+        " (workload, wellbeing, connectivity, preference): opaque ids and the answers, never"
+        " the free comment.",
     ),
 )  # fmt: skip
 

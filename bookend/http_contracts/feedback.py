@@ -6,7 +6,17 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
+from bookend.contracts.feedback import (
+    AttendanceMark,
+    ChannelStatus,
+    CheckInSignal,
+    Connectivity,
+    LearningPreference,
+    Presence,
+    PulseRespondent,
+    Wellbeing,
+    Workload,
+)
 
 
 class CheckInCreate(BaseModel):
@@ -76,3 +86,80 @@ class Attendance(BaseModel):
     ended_at: datetime
     summarized_at: datetime
     students: list[StudentAttendance]
+
+
+# --- pulse surveys (ADR 0036) ---------------------------------------------------------------
+
+
+class PulsePut(BaseModel):
+    """A week's pulse, given or changed (the same week again replaces it). A student answers
+    about themself (`student_id` left out or their own); a guardian names their child. The
+    comment's length (at most 1000) is a domain rule, so the error names `max_length`."""
+
+    student_id: str | None = None
+    workload: Workload
+    wellbeing: Wellbeing
+    connectivity: Connectivity
+    shared_device: bool
+    preference: LearningPreference
+    comment: str | None = None
+
+
+class Pulse(BaseModel):
+    id: str
+    week: str
+    student_id: str
+    respondent_id: str
+    respondent: PulseRespondent
+    workload: Workload
+    wellbeing: Wellbeing
+    connectivity: Connectivity
+    shared_device: bool
+    preference: LearningPreference
+    comment: str | None
+    section_ids: list[str]
+    first_submitted_at: datetime
+    submitted_at: datetime
+    revision: int
+
+
+class PulseList(BaseModel):
+    items: list[Pulse]
+
+
+class Tally(BaseModel):
+    students: int
+    guardians: int
+
+
+class WorkloadTally(Tally):
+    answer: Workload
+
+
+class WellbeingTally(Tally):
+    answer: Wellbeing
+
+
+class ConnectivityTally(Tally):
+    answer: Connectivity
+
+
+class PreferenceTally(Tally):
+    answer: LearningPreference
+
+
+class SectionPulse(BaseModel):
+    """A section's week of pulses for its staff: counts of each answer, students' and
+    guardians' apart, and every pulse (comments included)."""
+
+    section_id: str
+    week: str
+    students_responded: int
+    guardians_responded: int
+    students_heard_from: int
+    workload: list[WorkloadTally]
+    wellbeing: list[WellbeingTally]
+    connectivity: list[ConnectivityTally]
+    shared_device: Tally
+    preference: list[PreferenceTally]
+    pulses: list[Pulse]

@@ -10,6 +10,10 @@ from bookend.http_contracts.feedback import (
     CheckInList,
     PresenceCreate,
     PresenceReport,
+    Pulse,
+    PulseList,
+    PulsePut,
+    SectionPulse,
 )
 from gateway.upstream import ServiceClient, at
 
@@ -46,3 +50,15 @@ class FeedbackClient(ServiceClient):
     async def leave_session(self, session_id: str, presence: PresenceCreate) -> PresenceReport:
         path = at("/sessions/{session_id}/leaves", session_id=session_id)
         return await self.call(PresenceReport, "POST", path, body=presence)
+
+    # --- pulse surveys (ADR 0036) ---------------------------------------------------------
+
+    async def submit_pulse(self, week: str, pulse: PulsePut) -> Pulse:
+        return await self.call(Pulse, "PUT", at("/pulses/{week}", week=week), body=pulse)
+
+    async def my_pulses(self, week: str) -> PulseList:
+        return await self.call(PulseList, "GET", at("/pulses/{week}", week=week))
+
+    async def section_pulse(self, section_id: str, week: str) -> SectionPulse:
+        path = at("/sections/{section_id}/pulses/{week}", section_id=section_id, week=week)
+        return await self.call(SectionPulse, "GET", path)

@@ -21,7 +21,12 @@ from bookend.contracts.feedback import (
     BalanceFlag,
     ChannelStatus,
     CheckInSignal,
+    Connectivity,
+    LearningPreference,
     Presence,
+    PulseRespondent,
+    Wellbeing,
+    Workload,
 )
 from bookend.contracts.scheduler import (
     BalanceMode,
@@ -63,6 +68,13 @@ strawberry.enum(ProposalKind)
 strawberry.enum(BalanceFlag)
 strawberry.enum(ProposalStatus)
 
+# Pulse surveys (ADR 0036)
+strawberry.enum(Workload, description="How much work the week brought.")
+strawberry.enum(Wellbeing, description="How the student is doing, lowest first.")
+strawberry.enum(Connectivity, description="Internet at home this week.")
+strawberry.enum(LearningPreference, description="More live sessions, as is, or more on demand.")
+strawberry.enum(PulseRespondent)
+
 __all__ = [
     "AttendanceMark",
     "BalanceFlag",
@@ -73,9 +85,11 @@ __all__ = [
     "ChannelStatus",
     "CheckInSignal",
     "ComponentKind",
+    "Connectivity",
     "FeedItemKind",
     "FeedItemStatus",
     "GradeBand",
+    "LearningPreference",
     "LessonStatus",
     "Library",
     "MediaKind",
@@ -85,8 +99,11 @@ __all__ = [
     "Presence",
     "ProposalKind",
     "ProposalStatus",
+    "PulseRespondent",
     "RosterImportStatus",
     "RosterKind",
     "SessionStatus",
     "VariantKind",
+    "Wellbeing",
+    "Workload",
 ]

@@ -23,6 +23,7 @@ from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.proposals import ProposalMutation, ProposalQuery
+from gateway.schema.pulse import PulseMutation, PulseQuery
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.scalars import SCALARS
@@ -68,6 +69,7 @@ class Query(
     ImportQuery,
     BalanceQuery,
     ProposalQuery,
+    PulseQuery,
 ):
     pass
 
@@ -86,6 +88,7 @@ class Mutation(
     ImportMutation,
     BalanceMutation,
     ProposalMutation,
+    PulseMutation,
 ):
     pass
 

@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 
 from services.feedback.live.api import router as live
+from services.feedback.pulse.api import router as pulse
 
 router = APIRouter()
-for part in (live,):
+for part in (live, pulse):
     router.include_router(part)

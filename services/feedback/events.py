@@ -20,6 +20,7 @@ from services.feedback.live.domain import (
     summarize,
 )
 from services.feedback.live.ports import Store, Transaction
+from services.feedback.pulse import domain as pulse
 from services.feedback.settings import FeedbackSettings
 
 SOURCE = "bookend/feedback"
@@ -55,10 +56,32 @@ def attendance_summarized(event: domain.AttendanceSummarized) -> contract.Attend
     )
 
 
+def pulse_submitted(event: pulse.PulseSubmitted) -> contract.PulseSubmitted:
+    # The comment is the respondent's own words: it stays here (ADR 0036).
+    given, answers = event.pulse, event.pulse.answers
+    return contract.PulseSubmitted(
+        district_id=given.district_id,
+        pulse_id=given.id,
+        week=given.week,
+        student_id=given.student_id,
+        respondent_id=given.respondent_id,
+        respondent=given.respondent,
+        workload=answers.workload,
+        wellbeing=answers.wellbeing,
+        connectivity=answers.connectivity,
+        shared_device=answers.shared_device,
+        preference=answers.preference,
+        has_comment=answers.has_comment,
+        revision=given.revision,
+        submitted_at=given.submitted_at,
+    )
+
+
 OUTBOUND = (
     Outbound(SOURCE)
     .map(domain.CheckInRecorded, check_in_recorded)
     .map(domain.AttendanceSummarized, attendance_summarized)
+    .map(pulse.PulseSubmitted, pulse_submitted)
 )
 
 

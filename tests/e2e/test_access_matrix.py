@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from bookend.auth import Role
+from bookend.clock import IsoWeek
 from bookend.contracts import CloudEvent, new_event
 from bookend.contracts.catalog import SHARED_LIBRARY
 from bookend.contracts.feedback import (
@@ -145,6 +146,8 @@ class World:
     proposal: str  # an open balance proposal of X's, from an assessment of its week
     # Open ones of X's, one for each who runs X, to accept and to dismiss; applied ones to undo.
     spare_proposals: Mapping[str, Mapping[As, str]]
+    pulse: str = ""  # the student's own pulse of this week (ADR 0036)
+    guardian_pulse: str = ""  # the guardian's pulse about the student, this week
 
     def __getitem__(self, who: As) -> Client:
         return self.clients[who]
@@ -189,6 +192,9 @@ class Write:
 def no_variables(_: World) -> dict[str, object]:
     return {}
 
+
+# The pulses' week, as the test's own calendar (UTC) counts it: open while it lasts there.
+PULSE_WEEK: str = str(IsoWeek.containing(datetime.now(UTC), "UTC"))
 
 STUDENT_FEED = """query($student: ID) { feed(first: 100, studentId: $student) {
   timeZone edges { node { id sectionId sessionId title } } } }"""
@@ -476,6 +482,34 @@ READS = [
         lambda w: {"id": w.subjects[As.STUDENT]},
         lambda w: "America/Chicago",
         SEES_X | SEES_Z,
+    ),
+    # Pulse surveys (ADR 0036): each person reads only their own; a section's staff its week.
+    Read(
+        "myPulses",
+        "this week, the student's own",
+        "query($week: String!) { myPulses(week: $week) { id studentId workload comment } }",
+        lambda w: {"week": PULSE_WEEK},
+        lambda w: w.pulse,
+        frozenset({As.STUDENT}),
+    ),
+    Read(
+        "myPulses",
+        "this week, the guardian's about the student",
+        "query($week: String!) { myPulses(week: $week) { id studentId workload comment } }",
+        lambda w: {"week": PULSE_WEEK},
+        lambda w: w.guardian_pulse,
+        frozenset({As.GUARDIAN}),
+    ),
+    Read(
+        "sectionPulse",
+        "of X this week, with the student's and the guardian's pulses",
+        # Not `sectionId`: another district's staff holding X's id read an empty week of
+        # their own district's section of that id, which would only echo it back.
+        """query($id: ID!, $week: String!) { sectionPulse(sectionId: $id, week: $week) {
+          studentsResponded pulses { id comment } } }""",
+        lambda w: {"id": w.section, "week": PULSE_WEEK},
+        lambda w: w.guardian_pulse,
+        RUNS_X,
     ),
 ]
 
@@ -981,7 +1015,35 @@ WRITES = [
         permitted=lambda w, who: {"id": w.spare_proposals["undo"][who]},
         success="BalanceProposal",
     ),
+    Write(
+        "submitPulse",
+        "mutation($input: PulseInput!) { submitPulse(input: $input) { "
+        f"{result_of('Pulse')} }} }}",
+        # Answering about the student, as someone other than the student or their guardian.
+        attempt=lambda w: {"input": pulse_input(w.subjects[As.STUDENT], "Taken over")},
+        allowed=frozenset({As.STUDENT, As.GUARDIAN}),
+        permitted=lambda w, who: {
+            "input": pulse_input(w.subjects[As.STUDENT] if who is As.GUARDIAN else None, "Edited")
+        },
+        success="Pulse",
+        # An outsider holding the student's (or their guardian's) ids answers in their own
+        # district, about their own student.
+        elsewhere=frozenset({As.B_STUDENT, As.B_GUARDIAN}),
+    ),
 ]
+
+
+def pulse_input(student_id: str | None, comment: str) -> dict[str, object]:
+    answers: dict[str, object] = {
+        "week": PULSE_WEEK,
+        "workload": "TOO_MUCH",
+        "wellbeing": "LOW",
+        "connectivity": "LIMITED",
+        "sharedDevice": True,
+        "preference": "MORE_ON_DEMAND",
+        "comment": comment,
+    }
+    return answers | ({"studentId": student_id} if student_id is not None else {})
 
 
 # --- the world ------------------------------------------------------------------------------
@@ -1019,6 +1081,8 @@ SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
 CREATE_GROUP = """mutation($section: ID!, $name: String!, $students: [ID!]!) {
   createGroup(sectionId: $section, name: $name, studentIds: $students) {
   __typename ... on Group { id } ... on UserError { code } } }"""
+PULSE = """mutation($input: PulseInput!) { submitPulse(input: $input) {
+  __typename ... on Pulse { id } ... on UserError { code } } }"""
 CALENDAR_LINK = """mutation($student: ID, $section: ID) {
   createCalendarLink(studentId: $student, sectionId: $section) {
   __typename ... on CalendarLink { id } ... on UserError { code } } }"""
@@ -1324,6 +1388,10 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     }
     for spare in spare_proposals["undo"].values():
         await succeeds(teacher, ACCEPT_PROPOSAL, id=spare)
+    pulse = await succeeds(clients[As.STUDENT], PULSE, input=pulse_input(None, "Mine"))
+    guardian_pulse = await succeeds(
+        clients[As.GUARDIAN], PULSE, input=pulse_input(a_student, "About my child")
+    )
     writers = sorted(WRITES_LESSONS)
     spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
@@ -1373,6 +1441,8 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         calendar_link=calendar_link["id"],
         section_calendar_link=section_links[0]["id"],
         spare_calendar_links=spare_calendar_links,
+        pulse=pulse["id"],
+        guardian_pulse=guardian_pulse["id"],
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
             | {term, roster_import}
@@ -1384,6 +1454,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {group, *spare_group_list}
             | set(proposals)
             | {calendar_link["id"], *(link["id"] for link in section_links)}
+            | {pulse["id"], guardian_pulse["id"]}
         ),
     )
 
@@ -1528,6 +1599,11 @@ SNAPSHOT = {
         As.TEACHER,
         "query($section: ID!) { sectionGroups(sectionId: $section) { id name studentIds } }",
     ),
+    "pulses": (
+        As.TEACHER,
+        """query($section: ID!, $week: String!) { sectionPulse(sectionId: $section, week: $week) {
+          pulses { id studentId respondent workload revision comment } } }""",
+    ),
     "balance policy": (
         As.DISTRICT_ADMIN,
         """query($section: ID!) { balancePolicy(sectionId: $section) {
@@ -1546,6 +1622,7 @@ async def snapshot(world: World) -> dict[str, Data]:
         "live": world.live,
         "student": world.subjects[As.STUDENT],
         "intruder": world.intruder,
+        "week": PULSE_WEEK,
     }
 
     async def read(who: As, document: str) -> Data:
@@ -1614,3 +1691,5 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     assert set(groups[1].values()) - set(groups[0].values()) == {
         f"Made by {who.value}" for who in RUNS_X
     }
+    pulses = [s["pulses"]["sectionPulse"]["pulses"] for s in (before, after)]
+    assert [(p["revision"], p["comment"]) for p in pulses[1]] == [(2, "Edited"), (2, "Edited")]

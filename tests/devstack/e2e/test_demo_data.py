@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bookend.auth import issue_token
+from bookend.clock import IsoWeek
 from devstack import demo
 from devstack.demo import CHICAGO, CURRICULUM, SERIES, SHARED, UNIT, load_demo
 from devstack.stack import RunningStack
@@ -104,3 +105,28 @@ async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_fami
         ]
         assert {(p["policy"]["mode"], p["policy"]["dailyCap"]) for p in plans} == {("ADVISE", 150)}
         assert "MIN_ON_DEMAND_SHARE" in {w["rule"] for p in plans for w in p["warnings"]}
+
+
+PULSE = """query($section: ID!, $week: String!) { sectionPulse(sectionId: $section, week: $week) {
+  pulses { studentId respondent connectivity } } }"""
+
+
+async def test_the_demo_has_this_weeks_pulses_once_however_often_it_loads(
+    stack: RunningStack, http: httpx.AsyncClient
+) -> None:
+    for _ in range(2):
+        await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret)
+    teacher = as_demo("teacher-rivera", stack, http)
+
+    async def said(week_zone: str) -> dict[tuple[str, str], str]:
+        """ELA 8A's pulses of the week now in `week_zone` (each answers in their own)."""
+        week = str(IsoWeek.containing(datetime.now(ZoneInfo(week_zone)), week_zone))
+        pulses = (await teacher.run(PULSE, section=ELA_8, week=week))["sectionPulse"]["pulses"]
+        answers = {(p["studentId"], p["respondent"]): p["connectivity"] for p in pulses}
+        assert len(answers) == len(pulses)  # loaded twice, there once
+        return answers
+
+    in_chicago, in_los_angeles = await said(CHICAGO), await said("America/Los_Angeles")
+    assert in_chicago[("student-amara", "STUDENT")] == "GOOD"
+    assert in_chicago[("student-amara", "GUARDIAN")] == "GOOD"
+    assert in_los_angeles[("student-kenji", "STUDENT")] == "LIMITED"

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, nodes, queries
 
+from bookend.clock import IsoWeek
 from tests.e2e.classroom import (
     LESSON,
     Classroom,
@@ -113,7 +114,7 @@ ROSTER_FIELDS = frozenset(
 
 
 # What a student does in a live session.
-STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession"})
+STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession", "submitPulse"})
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,8 @@ WRITES = {
         joinSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
     "leaveSession": f"""mutation($session: ID!, $event: String!) {{
         leaveSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
+    "submitPulse": f"""mutation($input: PulseInput!) {{
+        submitPulse(input: $input) {{ __typename {REFUSAL} }} }}""",
 }
 
 
@@ -280,6 +283,14 @@ def person(seeded: Seeded, **change: object) -> dict[str, object]:
 
 def session(seeded: Seeded, **change: str) -> dict[str, object]:
     return {"input": session_input(seeded.room.section_id, seeded.lesson_id, **change)}
+
+
+def pulse(**change: object) -> dict[str, object]:
+    week = str(IsoWeek.containing(datetime.now(UTC), "UTC"))
+    answers = {"workload": "TOO_MUCH", "wellbeing": "LOW", "connectivity": "NONE"}
+    return {
+        "input": {"week": week, "sharedDevice": True, "preference": "BALANCED"} | answers | change
+    }
 
 
 def lesson(**change: object) -> dict[str, object]:
@@ -370,6 +381,11 @@ HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
         "client_event_id",
         "valid_text",
     ),
+    ("submitPulse", lambda s: pulse(comment=LONG), "comment", "max_length"),
+    ("submitPulse", lambda s: pulse(comment="Wifi\x00"), "comment", "valid_text"),
+    ("submitPulse", lambda s: pulse(week="2026-W99"), "week", "iso_week"),
+    ("submitPulse", lambda s: pulse(week="2001-W01"), "week", "current_week"),
+    ("submitPulse", lambda s: pulse(week="../checkins"), "week", "valid_id"),
 ]
 
 

@@ -5,6 +5,7 @@ refusal names its field and rule."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 import schemathesis
 
 from bookend.auth import Role
+from bookend.clock import IsoWeek
 from bookend.eventbus import KafkaPublisher
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
@@ -29,6 +31,8 @@ STUDENT = token_for("student-1", Role.STUDENT, sections=frozenset({SECTION}))
 FEEDBACK = openapi_schema(create_app, FeedbackSettings())
 # checkin_id is filled once the app runs: a check-in in the live session.
 KNOWN: dict[str, list[str]] = {"session_id": [SESSION], "checkin_id": []}
+# Pulses (ADR 0036): this week's, and the section's.
+KNOWN |= {"week": [str(IsoWeek.containing(datetime.now(UTC), "UTC"))], "section_id": [SECTION]}
 aim(FEEDBACK, KNOWN)
 
 
@@ -61,7 +65,7 @@ async def feedback(embedded: Embedded) -> AsyncIterator[str]:
 def test_no_request_makes_feedback_fail_or_hang(
     case: schemathesis.Case[Any], feedback: str
 ) -> None:
-    answer(case, feedback, STUDENT if case.method == "POST" else TEACHER)
+    answer(case, feedback, STUDENT if case.method in ("POST", "PUT") else TEACHER)
 
 
 @pytest.mark.parametrize(
@@ -106,6 +110,43 @@ def test_a_hostile_join_or_leave_names_the_field_and_rule(
         f"{feedback}/sessions/{SESSION}/{move}",
         json=body,
         headers={"Authorization": f"Bearer {STUDENT}"},
+        timeout=DEADLINE,
+    )
+    assert response.status_code == 422, response.text
+    assert {"field": field, "rule": rule} in [
+        {"field": e["field"], "rule": e["rule"]} for e in response.json()["errors"]
+    ], response.text
+
+
+PULSE = {
+    "workload": "too_much",
+    "wellbeing": "low",
+    "connectivity": "limited",
+    "shared_device": True,
+    "preference": "more_on_demand",
+}
+
+
+@pytest.mark.parametrize(
+    ("week", "body", "field", "rule"),
+    [
+        (None, {**PULSE, "comment": "x" * 10_000}, "comment", "max_length"),
+        (None, {**PULSE, "comment": "Our wifi\x00"}, "comment", "valid_text"),
+        (None, {**PULSE, "workload": "crushing"}, "workload", "enum"),
+        (None, {**PULSE, "student_id": "x" * 10_000}, "student_id", "valid_id"),
+        ("2026-W99", PULSE, "week", "iso_week"),
+        ("2001-W01", PULSE, "week", "current_week"),
+    ],
+    ids=["long comment", "NUL in a comment", "unknown workload", "long id", "no such week", "past"],
+)
+def test_a_hostile_pulse_names_the_field_and_rule(
+    feedback: str, week: str | None, body: dict[str, Any], field: str, rule: str
+) -> None:
+    guardian = token_for("guardian-1", Role.GUARDIAN, children=frozenset({"student-1"}))
+    response = httpx.put(
+        f"{feedback}/pulses/{week or KNOWN['week'][0]}",
+        json=body,
+        headers={"Authorization": f"Bearer {guardian}"},
         timeout=DEADLINE,
     )
     assert response.status_code == 422, response.text

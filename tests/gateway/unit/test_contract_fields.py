@@ -21,6 +21,7 @@ from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
 from gateway.schema import groups, imports, roster, sessions
 from gateway.schema import proposals as proposals_schema
+from gateway.schema import pulse as pulse_schema
 from gateway.schema import recordings as recordings_schema
 from gateway.schema.convert import FromContract
 from gateway.schema.feed import FeedItem
@@ -71,6 +72,18 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (proposals_schema.BalanceProposal, balance.Proposal, set()),
     (balance_schema.PlanDay, balance.PlanDay, set()),
     (balance_schema.WeeklyPlan, balance.WeeklyPlan, {"days", "policy", "warnings"}),
+    # Pulse surveys (ADR 0036)
+    (pulse_schema.Pulse, feedback.Pulse, set()),
+    (pulse_schema.PulseCount, feedback.Tally, set()),
+    (pulse_schema.WorkloadCount, feedback.WorkloadTally, set()),
+    (pulse_schema.WellbeingCount, feedback.WellbeingTally, set()),
+    (pulse_schema.ConnectivityCount, feedback.ConnectivityTally, set()),
+    (pulse_schema.PreferenceCount, feedback.PreferenceTally, set()),
+    (
+        pulse_schema.SectionPulse,
+        feedback.SectionPulse,
+        {"workload", "wellbeing", "connectivity", "shared_device", "preference", "pulses"},
+    ),
 ]
 
 # Each input sent as a contract request, with the fields its request builds itself.
@@ -94,6 +107,7 @@ SENT: list[tuple[type, type[BaseModel], set[str]]] = [
         recordings.RecordingCreate,
         {"chapters", "captions", "variants"},
     ),
+    (pulse_schema.PulseInput, feedback.PulsePut, set()),
 ]
 
 
