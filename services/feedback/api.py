@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 
 from services.feedback.live.api import router as live
+from services.feedback.progress.api import router as progress
 
 router = APIRouter()
-for part in (live,):
+for part in (live, progress):
     router.include_router(part)
