@@ -1,4 +1,4 @@
-"""Feedback's HTTP API as typed calls: check-ins, live channels, joins and leaves."""
+"""Feedback's HTTP API as typed calls: check-ins, live channels, joins and leaves, progress."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from bookend.http_contracts.feedback import (
     CheckInList,
     PresenceCreate,
     PresenceReport,
+    ProgressReceipt,
+    ProgressReportCreate,
+    TaskProgressList,
 )
 from gateway.upstream import ServiceClient, at
 
@@ -46,3 +49,11 @@ class FeedbackClient(ServiceClient):
     async def leave_session(self, session_id: str, presence: PresenceCreate) -> PresenceReport:
         path = at("/sessions/{session_id}/leaves", session_id=session_id)
         return await self.call(PresenceReport, "POST", path, body=presence)
+
+    async def report_progress(self, task_id: str, report: ProgressReportCreate) -> ProgressReceipt:
+        path = at("/tasks/{task_id}/progress", task_id=task_id)
+        return await self.call(ProgressReceipt, "POST", path, body=report)
+
+    async def list_task_progress(self, task_id: str) -> TaskProgressList:
+        path = at("/tasks/{task_id}/progress", task_id=task_id)
+        return await self.call(TaskProgressList, "GET", path)

@@ -16,7 +16,13 @@ from bookend.contracts.catalog import (
     ModeFit,
     VariantKind,
 )
-from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
+from bookend.contracts.feedback import (
+    AttendanceMark,
+    ChannelStatus,
+    CheckInSignal,
+    Presence,
+    TaskProgress,
+)
 from bookend.contracts.scheduler import (
     BalanceMode,
     BalanceRule,
@@ -48,6 +54,7 @@ strawberry.enum(CheckInSignal)
 strawberry.enum(ChannelStatus)
 strawberry.enum(Presence)
 strawberry.enum(AttendanceMark)
+strawberry.enum(TaskProgress)
 strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
@@ -74,5 +81,6 @@ __all__ = [
     "RosterImportStatus",
     "RosterKind",
     "SessionStatus",
+    "TaskProgress",
     "VariantKind",
 ]

@@ -22,6 +22,7 @@ from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.plain import read_plain_fields
+from gateway.schema.progress import ProgressMutation, ProgressQuery
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.scalars import SCALARS
@@ -62,6 +63,7 @@ class Query(
     GroupQuery,
     SessionQuery,
     FeedbackQuery,
+    ProgressQuery,
     RecordingQuery,
     CalendarQuery,
     ImportQuery,
@@ -79,6 +81,7 @@ class Mutation(
     SessionMutation,
     TaskMutation,
     FeedbackMutation,
+    ProgressMutation,
     RecordingMutation,
     CalendarMutation,
     ImportMutation,

@@ -20,6 +20,7 @@ from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
 from gateway.schema import groups, imports, roster, sessions
+from gateway.schema import progress as progress_schema
 from gateway.schema import recordings as recordings_schema
 from gateway.schema.convert import FromContract
 from gateway.schema.feed import FeedItem
@@ -69,6 +70,12 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (balance_schema.BalancePolicy, balance.BalancePolicy, set()),
     (balance_schema.PlanDay, balance.PlanDay, set()),
     (balance_schema.WeeklyPlan, balance.WeeklyPlan, {"days", "policy", "warnings"}),
+    (
+        progress_schema.StudentTaskProgress,
+        feedback.StudentProgress,
+        {"state", "started_at", "completed_at", "position_seconds", "time_spent_seconds"},
+    ),
+    (progress_schema.ProgressReport, feedback.ProgressReceipt, {"progress"}),
 ]
 
 # Each input sent as a contract request, with the fields its request builds itself.
