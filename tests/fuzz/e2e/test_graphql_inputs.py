@@ -112,8 +112,8 @@ ROSTER_FIELDS = frozenset(
 )
 
 
-# What a student does in a live session.
-STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession"})
+# What a student does in a live session, and on their on-demand tasks.
+STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession", "reportProgress"})
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,9 @@ WRITES = {
         joinSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
     "leaveSession": f"""mutation($session: ID!, $event: String!) {{
         leaveSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
+    "reportProgress": f"""mutation($task: ID!, $event: String!, $at: DateTime!, $spent: Int! = 0) {{
+        reportProgress(taskId: $task, clientEventId: $event, occurredAt: $at,
+          timeSpentSeconds: $spent) {{ __typename {REFUSAL} }} }}""",
 }
 
 
@@ -369,6 +372,19 @@ HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
         lambda s: {"session": s.session_id, "event": "e1\x00"},
         "client_event_id",
         "valid_text",
+    ),
+    # Checked before the task is looked up: the seeded classroom has none.
+    (
+        "reportProgress",
+        lambda s: {"task": s.session_id, "event": "e1", "at": YEAR_9999},
+        "occurred_at",
+        "not_in_future",
+    ),
+    (
+        "reportProgress",
+        lambda s: {"task": s.session_id, "event": LONG, "at": YEAR_1, "spent": -1},
+        "time_spent_seconds",
+        "in_range",
     ),
 ]
 
