@@ -4,6 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bookend.clock.weeks import IsoWeek, local_day
+
 Clock = Callable[[], datetime]
 
 
@@ -38,3 +40,6 @@ class Span:
 
 
 ALL_TIME = Span()
+
+
+__all__ = ["ALL_TIME", "Clock", "IsoWeek", "Span", "local_day", "stored_instant", "utc_now"]

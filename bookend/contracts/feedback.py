@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bookend.contracts.base import EventData
 
@@ -39,6 +39,21 @@ class TaskProgress(StrEnum):
 
     STARTED = "started"
     COMPLETED = "completed"
+
+
+class BalanceFlag(StrEnum):
+    """What a week's balance assessment found, each with a reason naming its figures (ADR
+    0037). The scheduler turns each into a proposal against the plan."""
+
+    # A student's
+    OFFER_RECORDINGS = "offer_recordings"  # missed live sessions (and poorly connected)
+    OVERLOADED = "overloaded"  # says there is too much work
+    MORE_PREWORK = "more_prework"  # lost in most live sessions
+    FALLING_BEHIND = "falling_behind"  # completed under half the on-demand minutes due
+    LOW_WELLBEING = "low_wellbeing"  # for a person to follow up: no plan change
+    # A section's, when enough of its students share one
+    SECTION_MORE_PREWORK = "section_more_prework"
+    SECTION_LESS_LIVE = "section_less_live"
 
 
 class CheckInRecorded(EventData):
@@ -92,3 +107,50 @@ class ProgressRecorded(EventData):
     started_at: AwareDatetime | None = None
     completed_at: AwareDatetime | None = None
     report_count: int = Field(default=1, ge=1)
+
+
+class AssessedFigures(BaseModel):
+    """A week's minutes and rates (a rate is absent when there is nothing to divide by)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    planned_live_minutes: int = Field(ge=0)
+    attended_live_minutes: int = Field(ge=0)
+    assigned_on_demand_minutes: int = Field(ge=0)
+    completed_on_demand_minutes: int = Field(ge=0)
+    sessions: int = Field(ge=0)
+    sessions_missed: int = Field(ge=0)
+    on_demand_share: float | None = Field(default=None, ge=0, le=1)
+    completion_rate: float | None = Field(default=None, ge=0, le=1)
+    confusion_rate: float | None = Field(default=None, ge=0, le=1)
+
+
+class AssessedFlag(BaseModel):
+    """A flag and its reason: figures and who said what ("a guardian reports"), never a name."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    kind: BalanceFlag
+    reason: str = Field(max_length=500)
+
+
+class StudentBalance(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    student_id: str
+    figures: AssessedFigures
+    flags: list[AssessedFlag]
+
+
+class BalanceAssessed(EventData):
+    """A section's week assessed: its figures and flags, and each student's (opaque ids, no
+    pulse comments). The scheduler turns the flags into proposals against the plan (ADR 0037).
+    Assessed again, a week replaces what was said of it before."""
+
+    assessment_id: str
+    section_id: str
+    week: str = Field(pattern=r"^\d{4}-W\d{2}$")
+    figures: AssessedFigures
+    flags: list[AssessedFlag]
+    students: list[StudentBalance]
+    assessed_at: AwareDatetime

@@ -13,7 +13,12 @@ from bookend.contracts.catalog import (
     LessonRevised,
     RecordingPublished,
 )
-from bookend.contracts.feedback import AttendanceSummarized, CheckInRecorded, ProgressRecorded
+from bookend.contracts.feedback import (
+    AttendanceSummarized,
+    BalanceAssessed,
+    CheckInRecorded,
+    ProgressRecorded,
+)
 from bookend.contracts.scheduler import (
     BalanceWarning,
     FeedsChanged,
@@ -154,6 +159,13 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A student's progress on an on-demand task (opaque student id), merged from their"
         " client's reports whatever their order: started or completed, furthest media position"
         " and time spent; published each time it changes.",
+    ),
+    _spec(
+        Topic.FEEDBACK_BALANCE, "assessed", BalanceAssessed, Classification.RESTRICTED,
+        "section_id", "section_id",
+        "A section's week of live and on-demand work assessed: figures and flags with their"
+        " reasons, for the section and each student (opaque ids). The scheduler proposes"
+        " changes to the plan from the flags.",
     ),
 )  # fmt: skip
 

@@ -195,6 +195,23 @@ class BalanceFigure(BaseModel):
     on_demand_minutes: int
 
 
+class ProposalKind(StrEnum):
+    """A change to the plan the scheduler proposes from a balance assessment's flag (ADR 0038)."""
+
+    FOLLOW_BY_RECORDING = "follow_by_recording"  # a student: recordings of the next weeks
+    EXTEND_WINDOWS = "extend_windows"  # a student: a day more for the work due soon
+    ADD_PREWORK = "add_prework"  # a student or the section: pre-work before the next session
+    FEWER_LIVE_MINUTES = "fewer_live_minutes"  # the section: next week's sessions shorter
+
+
+class ProposalStatus(StrEnum):
+    OPEN = "open"  # for a teacher to accept or dismiss
+    APPLIED = "applied"  # the plan changed (accepted, or applied by the section's policy)
+    DISMISSED = "dismissed"
+    UNDONE = "undone"  # applied, then taken back: the plan is as it was
+    SUPERSEDED = "superseded"  # the week was assessed again without its flag
+
+
 class BalanceWarning(EventData):
     """A change of a section's plan left its balance policy broken (in advise mode it was made;
     a change refused in enforce mode changes nothing and says nothing). Section-level figures

@@ -13,6 +13,7 @@ class Topic(StrEnum):
     FEEDBACK_CHECKIN = "bookend.feedback.checkin.v1"
     FEEDBACK_ATTENDANCE = "bookend.feedback.attendance.v1"
     FEEDBACK_PROGRESS = "bookend.feedback.progress.v1"
+    FEEDBACK_BALANCE = "bookend.feedback.balance.v1"
 
 
 ALL_TOPICS: tuple[Topic, ...] = tuple(Topic)

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from bookend.contracts.catalog import GradeBand
-from bookend.contracts.scheduler import BalanceMode, BalanceRule
+from bookend.contracts.feedback import BalanceFlag
+from bookend.contracts.scheduler import BalanceMode, BalanceRule, ProposalKind, ProposalStatus
+from bookend.http_contracts.paging import PageInfo
 
 
 class BalanceWarning(BaseModel):
@@ -30,6 +32,8 @@ class BalancePolicyPut(BaseModel):
     min_on_demand_share: float = Field(allow_inf_nan=False)
     max_live_minutes_per_day: int | None = None  # None: the grade band's (ADR 0029)
     mode: BalanceMode = BalanceMode.ADVISE
+    # Kinds of balance proposal applied without asking; low-risk ones only (ADR 0038).
+    auto_apply: list[ProposalKind] = Field(default_factory=list, max_length=10)
 
 
 class BalancePolicy(BaseModel):
@@ -42,6 +46,7 @@ class BalancePolicy(BaseModel):
     mode: BalanceMode
     set_by: str
     set_at: datetime
+    auto_apply: list[ProposalKind] = []
 
 
 class PlanDay(BaseModel):
@@ -64,3 +69,36 @@ class WeeklyPlan(BaseModel):
     on_demand_share: float | None  # None: nothing planned
     policy: BalancePolicy | None = None  # a section's, if it has one
     warnings: list[BalanceWarning] = []  # the rules of the policy the week breaks as planned
+
+
+class Proposal(BaseModel):
+    """A change to a section's plan proposed from a week's balance assessment (ADR 0038):
+    for one student (`student_id`) or the whole section; what applying it changed, once it
+    did."""
+
+    id: str
+    section_id: str
+    student_id: str | None
+    kind: ProposalKind
+    week: str
+    flags: list[BalanceFlag]
+    reason: str
+    status: ProposalStatus
+    proposed_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    dismissal: str | None = None
+    extended_task_ids: list[str] = []
+    added_task_ids: list[str] = []
+    shortened_session_ids: list[str] = []
+    following_until: datetime | None = None
+
+
+class ProposalPage(BaseModel):
+    items: list[Proposal]
+    page_info: PageInfo
+    cursors: list[str] = []  # each item's, in order
+
+
+class ProposalDismissal(BaseModel):
+    reason: str | None = Field(default=None, max_length=1000)  # the rule (200) is the service's

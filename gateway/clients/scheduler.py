@@ -7,8 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus
-from bookend.http_contracts.balance import BalancePolicy, BalancePolicyPut, WeeklyPlan
+from bookend.contracts.scheduler import FeedItemKind, FeedItemStatus, ProposalStatus
+from bookend.http_contracts.balance import (
+    BalancePolicy,
+    BalancePolicyPut,
+    Proposal,
+    ProposalDismissal,
+    ProposalPage,
+    WeeklyPlan,
+)
 from bookend.http_contracts.calendars import (
     CalendarLink,
     CalendarLinkCreate,
@@ -235,6 +242,25 @@ class SchedulerClient(ServiceClient):
     async def get_student_plan(self, student_id: str, week: str | None) -> WeeklyPlan:
         path = at("/students/{student_id}/plan", student_id=student_id)
         return await self.call(WeeklyPlan, "GET", path, params={"week": week})
+
+    async def list_proposals(
+        self, section_id: str, status: ProposalStatus | None, page: Page
+    ) -> ProposalPage:
+        path = at("/sections/{section_id}/proposals", section_id=section_id)
+        params = {**page.params(), "status": status.value if status else None}
+        return await self.call(ProposalPage, "GET", path, params=params)
+
+    async def accept_proposal(self, proposal_id: str) -> Proposal:
+        path = at("/proposals/{proposal_id}/accept", proposal_id=proposal_id)
+        return await self.call(Proposal, "POST", path)
+
+    async def dismiss_proposal(self, proposal_id: str, body: ProposalDismissal) -> Proposal:
+        path = at("/proposals/{proposal_id}/dismiss", proposal_id=proposal_id)
+        return await self.call(Proposal, "POST", path, body=body)
+
+    async def undo_proposal(self, proposal_id: str) -> Proposal:
+        path = at("/proposals/{proposal_id}/undo", proposal_id=proposal_id)
+        return await self.call(Proposal, "POST", path)
 
     async def assign_task(self, task: TaskCreate, key: str | None = None) -> Task:
         return await self.call(Task, "POST", "/tasks", body=task, key=key)

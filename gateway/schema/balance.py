@@ -13,7 +13,7 @@ from bookend.http_contracts import balance as http
 from bookend.problems import ProblemField
 from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract
-from gateway.schema.enums import BalanceMode, BalanceRule, GradeBand
+from gateway.schema.enums import BalanceMode, BalanceRule, GradeBand, ProposalKind
 from gateway.schema.errors import Failure, PublicError, mutate, query
 from gateway.upstream import UpstreamFailure
 
@@ -71,6 +71,9 @@ class BalancePolicy(FromContract[http.BalancePolicy]):
     mode: BalanceMode
     set_by: strawberry.ID
     set_at: datetime
+    auto_apply: list[ProposalKind] = strawberry.field(
+        description="Kinds of balance proposal the policy applies without asking a teacher."
+    )
 
 
 @strawberry.type
@@ -121,6 +124,13 @@ class BalancePolicyInput:
         default=None, description="Left out: the cap of the section's grade band."
     )
     mode: BalanceMode = BalanceMode.ADVISE
+    auto_apply: list[ProposalKind] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Kinds of balance proposal to apply without asking: low-risk ones only "
+            "(EXTEND_WINDOWS, FOLLOW_BY_RECORDING, ADD_PREWORK)."
+        ),
+    )
 
 
 BalancePolicyResult = Annotated[BalancePolicy | Failure, strawberry.union("BalancePolicyResult")]
@@ -179,6 +189,7 @@ class BalanceMutation:
             min_on_demand_share=input.min_on_demand_share,
             max_live_minutes_per_day=input.max_live_minutes_per_day,
             mode=input.mode,
+            auto_apply=list(input.auto_apply),
         )
         call = info.context.clients.scheduler.put_balance_policy(section_id, body)
         return await mutate(call, BalancePolicy.of)

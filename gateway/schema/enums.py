@@ -18,6 +18,7 @@ from bookend.contracts.catalog import (
 )
 from bookend.contracts.feedback import (
     AttendanceMark,
+    BalanceFlag,
     ChannelStatus,
     CheckInSignal,
     Presence,
@@ -31,6 +32,8 @@ from bookend.contracts.scheduler import (
     FeedItemKind,
     FeedItemStatus,
     Modality,
+    ProposalKind,
+    ProposalStatus,
     SessionStatus,
 )
 from bookend.http_contracts.scheduler import PersonRole, RosterImportStatus, RosterKind
@@ -58,9 +61,13 @@ strawberry.enum(TaskProgress)
 strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
+strawberry.enum(ProposalKind)
+strawberry.enum(BalanceFlag)
+strawberry.enum(ProposalStatus)
 
 __all__ = [
     "AttendanceMark",
+    "BalanceFlag",
     "BalanceMode",
     "BalanceRule",
     "Bookend",
@@ -78,6 +85,8 @@ __all__ = [
     "ModeFit",
     "PersonRole",
     "Presence",
+    "ProposalKind",
+    "ProposalStatus",
     "RosterImportStatus",
     "RosterKind",
     "SessionStatus",

@@ -23,6 +23,7 @@ from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.progress import ProgressMutation, ProgressQuery
+from gateway.schema.proposals import ProposalMutation, ProposalQuery
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.scalars import SCALARS
@@ -68,6 +69,7 @@ class Query(
     CalendarQuery,
     ImportQuery,
     BalanceQuery,
+    ProposalQuery,
 ):
     pass
 
@@ -86,6 +88,7 @@ class Mutation(
     CalendarMutation,
     ImportMutation,
     BalanceMutation,
+    ProposalMutation,
 ):
     pass
 

@@ -28,6 +28,7 @@ from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from bookend.ids import IdFactory
 from services.scheduler import SOURCE
+from services.scheduler.adjustments import ports as adjusting
 from services.scheduler.balance.domain import BalanceWarned
 from services.scheduler.feed.domain import AttendanceTaken, ProgressMade
 from services.scheduler.feed.projector import project
@@ -163,12 +164,13 @@ async def on_recording_published(
     payload: RecordingPublished,
     event: CloudEvent,
     *,
-    store: Store,
+    store: adjusting.Store,
     windows: BookendWindows,
     ids: IdFactory,
 ) -> None:
     """Show the recording on its session, and give it to the students who missed the session
-    (once its attendance is known: here, or when it arrives)."""
+    (once its attendance is known: here, or when it arrives) and to those following the
+    section's sessions by recording (ADR 0038)."""
     recording = SessionRecording(
         component_id=payload.component_id,
         title=payload.title,
@@ -177,7 +179,7 @@ async def on_recording_published(
         published_at=payload.published_at,
     )
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: adjusting.Transaction) -> None:
         if not await tx.first_time(CONSUMER, event.id):
             return
         session = await tx.get_session(payload.district_id, payload.session_id)
@@ -186,7 +188,8 @@ async def on_recording_published(
         recorded = session.recorded(recording)
         await tx.save_session(recorded)
         absent = await tx.get_absentees(payload.district_id, session.id)
-        await catch_up(tx, recorded, absent or [], windows=windows, ids=ids)
+        missed = await with_followers(tx, recorded, absent or [])
+        await catch_up(tx, recorded, missed, windows=windows, ids=ids)
 
     await store.atomically(work)
 
@@ -195,23 +198,33 @@ async def on_attendance_summarized(
     payload: AttendanceSummarized,
     event: CloudEvent,
     *,
-    store: Store,
+    store: adjusting.Store,
     windows: BookendWindows,
     ids: IdFactory,
 ) -> None:
     """Keep who missed the session and show each student's attendance in their feed; if its
     recording is out already, give it to those absent."""
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: adjusting.Transaction) -> None:
         if not await tx.first_time(CONSUMER, event.id):
             return
         await tx.save_absentees(payload.district_id, payload.session_id, payload.absent)
         await project(tx, [AttendanceTaken.of(payload)])
         session = await tx.get_session(payload.district_id, payload.session_id)
         if session is not None:
-            await catch_up(tx, session, payload.absent, windows=windows, ids=ids)
+            missed = await with_followers(tx, session, payload.absent)
+            await catch_up(tx, session, missed, windows=windows, ids=ids)
 
     await store.atomically(work)
+
+
+async def with_followers(
+    tx: adjusting.Reads, session: domain.LiveSession, absent: Sequence[str]
+) -> list[str]:
+    """Those absent, and the students following the section's sessions by recording when
+    this one started (ADR 0038)."""
+    following = await tx.list_followings(session.district_id, session.section_id, session.starts_at)
+    return list(dict.fromkeys([*absent, *(f.student_id for f in following)]))
 
 
 async def catch_up(

@@ -4,6 +4,8 @@ so a change in one slice and the feed items and events it causes commit together
 from __future__ import annotations
 
 from bookend.outbox import OutboxStore, OutboxTransaction
+from services.scheduler.adjustments import store as adjustments
+from services.scheduler.adjustments.store import AdjustmentQueries, AdjustmentWrites
 from services.scheduler.balance import store as balance
 from services.scheduler.balance.store import BalanceQueries, BalanceWrites
 from services.scheduler.calendars import store as calendars
@@ -17,7 +19,13 @@ from services.scheduler.sessions.store import SessionsQueries, SessionsWrites
 
 
 class SchedulerTransaction(
-    OutboxTransaction, RosterWrites, SessionsWrites, FeedWrites, CalendarWrites, BalanceWrites
+    OutboxTransaction,
+    RosterWrites,
+    SessionsWrites,
+    FeedWrites,
+    CalendarWrites,
+    BalanceWrites,
+    AdjustmentWrites,
 ):
     """Offers every slice's `Transaction` port, and the feed projector's."""
 
@@ -29,6 +37,7 @@ class SchedulerStore(
     FeedQueries,
     CalendarQueries,
     BalanceQueries,
+    AdjustmentQueries,
 ):
     transaction = SchedulerTransaction
 
@@ -40,6 +49,7 @@ class SchedulerStore(
             *feed.INDEXES,
             *calendars.INDEXES,
             *balance.INDEXES,
+            *adjustments.INDEXES,
         ):
             await self._index(collection, fields, unique=unique)
         await self.add_missing_feed_keys()

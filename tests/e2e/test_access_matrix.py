@@ -15,13 +15,23 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 import httpx
 import pytest
 
 from bookend.auth import Role
+from bookend.contracts import CloudEvent, new_event
 from bookend.contracts.catalog import SHARED_LIBRARY
+from bookend.contracts.feedback import (
+    AssessedFigures,
+    AssessedFlag,
+    BalanceAssessed,
+    BalanceFlag,
+    StudentBalance,
+)
+from bookend.eventbus import KafkaPublisher, KafkaSettings
 from devstack.stack import RunningStack
 from tests.e2e.classroom import CREATE_LESSON, LESSON, published_lesson, schedule, session_input
 from tests.e2e.client import Client, Data, graphql_ws
@@ -132,6 +142,9 @@ class World:
     roster_import: str  # made by the district admin
     group: str  # a group of X's, with the student, made by its teacher
     spare_groups: Mapping[As, str]  # of X's, one for each who runs X, to delete
+    proposal: str  # an open balance proposal of X's, from an assessment of its week
+    # Open ones of X's, one for each who runs X, to accept and to dismiss; applied ones to undo.
+    spare_proposals: Mapping[str, Mapping[As, str]]
 
     def __getitem__(self, who: As) -> Client:
         return self.clients[who]
@@ -444,6 +457,15 @@ READS = [
         RUNS_X,
     ),
     Read(
+        "balanceProposals",
+        "of X",
+        """query($id: ID!) { balanceProposals(sectionId: $id, first: 100) {
+          nodes { id kind status } } }""",
+        lambda w: {"id": w.section},
+        lambda w: w.proposal,
+        RUNS_X,
+    ),
+    Read(
         "weeklyPlan",
         "of X",
         """query($id: ID) { weeklyPlan(sectionId: $id, week: "2031-W10") {
@@ -502,6 +524,7 @@ def result_of(success: str) -> str:
     return f"__typename ... on {success} {{ __typename }} ... on UserError {{ code message }}"
 
 
+PROPOSAL_WRITE = "mutation($id: ID!) {{ {field}(proposalId: $id) {{ {result} }} }}"
 SECTION_X = {"name": "Reading 8", "subject": "reading", "timeZone": "America/Chicago"}
 # X's balance policy measures every change but never warns (no cap: X has no grade band).
 X_POLICY = {"minOnDemandShare": 0, "mode": "ADVISE"}
@@ -951,6 +974,30 @@ WRITES = [
         permitted=lambda w, who: {"id": w.section, "input": X_POLICY},
         success="BalancePolicy",
     ),
+    Write(
+        "acceptProposal",
+        PROPOSAL_WRITE.format(field="acceptProposal", result=result_of("BalanceProposal")),
+        attempt=lambda w: {"id": w.proposal},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_proposals["accept"][who]},
+        success="BalanceProposal",
+    ),
+    Write(
+        "dismissProposal",
+        PROPOSAL_WRITE.format(field="dismissProposal", result=result_of("BalanceProposal")),
+        attempt=lambda w: {"id": w.proposal},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_proposals["dismiss"][who]},
+        success="BalanceProposal",
+    ),
+    Write(
+        "undoProposal",
+        PROPOSAL_WRITE.format(field="undoProposal", result=result_of("BalanceProposal")),
+        attempt=lambda w: {"id": w.spare_proposals["undo"][As.TEACHER]},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_proposals["undo"][who]},
+        success="BalanceProposal",
+    ),
 ]
 
 
@@ -1024,6 +1071,58 @@ async def each(calls: Iterable[Awaitable[list[str]]]) -> list[str]:
 
     found = await asyncio.gather(*(one(call) for call in calls))
     return [problem for problems in found for problem in problems]
+
+
+ACCEPT_PROPOSAL = """mutation($id: ID!) { acceptProposal(proposalId: $id) { __typename } }"""
+PROPOSAL_IDS = """query($id: ID!) { balanceProposals(sectionId: $id, first: 100) {
+  nodes { id week } } }"""
+
+
+async def proposed(
+    stack: RunningStack, teacher: Client, district: str, section: str, student: str
+) -> list[str]:
+    """Ten open proposals of the section, one per week assessed, in the order of the weeks:
+    the feedback service's assessments, as it publishes them (one week's missed sessions and
+    poor connectivity: the student follows by recording)."""
+    weeks = [f"2026-W{n:02d}" for n in range(1, 11)]
+    publisher = KafkaPublisher(KafkaSettings(bootstrap_servers=stack.kafka_bootstrap))
+    await publisher.start()
+    try:
+        for week in weeks:
+            await publisher.publish(assessment(district, section, student, week))
+    finally:
+        await publisher.stop()
+
+    async def all_there() -> list[str] | None:
+        nodes = (await teacher.run(PROPOSAL_IDS, id=section))["balanceProposals"]["nodes"]
+        by_week = {node["week"]: node["id"] for node in nodes}
+        return [by_week[w] for w in weeks] if len(by_week) == len(weeks) else None
+
+    return await eventually(all_there)
+
+
+def assessment(district: str, section: str, student: str, week: str) -> CloudEvent:
+    figures = AssessedFigures(
+        planned_live_minutes=100,
+        attended_live_minutes=0,
+        assigned_on_demand_minutes=0,
+        completed_on_demand_minutes=0,
+        sessions=2,
+        sessions_missed=2,
+    )
+    reason = "missed 2 of 2 live sessions and the student reports limited connectivity"
+    flag = AssessedFlag(kind=BalanceFlag.OFFER_RECORDINGS, reason=f"{reason} → offer recordings")
+    payload = BalanceAssessed(
+        district_id=district,
+        assessment_id=f"assessment-{section}-{week}",
+        section_id=section,
+        week=week,
+        figures=figures,
+        flags=[],
+        students=[StudentBalance(student_id=student, figures=figures, flags=[flag])],
+        assessed_at=datetime.now(UTC),
+    )
+    return new_event("bookend/feedback", payload)
 
 
 async def succeeds(client: Client, document: str, **variables: object) -> Data:
@@ -1246,6 +1345,13 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         (await succeeds(teacher, CREATE_GROUP, section=x, name=name, students=[a_student]))["id"]
         for name in [GROUP_NAME, *(f"Spare of {who.value}" for who in sorted(RUNS_X))]
     ]
+    proposals = await proposed(stack, teacher, district, x, a_student)
+    spare_proposals = {
+        action: dict(zip(sorted(RUNS_X), proposals[1 + n * 3 : 4 + n * 3], strict=True))
+        for n, action in enumerate(("accept", "dismiss", "undo"))
+    }
+    for spare in spare_proposals["undo"].values():
+        await succeeds(teacher, ACCEPT_PROPOSAL, id=spare)
     writers = sorted(WRITES_LESSONS)
     spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
@@ -1288,6 +1394,8 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         spare_tasks=dict(zip(sorted(RUNS_X), spare_task_list, strict=True)),
         group=group,
         spare_groups=dict(zip(sorted(RUNS_X), spare_group_list, strict=True)),
+        proposal=proposals[0],
+        spare_proposals=spare_proposals,
         spare_planned=spare_planned,
         spare_series=spare_series,
         calendar_link=calendar_link["id"],
@@ -1302,6 +1410,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {series["seriesId"], *spare_planned.values(), *spare_series.values()}
             | {task, *spare_task_list}
             | {group, *spare_group_list}
+            | set(proposals)
             | {calendar_link["id"], *(link["id"] for link in section_links)}
         ),
     )
@@ -1414,6 +1523,11 @@ SNAPSHOT = {
     "recordings": (
         As.DISTRICT_ADMIN,
         "query($lesson: ID!) { lessonRecordings(lessonId: $lesson) { id sessionId title } }",
+    ),
+    "proposals": (
+        As.TEACHER,
+        """query($section: ID!) { balanceProposals(sectionId: $section, first: 100) {
+          nodes { id status decidedBy } } }""",
     ),
     "check-ins": (As.TEACHER, "query($live: ID!) { checkIns(sessionId: $live) { id signal } }"),
     "progress": (

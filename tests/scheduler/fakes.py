@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import TypeVar
 
 from bookend.clock import ALL_TIME, Span
-from bookend.contracts.scheduler import SessionStatus
+from bookend.contracts.scheduler import ProposalStatus, SessionStatus
+from bookend.cursors import Position as CursorPosition
+from services.scheduler.adjustments.domain import Following, Proposal
 from services.scheduler.balance.domain import BalancePolicy
 from services.scheduler.calendars.domain import CalendarLink, Owner
 from services.scheduler.feed.domain import FeedItem, FeedQuery, Position
@@ -61,6 +63,8 @@ class SchedulerState(FakeState):
     windows: dict[tuple[str, str], BookendWindows] = field(default_factory=dict)
     calendar_links: dict[str, CalendarLink] = field(default_factory=dict)
     balance_policies: dict[tuple[str, str], BalancePolicy] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)
+    followings: dict[str, Following] = field(default_factory=dict)  # by proposal id
 
 
 class FakeReads:
@@ -380,7 +384,73 @@ class FakeImports:
             del self.state.import_locks[district_id]
 
 
-class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeImports):
+class FakeAdjustments:
+    """Balance proposals and recording followings, on the store and in transactions alike."""
+
+    state: SchedulerState
+
+    async def get_proposal(self, district_id: str, proposal_id: str) -> Proposal | None:
+        found = self.state.proposals.get(proposal_id)
+        return found if found is not None and found.district_id == district_id else None
+
+    async def list_week_proposals(
+        self, district_id: str, section_id: str, week: str
+    ) -> list[Proposal]:
+        return sorted(
+            (
+                p
+                for p in self.state.proposals.values()
+                if (p.district_id, p.section_id, p.week) == (district_id, section_id, week)
+            ),
+            key=lambda p: p.id,
+        )
+
+    async def list_proposals(
+        self,
+        district_id: str,
+        section_id: str,
+        *,
+        status: ProposalStatus | None = None,
+        after: CursorPosition | None = None,
+        limit: int = 50,
+    ) -> list[Proposal]:
+        found = sorted(
+            (
+                p
+                for p in self.state.proposals.values()
+                if (p.district_id, p.section_id) == (district_id, section_id)
+                and (status is None or p.status is status)
+            ),
+            key=lambda p: (p.proposed_at, p.id),
+            reverse=True,
+        )
+        if after is not None:
+            found = [p for p in found if (p.proposed_at, p.id) < (after.created_at, after.id)]
+        return found[:limit]
+
+    async def list_followings(
+        self, district_id: str, section_id: str, at: datetime
+    ) -> list[Following]:
+        return [
+            f
+            for f in self.state.followings.values()
+            if (f.district_id, f.section_id) == (district_id, section_id)
+            and f.starts_at <= at < f.ends_at
+        ]
+
+    async def save_proposal(self, proposal: Proposal) -> None:
+        self.state.proposals[proposal.id] = proposal
+
+    async def save_following(self, following: Following) -> None:
+        self.state.followings[following.proposal_id] = following
+
+    async def remove_following(self, district_id: str, proposal_id: str) -> None:
+        self.state.followings.pop(proposal_id, None)
+
+
+class FakeSchedulerTransaction(
+    FakeTransaction[SchedulerState], FakeReads, FakeImports, FakeAdjustments
+):
     async def save_district(self, district: District) -> None:
         self.state.districts[district.id] = district
 
@@ -445,6 +515,9 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
     async def remove_excusal(self, district_id: str, task_id: str, student_id: str) -> None:
         self.state.excusals.pop((task_id, student_id), None)
 
+    async def remove_extension(self, district_id: str, task_id: str, student_id: str) -> None:
+        self.state.extensions.pop((task_id, student_id), None)
+
     async def save_series(self, series: SessionSeries) -> None:
         self.state.series[series.id] = series
 
@@ -501,7 +574,9 @@ class FakeSchedulerTransaction(FakeTransaction[SchedulerState], FakeReads, FakeI
                 self.state.feed[key] = replace(item, session_status=status)
 
 
-class FakeScheduler(FakeStore[SchedulerState, FakeSchedulerTransaction], FakeReads, FakeImports):
+class FakeScheduler(
+    FakeStore[SchedulerState, FakeSchedulerTransaction], FakeReads, FakeImports, FakeAdjustments
+):
     transaction = FakeSchedulerTransaction
 
     def __init__(self) -> None:

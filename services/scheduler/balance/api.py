@@ -9,10 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from bookend.auth.fastapi import CurrentPrincipal
+from bookend.clock import IsoWeek
 from bookend.hosting import ServiceState, service_state
 from bookend.http_contracts import balance as http
 from services.scheduler.balance import service
-from services.scheduler.balance.domain import BalanceWarning, IsoWeek, PolicyDraft, WeekFigures
+from services.scheduler.balance.domain import BalanceWarning, PolicyDraft, WeekFigures
 from services.scheduler.balance.ports import Store
 from services.scheduler.balance.service import PolicyView
 from services.scheduler.records import fields_of
@@ -71,7 +72,12 @@ async def get_balance_policy(
 async def put_balance_policy(
     section_id: str, body: http.BalancePolicyPut, principal: CurrentPrincipal, state: State
 ) -> http.BalancePolicy:
-    draft = PolicyDraft(body.min_on_demand_share, body.max_live_minutes_per_day, body.mode)
+    draft = PolicyDraft(
+        body.min_on_demand_share,
+        body.max_live_minutes_per_day,
+        body.mode,
+        tuple(body.auto_apply),
+    )
     view = await service.set_policy(
         section_id, draft, principal=principal, store=state.store, clock=state.clock
     )

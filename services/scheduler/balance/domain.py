@@ -4,16 +4,15 @@ share of each ISO week's planned minutes against a minimum. Pure rules, no I/O."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from bookend.clock import IsoWeek, local_day
 from bookend.contracts.catalog import GradeBand
-from bookend.contracts.scheduler import BalanceMode, BalanceRule, PlanChangeKind
-from bookend.problems import Breach, FieldError, InvalidInput, NotFound, PolicyViolation, refuse_if
+from bookend.contracts.scheduler import BalanceMode, BalanceRule, PlanChangeKind, ProposalKind
+from bookend.problems import Breach, FieldError, NotFound, PolicyViolation, refuse_if
 from services.scheduler.roster.domain import SchedulerError
 
 # Live minutes a day at most, by grade band, for a section that sets no cap of its own. Screen
@@ -31,7 +30,6 @@ MAX_DAILY_CAP = 12 * 60
 SHARE_SLACK = 1e-9
 # Warnings returned and sent at most: a series of 200 occurrences may touch 200 days.
 MAX_WARNINGS = 50
-_ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
 
 class BalancePolicyViolation(SchedulerError, PolicyViolation):
@@ -53,6 +51,13 @@ class BalancePolicyNotFound(SchedulerError, NotFound):
         super().__init__(f"section {section_id!r} has no balance policy")
 
 
+# Proposals a policy may apply itself: each changes one student's plan or adds work before a
+# session, and is undone without a trace. Moving live sessions always asks a teacher.
+AUTO_APPLICABLE = frozenset(
+    {ProposalKind.EXTEND_WINDOWS, ProposalKind.FOLLOW_BY_RECORDING, ProposalKind.ADD_PREWORK}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PolicyDraft:
     """A policy as a teacher or an admin asks for it, before it is checked."""
@@ -60,9 +65,15 @@ class PolicyDraft:
     min_on_demand_share: float
     max_live_minutes_per_day: int | None
     mode: BalanceMode
+    # The kinds of balance proposal the section's policy applies without asking (ADR 0038).
+    auto_apply: tuple[ProposalKind, ...] = ()
 
     def check(self) -> None:
         errors = []
+        risky = sorted(kind.value for kind in set(self.auto_apply) - AUTO_APPLICABLE)
+        if risky:
+            message = f"only low-risk proposals apply themselves, not {', '.join(risky)}"
+            errors.append(FieldError("auto_apply", "low_risk", message))
         if not 0 <= self.min_on_demand_share <= 1:
             message = "a share of the week's planned minutes, between 0 and 1"
             errors.append(FieldError("min_on_demand_share", "in_range", message))
@@ -83,6 +94,7 @@ class BalancePolicy:
     mode: BalanceMode
     set_by: str
     set_at: datetime
+    auto_apply: tuple[ProposalKind, ...] = ()
 
     def limits(self, grade_band: GradeBand | None) -> Limits:
         cap = self.max_live_minutes_per_day
@@ -114,62 +126,6 @@ class Block:
     kind: BlockKind
     minutes: int
     at: datetime
-
-
-def local_day(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
-
-
-@dataclass(frozen=True, slots=True)
-class IsoWeek:
-    year: int
-    week: int
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-W{self.week:02d}"
-
-    @classmethod
-    def of(cls, day: date) -> IsoWeek:
-        year, week, _ = day.isocalendar()
-        return cls(year, week)
-
-    @classmethod
-    def containing(cls, moment: datetime, zone: str) -> IsoWeek:
-        return cls.of(local_day(moment, zone))
-
-    @property
-    def order(self) -> tuple[int, int]:
-        return (self.year, self.week)
-
-    @classmethod
-    def parse(cls, text: str, field: str = "week") -> IsoWeek:
-        match = _ISO_WEEK.fullmatch(text.strip())
-        refused = InvalidInput(field, "iso_week", "an ISO week, e.g. 2026-W48")
-        if match is None:
-            raise refused
-        year, week = int(match[1]), int(match[2])
-        if not 2000 <= year < 2200:
-            raise InvalidInput(field, "in_range", "must be between 2000 and 2200")
-        try:
-            date.fromisocalendar(year, week, 1)
-        except ValueError:
-            raise refused from None
-        return cls(year, week)
-
-    @property
-    def monday(self) -> date:
-        return date.fromisocalendar(self.year, self.week, 1)
-
-    @property
-    def days(self) -> list[date]:
-        return [self.monday + timedelta(days=n) for n in range(7)]
-
-    def span(self, zone: str) -> tuple[datetime, datetime]:
-        """From Monday's midnight to the next Monday's, in `zone`, as UTC instants."""
-        tz = ZoneInfo(zone)
-        starts = datetime.combine(self.monday, time(0), tz)
-        ends = datetime.combine(self.monday + timedelta(days=7), time(0), tz)
-        return starts.astimezone(UTC), ends.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

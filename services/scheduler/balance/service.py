@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bookend.auth import STAFF, Principal
-from bookend.clock import Clock, Span, stored_instant
+from bookend.clock import Clock, IsoWeek, Span, stored_instant
 from bookend.contracts.catalog import GradeBand
 from bookend.contracts.scheduler import (
     BalanceMode,
@@ -27,7 +27,6 @@ from services.scheduler.balance.domain import (
     BalanceWarning,
     Block,
     BlockKind,
-    IsoWeek,
     Limits,
     Plan,
     PolicyDraft,
@@ -172,6 +171,7 @@ async def set_policy(
             min_on_demand_share=draft.min_on_demand_share,
             max_live_minutes_per_day=draft.max_live_minutes_per_day,
             mode=draft.mode,
+            auto_apply=tuple(dict.fromkeys(draft.auto_apply)),
             set_by=principal.subject,
             set_at=stored_instant(clock()),
         )

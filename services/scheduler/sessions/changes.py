@@ -90,7 +90,7 @@ async def reschedule_session(
         section = await existing_section(tx, principal.district, session.section_id)
         access.require_teaches(principal, section)
         moved = session.reschedule(starts_at, ends_at)
-        warnings = await _move(tx, [(session, moved)])
+        warnings = await move_sessions(tx, [(session, moved)])
         booked = (await with_tasks(tx, principal.district, [moved]))[0]
         return replace(booked, balance_warnings=warnings)
 
@@ -115,7 +115,7 @@ async def reschedule_series(
             for session in await tx.list_series_sessions(principal.district, series.id)
             if session.is_planned and session.starts_at > now
         ]
-        warnings = await _move(tx, changes)
+        warnings = await move_sessions(tx, changes)
         moved = await with_tasks(tx, principal.district, [moved for _, moved in changes])
         return MeasuredSessions(moved, warnings)
 
@@ -196,7 +196,7 @@ async def _series(tx: Transaction, district_id: str, series_id: str) -> tuple[Se
     return series, series.section_id
 
 
-async def _move(
+async def move_sessions(
     tx: Transaction, changes: Sequence[tuple[LiveSession, LiveSession]]
 ) -> tuple[BalanceWarning, ...]:
     """Store the moved sessions and their moved bookends, once none of the new times clashes

@@ -95,6 +95,10 @@ class Transaction(Reads, Projection, balance.Checking, Protocol):
 
     async def remove_excusal(self, district_id: str, task_id: str, student_id: str) -> None: ...
 
+    async def remove_extension(self, district_id: str, task_id: str, student_id: str) -> None:
+        """The student's window of the task is the task's again."""
+        ...
+
 
 class Store(Reads, Protocol):
     async def atomically(self, work: Callable[[Transaction], Awaitable[T]]) -> T: ...

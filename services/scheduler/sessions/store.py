@@ -144,6 +144,10 @@ class SessionsWrites(SessionsQueries):
         doc = to_document(extension)
         await self.db[EXTENSIONS].replace_one(exact(query), doc, upsert=True, session=self.session)
 
+    async def remove_extension(self, district_id: str, task_id: str, student_id: str) -> None:
+        query = {"district_id": district_id, "task_id": task_id, "student_id": student_id}
+        await self.db[EXTENSIONS].delete_one(exact(query), session=self.session)
+
     async def save_excusal(self, excusal: Excusal) -> None:
         await self._save(EXCUSALS, excusal, "district_id", "task_id", "student_id")
 

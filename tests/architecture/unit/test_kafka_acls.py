@@ -10,9 +10,9 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 
 from bookend.contracts import ALL_TOPICS, dead_letter_topic
-from services.catalog.events import inbound as catalog_inbound
-from services.feedback.events import inbound as feedback_inbound
-from services.scheduler.events import inbound as scheduler_inbound
+from services.catalog.app import PARTS as CATALOG
+from services.feedback.app import PARTS as FEEDBACK
+from services.scheduler.app import PARTS as SCHEDULER
 
 USERS = Path(__file__).parents[3] / "deploy" / "k8s" / "kafka-users.yaml"
 
@@ -44,9 +44,9 @@ def may(user: str, operation: str, topic: str) -> bool:
 @pytest.mark.parametrize(
     ("user", "topics"),
     [
-        ("bookend-catalog", catalog_inbound(STATE).topics),
-        ("bookend-scheduler", scheduler_inbound(STATE).topics),
-        ("bookend-feedback", feedback_inbound(STATE).topics),
+        ("bookend-catalog", CATALOG.inbound(STATE).topics),
+        ("bookend-scheduler", SCHEDULER.inbound(STATE).topics),
+        ("bookend-feedback", FEEDBACK.inbound(STATE).topics),
     ],
 )
 def test_each_service_may_read_what_it_consumes_and_dead_letter_it(

@@ -21,6 +21,7 @@ from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
 from gateway.schema import groups, imports, roster, sessions
 from gateway.schema import progress as progress_schema
+from gateway.schema import proposals as proposals_schema
 from gateway.schema import recordings as recordings_schema
 from gateway.schema.convert import FromContract
 from gateway.schema.feed import FeedItem
@@ -68,6 +69,7 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (calendars_schema.CalendarLink, calendars.CalendarLink, {"url"}),
     (balance_schema.BalanceWarning, balance.BalanceWarning, set()),
     (balance_schema.BalancePolicy, balance.BalancePolicy, set()),
+    (proposals_schema.BalanceProposal, balance.Proposal, set()),
     (balance_schema.PlanDay, balance.PlanDay, set()),
     (balance_schema.WeeklyPlan, balance.WeeklyPlan, {"days", "policy", "warnings"}),
     (

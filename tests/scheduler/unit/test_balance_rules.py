@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bookend.clock import IsoWeek
 from bookend.contracts.catalog import GradeBand
 from bookend.contracts.scheduler import BalanceMode, BalanceRule
 from bookend.problems import InvalidInput
@@ -16,7 +17,6 @@ from services.scheduler.balance.domain import (
     BalanceWarning,
     Block,
     BlockKind,
-    IsoWeek,
     Limits,
     Plan,
     PolicyDraft,

@@ -14,13 +14,13 @@ from datetime import date, time, timedelta
 import pytest
 
 from bookend.auth import Forbidden, Principal
+from bookend.clock import IsoWeek
 from bookend.contracts.scheduler import BalanceMode, BalanceRule
 from services.scheduler.balance import service as balance
 from services.scheduler.balance.domain import (
     BalancePolicyNotFound,
     BalancePolicyViolation,
     BalanceWarning,
-    IsoWeek,
     PolicyDraft,
 )
 from services.scheduler.sessions import assignments, changes, service
