@@ -83,23 +83,30 @@ class AttendanceSummarized(EventData):
 
 
 class ProgressRecorded(EventData):
-    """A student's progress on an on-demand task, as their client reported it (opaque ids).
+    """A student's progress on an on-demand task, merged from every report their clients sent
+    (opaque ids; ADR 0033).
 
-    Clients retry and replay offline queues, so a report may arrive twice, late or out of
-    order: readers keep the furthest state (completed stays completed) and, by `occurred_at`,
-    the latest position. The feedback service produces it (issue 10); the scheduler shows it as
-    the task's status in the student's feed.
+    Clients retry and replay offline queues, so reports arrive twice, late or out of order; the
+    feedback service merges them so that order does not matter (started at the earliest,
+    position the furthest, completed sticky, time spent summed over distinct reports) and
+    publishes the merged state each time it changes, never for a repeated report. `report_count`
+    (how many distinct reports it merges) grows with each event of one task and student: a
+    reader keeps the state with the highest. The scheduler shows `state` in the student's feed.
     """
 
-    report_id: str
+    report_id: str  # the service's id for this change (never the client's id)
     task_id: str
     section_id: str
     student_id: str
     state: TaskProgress
     position_seconds: int | None = Field(default=None, ge=0)
     time_spent_seconds: int = Field(default=0, ge=0)
-    occurred_at: AwareDatetime
-    recorded_at: AwareDatetime
+    occurred_at: AwareDatetime  # the client's moment of the report that changed it (bounded)
+    recorded_at: AwareDatetime  # the service's clock when it changed
+    # Added within v1 (ADR 0033); consumers that predate them read the defaults.
+    started_at: AwareDatetime | None = None
+    completed_at: AwareDatetime | None = None
+    report_count: int = Field(default=1, ge=1)
 
 
 class AssessedFigures(BaseModel):

@@ -121,7 +121,8 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     ),
     _spec(
         Topic.SCHEDULER_TASK, "assigned", TaskAssigned, Classification.INTERNAL,
-        "section_id", "task_id", "An on-demand task was assigned to a section with its window.",
+        "section_id", "task_id",
+        "An on-demand task was assigned to a section (or chosen students of it) with its window.",
     ),
     _spec(
         Topic.SCHEDULER_TASK, "rescheduled", TaskRescheduled, Classification.INTERNAL,
@@ -156,8 +157,9 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     _spec(
         Topic.FEEDBACK_PROGRESS, "recorded", ProgressRecorded, Classification.RESTRICTED,
         "section_id", "task_id",
-        "A student's progress on an on-demand task (opaque student id): started or completed,"
-        " media position and time spent, as their client reported it.",
+        "A student's progress on an on-demand task (opaque student id), merged from their"
+        " client's reports whatever their order: started or completed, furthest media position"
+        " and time spent; published each time it changes.",
     ),
     _spec(
         Topic.FEEDBACK_BALANCE, "assessed", BalanceAssessed, Classification.RESTRICTED,

@@ -130,6 +130,10 @@ class TaskAssigned(EventData):
     opens_at: AwareDatetime
     due_at: AwareDatetime
     time_zone: str
+    # Added within v1 (ADR 0033): the students the task is for (opaque ids), when chosen (a
+    # group's members then, absentees, one student's remedial work); None: the whole section.
+    # Feedback takes progress only from them; consumers that predate it read None.
+    student_ids: list[str] | None = None
 
 
 class TaskRescheduled(EventData):

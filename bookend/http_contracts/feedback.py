@@ -1,10 +1,11 @@
-"""Feedback's HTTP API: check-ins, live channels, and students' joins and leaves."""
+"""Feedback's HTTP API: check-ins, live channels, students' joins and leaves, and their
+progress on on-demand tasks."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
 from bookend.contracts.feedback import (
     AttendanceMark,
@@ -14,6 +15,7 @@ from bookend.contracts.feedback import (
     LearningPreference,
     Presence,
     PulseRespondent,
+    TaskProgress,
     Wellbeing,
     Workload,
 )
@@ -163,3 +165,53 @@ class SectionPulse(BaseModel):
     shared_device: Tally
     preference: list[PreferenceTally]
     pulses: list[Pulse]
+
+
+# --- progress on on-demand tasks (ADR 0033) -------------------------------------------------
+
+
+class ProgressReportCreate(BaseModel):
+    """One report from a student's client: what happened since its previous report of the
+    task. Its id makes a retry or a replayed offline queue change nothing twice; its bounds
+    (id 1 to 100 characters, time spent 0 to 3600, a position within the media) are domain
+    rules, so the errors name the same rules everywhere."""
+
+    client_event_id: str
+    occurred_at: AwareDatetime  # the client's clock: not in the future
+    completed: bool = False
+    position_seconds: int | None = None
+    time_spent_seconds: int = 0  # since the client's previous report of this task
+
+
+class MergedProgress(BaseModel):
+    state: TaskProgress
+    started_at: datetime
+    completed_at: datetime | None
+    position_seconds: int | None
+    time_spent_seconds: int
+
+
+class StudentProgress(BaseModel):
+    """A student's progress on a task, merged from their reports whatever their order."""
+
+    task_id: str
+    section_id: str
+    student_id: str
+    progress: MergedProgress
+    report_count: int
+
+
+class ProgressReceipt(BaseModel):
+    """A report as kept (the first time, for a client event sent again) and the progress now."""
+
+    client_event_id: str
+    occurred_at: datetime  # as kept: between the task's assignment and the report's receipt
+    received_at: datetime
+    repeated: bool
+    student: StudentProgress
+
+
+class TaskProgressList(BaseModel):
+    task_id: str
+    section_id: str
+    students: list[StudentProgress]

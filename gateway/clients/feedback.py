@@ -1,4 +1,4 @@
-"""Feedback's HTTP API as typed calls: check-ins, live channels, joins and leaves."""
+"""Feedback's HTTP API as typed calls: check-ins, live channels, joins and leaves, progress."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from bookend.http_contracts.feedback import (
     CheckInList,
     PresenceCreate,
     PresenceReport,
+    ProgressReceipt,
+    ProgressReportCreate,
     Pulse,
     PulseList,
     PulsePut,
     SectionPulse,
+    TaskProgressList,
 )
 from gateway.upstream import ServiceClient, at
 
@@ -62,3 +65,11 @@ class FeedbackClient(ServiceClient):
     async def section_pulse(self, section_id: str, week: str) -> SectionPulse:
         path = at("/sections/{section_id}/pulses/{week}", section_id=section_id, week=week)
         return await self.call(SectionPulse, "GET", path)
+
+    async def report_progress(self, task_id: str, report: ProgressReportCreate) -> ProgressReceipt:
+        path = at("/tasks/{task_id}/progress", task_id=task_id)
+        return await self.call(ProgressReceipt, "POST", path, body=report)
+
+    async def list_task_progress(self, task_id: str) -> TaskProgressList:
+        path = at("/tasks/{task_id}/progress", task_id=task_id)
+        return await self.call(TaskProgressList, "GET", path)

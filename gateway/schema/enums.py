@@ -25,6 +25,7 @@ from bookend.contracts.feedback import (
     LearningPreference,
     Presence,
     PulseRespondent,
+    TaskProgress,
     Wellbeing,
     Workload,
 )
@@ -61,6 +62,7 @@ strawberry.enum(CheckInSignal)
 strawberry.enum(ChannelStatus)
 strawberry.enum(Presence)
 strawberry.enum(AttendanceMark)
+strawberry.enum(TaskProgress)
 strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
@@ -103,6 +105,7 @@ __all__ = [
     "RosterImportStatus",
     "RosterKind",
     "SessionStatus",
+    "TaskProgress",
     "VariantKind",
     "Wellbeing",
     "Workload",

@@ -22,6 +22,7 @@ from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.plain import read_plain_fields
+from gateway.schema.progress import ProgressMutation, ProgressQuery
 from gateway.schema.proposals import ProposalMutation, ProposalQuery
 from gateway.schema.pulse import PulseMutation, PulseQuery
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
@@ -64,6 +65,7 @@ class Query(
     GroupQuery,
     SessionQuery,
     FeedbackQuery,
+    ProgressQuery,
     RecordingQuery,
     CalendarQuery,
     ImportQuery,
@@ -83,6 +85,7 @@ class Mutation(
     SessionMutation,
     TaskMutation,
     FeedbackMutation,
+    ProgressMutation,
     RecordingMutation,
     CalendarMutation,
     ImportMutation,

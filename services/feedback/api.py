@@ -3,8 +3,9 @@
 from fastapi import APIRouter
 
 from services.feedback.live.api import router as live
+from services.feedback.progress.api import router as progress
 from services.feedback.pulse.api import router as pulse
 
 router = APIRouter()
-for part in (live, pulse):
+for part in (live, progress, pulse):
     router.include_router(part)

@@ -1,16 +1,27 @@
-"""Feedback's two event tables: the check-ins and attendance summaries it publishes, and the
-session starts and ends that open and close live channels (an end summarises attendance)."""
+"""Feedback's two event tables: the check-ins, attendance summaries and progress it
+publishes, and the session starts and ends that open and close live channels (an end
+summarises attendance), and the tasks (and their media) progress is reported on."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
-from bookend.clock import Clock
+from bookend.clock import Clock, stored_instant
 from bookend.contracts import CloudEvent
 from bookend.contracts import feedback as contract
-from bookend.contracts.scheduler import SessionEnded, SessionScheduled, SessionStarted
+from bookend.contracts.catalog import RecordingPublished
+from bookend.contracts.scheduler import (
+    SessionEnded,
+    SessionScheduled,
+    SessionStarted,
+    TaskAssigned,
+    TaskRescheduled,
+    TaskWithdrawn,
+)
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
+from services.feedback import ports as slices
 from services.feedback.live import domain
 from services.feedback.live.domain import (
     SectionSchool,
@@ -20,6 +31,8 @@ from services.feedback.live.domain import (
     summarize,
 )
 from services.feedback.live.ports import Store, Transaction
+from services.feedback.progress import domain as progress
+from services.feedback.progress import ports as progress_ports
 from services.feedback.pulse import domain as pulse
 from services.feedback.settings import FeedbackSettings
 
@@ -77,11 +90,31 @@ def pulse_submitted(event: pulse.PulseSubmitted) -> contract.PulseSubmitted:
     )
 
 
+def progress_recorded(event: progress.ProgressChanged) -> contract.ProgressRecorded:
+    log, merged = event.log, event.log.progress
+    return contract.ProgressRecorded(
+        district_id=log.district_id,
+        report_id=event.change_id,
+        task_id=log.task_id,
+        section_id=log.section_id,
+        student_id=log.student_id,
+        state=merged.state,
+        position_seconds=merged.position_seconds,
+        time_spent_seconds=merged.time_spent_seconds,
+        occurred_at=event.report.occurred_at,
+        recorded_at=event.report.received_at,
+        started_at=merged.started_at,
+        completed_at=merged.completed_at,
+        report_count=len(log.reports),
+    )
+
+
 OUTBOUND = (
     Outbound(SOURCE)
     .map(domain.CheckInRecorded, check_in_recorded)
     .map(domain.AttendanceSummarized, attendance_summarized)
     .map(pulse.PulseSubmitted, pulse_submitted)
+    .map(progress.ProgressChanged, progress_recorded)
 )
 
 
@@ -151,7 +184,93 @@ async def on_session_scheduled(
     await store.atomically(work)
 
 
-def inbound(state: ServiceState[Store, FeedbackSettings]) -> Inbound:
+# --- progress (ADR 0033): the tasks students report on, and how long their media plays -----
+
+
+async def on_task_assigned(
+    payload: TaskAssigned, event: CloudEvent, *, store: progress_ports.Store
+) -> None:
+    """Keep a copy of the task: whose it is and its work; its announcement's moment is the
+    earliest any progress on it may be."""
+    chosen = payload.student_ids
+    task = progress.KnownTask(
+        task_id=payload.task_id,
+        district_id=payload.district_id,
+        section_id=payload.section_id,
+        component_id=payload.component_id,
+        minutes=payload.minutes,
+        opens_at=payload.opens_at,
+        due_at=payload.due_at,
+        time_zone=payload.time_zone,
+        assigned_at=stored_instant(event.time),
+        student_ids=None if chosen is None else tuple(chosen),
+    )
+
+    async def work(tx: progress_ports.Transaction) -> None:
+        if await tx.first_time(CONSUMER, event.id):
+            before = await tx.get_known_task(task.district_id, task.task_id)
+            await tx.save_known_task(task.learned(before))
+
+    await store.atomically(work)
+
+
+async def on_task_rescheduled(
+    payload: TaskRescheduled, event: CloudEvent, *, store: progress_ports.Store
+) -> None:
+    """The copy's window follows the task's (one section's events arrive in order)."""
+
+    async def work(tx: progress_ports.Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        task = await tx.get_known_task(payload.district_id, payload.task_id)
+        if task is not None:
+            moved = replace(task, opens_at=payload.opens_at, due_at=payload.due_at)
+            await tx.save_known_task(moved)
+
+    await store.atomically(work)
+
+
+async def on_task_withdrawn(
+    payload: TaskWithdrawn, event: CloudEvent, *, store: progress_ports.Store
+) -> None:
+    """No new progress on it; what was recorded stays. A withdrawal of a task never heard of
+    is kept too, so that a late announcement cannot bring it back."""
+
+    async def work(tx: progress_ports.Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        task = await tx.get_known_task(payload.district_id, payload.task_id)
+        if task is None:
+            task = progress.KnownTask(
+                task_id=payload.task_id,
+                district_id=payload.district_id,
+                section_id=payload.section_id,
+                component_id="",
+                minutes=0,
+                opens_at=payload.withdrawn_at,
+                due_at=payload.withdrawn_at,
+                time_zone="UTC",
+                assigned_at=payload.withdrawn_at,
+            )
+        await tx.save_known_task(task.withdrawn(payload.withdrawn_at))
+
+    await store.atomically(work)
+
+
+async def on_recording_published(
+    payload: RecordingPublished, event: CloudEvent, *, store: progress_ports.Store
+) -> None:
+    """A recording is a component of its own: its duration bounds a position reported on it."""
+    media = progress.TaskMedia(payload.component_id, payload.district_id, payload.duration_seconds)
+
+    async def work(tx: progress_ports.Transaction) -> None:
+        if await tx.first_time(CONSUMER, event.id):
+            await tx.save_task_media(media)
+
+    await store.atomically(work)
+
+
+def inbound(state: ServiceState[slices.Store, FeedbackSettings]) -> Inbound:
     return (
         Inbound()
         .on(SessionScheduled, partial(on_session_scheduled, store=state.store))
@@ -162,4 +281,8 @@ def inbound(state: ServiceState[Store, FeedbackSettings]) -> Inbound:
                 on_session_ended, store=state.store, settings=state.settings, clock=state.clock
             ),
         )
+        .on(TaskAssigned, partial(on_task_assigned, store=state.store))
+        .on(TaskRescheduled, partial(on_task_rescheduled, store=state.store))
+        .on(TaskWithdrawn, partial(on_task_withdrawn, store=state.store))
+        .on(RecordingPublished, partial(on_recording_published, store=state.store))
     )

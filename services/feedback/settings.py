@@ -7,6 +7,7 @@ from pydantic_settings import SettingsConfigDict
 
 from bookend.hosting import ServiceSettings
 from services.feedback.live.domain import AttendanceRules
+from services.feedback.progress.domain import ProgressRules
 
 
 class FeedbackSettings(ServiceSettings):
@@ -20,6 +21,8 @@ class FeedbackSettings(ServiceSettings):
     # this before its end is leaving early (ADR 0032).
     late_after_minutes: float = Field(default=5, ge=0)
     left_early_before_minutes: float = Field(default=5, ge=0)
+    # Reports one student may make on one task, a completion once more (ADR 0033).
+    max_progress_reports: int = Field(default=500, ge=1, le=5000)
 
     @property
     def attendance(self) -> AttendanceRules:
@@ -27,3 +30,7 @@ class FeedbackSettings(ServiceSettings):
             late_after=timedelta(minutes=self.late_after_minutes),
             left_early_before=timedelta(minutes=self.left_early_before_minutes),
         )
+
+    @property
+    def progress(self) -> ProgressRules:
+        return ProgressRules(max_reports=self.max_progress_reports)

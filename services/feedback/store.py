@@ -6,18 +6,20 @@ from __future__ import annotations
 from bookend.outbox import OutboxStore, OutboxTransaction
 from services.feedback.live import store as live
 from services.feedback.live.store import LiveQueries, LiveWrites
+from services.feedback.progress import store as progress
+from services.feedback.progress.store import ProgressQueries, ProgressWrites
 from services.feedback.pulse import store as pulse
 from services.feedback.pulse.store import PulseQueries, PulseWrites
 
 
-class FeedbackTransaction(OutboxTransaction, LiveWrites, PulseWrites):
+class FeedbackTransaction(OutboxTransaction, LiveWrites, ProgressWrites, PulseWrites):
     """Offers every slice's `Transaction` port."""
 
 
-class FeedbackStore(OutboxStore[FeedbackTransaction], LiveQueries, PulseQueries):
+class FeedbackStore(OutboxStore[FeedbackTransaction], LiveQueries, ProgressQueries, PulseQueries):
     transaction = FeedbackTransaction
 
     async def create_indexes(self) -> None:
         await super().create_indexes()
-        for collection, fields, unique in (*live.INDEXES, *pulse.INDEXES):
+        for collection, fields, unique in (*live.INDEXES, *progress.INDEXES, *pulse.INDEXES):
             await self._index(collection, fields, unique=unique)

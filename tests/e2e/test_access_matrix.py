@@ -420,6 +420,14 @@ READS = [
         IN_X_LIVE,
     ),
     Read(
+        "taskProgress",
+        "of X's task, the student's",
+        "query($id: ID!) { taskProgress(taskId: $id) { studentId state reportCount } }",
+        lambda w: {"id": w.task},
+        lambda w: w.subjects[As.STUDENT],
+        SEES_X,
+    ),
+    Read(
         "calendarLinks",
         "of the student's calendar",
         "query($id: ID) { calendarLinks(studentId: $id) { id ownerId url } }",
@@ -862,6 +870,15 @@ WRITES = [
         success="PresenceReport",
     ),
     Write(
+        "reportProgress",
+        "mutation($id: ID!, $event: String!) { reportProgress(taskId: $id, clientEventId: $event,"
+        f' occurredAt: "2025-01-01T00:00:00Z") {{ {result_of("ProgressReport")} }} }}',
+        attempt=lambda w: {"id": w.task, "event": "not-allowed-progress"},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.task, "event": "matrix-progress"},
+        success="ProgressReport",
+    ),
+    Write(
         "createCalendarLink",
         f"mutation($id: ID) {{ createCalendarLink(studentId: $id) {{ "
         f"{result_of('CalendarLink')} }} }}",
@@ -1074,6 +1091,9 @@ SESSION_RECORDING = """query($id: ID!) { session(id: $id) { recording { componen
 ATTENDANCE = """query($id: ID!) { sessionAttendance(sessionId: $id) { sessionId } }"""
 CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
+PROGRESS = """mutation($id: ID!) { reportProgress(taskId: $id, clientEventId: "world",
+  occurredAt: "2025-01-01T00:00:00Z", timeSpentSeconds: 60) {
+  __typename ... on UserError { code } } }"""
 
 
 SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
@@ -1369,6 +1389,14 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return None  # the feedback service opens the channel when it hears the start
 
     check_in = await eventually(checked_in)
+
+    async def progressed() -> bool:
+        # Feedback learns the task from the scheduler's TaskAssigned; until then, TASK_NOT_FOUND.
+        result = (await clients[As.STUDENT].run(PROGRESS, id=task))["reportProgress"]
+        assert result["__typename"] in ("ProgressReport", "NotFound"), result
+        return bool(result["__typename"] == "ProgressReport")
+
+    await eventually(progressed)
     calendar_link = await succeeds(admin, CALENDAR_LINK, student=a_student)
     section_links = await asyncio.gather(
         *(succeeds(teacher, CALENDAR_LINK, section=x) for _ in range(1 + len(RUNS_X)))
@@ -1573,6 +1601,10 @@ SNAPSHOT = {
           nodes { id status decidedBy } } }""",
     ),
     "check-ins": (As.TEACHER, "query($live: ID!) { checkIns(sessionId: $live) { id signal } }"),
+    "progress": (
+        As.TEACHER,
+        "query($task: ID!) { taskProgress(taskId: $task) { studentId state reportCount } }",
+    ),
     "channel": (
         As.TEACHER,
         """query($live: ID!) { liveChannel(sessionId: $live) {
@@ -1623,6 +1655,7 @@ async def snapshot(world: World) -> dict[str, Data]:
         "student": world.subjects[As.STUDENT],
         "intruder": world.intruder,
         "week": PULSE_WEEK,
+        "task": world.task,
     }
 
     async def read(who: As, document: str) -> Data:

@@ -11,6 +11,9 @@ from services.feedback.live.domain import (
     LiveChannel,
     SectionSchool,
 )
+from services.feedback.pulse.domain import Pulse
+from tests.feedback.progress_fakes import FakeProgressReads, FakeProgressWrites, ProgressTables
+from tests.feedback.pulse_fakes import FakePulseReads, FakePulseWrites, Key
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 
@@ -21,6 +24,8 @@ class FeedbackState(FakeState):
     section_schools: dict[tuple[str, str], str] = field(default_factory=dict)
     attendees: dict[tuple[str, str, str], Attendee] = field(default_factory=dict)
     summaries: dict[tuple[str, str], AttendanceSummary] = field(default_factory=dict)
+    progress: ProgressTables = field(default_factory=ProgressTables)
+    pulses: dict[Key, Pulse] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -67,7 +72,9 @@ class FakeReads:
         return self.state.summaries.get((district_id, session_id))
 
 
-class FakeFeedbackTransaction(FakeTransaction[FeedbackState], FakeReads):
+class FakeFeedbackTransaction(
+    FakeTransaction[FeedbackState], FakeReads, FakeProgressWrites, FakePulseWrites
+):
     async def save_channel(self, channel: LiveChannel) -> None:
         self.state.channels[channel.session_id] = channel
 
@@ -89,7 +96,9 @@ class FakeFeedbackTransaction(FakeTransaction[FeedbackState], FakeReads):
         self.state.summaries[key] = summary
 
 
-class FakeFeedback(FakeStore[FeedbackState, FakeFeedbackTransaction], FakeReads):
+class FakeFeedback(
+    FakeStore[FeedbackState, FakeFeedbackTransaction], FakeReads, FakeProgressReads, FakePulseReads
+):
     transaction = FakeFeedbackTransaction
 
     def __init__(self) -> None:

@@ -1,20 +1,16 @@
-"""An in-memory stand-in for the pulse slice's storage port (kept apart from fakes.py so each
-slice's fake merges on its own)."""
+"""In-memory stand-ins for the pulse slice's storage ports, mixed into the feedback fakes (kept
+apart from fakes.py so each slice's fake merges on its own)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from services.feedback.pulse.domain import Pulse
-from tests.support.fakes import FakeState, FakeStore, FakeTransaction
+
+if TYPE_CHECKING:  # the fakes' state holds the pulses (tests/feedback/fakes.py)
+    from tests.feedback.fakes import FeedbackState
 
 Key = tuple[str, str, str, str]  # district, student, week, respondent: the unique index
-
-
-@dataclass
-class PulseState(FakeState):
-    pulses: dict[Key, Pulse] = field(default_factory=dict)
-    section_schools: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def key_of(pulse: Pulse) -> Key:
@@ -22,10 +18,7 @@ def key_of(pulse: Pulse) -> Key:
 
 
 class FakePulseReads:
-    state: PulseState
-
-    async def get_section_school(self, district_id: str, section_id: str) -> str | None:
-        return self.state.section_schools.get((district_id, section_id))
+    state: FeedbackState
 
     async def get_pulse(
         self, district_id: str, student_id: str, week: str, respondent_id: str
@@ -60,15 +53,8 @@ class FakePulseReads:
         return sorted(found, key=lambda p: (p.student_id, p.respondent_id))
 
 
-class FakePulseTransaction(FakeTransaction[PulseState], FakePulseReads):
+class FakePulseWrites(FakePulseReads):
     async def save_pulse(self, pulse: Pulse) -> None:
         earlier = self.state.pulses.get(key_of(pulse))
         assert earlier is None or earlier.id == pulse.id, "one pulse a respondent and week"
         self.state.pulses[key_of(pulse)] = pulse
-
-
-class FakePulses(FakeStore[PulseState, FakePulseTransaction], FakePulseReads):
-    transaction = FakePulseTransaction
-
-    def __init__(self) -> None:
-        super().__init__(PulseState())

@@ -21,7 +21,7 @@ from bookend.ids import new_id
 from bookend.problems import InvalidInput
 from services.feedback.pulse import service
 from services.feedback.pulse.domain import MAX_COMMENT_LENGTH, PulseAnswers, Tally
-from tests.feedback.pulse_fakes import FakePulses
+from tests.feedback.fakes import FakeFeedback as FakePulses
 from tests.support.fakes import Clock
 
 WEEK = "2026-W48"

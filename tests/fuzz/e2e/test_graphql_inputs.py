@@ -115,6 +115,8 @@ ROSTER_FIELDS = frozenset(
 
 # What a student does in a live session.
 STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession", "submitPulse"})
+# What a student does in a live session, and on their on-demand tasks.
+STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession", "reportProgress"})
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,9 @@ WRITES = {
         leaveSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
     "submitPulse": f"""mutation($input: PulseInput!) {{
         submitPulse(input: $input) {{ __typename {REFUSAL} }} }}""",
+    "reportProgress": f"""mutation($task: ID!, $event: String!, $at: DateTime!, $spent: Int! = 0) {{
+        reportProgress(taskId: $task, clientEventId: $event, occurredAt: $at,
+          timeSpentSeconds: $spent) {{ __typename {REFUSAL} }} }}""",
 }
 
 
@@ -386,6 +391,19 @@ HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
     ("submitPulse", lambda s: pulse(week="2026-W99"), "week", "iso_week"),
     ("submitPulse", lambda s: pulse(week="2001-W01"), "week", "current_week"),
     ("submitPulse", lambda s: pulse(week="../checkins"), "week", "valid_id"),
+    # Checked before the task is looked up: the seeded classroom has none.
+    (
+        "reportProgress",
+        lambda s: {"task": s.session_id, "event": "e1", "at": YEAR_9999},
+        "occurred_at",
+        "not_in_future",
+    ),
+    (
+        "reportProgress",
+        lambda s: {"task": s.session_id, "event": LONG, "at": YEAR_1, "spent": -1},
+        "time_spent_seconds",
+        "in_range",
+    ),
 ]
 
 

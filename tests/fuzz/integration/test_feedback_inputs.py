@@ -1,6 +1,6 @@
-"""Every feedback operation (check-ins, joins and leaves, reads), fed generated and hostile input
-by a student of a live session's section and its teacher: never a 5xx or a hang, and every
-refusal names its field and rule."""
+"""Every feedback operation (check-ins, joins and leaves, progress, reads), fed generated and
+hostile input by a student of a live session's section and its teacher: never a 5xx or a hang,
+and every refusal names its field and rule."""
 
 from __future__ import annotations
 
@@ -18,19 +18,19 @@ from bookend.eventbus import KafkaPublisher
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
 from tests.conftest import Embedded, fresh_on
-from tests.feedback import builders
+from tests.feedback import builders, progress_builders
 from tests.fuzz.integration.harness import aim, answer, openapi_schema
 from tests.support.auth import token_for
 from tests.support.fuzzing import DEADLINE
 from tests.support.polling import eventually
 
-SECTION, SESSION = "section-fuzz", "session-fuzz"
+SECTION, SESSION, TASK = "section-fuzz", "session-fuzz", "task-fuzz"
 TEACHER = token_for("teacher-1", Role.TEACHER, sections=frozenset({SECTION}))
 STUDENT = token_for("student-1", Role.STUDENT, sections=frozenset({SECTION}))
 
 FEEDBACK = openapi_schema(create_app, FeedbackSettings())
 # checkin_id is filled once the app runs: a check-in in the live session.
-KNOWN: dict[str, list[str]] = {"session_id": [SESSION], "checkin_id": []}
+KNOWN: dict[str, list[str]] = {"session_id": [SESSION], "checkin_id": [], "task_id": [TASK]}
 # Pulses (ADR 0036): this week's, and the section's.
 KNOWN |= {"week": [str(IsoWeek.containing(datetime.now(UTC), "UTC"))], "section_id": [SECTION]}
 aim(FEEDBACK, KNOWN)
@@ -44,13 +44,16 @@ async def feedback(embedded: Embedded) -> AsyncIterator[str]:
         publisher = KafkaPublisher(fresh.kafka)
         await publisher.start()
         await publisher.publish(builders.started(SESSION, SECTION, "district-1"))
+        await publisher.publish(progress_builders.assigned(TASK, SECTION, "district-1"))
         await publisher.stop()
         async with httpx.AsyncClient(base_url=url, timeout=DEADLINE) as http:
 
             async def live() -> bool:
                 teacher = {"Authorization": f"Bearer {TEACHER}"}
                 channel = await http.get(f"/sessions/{SESSION}/channel", headers=teacher)
-                return channel.status_code == 200 and channel.json()["status"] == "open"
+                task = await http.get(f"/tasks/{TASK}/progress", headers=teacher)
+                open_ = channel.status_code == 200 and channel.json()["status"] == "open"
+                return open_ and task.status_code == 200
 
             await eventually(live)
             student = {"Authorization": f"Bearer {STUDENT}"}
@@ -147,6 +150,45 @@ def test_a_hostile_pulse_names_the_field_and_rule(
         f"{feedback}/pulses/{week or KNOWN['week'][0]}",
         json=body,
         headers={"Authorization": f"Bearer {guardian}"},
+        timeout=DEADLINE,
+    )
+    assert response.status_code == 422, response.text
+    assert {"field": field, "rule": rule} in [
+        {"field": e["field"], "rule": e["rule"]} for e in response.json()["errors"]
+    ], response.text
+
+
+NOW = "2026-01-01T10:00:00+00:00"
+
+
+def progress(**fields: Any) -> dict[str, Any]:
+    return {"client_event_id": "e1", "occurred_at": NOW} | fields
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "rule"),
+    [
+        (progress(client_event_id="x" * 10_000), "client_event_id", "valid_id"),
+        (progress(client_event_id="e\x00"), "client_event_id", "valid_text"),
+        ({"client_event_id": "e1"}, "occurred_at", "missing"),
+        (progress(occurred_at="2026-01-01T10:00"), "occurred_at", "timezone_aware"),
+        (progress(occurred_at="9999-12-31T23:59:59-05:00"), "occurred_at", "not_in_future"),
+        (progress(time_spent_seconds=10**30), "time_spent_seconds", "in_range"),
+        (progress(position_seconds=-1), "position_seconds", "in_range"),
+        (progress(completed="maybe"), "completed", "bool_parsing"),
+    ],
+    ids=[
+        "long id", "NUL in an id", "no moment", "a moment without a zone", "a moment ahead",
+        "a huge time spent", "a negative position", "not a boolean",
+    ],
+)  # fmt: skip
+def test_a_hostile_progress_report_names_the_field_and_rule(
+    feedback: str, body: dict[str, Any], field: str, rule: str
+) -> None:
+    response = httpx.post(
+        f"{feedback}/tasks/{TASK}/progress",
+        json=body,
+        headers={"Authorization": f"Bearer {STUDENT}"},
         timeout=DEADLINE,
     )
     assert response.status_code == 422, response.text

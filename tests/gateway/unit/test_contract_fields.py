@@ -20,6 +20,7 @@ from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
 from gateway.schema import groups, imports, roster, sessions
+from gateway.schema import progress as progress_schema
 from gateway.schema import proposals as proposals_schema
 from gateway.schema import pulse as pulse_schema
 from gateway.schema import recordings as recordings_schema
@@ -84,6 +85,12 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
         feedback.SectionPulse,
         {"workload", "wellbeing", "connectivity", "shared_device", "preference", "pulses"},
     ),
+    (
+        progress_schema.StudentTaskProgress,
+        feedback.StudentProgress,
+        {"state", "started_at", "completed_at", "position_seconds", "time_spent_seconds"},
+    ),
+    (progress_schema.ProgressReport, feedback.ProgressReceipt, {"progress"}),
 ]
 
 # Each input sent as a contract request, with the fields its request builds itself.
