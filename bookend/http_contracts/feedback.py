@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from bookend.contracts.feedback import (
     AttendanceMark,
+    BalanceFlag,
     ChannelStatus,
     CheckInSignal,
     Connectivity,
@@ -215,3 +216,58 @@ class TaskProgressList(BaseModel):
     task_id: str
     section_id: str
     students: list[StudentProgress]
+
+
+# --- balance assessment (ADR 0037) ----------------------------------------------------------
+
+
+class AssessmentFigures(BaseModel):
+    """A week's minutes, sessions and rates (a rate is None when nothing divides it)."""
+
+    planned_live_minutes: int
+    attended_live_minutes: int
+    assigned_on_demand_minutes: int
+    completed_on_demand_minutes: int
+    sessions: int
+    sessions_missed: int
+    sessions_checked_in: int
+    sessions_lost: int
+    on_demand_share: float | None
+    completion_rate: float | None
+    confusion_rate: float | None
+
+
+class AssessmentFlag(BaseModel):
+    kind: BalanceFlag
+    reason: str
+
+
+class PreferenceCount(BaseModel):
+    preference: LearningPreference
+    count: int
+
+
+class AssessmentPulse(BaseModel):
+    students_responded: int
+    guardians_responded: int
+    too_much_work: int
+    low_wellbeing: int
+    poorly_connected: int
+    preferences: list[PreferenceCount]
+
+
+class StudentAssessment(BaseModel):
+    student_id: str
+    figures: AssessmentFigures
+    pulse: AssessmentPulse
+    flags: list[AssessmentFlag]
+
+
+class BalanceAssessment(BaseModel):
+    section_id: str
+    week: str
+    figures: AssessmentFigures
+    pulse: AssessmentPulse
+    flags: list[AssessmentFlag]
+    students: list[StudentAssessment]
+    assessed_at: datetime | None  # when published; None: as the week stands now

@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
+from services.feedback.assessment.api import router as assessment
 from services.feedback.live.api import router as live
 from services.feedback.progress.api import router as progress
 from services.feedback.pulse.api import router as pulse
 
 router = APIRouter()
-for part in (live, progress, pulse):
+for part in (live, progress, pulse, assessment):
     router.include_router(part)

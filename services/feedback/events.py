@@ -4,7 +4,9 @@ summarises attendance), and the tasks (and their media) progress is reported on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
+from fractions import Fraction
 from functools import partial
 
 from bookend.clock import Clock, stored_instant
@@ -22,6 +24,7 @@ from bookend.contracts.scheduler import (
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from services.feedback import ports as slices
+from services.feedback.assessment import domain as assessment
 from services.feedback.live import domain
 from services.feedback.live.domain import (
     SectionSchool,
@@ -109,12 +112,56 @@ def progress_recorded(event: progress.ProgressChanged) -> contract.ProgressRecor
     )
 
 
+def _rate(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def _figures(figures: assessment.Figures) -> contract.AssessedFigures:
+    return contract.AssessedFigures(
+        planned_live_minutes=figures.planned_live_minutes,
+        attended_live_minutes=figures.attended_live_minutes,
+        assigned_on_demand_minutes=figures.assigned_on_demand_minutes,
+        completed_on_demand_minutes=figures.completed_on_demand_minutes,
+        sessions=figures.sessions,
+        sessions_missed=figures.sessions_missed,
+        on_demand_share=_rate(figures.on_demand_share),
+        completion_rate=_rate(figures.completion_rate),
+        confusion_rate=_rate(figures.confusion_rate),
+    )
+
+
+def _flags(flags: Iterable[assessment.Flag]) -> list[contract.AssessedFlag]:
+    return [contract.AssessedFlag(kind=f.kind, reason=f.reason) for f in flags]
+
+
+def balance_assessed(event: assessment.Assessed) -> contract.BalanceAssessed:
+    # Figures and flags only: no pulse comment, no name (ADR 0037).
+    assessed = event.assessment
+    assert assessed.assessed_at is not None, "published assessments have their moment"
+    return contract.BalanceAssessed(
+        district_id=assessed.district_id,
+        assessment_id=assessed.id,
+        section_id=assessed.section_id,
+        week=str(assessed.week),
+        figures=_figures(assessed.figures),
+        flags=_flags(assessed.flags),
+        students=[
+            contract.StudentBalance(
+                student_id=s.student_id, figures=_figures(s.figures), flags=_flags(s.flags)
+            )
+            for s in assessed.students
+        ],
+        assessed_at=assessed.assessed_at,
+    )
+
+
 OUTBOUND = (
     Outbound(SOURCE)
     .map(domain.CheckInRecorded, check_in_recorded)
     .map(domain.AttendanceSummarized, attendance_summarized)
     .map(pulse.PulseSubmitted, pulse_submitted)
     .map(progress.ProgressChanged, progress_recorded)
+    .map(assessment.Assessed, balance_assessed)
 )
 
 

@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from bookend.hosting import ServiceSettings
+from services.feedback.assessment.domain import AssessmentRules
 from services.feedback.live.domain import AttendanceRules
 from services.feedback.progress.domain import ProgressRules
 
@@ -34,3 +35,8 @@ class FeedbackSettings(ServiceSettings):
     @property
     def progress(self) -> ProgressRules:
         return ProgressRules(max_reports=self.max_progress_reports)
+
+    @property
+    def assessment(self) -> AssessmentRules:
+        """Where a week's figures become flags (ADR 0037); the design's thresholds."""
+        return AssessmentRules()

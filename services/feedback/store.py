@@ -4,6 +4,8 @@ a change and the events it causes commit together."""
 from __future__ import annotations
 
 from bookend.outbox import OutboxStore, OutboxTransaction
+from services.feedback.assessment import store as assessment
+from services.feedback.assessment.store import AssessmentQueries, AssessmentWrites
 from services.feedback.live import store as live
 from services.feedback.live.store import LiveQueries, LiveWrites
 from services.feedback.progress import store as progress
@@ -12,14 +14,27 @@ from services.feedback.pulse import store as pulse
 from services.feedback.pulse.store import PulseQueries, PulseWrites
 
 
-class FeedbackTransaction(OutboxTransaction, LiveWrites, ProgressWrites, PulseWrites):
+class FeedbackTransaction(
+    OutboxTransaction, LiveWrites, ProgressWrites, PulseWrites, AssessmentWrites
+):
     """Offers every slice's `Transaction` port."""
 
 
-class FeedbackStore(OutboxStore[FeedbackTransaction], LiveQueries, ProgressQueries, PulseQueries):
+class FeedbackStore(
+    OutboxStore[FeedbackTransaction],
+    LiveQueries,
+    ProgressQueries,
+    PulseQueries,
+    AssessmentQueries,
+):
     transaction = FeedbackTransaction
 
     async def create_indexes(self) -> None:
         await super().create_indexes()
-        for collection, fields, unique in (*live.INDEXES, *progress.INDEXES, *pulse.INDEXES):
+        for collection, fields, unique in (
+            *live.INDEXES,
+            *progress.INDEXES,
+            *pulse.INDEXES,
+            *assessment.INDEXES,
+        ):
             await self._index(collection, fields, unique=unique)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from services.feedback.assessment.domain import SectionAssessment, WeekSession
 from services.feedback.live.domain import (
     AttendanceSummary,
     Attendee,
@@ -12,6 +13,7 @@ from services.feedback.live.domain import (
     SectionSchool,
 )
 from services.feedback.pulse.domain import Pulse
+from tests.feedback.assessment_fakes import FakeAssessmentReads, FakeAssessmentWrites
 from tests.feedback.progress_fakes import FakeProgressReads, FakeProgressWrites, ProgressTables
 from tests.feedback.pulse_fakes import FakePulseReads, FakePulseWrites, Key
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
@@ -26,6 +28,8 @@ class FeedbackState(FakeState):
     summaries: dict[tuple[str, str], AttendanceSummary] = field(default_factory=dict)
     progress: ProgressTables = field(default_factory=ProgressTables)
     pulses: dict[Key, Pulse] = field(default_factory=dict)
+    week_sessions: dict[tuple[str, str], list[WeekSession]] = field(default_factory=dict)
+    assessments: dict[tuple[str, str, str], SectionAssessment] = field(default_factory=dict)
 
 
 class FakeReads:
@@ -73,7 +77,11 @@ class FakeReads:
 
 
 class FakeFeedbackTransaction(
-    FakeTransaction[FeedbackState], FakeReads, FakeProgressWrites, FakePulseWrites
+    FakeTransaction[FeedbackState],
+    FakeReads,
+    FakeProgressWrites,
+    FakePulseWrites,
+    FakeAssessmentWrites,
 ):
     async def save_channel(self, channel: LiveChannel) -> None:
         self.state.channels[channel.session_id] = channel
@@ -97,7 +105,11 @@ class FakeFeedbackTransaction(
 
 
 class FakeFeedback(
-    FakeStore[FeedbackState, FakeFeedbackTransaction], FakeReads, FakeProgressReads, FakePulseReads
+    FakeStore[FeedbackState, FakeFeedbackTransaction],
+    FakeReads,
+    FakeProgressReads,
+    FakePulseReads,
+    FakeAssessmentReads,
 ):
     transaction = FakeFeedbackTransaction
 
