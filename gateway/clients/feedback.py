@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bookend.http_contracts.feedback import (
     Attendance,
+    BalanceAssessment,
     Channel,
     CheckIn,
     CheckInCreate,
@@ -73,3 +74,11 @@ class FeedbackClient(ServiceClient):
     async def list_task_progress(self, task_id: str) -> TaskProgressList:
         path = at("/tasks/{task_id}/progress", task_id=task_id)
         return await self.call(TaskProgressList, "GET", path)
+
+    async def read_assessment(self, section_id: str, week: str | None) -> BalanceAssessment:
+        path = at("/sections/{section_id}/balance-assessment", section_id=section_id)
+        return await self.call(BalanceAssessment, "GET", path, params={"week": week})
+
+    async def publish_assessment(self, section_id: str, week: str | None) -> BalanceAssessment:
+        path = at("/sections/{section_id}/balance-assessment", section_id=section_id)
+        return await self.call(BalanceAssessment, "POST", path, params={"week": week})

@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.context import Info
+from gateway.schema.assessment import AssessmentMutation, AssessmentQuery
 from gateway.schema.balance import BalanceMutation, BalanceQuery
 from gateway.schema.calendars import CalendarMutation, CalendarQuery
 from gateway.schema.catalog import CatalogMutation, CatalogQuery
@@ -71,6 +72,7 @@ class Query(
     ImportQuery,
     BalanceQuery,
     ProposalQuery,
+    AssessmentQuery,
     PulseQuery,
 ):
     pass
@@ -91,6 +93,7 @@ class Mutation(
     ImportMutation,
     BalanceMutation,
     ProposalMutation,
+    AssessmentMutation,
     PulseMutation,
 ):
     pass

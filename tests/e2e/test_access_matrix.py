@@ -463,6 +463,17 @@ READS = [
         RUNS_X,
     ),
     Read(
+        "balanceAssessment",
+        "of X this week",
+        # Not `sectionId`: another district's staff holding X's id read an empty week of their
+        # own district's section of that id; the student's line shows only in A's.
+        """query($id: ID!) { balanceAssessment(sectionId: $id) {
+          week students { studentId } } }""",
+        lambda w: {"id": w.section},
+        lambda w: w.subjects[As.STUDENT],
+        RUNS_X,
+    ),
+    Read(
         "balanceProposals",
         "of X",
         """query($id: ID!) { balanceProposals(sectionId: $id, first: 100) {
@@ -1007,6 +1018,18 @@ WRITES = [
         allowed=RUNS_X,
         permitted=lambda w, who: {"id": w.section, "input": X_POLICY},
         success="BalancePolicy",
+    ),
+    Write(
+        "assessBalance",
+        "mutation($id: ID!) { assessBalance(sectionId: $id) "
+        f"{{ {result_of('BalanceAssessment')} }} }}",
+        attempt=lambda w: {"id": w.section},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.section},
+        success="BalanceAssessment",
+        # Another district's teacher claiming X, and its district admin, assess their own
+        # district's (empty) section of that id.
+        elsewhere=frozenset({As.B_TEACHER, As.B_DISTRICT_ADMIN}),
     ),
     Write(
         "acceptProposal",

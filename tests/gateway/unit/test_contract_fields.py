@@ -14,6 +14,7 @@ from bookend.http_contracts import (
     recordings,
     scheduler,
 )
+from gateway.schema import assessment as assessment_schema
 from gateway.schema import balance as balance_schema
 from gateway.schema import calendars as calendars_schema
 from gateway.schema import catalog as catalog_schema
@@ -71,6 +72,20 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (balance_schema.BalanceWarning, balance.BalanceWarning, set()),
     (balance_schema.BalancePolicy, balance.BalancePolicy, set()),
     (proposals_schema.BalanceProposal, balance.Proposal, set()),
+    (assessment_schema.AssessmentFigures, feedback.AssessmentFigures, set()),
+    (assessment_schema.AssessmentFlag, feedback.AssessmentFlag, set()),
+    (assessment_schema.AssessedPreferenceCount, feedback.PreferenceCount, set()),
+    (assessment_schema.AssessmentPulse, feedback.AssessmentPulse, {"preferences"}),
+    (
+        assessment_schema.StudentAssessment,
+        feedback.StudentAssessment,
+        {"figures", "pulse", "flags"},
+    ),
+    (
+        assessment_schema.BalanceAssessment,
+        feedback.BalanceAssessment,
+        {"figures", "pulse", "flags", "students"},
+    ),
     (balance_schema.PlanDay, balance.PlanDay, set()),
     (balance_schema.WeeklyPlan, balance.WeeklyPlan, {"days", "policy", "warnings"}),
     # Pulse surveys (ADR 0036)
