@@ -16,6 +16,7 @@ from devstack.demo import CHICAGO, CURRICULUM, SERIES, SHARED, UNIT, load_demo
 from devstack.stack import RunningStack
 from devstack.users import ELA_8, USERS_BY_ID
 from tests.e2e.client import Client
+from tests.support.polling import eventually
 
 LESSONS = """query { lessons(first: 100) { nodes { title status gradeBand standards
   components { media { kind captions { language } renditions { variant } } } } } }"""
@@ -130,3 +131,28 @@ async def test_the_demo_has_this_weeks_pulses_once_however_often_it_loads(
     assert in_chicago[("student-amara", "STUDENT")] == "GOOD"
     assert in_chicago[("student-amara", "GUARDIAN")] == "GOOD"
     assert in_los_angeles[("student-kenji", "STUDENT")] == "LIMITED"
+
+
+ASSESSMENT = """query($section: ID!) { balanceAssessment(sectionId: $section) {
+  week students { studentId flags { kind reason } } } }"""
+PROPOSALS = """query($section: ID!) { balanceProposals(sectionId: $section, status: OPEN) {
+  nodes { studentId kind reason } } }"""
+
+
+async def test_the_demo_week_is_assessed_with_flags_and_open_proposals(
+    stack: RunningStack, http: httpx.AsyncClient
+) -> None:
+    await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret)
+    teacher = as_demo("teacher-rivera", stack, http)
+    week = (await teacher.run(ASSESSMENT, section=ELA_8))["balanceAssessment"]
+    flags = {s["studentId"]: {f["kind"] for f in s["flags"]} for s in week["students"]}
+    # Kenji says the week was too much: overloaded, whatever day the demo runs.
+    assert "OVERLOADED" in flags["student-kenji"]
+
+    async def proposed() -> list[dict[str, str]] | None:
+        nodes = (await teacher.run(PROPOSALS, section=ELA_8))["balanceProposals"]["nodes"]
+        return [n for n in nodes if n["studentId"] == "student-kenji"] or None
+
+    [extend] = await eventually(proposed)
+    assert extend["kind"] == "EXTEND_WINDOWS"
+    assert "reports too much work" in extend["reason"]
