@@ -54,7 +54,11 @@ def task_assigned(event: domain.TaskAssigned) -> contract.TaskAssigned:
 
 def session_started(event: domain.SessionStarted) -> contract.SessionStarted:
     return contract.SessionStarted.model_validate(
-        fields_of(event.session, session_id=event.session.id)
+        fields_of(
+            event.session,
+            session_id=event.session.id,
+            expected_student_ids=list(event.expected_student_ids),
+        )
     )
 
 
