@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 
 from services.feedback.live.api import router as live
+from services.feedback.prompts.api import router as prompts
 
 router = APIRouter()
-for part in (live,):
+for part in (live, prompts):
     router.include_router(part)

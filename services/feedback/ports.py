@@ -1,0 +1,20 @@
+"""Every slice's storage ports as one, as `store.py` composes their stores: what the inbound
+handlers need, since one event (a session's end) changes several slices at once."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
+
+from services.feedback.live import ports as live
+from services.feedback.prompts import ports as prompts
+
+T = TypeVar("T")
+
+
+class Transaction(live.Transaction, prompts.Transaction, Protocol):
+    """Offers every slice's `Transaction` port."""
+
+
+class Store(live.Reads, prompts.Reads, Protocol):
+    async def atomically(self, work: Callable[[Transaction], Awaitable[T]]) -> T: ...
