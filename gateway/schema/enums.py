@@ -16,7 +16,14 @@ from bookend.contracts.catalog import (
     ModeFit,
     VariantKind,
 )
-from bookend.contracts.feedback import AttendanceMark, ChannelStatus, CheckInSignal, Presence
+from bookend.contracts.feedback import (
+    AttendanceMark,
+    ChannelStatus,
+    CheckInSignal,
+    Presence,
+    PromptKind,
+    PromptStatus,
+)
 from bookend.contracts.scheduler import (
     BalanceMode,
     BalanceRule,
@@ -51,6 +58,8 @@ strawberry.enum(AttendanceMark)
 strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
+strawberry.enum(PromptKind)
+strawberry.enum(PromptStatus)
 
 __all__ = [
     "AttendanceMark",
@@ -71,6 +80,8 @@ __all__ = [
     "ModeFit",
     "PersonRole",
     "Presence",
+    "PromptKind",
+    "PromptStatus",
     "RosterImportStatus",
     "RosterKind",
     "SessionStatus",

@@ -22,6 +22,7 @@ from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.plain import read_plain_fields
+from gateway.schema.prompts import PromptMutation, PromptQuery
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
 from gateway.schema.scalars import SCALARS
@@ -66,6 +67,7 @@ class Query(
     CalendarQuery,
     ImportQuery,
     BalanceQuery,
+    PromptQuery,
 ):
     pass
 
@@ -83,6 +85,7 @@ class Mutation(
     CalendarMutation,
     ImportMutation,
     BalanceMutation,
+    PromptMutation,
 ):
     pass
 
