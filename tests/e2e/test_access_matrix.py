@@ -132,6 +132,8 @@ class World:
     roster_import: str  # made by the district admin
     group: str  # a group of X's, with the student, made by its teacher
     spare_groups: Mapping[As, str]  # of X's, one for each who runs X, to delete
+    prompt: str  # open in the live session, answered by the student
+    spare_prompts: Mapping[As, str]  # open in the live session, one for each who runs X
 
     def __getitem__(self, who: As) -> Client:
         return self.clients[who]
@@ -425,6 +427,31 @@ READS = [
         lambda w: w.scheduled,
         SEES_X,
         subscription=True,
+    ),
+    Read(
+        "sessionPrompts",
+        "of the live session",
+        """query($id: ID!) { sessionPrompts(sessionId: $id) {
+          id status results { answered } ownAnswer { choice } } }""",
+        lambda w: {"id": w.live},
+        lambda w: w.prompt,
+        IN_X_LIVE,
+    ),
+    Read(
+        "prompt",
+        "open in the live session",
+        "query($id: ID!) { prompt(id: $id) { id question choices status } }",
+        lambda w: {"id": w.prompt},
+        lambda w: w.prompt,
+        IN_X_LIVE,
+    ),
+    Read(
+        "promptAnswers",
+        "of the prompt, the student's",
+        "query($id: ID!) { promptAnswers(promptId: $id) { studentId choice text } }",
+        lambda w: {"id": w.prompt},
+        lambda w: w.subjects[As.STUDENT],
+        RUNS_X,
     ),
     Read(
         "balancePolicy",
@@ -805,6 +832,40 @@ WRITES = [
         success="PresenceReport",
     ),
     Write(
+        "openPrompt",
+        'mutation($id: ID!) { openPrompt(sessionId: $id, kind: THUMBS, question: "Ready?") { '
+        f"{result_of('Prompt')} }} }}",
+        attempt=lambda w: {"id": w.live},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.live},
+        success="Prompt",
+    ),
+    Write(
+        "closePrompt",
+        f"mutation($id: ID!) {{ closePrompt(promptId: $id) {{ {result_of('Prompt')} }} }}",
+        attempt=lambda w: {"id": w.prompt},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_prompts[who]},
+        success="Prompt",
+    ),
+    Write(
+        "revealPromptResults",  # after closePrompt: what each closed, each reveals
+        f"mutation($id: ID!) {{ revealPromptResults(promptId: $id) {{ {result_of('Prompt')} }} }}",
+        attempt=lambda w: {"id": w.prompt},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_prompts[who]},
+        success="Prompt",
+    ),
+    Write(
+        "answerPrompt",
+        "mutation($id: ID!, $choice: Int!) { answerPrompt(promptId: $id, choice: $choice) { "
+        f"{result_of('PromptAnswer')} }} }}",
+        attempt=lambda w: {"id": w.prompt, "choice": 0},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.prompt, "choice": 1},
+        success="PromptAnswer",
+    ),
+    Write(
         "createCalendarLink",
         f"mutation($id: ID) {{ createCalendarLink(studentId: $id) {{ "
         f"{result_of('CalendarLink')} }} }}",
@@ -965,6 +1026,11 @@ SESSION_RECORDING = """query($id: ID!) { session(id: $id) { recording { componen
 ATTENDANCE = """query($id: ID!) { sessionAttendance(sessionId: $id) { sessionId } }"""
 CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
+OPEN_PROMPT = """mutation($id: ID!) { openPrompt(sessionId: $id, kind: MULTIPLE_CHOICE,
+  question: "Which is a prime?", options: ["4", "7", "9"]) {
+  __typename ... on Prompt { id } ... on UserError { code } } }"""
+ANSWER_PROMPT = """mutation($id: ID!) { answerPrompt(promptId: $id, choice: 1) {
+  __typename ... on PromptAnswer { choice } ... on UserError { code } } }"""
 
 
 SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
@@ -1206,6 +1272,11 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return None  # the feedback service opens the channel when it hears the start
 
     check_in = await eventually(checked_in)
+    # The channel is open: the teacher's prompts, one the student answered.
+    prompt, *spare_prompt_list = [
+        (await succeeds(teacher, OPEN_PROMPT, id=live["id"]))["id"] for _ in range(1 + runs)
+    ]
+    await succeeds(clients[As.STUDENT], ANSWER_PROMPT, id=prompt)
     calendar_link = await succeeds(admin, CALENDAR_LINK, student=a_student)
     section_links = await asyncio.gather(
         *(succeeds(teacher, CALENDAR_LINK, section=x) for _ in range(1 + len(RUNS_X)))
@@ -1265,6 +1336,8 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         calendar_link=calendar_link["id"],
         section_calendar_link=section_links[0]["id"],
         spare_calendar_links=spare_calendar_links,
+        prompt=prompt,
+        spare_prompts=dict(zip(sorted(RUNS_X), spare_prompt_list, strict=True)),
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
             | {term, roster_import}
@@ -1274,6 +1347,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {series["seriesId"], *spare_planned.values(), *spare_series.values()}
             | {task, *spare_task_list}
             | {group, *spare_group_list}
+            | {prompt, *spare_prompt_list}
             | {calendar_link["id"], *(link["id"] for link in section_links)}
         ),
     )
@@ -1410,6 +1484,11 @@ SNAPSHOT = {
         """query($intruder: ID) { feed(first: 100, studentId: $intruder) {
           timeZone edges { node { id } } } }""",
     ),
+    "prompts": (
+        As.TEACHER,
+        """query($live: ID!) { sessionPrompts(sessionId: $live) {
+          id status revealedAt results { answered counts revision } } }""",
+    ),
     "groups": (
         As.TEACHER,
         "query($section: ID!) { sectionGroups(sectionId: $section) { id name studentIds } }",
@@ -1500,3 +1579,6 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     assert set(groups[1].values()) - set(groups[0].values()) == {
         f"Made by {who.value}" for who in RUNS_X
     }
+    prompts = [{p["id"]: p for p in s["prompts"]["sessionPrompts"]} for s in (before, after)]
+    assert len(prompts[1]) == len(prompts[0]) + len(RUNS_X)
+    assert all(prompts[1][spare]["revealedAt"] for spare in world.spare_prompts.values())

@@ -113,7 +113,7 @@ ROSTER_FIELDS = frozenset(
 
 
 # What a student does in a live session.
-STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession"})
+STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession", "answerPrompt"})
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,9 @@ WRITES = {
         joinSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
     "leaveSession": f"""mutation($session: ID!, $event: String!) {{
         leaveSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
+    "openPrompt": f"""mutation($session: ID!, $question: String!, $options: [String!]) {{
+        openPrompt(sessionId: $session, kind: MULTIPLE_CHOICE, question: $question,
+          options: $options) {{ __typename {REFUSAL} }} }}""",
 }
 
 
@@ -369,6 +372,30 @@ HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
         lambda s: {"session": s.session_id, "event": "e1\x00"},
         "client_event_id",
         "valid_text",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": LONG, "options": ["a", "b"]},
+        "question",
+        "max_length",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": "Which?\x00", "options": ["a", "b"]},
+        "question",
+        "valid_text",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": "Which?", "options": ["a"] * 500},
+        "options",
+        "count",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": "Which?", "options": ["a", "\x1b[2J"]},
+        "options.1",
+        "printable",
     ),
 ]
 
