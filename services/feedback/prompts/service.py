@@ -3,7 +3,9 @@ them; both read them, each as they may (ADR 0034)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bookend.auth import STAFF, Forbidden, Principal, Role
 from bookend.clock import Clock, stored_instant
@@ -87,25 +89,31 @@ async def close_prompt(
     prompt_id: str, *, principal: Principal, store: Store, clock: Clock
 ) -> PromptView:
     """Stop taking answers; closing a closed prompt changes nothing."""
-    return await _staff_change(prompt_id, "close", principal=principal, store=store, clock=clock)
+    return await _staff_change(
+        prompt_id, Prompt.closed, principal=principal, store=store, clock=clock
+    )
 
 
 async def reveal_results(
     prompt_id: str, *, principal: Principal, store: Store, clock: Clock
 ) -> PromptView:
     """Show the aggregate to the class (closing the prompt first if it is open)."""
-    return await _staff_change(prompt_id, "reveal", principal=principal, store=store, clock=clock)
+    return await _staff_change(
+        prompt_id, Prompt.shown, principal=principal, store=store, clock=clock
+    )
+
+
+Change = Callable[[Prompt, datetime], tuple[Prompt, Sequence[object]]]
 
 
 async def _staff_change(
-    prompt_id: str, change: str, *, principal: Principal, store: Store, clock: Clock
+    prompt_id: str, change: Change, *, principal: Principal, store: Store, clock: Clock
 ) -> PromptView:
     async def work(tx: Transaction) -> PromptView:
         prompt = await _visible(tx, prompt_id, principal)
         if not await teaches(principal, prompt.section_id, tx):
             raise Forbidden("only the staff of the prompt's section may close or reveal it")
-        at = stored_instant(clock())
-        changed, events = prompt.closed(at) if change == "close" else prompt.shown(at)
+        changed, events = change(prompt, stored_instant(clock()))
         if events:
             await tx.save_prompt(changed)
             await tx.emit(*OUTBOUND.events(events))
