@@ -214,3 +214,96 @@ class PulseSubmitted(EventData):
     has_comment: bool
     revision: int = Field(ge=1)
     submitted_at: AwareDatetime  # this revision's
+
+
+# --- prompts: checks for understanding in a live session (ADR 0034) ---------------------------
+
+
+class PromptKind(StrEnum):
+    """What a prompt asks for. All but short text are answered by a choice, an index into the
+    prompt's choices: thumbs ("up", "down"), the understanding scale ("1" to "4", 4 the best),
+    or the teacher's multiple-choice options."""
+
+    THUMBS = "thumbs"
+    UNDERSTANDING = "understanding"
+    MULTIPLE_CHOICE = "multiple_choice"
+    SHORT_TEXT = "short_text"
+
+
+class PromptStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PromptResults(BaseModel):
+    """A prompt's aggregate, never who answered what: how many of the students expected
+    answered while it was open, how many chose each choice (in the prompt's order; empty for
+    short text), and how many answered later as on-demand work. `revision` grows with every
+    change, so a reader keeps the highest it has seen."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    answered: int = Field(ge=0)
+    expected: int = Field(ge=0)
+    counts: list[int]
+    late_answered: int = Field(default=0, ge=0)
+    revision: int = Field(ge=0)
+
+
+class PromptOpened(EventData):
+    """A teacher opened a prompt in a live session. The question and choices are the teacher's
+    words: they stay in the feedback service, readers fetch them by id."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    kind: PromptKind
+    choice_count: int = Field(ge=0)
+    opened_at: AwareDatetime
+
+
+class PromptAnswered(EventData):
+    """A student answered a prompt (or changed their answer while it was open), with the
+    prompt's aggregate after it; `late` for an answer given after the prompt closed, as
+    on-demand work left to an absent student. No answer, no text: the student's own words stay
+    in the feedback service."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    student_id: str
+    late: bool
+    answered_at: AwareDatetime
+    results: PromptResults
+
+
+class PromptClosed(EventData):
+    """A prompt stopped taking answers (its teacher closed it, revealed it, or the session
+    ended), with its final aggregate."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    closed_at: AwareDatetime
+    results: PromptResults
+
+
+class PromptRevealed(EventData):
+    """A teacher showed a closed prompt's aggregate to the class (anonymous: counts only)."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    revealed_at: AwareDatetime
+    results: PromptResults
+
+
+class PromptAssigned(EventData):
+    """A prompt of a session that ended is left, as on-demand work, to the students marked
+    absent who had not answered it (opaque ids). The scheduler puts it in their feeds."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    student_ids: list[str]
+    assigned_at: AwareDatetime

@@ -18,6 +18,11 @@ from bookend.contracts.feedback import (
     BalanceAssessed,
     CheckInRecorded,
     ProgressRecorded,
+    PromptAnswered,
+    PromptAssigned,
+    PromptClosed,
+    PromptOpened,
+    PromptRevealed,
     PulseSubmitted,
 )
 from bookend.contracts.scheduler import (
@@ -101,7 +106,9 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "started", SessionStarted, Classification.INTERNAL,
-        "section_id", "session_id", "The teacher started a live session; its live channel opens.",
+        "section_id", "session_id",
+        "The teacher started a live session; its live channel opens. Names the section's students"
+        " enrolled then (opaque ids), whom its prompts wait for.",
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "ended", SessionEnded, Classification.INTERNAL,
@@ -174,6 +181,35 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A student, or a guardian of theirs, gave or changed the week's pulse about the student"
         " (workload, wellbeing, connectivity, preference): opaque ids and the answers, never"
         " the free comment.",
+    ),
+    # Prompts (ADR 0034): one session's stay in order, keyed by its section.
+    _spec(
+        Topic.FEEDBACK_PROMPT, "opened", PromptOpened, Classification.INTERNAL,
+        "section_id", "prompt_id",
+        "A teacher opened a prompt (a check for understanding) in a live session; its question"
+        " stays in the feedback service.",
+    ),
+    _spec(
+        Topic.FEEDBACK_PROMPT, "answered", PromptAnswered, Classification.RESTRICTED,
+        "section_id", "prompt_id",
+        "A student answered a prompt (opaque student id, no answer), with the prompt's"
+        " aggregate after it.",
+    ),
+    _spec(
+        Topic.FEEDBACK_PROMPT, "closed", PromptClosed, Classification.INTERNAL,
+        "section_id", "prompt_id",
+        "A prompt stopped taking answers, with its final aggregate (counts only).",
+    ),
+    _spec(
+        Topic.FEEDBACK_PROMPT, "revealed", PromptRevealed, Classification.INTERNAL,
+        "section_id", "prompt_id",
+        "A teacher showed a prompt's aggregate to the class, anonymously (counts only).",
+    ),
+    _spec(
+        Topic.FEEDBACK_PROMPT, "assigned", PromptAssigned, Classification.RESTRICTED,
+        "section_id", "prompt_id",
+        "A prompt of an ended session is left as on-demand work to the absent students who had"
+        " not answered it (opaque ids).",
     ),
 )  # fmt: skip
 

@@ -15,6 +15,7 @@ class Topic(StrEnum):
     FEEDBACK_PROGRESS = "bookend.feedback.progress.v1"
     FEEDBACK_BALANCE = "bookend.feedback.balance.v1"
     FEEDBACK_PULSE = "bookend.feedback.pulse.v1"
+    FEEDBACK_PROMPT = "bookend.feedback.prompt.v1"
 
 
 ALL_TOPICS: tuple[Topic, ...] = tuple(Topic)

@@ -19,10 +19,11 @@ from bookend.http_contracts.feedback import (
     SectionPulse,
     TaskProgressList,
 )
+from gateway.clients.prompts import PromptCalls
 from gateway.upstream import ServiceClient, at
 
 
-class FeedbackClient(ServiceClient):
+class FeedbackClient(PromptCalls, ServiceClient):
     async def record_check_in(
         self, session_id: str, check_in: CheckInCreate, key: str | None = None
     ) -> CheckIn:

@@ -24,6 +24,8 @@ from bookend.contracts.feedback import (
     Connectivity,
     LearningPreference,
     Presence,
+    PromptKind,
+    PromptStatus,
     PulseRespondent,
     TaskProgress,
     Wellbeing,
@@ -76,6 +78,8 @@ strawberry.enum(Wellbeing, description="How the student is doing, lowest first."
 strawberry.enum(Connectivity, description="Internet at home this week.")
 strawberry.enum(LearningPreference, description="More live sessions, as is, or more on demand.")
 strawberry.enum(PulseRespondent)
+strawberry.enum(PromptKind)
+strawberry.enum(PromptStatus)
 
 __all__ = [
     "AttendanceMark",
@@ -99,6 +103,8 @@ __all__ = [
     "ModeFit",
     "PersonRole",
     "Presence",
+    "PromptKind",
+    "PromptStatus",
     "ProposalKind",
     "ProposalStatus",
     "PulseRespondent",

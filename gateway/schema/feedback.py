@@ -30,6 +30,15 @@ from gateway.schema.enums import (
 )
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
 from gateway.schema.frames import LiveFrames
+from gateway.schema.prompts import (
+    PromptAnswerReceived,
+    PromptPosted,
+    PromptStatusChanged,
+    is_prompt_event,
+    prompt_frame,
+    prompts_now,
+    shows_prompt_event,
+)
 from gateway.upstream import UpstreamFailure, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
@@ -137,7 +146,14 @@ CLIENT_EVENT_ID = (
 )
 ClientEventId = Annotated[str, strawberry.argument(description=CLIENT_EVENT_ID)]
 
-SessionEvent = Annotated[CheckInReceived | SessionStatusChanged, strawberry.union("SessionEvent")]
+SessionEvent = Annotated[
+    CheckInReceived
+    | SessionStatusChanged
+    | PromptPosted
+    | PromptAnswerReceived
+    | PromptStatusChanged,
+    strawberry.union("SessionEvent"),
+]
 CheckInResult = Annotated[CheckIn | Failure, strawberry.union("CheckInResult")]
 PresenceResult = Annotated[PresenceReport | Failure, strawberry.union("PresenceResult")]
 
@@ -211,7 +227,9 @@ class FeedbackMutation:
 class FeedbackSubscription:
     @strawberry.subscription(
         description=(
-            "A live session's status now, then its status changes and (for staff) check-ins."
+            "A live session's status now and its prompts as they stand, then its status "
+            "changes, prompts opened, closed and revealed, and (for staff) check-ins and "
+            "prompts' answers with their aggregate."
         )
     )
     async def session_events(
@@ -227,6 +245,8 @@ class FeedbackSubscription:
                 return payload.session_id == session_id
             if isinstance(payload, CheckInRecorded):
                 return staff and payload.session_id == session_id
+            if (prompted := shows_prompt_event(payload, session_id, staff=staff)) is not None:
+                return prompted
             return False
 
         # Listen first, then read the session: nothing can slip between the snapshot and the
@@ -235,6 +255,9 @@ class FeedbackSubscription:
             yield await query(
                 ctx.clients.scheduler.get_session(session_id), SessionStatusChanged.now
             )
+            # A late joiner starts from the prompts as they stand (ADR 0034).
+            for posted in await prompts_now(ctx.clients, session_id):
+                yield posted
             events, frames = _events(subscriber), info.root_value
             if isinstance(frames, LiveFrames):  # over a WebSocket: it sends them itself
                 resolve = partial(_session_event, ctx=ctx)
@@ -277,6 +300,12 @@ async def _session_event(payload: EventData, ctx: Context) -> SessionEvent | Non
     it to that)."""
     feedback = ctx.clients.feedback
     key = (Same(payload), ctx.audience)
+    if is_prompt_event(payload):
+        # Prompts' frames differ by whether the audience is staff (ADR 0034).
+        staff = ctx.audience.is_staff
+        return await ctx.hub.resolutions.once(
+            key, lambda: prompt_frame(payload, feedback, staff=staff)
+        )
     return await ctx.hub.resolutions.once(key, lambda: _resolve(payload, feedback))
 
 

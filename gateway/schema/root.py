@@ -24,6 +24,7 @@ from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.progress import ProgressMutation, ProgressQuery
+from gateway.schema.prompts import PromptMutation, PromptQuery
 from gateway.schema.proposals import ProposalMutation, ProposalQuery
 from gateway.schema.pulse import PulseMutation, PulseQuery
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
@@ -74,6 +75,7 @@ class Query(
     ProposalQuery,
     AssessmentQuery,
     PulseQuery,
+    PromptQuery,
 ):
     pass
 
@@ -95,6 +97,7 @@ class Mutation(
     ProposalMutation,
     AssessmentMutation,
     PulseMutation,
+    PromptMutation,
 ):
     pass
 

@@ -5,8 +5,9 @@ from fastapi import APIRouter
 from services.feedback.assessment.api import router as assessment
 from services.feedback.live.api import router as live
 from services.feedback.progress.api import router as progress
+from services.feedback.prompts.api import router as prompts
 from services.feedback.pulse.api import router as pulse
 
 router = APIRouter()
-for part in (live, progress, pulse, assessment):
+for part in (live, prompts, progress, pulse, assessment):
     router.include_router(part)

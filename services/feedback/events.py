@@ -1,6 +1,7 @@
-"""Feedback's two event tables: the check-ins, attendance summaries and progress it
-publishes, and the session starts and ends that open and close live channels (an end
-summarises attendance), and the tasks (and their media) progress is reported on."""
+"""Feedback's two event tables: what it publishes (check-ins, attendance summaries, prompts,
+progress, pulses, balance assessments), and what it hears: the session starts and ends that
+open and close live channels (an end summarises attendance and closes the session's prompts),
+and the tasks (and their media) progress is reported on."""
 
 from __future__ import annotations
 
@@ -33,9 +34,11 @@ from services.feedback.live.domain import (
     channel_started,
     summarize,
 )
-from services.feedback.live.ports import Store, Transaction
+from services.feedback.ports import Store, Transaction
 from services.feedback.progress import domain as progress
 from services.feedback.progress import ports as progress_ports
+from services.feedback.prompts import domain as prompts
+from services.feedback.prompts.reactions import close_open_prompts, leave_to_absentees
 from services.feedback.pulse import domain as pulse
 from services.feedback.settings import FeedbackSettings
 
@@ -155,6 +158,85 @@ def balance_assessed(event: assessment.Assessed) -> contract.BalanceAssessed:
     )
 
 
+# --- prompts (ADR 0034): ids and counts only; questions and answers stay here -------------
+
+
+def prompt_results(prompt: prompts.Prompt) -> contract.PromptResults:
+    tally = prompt.tally
+    return contract.PromptResults(
+        answered=tally.answered,
+        expected=prompt.expected,
+        counts=list(tally.counts),
+        late_answered=tally.late_answered,
+        revision=tally.revision,
+    )
+
+
+def prompt_opened(event: prompts.PromptOpened) -> contract.PromptOpened:
+    prompt = event.prompt
+    return contract.PromptOpened(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        kind=prompt.kind,
+        choice_count=len(prompt.choices),
+        opened_at=prompt.opened_at,
+    )
+
+
+def prompt_answered(event: prompts.PromptAnswered) -> contract.PromptAnswered:
+    prompt, answer = event.prompt, event.answer
+    return contract.PromptAnswered(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        student_id=answer.student_id,
+        late=answer.late,
+        answered_at=answer.answered_at,
+        results=prompt_results(prompt),
+    )
+
+
+def prompt_closed(event: prompts.PromptClosed) -> contract.PromptClosed:
+    prompt = event.prompt
+    assert prompt.closed_at is not None
+    return contract.PromptClosed(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        closed_at=prompt.closed_at,
+        results=prompt_results(prompt),
+    )
+
+
+def prompt_revealed(event: prompts.PromptRevealed) -> contract.PromptRevealed:
+    prompt = event.prompt
+    assert prompt.revealed_at is not None
+    return contract.PromptRevealed(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        revealed_at=prompt.revealed_at,
+        results=prompt_results(prompt),
+    )
+
+
+def prompt_assigned(event: prompts.PromptAssigned) -> contract.PromptAssigned:
+    prompt = event.prompt
+    return contract.PromptAssigned(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        student_ids=list(event.student_ids),
+        assigned_at=event.at,
+    )
+
+
 OUTBOUND = (
     Outbound(SOURCE)
     .map(domain.CheckInRecorded, check_in_recorded)
@@ -162,13 +244,22 @@ OUTBOUND = (
     .map(pulse.PulseSubmitted, pulse_submitted)
     .map(progress.ProgressChanged, progress_recorded)
     .map(assessment.Assessed, balance_assessed)
+    .map(prompts.PromptOpened, prompt_opened)
+    .map(prompts.PromptAnswered, prompt_answered)
+    .map(prompts.PromptClosed, prompt_closed)
+    .map(prompts.PromptRevealed, prompt_revealed)
+    .map(prompts.PromptAssigned, prompt_assigned)
 )
 
 
 async def on_session_started(payload: SessionStarted, event: CloudEvent, *, store: Store) -> None:
     """Open the channel once per event: the inbox mark and the change commit together."""
     moment = SessionMoment(
-        payload.session_id, payload.district_id, payload.section_id, payload.started_at
+        payload.session_id,
+        payload.district_id,
+        payload.section_id,
+        payload.started_at,
+        tuple(payload.expected_student_ids),
     )
 
     async def work(tx: Transaction) -> None:
@@ -188,10 +279,15 @@ async def on_session_ended(
     settings: FeedbackSettings,
     clock: Clock,
 ) -> None:
-    """Close the channel and summarise who of the students expected attended; the summary and
-    its event commit with the inbox mark, once per session however often the end is heard."""
+    """Close the channel and its prompts, and summarise who of the students expected attended;
+    the summary and its event commit with the inbox mark, once per session however often the
+    end is heard. Each prompt is left to the absent students who had not answered it."""
     moment = SessionMoment(
-        payload.session_id, payload.district_id, payload.section_id, payload.ended_at
+        payload.session_id,
+        payload.district_id,
+        payload.section_id,
+        payload.ended_at,
+        tuple(payload.expected_student_ids),
     )
 
     async def work(tx: Transaction) -> None:
@@ -200,6 +296,7 @@ async def on_session_ended(
         district, session = moment.district_id, moment.session_id
         channel = channel_ended(await tx.get_channel(district, session), moment)
         await tx.save_channel(channel)
+        await tx.emit(*OUTBOUND.events(await close_open_prompts(tx, channel, at=moment.at)))
         # No one expected (a section without students, or an end from before ADR 0032): no
         # one to summarise.
         expected = payload.expected_student_ids
@@ -214,6 +311,9 @@ async def on_session_ended(
         )
         await tx.add_attendance_summary(summary)
         await tx.emit(*OUTBOUND.events(events))
+        await tx.emit(
+            *OUTBOUND.events(await leave_to_absentees(tx, summary, at=summary.summarized_at))
+        )
 
     await store.atomically(work)
 

@@ -10,12 +10,14 @@ from services.feedback.live import store as live
 from services.feedback.live.store import LiveQueries, LiveWrites
 from services.feedback.progress import store as progress
 from services.feedback.progress.store import ProgressQueries, ProgressWrites
+from services.feedback.prompts import store as prompts
+from services.feedback.prompts.store import PromptQueries, PromptWrites
 from services.feedback.pulse import store as pulse
 from services.feedback.pulse.store import PulseQueries, PulseWrites
 
 
 class FeedbackTransaction(
-    OutboxTransaction, LiveWrites, ProgressWrites, PulseWrites, AssessmentWrites
+    OutboxTransaction, LiveWrites, PromptWrites, ProgressWrites, PulseWrites, AssessmentWrites
 ):
     """Offers every slice's `Transaction` port."""
 
@@ -23,6 +25,7 @@ class FeedbackTransaction(
 class FeedbackStore(
     OutboxStore[FeedbackTransaction],
     LiveQueries,
+    PromptQueries,
     ProgressQueries,
     PulseQueries,
     AssessmentQueries,
@@ -33,6 +36,7 @@ class FeedbackStore(
         await super().create_indexes()
         for collection, fields, unique in (
             *live.INDEXES,
+            *prompts.INDEXES,
             *progress.INDEXES,
             *pulse.INDEXES,
             *assessment.INDEXES,

@@ -146,6 +146,8 @@ class World:
     proposal: str  # an open balance proposal of X's, from an assessment of its week
     # Open ones of X's, one for each who runs X, to accept and to dismiss; applied ones to undo.
     spare_proposals: Mapping[str, Mapping[As, str]]
+    prompt: str  # open in the live session, answered by the student
+    spare_prompts: Mapping[As, str]  # open in the live session, one for each who runs X
     pulse: str = ""  # the student's own pulse of this week (ADR 0036)
     guardian_pulse: str = ""  # the guardian's pulse about the student, this week
 
@@ -452,6 +454,31 @@ READS = [
         lambda w: w.scheduled,
         SEES_X,
         subscription=True,
+    ),
+    Read(
+        "sessionPrompts",
+        "of the live session",
+        """query($id: ID!) { sessionPrompts(sessionId: $id) {
+          id status results { answered } ownAnswer { choice } } }""",
+        lambda w: {"id": w.live},
+        lambda w: w.prompt,
+        IN_X_LIVE,
+    ),
+    Read(
+        "prompt",
+        "open in the live session",
+        "query($id: ID!) { prompt(id: $id) { id question choices status } }",
+        lambda w: {"id": w.prompt},
+        lambda w: w.prompt,
+        IN_X_LIVE,
+    ),
+    Read(
+        "promptAnswers",
+        "of the prompt, the student's",
+        "query($id: ID!) { promptAnswers(promptId: $id) { studentId choice text } }",
+        lambda w: {"id": w.prompt},
+        lambda w: w.subjects[As.STUDENT],
+        RUNS_X,
     ),
     Read(
         "balancePolicy",
@@ -890,6 +917,40 @@ WRITES = [
         success="ProgressReport",
     ),
     Write(
+        "openPrompt",
+        'mutation($id: ID!) { openPrompt(sessionId: $id, kind: THUMBS, question: "Ready?") { '
+        f"{result_of('Prompt')} }} }}",
+        attempt=lambda w: {"id": w.live},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.live},
+        success="Prompt",
+    ),
+    Write(
+        "closePrompt",
+        f"mutation($id: ID!) {{ closePrompt(promptId: $id) {{ {result_of('Prompt')} }} }}",
+        attempt=lambda w: {"id": w.prompt},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_prompts[who]},
+        success="Prompt",
+    ),
+    Write(
+        "revealPromptResults",  # after closePrompt: what each closed, each reveals
+        f"mutation($id: ID!) {{ revealPromptResults(promptId: $id) {{ {result_of('Prompt')} }} }}",
+        attempt=lambda w: {"id": w.prompt},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_prompts[who]},
+        success="Prompt",
+    ),
+    Write(
+        "answerPrompt",
+        "mutation($id: ID!, $choice: Int!) { answerPrompt(promptId: $id, choice: $choice) { "
+        f"{result_of('PromptAnswer')} }} }}",
+        attempt=lambda w: {"id": w.prompt, "choice": 0},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.prompt, "choice": 1},
+        success="PromptAnswer",
+    ),
+    Write(
         "createCalendarLink",
         f"mutation($id: ID) {{ createCalendarLink(studentId: $id) {{ "
         f"{result_of('CalendarLink')} }} }}",
@@ -1117,6 +1178,11 @@ CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
 PROGRESS = """mutation($id: ID!) { reportProgress(taskId: $id, clientEventId: "world",
   occurredAt: "2025-01-01T00:00:00Z", timeSpentSeconds: 60) {
   __typename ... on UserError { code } } }"""
+OPEN_PROMPT = """mutation($id: ID!) { openPrompt(sessionId: $id, kind: MULTIPLE_CHOICE,
+  question: "Which is a prime?", options: ["4", "7", "9"]) {
+  __typename ... on Prompt { id } ... on UserError { code } } }"""
+ANSWER_PROMPT = """mutation($id: ID!) { answerPrompt(promptId: $id, choice: 1) {
+  __typename ... on PromptAnswer { choice } ... on UserError { code } } }"""
 
 
 SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
@@ -1420,6 +1486,11 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return bool(result["__typename"] == "ProgressReport")
 
     await eventually(progressed)
+    # The channel is open: the teacher's prompts, one the student answered.
+    prompt, *spare_prompt_list = [
+        (await succeeds(teacher, OPEN_PROMPT, id=live["id"]))["id"] for _ in range(1 + runs)
+    ]
+    await succeeds(clients[As.STUDENT], ANSWER_PROMPT, id=prompt)
     calendar_link = await succeeds(admin, CALENDAR_LINK, student=a_student)
     section_links = await asyncio.gather(
         *(succeeds(teacher, CALENDAR_LINK, section=x) for _ in range(1 + len(RUNS_X)))
@@ -1494,6 +1565,8 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         spare_calendar_links=spare_calendar_links,
         pulse=pulse["id"],
         guardian_pulse=guardian_pulse["id"],
+        prompt=prompt,
+        spare_prompts=dict(zip(sorted(RUNS_X), spare_prompt_list, strict=True)),
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
             | {term, roster_import}
@@ -1504,6 +1577,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {task, *spare_task_list}
             | {group, *spare_group_list}
             | set(proposals)
+            | {prompt, *spare_prompt_list}
             | {calendar_link["id"], *(link["id"] for link in section_links)}
             | {pulse["id"], guardian_pulse["id"]}
         ),
@@ -1650,6 +1724,11 @@ SNAPSHOT = {
         """query($intruder: ID) { feed(first: 100, studentId: $intruder) {
           timeZone edges { node { id } } } }""",
     ),
+    "prompts": (
+        As.TEACHER,
+        """query($live: ID!) { sessionPrompts(sessionId: $live) {
+          id status revealedAt results { answered counts revision } } }""",
+    ),
     "groups": (
         As.TEACHER,
         "query($section: ID!) { sectionGroups(sectionId: $section) { id name studentIds } }",
@@ -1749,3 +1828,6 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     }
     pulses = [s["pulses"]["sectionPulse"]["pulses"] for s in (before, after)]
     assert [(p["revision"], p["comment"]) for p in pulses[1]] == [(2, "Edited"), (2, "Edited")]
+    prompts = [{p["id"]: p for p in s["prompts"]["sessionPrompts"]} for s in (before, after)]
+    assert len(prompts[1]) == len(prompts[0]) + len(RUNS_X)
+    assert all(prompts[1][spare]["revealedAt"] for spare in world.spare_prompts.values())

@@ -117,6 +117,7 @@ ROSTER_FIELDS = frozenset(
 STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession", "submitPulse"})
 # What a student does in a live session, and on their on-demand tasks.
 STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession", "reportProgress"})
+STUDENT_FIELDS = frozenset({"checkIn", "joinSession", "leaveSession", "answerPrompt"})
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,9 @@ WRITES = {
     "reportProgress": f"""mutation($task: ID!, $event: String!, $at: DateTime!, $spent: Int! = 0) {{
         reportProgress(taskId: $task, clientEventId: $event, occurredAt: $at,
           timeSpentSeconds: $spent) {{ __typename {REFUSAL} }} }}""",
+    "openPrompt": f"""mutation($session: ID!, $question: String!, $options: [String!]) {{
+        openPrompt(sessionId: $session, kind: MULTIPLE_CHOICE, question: $question,
+          options: $options) {{ __typename {REFUSAL} }} }}""",
 }
 
 
@@ -403,6 +407,30 @@ HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
         lambda s: {"task": s.session_id, "event": LONG, "at": YEAR_1, "spent": -1},
         "time_spent_seconds",
         "in_range",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": LONG, "options": ["a", "b"]},
+        "question",
+        "max_length",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": "Which?\x00", "options": ["a", "b"]},
+        "question",
+        "valid_text",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": "Which?", "options": ["a"] * 500},
+        "options",
+        "count",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": "Which?", "options": ["a", "\x1b[2J"]},
+        "options.1",
+        "printable",
     ),
 ]
 

@@ -1,6 +1,6 @@
-"""Every feedback operation (check-ins, joins and leaves, progress, reads), fed generated and
-hostile input by a student of a live session's section and its teacher: never a 5xx or a hang,
-and every refusal names its field and rule."""
+"""Every feedback operation (check-ins, joins and leaves, prompts, progress, pulses, reads),
+fed generated and hostile input by a student of a live session's section and its teacher: never
+a 5xx or a hang, and every refusal names its field and rule."""
 
 from __future__ import annotations
 
@@ -29,8 +29,14 @@ TEACHER = token_for("teacher-1", Role.TEACHER, sections=frozenset({SECTION}))
 STUDENT = token_for("student-1", Role.STUDENT, sections=frozenset({SECTION}))
 
 FEEDBACK = openapi_schema(create_app, FeedbackSettings())
-# checkin_id is filled once the app runs: a check-in in the live session.
-KNOWN: dict[str, list[str]] = {"session_id": [SESSION], "checkin_id": [], "task_id": [TASK]}
+# checkin_id is filled once the app runs: a check-in in the live session; prompt_id too: a
+# prompt open in it.
+KNOWN: dict[str, list[str]] = {
+    "session_id": [SESSION],
+    "checkin_id": [],
+    "prompt_id": [],
+    "task_id": [TASK],
+}
 # Pulses (ADR 0036): this week's, and the section's.
 KNOWN |= {"week": [str(IsoWeek.containing(datetime.now(UTC), "UTC"))], "section_id": [SECTION]}
 aim(FEEDBACK, KNOWN)
@@ -61,6 +67,11 @@ async def feedback(embedded: Embedded) -> AsyncIterator[str]:
             checked = await http.post(f"/sessions/{SESSION}/checkins", json=body, headers=student)
             assert checked.status_code == 201, checked.text
             KNOWN["checkin_id"][:] = [checked.json()["id"]]
+            teacher = {"Authorization": f"Bearer {TEACHER}"}
+            asked = {"kind": "multiple_choice", "question": "Which?", "options": ["a", "b"]}
+            opened = await http.post(f"/sessions/{SESSION}/prompts", json=asked, headers=teacher)
+            assert opened.status_code == 201, opened.text
+            KNOWN["prompt_id"][:] = [opened.json()["id"]]
         yield url
 
 

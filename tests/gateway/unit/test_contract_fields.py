@@ -4,6 +4,7 @@ import pytest
 from pydantic import BaseModel
 from strawberry.types import get_object_definition
 
+from bookend.contracts import feedback as feedback_events
 from bookend.http_contracts import (
     balance,
     calendars,
@@ -11,6 +12,7 @@ from bookend.http_contracts import (
     curricula,
     feedback,
     paging,
+    prompts,
     recordings,
     scheduler,
 )
@@ -22,6 +24,7 @@ from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
 from gateway.schema import groups, imports, roster, sessions
 from gateway.schema import progress as progress_schema
+from gateway.schema import prompts as prompts_schema
 from gateway.schema import proposals as proposals_schema
 from gateway.schema import pulse as pulse_schema
 from gateway.schema import recordings as recordings_schema
@@ -106,6 +109,9 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
         {"state", "started_at", "completed_at", "position_seconds", "time_spent_seconds"},
     ),
     (progress_schema.ProgressReport, feedback.ProgressReceipt, {"progress"}),
+    (prompts_schema.PromptResults, feedback_events.PromptResults, set()),
+    (prompts_schema.PromptAnswer, prompts.PromptAnswer, set()),
+    (prompts_schema.Prompt, prompts.Prompt, set()),
 ]
 
 # Each input sent as a contract request, with the fields its request builds itself.
