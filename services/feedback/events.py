@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from fractions import Fraction
 from functools import partial
 
 from bookend.clock import Clock, stored_instant
@@ -26,6 +25,7 @@ from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
 from services.feedback import ports as slices
 from services.feedback.assessment import domain as assessment
+from services.feedback.assessment.domain import rounded
 from services.feedback.live import domain
 from services.feedback.live.domain import (
     SectionSchool,
@@ -115,10 +115,6 @@ def progress_recorded(event: progress.ProgressChanged) -> contract.ProgressRecor
     )
 
 
-def _rate(value: Fraction | None) -> float | None:
-    return None if value is None else round(float(value), 4)
-
-
 def _figures(figures: assessment.Figures) -> contract.AssessedFigures:
     return contract.AssessedFigures(
         planned_live_minutes=figures.planned_live_minutes,
@@ -127,9 +123,9 @@ def _figures(figures: assessment.Figures) -> contract.AssessedFigures:
         completed_on_demand_minutes=figures.completed_on_demand_minutes,
         sessions=figures.sessions,
         sessions_missed=figures.sessions_missed,
-        on_demand_share=_rate(figures.on_demand_share),
-        completion_rate=_rate(figures.completion_rate),
-        confusion_rate=_rate(figures.confusion_rate),
+        on_demand_share=rounded(figures.on_demand_share),
+        completion_rate=rounded(figures.completion_rate),
+        confusion_rate=rounded(figures.confusion_rate),
     )
 
 

@@ -3,7 +3,6 @@ publishing it. Thin adapters from the HTTP contract to use cases."""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -12,7 +11,13 @@ from bookend.auth.fastapi import CurrentPrincipal
 from bookend.hosting import ServiceState, service_state
 from bookend.http_contracts import feedback as http
 from services.feedback.assessment import service
-from services.feedback.assessment.domain import Figures, Flag, PulseSummary, SectionAssessment
+from services.feedback.assessment.domain import (
+    Figures,
+    Flag,
+    PulseSummary,
+    SectionAssessment,
+    rounded,
+)
 from services.feedback.assessment.ports import Store
 from services.feedback.settings import FeedbackSettings
 
@@ -25,10 +30,6 @@ Week = Annotated[
 router = APIRouter()
 
 
-def _rate(value: Fraction | None) -> float | None:
-    return None if value is None else round(float(value), 4)
-
-
 def figures_out(figures: Figures) -> http.AssessmentFigures:
     return http.AssessmentFigures(
         planned_live_minutes=figures.planned_live_minutes,
@@ -39,9 +40,9 @@ def figures_out(figures: Figures) -> http.AssessmentFigures:
         sessions_missed=figures.sessions_missed,
         sessions_checked_in=figures.sessions_checked_in,
         sessions_lost=figures.sessions_lost,
-        on_demand_share=_rate(figures.on_demand_share),
-        completion_rate=_rate(figures.completion_rate),
-        confusion_rate=_rate(figures.confusion_rate),
+        on_demand_share=rounded(figures.on_demand_share),
+        completion_rate=rounded(figures.completion_rate),
+        confusion_rate=rounded(figures.confusion_rate),
     )
 
 

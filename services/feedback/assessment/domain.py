@@ -140,6 +140,11 @@ class Figures:
         return cls(*(sum(getattr(p, f.name) for p in parts) for f in fields(cls)))
 
 
+def rounded(rate: Fraction | None) -> float | None:
+    """A rate as readers take it: a float to four places (none stays none)."""
+    return None if rate is None else round(float(rate), 4)
+
+
 @dataclass(frozen=True, slots=True)
 class Flag:
     kind: BalanceFlag
