@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bookend.auth import issue_token
+from devstack.demo_pulse import load_pulses
 from devstack.graphql_client import GraphQLClient
 from devstack.users import (
     DEMO_USERS,
@@ -227,6 +228,8 @@ SCHEDULE = """mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(
 SET_BALANCE_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
   setBalancePolicy(sectionId: $id, input: $input) {
   __typename ... on UserError { code message } } }"""
+ASSESS_BALANCE = """mutation($section: ID!) { assessBalance(sectionId: $section) {
+  __typename ... on UserError { code message } } }"""
 CALENDAR_LINKS = """query($student: ID) { calendarLinks(studentId: $student) { id createdBy } }"""
 CREATE_CALENDAR_LINK = """mutation($student: ID) { createCalendarLink(studentId: $student) {
   __typename ... on CalendarLink { id url } ... on UserError { code message } } }"""
@@ -315,6 +318,10 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
     _load_lesson(client(SERIES.teacher), SERIES, now, recurrence=SERIES_RULE)
     _published(client(SHARED.teacher), SHARED)
     _load_curriculum(admin)
+    load_pulses(gateway_url, secret)  # this week's, by feedback's clock: not `now`'s
+    # The week assessed and published: its flags become proposals for the teacher (ADR 0038).
+    assessed = client(BALANCE_POLICY[1]).execute(ASSESS_BALANCE, section=BALANCE_POLICY[0])
+    _expect(assessed["assessBalance"], "BalanceAssessment")
     return DemoLoaded(calendar_url=_family_calendar(client(CALENDAR_FOR[0]), CALENDAR_FOR[1]))
 
 

@@ -83,23 +83,30 @@ class AttendanceSummarized(EventData):
 
 
 class ProgressRecorded(EventData):
-    """A student's progress on an on-demand task, as their client reported it (opaque ids).
+    """A student's progress on an on-demand task, merged from every report their clients sent
+    (opaque ids; ADR 0033).
 
-    Clients retry and replay offline queues, so a report may arrive twice, late or out of
-    order: readers keep the furthest state (completed stays completed) and, by `occurred_at`,
-    the latest position. The feedback service produces it (issue 10); the scheduler shows it as
-    the task's status in the student's feed.
+    Clients retry and replay offline queues, so reports arrive twice, late or out of order; the
+    feedback service merges them so that order does not matter (started at the earliest,
+    position the furthest, completed sticky, time spent summed over distinct reports) and
+    publishes the merged state each time it changes, never for a repeated report. `report_count`
+    (how many distinct reports it merges) grows with each event of one task and student: a
+    reader keeps the state with the highest. The scheduler shows `state` in the student's feed.
     """
 
-    report_id: str
+    report_id: str  # the service's id for this change (never the client's id)
     task_id: str
     section_id: str
     student_id: str
     state: TaskProgress
     position_seconds: int | None = Field(default=None, ge=0)
     time_spent_seconds: int = Field(default=0, ge=0)
-    occurred_at: AwareDatetime
-    recorded_at: AwareDatetime
+    occurred_at: AwareDatetime  # the client's moment of the report that changed it (bounded)
+    recorded_at: AwareDatetime  # the service's clock when it changed
+    # Added within v1 (ADR 0033); consumers that predate them read the defaults.
+    started_at: AwareDatetime | None = None
+    completed_at: AwareDatetime | None = None
+    report_count: int = Field(default=1, ge=1)
 
 
 class AssessedFigures(BaseModel):
@@ -147,6 +154,159 @@ class BalanceAssessed(EventData):
     flags: list[AssessedFlag]
     students: list[StudentBalance]
     assessed_at: AwareDatetime
+
+
+# --- pulse surveys (ADR 0036) ---------------------------------------------------------------
+
+
+class PulseRespondent(StrEnum):
+    """Who answered a week's pulse about a student: the student, or a guardian of theirs."""
+
+    STUDENT = "student"
+    GUARDIAN = "guardian"
+
+
+class Workload(StrEnum):
+    TOO_LITTLE = "too_little"
+    ABOUT_RIGHT = "about_right"
+    TOO_MUCH = "too_much"
+
+
+class Wellbeing(StrEnum):
+    """Five steps, lowest first: how the student is doing this week."""
+
+    VERY_LOW = "very_low"
+    LOW = "low"
+    OKAY = "okay"
+    GOOD = "good"
+    VERY_GOOD = "very_good"
+
+
+class Connectivity(StrEnum):
+    """Internet at home this week (a shared device is asked apart)."""
+
+    GOOD = "good"
+    LIMITED = "limited"
+    NONE = "none"
+
+
+class LearningPreference(StrEnum):
+    MORE_LIVE = "more_live"
+    BALANCED = "balanced"
+    MORE_ON_DEMAND = "more_on_demand"
+
+
+class PulseSubmitted(EventData):
+    """A week's pulse about a student was given or changed (one per respondent, student and
+    week; `revision` counts its changes). Enum answers and opaque ids only: the free comment
+    stays in the feedback service (`has_comment` says whether there is one)."""
+
+    pulse_id: str
+    week: str  # ISO week, e.g. 2026-W48
+    student_id: str
+    respondent_id: str
+    respondent: PulseRespondent
+    workload: Workload
+    wellbeing: Wellbeing
+    connectivity: Connectivity
+    shared_device: bool
+    preference: LearningPreference
+    has_comment: bool
+    revision: int = Field(ge=1)
+    submitted_at: AwareDatetime  # this revision's
+
+
+# --- prompts: checks for understanding in a live session (ADR 0034) ---------------------------
+
+
+class PromptKind(StrEnum):
+    """What a prompt asks for. All but short text are answered by a choice, an index into the
+    prompt's choices: thumbs ("up", "down"), the understanding scale ("1" to "4", 4 the best),
+    or the teacher's multiple-choice options."""
+
+    THUMBS = "thumbs"
+    UNDERSTANDING = "understanding"
+    MULTIPLE_CHOICE = "multiple_choice"
+    SHORT_TEXT = "short_text"
+
+
+class PromptStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PromptResults(BaseModel):
+    """A prompt's aggregate, never who answered what: how many of the students expected
+    answered while it was open, how many chose each choice (in the prompt's order; empty for
+    short text), and how many answered later as on-demand work. `revision` grows with every
+    change, so a reader keeps the highest it has seen."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    answered: int = Field(ge=0)
+    expected: int = Field(ge=0)
+    counts: list[int]
+    late_answered: int = Field(default=0, ge=0)
+    revision: int = Field(ge=0)
+
+
+class PromptOpened(EventData):
+    """A teacher opened a prompt in a live session. The question and choices are the teacher's
+    words: they stay in the feedback service, readers fetch them by id."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    kind: PromptKind
+    choice_count: int = Field(ge=0)
+    opened_at: AwareDatetime
+
+
+class PromptAnswered(EventData):
+    """A student answered a prompt (or changed their answer while it was open), with the
+    prompt's aggregate after it; `late` for an answer given after the prompt closed, as
+    on-demand work left to an absent student. No answer, no text: the student's own words stay
+    in the feedback service."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    student_id: str
+    late: bool
+    answered_at: AwareDatetime
+    results: PromptResults
+
+
+class PromptClosed(EventData):
+    """A prompt stopped taking answers (its teacher closed it, revealed it, or the session
+    ended), with its final aggregate."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    closed_at: AwareDatetime
+    results: PromptResults
+
+
+class PromptRevealed(EventData):
+    """A teacher showed a closed prompt's aggregate to the class (anonymous: counts only)."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    revealed_at: AwareDatetime
+    results: PromptResults
+
+
+class PromptAssigned(EventData):
+    """A prompt of a session that ended is left, as on-demand work, to the students marked
+    absent who had not answered it (opaque ids). The scheduler puts it in their feeds."""
+
+    prompt_id: str
+    session_id: str
+    section_id: str
+    student_ids: list[str]
+    assigned_at: AwareDatetime
 
 
 # --- questions and teacher notes (ADR 0035) -------------------------------------------------

@@ -19,6 +19,12 @@ from bookend.contracts.feedback import (
     CheckInRecorded,
     NoteGiven,
     ProgressRecorded,
+    PromptAnswered,
+    PromptAssigned,
+    PromptClosed,
+    PromptOpened,
+    PromptRevealed,
+    PulseSubmitted,
     QuestionAnswered,
     QuestionAsked,
     QuestionMarkedForFollowUp,
@@ -105,7 +111,9 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "started", SessionStarted, Classification.INTERNAL,
-        "section_id", "session_id", "The teacher started a live session; its live channel opens.",
+        "section_id", "session_id",
+        "The teacher started a live session; its live channel opens. Names the section's students"
+        " enrolled then (opaque ids), whom its prompts wait for.",
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "ended", SessionEnded, Classification.INTERNAL,
@@ -125,7 +133,8 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     ),
     _spec(
         Topic.SCHEDULER_TASK, "assigned", TaskAssigned, Classification.INTERNAL,
-        "section_id", "task_id", "An on-demand task was assigned to a section with its window.",
+        "section_id", "task_id",
+        "An on-demand task was assigned to a section (or chosen students of it) with its window.",
     ),
     _spec(
         Topic.SCHEDULER_TASK, "rescheduled", TaskRescheduled, Classification.INTERNAL,
@@ -160,8 +169,9 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     _spec(
         Topic.FEEDBACK_PROGRESS, "recorded", ProgressRecorded, Classification.RESTRICTED,
         "section_id", "task_id",
-        "A student's progress on an on-demand task (opaque student id): started or completed,"
-        " media position and time spent, as their client reported it.",
+        "A student's progress on an on-demand task (opaque student id), merged from their"
+        " client's reports whatever their order: started or completed, furthest media position"
+        " and time spent; published each time it changes.",
     ),
     _spec(
         Topic.FEEDBACK_BALANCE, "assessed", BalanceAssessed, Classification.RESTRICTED,
@@ -169,6 +179,42 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A section's week of live and on-demand work assessed: figures and flags with their"
         " reasons, for the section and each student (opaque ids). The scheduler proposes"
         " changes to the plan from the flags.",
+    ),
+    _spec(
+        Topic.FEEDBACK_PULSE, "submitted", PulseSubmitted, Classification.RESTRICTED,
+        "student_id", "pulse_id",
+        "A student, or a guardian of theirs, gave or changed the week's pulse about the student"
+        " (workload, wellbeing, connectivity, preference): opaque ids and the answers, never"
+        " the free comment.",
+    ),
+    # Prompts (ADR 0034): one session's stay in order, keyed by its section.
+    _spec(
+        Topic.FEEDBACK_PROMPT, "opened", PromptOpened, Classification.INTERNAL,
+        "section_id", "prompt_id",
+        "A teacher opened a prompt (a check for understanding) in a live session; its question"
+        " stays in the feedback service.",
+    ),
+    _spec(
+        Topic.FEEDBACK_PROMPT, "answered", PromptAnswered, Classification.RESTRICTED,
+        "section_id", "prompt_id",
+        "A student answered a prompt (opaque student id, no answer), with the prompt's"
+        " aggregate after it.",
+    ),
+    _spec(
+        Topic.FEEDBACK_PROMPT, "closed", PromptClosed, Classification.INTERNAL,
+        "section_id", "prompt_id",
+        "A prompt stopped taking answers, with its final aggregate (counts only).",
+    ),
+    _spec(
+        Topic.FEEDBACK_PROMPT, "revealed", PromptRevealed, Classification.INTERNAL,
+        "section_id", "prompt_id",
+        "A teacher showed a prompt's aggregate to the class, anonymously (counts only).",
+    ),
+    _spec(
+        Topic.FEEDBACK_PROMPT, "assigned", PromptAssigned, Classification.RESTRICTED,
+        "section_id", "prompt_id",
+        "A prompt of an ended session is left as on-demand work to the absent students who had"
+        " not answered it (opaque ids).",
     ),
     # Questions name no asker (ADR 0035): internal, whoever of the section reads them.
     _spec(

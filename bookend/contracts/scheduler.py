@@ -30,6 +30,9 @@ class Modality(StrEnum):
 class FeedItemKind(StrEnum):
     LIVE_SESSION = "live_session"
     TASK = "task"
+    # A live session's prompt left to a student who missed the session: its id is the
+    # prompt's, answered through feedback (ADR 0034).
+    PROMPT = "prompt"
 
 
 class FeedItemStatus(StrEnum):
@@ -107,6 +110,10 @@ class SessionStarted(EventData):
     session_id: str
     section_id: str
     started_at: AwareDatetime
+    # Added within v1 (ADR 0034): the section's students enrolled when the session started
+    # (opaque ids), so feedback knows from the start whom a live prompt waits for; consumers
+    # that predate it read [].
+    expected_student_ids: list[str] = []
 
 
 class SessionEnded(EventData):
@@ -130,6 +137,10 @@ class TaskAssigned(EventData):
     opens_at: AwareDatetime
     due_at: AwareDatetime
     time_zone: str
+    # Added within v1 (ADR 0033): the students the task is for (opaque ids), when chosen (a
+    # group's members then, absentees, one student's remedial work); None: the whole section.
+    # Feedback takes progress only from them; consumers that predate it read None.
+    student_ids: list[str] | None = None
 
 
 class TaskRescheduled(EventData):

@@ -14,6 +14,8 @@ class Topic(StrEnum):
     FEEDBACK_ATTENDANCE = "bookend.feedback.attendance.v1"
     FEEDBACK_PROGRESS = "bookend.feedback.progress.v1"
     FEEDBACK_BALANCE = "bookend.feedback.balance.v1"
+    FEEDBACK_PULSE = "bookend.feedback.pulse.v1"
+    FEEDBACK_PROMPT = "bookend.feedback.prompt.v1"
     FEEDBACK_QUESTION = "bookend.feedback.question.v1"
     FEEDBACK_NOTE = "bookend.feedback.note.v1"
 

@@ -1,4 +1,5 @@
-"""Feedback's HTTP API: check-ins, live channels, and students' joins and leaves."""
+"""Feedback's HTTP API: check-ins, live channels, students' joins and leaves, and their
+progress on on-demand tasks."""
 
 from __future__ import annotations
 
@@ -9,12 +10,19 @@ from pydantic import AwareDatetime, BaseModel
 from bookend.contracts.feedback import (
     AnswerMode,
     AttendanceMark,
+    BalanceFlag,
     ChannelStatus,
     CheckInSignal,
+    Connectivity,
+    LearningPreference,
     Presence,
+    PulseRespondent,
     QuestionPhase,
     QuestionStatus,
     QuestionVisibility,
+    TaskProgress,
+    Wellbeing,
+    Workload,
 )
 from bookend.http_contracts.paging import PageInfo
 
@@ -86,6 +94,188 @@ class Attendance(BaseModel):
     ended_at: datetime
     summarized_at: datetime
     students: list[StudentAttendance]
+
+
+# --- pulse surveys (ADR 0036) ---------------------------------------------------------------
+
+
+class PulsePut(BaseModel):
+    """A week's pulse, given or changed (the same week again replaces it). A student answers
+    about themself (`student_id` left out or their own); a guardian names their child. The
+    comment's length (at most 1000) is a domain rule, so the error names `max_length`."""
+
+    student_id: str | None = None
+    workload: Workload
+    wellbeing: Wellbeing
+    connectivity: Connectivity
+    shared_device: bool
+    preference: LearningPreference
+    comment: str | None = None
+
+
+class Pulse(BaseModel):
+    id: str
+    week: str
+    student_id: str
+    respondent_id: str
+    respondent: PulseRespondent
+    workload: Workload
+    wellbeing: Wellbeing
+    connectivity: Connectivity
+    shared_device: bool
+    preference: LearningPreference
+    comment: str | None
+    section_ids: list[str]
+    first_submitted_at: datetime
+    submitted_at: datetime
+    revision: int
+
+
+class PulseList(BaseModel):
+    items: list[Pulse]
+
+
+class Tally(BaseModel):
+    students: int
+    guardians: int
+
+
+class WorkloadTally(Tally):
+    answer: Workload
+
+
+class WellbeingTally(Tally):
+    answer: Wellbeing
+
+
+class ConnectivityTally(Tally):
+    answer: Connectivity
+
+
+class PreferenceTally(Tally):
+    answer: LearningPreference
+
+
+class SectionPulse(BaseModel):
+    """A section's week of pulses for its staff: counts of each answer, students' and
+    guardians' apart, and every pulse (comments included)."""
+
+    section_id: str
+    week: str
+    students_responded: int
+    guardians_responded: int
+    students_heard_from: int
+    workload: list[WorkloadTally]
+    wellbeing: list[WellbeingTally]
+    connectivity: list[ConnectivityTally]
+    shared_device: Tally
+    preference: list[PreferenceTally]
+    pulses: list[Pulse]
+
+
+# --- progress on on-demand tasks (ADR 0033) -------------------------------------------------
+
+
+class ProgressReportCreate(BaseModel):
+    """One report from a student's client: what happened since its previous report of the
+    task. Its id makes a retry or a replayed offline queue change nothing twice; its bounds
+    (id 1 to 100 characters, time spent 0 to 3600, a position within the media) are domain
+    rules, so the errors name the same rules everywhere."""
+
+    client_event_id: str
+    occurred_at: AwareDatetime  # the client's clock: not in the future
+    completed: bool = False
+    position_seconds: int | None = None
+    time_spent_seconds: int = 0  # since the client's previous report of this task
+
+
+class MergedProgress(BaseModel):
+    state: TaskProgress
+    started_at: datetime
+    completed_at: datetime | None
+    position_seconds: int | None
+    time_spent_seconds: int
+
+
+class StudentProgress(BaseModel):
+    """A student's progress on a task, merged from their reports whatever their order."""
+
+    task_id: str
+    section_id: str
+    student_id: str
+    progress: MergedProgress
+    report_count: int
+
+
+class ProgressReceipt(BaseModel):
+    """A report as kept (the first time, for a client event sent again) and the progress now."""
+
+    client_event_id: str
+    occurred_at: datetime  # as kept: between the task's assignment and the report's receipt
+    received_at: datetime
+    repeated: bool
+    student: StudentProgress
+
+
+class TaskProgressList(BaseModel):
+    task_id: str
+    section_id: str
+    students: list[StudentProgress]
+
+
+# --- balance assessment (ADR 0037) ----------------------------------------------------------
+
+
+class AssessmentFigures(BaseModel):
+    """A week's minutes, sessions and rates (a rate is None when nothing divides it)."""
+
+    planned_live_minutes: int
+    attended_live_minutes: int
+    assigned_on_demand_minutes: int
+    completed_on_demand_minutes: int
+    sessions: int
+    sessions_missed: int
+    sessions_checked_in: int
+    sessions_lost: int
+    on_demand_share: float | None
+    completion_rate: float | None
+    confusion_rate: float | None
+
+
+class AssessmentFlag(BaseModel):
+    kind: BalanceFlag
+    reason: str
+
+
+class PreferenceCount(BaseModel):
+    preference: LearningPreference
+    count: int
+
+
+class AssessmentPulse(BaseModel):
+    students_responded: int
+    guardians_responded: int
+    too_much_work: int
+    low_wellbeing: int
+    poorly_connected: int
+    preferences: list[PreferenceCount]
+
+
+class StudentAssessment(BaseModel):
+    student_id: str
+    figures: AssessmentFigures
+    pulse: AssessmentPulse
+    flags: list[AssessmentFlag]
+
+
+class BalanceAssessment(BaseModel):
+    section_id: str
+    week: str
+    figures: AssessmentFigures
+    pulse: AssessmentPulse
+    flags: list[AssessmentFlag]
+    students: list[StudentAssessment]
+    assessed_at: datetime | None  # when published; None: as the week stands now
 
 
 # --- questions and teacher notes (ADR 0035) -------------------------------------------------

@@ -22,10 +22,18 @@ from bookend.contracts.feedback import (
     BalanceFlag,
     ChannelStatus,
     CheckInSignal,
+    Connectivity,
+    LearningPreference,
     Presence,
+    PromptKind,
+    PromptStatus,
+    PulseRespondent,
     QuestionPhase,
     QuestionStatus,
     QuestionVisibility,
+    TaskProgress,
+    Wellbeing,
+    Workload,
 )
 from bookend.contracts.scheduler import (
     BalanceMode,
@@ -60,12 +68,22 @@ strawberry.enum(CheckInSignal)
 strawberry.enum(ChannelStatus)
 strawberry.enum(Presence)
 strawberry.enum(AttendanceMark)
+strawberry.enum(TaskProgress)
 strawberry.enum(PersonRole)
 strawberry.enum(RosterKind)
 strawberry.enum(RosterImportStatus)
 strawberry.enum(ProposalKind)
 strawberry.enum(BalanceFlag)
 strawberry.enum(ProposalStatus)
+
+# Pulse surveys (ADR 0036)
+strawberry.enum(Workload, description="How much work the week brought.")
+strawberry.enum(Wellbeing, description="How the student is doing, lowest first.")
+strawberry.enum(Connectivity, description="Internet at home this week.")
+strawberry.enum(LearningPreference, description="More live sessions, as is, or more on demand.")
+strawberry.enum(PulseRespondent)
+strawberry.enum(PromptKind)
+strawberry.enum(PromptStatus)
 
 __all__ = [
     "AttendanceMark",
@@ -77,9 +95,11 @@ __all__ = [
     "ChannelStatus",
     "CheckInSignal",
     "ComponentKind",
+    "Connectivity",
     "FeedItemKind",
     "FeedItemStatus",
     "GradeBand",
+    "LearningPreference",
     "LessonStatus",
     "Library",
     "MediaKind",
@@ -87,12 +107,18 @@ __all__ = [
     "ModeFit",
     "PersonRole",
     "Presence",
+    "PromptKind",
+    "PromptStatus",
     "ProposalKind",
     "ProposalStatus",
+    "PulseRespondent",
     "RosterImportStatus",
     "RosterKind",
     "SessionStatus",
+    "TaskProgress",
     "VariantKind",
+    "Wellbeing",
+    "Workload",
 ]
 
 # Questions (ADR 0035)

@@ -30,6 +30,15 @@ from gateway.schema.enums import (
 )
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
 from gateway.schema.frames import LiveFrames
+from gateway.schema.prompts import (
+    PromptAnswerReceived,
+    PromptPosted,
+    PromptStatusChanged,
+    is_prompt_event,
+    prompt_frame,
+    prompts_now,
+    shows_prompt_event,
+)
 from gateway.schema.questions import (
     QUESTION_EVENTS,
     QuestionChanged,
@@ -144,7 +153,13 @@ CLIENT_EVENT_ID = (
 ClientEventId = Annotated[str, strawberry.argument(description=CLIENT_EVENT_ID)]
 
 SessionEvent = Annotated[
-    CheckInReceived | SessionStatusChanged | QuestionChanged, strawberry.union("SessionEvent")
+    CheckInReceived
+    | SessionStatusChanged
+    | PromptPosted
+    | PromptAnswerReceived
+    | PromptStatusChanged
+    | QuestionChanged,
+    strawberry.union("SessionEvent"),
 ]
 CheckInResult = Annotated[CheckIn | Failure, strawberry.union("CheckInResult")]
 PresenceResult = Annotated[PresenceReport | Failure, strawberry.union("PresenceResult")]
@@ -219,8 +234,10 @@ class FeedbackMutation:
 class FeedbackSubscription:
     @strawberry.subscription(
         description=(
-            "A live session's status now, then its status changes, (for staff) check-ins, and "
-            "its questions: every one for staff, class questions (never whose) for students."
+            "A live session's status now and its prompts as they stand, then its status "
+            "changes, prompts opened, closed and revealed, (for staff) check-ins and "
+            "prompts' answers with their aggregate, and its questions: every one for staff, "
+            "class questions (never whose) for students."
         )
     )
     async def session_events(
@@ -236,6 +253,8 @@ class FeedbackSubscription:
                 return payload.session_id == session_id
             if isinstance(payload, CheckInRecorded):
                 return staff and payload.session_id == session_id
+            if (prompted := shows_prompt_event(payload, session_id, staff=staff)) is not None:
+                return prompted
             if isinstance(payload, QUESTION_EVENTS):
                 return shows_question(payload, session_id, staff=staff)
             return False
@@ -246,6 +265,9 @@ class FeedbackSubscription:
             yield await query(
                 ctx.clients.scheduler.get_session(session_id), SessionStatusChanged.now
             )
+            # A late joiner starts from the prompts as they stand (ADR 0034).
+            for posted in await prompts_now(ctx.clients, session_id):
+                yield posted
             events, frames = _events(subscriber), info.root_value
             if isinstance(frames, LiveFrames):  # over a WebSocket: it sends them itself
                 resolve = partial(_session_event, ctx=ctx)
@@ -288,6 +310,12 @@ async def _session_event(payload: EventData, ctx: Context) -> SessionEvent | Non
     it to that)."""
     feedback = ctx.clients.feedback
     key = (Same(payload), ctx.audience)
+    if is_prompt_event(payload):
+        # Prompts' frames differ by whether the audience is staff (ADR 0034).
+        staff = ctx.audience.is_staff
+        return await ctx.hub.resolutions.once(
+            key, lambda: prompt_frame(payload, feedback, staff=staff)
+        )
     return await ctx.hub.resolutions.once(key, lambda: _resolve(payload, feedback))
 
 

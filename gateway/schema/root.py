@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.context import Info
+from gateway.schema.assessment import AssessmentMutation, AssessmentQuery
 from gateway.schema.balance import BalanceMutation, BalanceQuery
 from gateway.schema.calendars import CalendarMutation, CalendarQuery
 from gateway.schema.catalog import CatalogMutation, CatalogQuery
@@ -23,7 +24,10 @@ from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.notes import NoteMutation, NoteQuery, NoteSubscription
 from gateway.schema.plain import read_plain_fields
+from gateway.schema.progress import ProgressMutation, ProgressQuery
+from gateway.schema.prompts import PromptMutation, PromptQuery
 from gateway.schema.proposals import ProposalMutation, ProposalQuery
+from gateway.schema.pulse import PulseMutation, PulseQuery
 from gateway.schema.questions import QuestionMutation, QuestionQuery
 from gateway.schema.recordings import RecordingMutation, RecordingQuery
 from gateway.schema.roster import RosterMutation, RosterQuery
@@ -65,11 +69,15 @@ class Query(
     GroupQuery,
     SessionQuery,
     FeedbackQuery,
+    ProgressQuery,
     RecordingQuery,
     CalendarQuery,
     ImportQuery,
     BalanceQuery,
     ProposalQuery,
+    AssessmentQuery,
+    PulseQuery,
+    PromptQuery,
     QuestionQuery,
     NoteQuery,
 ):
@@ -85,11 +93,15 @@ class Mutation(
     SessionMutation,
     TaskMutation,
     FeedbackMutation,
+    ProgressMutation,
     RecordingMutation,
     CalendarMutation,
     ImportMutation,
     BalanceMutation,
     ProposalMutation,
+    AssessmentMutation,
+    PulseMutation,
+    PromptMutation,
     QuestionMutation,
     NoteMutation,
 ):

@@ -1,15 +1,19 @@
-"""Feedback's two event tables: the check-ins, attendance summaries, questions and notes it
-publishes, and the scheduler's sessions and tasks it learns (a start and an end open and close
-live channels; an end summarises attendance)."""
+"""Feedback's two event tables: what it publishes (check-ins, attendance summaries, prompts,
+progress, pulses, balance assessments, questions, notes), and what it hears: the sessions
+planned, started and ended (a start and an end open and close live channels; an end
+summarises attendance and closes the session's prompts), and the tasks (and their media)
+progress is reported on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 
-from bookend.clock import Clock
+from bookend.clock import Clock, stored_instant
 from bookend.contracts import CloudEvent
 from bookend.contracts import feedback as contract
+from bookend.contracts.catalog import RecordingPublished
 from bookend.contracts.scheduler import (
     SessionCancelled,
     SessionEnded,
@@ -18,10 +22,14 @@ from bookend.contracts.scheduler import (
     SessionStarted,
     SessionStatus,
     TaskAssigned,
+    TaskRescheduled,
     TaskWithdrawn,
 )
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
+from services.feedback import ports as slices
+from services.feedback.assessment import domain as assessment
+from services.feedback.assessment.domain import rounded
 from services.feedback.live import domain
 from services.feedback.live.domain import (
     SectionSchool,
@@ -33,6 +41,11 @@ from services.feedback.live.domain import (
 from services.feedback.notes import domain as notes
 from services.feedback.plan import domain as plan
 from services.feedback.ports import Store, Transaction
+from services.feedback.progress import domain as progress
+from services.feedback.progress import ports as progress_ports
+from services.feedback.prompts import domain as prompts
+from services.feedback.prompts.reactions import close_open_prompts, leave_to_absentees
+from services.feedback.pulse import domain as pulse
 from services.feedback.questions import domain as questions
 from services.feedback.settings import FeedbackSettings
 
@@ -66,6 +79,164 @@ def attendance_summarized(event: domain.AttendanceSummarized) -> contract.Attend
         left_early=summary.marked(contract.AttendanceMark.LEFT_EARLY),
         absent=summary.marked(contract.AttendanceMark.ABSENT),
         summarized_at=summary.summarized_at,
+    )
+
+
+def pulse_submitted(event: pulse.PulseSubmitted) -> contract.PulseSubmitted:
+    # The comment is the respondent's own words: it stays here (ADR 0036).
+    given, answers = event.pulse, event.pulse.answers
+    return contract.PulseSubmitted(
+        district_id=given.district_id,
+        pulse_id=given.id,
+        week=given.week,
+        student_id=given.student_id,
+        respondent_id=given.respondent_id,
+        respondent=given.respondent,
+        workload=answers.workload,
+        wellbeing=answers.wellbeing,
+        connectivity=answers.connectivity,
+        shared_device=answers.shared_device,
+        preference=answers.preference,
+        has_comment=answers.has_comment,
+        revision=given.revision,
+        submitted_at=given.submitted_at,
+    )
+
+
+def progress_recorded(event: progress.ProgressChanged) -> contract.ProgressRecorded:
+    log, merged = event.log, event.log.progress
+    return contract.ProgressRecorded(
+        district_id=log.district_id,
+        report_id=event.change_id,
+        task_id=log.task_id,
+        section_id=log.section_id,
+        student_id=log.student_id,
+        state=merged.state,
+        position_seconds=merged.position_seconds,
+        time_spent_seconds=merged.time_spent_seconds,
+        occurred_at=event.report.occurred_at,
+        recorded_at=event.report.received_at,
+        started_at=merged.started_at,
+        completed_at=merged.completed_at,
+        report_count=len(log.reports),
+    )
+
+
+def _figures(figures: assessment.Figures) -> contract.AssessedFigures:
+    return contract.AssessedFigures(
+        planned_live_minutes=figures.planned_live_minutes,
+        attended_live_minutes=figures.attended_live_minutes,
+        assigned_on_demand_minutes=figures.assigned_on_demand_minutes,
+        completed_on_demand_minutes=figures.completed_on_demand_minutes,
+        sessions=figures.sessions,
+        sessions_missed=figures.sessions_missed,
+        on_demand_share=rounded(figures.on_demand_share),
+        completion_rate=rounded(figures.completion_rate),
+        confusion_rate=rounded(figures.confusion_rate),
+    )
+
+
+def _flags(flags: Iterable[assessment.Flag]) -> list[contract.AssessedFlag]:
+    return [contract.AssessedFlag(kind=f.kind, reason=f.reason) for f in flags]
+
+
+def balance_assessed(event: assessment.Assessed) -> contract.BalanceAssessed:
+    # Figures and flags only: no pulse comment, no name (ADR 0037).
+    assessed = event.assessment
+    assert assessed.assessed_at is not None, "published assessments have their moment"
+    return contract.BalanceAssessed(
+        district_id=assessed.district_id,
+        assessment_id=assessed.id,
+        section_id=assessed.section_id,
+        week=str(assessed.week),
+        figures=_figures(assessed.figures),
+        flags=_flags(assessed.flags),
+        students=[
+            contract.StudentBalance(
+                student_id=s.student_id, figures=_figures(s.figures), flags=_flags(s.flags)
+            )
+            for s in assessed.students
+        ],
+        assessed_at=assessed.assessed_at,
+    )
+
+
+# --- prompts (ADR 0034): ids and counts only; questions and answers stay here -------------
+
+
+def prompt_results(prompt: prompts.Prompt) -> contract.PromptResults:
+    tally = prompt.tally
+    return contract.PromptResults(
+        answered=tally.answered,
+        expected=prompt.expected,
+        counts=list(tally.counts),
+        late_answered=tally.late_answered,
+        revision=tally.revision,
+    )
+
+
+def prompt_opened(event: prompts.PromptOpened) -> contract.PromptOpened:
+    prompt = event.prompt
+    return contract.PromptOpened(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        kind=prompt.kind,
+        choice_count=len(prompt.choices),
+        opened_at=prompt.opened_at,
+    )
+
+
+def prompt_answered(event: prompts.PromptAnswered) -> contract.PromptAnswered:
+    prompt, answer = event.prompt, event.answer
+    return contract.PromptAnswered(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        student_id=answer.student_id,
+        late=answer.late,
+        answered_at=answer.answered_at,
+        results=prompt_results(prompt),
+    )
+
+
+def prompt_closed(event: prompts.PromptClosed) -> contract.PromptClosed:
+    prompt = event.prompt
+    assert prompt.closed_at is not None
+    return contract.PromptClosed(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        closed_at=prompt.closed_at,
+        results=prompt_results(prompt),
+    )
+
+
+def prompt_revealed(event: prompts.PromptRevealed) -> contract.PromptRevealed:
+    prompt = event.prompt
+    assert prompt.revealed_at is not None
+    return contract.PromptRevealed(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        revealed_at=prompt.revealed_at,
+        results=prompt_results(prompt),
+    )
+
+
+def prompt_assigned(event: prompts.PromptAssigned) -> contract.PromptAssigned:
+    prompt = event.prompt
+    return contract.PromptAssigned(
+        district_id=prompt.district_id,
+        prompt_id=prompt.id,
+        session_id=prompt.session_id,
+        section_id=prompt.section_id,
+        student_ids=list(event.student_ids),
+        assigned_at=event.at,
     )
 
 
@@ -145,6 +316,14 @@ OUTBOUND = (
     Outbound(SOURCE)
     .map(domain.CheckInRecorded, check_in_recorded)
     .map(domain.AttendanceSummarized, attendance_summarized)
+    .map(pulse.PulseSubmitted, pulse_submitted)
+    .map(progress.ProgressChanged, progress_recorded)
+    .map(assessment.Assessed, balance_assessed)
+    .map(prompts.PromptOpened, prompt_opened)
+    .map(prompts.PromptAnswered, prompt_answered)
+    .map(prompts.PromptClosed, prompt_closed)
+    .map(prompts.PromptRevealed, prompt_revealed)
+    .map(prompts.PromptAssigned, prompt_assigned)
     .map(questions.QuestionAsked, question_asked)
     .map(questions.QuestionUpvoted, question_upvoted)
     .map(questions.QuestionAnswered, question_answered)
@@ -156,7 +335,11 @@ OUTBOUND = (
 async def on_session_started(payload: SessionStarted, event: CloudEvent, *, store: Store) -> None:
     """Open the channel once per event: the inbox mark and the change commit together."""
     moment = SessionMoment(
-        payload.session_id, payload.district_id, payload.section_id, payload.started_at
+        payload.session_id,
+        payload.district_id,
+        payload.section_id,
+        payload.started_at,
+        tuple(payload.expected_student_ids),
     )
 
     async def work(tx: Transaction) -> None:
@@ -177,10 +360,15 @@ async def on_session_ended(
     settings: FeedbackSettings,
     clock: Clock,
 ) -> None:
-    """Close the channel and summarise who of the students expected attended; the summary and
-    its event commit with the inbox mark, once per session however often the end is heard."""
+    """Close the channel and its prompts, and summarise who of the students expected attended;
+    the summary and its event commit with the inbox mark, once per session however often the
+    end is heard. Each prompt is left to the absent students who had not answered it."""
     moment = SessionMoment(
-        payload.session_id, payload.district_id, payload.section_id, payload.ended_at
+        payload.session_id,
+        payload.district_id,
+        payload.section_id,
+        payload.ended_at,
+        tuple(payload.expected_student_ids),
     )
 
     async def work(tx: Transaction) -> None:
@@ -190,6 +378,7 @@ async def on_session_ended(
         channel = channel_ended(await tx.get_channel(district, session), moment)
         await tx.save_channel(channel)
         await _plan_moved(tx, SessionStatus.ENDED, moment)
+        await tx.emit(*OUTBOUND.events(await close_open_prompts(tx, channel, at=moment.at)))
         # No one expected (a section without students, or an end from before ADR 0032): no
         # one to summarise.
         expected = payload.expected_student_ids
@@ -204,6 +393,9 @@ async def on_session_ended(
         )
         await tx.add_attendance_summary(summary)
         await tx.emit(*OUTBOUND.events(events))
+        await tx.emit(
+            *OUTBOUND.events(await leave_to_absentees(tx, summary, at=summary.summarized_at))
+        )
 
     await store.atomically(work)
 
@@ -223,7 +415,7 @@ async def on_session_scheduled(
     await store.atomically(work)
 
 
-# --- the plan: sessions and tasks as questions and notes need them ---------------------------
+# --- the plan: sessions as questions, notes and assessments need them (ADR 0035) ---------
 
 
 async def _planned(tx: Transaction, payload: SessionScheduled | SessionRescheduled) -> None:
@@ -277,49 +469,109 @@ async def on_session_cancelled(
     await store.atomically(work)
 
 
-async def on_task_assigned(payload: TaskAssigned, event: CloudEvent, *, store: Store) -> None:
-    """Remember the task's section (notes about it) and bookend (a session's follow-up)."""
-    task = plan.PlannedTask(
-        payload.task_id,
-        payload.district_id,
-        payload.section_id,
-        payload.session_id,
-        payload.bookend,
+# --- progress (ADR 0033): the tasks students report on, and how long their media plays -----
+
+
+async def on_task_assigned(
+    payload: TaskAssigned, event: CloudEvent, *, store: progress_ports.Store
+) -> None:
+    """Keep a copy of the task: whose it is and its work; its announcement's moment is the
+    earliest any progress on it may be."""
+    chosen = payload.student_ids
+    task = progress.KnownTask(
+        task_id=payload.task_id,
+        district_id=payload.district_id,
+        section_id=payload.section_id,
+        component_id=payload.component_id,
+        minutes=payload.minutes,
+        opens_at=payload.opens_at,
+        due_at=payload.due_at,
+        time_zone=payload.time_zone,
+        assigned_at=stored_instant(event.time),
+        student_ids=None if chosen is None else tuple(chosen),
+        session_id=payload.session_id,
+        bookend=payload.bookend,
     )
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: progress_ports.Transaction) -> None:
         if await tx.first_time(CONSUMER, event.id):
-            await tx.save_planned_task(task)
+            before = await tx.get_known_task(task.district_id, task.task_id)
+            await tx.save_known_task(task.learned(before))
 
     await store.atomically(work)
 
 
-async def on_task_withdrawn(payload: TaskWithdrawn, event: CloudEvent, *, store: Store) -> None:
-    async def work(tx: Transaction) -> None:
+async def on_task_rescheduled(
+    payload: TaskRescheduled, event: CloudEvent, *, store: progress_ports.Store
+) -> None:
+    """The copy's window follows the task's (one section's events arrive in order)."""
+
+    async def work(tx: progress_ports.Transaction) -> None:
         if not await tx.first_time(CONSUMER, event.id):
             return
-        known = await tx.get_planned_task(payload.district_id, payload.task_id)
-        task = known or plan.PlannedTask(
-            payload.task_id, payload.district_id, payload.section_id, payload.session_id
-        )
-        await tx.save_planned_task(replace(task, withdrawn=True))
+        task = await tx.get_known_task(payload.district_id, payload.task_id)
+        if task is not None:
+            moved = replace(task, opens_at=payload.opens_at, due_at=payload.due_at)
+            await tx.save_known_task(moved)
 
     await store.atomically(work)
 
 
-def inbound(state: ServiceState[Store, FeedbackSettings]) -> Inbound:
+async def on_task_withdrawn(
+    payload: TaskWithdrawn, event: CloudEvent, *, store: progress_ports.Store
+) -> None:
+    """No new progress on it; what was recorded stays. A withdrawal of a task never heard of
+    is kept too, so that a late announcement cannot bring it back."""
+
+    async def work(tx: progress_ports.Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        task = await tx.get_known_task(payload.district_id, payload.task_id)
+        if task is None:
+            task = progress.KnownTask(
+                task_id=payload.task_id,
+                district_id=payload.district_id,
+                section_id=payload.section_id,
+                component_id="",
+                minutes=0,
+                opens_at=payload.withdrawn_at,
+                due_at=payload.withdrawn_at,
+                time_zone="UTC",
+                assigned_at=payload.withdrawn_at,
+            )
+        await tx.save_known_task(task.withdrawn(payload.withdrawn_at))
+
+    await store.atomically(work)
+
+
+async def on_recording_published(
+    payload: RecordingPublished, event: CloudEvent, *, store: progress_ports.Store
+) -> None:
+    """A recording is a component of its own: its duration bounds a position reported on it."""
+    media = progress.TaskMedia(payload.component_id, payload.district_id, payload.duration_seconds)
+
+    async def work(tx: progress_ports.Transaction) -> None:
+        if await tx.first_time(CONSUMER, event.id):
+            await tx.save_task_media(media)
+
+    await store.atomically(work)
+
+
+def inbound(state: ServiceState[slices.Store, FeedbackSettings]) -> Inbound:
     return (
         Inbound()
         .on(SessionScheduled, partial(on_session_scheduled, store=state.store))
         .on(SessionStarted, partial(on_session_started, store=state.store))
         .on(SessionRescheduled, partial(on_session_rescheduled, store=state.store))
         .on(SessionCancelled, partial(on_session_cancelled, store=state.store))
-        .on(TaskAssigned, partial(on_task_assigned, store=state.store))
-        .on(TaskWithdrawn, partial(on_task_withdrawn, store=state.store))
         .on(
             SessionEnded,
             partial(
                 on_session_ended, store=state.store, settings=state.settings, clock=state.clock
             ),
         )
+        .on(TaskAssigned, partial(on_task_assigned, store=state.store))
+        .on(TaskRescheduled, partial(on_task_rescheduled, store=state.store))
+        .on(TaskWithdrawn, partial(on_task_withdrawn, store=state.store))
+        .on(RecordingPublished, partial(on_recording_published, store=state.store))
     )

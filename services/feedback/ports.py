@@ -1,5 +1,5 @@
-"""Every slice's storage ports at once: what feedback's event tables need, and what its one
-store and its fakes offer."""
+"""Every slice's storage ports as one, as `store.py` composes their stores: what the inbound
+handlers need, since one event (a session's end) changes several slices at once."""
 
 from __future__ import annotations
 
@@ -9,14 +9,28 @@ from typing import Protocol, TypeVar
 from services.feedback.live import ports as live
 from services.feedback.notes import ports as notes
 from services.feedback.plan.ports import PlanWrites
+from services.feedback.progress import ports as progress
+from services.feedback.prompts import ports as prompts
+from services.feedback.pulse import ports as pulse
 from services.feedback.questions import ports as questions
 
 T = TypeVar("T")
 
 
-class Transaction(live.Transaction, PlanWrites, questions.Transaction, notes.Transaction, Protocol):
+class Transaction(
+    live.Transaction,
+    prompts.Transaction,
+    progress.Transaction,
+    pulse.Transaction,
+    PlanWrites,
+    questions.Transaction,
+    notes.Transaction,
+    Protocol,
+):
     """Offers every slice's `Transaction` port."""
 
 
-class Store(live.Store, questions.Store, notes.Store, Protocol):
+class Store(
+    live.Reads, prompts.Reads, progress.Reads, pulse.Reads, questions.Reads, notes.Reads, Protocol
+):
     async def atomically(self, work: Callable[[Transaction], Awaitable[T]]) -> T: ...

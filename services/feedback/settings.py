@@ -6,7 +6,9 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from bookend.hosting import ServiceSettings
+from services.feedback.assessment.domain import AssessmentRules
 from services.feedback.live.domain import AttendanceRules
+from services.feedback.progress.domain import ProgressRules
 
 
 class FeedbackSettings(ServiceSettings):
@@ -20,6 +22,8 @@ class FeedbackSettings(ServiceSettings):
     # this before its end is leaving early (ADR 0032).
     late_after_minutes: float = Field(default=5, ge=0)
     left_early_before_minutes: float = Field(default=5, ge=0)
+    # Reports one student may make on one task, a completion once more (ADR 0033).
+    max_progress_reports: int = Field(default=500, ge=1, le=5000)
 
     @property
     def attendance(self) -> AttendanceRules:
@@ -27,3 +31,12 @@ class FeedbackSettings(ServiceSettings):
             late_after=timedelta(minutes=self.late_after_minutes),
             left_early_before=timedelta(minutes=self.left_early_before_minutes),
         )
+
+    @property
+    def progress(self) -> ProgressRules:
+        return ProgressRules(max_reports=self.max_progress_reports)
+
+    @property
+    def assessment(self) -> AssessmentRules:
+        """Where a week's figures become flags (ADR 0037); the design's thresholds."""
+        return AssessmentRules()

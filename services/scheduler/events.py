@@ -22,6 +22,9 @@ from bookend.contracts.feedback import (
     CheckInRecorded,
     CheckInSignal,
     ProgressRecorded,
+    PromptAnswered,
+    PromptAssigned,
+    TaskProgress,
 )
 from bookend.contracts.scheduler import Bookend
 from bookend.eventbus import Inbound, Outbound
@@ -30,7 +33,7 @@ from bookend.ids import IdFactory
 from services.scheduler import SOURCE
 from services.scheduler.adjustments import ports as adjusting
 from services.scheduler.balance.domain import BalanceWarned
-from services.scheduler.feed.domain import AttendanceTaken, ProgressMade
+from services.scheduler.feed.domain import AttendanceTaken, ProgressMade, prompt_left
 from services.scheduler.feed.projector import project
 from services.scheduler.records import fields_of
 from services.scheduler.sessions import domain
@@ -55,7 +58,11 @@ def task_assigned(event: domain.TaskAssigned) -> contract.TaskAssigned:
 
 def session_started(event: domain.SessionStarted) -> contract.SessionStarted:
     return contract.SessionStarted.model_validate(
-        fields_of(event.session, session_id=event.session.id)
+        fields_of(
+            event.session,
+            session_id=event.session.id,
+            expected_student_ids=list(event.expected_student_ids),
+        )
     )
 
 
@@ -313,6 +320,47 @@ async def on_progress_recorded(
     await store.atomically(work)
 
 
+async def on_prompt_assigned(
+    payload: PromptAssigned, event: CloudEvent, *, store: Store, windows: BookendWindows
+) -> None:
+    """A prompt of a session goes into the feeds of the absent students who had not answered
+    it, due with the section's follow-up (ADR 0034), once per event."""
+
+    async def work(tx: Transaction) -> None:
+        if not await tx.first_time(CONSUMER, event.id):
+            return
+        session = await tx.get_session(payload.district_id, payload.session_id)
+        if session is None:
+            return
+        own = await tx.get_bookend_windows(payload.district_id, session.section_id)
+        left = prompt_left(
+            session,
+            payload.prompt_id,
+            payload.student_ids,
+            followup_due_after=(own or windows).followup_due_after,
+            at=payload.assigned_at,
+        )
+        await project(tx, [left])
+
+    await store.atomically(work)
+
+
+async def on_prompt_answered(payload: PromptAnswered, event: CloudEvent, *, store: Store) -> None:
+    """A prompt answered late, as on-demand work, shows done in that student's feed. Answers
+    given while it was open change no feed, and are passed by without touching the store (a
+    class's every answer comes this way). Done stays done: idempotent, like progress."""
+    if not payload.late:
+        return
+    made = ProgressMade(
+        payload.district_id, payload.prompt_id, payload.student_id, TaskProgress.COMPLETED
+    )
+
+    async def work(tx: Transaction) -> None:
+        await project(tx, [made])
+
+    await store.atomically(work)
+
+
 def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
     learn = partial(on_lesson_published, store=state.store)
     reacting: dict[str, Any] = {
@@ -329,4 +377,9 @@ def inbound(state: ServiceState[Store, SchedulerSettings]) -> Inbound:
         .on(AttendanceSummarized, partial(on_attendance_summarized, **reacting))
         .on(CheckInRecorded, partial(on_check_in_recorded, **reacting))
         .on(ProgressRecorded, partial(on_progress_recorded, store=state.store))
+        .on(
+            PromptAssigned,
+            partial(on_prompt_assigned, store=state.store, windows=state.settings.windows),
+        )
+        .on(PromptAnswered, partial(on_prompt_answered, store=state.store))
     )

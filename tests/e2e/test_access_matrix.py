@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from bookend.auth import Role
+from bookend.clock import IsoWeek
 from bookend.contracts import CloudEvent, new_event
 from bookend.contracts.catalog import SHARED_LIBRARY
 from bookend.contracts.feedback import (
@@ -147,8 +148,12 @@ class World:
     proposal: str  # an open balance proposal of X's, from an assessment of its week
     # Open ones of X's, one for each who runs X, to accept and to dismiss; applied ones to undo.
     spare_proposals: Mapping[str, Mapping[As, str]]
+    prompt: str  # open in the live session, answered by the student
+    spare_prompts: Mapping[As, str]  # open in the live session, one for each who runs X
     question: str  # a class question of the live session, asked by a classmate of the student
     note: str  # the teacher's note to the student about the task
+    pulse: str = ""  # the student's own pulse of this week (ADR 0036)
+    guardian_pulse: str = ""  # the guardian's pulse about the student, this week
 
     def __getitem__(self, who: As) -> Client:
         return self.clients[who]
@@ -193,6 +198,9 @@ class Write:
 def no_variables(_: World) -> dict[str, object]:
     return {}
 
+
+# The pulses' week, as the test's own calendar (UTC) counts it: open while it lasts there.
+PULSE_WEEK: str = str(IsoWeek.containing(datetime.now(UTC), "UTC"))
 
 STUDENT_FEED = """query($student: ID) { feed(first: 100, studentId: $student) {
   timeZone edges { node { id sectionId sessionId title } } } }"""
@@ -418,6 +426,14 @@ READS = [
         IN_X_LIVE,
     ),
     Read(
+        "taskProgress",
+        "of X's task, the student's",
+        "query($id: ID!) { taskProgress(taskId: $id) { studentId state reportCount } }",
+        lambda w: {"id": w.task},
+        lambda w: w.subjects[As.STUDENT],
+        SEES_X,
+    ),
+    Read(
         "calendarLinks",
         "of the student's calendar",
         "query($id: ID) { calendarLinks(studentId: $id) { id ownerId url } }",
@@ -442,6 +458,31 @@ READS = [
         lambda w: w.scheduled,
         SEES_X,
         subscription=True,
+    ),
+    Read(
+        "sessionPrompts",
+        "of the live session",
+        """query($id: ID!) { sessionPrompts(sessionId: $id) {
+          id status results { answered } ownAnswer { choice } } }""",
+        lambda w: {"id": w.live},
+        lambda w: w.prompt,
+        IN_X_LIVE,
+    ),
+    Read(
+        "prompt",
+        "open in the live session",
+        "query($id: ID!) { prompt(id: $id) { id question choices status } }",
+        lambda w: {"id": w.prompt},
+        lambda w: w.prompt,
+        IN_X_LIVE,
+    ),
+    Read(
+        "promptAnswers",
+        "of the prompt, the student's",
+        "query($id: ID!) { promptAnswers(promptId: $id) { studentId choice text } }",
+        lambda w: {"id": w.prompt},
+        lambda w: w.subjects[As.STUDENT],
+        RUNS_X,
     ),
     Read(
         "sessionQuestions",
@@ -479,6 +520,17 @@ READS = [
         RUNS_X,
     ),
     Read(
+        "balanceAssessment",
+        "of X this week",
+        # Not `sectionId`: another district's staff holding X's id read an empty week of their
+        # own district's section of that id; the student's line shows only in A's.
+        """query($id: ID!) { balanceAssessment(sectionId: $id) {
+          week students { studentId } } }""",
+        lambda w: {"id": w.section},
+        lambda w: w.subjects[As.STUDENT],
+        RUNS_X,
+    ),
+    Read(
         "balanceProposals",
         "of X",
         """query($id: ID!) { balanceProposals(sectionId: $id, first: 100) {
@@ -506,6 +558,34 @@ READS = [
         lambda w: {"id": w.subjects[As.STUDENT]},
         lambda w: "America/Chicago",
         SEES_X | SEES_Z,
+    ),
+    # Pulse surveys (ADR 0036): each person reads only their own; a section's staff its week.
+    Read(
+        "myPulses",
+        "this week, the student's own",
+        "query($week: String!) { myPulses(week: $week) { id studentId workload comment } }",
+        lambda w: {"week": PULSE_WEEK},
+        lambda w: w.pulse,
+        frozenset({As.STUDENT}),
+    ),
+    Read(
+        "myPulses",
+        "this week, the guardian's about the student",
+        "query($week: String!) { myPulses(week: $week) { id studentId workload comment } }",
+        lambda w: {"week": PULSE_WEEK},
+        lambda w: w.guardian_pulse,
+        frozenset({As.GUARDIAN}),
+    ),
+    Read(
+        "sectionPulse",
+        "of X this week, with the student's and the guardian's pulses",
+        # Not `sectionId`: another district's staff holding X's id read an empty week of
+        # their own district's section of that id, which would only echo it back.
+        """query($id: ID!, $week: String!) { sectionPulse(sectionId: $id, week: $week) {
+          studentsResponded pulses { id comment } } }""",
+        lambda w: {"id": w.section, "week": PULSE_WEEK},
+        lambda w: w.guardian_pulse,
+        RUNS_X,
     ),
 ]
 
@@ -862,6 +942,49 @@ WRITES = [
         success="PresenceReport",
     ),
     Write(
+        "reportProgress",
+        "mutation($id: ID!, $event: String!) { reportProgress(taskId: $id, clientEventId: $event,"
+        f' occurredAt: "2025-01-01T00:00:00Z") {{ {result_of("ProgressReport")} }} }}',
+        attempt=lambda w: {"id": w.task, "event": "not-allowed-progress"},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.task, "event": "matrix-progress"},
+        success="ProgressReport",
+    ),
+    Write(
+        "openPrompt",
+        'mutation($id: ID!) { openPrompt(sessionId: $id, kind: THUMBS, question: "Ready?") { '
+        f"{result_of('Prompt')} }} }}",
+        attempt=lambda w: {"id": w.live},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.live},
+        success="Prompt",
+    ),
+    Write(
+        "closePrompt",
+        f"mutation($id: ID!) {{ closePrompt(promptId: $id) {{ {result_of('Prompt')} }} }}",
+        attempt=lambda w: {"id": w.prompt},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_prompts[who]},
+        success="Prompt",
+    ),
+    Write(
+        "revealPromptResults",  # after closePrompt: what each closed, each reveals
+        f"mutation($id: ID!) {{ revealPromptResults(promptId: $id) {{ {result_of('Prompt')} }} }}",
+        attempt=lambda w: {"id": w.prompt},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.spare_prompts[who]},
+        success="Prompt",
+    ),
+    Write(
+        "answerPrompt",
+        "mutation($id: ID!, $choice: Int!) { answerPrompt(promptId: $id, choice: $choice) { "
+        f"{result_of('PromptAnswer')} }} }}",
+        attempt=lambda w: {"id": w.prompt, "choice": 0},
+        allowed=frozenset({As.STUDENT}),
+        permitted=lambda w, who: {"id": w.prompt, "choice": 1},
+        success="PromptAnswer",
+    ),
+    Write(
         "askQuestion",
         'mutation($id: ID!) { askQuestion(sessionId: $id, text: "Why?", visibility: CLASS) { '
         f"{result_of('Question')} }} }}",
@@ -1036,6 +1159,18 @@ WRITES = [
         success="BalancePolicy",
     ),
     Write(
+        "assessBalance",
+        "mutation($id: ID!) { assessBalance(sectionId: $id) "
+        f"{{ {result_of('BalanceAssessment')} }} }}",
+        attempt=lambda w: {"id": w.section},
+        allowed=RUNS_X,
+        permitted=lambda w, who: {"id": w.section},
+        success="BalanceAssessment",
+        # Another district's teacher claiming X, and its district admin, assess their own
+        # district's (empty) section of that id.
+        elsewhere=frozenset({As.B_TEACHER, As.B_DISTRICT_ADMIN}),
+    ),
+    Write(
         "acceptProposal",
         PROPOSAL_WRITE.format(field="acceptProposal", result=result_of("BalanceProposal")),
         attempt=lambda w: {"id": w.proposal},
@@ -1059,7 +1194,35 @@ WRITES = [
         permitted=lambda w, who: {"id": w.spare_proposals["undo"][who]},
         success="BalanceProposal",
     ),
+    Write(
+        "submitPulse",
+        "mutation($input: PulseInput!) { submitPulse(input: $input) { "
+        f"{result_of('Pulse')} }} }}",
+        # Answering about the student, as someone other than the student or their guardian.
+        attempt=lambda w: {"input": pulse_input(w.subjects[As.STUDENT], "Taken over")},
+        allowed=frozenset({As.STUDENT, As.GUARDIAN}),
+        permitted=lambda w, who: {
+            "input": pulse_input(w.subjects[As.STUDENT] if who is As.GUARDIAN else None, "Edited")
+        },
+        success="Pulse",
+        # An outsider holding the student's (or their guardian's) ids answers in their own
+        # district, about their own student.
+        elsewhere=frozenset({As.B_STUDENT, As.B_GUARDIAN}),
+    ),
 ]
+
+
+def pulse_input(student_id: str | None, comment: str) -> dict[str, object]:
+    answers: dict[str, object] = {
+        "week": PULSE_WEEK,
+        "workload": "TOO_MUCH",
+        "wellbeing": "LOW",
+        "connectivity": "LIMITED",
+        "sharedDevice": True,
+        "preference": "MORE_ON_DEMAND",
+        "comment": comment,
+    }
+    return answers | ({"studentId": student_id} if student_id is not None else {})
 
 
 # --- the world ------------------------------------------------------------------------------
@@ -1090,6 +1253,14 @@ SESSION_RECORDING = """query($id: ID!) { session(id: $id) { recording { componen
 ATTENDANCE = """query($id: ID!) { sessionAttendance(sessionId: $id) { sessionId } }"""
 CHECK_IN = """mutation($id: ID!) { checkIn(sessionId: $id, signal: UNSURE) {
   __typename ... on CheckIn { id } ... on UserError { code } } }"""
+PROGRESS = """mutation($id: ID!) { reportProgress(taskId: $id, clientEventId: "world",
+  occurredAt: "2025-01-01T00:00:00Z", timeSpentSeconds: 60) {
+  __typename ... on UserError { code } } }"""
+OPEN_PROMPT = """mutation($id: ID!) { openPrompt(sessionId: $id, kind: MULTIPLE_CHOICE,
+  question: "Which is a prime?", options: ["4", "7", "9"]) {
+  __typename ... on Prompt { id } ... on UserError { code } } }"""
+ANSWER_PROMPT = """mutation($id: ID!) { answerPrompt(promptId: $id, choice: 1) {
+  __typename ... on PromptAnswer { choice } ... on UserError { code } } }"""
 
 
 SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
@@ -1097,6 +1268,8 @@ SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
 CREATE_GROUP = """mutation($section: ID!, $name: String!, $students: [ID!]!) {
   createGroup(sectionId: $section, name: $name, studentIds: $students) {
   __typename ... on Group { id } ... on UserError { code } } }"""
+PULSE = """mutation($input: PulseInput!) { submitPulse(input: $input) {
+  __typename ... on Pulse { id } ... on UserError { code } } }"""
 CALENDAR_LINK = """mutation($student: ID, $section: ID) {
   createCalendarLink(studentId: $student, sectionId: $section) {
   __typename ... on CalendarLink { id } ... on UserError { code } } }"""
@@ -1408,6 +1581,19 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         return None  # the feedback service opens the channel when it hears the start
 
     check_in = await eventually(checked_in)
+
+    async def progressed() -> bool:
+        # Feedback learns the task from the scheduler's TaskAssigned; until then, TASK_NOT_FOUND.
+        result = (await clients[As.STUDENT].run(PROGRESS, id=task))["reportProgress"]
+        assert result["__typename"] in ("ProgressReport", "NotFound"), result
+        return bool(result["__typename"] == "ProgressReport")
+
+    await eventually(progressed)
+    # The channel is open: the teacher's prompts, one the student answered.
+    prompt, *spare_prompt_list = [
+        (await succeeds(teacher, OPEN_PROMPT, id=live["id"]))["id"] for _ in range(1 + runs)
+    ]
+    await succeeds(clients[As.STUDENT], ANSWER_PROMPT, id=prompt)
     # A classmate of the student in X (by their token's claims) asks a class question.
     classmate = Client(
         gateway_http,
@@ -1434,6 +1620,10 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     }
     for spare in spare_proposals["undo"].values():
         await succeeds(teacher, ACCEPT_PROPOSAL, id=spare)
+    pulse = await succeeds(clients[As.STUDENT], PULSE, input=pulse_input(None, "Mine"))
+    guardian_pulse = await succeeds(
+        clients[As.GUARDIAN], PULSE, input=pulse_input(a_student, "About my child")
+    )
     writers = sorted(WRITES_LESSONS)
     spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
@@ -1485,6 +1675,10 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         calendar_link=calendar_link["id"],
         section_calendar_link=section_links[0]["id"],
         spare_calendar_links=spare_calendar_links,
+        pulse=pulse["id"],
+        guardian_pulse=guardian_pulse["id"],
+        prompt=prompt,
+        spare_prompts=dict(zip(sorted(RUNS_X), spare_prompt_list, strict=True)),
         data_ids=frozenset(
             {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
             | {term, roster_import}
@@ -1495,8 +1689,10 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {task, *spare_task_list}
             | {group, *spare_group_list}
             | set(proposals)
+            | {prompt, *spare_prompt_list}
             | {question, note}
             | {calendar_link["id"], *(link["id"] for link in section_links)}
+            | {pulse["id"], guardian_pulse["id"]}
         ),
     )
 
@@ -1615,6 +1811,10 @@ SNAPSHOT = {
           nodes { id status decidedBy } } }""",
     ),
     "check-ins": (As.TEACHER, "query($live: ID!) { checkIns(sessionId: $live) { id signal } }"),
+    "progress": (
+        As.TEACHER,
+        "query($task: ID!) { taskProgress(taskId: $task) { studentId state reportCount } }",
+    ),
     "questions": (
         As.TEACHER,
         """query($live: ID!) { sessionQuestions(sessionId: $live) {
@@ -1643,9 +1843,19 @@ SNAPSHOT = {
         """query($intruder: ID) { feed(first: 100, studentId: $intruder) {
           timeZone edges { node { id } } } }""",
     ),
+    "prompts": (
+        As.TEACHER,
+        """query($live: ID!) { sessionPrompts(sessionId: $live) {
+          id status revealedAt results { answered counts revision } } }""",
+    ),
     "groups": (
         As.TEACHER,
         "query($section: ID!) { sectionGroups(sectionId: $section) { id name studentIds } }",
+    ),
+    "pulses": (
+        As.TEACHER,
+        """query($section: ID!, $week: String!) { sectionPulse(sectionId: $section, week: $week) {
+          pulses { id studentId respondent workload revision comment } } }""",
     ),
     "balance policy": (
         As.DISTRICT_ADMIN,
@@ -1665,6 +1875,8 @@ async def snapshot(world: World) -> dict[str, Data]:
         "live": world.live,
         "student": world.subjects[As.STUDENT],
         "intruder": world.intruder,
+        "week": PULSE_WEEK,
+        "task": world.task,
     }
 
     async def read(who: As, document: str) -> Data:
@@ -1733,3 +1945,8 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     assert set(groups[1].values()) - set(groups[0].values()) == {
         f"Made by {who.value}" for who in RUNS_X
     }
+    pulses = [s["pulses"]["sectionPulse"]["pulses"] for s in (before, after)]
+    assert [(p["revision"], p["comment"]) for p in pulses[1]] == [(2, "Edited"), (2, "Edited")]
+    prompts = [{p["id"]: p for p in s["prompts"]["sessionPrompts"]} for s in (before, after)]
+    assert len(prompts[1]) == len(prompts[0]) + len(RUNS_X)
+    assert all(prompts[1][spare]["revealedAt"] for spare in world.spare_prompts.values())

@@ -12,9 +12,20 @@ END = START + timedelta(minutes=45)
 SCHEDULER = "bookend/scheduler"
 
 
-def started(session: str, section: str, district: str, at: datetime = START) -> CloudEvent:
+def started(
+    session: str,
+    section: str,
+    district: str,
+    at: datetime = START,
+    expected: list[str] | None = None,
+) -> CloudEvent:
+    """The start, naming the students the section expected (none, as before ADR 0034)."""
     payload = SessionStarted(
-        district_id=district, session_id=session, section_id=section, started_at=at
+        district_id=district,
+        session_id=session,
+        section_id=section,
+        started_at=at,
+        expected_student_ids=expected or [],
     )
     return new_event(SCHEDULER, payload)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from services.feedback.assessment.domain import SectionAssessment, WeekSession
 from services.feedback.live.domain import (
     AttendanceSummary,
     Attendee,
@@ -11,6 +12,11 @@ from services.feedback.live.domain import (
     LiveChannel,
     SectionSchool,
 )
+from services.feedback.prompts.domain import Answer, Prompt
+from services.feedback.pulse.domain import Pulse
+from tests.feedback.assessment_fakes import FakeAssessmentReads, FakeAssessmentWrites
+from tests.feedback.progress_fakes import FakeProgressReads, FakeProgressWrites, ProgressTables
+from tests.feedback.pulse_fakes import FakePulseReads, FakePulseWrites, Key
 from tests.feedback.question_fakes import FakeQuestionReads, FakeQuestionWrites, QuestionTables
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
@@ -22,6 +28,12 @@ class FeedbackState(FakeState):
     section_schools: dict[tuple[str, str], str] = field(default_factory=dict)
     attendees: dict[tuple[str, str, str], Attendee] = field(default_factory=dict)
     summaries: dict[tuple[str, str], AttendanceSummary] = field(default_factory=dict)
+    progress: ProgressTables = field(default_factory=ProgressTables)
+    pulses: dict[Key, Pulse] = field(default_factory=dict)
+    week_sessions: dict[tuple[str, str], list[WeekSession]] = field(default_factory=dict)
+    assessments: dict[tuple[str, str, str], SectionAssessment] = field(default_factory=dict)
+    prompts: dict[str, Prompt] = field(default_factory=dict)
+    answers: dict[tuple[str, str, str], Answer] = field(default_factory=dict)
     asked: QuestionTables = field(default_factory=QuestionTables)  # plan, questions, notes
 
 
@@ -68,8 +80,52 @@ class FakeReads:
     ) -> AttendanceSummary | None:
         return self.state.summaries.get((district_id, session_id))
 
+    # prompts
 
-class FakeFeedbackTransaction(FakeTransaction[FeedbackState], FakeReads, FakeQuestionWrites):
+    async def get_prompt(self, district_id: str, prompt_id: str) -> Prompt | None:
+        prompt = self.state.prompts.get(prompt_id)
+        return prompt if prompt is not None and prompt.district_id == district_id else None
+
+    async def list_prompts(self, district_id: str, session_id: str) -> list[Prompt]:
+        return sorted(
+            (
+                p
+                for p in self.state.prompts.values()
+                if (p.district_id, p.session_id) == (district_id, session_id)
+            ),
+            key=lambda p: (p.opened_at, p.id),
+        )
+
+    async def get_answer(self, district_id: str, prompt_id: str, student_id: str) -> Answer | None:
+        return self.state.answers.get((district_id, prompt_id, student_id))
+
+    async def list_answers(self, district_id: str, prompt_id: str) -> list[Answer]:
+        return sorted(
+            (a for k, a in self.state.answers.items() if k[:2] == (district_id, prompt_id)),
+            key=lambda a: a.student_id,
+        )
+
+    async def answered_by(self, district_id: str, prompt_id: str) -> list[str]:
+        return [a.student_id for a in await self.list_answers(district_id, prompt_id)]
+
+    async def list_own_answers(
+        self, district_id: str, session_id: str, student_id: str
+    ) -> list[Answer]:
+        return [
+            a
+            for a in self.state.answers.values()
+            if (a.district_id, a.session_id, a.student_id) == (district_id, session_id, student_id)
+        ]
+
+
+class FakeFeedbackTransaction(
+    FakeTransaction[FeedbackState],
+    FakeReads,
+    FakeProgressWrites,
+    FakePulseWrites,
+    FakeAssessmentWrites,
+    FakeQuestionWrites,
+):
     async def save_channel(self, channel: LiveChannel) -> None:
         self.state.channels[channel.session_id] = channel
 
@@ -90,8 +146,21 @@ class FakeFeedbackTransaction(FakeTransaction[FeedbackState], FakeReads, FakeQue
         assert key not in self.state.summaries
         self.state.summaries[key] = summary
 
+    async def save_prompt(self, prompt: Prompt) -> None:
+        self.state.prompts[prompt.id] = prompt
 
-class FakeFeedback(FakeStore[FeedbackState, FakeFeedbackTransaction], FakeReads, FakeQuestionReads):
+    async def save_answer(self, answer: Answer) -> None:
+        self.state.answers[(answer.district_id, answer.prompt_id, answer.student_id)] = answer
+
+
+class FakeFeedback(
+    FakeStore[FeedbackState, FakeFeedbackTransaction],
+    FakeReads,
+    FakeProgressReads,
+    FakePulseReads,
+    FakeAssessmentReads,
+    FakeQuestionReads,
+):
     transaction = FakeFeedbackTransaction
 
     def __init__(self) -> None:

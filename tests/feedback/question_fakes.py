@@ -1,15 +1,17 @@
-"""In-memory stand-ins for the plan's, questions' and notes' storage ports, mixed into the
-feedback fakes (tests/feedback/fakes.py)."""
+"""In-memory stand-ins for the plan's (its sessions), questions' and notes' storage ports,
+mixed into the feedback fakes (tests/feedback/fakes.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bookend.contracts.scheduler import Bookend
 from bookend.cursors import Position
 from bookend.mongo import order_key
 from services.feedback.notes.domain import Note
-from services.feedback.plan.domain import PlannedSession, PlannedTask
+from services.feedback.plan.domain import PlannedSession
+from services.feedback.progress.domain import KnownTask
 from services.feedback.questions.domain import Question
 
 if TYPE_CHECKING:  # the fakes' state holds these tables
@@ -19,7 +21,6 @@ if TYPE_CHECKING:  # the fakes' state holds these tables
 @dataclass
 class QuestionTables:
     sessions: dict[tuple[str, str], PlannedSession] = field(default_factory=dict)
-    tasks: dict[tuple[str, str], PlannedTask] = field(default_factory=dict)
     questions: dict[str, Question] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
 
@@ -30,19 +31,16 @@ class FakeQuestionReads:
     async def get_planned_session(self, district_id: str, session_id: str) -> PlannedSession | None:
         return self.state.asked.sessions.get((district_id, session_id))
 
-    async def get_planned_task(self, district_id: str, task_id: str) -> PlannedTask | None:
-        return self.state.asked.tasks.get((district_id, task_id))
-
-    async def find_follow_up_task(self, district_id: str, session_id: str) -> PlannedTask | None:
-        tasks = self.state.asked.tasks
+    async def find_follow_up_task(self, district_id: str, session_id: str) -> KnownTask | None:
+        tasks = self.state.progress.tasks  # progress's copy of the tasks
         return next(
             (
                 task
-                for key, task in sorted(tasks.items())
-                if key[0] == district_id
+                for _, task in sorted(tasks.items())
+                if task.district_id == district_id
                 and task.session_id == session_id
-                and task.is_follow_up
-                and not task.withdrawn
+                and task.bookend is Bookend.FOLLOW_UP
+                and task.withdrawn_at is None
             ),
             None,
         )
@@ -101,9 +99,6 @@ class FakeQuestionReads:
 class FakeQuestionWrites(FakeQuestionReads):
     async def save_planned_session(self, session: PlannedSession) -> None:
         self.state.asked.sessions[session.district_id, session.session_id] = session
-
-    async def save_planned_task(self, task: PlannedTask) -> None:
-        self.state.asked.tasks[task.district_id, task.task_id] = task
 
     async def add_question(self, question: Question) -> None:
         assert question.id not in self.state.asked.questions

@@ -7,10 +7,31 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from fractions import Fraction
 
 from bookend.clock import IsoWeek
-from bookend.contracts.feedback import AttendanceMark, BalanceFlag, CheckInSignal
+from bookend.contracts.feedback import (
+    AttendanceMark,
+    BalanceFlag,
+    CheckInSignal,
+    Connectivity,
+    LearningPreference,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSession:
+    """A live session of the section planned in the week, as the scheduler announced it."""
+
+    session_id: str
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool = False
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +67,6 @@ class TaskLine:
     completed: bool = False
 
 
-class Connectivity:
-    GOOD = "good"
-    LIMITED = "limited"
-    NONE = "none"
-
-
 @dataclass(frozen=True, slots=True)
 class PulseLine:
     """What one person (the student, or a guardian of theirs) said in the week's pulse, as the
@@ -60,9 +75,9 @@ class PulseLine:
     by_guardian: bool
     too_much_work: bool = False
     low_wellbeing: bool = False
-    connectivity: str = Connectivity.GOOD
+    connectivity: Connectivity = Connectivity.GOOD
     shared_device: bool = False
-    prefers: str | None = None  # "more_live", "balanced", "more_on_demand"
+    prefers: LearningPreference | None = None
 
     @property
     def poorly_connected(self) -> bool:
@@ -125,6 +140,11 @@ class Figures:
         return cls(*(sum(getattr(p, f.name) for p in parts) for f in fields(cls)))
 
 
+def rounded(rate: Fraction | None) -> float | None:
+    """A rate as readers take it: a float to four places (none stays none)."""
+    return None if rate is None else round(float(rate), 4)
+
+
 @dataclass(frozen=True, slots=True)
 class Flag:
     kind: BalanceFlag
@@ -141,7 +161,7 @@ class PulseSummary:
     too_much_work: int = 0
     low_wellbeing: int = 0
     poorly_connected: int = 0
-    prefers: dict[str, int] = field(default_factory=dict)
+    prefers: dict[LearningPreference, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +181,11 @@ class SectionAssessment:
     pulse: PulseSummary
     flags: tuple[Flag, ...]
     students: tuple[StudentAssessment, ...]
+    assessed_at: datetime | None = None  # when it was published, if it was
+    id: str = ""  # the published one's
+
+    def of_student(self, student_id: str) -> StudentAssessment | None:
+        return next((s for s in self.students if s.student_id == student_id), None)
 
 
 def figures_of(week: StudentWeek, rules: AssessmentRules) -> Figures:
@@ -290,7 +315,10 @@ def assess_section(
         )
     overloaded = enough(BalanceFlag.OVERLOADED)
     want_less_live = sum(
-        any(p.prefers == "more_on_demand" and not p.by_guardian for p in student.pulses)
+        any(
+            p.prefers is LearningPreference.MORE_ON_DEMAND and not p.by_guardian
+            for p in student.pulses
+        )
         for student in weeks
     )
     if overloaded or (
@@ -317,3 +345,10 @@ def assess_section(
         tuple(flags),
         assessed,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """Domain event: a section's week was assessed and published."""
+
+    assessment: SectionAssessment

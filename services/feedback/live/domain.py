@@ -69,6 +69,9 @@ class LiveChannel:
     status: ChannelStatus
     opened_at: datetime | None
     closed_at: datetime | None
+    # The section's students when the session started (or, if its start never arrived, ended):
+    # whom its prompts wait for (ADR 0034).
+    expected_student_ids: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, moment: SessionMoment, status: ChannelStatus) -> LiveChannel:
@@ -78,12 +81,21 @@ class LiveChannel:
     def is_live(self) -> bool:
         return self.status is ChannelStatus.OPEN
 
-    def started(self, at: datetime) -> LiveChannel:
+    def started(self, at: datetime, expected: tuple[str, ...] = ()) -> LiveChannel:
         # A late start never reopens an ended session; it only fills in when it opened.
-        return replace(self, opened_at=self.opened_at or at)
+        return replace(
+            self,
+            opened_at=self.opened_at or at,
+            expected_student_ids=self.expected_student_ids or expected,
+        )
 
-    def ended(self, at: datetime) -> LiveChannel:
-        return replace(self, status=ChannelStatus.CLOSED, closed_at=self.closed_at or at)
+    def ended(self, at: datetime, expected: tuple[str, ...] = ()) -> LiveChannel:
+        return replace(
+            self,
+            status=ChannelStatus.CLOSED,
+            closed_at=self.closed_at or at,
+            expected_student_ids=self.expected_student_ids or expected,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,16 +115,19 @@ class SessionMoment:
     district_id: str
     section_id: str
     at: datetime
+    expected_student_ids: tuple[str, ...] = ()  # the section's students then (ADR 0034)
 
 
 def channel_started(channel: LiveChannel | None, moment: SessionMoment) -> LiveChannel:
     """Open the session's channel; an end that overtook this start keeps it closed."""
-    return (channel or LiveChannel.of(moment, ChannelStatus.OPEN)).started(moment.at)
+    channel = channel or LiveChannel.of(moment, ChannelStatus.OPEN)
+    return channel.started(moment.at, moment.expected_student_ids)
 
 
 def channel_ended(channel: LiveChannel | None, moment: SessionMoment) -> LiveChannel:
     """Close the session's channel, creating it closed if its start has not arrived."""
-    return (channel or LiveChannel.of(moment, ChannelStatus.CLOSED)).ended(moment.at)
+    channel = channel or LiveChannel.of(moment, ChannelStatus.CLOSED)
+    return channel.ended(moment.at, moment.expected_student_ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,8 @@ from bookend.contracts.scheduler import SessionStatus
 from bookend.ids import IdFactory
 from bookend.problems import FieldError, InvalidInput, NotFound, too_long
 from services.feedback.live.domain import FeedbackError
-from services.feedback.plan.domain import (
-    PlannedSession,
-    PlannedTask,
-    SessionCancelled,
-    SessionNotStarted,
-)
+from services.feedback.plan.domain import PlannedSession, SessionCancelled, SessionNotStarted
+from services.feedback.progress.domain import KnownTask
 
 MAX_TEXT = 2000
 MAX_STUDENT_ID = 100
@@ -23,6 +19,16 @@ MAX_STUDENT_ID = 100
 # client cannot grow a student's notes without bound.
 MAX_PER_SUBJECT = 20
 MAX_PAGE = 100
+
+
+class TaskNotFound(FeedbackError, NotFound):
+    code = "TASK_NOT_FOUND"
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__(
+            f"task {task_id} is not known here (yet): feedback learns tasks from the "
+            "scheduler's events, a moment after they are assigned"
+        )
 
 
 class NoteNotFound(FeedbackError, NotFound):
@@ -95,7 +101,7 @@ def note_errors(
 
 
 def write(
-    about: PlannedTask | PlannedSession,
+    about: KnownTask | PlannedSession,
     *,
     student_id: str,
     author_id: str,
@@ -112,7 +118,7 @@ def write(
     if written_so_far >= MAX_PER_SUBJECT:
         message = f"a student gets at most {MAX_PER_SUBJECT} notes about one task or session"
         raise InvalidInput("student_id", "max_notes", message)
-    task = about if isinstance(about, PlannedTask) else None
+    task = about if isinstance(about, KnownTask) else None
     note = Note(
         id=new_id(),
         district_id=about.district_id,

@@ -9,6 +9,7 @@ from bookend.cursors import Position
 from bookend.outbox import Outbox
 from services.feedback.notes.domain import Note
 from services.feedback.plan.ports import PlanReads
+from services.feedback.progress.domain import KnownTask
 
 T = TypeVar("T")
 
@@ -16,6 +17,10 @@ T = TypeVar("T")
 class Reads(PlanReads, Protocol):
     async def get_section_school(self, district_id: str, section_id: str) -> str | None:
         """The school a section belongs to, as the scheduler's events told it."""
+        ...
+
+    async def get_known_task(self, district_id: str, task_id: str) -> KnownTask | None:
+        """A task as the scheduler announced it (progress's copy)."""
         ...
 
     async def get_note(self, district_id: str, note_id: str) -> Note | None: ...

@@ -14,14 +14,10 @@ from bookend.problems import FieldError, InvalidInput, refuse_if
 from services.feedback.access import teaches
 from services.feedback.events import OUTBOUND
 from services.feedback.notes import domain
-from services.feedback.notes.domain import MAX_PAGE, Note, NoteNotFound
+from services.feedback.notes.domain import MAX_PAGE, Note, NoteNotFound, TaskNotFound
 from services.feedback.notes.ports import Reads, Store, Transaction
-from services.feedback.plan.domain import (
-    PlannedSession,
-    PlannedSessionNotFound,
-    PlannedTask,
-    PlannedTaskNotFound,
-)
+from services.feedback.plan.domain import PlannedSession, PlannedSessionNotFound
+from services.feedback.progress.domain import KnownTask
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +106,11 @@ async def get_note(note_id: str, *, principal: Principal, reads: Reads) -> Note:
 
 async def _about(
     task_id: str | None, session_id: str | None, *, principal: Principal, reads: Reads
-) -> PlannedTask | PlannedSession:
+) -> KnownTask | PlannedSession:
     if task_id is not None:
-        task = await reads.get_planned_task(principal.district, task_id)
+        task = await reads.get_known_task(principal.district, task_id)
         if task is None:
-            raise PlannedTaskNotFound(task_id)
+            raise TaskNotFound(task_id)
         return task
     assert session_id is not None, "note_errors holds one of them given"
     session = await reads.get_planned_session(principal.district, session_id)

@@ -1,11 +1,11 @@
-"""Sessions and tasks as the scheduler's events told them: pure rules, no I/O."""
+"""Sessions as the scheduler's events told them: pure rules, no I/O."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bookend.contracts.scheduler import Bookend, SessionStatus
+from bookend.contracts.scheduler import SessionStatus
 from bookend.problems import Conflict, NotFound
 from services.feedback.live.domain import FeedbackError
 
@@ -25,16 +25,6 @@ class PlannedSessionNotFound(FeedbackError, NotFound):
         super().__init__(
             f"session {session_id} is not known here (yet): feedback learns sessions from the "
             "scheduler's events, a moment after they are scheduled"
-        )
-
-
-class PlannedTaskNotFound(FeedbackError, NotFound):
-    code = "TASK_NOT_FOUND"
-
-    def __init__(self, task_id: str) -> None:
-        super().__init__(
-            f"task {task_id} is not known here (yet): feedback learns tasks from the "
-            "scheduler's events, a moment after they are assigned"
         )
 
 
@@ -109,17 +99,3 @@ def session_moved(
     if status is SessionStatus.ENDED:
         return replace(moved, ended_at=moved.ended_at or at)
     return moved
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedTask:
-    task_id: str
-    district_id: str
-    section_id: str
-    session_id: str | None = None
-    bookend: Bookend | None = None
-    withdrawn: bool = False
-
-    @property
-    def is_follow_up(self) -> bool:
-        return self.bookend is Bookend.FOLLOW_UP and self.session_id is not None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from services.feedback.plan.domain import PlannedSession, PlannedTask
+from services.feedback.plan.domain import PlannedSession
+from services.feedback.progress.domain import KnownTask
 
 
 class PlanReads(Protocol):
@@ -12,14 +13,11 @@ class PlanReads(Protocol):
         self, district_id: str, session_id: str
     ) -> PlannedSession | None: ...
 
-    async def get_planned_task(self, district_id: str, task_id: str) -> PlannedTask | None: ...
-
-    async def find_follow_up_task(self, district_id: str, session_id: str) -> PlannedTask | None:
-        """The session's follow-up task still assigned, if feedback heard of one."""
+    async def find_follow_up_task(self, district_id: str, session_id: str) -> KnownTask | None:
+        """The session's follow-up task still assigned, if feedback heard of one (progress's
+        copy of the tasks)."""
         ...
 
 
 class PlanWrites(PlanReads, Protocol):
     async def save_planned_session(self, session: PlannedSession) -> None: ...
-
-    async def save_planned_task(self, task: PlannedTask) -> None: ...

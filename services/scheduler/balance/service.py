@@ -44,7 +44,11 @@ from services.scheduler.sessions.domain import LiveSession, Task
 
 # A student's week is read from their feed this many items at a time.
 FEED_BATCH = 200
-_kinds = {FeedItemKind.LIVE_SESSION: BlockKind.LIVE, FeedItemKind.TASK: BlockKind.ON_DEMAND}
+_kinds = {
+    FeedItemKind.LIVE_SESSION: BlockKind.LIVE,
+    FeedItemKind.TASK: BlockKind.ON_DEMAND,
+    FeedItemKind.PROMPT: BlockKind.ON_DEMAND,  # a prompt left to a student who missed it
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,11 @@ import base64
 import binascii
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
-from bookend.clock import Span
+from bookend.clock import Span, stored_instant
 from bookend.contracts.feedback import AttendanceMark, AttendanceSummarized, TaskProgress
 from bookend.contracts.scheduler import (
     Bookend,
@@ -189,6 +189,59 @@ def task_item(student_id: str, task: Task, window: StudentWindow | None = None) 
         opens_at=opens_at,
         due_at=due_at,
         closes_at=closes_at,
+    )
+
+
+# --- a prompt left to students who missed its session (ADR 0034) ----------------------------
+
+PROMPT_PREFIX = "Check for understanding: "
+PROMPT_MINUTES = 2  # a question or two: it counts as on-demand work, but barely
+
+
+@dataclass(frozen=True, slots=True)
+class PromptLeft:
+    """Domain event: a prompt of a live session is on-demand work for students who missed the
+    session, open from when it was left and due with the section's follow-up."""
+
+    session: LiveSession
+    prompt_id: str
+    student_ids: tuple[str, ...]
+    opens_at: datetime
+    due_at: datetime
+
+
+def prompt_left(
+    session: LiveSession,
+    prompt_id: str,
+    student_ids: Iterable[str],
+    *,
+    followup_due_after: timedelta,
+    at: datetime,
+) -> PromptLeft:
+    opens_at = stored_instant(at)
+    due_at = stored_instant(at + followup_due_after)
+    return PromptLeft(session, prompt_id, tuple(student_ids), opens_at, due_at)
+
+
+def prompt_item(student_id: str, left: PromptLeft) -> FeedItem:
+    """The student's item of the prompt: its id is the prompt's, answered through feedback;
+    done once feedback says they answered it."""
+    session = left.session
+    return FeedItem(
+        item_id=left.prompt_id,
+        kind=FeedItemKind.PROMPT,
+        student_id=student_id,
+        district_id=session.district_id,
+        section_id=session.section_id,
+        session_id=session.id,
+        lesson_id=session.lesson_id,
+        title=PROMPT_PREFIX + session.title,
+        minutes=PROMPT_MINUTES,
+        actionable_at=left.due_at,
+        rule_time_zone=session.time_zone,
+        bookend=Bookend.FOLLOW_UP,
+        opens_at=left.opens_at,
+        due_at=left.due_at,
     )
 
 

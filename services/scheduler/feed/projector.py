@@ -20,7 +20,9 @@ from services.scheduler.feed.domain import (
     AttendanceTaken,
     FeedItem,
     ProgressMade,
+    PromptLeft,
     items_for,
+    prompt_item,
     still_ahead,
     task_item,
 )
@@ -359,6 +361,12 @@ async def task_excused(tx: Projection, event: TaskExcused, changed: Changed) -> 
     changed.add(task.district_id, students)
 
 
+async def prompt_left(tx: Projection, event: PromptLeft, changed: Changed) -> None:
+    """Each student the prompt was left to gets it (ADR 0034); one who has it keeps theirs."""
+    await tx.add_feed_items([prompt_item(student, event) for student in event.student_ids])
+    changed.add(event.session.district_id, event.student_ids)
+
+
 project = (
     Projector()
     .on(SessionScheduled, session_scheduled)
@@ -374,4 +382,5 @@ project = (
     .on(AttendanceTaken, attendance_taken)
     .on(ProgressMade, progress_made)
     .on(TaskExcused, task_excused)
+    .on(PromptLeft, prompt_left)
 )

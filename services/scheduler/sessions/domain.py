@@ -177,11 +177,14 @@ class LiveSession:
     def minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
-    def start(self, at: datetime) -> tuple[LiveSession, list[SessionStarted]]:
+    def start(
+        self, at: datetime, enrolled: Sequence[str] = ()
+    ) -> tuple[LiveSession, list[SessionStarted]]:
+        """Start the live session; `enrolled`, the section's students now, are those expected."""
         if self.status is not SessionStatus.SCHEDULED:
             raise SessionNotScheduled(f"session {self.id} is {self.status}, not scheduled")
         live = replace(self, status=SessionStatus.LIVE, started_at=stored_instant(at))
-        return live, [SessionStarted(live)]
+        return live, [SessionStarted(live, tuple(enrolled))]
 
     def end(
         self, at: datetime, enrolled: Sequence[str] = ()
@@ -302,7 +305,10 @@ class TaskWithdrawn:
 
 @dataclass(frozen=True, slots=True)
 class SessionStarted:
+    """Domain event: a live session started, with the students its section expects (ADR 0034)."""
+
     session: LiveSession
+    expected_student_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,10 +245,14 @@ async def list_sessions(
 async def start_session(
     session_id: str, *, principal: Principal, store: Store, clock: Clock
 ) -> BookendedSession:
+    """Start the session; its SessionStarted names the section's students enrolled now, so
+    feedback knows from the start whom a prompt waits for (ADR 0034)."""
+
     async def start(
         tx: Transaction, session: LiveSession, at: datetime
     ) -> tuple[LiveSession, Sequence[object]]:
-        return session.start(at)
+        enrolled = await tx.list_section_students(session.district_id, session.section_id)
+        return session.start(at, enrolled)
 
     return await _transition(session_id, start, principal, store=store, clock=clock)
 

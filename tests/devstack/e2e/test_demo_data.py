@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bookend.auth import issue_token
+from bookend.clock import IsoWeek
 from devstack import demo
 from devstack.demo import CHICAGO, CURRICULUM, SERIES, SHARED, UNIT, load_demo
 from devstack.stack import RunningStack
 from devstack.users import ELA_8, USERS_BY_ID
 from tests.e2e.client import Client
+from tests.support.polling import eventually
 
 LESSONS = """query { lessons(first: 100) { nodes { title status gradeBand standards
   components { media { kind captions { language } renditions { variant } } } } } }"""
@@ -104,3 +106,53 @@ async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_fami
         ]
         assert {(p["policy"]["mode"], p["policy"]["dailyCap"]) for p in plans} == {("ADVISE", 150)}
         assert "MIN_ON_DEMAND_SHARE" in {w["rule"] for p in plans for w in p["warnings"]}
+
+
+PULSE = """query($section: ID!, $week: String!) { sectionPulse(sectionId: $section, week: $week) {
+  pulses { studentId respondent connectivity } } }"""
+
+
+async def test_the_demo_has_this_weeks_pulses_once_however_often_it_loads(
+    stack: RunningStack, http: httpx.AsyncClient
+) -> None:
+    for _ in range(2):
+        await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret)
+    teacher = as_demo("teacher-rivera", stack, http)
+
+    async def said(week_zone: str) -> dict[tuple[str, str], str]:
+        """ELA 8A's pulses of the week now in `week_zone` (each answers in their own)."""
+        week = str(IsoWeek.containing(datetime.now(ZoneInfo(week_zone)), week_zone))
+        pulses = (await teacher.run(PULSE, section=ELA_8, week=week))["sectionPulse"]["pulses"]
+        answers = {(p["studentId"], p["respondent"]): p["connectivity"] for p in pulses}
+        assert len(answers) == len(pulses)  # loaded twice, there once
+        return answers
+
+    in_chicago, in_los_angeles = await said(CHICAGO), await said("America/Los_Angeles")
+    assert in_chicago[("student-amara", "STUDENT")] == "GOOD"
+    assert in_chicago[("student-amara", "GUARDIAN")] == "GOOD"
+    assert in_los_angeles[("student-kenji", "STUDENT")] == "LIMITED"
+
+
+ASSESSMENT = """query($section: ID!) { balanceAssessment(sectionId: $section) {
+  week students { studentId flags { kind reason } } } }"""
+PROPOSALS = """query($section: ID!) { balanceProposals(sectionId: $section, status: OPEN) {
+  nodes { studentId kind reason } } }"""
+
+
+async def test_the_demo_week_is_assessed_with_flags_and_open_proposals(
+    stack: RunningStack, http: httpx.AsyncClient
+) -> None:
+    await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret)
+    teacher = as_demo("teacher-rivera", stack, http)
+    week = (await teacher.run(ASSESSMENT, section=ELA_8))["balanceAssessment"]
+    flags = {s["studentId"]: {f["kind"] for f in s["flags"]} for s in week["students"]}
+    # Kenji says the week was too much: overloaded, whatever day the demo runs.
+    assert "OVERLOADED" in flags["student-kenji"]
+
+    async def proposed() -> list[dict[str, str]] | None:
+        nodes = (await teacher.run(PROPOSALS, section=ELA_8))["balanceProposals"]["nodes"]
+        return [n for n in nodes if n["studentId"] == "student-kenji"] or None
+
+    [extend] = await eventually(proposed)
+    assert extend["kind"] == "EXTEND_WINDOWS"
+    assert "reports too much work" in extend["reason"]

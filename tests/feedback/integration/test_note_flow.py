@@ -40,7 +40,7 @@ async def test_a_note_reaches_the_student_and_their_guardian_only(
         builders.scheduled(session, feedback.section, "district-1", "school-1")
     )
     await feedback.publisher.publish(feedback.started(session))
-    await eventually(lambda: feedback.store.get_planned_task("district-1", task))
+    await eventually(lambda: feedback.store.get_known_task("district-1", task))
 
     response = await write(feedback, {"student_id": "student-ana", "text": TEXT, "task_id": task})
     assert response.status_code == 201, response.text
@@ -100,7 +100,7 @@ async def test_a_refused_note_names_its_rules_and_stores_nothing(
 ) -> None:
     task = unique("task")
     await feedback.publisher.publish(plan.task_assigned(task, feedback.section, "district-1"))
-    await eventually(lambda: feedback.store.get_planned_task("district-1", task))
+    await eventually(lambda: feedback.store.get_known_task("district-1", task))
     broken = await write(
         feedback,
         {"student_id": "", "text": "x" * 2001, "task_id": task, "at": "2025-09-01T09:00:00Z"},

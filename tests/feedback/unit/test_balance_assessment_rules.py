@@ -5,10 +5,15 @@ from __future__ import annotations
 from fractions import Fraction
 
 from bookend.clock import IsoWeek
-from bookend.contracts.feedback import AttendanceMark, BalanceFlag, CheckInSignal
+from bookend.contracts.feedback import (
+    AttendanceMark,
+    BalanceFlag,
+    CheckInSignal,
+    Connectivity,
+    LearningPreference,
+)
 from services.feedback.assessment.domain import (
     AssessmentRules,
-    Connectivity,
     LiveLine,
     PulseLine,
     StudentWeek,
@@ -18,6 +23,7 @@ from services.feedback.assessment.domain import (
 )
 
 RULES = AssessmentRules()
+BALANCED, MORE_ON_DEMAND = LearningPreference.BALANCED, LearningPreference.MORE_ON_DEMAND
 GOT_IT, UNSURE, LOST = CheckInSignal.GOT_IT, CheckInSignal.UNSURE, CheckInSignal.LOST
 PRESENT, LATE, LEFT_EARLY, ABSENT = (
     AttendanceMark.PRESENT,
@@ -37,7 +43,7 @@ KENJI = StudentWeek(
     ),
     tasks=(TaskLine("t1", 20, True), TaskLine("t2", 30), TaskLine("t3", 10, True)),
     pulses=(
-        PulseLine(by_guardian=False, connectivity=Connectivity.LIMITED, prefers="balanced"),
+        PulseLine(by_guardian=False, connectivity=Connectivity.LIMITED, prefers=BALANCED),
         PulseLine(by_guardian=True, shared_device=True, too_much_work=True),
     ),
 )
@@ -50,14 +56,14 @@ AMARA = StudentWeek(
         LiveLine("s3", 50, PRESENT, 50, (UNSURE,)),
     ),
     tasks=(TaskLine("t1", 20), TaskLine("t2", 30), TaskLine("t3", 10, True)),
-    pulses=(PulseLine(by_guardian=False, low_wellbeing=True, prefers="more_on_demand"),),
+    pulses=(PulseLine(by_guardian=False, low_wellbeing=True, prefers=MORE_ON_DEMAND),),
 )
 # Everything done, and would like more on-demand.
 LEO = StudentWeek(
     "student-leo",
     live=tuple(LiveLine(s, 50, PRESENT, 50) for s in ("s1", "s2", "s3")),
     tasks=(TaskLine("t1", 20, True), TaskLine("t2", 30, True), TaskLine("t3", 10, True)),
-    pulses=(PulseLine(by_guardian=False, prefers="more_on_demand"),),
+    pulses=(PulseLine(by_guardian=False, prefers=MORE_ON_DEMAND),),
 )
 WEEK = IsoWeek(2026, 48)
 
@@ -131,7 +137,7 @@ def test_a_section_totals_its_students_and_flags_what_enough_of_them_share() -> 
     assert (figures.assigned_on_demand_minutes, figures.completed_on_demand_minutes) == (180, 100)
     assert figures.completion_rate == Fraction(100, 180)
     assert section.pulse.students_responded == 3 and section.pulse.guardians_responded == 1
-    assert section.pulse.prefers == {"balanced": 1, "more_on_demand": 2}
+    assert section.pulse.prefers == {BALANCED: 1, MORE_ON_DEMAND: 2}
     # One confused student of three is theirs to help, not the section's plan's.
     assert [(f.kind, f.reason) for f in section.flags] == [
         (

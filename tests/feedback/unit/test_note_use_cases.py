@@ -16,10 +16,15 @@ from bookend.ids import new_id
 from bookend.problems import InvalidInput
 from services.feedback.events import inbound
 from services.feedback.notes import service
-from services.feedback.notes.domain import MAX_PER_SUBJECT, MAX_TEXT, Note, NoteNotFound
+from services.feedback.notes.domain import (
+    MAX_PER_SUBJECT,
+    MAX_TEXT,
+    Note,
+    NoteNotFound,
+    TaskNotFound,
+)
 from services.feedback.plan.domain import (
     PlannedSessionNotFound,
-    PlannedTaskNotFound,
     SessionCancelled,
     SessionNotStarted,
 )
@@ -146,7 +151,7 @@ async def test_a_note_about_a_session_not_started_or_cancelled_is_refused() -> N
         await write(store, task_id=None, session_id="s2")
     with pytest.raises(PlannedSessionNotFound):
         await write(store, task_id=None, session_id="s-unknown")
-    with pytest.raises(PlannedTaskNotFound):
+    with pytest.raises(TaskNotFound):
         await write(store, task_id="t-unknown")
     assert (stored(store), store.emitted) == (0, [])
 

@@ -1,5 +1,6 @@
 """Feedback's copy of the plan, from the scheduler's events: a session's status only moves
-forward, its times follow its moves, and a task remembers its section and bookend."""
+forward, its times follow its moves, and a session's follow-up task is found from the tasks'
+copy (progress's) until it is withdrawn."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from bookend.contracts.scheduler import Bookend, SessionStatus
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
 from services.feedback.events import inbound
-from services.feedback.plan.domain import PlannedSession, PlannedTask
+from services.feedback.plan.domain import PlannedSession
 from services.feedback.settings import FeedbackSettings
 from tests.feedback import builders
 from tests.feedback import question_builders as plan
@@ -82,17 +83,23 @@ async def test_an_event_delivered_twice_is_applied_once() -> None:
     assert await store.get_planned_session("d1", "s1") is None
 
 
-async def test_tasks_remember_their_section_and_bookend_and_their_withdrawal() -> None:
+async def test_a_sessions_follow_up_task_is_found_until_it_is_withdrawn() -> None:
     store = FakeFeedback()
     await deliver(
         store,
         plan.task_assigned("t1", "sec1", "d1"),
+        plan.task_assigned("p1", "sec1", "d1", "s1", Bookend.PRE_WORK),
         plan.task_assigned("f1", "sec1", "d1", "s1", Bookend.FOLLOW_UP),
     )
-    assert await store.get_planned_task("d1", "t1") == PlannedTask("t1", "d1", "sec1")
-    assert await store.find_follow_up_task("d1", "s1") == PlannedTask(
-        "f1", "d1", "sec1", "s1", Bookend.FOLLOW_UP
+    task = await store.get_known_task("d1", "t1")
+    assert task is not None and (task.section_id, task.session_id, task.bookend) == (
+        "sec1",
+        None,
+        None,
     )
+    follow_up = await store.find_follow_up_task("d1", "s1")
+    assert follow_up is not None
+    assert (follow_up.task_id, follow_up.bookend) == ("f1", Bookend.FOLLOW_UP)
+    assert await store.find_follow_up_task("d2", "s1") is None
     await deliver(store, plan.task_withdrawn("f1", "sec1", "d1", "s1"))
     assert await store.find_follow_up_task("d1", "s1") is None
-    assert await store.get_planned_task("d2", "t1") is None

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, nodes, queries
 
+from bookend.clock import IsoWeek
 from tests.e2e.classroom import (
     LESSON,
     Classroom,
@@ -112,9 +113,18 @@ ROSTER_FIELDS = frozenset(
 )
 
 
-# What a student does in a live session.
+# What a student does in a live session, on their on-demand tasks, and in a pulse.
 STUDENT_FIELDS = frozenset(
-    {"checkIn", "joinSession", "leaveSession", "askQuestion", "upvoteQuestion"}
+    {
+        "checkIn",
+        "joinSession",
+        "leaveSession",
+        "submitPulse",
+        "reportProgress",
+        "answerPrompt",
+        "askQuestion",
+        "upvoteQuestion",
+    }
 )
 
 
@@ -247,6 +257,14 @@ WRITES = {
         joinSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
     "leaveSession": f"""mutation($session: ID!, $event: String!) {{
         leaveSession(sessionId: $session, clientEventId: $event) {{ __typename {REFUSAL} }} }}""",
+    "submitPulse": f"""mutation($input: PulseInput!) {{
+        submitPulse(input: $input) {{ __typename {REFUSAL} }} }}""",
+    "reportProgress": f"""mutation($task: ID!, $event: String!, $at: DateTime!, $spent: Int! = 0) {{
+        reportProgress(taskId: $task, clientEventId: $event, occurredAt: $at,
+          timeSpentSeconds: $spent) {{ __typename {REFUSAL} }} }}""",
+    "openPrompt": f"""mutation($session: ID!, $question: String!, $options: [String!]) {{
+        openPrompt(sessionId: $session, kind: MULTIPLE_CHOICE, question: $question,
+          options: $options) {{ __typename {REFUSAL} }} }}""",
     "askQuestion": f"""mutation($session: ID!, $text: String!) {{
         askQuestion(sessionId: $session, text: $text) {{ __typename {REFUSAL} }} }}""",
     "answerQuestion": f"""mutation($question: ID!, $text: String) {{
@@ -289,6 +307,14 @@ def person(seeded: Seeded, **change: object) -> dict[str, object]:
 
 def session(seeded: Seeded, **change: str) -> dict[str, object]:
     return {"input": session_input(seeded.room.section_id, seeded.lesson_id, **change)}
+
+
+def pulse(**change: object) -> dict[str, object]:
+    week = str(IsoWeek.containing(datetime.now(UTC), "UTC"))
+    answers = {"workload": "TOO_MUCH", "wellbeing": "LOW", "connectivity": "NONE"}
+    return {
+        "input": {"week": week, "sharedDevice": True, "preference": "BALANCED"} | answers | change
+    }
 
 
 def lesson(**change: object) -> dict[str, object]:
@@ -378,6 +404,48 @@ HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
         lambda s: {"session": s.session_id, "event": "e1\x00"},
         "client_event_id",
         "valid_text",
+    ),
+    ("submitPulse", lambda s: pulse(comment=LONG), "comment", "max_length"),
+    ("submitPulse", lambda s: pulse(comment="Wifi\x00"), "comment", "valid_text"),
+    ("submitPulse", lambda s: pulse(week="2026-W99"), "week", "iso_week"),
+    ("submitPulse", lambda s: pulse(week="2001-W01"), "week", "current_week"),
+    ("submitPulse", lambda s: pulse(week="../checkins"), "week", "valid_id"),
+    # Checked before the task is looked up: the seeded classroom has none.
+    (
+        "reportProgress",
+        lambda s: {"task": s.session_id, "event": "e1", "at": YEAR_9999},
+        "occurred_at",
+        "not_in_future",
+    ),
+    (
+        "reportProgress",
+        lambda s: {"task": s.session_id, "event": LONG, "at": YEAR_1, "spent": -1},
+        "time_spent_seconds",
+        "in_range",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": LONG, "options": ["a", "b"]},
+        "question",
+        "max_length",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": "Which?\x00", "options": ["a", "b"]},
+        "question",
+        "valid_text",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": "Which?", "options": ["a"] * 500},
+        "options",
+        "count",
+    ),
+    (
+        "openPrompt",
+        lambda s: {"session": s.session_id, "question": "Which?", "options": ["a", "\x1b[2J"]},
+        "options.1",
+        "printable",
     ),
     ("askQuestion", lambda s: {"session": s.session_id, "text": LONG}, "text", "max_length"),
     ("askQuestion", lambda s: {"session": s.session_id, "text": "Why?\x00"}, "text", "valid_text"),

@@ -4,6 +4,7 @@ import pytest
 from pydantic import BaseModel
 from strawberry.types import get_object_definition
 
+from bookend.contracts import feedback as feedback_events
 from bookend.http_contracts import (
     balance,
     calendars,
@@ -11,16 +12,21 @@ from bookend.http_contracts import (
     curricula,
     feedback,
     paging,
+    prompts,
     recordings,
     scheduler,
 )
+from gateway.schema import assessment as assessment_schema
 from gateway.schema import balance as balance_schema
 from gateway.schema import calendars as calendars_schema
 from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
 from gateway.schema import groups, imports, notes, questions, roster, sessions
+from gateway.schema import progress as progress_schema
+from gateway.schema import prompts as prompts_schema
 from gateway.schema import proposals as proposals_schema
+from gateway.schema import pulse as pulse_schema
 from gateway.schema import recordings as recordings_schema
 from gateway.schema.convert import FromContract
 from gateway.schema.feed import FeedItem
@@ -69,8 +75,44 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (balance_schema.BalanceWarning, balance.BalanceWarning, set()),
     (balance_schema.BalancePolicy, balance.BalancePolicy, set()),
     (proposals_schema.BalanceProposal, balance.Proposal, set()),
+    (assessment_schema.AssessmentFigures, feedback.AssessmentFigures, set()),
+    (assessment_schema.AssessmentFlag, feedback.AssessmentFlag, set()),
+    (assessment_schema.AssessedPreferenceCount, feedback.PreferenceCount, set()),
+    (assessment_schema.AssessmentPulse, feedback.AssessmentPulse, {"preferences"}),
+    (
+        assessment_schema.StudentAssessment,
+        feedback.StudentAssessment,
+        {"figures", "pulse", "flags"},
+    ),
+    (
+        assessment_schema.BalanceAssessment,
+        feedback.BalanceAssessment,
+        {"figures", "pulse", "flags", "students"},
+    ),
     (balance_schema.PlanDay, balance.PlanDay, set()),
     (balance_schema.WeeklyPlan, balance.WeeklyPlan, {"days", "policy", "warnings"}),
+    # Pulse surveys (ADR 0036)
+    (pulse_schema.Pulse, feedback.Pulse, set()),
+    (pulse_schema.PulseCount, feedback.Tally, set()),
+    (pulse_schema.WorkloadCount, feedback.WorkloadTally, set()),
+    (pulse_schema.WellbeingCount, feedback.WellbeingTally, set()),
+    (pulse_schema.ConnectivityCount, feedback.ConnectivityTally, set()),
+    (pulse_schema.PreferenceCount, feedback.PreferenceTally, set()),
+    (
+        pulse_schema.SectionPulse,
+        feedback.SectionPulse,
+        {"workload", "wellbeing", "connectivity", "shared_device", "preference", "pulses"},
+    ),
+    (
+        progress_schema.StudentTaskProgress,
+        feedback.StudentProgress,
+        {"state", "started_at", "completed_at", "position_seconds", "time_spent_seconds"},
+    ),
+    (progress_schema.ProgressReport, feedback.ProgressReceipt, {"progress"}),
+    (prompts_schema.PromptResults, feedback_events.PromptResults, set()),
+    (prompts_schema.PromptAnswer, prompts.PromptAnswer, set()),
+    (prompts_schema.Prompt, prompts.Prompt, set()),
+    # Questions and notes (ADR 0035)
     (questions.QuestionAnswer, feedback.QuestionAnswer, set()),
     (questions.QuestionFollowUp, feedback.QuestionFollowUp, set()),
     (questions.Question, feedback.Question, {"answer", "follow_up", "upvoted_by_you"}),
@@ -99,6 +141,7 @@ SENT: list[tuple[type, type[BaseModel], set[str]]] = [
         recordings.RecordingCreate,
         {"chapters", "captions", "variants"},
     ),
+    (pulse_schema.PulseInput, feedback.PulsePut, set()),
 ]
 
 

@@ -130,19 +130,22 @@ async def test_starting_and_ending_update_the_session_its_feed_items_and_emit(
     ]
 
 
-async def test_session_ended_names_the_students_enrolled_when_it_ended(
+async def test_session_start_and_end_name_the_students_enrolled_then(
     store: FakeScheduler, clock: Clock
 ) -> None:
-    """Feedback summarises attendance against them (ADR 0032): those enrolled at the end,
-    a student enrolled after the session was planned among them, ids only."""
+    """Feedback's prompts wait for those enrolled at the start (ADR 0034) and attendance is
+    summarised against those enrolled at the end (ADR 0032): a student enrolled after the
+    session was planned is among the first, one enrolled while it is live among the second;
+    ids only."""
     booked = await schedule(store, MONDAY)
     await enrol(store, clock, "sec-math", "student-3")
     await service.start_session(booked.session.id, principal=TEACHER, store=store, clock=clock)
+    await enrol(store, clock, "sec-math", "student-4")
     await service.end_session(booked.session.id, principal=TEACHER, store=store, clock=clock)
     [ended] = [e for e in store.emitted if e.type == "bookend.scheduler.session.ended.v1"]
-    assert ended.data["expected_student_ids"] == ["student-1", "student-3"]
+    assert ended.data["expected_student_ids"] == ["student-1", "student-3", "student-4"]
     started = next(e for e in store.emitted if e.type == "bookend.scheduler.session.started.v1")
-    assert "expected_student_ids" not in started.data
+    assert started.data["expected_student_ids"] == ["student-1", "student-3"]
 
 
 async def test_wrong_transitions_conflict_and_change_nothing(
