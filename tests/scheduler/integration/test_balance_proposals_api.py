@@ -4,6 +4,7 @@ and the student's feed changes (theirs only); undo changes it back; refusals cha
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from bookend.auth import Role
@@ -16,6 +17,7 @@ from bookend.contracts.feedback import (
     StudentBalance,
 )
 from tests.scheduler.integration.harness import (
+    ADMIN,
     OTHER_TEACHER,
     STUDENT,
     TEACHER,
@@ -37,11 +39,13 @@ FIGURES = AssessedFigures(
 )
 
 
-def assessment(students: dict[str, list[BalanceFlag]], week: str = "2026-W10") -> CloudEvent:
+def assessment(
+    section: str, students: dict[str, list[BalanceFlag]], week: str = "2026-W10"
+) -> CloudEvent:
     payload = BalanceAssessed(
         district_id="district-1",
-        assessment_id=f"assessment-{week}",
-        section_id="sec-math",
+        assessment_id=f"assessment-{section}-{week}",
+        section_id=section,
         week=week,
         figures=FIGURES,
         flags=[],
@@ -58,9 +62,26 @@ def assessment(students: dict[str, list[BalanceFlag]], week: str = "2026-W10") -
     return new_event("bookend/feedback", payload)
 
 
-async def proposals_once_heard(app: Scheduler, count: int) -> list[Json]:
+async def own_section(app: Scheduler, *students: str) -> str:
+    """A section of this test's own: the assessment topic is shared by every test's app, and
+    each app proposes for the sections it knows."""
+    section = f"sec-{uuid.uuid4().hex[:8]}"
+    body = {
+        "school_id": "school-1",
+        "name": "Math 5",
+        "subject": "math",
+        "time_zone": "America/New_York",
+        "teacher_ids": ["teacher-1"],
+    }
+    await app.ok("PUT", f"/sections/{section}", ADMIN, json=body)
+    for student in students:
+        await app.enrol(section, student, "Europe/London")
+    return section
+
+
+async def proposals_once_heard(app: Scheduler, section: str, count: int) -> list[Json]:
     async def heard() -> list[Json] | None:
-        body = await app.ok("GET", "/sections/sec-math/proposals", TEACHER)
+        body = await app.ok("GET", f"/sections/{section}/proposals", TEACHER)
         items: list[Json] = body["items"]
         return items if len(items) >= count else None
 
@@ -78,13 +99,13 @@ async def test_an_assessment_heard_twice_proposes_once_and_accepting_moves_one_s
 ) -> None:
     app = fresh_scheduler
     await app.load_roster()
-    await app.enrol("sec-math", "student-3", "UTC")
+    section = await own_section(app, "student-1", "student-3")
     await app.learn(lesson_published(app.lesson_id))
-    await app.schedule(hours_from_now(30))
-    event = assessment({"student-1": [BalanceFlag.FALLING_BEHIND]})
+    await app.schedule(hours_from_now(30), section_id=section)
+    event = assessment(section, {"student-1": [BalanceFlag.FALLING_BEHIND]})
     await app.publisher.publish(event)
     await app.publisher.publish(event)  # delivered again: at least once
-    [proposal] = await proposals_once_heard(app, 1)
+    [proposal] = await proposals_once_heard(app, section, 1)
     assert (proposal["kind"], proposal["student_id"], proposal["status"]) == (
         "extend_windows",
         "student-1",
@@ -118,15 +139,16 @@ async def test_proposals_page_newest_first_and_a_dismissal_keeps_its_reason(
 ) -> None:
     app = fresh_scheduler
     await app.load_roster()
+    section = await own_section(app, "student-1")
+    flagged = {"student-1": [BalanceFlag.OFFER_RECORDINGS]}
     for week in ("2026-W01", "2026-W02", "2026-W03"):
-        await app.publisher.publish(assessment({"student-1": [BalanceFlag.OFFER_RECORDINGS]}, week))
-    await proposals_once_heard(app, 3)
-    first = await app.ok("GET", "/sections/sec-math/proposals", TEACHER, params={"first": 2})
+        await app.publisher.publish(assessment(section, flagged, week))
+    await proposals_once_heard(app, section, 3)
+    listing = f"/sections/{section}/proposals"
+    first = await app.ok("GET", listing, TEACHER, params={"first": 2})
     assert first["page_info"]["has_next_page"] is True
     after = first["page_info"]["end_cursor"]
-    rest = await app.ok(
-        "GET", "/sections/sec-math/proposals", TEACHER, params={"first": 2, "after": after}
-    )
+    rest = await app.ok("GET", listing, TEACHER, params={"first": 2, "after": after})
     weeks = [p["week"] for p in first["items"] + rest["items"]]
     assert sorted(weeks) == ["2026-W01", "2026-W02", "2026-W03"] and len(set(weeks)) == 3
     assert rest["page_info"]["has_next_page"] is False
@@ -139,7 +161,5 @@ async def test_proposals_page_newest_first_and_a_dismissal_keeps_its_reason(
     body = {"reason": "already offered in person"}
     dismissed = await app.ok("POST", f"/proposals/{target}/dismiss", TEACHER, json=body)
     assert (dismissed["status"], dismissed["dismissal"]) == ("dismissed", body["reason"])
-    still_open = await app.ok(
-        "GET", "/sections/sec-math/proposals", TEACHER, params={"status": "open"}
-    )
+    still_open = await app.ok("GET", listing, TEACHER, params={"status": "open"})
     assert target not in {p["id"] for p in still_open["items"]}
