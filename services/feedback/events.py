@@ -164,6 +164,26 @@ def balance_assessed(event: assessment.Assessed) -> contract.BalanceAssessed:
 # --- prompts (ADR 0034): ids and counts only; questions and answers stay here -------------
 
 
+def _prompt_ids(prompt: prompts.Prompt) -> dict[str, str]:
+    """What every prompt event names: where the prompt is, by opaque ids."""
+    return {
+        "district_id": prompt.district_id,
+        "prompt_id": prompt.id,
+        "session_id": prompt.session_id,
+        "section_id": prompt.section_id,
+    }
+
+
+def _question_ids(question: questions.Question) -> dict[str, str]:
+    """What every question event names: never its asker."""
+    return {
+        "district_id": question.district_id,
+        "question_id": question.id,
+        "session_id": question.session_id,
+        "section_id": question.section_id,
+    }
+
+
 def prompt_results(prompt: prompts.Prompt) -> contract.PromptResults:
     tally = prompt.tally
     return contract.PromptResults(
@@ -178,10 +198,7 @@ def prompt_results(prompt: prompts.Prompt) -> contract.PromptResults:
 def prompt_opened(event: prompts.PromptOpened) -> contract.PromptOpened:
     prompt = event.prompt
     return contract.PromptOpened(
-        district_id=prompt.district_id,
-        prompt_id=prompt.id,
-        session_id=prompt.session_id,
-        section_id=prompt.section_id,
+        **_prompt_ids(prompt),
         kind=prompt.kind,
         choice_count=len(prompt.choices),
         opened_at=prompt.opened_at,
@@ -191,10 +208,7 @@ def prompt_opened(event: prompts.PromptOpened) -> contract.PromptOpened:
 def prompt_answered(event: prompts.PromptAnswered) -> contract.PromptAnswered:
     prompt, answer = event.prompt, event.answer
     return contract.PromptAnswered(
-        district_id=prompt.district_id,
-        prompt_id=prompt.id,
-        session_id=prompt.session_id,
-        section_id=prompt.section_id,
+        **_prompt_ids(prompt),
         student_id=answer.student_id,
         late=answer.late,
         answered_at=answer.answered_at,
@@ -206,10 +220,7 @@ def prompt_closed(event: prompts.PromptClosed) -> contract.PromptClosed:
     prompt = event.prompt
     assert prompt.closed_at is not None
     return contract.PromptClosed(
-        district_id=prompt.district_id,
-        prompt_id=prompt.id,
-        session_id=prompt.session_id,
-        section_id=prompt.section_id,
+        **_prompt_ids(prompt),
         closed_at=prompt.closed_at,
         results=prompt_results(prompt),
     )
@@ -219,10 +230,7 @@ def prompt_revealed(event: prompts.PromptRevealed) -> contract.PromptRevealed:
     prompt = event.prompt
     assert prompt.revealed_at is not None
     return contract.PromptRevealed(
-        district_id=prompt.district_id,
-        prompt_id=prompt.id,
-        session_id=prompt.session_id,
-        section_id=prompt.section_id,
+        **_prompt_ids(prompt),
         revealed_at=prompt.revealed_at,
         results=prompt_results(prompt),
     )
@@ -231,10 +239,7 @@ def prompt_revealed(event: prompts.PromptRevealed) -> contract.PromptRevealed:
 def prompt_assigned(event: prompts.PromptAssigned) -> contract.PromptAssigned:
     prompt = event.prompt
     return contract.PromptAssigned(
-        district_id=prompt.district_id,
-        prompt_id=prompt.id,
-        session_id=prompt.session_id,
-        section_id=prompt.section_id,
+        **_prompt_ids(prompt),
         student_ids=list(event.student_ids),
         assigned_at=event.at,
     )
@@ -246,10 +251,7 @@ def prompt_assigned(event: prompts.PromptAssigned) -> contract.PromptAssigned:
 def question_asked(event: questions.QuestionAsked) -> contract.QuestionAsked:
     q = event.question
     return contract.QuestionAsked(
-        district_id=q.district_id,
-        question_id=q.id,
-        session_id=q.session_id,
-        section_id=q.section_id,
+        **_question_ids(q),
         visibility=q.visibility,
         phase=q.phase,
         asked_at=q.asked_at,
@@ -259,10 +261,7 @@ def question_asked(event: questions.QuestionAsked) -> contract.QuestionAsked:
 def question_upvoted(event: questions.QuestionUpvoted) -> contract.QuestionUpvoted:
     q = event.question
     return contract.QuestionUpvoted(
-        district_id=q.district_id,
-        question_id=q.id,
-        session_id=q.session_id,
-        section_id=q.section_id,
+        **_question_ids(q),
         visibility=q.visibility,
         upvotes=q.upvotes,
         upvoted_at=event.at,
@@ -273,10 +272,7 @@ def question_answered(event: questions.QuestionAnswered) -> contract.QuestionAns
     q, answer = event.question, event.question.answer
     assert answer is not None, "an answered question has its answer"
     return contract.QuestionAnswered(
-        district_id=q.district_id,
-        question_id=q.id,
-        session_id=q.session_id,
-        section_id=q.section_id,
+        **_question_ids(q),
         visibility=q.visibility,
         mode=answer.mode,
         answered_at=answer.answered_at,
@@ -289,10 +285,7 @@ def question_marked(
     q, follow_up = event.question, event.question.follow_up
     assert follow_up is not None, "a marked question has its follow-up"
     return contract.QuestionMarkedForFollowUp(
-        district_id=q.district_id,
-        question_id=q.id,
-        session_id=q.session_id,
-        section_id=q.section_id,
+        **_question_ids(q),
         visibility=q.visibility,
         follow_up_task_id=follow_up.task_id,
         marked_at=follow_up.marked_at,
