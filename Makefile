@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-integration test-e2e lint bench contracts clean
+.PHONY: install run test test-unit test-integration test-e2e lint bench contracts schema clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Bookend needs Python 3.11")'
@@ -39,6 +39,11 @@ lint: install
 
 contracts: install
 	$(BIN)/bookend contracts --out docs/contracts
+
+# The GraphQL schema's SDL, checked in; refuses a change that breaks existing clients unless
+# schema-breaking-allowed.txt lists it (ADR 0040).
+schema: install
+	$(BIN)/bookend schema --out schema.graphql --allowed schema-breaking-allowed.txt
 
 # wrk generates the HTTP load (a Python generator would eat a core itself); installed with
 # apt-get when missing and we are root, else the bench falls back to Python and says so.

@@ -1,5 +1,6 @@
 """The `bookend` command: run the embedded stack and operate it (status, stop and start a
-service, replay, rewind), print demo tokens, list demo users."""
+service, replay, rewind), print demo tokens, list demo users, write the published contracts
+(events, the GraphQL schema)."""
 
 from __future__ import annotations
 
@@ -289,6 +290,26 @@ def contracts(args: argparse.Namespace) -> int:
     return 0
 
 
+def schema(args: argparse.Namespace) -> int:
+    from gateway.sdl import export, served_sdl
+
+    done = export(served_sdl(), Path(args.out), Path(args.allowed))
+    for change in done.dangerous:
+        print(f"may change what existing clients see: {change}", file=sys.stderr)
+    if done.refused:
+        print(f"{args.out} not written: these changes break existing clients", file=sys.stderr)
+        for change in done.refused:
+            print(f"  {change}", file=sys.stderr)
+        print(
+            "Keep what clients use (deprecate it and add beside it), or, if breaking them is "
+            f"meant, add each line above to {args.allowed} after a comment saying why.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{args.out}: {'written' if done.written else 'unchanged'}")
+    return 0
+
+
 def users(_: argparse.Namespace) -> int:
     for user in DEMO_USERS:
         roles = ",".join(sorted(role.value for role in user.principal.roles))
@@ -341,6 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     contracts_parser.add_argument("--out", default="docs/contracts")
     contracts_parser.set_defaults(handler=contracts)
+    schema_parser = commands.add_parser(
+        "schema", help="write the GraphQL schema's SDL, refusing changes that break clients"
+    )
+    schema_parser.add_argument("--out", default="schema.graphql")
+    schema_parser.add_argument("--allowed", default="schema-breaking-allowed.txt")
+    schema_parser.set_defaults(handler=schema)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bookend.auth import issue_token
 from devstack.demo_pulse import load_pulses
+from devstack.demo_week import Class, load_week
 from devstack.graphql_client import GraphQLClient
 from devstack.users import (
     DEMO_USERS,
@@ -164,6 +165,8 @@ LESSONS = (
     ),
 )
 
+# The lesson of the week's two live sessions held (devstack/demo_week.py).
+WEEK_LESSON = LESSONS[1]
 # A curriculum of the district with one unit of the demo's lessons, by their titles.
 CURRICULUM = ("Lakeside Literacy, grade 8", "reading", "G6_8")
 UNIT = ("Words and themes", ("Middle Ages vocabulary", "Theme in texts"))
@@ -319,6 +322,10 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
     _published(client(SHARED.teacher), SHARED)
     _load_curriculum(admin)
     load_pulses(gateway_url, secret)  # this week's, by feedback's clock: not `now`'s
+    # Two live sessions held this week, by the real clock (feedback's and the scheduler's).
+    ela_8 = Class(ELA_8, CHICAGO, client("teacher-rivera"), client("student-amara"))
+    vocabulary = _published(ela_8.teacher, WEEK_LESSON)
+    load_week(ela_8, vocabulary, now=datetime.now(ZoneInfo(CHICAGO)))
     # The week assessed and published: its flags become proposals for the teacher (ADR 0038).
     assessed = client(BALANCE_POLICY[1]).execute(ASSESS_BALANCE, section=BALANCE_POLICY[0])
     _expect(assessed["assessBalance"], "BalanceAssessment")

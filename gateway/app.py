@@ -6,22 +6,25 @@ import gc
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from graphql import GraphQLError
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from bookend.auth import AuthSettings, TokenVerifier, Unauthenticated
 from bookend.contracts import ALL_TOPICS
-from bookend.eventbus import KafkaSettings, ensure_topics
+from bookend.eventbus import Joining, KafkaSettings, ensure_topics
 from bookend.hosting import BodyLimit, readiness_answer
 from bookend.hosting.limits import Scope
 from bookend.hosting.logs import RequestLog, configure_logging
@@ -167,11 +170,14 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
         app.state.settings = settings
         app.state.verifier = TokenVerifier(auth)
         app.state.upstreams = Upstreams.connect(settings)
-        await ensure_topics(kafka, ALL_TOPICS)
         hub = SubscriptionHub(kafka, queue_size=settings.subscriber_queue_size)
         hub.listen(forget_changed_feeds(cache))
         hub.on_start_over(cache.clear)
-        await hub.start()
+
+        # Queries and mutations need only the services: a gateway started while the broker is
+        # away answers them at once, and subscriptions once it joins (ADR 0041).
+        joining = Joining("gateway", partial(ensure_topics, kafka, ALL_TOPICS), hub.start)
+        await joining.settled()
         app.state.hub = hub
         # What start-up built (the schema, models, clients: ~110k objects) lives as long as
         # the process, yet every full collection walked it: about half of a worker's objects
@@ -181,6 +187,7 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
         try:
             yield
         finally:
+            await joining.stop()
             await app.state.hub.stop()
             await app.state.upstreams.close()
 
@@ -197,6 +204,13 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
         graphql_ide="graphiql" if development else None,
         allow_queries_via_get=True,
         multipart_uploads_enabled=False,
+        # Only the maintained protocol: a client offering nothing but the legacy `graphql-ws`
+        # is closed with 4406 (Subprotocol not acceptable), as graphql-ws's own server does.
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        # Browsers send Origin on a WebSocket handshake and no CORS applies to it: a page on
+        # another origin than these is refused (403) before anything runs; same-origin pages
+        # and clients that are not browsers (no Origin) are not.
+        allowed_origins=settings.cors_origins,
     )
     app.include_router(router, prefix="/graphql")
     app.add_exception_handler(Unauthenticated, unauthenticated)
@@ -222,6 +236,16 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
     }
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, refusal=too_large, check=not_a_request
+    )
+    # Outside the body limit and the kept answers, so that their refusals and answers carry
+    # the CORS headers a browser needs to read them, and preflights end here; inside the
+    # request log, which sees them. Bearer tokens, not cookies: no credentials mode.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
     )
     app.add_middleware(RequestLog, secret_paths=(CALENDAR_PREFIX,))  # the path is a credential
 

@@ -1,8 +1,11 @@
 """Gateway settings (env prefix `GATEWAY_`)."""
 
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from strawberry.http.websocket_origin import normalize_origin
 
 
 class GatewaySettings(BaseSettings):
@@ -17,6 +20,10 @@ class GatewaySettings(BaseSettings):
     public_url: str | None = None
     # Production turns GraphiQL and introspection off.
     environment: Literal["development", "production"] = "development"
+    # Origins of third-party web front ends that may call the API from a browser (CORS) and
+    # open its WebSocket, comma-separated (`https://app.district.org,https://x.example`).
+    # None by default: only same-origin pages and clients that are not browsers.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     upstream_timeout_seconds: float = 10.0
     max_query_depth: int = 10
     max_aliases: int = 15
@@ -33,3 +40,32 @@ class GatewaySettings(BaseSettings):
     # for how long at most, in case an event that would have said so never arrives.
     response_cache_entries: int = 10_000
     response_cache_seconds: float = 300.0
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> tuple[str, ...]:
+        """Each as a browser sends it in `Origin` (lowercase, no default port), so it matches
+        exactly; anything else is refused at start-up, "*" too: the list is the point."""
+        parts = value.split(",") if isinstance(value, str) else value
+        if not isinstance(parts, list | tuple):
+            raise ValueError("a comma-separated list of origins")
+        origins = []
+        for part in (str(p).strip() for p in parts):
+            if not part:
+                continue
+            pieces = urlsplit(part)
+            origin = normalize_origin(part)
+            if (
+                origin is None
+                or pieces.scheme.lower() not in ("http", "https")
+                or pieces.path not in ("", "/")
+                or pieces.query
+                or pieces.fragment
+                or pieces.username
+            ):
+                raise ValueError(
+                    f"{part!r} is not an origin like https://app.district.org "
+                    "(scheme, host and optional port; no path)"
+                )
+            origins.append(origin)
+        return tuple(origins)

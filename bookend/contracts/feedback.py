@@ -364,7 +364,9 @@ class QuestionUpvoted(EventData):
 
 
 class QuestionAnswered(EventData):
-    """Staff answered a question, live or in writing (again: the answer replaced); no text."""
+    """Staff answered a question, live or in writing (again: the answer replaced); no text.
+    A teacher-only question's answer names its asker (an opaque id), so that it reaches them
+    alone; a class question's never does: its asker stays anonymous to peers (ADR 0039)."""
 
     question_id: str
     session_id: str
@@ -372,6 +374,7 @@ class QuestionAnswered(EventData):
     visibility: QuestionVisibility
     mode: AnswerMode
     answered_at: AwareDatetime
+    asker_id: str | None = None  # a teacher-only question's asker; None for a class question
 
 
 class QuestionMarkedForFollowUp(EventData):

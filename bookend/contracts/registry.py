@@ -216,7 +216,8 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A prompt of an ended session is left as on-demand work to the absent students who had"
         " not answered it (opaque ids).",
     ),
-    # Questions name no asker (ADR 0035): internal, whoever of the section reads them.
+    # Questions name no asker (ADR 0035): internal, whoever of the section reads them; but a
+    # teacher-only question's answer names its asker, to reach them alone (ADR 0039).
     _spec(
         Topic.FEEDBACK_QUESTION, "asked", QuestionAsked, Classification.INTERNAL,
         "section_id", "question_id",
@@ -228,9 +229,10 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A classmate upvoted a class question: how many have now, never who.",
     ),
     _spec(
-        Topic.FEEDBACK_QUESTION, "answered", QuestionAnswered, Classification.INTERNAL,
+        Topic.FEEDBACK_QUESTION, "answered", QuestionAnswered, Classification.RESTRICTED,
         "section_id", "question_id",
-        "Staff answered a question, live or in writing; no text.",
+        "Staff answered a question, live or in writing; no text. A teacher-only question's"
+        " answer names its asker (opaque id), a class question's never.",
     ),
     _spec(
         Topic.FEEDBACK_QUESTION, "marked_for_follow_up", QuestionMarkedForFollowUp,

@@ -3,6 +3,7 @@
 from bookend.eventbus.admin import ensure_topics
 from bookend.eventbus.codec import decode, encode
 from bookend.eventbus.consumer import EventConsumer, Handler
+from bookend.eventbus.joining import Joining, once_it_answers
 from bookend.eventbus.logwatch import BrokerMarker, MarkerLog
 from bookend.eventbus.publisher import KafkaPublisher, Publisher, Unpublishable
 from bookend.eventbus.replay import Replay, replay_dead_letters, rewind_group
@@ -14,6 +15,7 @@ __all__ = [
     "EventConsumer",
     "Handler",
     "Inbound",
+    "Joining",
     "KafkaPublisher",
     "KafkaSettings",
     "MarkerLog",
@@ -25,6 +27,7 @@ __all__ = [
     "decode",
     "encode",
     "ensure_topics",
+    "once_it_answers",
     "replay_dead_letters",
     "rewind_group",
 ]

@@ -111,6 +111,10 @@ class EventConsumer:
         return consumer
 
     async def start(self) -> None:
+        """Connect and run the loop. With the broker away it raises, and may be tried again;
+        once running, starting again changes nothing."""
+        if self._task is not None and not self._task.done():
+            return
         await self._consumer.start()
         if self._wake_ups is not None:
             await self._wake_ups.open()

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Generic, Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
@@ -19,6 +20,7 @@ from bookend.eventbus import (
     BrokerMarker,
     EventConsumer,
     Inbound,
+    Joining,
     KafkaPublisher,
     KafkaSettings,
     ensure_topics,
@@ -92,12 +94,14 @@ class Readiness:
     relay: OutboxRelay
     consumer: EventConsumer | None
     settings: ServiceSettings
+    joining: Joining
 
     async def reasons(self) -> list[str]:
         """Every reason the service cannot do its work now; none when it can."""
         store = await reachable(self.client)
         found = [
             store,
+            None if self.joining.joined else "the broker is not joined yet",
             await self.publisher.reachable(),
             self.consumer.trouble() if self.consumer is not None else None,
         ]
@@ -150,10 +154,7 @@ def service_app(
             )
             store = parts.store(client, settings.database, relay.wake)
             await store.create_indexes()
-            await ensure_topics(kafka, ALL_TOPICS)
-            await publisher.start()
             stack.push_async_callback(publisher.stop)
-            await relay.start()
             stack.push_async_callback(relay.stop)
             state = ServiceState(store=store, settings=settings, clock=clock, ids=ids)
             inbound = parts.inbound(state)
@@ -166,11 +167,24 @@ def service_app(
                     group_id=settings.consumer_group,
                     dead_letters=publisher,
                 )
-                await consumer.start()
                 stack.push_async_callback(consumer.stop)
                 consumers.append(consumer)
+
+            # Requests need only the store (events wait in the outbox): a service started while
+            # the broker is away serves, not ready until it joins (ADR 0041). The consumer
+            # starts before the relay: a relay that finds the broker lost its log has the
+            # consumer start over, which must not race its first start.
+            joining = Joining(
+                settings.consumer_group,
+                partial(ensure_topics, kafka, ALL_TOPICS),
+                publisher.start,
+                *([consumer.start] if consumer is not None else []),
+                relay.start,
+            )
+            stack.push_async_callback(joining.stop)
+            await joining.settled()
             app.state.service = state
-            app.state.readiness = Readiness(client, publisher, relay, consumer, settings)
+            app.state.readiness = Readiness(client, publisher, relay, consumer, settings, joining)
             yield
 
     app = FastAPI(title=parts.title, lifespan=lifespan)

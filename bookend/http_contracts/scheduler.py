@@ -249,9 +249,27 @@ class RosterKindCount(BaseModel):
     unchanged: int
 
 
+class RosterSkipReason(StrEnum):
+    """Why rows were left unread: a type or role scheduling does not need. Each value is the
+    sentence the import has always reported (and stored) for it."""
+
+    ORG_TYPE_DEPARTMENT = "orgs of type department are not read"
+    ORG_TYPE_LOCAL = "orgs of type local are not read"
+    ORG_TYPE_STATE = "orgs of type state are not read"
+    ORG_TYPE_NATIONAL = "orgs of type national are not read"
+    GRADING_PERIOD = "academic sessions of type gradingPeriod are not read"
+    USER_ROLE_ADMINISTRATOR = "users of role administrator are not read"
+    USER_ROLE_AIDE = "users of role aide are not read"
+    USER_ROLE_PROCTOR = "users of role proctor are not read"
+    USER_ROLE_RELATIVE = "users of role relative are not read"
+    ENROLLMENT_ROLE_ADMINISTRATOR = "enrollments of role administrator are not read"
+    ENROLLMENT_ROLE_AIDE = "enrollments of role aide are not read"
+    ENROLLMENT_ROLE_PROCTOR = "enrollments of role proctor are not read"
+
+
 class RosterSkipped(BaseModel):
     file: str
-    reason: str
+    reason: RosterSkipReason
     rows: int
 
 
@@ -498,6 +516,7 @@ class FeedItem(BaseModel):
     modality: Modality | None = None  # a session's
     join_url: str | None = None  # a virtual or hybrid session's
     closes_at: datetime | None = None  # a task's: late work is taken until then
+    by_recording: bool = False  # a session's: the student follows it by its recording
     cursor: str  # opaque: pass it as `after` to read the items that follow this one
 
 

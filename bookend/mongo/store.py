@@ -19,6 +19,7 @@ from bookend.mongo.replies import (
     pending_answer,
     replay_if_answered,
 )
+from bookend.problems import Conflict
 
 T = TypeVar("T")
 
@@ -108,9 +109,11 @@ async def run_atomically(
     try:
         async with write_gate(client), client.start_session() as session:
             result = await session.with_transaction(callback)
-    except DuplicateKeyError:
-        if answering is not None:
+    except (DuplicateKeyError, Conflict):
+        if answering is not None and attempts:
             # The same key's first request committed while this one ran: answer as it did.
+            # Where this one saw the first's write (a store that isolates transactions less
+            # than MongoDB, ADR 0007) it was refused as a clash with it: answer as the first too.
             await replay_if_answered(attempts[-1].db, answering.request)
         raise
     if answering is not None:

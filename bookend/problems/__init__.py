@@ -3,6 +3,7 @@
 from bookend.problems.failure import (
     Breach,
     Clash,
+    ClashKind,
     Conflict,
     Failure,
     FieldError,
@@ -28,6 +29,7 @@ from bookend.problems.http import (
 __all__ = [
     "Breach",
     "Clash",
+    "ClashKind",
     "Conflict",
     "Failure",
     "FieldError",

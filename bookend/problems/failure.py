@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
+from bookend.contracts.scheduler import BalanceRule
+
 
 class ProblemKind(StrEnum):
     """What sort of refusal a failure is; clients choose how to react by it, not by status."""
@@ -30,13 +32,21 @@ class FieldError:
     message: str
 
 
+class ClashKind(StrEnum):
+    """Whose time a request would take twice (ADR 0025)."""
+
+    TEACHER = "teacher"  # a teacher of the section teaches another session then
+    SECTION = "section"  # the section has another session then
+    STUDENT = "student"  # a student of the section is in another section's session then
+
+
 @dataclass(frozen=True, slots=True)
 class Clash:
     """What a request collides with, for the refusal to show: the kind of clash (e.g. a
     teacher's), the other thing's id, section and time, and whose time it would take twice
     (opaque ids only)."""
 
-    kind: str
+    kind: ClashKind
     other_id: str
     section_id: str
     starts_at: datetime
@@ -50,7 +60,7 @@ class Breach:
     about (a local day YYYY-MM-DD or an ISO week YYYY-Www), the figure the request would lead
     to and the limit, and the live and on-demand minutes the figure comes from."""
 
-    rule: str
+    rule: BalanceRule  # the only policy with rules a request can break is the balance policy
     period: str
     figure: float
     limit: float

@@ -13,7 +13,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from bookend.problems.failure import Failure, ProblemKind
+from bookend.contracts.scheduler import BalanceRule
+from bookend.problems.failure import ClashKind, Failure, ProblemKind
 
 
 class ProblemField(BaseModel):
@@ -23,7 +24,7 @@ class ProblemField(BaseModel):
 
 
 class ProblemClash(BaseModel):
-    kind: str
+    kind: ClashKind
     other_id: str
     section_id: str
     starts_at: datetime
@@ -32,7 +33,7 @@ class ProblemClash(BaseModel):
 
 
 class ProblemBreach(BaseModel):
-    rule: str
+    rule: BalanceRule
     period: str
     figure: float
     limit: float

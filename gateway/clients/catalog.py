@@ -18,7 +18,7 @@ from bookend.http_contracts.curricula import (
     Placement,
     UnitCreate,
 )
-from bookend.http_contracts.recordings import Recording, RecordingCreate, RecordingList
+from bookend.http_contracts.recordings import Recording, RecordingCreate, RecordingPage
 from gateway.upstream import Page, ServiceClient, at
 
 
@@ -123,6 +123,6 @@ class CatalogClient(ServiceClient):
         path = at("/sessions/{session_id}/recording", session_id=session_id)
         return await self.call(Recording, "POST", path, body=recording, key=key)
 
-    async def list_lesson_recordings(self, lesson_id: str) -> RecordingList:
+    async def list_lesson_recordings(self, lesson_id: str, page: Page) -> RecordingPage:
         path = at("/lessons/{lesson_id}/recordings", lesson_id=lesson_id)
-        return await self.call(RecordingList, "GET", path)
+        return await self.call(RecordingPage, "GET", path, params=page.params())

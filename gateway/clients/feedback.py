@@ -104,6 +104,18 @@ class FeedbackClient(PromptCalls, ServiceClient):
         path = at("/sessions/{session_id}/questions", session_id=session_id)
         return await self.call(QuestionList, "GET", path)
 
+    async def list_follow_up_questions(self, session_ids: list[str]) -> QuestionList:
+        """The questions left for the follow-up of these sessions (at most 100), as the
+        caller sees each."""
+        params = {"session_id": session_ids}
+        return await self.call(QuestionList, "GET", "/follow-up-questions", params=params)
+
+    async def get_question(self, question_id: str) -> Question:
+        """As the caller sees it, their own as theirs."""
+        return await self.call(
+            Question, "GET", at("/questions/{question_id}", question_id=question_id)
+        )
+
     async def get_shared_question(self, question_id: str) -> Question:
         """As anyone with the caller's claims sees it: what a session stream shares."""
         path = at("/questions/{question_id}/shared", question_id=question_id)

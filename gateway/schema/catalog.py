@@ -9,7 +9,6 @@ import strawberry
 
 from bookend.contracts.catalog import SHARED_LIBRARY
 from bookend.http_contracts import catalog as http
-from bookend.http_contracts import paging
 from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract, to_contract
 from gateway.schema.enums import (
@@ -22,6 +21,7 @@ from gateway.schema.enums import (
     VariantKind,
 )
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.paging import After, First, PageInfo, checked_page
 from gateway.schema.scalars import Bytes
 from gateway.upstream import Page
 
@@ -190,12 +190,6 @@ async def load_lesson(info: Info, lesson_id: str) -> Lesson | None:
 
 
 @strawberry.type
-class PageInfo(FromContract[paging.PageInfo]):
-    has_next_page: bool
-    end_cursor: str | None
-
-
-@strawberry.type
 class LessonEdge:
     cursor: str
     node: Lesson
@@ -208,7 +202,7 @@ class LessonConnection:
     page_info: PageInfo
 
     @classmethod
-    def of(cls, page: http.LessonPage) -> LessonConnection:
+    def of(cls, page: http.LessonPage, asked: Page) -> LessonConnection:
         nodes = [Lesson.of(lesson) for lesson in page.items]
         return cls(
             nodes=nodes,
@@ -216,7 +210,7 @@ class LessonConnection:
                 LessonEdge(cursor=cursor, node=node)
                 for cursor, node in zip(page.cursors, nodes, strict=True)
             ],
-            page_info=PageInfo.of(page.page_info),
+            page_info=PageInfo.of(page.page_info, page.cursors, asked),
         )
 
 
@@ -331,8 +325,8 @@ class CatalogQuery:
     async def lessons(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         status: LessonStatus | None = None,
         search: str | None = None,
         subject: str | None = None,
@@ -373,10 +367,9 @@ class CatalogQuery:
             library=library,
             curriculum_id=curriculum_id,
         )
-        call = info.context.clients.catalog.list_lessons(
-            Page(first, after), status, search, filters
-        )
-        return await query(call, LessonConnection.of)
+        asked = checked_page(first, after)
+        call = info.context.clients.catalog.list_lessons(asked, status, search, filters)
+        return await query(call, lambda found: LessonConnection.of(found, asked))
 
 
 @strawberry.type

@@ -9,10 +9,11 @@ import strawberry
 
 from bookend.http_contracts import curricula as http
 from gateway.context import Info
-from gateway.schema.catalog import Lesson, PageInfo
+from gateway.schema.catalog import Lesson
 from gateway.schema.convert import from_contract, to_contract
 from gateway.schema.enums import GradeBand
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.paging import After, First, PageInfo, checked_page
 from gateway.upstream import Page
 
 
@@ -60,13 +61,14 @@ class CurriculumConnection:
     page_info: PageInfo
 
     @classmethod
-    def of(cls, page: http.CurriculumPage) -> CurriculumConnection:
+    def of(cls, page: http.CurriculumPage, asked: Page) -> CurriculumConnection:
         nodes = [Curriculum.of(c) for c in page.items]
         edges = [
             CurriculumEdge(cursor=cursor, node=node)
             for cursor, node in zip(page.cursors, nodes, strict=True)
         ]
-        return cls(nodes=nodes, edges=edges, page_info=PageInfo.of(page.page_info))
+        page_info = PageInfo.of(page.page_info, page.cursors, asked)
+        return cls(nodes=nodes, edges=edges, page_info=page_info)
 
 
 @strawberry.input
@@ -91,10 +93,11 @@ class CurriculumQuery:
 
     @strawberry.field(description="The district's curricula, oldest first.")
     async def curricula(
-        self, info: Info, first: int = 20, after: str | None = None
+        self, info: Info, first: First = 20, after: After = None
     ) -> CurriculumConnection:
-        call = info.context.clients.catalog.list_curricula(Page(first, after))
-        return await query(call, CurriculumConnection.of)
+        asked = checked_page(first, after)
+        call = info.context.clients.catalog.list_curricula(asked)
+        return await query(call, lambda found: CurriculumConnection.of(found, asked))
 
 
 @strawberry.type

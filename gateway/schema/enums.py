@@ -7,6 +7,7 @@ member names (`PUBLISHED`); the services keep their values (`published`).
 
 import strawberry
 
+from bookend.auth import Role
 from bookend.contracts.catalog import (
     ComponentKind,
     GradeBand,
@@ -47,7 +48,13 @@ from bookend.contracts.scheduler import (
     ProposalStatus,
     SessionStatus,
 )
-from bookend.http_contracts.scheduler import PersonRole, RosterImportStatus, RosterKind
+from bookend.http_contracts.scheduler import (
+    PersonRole,
+    RosterImportStatus,
+    RosterKind,
+    RosterSkipReason,
+)
+from bookend.problems import ClashKind
 
 strawberry.enum(ComponentKind)
 strawberry.enum(BalanceMode)
@@ -127,3 +134,11 @@ strawberry.enum(QuestionPhase)
 strawberry.enum(QuestionStatus)
 strawberry.enum(AnswerMode)
 __all__ += ["AnswerMode", "QuestionPhase", "QuestionStatus", "QuestionVisibility"]
+
+# Issue 11: no free strings for kinds in outputs.
+strawberry.enum(Role, description="What a bearer token lets its holder do.")
+strawberry.enum(ClashKind, description="Whose time a request would take twice.")
+strawberry.enum(
+    RosterSkipReason, description="A type or role of rows a roster import does not read."
+)
+__all__ += ["ClashKind", "Role", "RosterSkipReason"]

@@ -11,6 +11,7 @@ from graphql import GraphQLError
 
 from bookend.problems import Failure as ExpectedFailure
 from bookend.problems import Problem, ProblemField, ProblemKind
+from gateway.schema.enums import BalanceRule, ClashKind
 from gateway.upstream import KEY_HEADER, MAX_KEY_LENGTH, UpstreamFailure, UpstreamUnavailable
 
 T = TypeVar("T")
@@ -35,17 +36,26 @@ UNAVAILABLE_MESSAGE = (
 )
 
 
-@strawberry.type
+@strawberry.type(description="One rule an input breaks.")
 class FieldError:
-    field: str
-    rule: str
-    message: str
+    field: str = strawberry.field(
+        description="The field or argument, as the service names it (e.g. `starts_at`, "
+        "`components.0.minutes`, `first`)."
+    )
+    rule: str = strawberry.field(
+        description="A stable code for the rule broken (e.g. `required`, `in_range`, "
+        "`max_length`): match on it; it does not change when the message does."
+    )
+    message: str = strawberry.field(description="For people; it may change.")
 
 
-@strawberry.interface
+@strawberry.interface(description="An expected failure: nothing was changed.")
 class UserError:
-    code: str
-    message: str
+    code: str = strawberry.field(
+        description="A stable code for the failure (e.g. INVALID_INPUT, FORBIDDEN, "
+        "SCHEDULE_CONFLICT): match on it; it does not change when the message does."
+    )
+    message: str = strawberry.field(description="For people; it may change.")
 
 
 @strawberry.type
@@ -67,7 +77,9 @@ class Forbidden(UserError):
 class Clash:
     """Something planned that a request collides with."""
 
-    kind: str = strawberry.field(description="teacher, section or student")
+    kind: ClashKind = strawberry.field(
+        description="The section's own session, a teacher's, or a student's."
+    )
     other_id: strawberry.ID = strawberry.field(description="The other session.")
     section_id: strawberry.ID
     starts_at: datetime
@@ -86,9 +98,7 @@ class Conflict(UserError):
 
 @strawberry.type(description="A rule of a policy a request would break, with its figures.")
 class PolicyBreach:
-    rule: str = strawberry.field(
-        description="max_live_minutes_per_day or min_on_demand_share (a balance policy's)"
-    )
+    rule: BalanceRule = strawberry.field(description="The balance policy's rule broken.")
     period: str = strawberry.field(
         description="The local day (YYYY-MM-DD) or ISO week (YYYY-Www) it is about."
     )

@@ -10,10 +10,10 @@ import strawberry
 from bookend.http_contracts import scheduler as http
 from gateway.clients import FeedFilter
 from gateway.context import Info
-from gateway.schema.catalog import PageInfo
 from gateway.schema.convert import from_contract
 from gateway.schema.enums import Bookend, FeedItemKind, FeedItemStatus, Modality
 from gateway.schema.errors import query
+from gateway.schema.paging import After, First, PageInfo, checked_page
 from gateway.upstream import Page
 
 
@@ -42,6 +42,13 @@ class FeedItem:
     closes_at: datetime | None = strawberry.field(
         description="A task's late limit: work is taken until then."
     )
+    by_recording: bool = strawberry.field(
+        description=(
+            "A live session's: the student follows it by its recording and follow-up rather "
+            "than live (a balance proposal a teacher accepted); the recording comes to the "
+            "feed as catch-up work once published."
+        )
+    )
 
     @classmethod
     def of(cls, item: http.FeedItem, zone: str) -> FeedItem:
@@ -56,18 +63,23 @@ class FeedEdge:
 
 @strawberry.type
 class FeedConnection:
+    nodes: list[FeedItem]
     edges: list[FeedEdge]
     page_info: PageInfo
     time_zone: str
 
     @classmethod
-    def of(cls, feed: http.Feed) -> FeedConnection:
+    def of(cls, feed: http.Feed, asked: Page) -> FeedConnection:
         zone = feed.time_zone
+        nodes = [FeedItem.of(item, zone) for item in feed.items]
+        cursors = [item.cursor for item in feed.items]
         return cls(
+            nodes=nodes,
             edges=[
-                FeedEdge(cursor=item.cursor, node=FeedItem.of(item, zone)) for item in feed.items
+                FeedEdge(cursor=cursor, node=node)
+                for cursor, node in zip(cursors, nodes, strict=True)
             ],
-            page_info=PageInfo.of(feed.page_info),
+            page_info=PageInfo.of(feed.page_info, cursors, asked),
             time_zone=zone,
         )
 
@@ -78,8 +90,8 @@ class FeedQuery:
     async def feed(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
         student_id: strawberry.ID | None = None,
         from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
         to: datetime | None = None,
@@ -99,8 +111,9 @@ class FeedQuery:
             section_ids=[str(s) for s in section_ids or ()],
         )
         # One upstream call: the scheduler's feed read model is already denormalised.
-        call = info.context.clients.scheduler.read_feed(Page(first, after), wanted)
+        asked = checked_page(first, after)
+        call = info.context.clients.scheduler.read_feed(asked, wanted)
         feed = await query(call, lambda answer: answer)
         if info.context.ticket is not None:
             info.context.ticket.until(feed.changes_at)
-        return FeedConnection.of(feed)
+        return FeedConnection.of(feed, asked)

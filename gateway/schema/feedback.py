@@ -6,15 +6,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
+from contextlib import aclosing
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, TypeVar
 
 import strawberry
 
+from bookend.auth import Principal
 from bookend.contracts import EventData
 from bookend.contracts.feedback import CheckInRecorded
-from bookend.contracts.scheduler import SessionEnded, SessionStarted
+from bookend.contracts.scheduler import SessionCancelled, SessionEnded, SessionStarted
 from bookend.http_contracts import feedback as http
 from bookend.http_contracts import scheduler as scheduler_http
 from gateway.clients import FeedbackClient
@@ -42,6 +44,7 @@ from gateway.schema.prompts import (
 from gateway.schema.questions import (
     QUESTION_EVENTS,
     QuestionChanged,
+    answers_asker,
     question_changed,
     shows_question,
 )
@@ -98,7 +101,7 @@ class SessionStatusChanged:
         return cls(
             session_id=strawberry.ID(session.id),
             status=session.status,
-            at=session.ended_at or session.started_at or session.starts_at,
+            at=session.ended_at or session.cancelled_at or session.started_at or session.starts_at,
         )
 
 
@@ -237,7 +240,10 @@ class FeedbackSubscription:
             "A live session's status now and its prompts as they stand, then its status "
             "changes, prompts opened, closed and revealed, (for staff) check-ins and "
             "prompts' answers with their aggregate, and its questions: every one for staff, "
-            "class questions (never whose) for students."
+            "class questions (never whose) for students, and to its asker alone the answer "
+            "of their teacher-only question. It completes once it has sent the session's "
+            "ENDED or CANCELLED status; subscribed to a session already over, it sends the "
+            "session as it stands and completes."
         )
     )
     async def session_events(
@@ -245,42 +251,69 @@ class FeedbackSubscription:
     ) -> AsyncGenerator[SessionEvent, None]:
         ctx = info.context
         district, staff = ctx.caller.principal.district, ctx.caller.principal.is_staff
+        subject = ctx.caller.principal.subject
 
         def accepts(payload: EventData) -> bool:
             if payload.district_id != district:
                 return False
-            if isinstance(payload, SessionStarted | SessionEnded):
+            if isinstance(payload, SessionStarted | SessionEnded | SessionCancelled):
                 return payload.session_id == session_id
             if isinstance(payload, CheckInRecorded):
                 return staff and payload.session_id == session_id
             if (prompted := shows_prompt_event(payload, session_id, staff=staff)) is not None:
                 return prompted
             if isinstance(payload, QUESTION_EVENTS):
-                return shows_question(payload, session_id, staff=staff)
+                return shows_question(payload, session_id, staff=staff, subject=subject)
             return False
 
         # Listen first, then read the session: nothing can slip between the snapshot and the
         # stream. The scheduler decides who may see the session; its refusal ends it here.
         async with ctx.hub.subscribe(accepts) as subscriber:
-            yield await query(
+            now = await query(
                 ctx.clients.scheduler.get_session(session_id), SessionStatusChanged.now
             )
+            yield now
             # A late joiner starts from the prompts as they stand (ADR 0034).
             for posted in await prompts_now(ctx.clients, session_id):
                 yield posted
-            events, frames = _events(subscriber), info.root_value
+            if now.status in OVER:
+                return  # nothing more will happen to it: the stream completes
+            events, frames = _until_over(_events(subscriber)), info.root_value
             if isinstance(frames, LiveFrames):  # over a WebSocket: it sends them itself
-                resolve = partial(_session_event, ctx=ctx)
-                await _before(ctx.caller.expires_at, frames.deliver(events, resolve))
+                resolve, audience = partial(_session_event, ctx=ctx), partial(_audience, ctx=ctx)
+                await _before(ctx.caller.expires_at, frames.deliver(events, resolve, audience))
             else:
-                while True:
-                    payload = await _before(ctx.caller.expires_at, anext(events))
+                async for payload in _each_before(ctx.caller.expires_at, events):
                     update = await _session_event(payload, ctx)
                     if update is not None:
                         yield update
 
 
-async def _events(subscriber: Subscriber) -> AsyncIterator[EventData]:
+# A session's last statuses: once one is sent, its stream completes.
+OVER = frozenset({SessionStatus.ENDED, SessionStatus.CANCELLED})
+
+
+async def _until_over(events: AsyncGenerator[EventData, None]) -> AsyncIterator[EventData]:
+    """The session's events up to and with its end or cancellation, which the subscription
+    sends as its last status before it completes (the filter passes only this session's)."""
+    async with aclosing(events):
+        async for payload in events:
+            yield payload
+            if isinstance(payload, SessionEnded | SessionCancelled):
+                return
+
+
+async def _each_before(deadline: datetime, events: AsyncIterator[T]) -> AsyncIterator[T]:
+    """Each of `events` while the subscriber's token lasts (`_before`)."""
+    while True:
+        try:
+            payload = await _before(deadline, anext(events))
+        except StopAsyncIteration:
+            return
+        yield payload
+
+
+async def _events(subscriber: Subscriber) -> AsyncGenerator[EventData, None]:
     try:
         async for payload in subscriber.events():
             yield payload
@@ -303,23 +336,37 @@ async def _before(deadline: datetime, waiting: Awaitable[T]) -> T:
         raise PublicError("TOKEN_EXPIRED", "the bearer token expired; subscribe again") from None
 
 
+def _audience(payload: EventData, ctx: Context) -> Principal:
+    """Whom an event is resolved and executed for: the subscriber's claims without who they
+    are (ADR 0018), but the subscriber themselves for an event that is theirs alone, the
+    answer of their own teacher-only question (ADR 0039), so that no one else of their
+    audience could ever be handed it."""
+    if not ctx.audience.is_staff and answers_asker(payload, ctx.caller.principal.subject):
+        return ctx.caller.principal
+    return ctx.audience
+
+
 async def _session_event(payload: EventData, ctx: Context) -> SessionEvent | None:
     """One object per event and audience, shared by all its subscribers, so that it is fetched
     and executed once for them all (ADR 0018). Callers whose claims are the same but for who
     they are see the same check-in: feedback decides by the claims alone (a test there holds
-    it to that)."""
+    it to that). An event for one subscriber alone is theirs (`_audience`)."""
     feedback = ctx.clients.feedback
-    key = (Same(payload), ctx.audience)
+    audience = _audience(payload, ctx)
+    key = (Same(payload), audience)
     if is_prompt_event(payload):
         # Prompts' frames differ by whether the audience is staff (ADR 0034).
         staff = ctx.audience.is_staff
         return await ctx.hub.resolutions.once(
             key, lambda: prompt_frame(payload, feedback, staff=staff)
         )
-    return await ctx.hub.resolutions.once(key, lambda: _resolve(payload, feedback))
+    asker = audience is not ctx.audience
+    return await ctx.hub.resolutions.once(key, lambda: _resolve(payload, feedback, asker=asker))
 
 
-async def _resolve(payload: EventData, feedback: FeedbackClient) -> SessionEvent | None:
+async def _resolve(
+    payload: EventData, feedback: FeedbackClient, *, asker: bool = False
+) -> SessionEvent | None:
     if isinstance(payload, SessionStarted):
         return SessionStatusChanged(
             session_id=strawberry.ID(payload.session_id),
@@ -332,10 +379,16 @@ async def _resolve(payload: EventData, feedback: FeedbackClient) -> SessionEvent
             status=SessionStatus.ENDED,
             at=payload.ended_at,
         )
+    if isinstance(payload, SessionCancelled):
+        return SessionStatusChanged(
+            session_id=strawberry.ID(payload.session_id),
+            status=SessionStatus.CANCELLED,
+            at=payload.cancelled_at,
+        )
     if isinstance(payload, CheckInRecorded):
         return await _check_in(payload, feedback)
     if isinstance(payload, QUESTION_EVENTS):
-        return await question_changed(payload, feedback)
+        return await question_changed(payload, feedback, asker=asker)
     return None
 
 

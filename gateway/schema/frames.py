@@ -11,6 +11,7 @@ import orjson
 from graphql import ExecutionResult, GraphQLError, OperationType
 from graphql.pyutils import AwaitableOrValue
 
+from bookend.auth import Principal
 from gateway.context import Context
 from gateway.hub import Same
 from gateway.schema.limits import stable
@@ -44,23 +45,25 @@ class LiveFrames:
         self,
         events: AsyncIterator[E],
         resolve: Callable[[E], Awaitable[object | None]],
+        audience: Callable[[E], Principal] | None = None,
     ) -> None:
         """Send each event's frame: `resolve` gives the object the subscription yields for it
-        (None: nothing to send), shared by the audience (`Broadcast.resolutions`)."""
+        (None: nothing to send), shared by the audience (`Broadcast.resolutions`).
+        `audience` says whom an event's frame is shared by, when it is not always the
+        context's audience: the subscriber alone, for an event that is theirs (it must be
+        the key `resolve` shares its object by)."""
         executor = self.executor
         assert executor is not None, "built by Strawberry with OncePerAudience"
         context = cast(Context, executor.context_value)
-        shared = (
-            "next",
-            context.audience,
-            Same(executor.operation),
-            _variables(executor.variable_values.coerced),
-        )
+        document = Same(executor.operation)
+        variables = _variables(executor.variable_values.coerced)
         async for event in events:
+            who = context.audience if audience is None else audience(event)
             # One wait per subscriber and event: resolving, executing and encoding are one
             # piece of shared work.
             payload: str | None = await context.hub.resolutions.once(
-                (Same(event), *shared), partial(self._payload, executor, resolve, event)
+                (Same(event), "next", who, document, variables),
+                partial(self._payload, executor, resolve, event),
             )
             if payload is not None:
                 await self._send(self._prefix + payload + "}")

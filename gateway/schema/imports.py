@@ -11,7 +11,7 @@ import strawberry
 from bookend.http_contracts import scheduler as http
 from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract
-from gateway.schema.enums import RosterImportStatus, RosterKind
+from gateway.schema.enums import RosterImportStatus, RosterKind, RosterSkipReason
 from gateway.schema.errors import Failure, UserError, mutate, query
 
 
@@ -61,7 +61,7 @@ class RosterKindCount(FromContract[http.RosterKindCount]):
 @strawberry.type
 class RosterSkippedRows(FromContract[http.RosterSkipped]):
     file: str
-    reason: str
+    reason: RosterSkipReason
     rows: int
 
 

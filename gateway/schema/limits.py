@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import suppress
 from functools import partial
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, GraphQLSyntaxError
 from graphql import ExecutionResult as GraphQLExecutionResult
-from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
@@ -20,6 +21,7 @@ from gateway.schema.shape import ShapeLimits
 from gateway.settings import GatewaySettings
 
 UNEXPECTED = "Unexpected error."
+TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
 
 
 def stable(error: GraphQLError) -> GraphQLError:
@@ -68,6 +70,33 @@ class StableErrors(SchemaExtension):
 def _stabilise(result: GraphQLExecutionResult | ExecutionResult) -> None:
     if result.errors:
         result.errors = [stable(error) for error in result.errors]
+
+
+class LimitedParsing(ParserCache):
+    """Parses with the parser cache, stopping at the token limit: a longer document is refused
+    with its own code (graphql-core says so only in a syntax error's words).
+
+    A document that does not parse is left to Strawberry, which parses it again (up to the
+    limit: cheap) and answers the error: raised from here, it escaped Strawberry's handling on
+    the WebSocket, where the subscription ended silently and the error was logged as a crash.
+    """
+
+    def __init__(self, max_tokens: int, maxsize: int) -> None:
+        super().__init__(maxsize=maxsize)
+        self._max_tokens = max_tokens
+        self._over = f"Document contains more than {max_tokens} tokens."
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self._max_tokens
+        with suppress(GraphQLSyntaxError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
+        for error in context.pre_execution_errors or ():
+            if isinstance(error, GraphQLSyntaxError) and error.description.startswith(self._over):
+                error.extensions = {"code": TOO_MANY_TOKENS}
 
 
 class ValidatedDocuments:
@@ -139,8 +168,7 @@ def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]
         max_aliases=settings.max_aliases,
     )
     chosen: list[Callable[[], SchemaExtension]] = [
-        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(ParserCache, maxsize=256),
+        partial(LimitedParsing, max_tokens=settings.max_tokens, maxsize=256),
         partial(LimitedValidation, ValidatedDocuments(limits, maxsize=1024)),
         StableErrors,
     ]

@@ -16,10 +16,10 @@ from bookend.contracts.feedback import NoteGiven
 from bookend.http_contracts import feedback as http
 from gateway.context import Context, Info
 from gateway.hub import Same
-from gateway.schema.catalog import PageInfo
 from gateway.schema.convert import FromContract, to_contract
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
 from gateway.schema.feedback import _before, _events
+from gateway.schema.paging import After, First, PageInfo, checked_page
 from gateway.upstream import Page, UpstreamFailure, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
@@ -51,13 +51,14 @@ class NoteConnection:
     page_info: PageInfo
 
     @classmethod
-    def of(cls, page: http.NotePage) -> NoteConnection:
+    def of(cls, page: http.NotePage, asked: Page) -> NoteConnection:
         nodes = [Note.of(n) for n in page.items]
         edges = [
             NoteEdge(cursor=cursor, node=node)
             for cursor, node in zip(page.cursors, nodes, strict=True)
         ]
-        return cls(nodes=nodes, edges=edges, page_info=PageInfo.of(page.page_info))
+        page_info = PageInfo.of(page.page_info, page.cursors, asked)
+        return cls(nodes=nodes, edges=edges, page_info=page_info)
 
 
 @strawberry.input(
@@ -99,10 +100,11 @@ SO_FAR = 20
 class NoteQuery:
     @strawberry.field(description="A student's notes, newest first: yours, or your child's.")
     async def notes(
-        self, info: Info, student_id: StudentId = None, first: int = 20, after: str | None = None
+        self, info: Info, student_id: StudentId = None, first: First = 20, after: After = None
     ) -> NoteConnection:
-        call = info.context.clients.feedback.list_notes(student_id, Page(first, after))
-        return await query(call, NoteConnection.of)
+        asked = checked_page(first, after)
+        call = info.context.clients.feedback.list_notes(student_id, asked)
+        return await query(call, lambda found: NoteConnection.of(found, asked))
 
 
 @strawberry.type

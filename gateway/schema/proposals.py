@@ -10,10 +10,10 @@ import strawberry
 
 from bookend.http_contracts import balance as http
 from gateway.context import Info
-from gateway.schema.catalog import PageInfo
 from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import BalanceFlag, ProposalKind, ProposalStatus
 from gateway.schema.errors import Failure, mutate, query
+from gateway.schema.paging import After, First, PageInfo, checked_page
 from gateway.upstream import Page
 
 
@@ -58,13 +58,14 @@ class BalanceProposalConnection:
     page_info: PageInfo
 
     @classmethod
-    def of(cls, page: http.ProposalPage) -> BalanceProposalConnection:
+    def of(cls, page: http.ProposalPage, asked: Page) -> BalanceProposalConnection:
         nodes = [from_contract(BalanceProposal, p) for p in page.items]
         edges = [
             BalanceProposalEdge(cursor=cursor, node=node)
             for cursor, node in zip(page.cursors, nodes, strict=True)
         ]
-        return cls(nodes=nodes, edges=edges, page_info=PageInfo.of(page.page_info))
+        page_info = PageInfo.of(page.page_info, page.cursors, asked)
+        return cls(nodes=nodes, edges=edges, page_info=page_info)
 
 
 def proposal_of(proposal: http.Proposal) -> BalanceProposal:
@@ -86,11 +87,12 @@ class ProposalQuery:
         info: Info,
         section_id: strawberry.ID,
         status: ProposalStatus | None = None,
-        first: int = 20,
-        after: str | None = None,
+        first: First = 20,
+        after: After = None,
     ) -> BalanceProposalConnection:
-        call = info.context.clients.scheduler.list_proposals(section_id, status, Page(first, after))
-        return await query(call, BalanceProposalConnection.of)
+        asked = checked_page(first, after)
+        call = info.context.clients.scheduler.list_proposals(section_id, status, asked)
+        return await query(call, lambda found: BalanceProposalConnection.of(found, asked))
 
 
 @strawberry.type

@@ -48,7 +48,8 @@ class QuestionFollowUp(FromContract[http.QuestionFollowUp]):
 MINE = (
     "Whether you asked it. Null in a session stream: its events are shared by everyone who "
     "may see them, so they never say whose a question is; match the ids askQuestion and "
-    "sessionQuestions gave you."
+    "sessionQuestions gave you. (The answer of your own teacher-only question reaches you "
+    "alone in the stream, and says true.)"
 )
 
 
@@ -100,7 +101,8 @@ class QuestionChange(Enum):
 @strawberry.type(
     description=(
         "A question of the session asked, upvoted, answered or left for the follow-up: every "
-        "one to staff, class questions to the section's students (never whose)."
+        "one to staff, class questions to the section's students (never whose), and the "
+        "answer of a teacher-only question to its asker alone."
     )
 )
 class QuestionChanged:
@@ -202,29 +204,43 @@ _CHANGES: dict[type[EventData], QuestionChange] = {
 }
 
 
-def shows_question(payload: QuestionEvent, session_id: str, *, staff: bool) -> bool:
-    """Staff get every question of the session; others only class questions (whether they
-    may see them at all, feedback says when the question is fetched)."""
+def shows_question(payload: QuestionEvent, session_id: str, *, staff: bool, subject: str) -> bool:
+    """Staff get every question of the session; others class questions, and the answer of
+    their own teacher-only ones (whether they may see them at all, feedback says when the
+    question is fetched)."""
     return payload.session_id == session_id and (
-        staff or payload.visibility is QuestionVisibility.CLASS
+        staff or payload.visibility is QuestionVisibility.CLASS or answers_asker(payload, subject)
+    )
+
+
+def answers_asker(payload: EventData, subject: str) -> bool:
+    """A teacher-only question's answer, for the one who asked it: theirs alone, so resolved
+    and executed for them, not for their audience (ADR 0039). Only such an answer names its
+    asker; a class question's events never do."""
+    return (
+        isinstance(payload, QuestionAnswered)
+        and payload.asker_id is not None
+        and payload.asker_id == subject
     )
 
 
 async def question_changed(
-    payload: QuestionEvent, feedback: FeedbackClient
+    payload: QuestionEvent, feedback: FeedbackClient, *, asker: bool = False
 ) -> QuestionChanged | None:
     """The question as everyone of the audience sees it (ADR 0018): fetched from feedback's
     shared view, which never depends on who asks, so the first subscriber's answer is every
-    classmate's, the asker's included. A passing failure is retried; then it is skipped
-    (a client reading `sessionQuestions` again finds it)."""
+    classmate's, the asker's included. `asker`: the answer of a teacher-only question for
+    its asker alone (`answers_asker`), fetched as they see it. A passing failure is retried;
+    then it is skipped (a client reading `sessionQuestions` again finds it)."""
+    fetch = feedback.get_question if asker else feedback.get_shared_question
     for pause in (0.1, 0.3, 0.9):
         try:
-            shared = await feedback.get_shared_question(payload.question_id)
+            seen = await fetch(payload.question_id)
         except UpstreamFailure:
             return None  # no longer visible to this audience
         except UpstreamUnavailable:
             await asyncio.sleep(pause)
             continue
-        return QuestionChanged(change=_CHANGES[type(payload)], question=Question.of(shared))
+        return QuestionChanged(change=_CHANGES[type(payload)], question=Question.of(seen))
     log.warning("question %s left out of a stream: feedback is unavailable", payload.question_id)
     return None

@@ -16,6 +16,7 @@ from gateway.schema.balance import BalanceMutation, BalanceQuery
 from gateway.schema.calendars import CalendarMutation, CalendarQuery
 from gateway.schema.catalog import CatalogMutation, CatalogQuery
 from gateway.schema.curricula import CurriculumMutation, CurriculumQuery
+from gateway.schema.enums import Role
 from gateway.schema.errors import public_code
 from gateway.schema.feed import FeedQuery
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 class Viewer:
     id: strawberry.ID
     district_id: strawberry.ID
-    roles: list[str]
+    roles: list[Role]
 
 
 @strawberry.type
@@ -55,7 +56,7 @@ class ViewerQuery:
         return Viewer(
             id=strawberry.ID(principal.subject),
             district_id=strawberry.ID(principal.district),
-            roles=sorted(role.value for role in principal.roles),
+            roles=sorted(principal.roles),
         )
 
 

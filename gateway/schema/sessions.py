@@ -14,6 +14,7 @@ from gateway.schema.catalog import Lesson, load_lesson
 from gateway.schema.convert import each, from_contract, to_contract
 from gateway.schema.enums import Bookend, Modality, SessionStatus
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.questions import Question
 from gateway.schema.recordings import SessionRecording
 
 
@@ -76,6 +77,19 @@ class LiveSession:
     @strawberry.field
     async def lesson(self, info: Info) -> Lesson | None:
         return await load_lesson(info, self.lesson_id)
+
+    @strawberry.field(
+        description=(
+            "Its questions left for the follow-up, where its follow-up task (in `tasks`) is "
+            "done: answered there since or not yet, in the order asked, as you may see them "
+            "(staff all of them with their askers; a student class questions, askers "
+            "anonymous, and their own). Null only if they could not be read just now."
+        )
+    )
+    async def follow_up_questions(self, info: Info) -> list[Question] | None:
+        # One feedback call for every session of the request (a batching loader).
+        found = await info.context.loaders.follow_up_questions.load(self.id)
+        return [Question.of(question) for question in found]
 
     @strawberry.field(description="Its series, with every occurrence, if it is one.")
     async def series(self, info: Info) -> SessionSeries | None:

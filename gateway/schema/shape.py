@@ -1,4 +1,5 @@
-"""A document's size once its fragments are expanded, measured before anything validates it.
+"""A document's size once its fragments are expanded, measured before anything validates it,
+and each limit it goes over refused with a stable code of its own.
 
 Fragments let a short document stand for an enormous one: `fragment F0 on Query { ...F1 ...F1 }`
 doubles with every level, so 190 tokens become 2^22 fields. Strawberry's depth and alias
@@ -19,8 +20,15 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
 )
+
+# The codes of the refusals, in `extensions.code`: clients may rely on them.
+QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+TOO_MANY_FIELDS = "TOO_MANY_FIELDS"
+TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+ONE_MUTATION_A_REQUEST = "ONE_MUTATION_A_REQUEST"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +36,15 @@ class Shape:
     depth: int  # root fields are at depth 0; introspection fields add none
     fields: int  # fields, counting a fragment's once per spread
     aliases: int  # the same, for aliased fields
+    writes: int = 0  # a mutation's root fields, `__typename` aside (each one is a write)
 
     def __or__(self, other: Shape) -> Shape:
         """Two selections side by side."""
         return Shape(
-            max(self.depth, other.depth), self.fields + other.fields, self.aliases + other.aliases
+            max(self.depth, other.depth),
+            self.fields + other.fields,
+            self.aliases + other.aliases,
+            self.writes + other.writes,
         )
 
 
@@ -41,7 +53,10 @@ EMPTY = Shape(depth=0, fields=0, aliases=0)
 
 def shape_of(document: DocumentNode) -> Shape:
     """The largest of the document's operations, fragments expanded. A spread of an unknown
-    fragment, or one that spreads itself, counts nothing: validation refuses those."""
+    fragment, or one that spreads itself, counts nothing: validation refuses those.
+
+    Writes are counted at the root of mutations only, through fragments and directives
+    alike: `@skip` may leave one write at run time, but the document is judged as sent."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -60,6 +75,8 @@ def shape_of(document: DocumentNode) -> Shape:
                     inner.depth + 1 if deepens else 0,
                     inner.fields + 1,
                     inner.aliases + (1 if selection.alias else 0),
+                    # One write, should it sit at a mutation's root; what it selects is none.
+                    0 if selection.name.value == "__typename" else 1,
                 )
                 total |= nested
             elif isinstance(selection, InlineFragmentNode):
@@ -82,10 +99,12 @@ def shape_of(document: DocumentNode) -> Shape:
     largest = EMPTY
     for operation in operations:
         measured = of(operation.selection_set)
+        writes = measured.writes if operation.operation == OperationType.MUTATION else 0
         largest = Shape(
             max(largest.depth, measured.depth),
             max(largest.fields, measured.fields),
             max(largest.aliases, measured.aliases),
+            max(largest.writes, writes),
         )
     return largest
 
@@ -97,17 +116,31 @@ class ShapeLimits:
     max_aliases: int
 
     def refusals(self, document: DocumentNode) -> list[GraphQLError]:
-        """An error for each limit the document's expanded shape goes over."""
+        """An error for each limit the document's expanded shape goes over, each with its
+        code; and one for a mutation of more than one write (no batching of writes: each is
+        retried, refused or answered on its own, ADR 0013)."""
         shape = shape_of(document)
         over = [
-            ("deep", shape.depth, self.max_depth),
-            ("fields, fragments expanded,", shape.fields, self.max_fields),
-            ("aliases, fragments expanded,", shape.aliases, self.max_aliases),
+            (QUERY_TOO_DEEP, shape.depth, self.max_depth),
+            (TOO_MANY_FIELDS, shape.fields, self.max_fields),
+            (TOO_MANY_ALIASES, shape.aliases, self.max_aliases),
+            (ONE_MUTATION_A_REQUEST, shape.writes, 1),
         ]
         return [
-            GraphQLError(f"the document is {found} levels deep; the limit is {limit}")
-            if what == "deep"
-            else GraphQLError(f"the document has {found} {what} over the limit of {limit}")
-            for what, found, limit in over
+            GraphQLError(
+                _MESSAGES[code].format(found=found, limit=limit), extensions={"code": code}
+            )
+            for code, found, limit in over
             if found > limit
         ]
+
+
+_MESSAGES = {
+    QUERY_TOO_DEEP: "the document is {found} levels deep; the limit is {limit}",
+    TOO_MANY_FIELDS: "the document has {found} fields, fragments expanded, "
+    "over the limit of {limit}",
+    TOO_MANY_ALIASES: "the document has {found} aliases, fragments expanded, "
+    "over the limit of {limit}",
+    ONE_MUTATION_A_REQUEST: "a request may make one write; this mutation has {found} "
+    "fields: send each as a request of its own",
+}

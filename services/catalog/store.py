@@ -31,3 +31,4 @@ class CatalogStore(
             await self._index(collection, fields, unique=unique)
         await self.nest_lesson_content()
         await self.add_search_fields()
+        await self.add_recording_order()

@@ -27,9 +27,11 @@ from bookend.contracts.scheduler import (
 )
 from bookend.eventbus import Inbound, Outbound
 from bookend.hosting import ServiceState
+from bookend.ids import IdFactory
 from services.feedback import ports as slices
 from services.feedback.assessment import domain as assessment
 from services.feedback.assessment.domain import rounded
+from services.feedback.assessment.week import assess_after_session
 from services.feedback.live import domain
 from services.feedback.live.domain import (
     SectionSchool,
@@ -245,7 +247,7 @@ def prompt_assigned(event: prompts.PromptAssigned) -> contract.PromptAssigned:
     )
 
 
-# --- questions and notes (ADR 0035): no asker, no text, in any event ----------------------
+# --- questions and notes (ADR 0035): no text in any event, no asker but to the asker ------
 
 
 def question_asked(event: questions.QuestionAsked) -> contract.QuestionAsked:
@@ -276,6 +278,9 @@ def question_answered(event: questions.QuestionAnswered) -> contract.QuestionAns
         visibility=q.visibility,
         mode=answer.mode,
         answered_at=answer.answered_at,
+        # Only staff and its asker see a teacher-only question: its answer names the asker so
+        # that it reaches them alone; a class question's asker is anonymous (ADR 0039).
+        asker_id=q.asker_id if q.visibility is contract.QuestionVisibility.TEACHER else None,
     )
 
 
@@ -352,10 +357,12 @@ async def on_session_ended(
     store: Store,
     settings: FeedbackSettings,
     clock: Clock,
+    ids: IdFactory,
 ) -> None:
     """Close the channel and its prompts, and summarise who of the students expected attended;
     the summary and its event commit with the inbox mark, once per session however often the
-    end is heard. Each prompt is left to the absent students who had not answered it."""
+    end is heard. Each prompt is left to the absent students who had not answered it, and the
+    section's week is assessed again (published if its flags changed)."""
     moment = SessionMoment(
         payload.session_id,
         payload.district_id,
@@ -389,6 +396,17 @@ async def on_session_ended(
         await tx.emit(
             *OUTBOUND.events(await leave_to_absentees(tx, summary, at=summary.summarized_at))
         )
+        if settings.assess_after_sessions:
+            assessed = await assess_after_session(
+                tx,
+                district,
+                moment.section_id,
+                moment.at,
+                rules=settings.assessment,
+                now=summary.summarized_at,
+                ids=ids,
+            )
+            await tx.emit(*OUTBOUND.events(assessed))
 
     await store.atomically(work)
 
@@ -560,7 +578,11 @@ def inbound(state: ServiceState[slices.Store, FeedbackSettings]) -> Inbound:
         .on(
             SessionEnded,
             partial(
-                on_session_ended, store=state.store, settings=state.settings, clock=state.clock
+                on_session_ended,
+                store=state.store,
+                settings=state.settings,
+                clock=state.clock,
+                ids=state.ids,
             ),
         )
         .on(TaskAssigned, partial(on_task_assigned, store=state.store))

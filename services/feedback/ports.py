@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
+from services.feedback.assessment import ports as assessment
 from services.feedback.live import ports as live
 from services.feedback.notes import ports as notes
 from services.feedback.plan.ports import PlanWrites
@@ -25,6 +26,7 @@ class Transaction(
     PlanWrites,
     questions.Transaction,
     notes.Transaction,
+    assessment.Transaction,
     Protocol,
 ):
     """Offers every slice's `Transaction` port."""

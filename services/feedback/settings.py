@@ -24,6 +24,9 @@ class FeedbackSettings(ServiceSettings):
     left_early_before_minutes: float = Field(default=5, ge=0)
     # Reports one student may make on one task, a completion once more (ADR 0033).
     max_progress_reports: int = Field(default=500, ge=1, le=5000)
+    # After each session's attendance summary, assess its section's week again and publish it
+    # when its flags changed, so proposals follow without a teacher asking (ADR 0037).
+    assess_after_sessions: bool = True
 
     @property
     def attendance(self) -> AttendanceRules:

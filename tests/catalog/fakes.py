@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bookend.contracts.catalog import LessonStatus
+from bookend.cursors import Position
 from services.catalog.curricula.domain import Curriculum
 from services.catalog.curricula.ports import CurriculumPosition
 from services.catalog.lessons.domain import Lesson, LessonVersion
 from services.catalog.lessons.ports import LessonQuery
 from services.catalog.lessons.search import TITLE_WORDS, WORDS, findable
 from services.catalog.recordings.domain import KnownSession, Recording, RecordingExists
-from services.catalog.recordings.ports import MAX_LISTED
+from services.catalog.recordings.ports import MAX_PAGE
 from tests.support.fakes import FakeState, FakeStore, FakeTransaction
 
 
@@ -102,7 +104,13 @@ class FakeReads:
         return self.state.recordings.get((district_id, session_id))
 
     async def list_recordings(
-        self, district_id: str, lesson_id: str, section_ids: Collection[str] | None = None
+        self,
+        district_id: str,
+        lesson_id: str,
+        section_ids: Collection[str] | None = None,
+        *,
+        after: Position | None = None,
+        limit: int = MAX_PAGE,
     ) -> list[Recording]:
         found = [
             recording
@@ -110,9 +118,13 @@ class FakeReads:
             if district == district_id
             and recording.lesson_id == lesson_id
             and (section_ids is None or recording.section_id in section_ids)
+            and (
+                after is None
+                or (recording.published_at, recording.id) < (after.created_at, after.id)
+            )
         ]
         found.sort(key=lambda r: (r.published_at, r.id), reverse=True)
-        return found[:MAX_LISTED]
+        return found[:limit]
 
 
 class FakeCatalogTransaction(FakeTransaction[CatalogState], FakeReads):
@@ -176,3 +188,7 @@ def _matches(lesson: Lesson, query: LessonQuery) -> bool:
         query.in_title is None or query.in_title == (set(query.words) <= set(found[TITLE_WORDS])),
     ]
     return all(wanted)
+
+
+def _at(position: Position) -> tuple[datetime, str]:
+    return position.created_at, position.id

@@ -111,7 +111,7 @@ async def test_exceeding_the_balance_policy_in_advise_then_enforce_mode(
         )
         [breach] = refused["breaches"]
         assert (breach["rule"], breach["period"], breach["figure"], breach["limit"]) == (
-            "max_live_minutes_per_day",
+            "MAX_LIVE_MINUTES_PER_DAY",
             period,
             150,
             60,

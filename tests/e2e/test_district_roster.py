@@ -75,10 +75,10 @@ async def test_a_roster_imported_from_csv_files_is_read_back_and_importing_it_ag
         "GUARDIAN_LINKS": [1, 0, 0],
         "ENROLMENTS": [2, 0, 0],
     }
-    assert {(s["file"], s["rows"]) for s in result["skipped"]} == {
-        ("academicSessions.csv", 1),
-        ("users.csv", 1),
-        ("enrollments.csv", 1),
+    assert {(s["file"], s["reason"], s["rows"]) for s in result["skipped"]} == {
+        ("academicSessions.csv", "GRADING_PERIOD", 1),
+        ("users.csv", "USER_ROLE_ADMINISTRATOR", 1),
+        ("enrollments.csv", "ENROLLMENT_ROLE_ADMINISTRATOR", 1),
     }
     assert (await admin.run(READ_IMPORT, id=result["id"]))["rosterImport"]["status"] == "DONE"
     roster = await admin.run(ROSTER)

@@ -33,9 +33,8 @@ ATTACH = f"""mutation($session: ID!, $input: RecordingInput!) {{
     __typename ... on Recording {{ {FIELDS} }}
     ... on InvalidInput {{ code errors {{ field rule }} }}
     ... on UserError {{ code message }} }} }}"""
-LESSON_RECORDINGS = (
-    f"""query($lesson: ID!) {{ lessonRecordings(lessonId: $lesson) {{ {FIELDS} }} }}"""
-)
+LESSON_RECORDINGS = f"""query($lesson: ID!) {{ lessonRecordings(lessonId: $lesson) {{
+  nodes {{ {FIELDS} }} pageInfo {{ hasNextPage }} }} }}"""
 SESSION = """query($id: ID!) { session(id: $id) {
   status recording { componentId title minutes url } } }"""
 START = """mutation($id: ID!) { startSession(id: $id) {
@@ -109,7 +108,7 @@ async def test_a_recorded_session_becomes_on_demand_content_of_its_lesson_for_it
         ("student of another section", room.other_student),
     ):
         found = (await client.run(LESSON_RECORDINGS, lesson=lesson_id))["lessonRecordings"]
-        listed[who] = [r["id"] for r in found]
+        listed[who] = [r["id"] for r in found["nodes"]]
     assert listed == {
         "teacher": [recording["id"]],
         "student": [recording["id"]],

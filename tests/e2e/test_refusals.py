@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from httpx_ws import WebSocketDisconnect
+from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, WebSocketUpgradeError, aconnect_ws
 
 from bookend.auth import Role
 from devstack.stack import RunningStack
@@ -154,6 +154,49 @@ async def test_a_websocket_without_a_valid_token_is_refused(
     assert closed.value.code == 4403
 
 
+async def test_a_websocket_offering_only_the_legacy_graphql_ws_protocol_is_closed(
+    stack: RunningStack, http: httpx.AsyncClient
+) -> None:
+    """Subscriptions speak graphql-transport-ws only; 4406 is graphql-ws's own refusal."""
+    url = stack.gateway_url.replace("http://", "ws://")
+    async with aconnect_ws(
+        url, http, subprotocols=["graphql-ws"], session_class=AsyncWebSocketSession
+    ) as ws:
+        assert ws.subprotocol is None
+        with pytest.raises(WebSocketDisconnect) as closed:
+            await ws.receive_json(timeout=10)
+    assert (closed.value.code, closed.value.reason) == (4406, "Subprotocol not acceptable")
+    async with aconnect_ws(
+        url,
+        http,
+        subprotocols=["graphql-ws", "graphql-transport-ws"],
+        session_class=AsyncWebSocketSession,
+    ) as ws:
+        assert ws.subprotocol == "graphql-transport-ws"
+
+
+async def test_a_page_on_an_origin_not_configured_can_neither_call_nor_open_a_websocket(
+    stack: RunningStack, http: httpx.AsyncClient
+) -> None:
+    """The stack sets no GATEWAY_CORS_ORIGINS: no other origin's page may use the API."""
+    elsewhere = {"Origin": "https://evil.example"}
+    preflight = await http.options(
+        stack.gateway_url,
+        headers=elsewhere | {"Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 400
+    assert "access-control-allow-origin" not in preflight.headers
+    with pytest.raises(WebSocketUpgradeError) as refused:
+        async with aconnect_ws(
+            stack.gateway_url.replace("http://", "ws://"),
+            http,
+            subprotocols=["graphql-transport-ws"],
+            headers=elsewhere,
+        ):
+            pass
+    assert refused.value.response.status_code == 403
+
+
 async def test_a_body_over_the_limit_is_refused_with_413_before_it_is_parsed(
     stack: RunningStack,
 ) -> None:
@@ -223,9 +266,8 @@ async def test_a_lone_surrogate_in_text_is_refused_naming_the_field(
         ("query($f: Int!) { feed(first: $f) { timeZone } }", {}),
         ("query($d: DateTime) { feed(from: $d) { timeZone } }", {"d": "not a time"}),
         ("{ feed { timeZone }", {}),
-        ("{ " + "viewer { id } " * 400 + "}", {}),
     ],
-    ids=["Int over 32 bits", "Int from text", "missing", "bad DateTime", "syntax", "tokens"],
+    ids=["Int over 32 bits", "Int from text", "missing", "bad DateTime", "syntax"],
 )
 async def test_a_request_graphql_cannot_take_is_a_bad_request(
     client_for: ClientFor, document: str, variables: dict[str, object]
@@ -233,6 +275,48 @@ async def test_a_request_graphql_cannot_take_is_a_bad_request(
     student = client_for("student-coercion", Role.STUDENT)
     [error] = (await student.raw(document, **variables))["errors"]
     assert error["extensions"] == {"code": "BAD_REQUEST"}, error
+
+
+def _fragment_chain(levels: int) -> str:
+    """A few hundred tokens that double with every fragment level once expanded."""
+    document = "query { ...F0 }"
+    for level in range(levels):
+        document += f" fragment F{level} on Query {{ ...F{level + 1} ...F{level + 1} }}"
+    return document + f" fragment F{levels} on Query {{ viewer {{ id }} }}"
+
+
+@pytest.mark.parametrize(
+    ("document", "code"),
+    [
+        ("{ " + "viewer { id } " * 400 + "}", "TOO_MANY_TOKENS"),
+        ("{ a " + "{ a " * 11 + "}" * 12, "QUERY_TOO_DEEP"),
+        ("{ " + " ".join(f"v{n}: viewer {{ id }}" for n in range(16)) + " }", "TOO_MANY_ALIASES"),
+        (_fragment_chain(30), "TOO_MANY_FIELDS"),
+    ],
+    ids=["tokens", "depth", "aliases", "fields, fragments expanded"],
+)
+async def test_a_document_over_a_limit_is_refused_with_the_limits_code(
+    client_for: ClientFor, document: str, code: str
+) -> None:
+    student = client_for("student-limits", Role.STUDENT)
+    body = await student.raw(document)
+    assert body["data"] is None
+    assert [error["extensions"]["code"] for error in body["errors"]] == [code], body
+
+
+async def test_two_writes_in_one_request_are_refused_and_neither_is_made(
+    scheduled: Scheduled,
+) -> None:
+    room = scheduled.room
+    before = await room.teacher.run(POLICY, id=room.section_id)
+    two = """mutation($id: ID!) {
+      a: setBalancePolicy(sectionId: $id, input: {minOnDemandShare: 0.7}) { __typename }
+      b: setBalancePolicy(sectionId: $id, input: {minOnDemandShare: 0.8}) { __typename } }"""
+    body = await room.teacher.raw(two, id=room.section_id)
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "ONE_MUTATION_A_REQUEST"}, error
+    assert await room.teacher.run(POLICY, id=room.section_id) == before
 
 
 async def test_an_unknown_operation_name_is_a_bad_request_in_graphql_shape(

@@ -1,8 +1,10 @@
 """Questions and notes through GraphQL only, over HTTP and WebSocket: during a live session a
 student asks an anonymous class question; a classmate sees it arrive and by query without its
 asker, the asker sees it as theirs, the classmate upvotes it and the teacher answers it live.
-Then the teacher's note reaches the student and their guardian, and is refused to a classmate
-and to another guardian."""
+A teacher-only question's answer reaches its asker in their stream and by query, and never
+the classmate. Questions left for the follow-up show on the session, beside its follow-up
+task, as each reader may see them. Then the teacher's note reaches the student and their
+guardian, and is refused to a classmate and to another guardian."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
 CHANNEL = """query($id: ID!) { liveChannel(sessionId: $id) { status } }"""
 ASK = f"""mutation($id: ID!, $text: String!) {{
   askQuestion(sessionId: $id, text: $text, visibility: CLASS) {{ {RESULT} }} }}"""
+ASK_STAFF = f"""mutation($id: ID!, $text: String!) {{
+  askQuestion(sessionId: $id, text: $text, visibility: TEACHER) {{ {RESULT} }} }}"""
 UPVOTE = f"""mutation($id: ID!) {{ upvoteQuestion(questionId: $id) {{ {RESULT} }} }}"""
 ANSWER = f"""mutation($id: ID!, $text: String) {{
   answerQuestion(questionId: $id, mode: LIVE, text: $text) {{ {RESULT} }} }}"""
@@ -135,6 +139,107 @@ async def test_an_anonymous_class_question_is_seen_by_peers_without_its_asker(
     assert answered_for_asker["answer"]["text"] == "Both: see the seminar notes"
     outsider = await room.other_student.raw(QUESTIONS, id=session_id)
     assert [e["extensions"]["code"] for e in outsider["errors"]] == ["FORBIDDEN"]
+
+
+async def test_a_teacher_only_answer_reaches_its_asker_in_their_stream_and_no_classmate(
+    client_for: ClientFor,
+) -> None:
+    room = await make_classroom(client_for)
+    asker, peer, teacher = room.chicago_student, room.la_student, room.teacher
+    session_id = await live_session(teacher, room.section_id)
+    private_text, answer_text = "May I hand the essay in late?", "Yes: Friday is fine for you"
+
+    async with (
+        asker.subscribe(STREAM, id=session_id) as asker_events,
+        peer.subscribe(STREAM, id=session_id) as peer_events,
+    ):
+        for events in (asker_events, peer_events):
+            first = (await events())["data"]["sessionEvents"]
+            assert first == {"__typename": "SessionStatusChanged", "status": "LIVE"}
+
+        private = (await asker.run(ASK_STAFF, id=session_id, text=private_text))["askQuestion"]
+        assert (private["visibility"], private["mine"]) == ("TEACHER", True), private
+        answered = (await teacher.run(ANSWER, id=private["id"], text=answer_text))["answerQuestion"]
+        assert answered["status"] == "ANSWERED", answered
+        # Then a class question, which everyone of the section sees: the classmate's next
+        # question event, since the teacher-only answer never reaches them.
+        public = (await peer.run(ASK, id=session_id, text=TEXT))["askQuestion"]
+        assert public["__typename"] == "Question", public
+
+        seen = await next_question(asker_events)
+        assert (seen["change"], seen["question"]["id"]) == ("ANSWERED", private["id"])
+        assert seen["question"]["text"] == private_text
+        assert seen["question"]["answer"]["text"] == answer_text
+        assert (seen["question"]["mine"], seen["question"]["askerId"]) == (True, None)
+        assert (await next_question(asker_events))["question"]["id"] == public["id"]
+
+        by_peer = await next_question(peer_events)
+        assert (by_peer["change"], by_peer["question"]["id"]) == ("ASKED", public["id"])
+        assert private_text not in json.dumps(by_peer) and answer_text not in json.dumps(by_peer)
+
+    by_asker = (await asker.run(QUESTIONS, id=session_id))["sessionQuestions"]
+    own = next(q for q in by_asker if q["id"] == private["id"])
+    assert (own["mine"], own["answer"]["text"]) == (True, answer_text)
+    peer_body = await peer.raw(QUESTIONS, id=session_id)
+    assert [q["id"] for q in peer_body["data"]["sessionQuestions"]] == [public["id"]]
+    assert private_text not in json.dumps(peer_body)
+
+
+FOLLOW_UP = """mutation($id: ID!) { markQuestionForFollowUp(questionId: $id) {
+  __typename ... on Question { status followUp { taskId } } } }"""
+TASK_PROGRESS = """query($task: ID!) { taskProgress(taskId: $task) { studentId } }"""
+SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) { id
+  tasks { id bookend } followUpQuestions { id text askerId mine status followUp { taskId } } } }"""
+
+
+async def test_questions_left_for_the_follow_up_show_on_the_session_as_each_may_see_them(
+    client_for: ClientFor,
+) -> None:
+    room = await make_classroom(client_for)
+    asker, peer, teacher = room.chicago_student, room.la_student, room.teacher
+    session_id = await live_session(teacher, room.section_id)
+    public = (await asker.run(ASK, id=session_id, text=TEXT))["askQuestion"]
+    private = (await asker.run(ASK_STAFF, id=session_id, text="Could we redo part 2?"))[
+        "askQuestion"
+    ]
+    open_one = (await peer.run(ASK, id=session_id, text="Is it on the test?"))["askQuestion"]
+
+    async def on_the_session(reader: Client) -> Data:
+        sessions = (await reader.run(SESSIONS, section=room.section_id))["sectionSessions"]
+        found: Data = next(s for s in sessions if s["id"] == session_id)
+        return found
+
+    [task_id] = [
+        t["id"] for t in (await on_the_session(teacher))["tasks"] if t["bookend"] == "FOLLOW_UP"
+    ]
+
+    async def known() -> bool:
+        # Feedback learns the follow-up task from the scheduler's TaskAssigned; a question
+        # marked before names no task.
+        return not (await teacher.raw(TASK_PROGRESS, task=task_id)).get("errors")
+
+    await eventually(known)
+    for question in (public, private):
+        marked = (await teacher.run(FOLLOW_UP, id=question["id"]))["markQuestionForFollowUp"]
+        assert (marked["status"], marked["followUp"]["taskId"]) == ("FOR_FOLLOW_UP", task_id)
+
+    by_teacher = await on_the_session(teacher)
+    assert [q["id"] for q in by_teacher["followUpQuestions"]] == [public["id"], private["id"]]
+    assert {q["askerId"] for q in by_teacher["followUpQuestions"]} == {room.chicago_student_id}
+
+    by_asker = await on_the_session(asker)
+    assert [(q["id"], q["mine"], q["askerId"]) for q in by_asker["followUpQuestions"]] == [
+        (public["id"], True, None),
+        (private["id"], True, None),
+    ]
+    assert {q["followUp"]["taskId"] for q in by_asker["followUpQuestions"]} == {task_id}
+    by_peer = await on_the_session(peer)
+    assert [(q["id"], q["mine"], q["askerId"]) for q in by_peer["followUpQuestions"]] == [
+        (public["id"], False, None)
+    ]
+    assert room.chicago_student_id not in json.dumps(by_peer)
+    assert "redo part 2" not in json.dumps(by_peer)
+    assert open_one["id"] not in json.dumps(by_teacher)  # not left for the follow-up
 
 
 async def test_a_teachers_note_is_read_by_the_student_and_guardian_and_no_one_else(

@@ -102,13 +102,13 @@ async def test_each_kind_of_clash_is_refused_naming_the_session_and_who_is_in_bo
     own = await schedule(room.teacher, room.section_id, lesson)
     refused = await clash_with(room, lesson, own)
     assert refused["code"] == "SCHEDULE_CONFLICT"
-    assert [(c["kind"], c["otherId"]) for c in refused["clashes"]] == [("section", own["id"])]
+    assert [(c["kind"], c["otherId"]) for c in refused["clashes"]] == [("SECTION", own["id"])]
     # The other section shares the teacher: the teacher would be in two places.
     other = await schedule(room.teacher, room.other_section_id, lesson)
     refused = await clash_with(room, lesson, other)
     teacher = room.teacher_id
     assert [(c["kind"], c["otherId"], c["who"]) for c in refused["clashes"]] == [
-        ("teacher", other["id"], [teacher])
+        ("TEACHER", other["id"], [teacher])
     ]
     # A student of the section is in a third section, with its own teacher: the student would
     # be in two sessions at once.
@@ -116,5 +116,5 @@ async def test_each_kind_of_clash_is_refused_naming_the_session_and_who_is_in_bo
     theirs = await schedule(third_teacher, third, lesson)
     refused = await clash_with(room, lesson, theirs)
     assert [(c["kind"], c["otherId"], c["who"]) for c in refused["clashes"]] == [
-        ("student", theirs["id"], [room.chicago_student_id])
+        ("STUDENT", theirs["id"], [room.chicago_student_id])
     ]

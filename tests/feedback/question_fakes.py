@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # the fakes' state holds these tables
 class QuestionTables:
     sessions: dict[tuple[str, str], PlannedSession] = field(default_factory=dict)
     questions: dict[str, Question] = field(default_factory=dict)
+    # (district, session, scope, asker): how many were asked, as the store's tallies
+    tallies: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
 
 
@@ -58,6 +60,11 @@ class FakeQuestionReads:
             ),
             key=lambda q: (q.asked_at, q.id),
         )
+
+    async def list_follow_up_questions(self, district_id: str, session_id: str) -> list[Question]:
+        return [
+            q for q in await self.list_questions(district_id, session_id) if q.follow_up is not None
+        ]
 
     async def count_questions(
         self, district_id: str, session_id: str, *, asker_id: str | None = None, up_to: int
@@ -103,6 +110,9 @@ class FakeQuestionWrites(FakeQuestionReads):
     async def add_question(self, question: Question) -> None:
         assert question.id not in self.state.asked.questions
         self.state.asked.questions[question.id] = question
+        for scope, asker_id in (("session", ""), ("asker", question.asker_id)):
+            key = (question.district_id, question.session_id, scope, asker_id)
+            self.state.asked.tallies[key] = self.state.asked.tallies.get(key, 0) + 1
 
     async def save_question(self, question: Question) -> None:
         assert question.id in self.state.asked.questions

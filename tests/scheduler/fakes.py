@@ -438,6 +438,13 @@ class FakeAdjustments:
             and f.starts_at <= at < f.ends_at
         ]
 
+    async def list_recording_followers(
+        self, district_id: str, section_id: str, at: datetime
+    ) -> list[str]:
+        return sorted(
+            {f.student_id for f in await self.list_followings(district_id, section_id, at)}
+        )
+
     async def save_proposal(self, proposal: Proposal) -> None:
         self.state.proposals[proposal.id] = proposal
 

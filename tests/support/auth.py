@@ -16,9 +16,11 @@ def token_for(
     school: str | None = None,
     sections: frozenset[str] = frozenset(),
     children: frozenset[str] = frozenset(),
+    secret: str = TEST_SECRET,
 ) -> str:
+    """Signed with the test apps' secret, or with `secret` (a launched stack's own)."""
     principal = Principal(subject, district, frozenset(roles), school, sections, children)
-    return issue_token(TEST_SECRET, principal)
+    return issue_token(secret, principal)
 
 
 def bearer(subject: str, *roles: Role, **claims: Any) -> dict[str, str]:

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,17 +35,37 @@ class Launcher:
     home: Path
     process: subprocess.Popen[bytes]
     running: Running
-    capsys: pytest.CaptureFixture[str]
     output: Path  # what the launcher and its children print
 
     def bookend(self, *args: str) -> Said:
-        self.capsys.readouterr()
-        code = main(list(args))
-        out, err = self.capsys.readouterr()
-        return Said(code, out, err)
+        # Caught here rather than by pytest's capsys, so a launcher can outlive one test.
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(list(args))
+        return Said(code, out.getvalue(), err.getvalue())
 
     def healthz(self, name: str) -> int:
         return httpx.get(f"{self.running.urls[name]}/healthz", timeout=5).status_code
+
+    def pids(self) -> dict[str, int]:
+        """Each running process's pid, from `bookend status`."""
+        rows = [line.split() for line in self.bookend("status").out.splitlines()[1:]]
+        return {row[0]: int(row[3]) for row in rows if row[2] == "pid"}
+
+    def readyz(self, name: str) -> dict[str, Any]:
+        body: dict[str, Any] = httpx.get(f"{self.running.urls[name]}/readyz", timeout=5).json()
+        return body
+
+    def broker_lost(self, name: str) -> list[str] | None:
+        """What `name`'s readiness says of the broker, once it says it is away."""
+        return [r for r in self.readyz(name)["reasons"] if "broker" in r] or None
+
+    def ready(self, *names: str) -> bool | None:
+        """Whether every one of `names` says it is ready (None while one restarts)."""
+        try:
+            return all(self.readyz(name)["ready"] for name in names) or None
+        except httpx.TransportError:
+            return None
 
 
 # The launcher starts its own broker, store and secret, whatever this shell points at.
@@ -63,7 +85,7 @@ def use_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @contextmanager
-def launched(home: Path, output: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Launcher]:
+def launched(home: Path, output: Path) -> Iterator[Launcher]:
     """`bookend run --no-demo` on `home` until it has written running.json; stopped (SIGTERM,
     as Ctrl-C) at the end unless it is gone already."""
     with output.open("ab") as out:
@@ -85,7 +107,7 @@ def launched(home: Path, output: Path, capsys: pytest.CaptureFixture[str]) -> It
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"bookend run did not start:\n{output.read_text()}")
             time.sleep(0.2)
-        yield Launcher(home, process, running, capsys, output)
+        yield Launcher(home, process, running, output)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)

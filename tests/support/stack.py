@@ -66,8 +66,9 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@pytest.fixture(scope="session")
-def client_for(stack: RunningStack, http: httpx.AsyncClient) -> ClientFor:
+def clients(http: httpx.AsyncClient, url: str, secret: str = TEST_SECRET) -> ClientFor:
+    """Makes GraphQL clients of the gateway at `url` whose tokens `secret` signs."""
+
     def make(
         subject: str,
         *roles: Role,
@@ -75,7 +76,14 @@ def client_for(stack: RunningStack, http: httpx.AsyncClient) -> ClientFor:
         sections: frozenset[str] = frozenset(),
         children: frozenset[str] = frozenset(),
     ) -> Client:
-        token = token_for(subject, *roles, district=district, sections=sections, children=children)
-        return Client(http, stack.gateway_url, token)
+        token = token_for(
+            subject, *roles, district=district, sections=sections, children=children, secret=secret
+        )
+        return Client(http, url, token)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def client_for(stack: RunningStack, http: httpx.AsyncClient) -> ClientFor:
+    return clients(http, stack.gateway_url)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
+from bookend import cursors
 from bookend.auth.fastapi import CurrentPrincipal
+from bookend.cursors import Position
 from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import recordings as http
+from bookend.http_contracts.paging import keyset_page
 from services.catalog.lessons.media import Captions, MediaVariant
 from services.catalog.recordings import service
 from services.catalog.recordings.domain import Chapter, Recording, RecordingDraft
@@ -68,7 +71,22 @@ async def get_session_recording(
 
 @router.get("/lessons/{lesson_id}/recordings")
 async def list_lesson_recordings(
-    lesson_id: str, principal: CurrentPrincipal, state: State
-) -> http.RecordingList:
-    found = await service.list_lesson_recordings(lesson_id, principal=principal, store=state.store)
-    return http.RecordingList(items=[recording_out(recording) for recording in found])
+    lesson_id: str,
+    principal: CurrentPrincipal,
+    state: State,
+    first: int = 20,
+    after: Annotated[str | None, Query(max_length=500)] = None,
+) -> http.RecordingPage:
+    page = await service.list_lesson_recordings(
+        lesson_id,
+        first=first,
+        after=cursors.decode(after) if after else None,
+        principal=principal,
+        store=state.store,
+    )
+    ends, info = keyset_page(
+        (Position(r.published_at, r.id) for r in page.recordings), more=page.next is not None
+    )
+    return http.RecordingPage(
+        items=[recording_out(r) for r in page.recordings], page_info=info, cursors=ends
+    )

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection
 from typing import Protocol, TypeVar
 
+from bookend.cursors import Position
 from bookend.outbox import Outbox
 from services.catalog.recordings.domain import KnownSession, Recording
 
 T = TypeVar("T")
 
-# A lesson's recordings are read newest first, this many at most.
-MAX_LISTED = 100
+# A lesson's recordings are read newest first, a page of at most this many at a time.
+MAX_PAGE = 100
 
 
 class Reads(Protocol):
@@ -25,10 +26,16 @@ class Reads(Protocol):
         ...
 
     async def list_recordings(
-        self, district_id: str, lesson_id: str, section_ids: Collection[str] | None = None
+        self,
+        district_id: str,
+        lesson_id: str,
+        section_ids: Collection[str] | None = None,
+        *,
+        after: Position | None = None,
+        limit: int = MAX_PAGE,
     ) -> list[Recording]:
-        """A lesson's recordings, newest first (at most MAX_LISTED); with `section_ids`, only
-        those of these sections."""
+        """A lesson's recordings, newest first (by when published, then id), after the
+        position `after` (exclusive); with `section_ids`, only those of these sections."""
         ...
 
 

@@ -3,9 +3,13 @@ lesson's recordings."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bookend.auth import STAFF, Forbidden, Principal, Role
 from bookend.clock import Clock, stored_instant
+from bookend.cursors import Position
 from bookend.ids import IdFactory
+from bookend.problems import FieldError, refuse_if
 from services.catalog.events import OUTBOUND
 from services.catalog.recordings.domain import (
     KnownSession,
@@ -14,7 +18,7 @@ from services.catalog.recordings.domain import (
     RecordingNotFound,
     SessionNotFound,
 )
-from services.catalog.recordings.ports import Store, Transaction
+from services.catalog.recordings.ports import MAX_PAGE, Store, Transaction
 
 
 async def attach_recording(
@@ -58,11 +62,26 @@ async def get_session_recording(
     return recording
 
 
+@dataclass(frozen=True, slots=True)
+class RecordingPage:
+    recordings: list[Recording]
+    next: Position | None  # where the next page starts, if there is one
+
+
 async def list_lesson_recordings(
-    lesson_id: str, *, principal: Principal, store: Store
-) -> list[Recording]:
-    """The district's staff see every section's; a student those of their own sections."""
-    return await store.list_recordings(principal.district, lesson_id, _sections_seen(principal))
+    lesson_id: str, *, first: int, after: Position | None, principal: Principal, store: Store
+) -> RecordingPage:
+    """A page of a lesson's recordings, newest first: the district's staff see every
+    section's, a student those of their own sections."""
+    if not 1 <= first <= MAX_PAGE:
+        refuse_if([FieldError("first", "in_range", f"must be between 1 and {MAX_PAGE}")])
+    sections = _sections_seen(principal)
+    found = await store.list_recordings(
+        principal.district, lesson_id, sections, after=after, limit=first + 1
+    )
+    page = found[:first]
+    more = len(found) > first
+    return RecordingPage(page, Position(page[-1].published_at, page[-1].id) if more else None)
 
 
 def _sections_seen(principal: Principal) -> frozenset[str] | None:

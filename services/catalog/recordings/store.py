@@ -3,24 +3,37 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection
 
 from pymongo.errors import DuplicateKeyError
 
-from bookend.mongo import Document, Queries, to_document
+from bookend.cursors import Position
+from bookend.mongo import Document, Queries, exact, from_document, order_key, to_document
 from services.catalog.recordings.domain import KnownSession, Recording, RecordingExists
-from services.catalog.recordings.ports import MAX_LISTED
+from services.catalog.recordings.ports import MAX_PAGE
 
 SESSIONS, RECORDINGS = "sessions", "recordings"
-NEWEST_FIRST = [("published_at", -1), ("_id", -1)]
+# When published, then id, as one string (dates compare only to the second on the embedded
+# store, ADR 0007): newest first, and the key a page goes on from.
+ORDER = "order"
+NEWEST_FIRST = [(ORDER, -1)]
+MIGRATIONS = "migrations"
+ORDER_ADDED = "recording_order_added"
 
 # (collection, fields, unique). One recording a session: the unique index settles a race that
 # the use case's own check cannot see.
 INDEXES: list[tuple[str, list[str], bool]] = [
     (SESSIONS, ["district_id", "session_id"], True),
     (RECORDINGS, ["district_id", "session_id"], True),
-    (RECORDINGS, ["district_id", "lesson_id"], False),
+    (RECORDINGS, ["district_id", "lesson_id", ORDER], False),
 ]
+
+
+def recording_document(recording: Recording) -> Document:
+    return to_document(recording, key="id") | {
+        ORDER: order_key(recording.published_at, recording.id)
+    }
 
 
 class RecordingQueries(Queries):
@@ -33,14 +46,36 @@ class RecordingQueries(Queries):
         return await self._get(Recording, RECORDINGS, query, key="id")
 
     async def list_recordings(
-        self, district_id: str, lesson_id: str, section_ids: Collection[str] | None = None
+        self,
+        district_id: str,
+        lesson_id: str,
+        section_ids: Collection[str] | None = None,
+        *,
+        after: Position | None = None,
+        limit: int = MAX_PAGE,
     ) -> list[Recording]:
         query: Document = {"district_id": district_id, "lesson_id": lesson_id}
+        if after is not None:
+            query[ORDER] = {"$lt": order_key(after.created_at, after.id)}
         if section_ids is not None:
             query["section_id"] = {"$in": sorted(section_ids)}
-        return await self._list(
-            Recording, RECORDINGS, query, NEWEST_FIRST, key="id", limit=MAX_LISTED
-        )
+        docs = await self._many(RECORDINGS, query, NEWEST_FIRST, limit)
+        return [
+            from_document(Recording, {k: v for k, v in d.items() if k != ORDER}, key="id")
+            for d in docs
+        ]
+
+    async def add_recording_order(self) -> None:
+        """Recordings stored before they were paged get their order key, once."""
+        if await self._one(MIGRATIONS, {"_id": ORDER_ADDED}) is not None:
+            return
+        for doc in await self._many(RECORDINGS, {ORDER: {"$exists": False}}):
+            recording = from_document(Recording, doc, key="id")
+            await self.db[RECORDINGS].replace_one(
+                exact({"_id": recording.id}), recording_document(recording)
+            )
+        with contextlib.suppress(DuplicateKeyError):
+            await self.db[MIGRATIONS].insert_one({"_id": ORDER_ADDED})
 
 
 class RecordingWrites(RecordingQueries):
@@ -48,7 +83,7 @@ class RecordingWrites(RecordingQueries):
         await self._save(SESSIONS, session, "district_id", "session_id")
 
     async def add_recording(self, recording: Recording) -> None:
-        doc = to_document(recording, key="id")
+        doc = recording_document(recording)
         try:  # one document: a duplicate is a DuplicateKeyError (several: a BulkWriteError)
             await self.db[RECORDINGS].insert_one(doc, session=self.session)
         except DuplicateKeyError:

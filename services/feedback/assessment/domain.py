@@ -44,14 +44,17 @@ class LiveLine:
     mark: AttendanceMark | None = None
     minutes_present: int = 0
     signals: tuple[CheckInSignal, ...] = ()  # the student's check-ins in it, in order
+    held_minutes: int | None = None  # from its start to its end, once it took place
 
     def missed(self, rules: AssessmentRules) -> bool:
-        """Absent, or present for less than `rules.missed_below` of it."""
+        """Absent, or present for less than `rules.missed_below` of it as it was held (a
+        session ended early is not missed by those who stayed to its end)."""
         if self.mark is None:
             return False
         if self.mark is AttendanceMark.ABSENT:
             return True
-        return Fraction(self.minutes_present) < rules.missed_below * self.planned_minutes
+        held = self.planned_minutes if self.held_minutes is None else self.held_minutes
+        return Fraction(self.minutes_present) < rules.missed_below * held
 
     @property
     def lost(self) -> bool:
@@ -60,11 +63,13 @@ class LiveLine:
 
 @dataclass(frozen=True, slots=True)
 class TaskLine:
-    """One on-demand task due in the week for one student."""
+    """One on-demand task due in the week for one student; `due` once its due time has passed
+    when the week is assessed (a week assessed while it runs has work not due yet)."""
 
     task_id: str
     minutes: int
     completed: bool = False
+    due: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,16 +268,15 @@ def student_flags(week: StudentWeek, figures: Figures, rules: AssessmentRules) -
             "sessions checked in to"
         )
         flags.append(Flag(BalanceFlag.MORE_PREWORK, f"{because} → more pre-work"))
-    completion = figures.completion_rate
-    if (
-        completion is not None
-        and figures.assigned_on_demand_minutes >= rules.behind_min_minutes
-        and completion < rules.behind_below
+    # Behind counts only work already due: mid-week, what is due on Friday is not late yet.
+    due = [task for task in week.tasks if task.due]
+    due_minutes = sum(task.minutes for task in due)
+    done_minutes = sum(task.minutes for task in due if task.completed)
+    if due_minutes >= rules.behind_min_minutes and Fraction(done_minutes, due_minutes) < (
+        rules.behind_below
     ):
-        because = (
-            f"completed {figures.completed_on_demand_minutes} of "
-            f"{figures.assigned_on_demand_minutes} on-demand minutes due"
-        )
+        so_far = " so far" if len(due) < len(week.tasks) else ""
+        because = f"completed {done_minutes} of {due_minutes} on-demand minutes due{so_far}"
         flags.append(Flag(BalanceFlag.FALLING_BEHIND, f"{because} → extend windows"))
     low = [p for p in week.pulses if p.low_wellbeing]
     if low:

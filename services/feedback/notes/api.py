@@ -11,7 +11,7 @@ from bookend.auth.fastapi import CurrentPrincipal
 from bookend.cursors import Position
 from bookend.hosting import RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import feedback as http
-from bookend.http_contracts.paging import PageInfo
+from bookend.http_contracts.paging import keyset_page
 from services.feedback.notes import service
 from services.feedback.notes.domain import Note
 from services.feedback.notes.ports import Store
@@ -63,14 +63,10 @@ async def list_notes(
         principal=principal,
         reads=state.store,
     )
-    ends = [cursors.encode(Position(n.given_at, n.id)) for n in page.notes]
-    return http.NotePage(
-        items=[note_out(n) for n in page.notes],
-        page_info=PageInfo(
-            has_next_page=page.next is not None, end_cursor=ends[-1] if ends else None
-        ),
-        cursors=ends,
+    ends, info = keyset_page(
+        (Position(n.given_at, n.id) for n in page.notes), more=page.next is not None
     )
+    return http.NotePage(items=[note_out(n) for n in page.notes], page_info=info, cursors=ends)
 
 
 @router.get("/notes/{note_id}")

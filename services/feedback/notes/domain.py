@@ -100,6 +100,23 @@ def note_errors(
     return errors
 
 
+def audience_errors(
+    about: KnownTask | PlannedSession, student_id: str, expected: tuple[str, ...]
+) -> list[FieldError]:
+    """A note goes to a student the work is for: one of those a task was chosen for, or of the
+    students the section expected when the session started. Feedback keeps no roster, so a
+    task for the whole section, or a session whose students were not named, is taken as is."""
+    if isinstance(about, KnownTask):
+        if about.student_ids is not None and student_id not in about.student_ids:
+            message = f"task {about.task_id} is not assigned to this student"
+            return [FieldError("student_id", "assigned", message)]
+        return []
+    if expected and student_id not in expected:
+        message = f"this student was not among session {about.session_id}'s students"
+        return [FieldError("student_id", "in_session", message)]
+    return []
+
+
 def write(
     about: KnownTask | PlannedSession,
     *,

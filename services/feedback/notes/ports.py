@@ -7,6 +7,7 @@ from typing import Protocol, TypeVar
 
 from bookend.cursors import Position
 from bookend.outbox import Outbox
+from services.feedback.live.domain import LiveChannel
 from services.feedback.notes.domain import Note
 from services.feedback.plan.ports import PlanReads
 from services.feedback.progress.domain import KnownTask
@@ -21,6 +22,10 @@ class Reads(PlanReads, Protocol):
 
     async def get_known_task(self, district_id: str, task_id: str) -> KnownTask | None:
         """A task as the scheduler announced it (progress's copy)."""
+        ...
+
+    async def get_channel(self, district_id: str, session_id: str) -> LiveChannel | None:
+        """The session's live channel: who the section expected when it started."""
         ...
 
     async def get_note(self, district_id: str, note_id: str) -> Note | None: ...

@@ -51,6 +51,13 @@ async def write_note(
         about = await _about(task_id, session_id, principal=principal, reads=tx)
         if not await teaches(principal, about.section_id, tx):
             raise Forbidden("only the section's staff write notes about its work")
+        channel = (
+            await tx.get_channel(principal.district, about.session_id)
+            if isinstance(about, PlannedSession)
+            else None
+        )
+        expected = channel.expected_student_ids if channel is not None else ()
+        refuse_if(domain.audience_errors(about, student_id, expected))
         note, events = domain.write(
             about,
             student_id=student_id,

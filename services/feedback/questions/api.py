@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from bookend.auth.fastapi import CurrentPrincipal
 from bookend.hosting import RequestKey, ServiceState, answering, service_state
@@ -53,6 +53,28 @@ async def list_session_questions(
 ) -> http.QuestionList:
     views = await service.list_session_questions(session_id, principal=principal, reads=state.store)
     return http.QuestionList(items=[question_out(view) for view in views])
+
+
+@router.get("/follow-up-questions")
+async def list_follow_up_questions(
+    principal: CurrentPrincipal, state: State, session_id: Annotated[list[str], Query()]
+) -> http.QuestionList:
+    """The questions left for the follow-up of many sessions at once (`?session_id=a&
+    session_id=b`, at most 100), each as the caller sees it in its session's list; sessions
+    the caller may not read have none."""
+    views = await service.list_follow_up_questions(
+        session_id, principal=principal, reads=state.store
+    )
+    return http.QuestionList(items=[question_out(view) for view in views])
+
+
+@router.get("/questions/{question_id}")
+async def get_question(
+    question_id: str, principal: CurrentPrincipal, state: State
+) -> http.Question:
+    """The question as the caller sees it: a teacher-only one only by its asker and staff."""
+    view = await service.get_question(question_id, principal=principal, reads=state.store)
+    return question_out(view)
 
 
 @router.get("/questions/{question_id}/shared")

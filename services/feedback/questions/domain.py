@@ -23,6 +23,9 @@ MAX_PER_STUDENT = 10
 MAX_PER_SESSION = 500
 # Upvoters are kept to make upvotes once each: at most a large section's students.
 MAX_UPVOTES = 1000
+# Sessions whose questions left for the follow-up are read in one request (a page of a
+# section's sessions; the gateway asks in batches of this many).
+MAX_SESSIONS_AT_ONCE = 100
 
 
 class QuestionNotFound(FeedbackError, NotFound):

@@ -23,6 +23,11 @@ class Reads(PlanReads, Protocol):
         """A session's questions in the order they were asked (at most MAX_PER_SESSION)."""
         ...
 
+    async def list_follow_up_questions(self, district_id: str, session_id: str) -> list[Question]:
+        """Those of a session's questions left for its follow-up (answered since or not), in
+        the order they were asked."""
+        ...
+
     async def count_questions(
         self, district_id: str, session_id: str, *, asker_id: str | None = None, up_to: int
     ) -> int:
@@ -32,7 +37,11 @@ class Reads(PlanReads, Protocol):
 
 
 class Transaction(Reads, Outbox, Protocol):
-    async def add_question(self, question: Question) -> None: ...
+    async def add_question(self, question: Question) -> None:
+        """Insert it, and count it in its session's and its asker's tallies: two asks that
+        counted the same questions against a bound then write the same tally, and on a
+        replica set the second conflicts and runs again (ADR 0039)."""
+        ...
 
     async def save_question(self, question: Question) -> None:
         """Replace it whole (upvotes, answer, follow-up)."""

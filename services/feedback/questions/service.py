@@ -8,7 +8,7 @@ from bookend.clock import Clock, stored_instant
 from bookend.contracts.feedback import AnswerMode
 from bookend.contracts.feedback import QuestionVisibility as Visibility
 from bookend.ids import IdFactory
-from bookend.problems import refuse_if
+from bookend.problems import InvalidInput, refuse_if
 from services.feedback.access import attends, teaches
 from services.feedback.events import OUTBOUND
 from services.feedback.plan.domain import PlannedSessionNotFound
@@ -166,6 +166,36 @@ async def list_session_questions(
     if not (viewer.staff or viewer.student):
         raise Forbidden("only the section's staff and students read its questions")
     return visible(await reads.list_questions(principal.district, session_id), viewer)
+
+
+async def list_follow_up_questions(
+    session_ids: list[str], *, principal: Principal, reads: Reads
+) -> list[QuestionView]:
+    """The questions left for the follow-up of each of these sessions (in their order, then
+    as asked), as the caller sees each in the session's list: everything for staff; for a
+    student class questions without their askers, and their own. A session unknown, or of a
+    section the caller is not in, has none for them (ids reveal nothing)."""
+    if len(session_ids) > domain.MAX_SESSIONS_AT_ONCE:
+        message = f"at most {domain.MAX_SESSIONS_AT_ONCE} sessions at once"
+        raise InvalidInput("session_id", "max_items", message)
+    viewers: dict[str, Viewer] = {}
+    views: list[QuestionView] = []
+    for session_id in dict.fromkeys(session_ids):
+        for question in await reads.list_follow_up_questions(principal.district, session_id):
+            section = question.section_id
+            if section not in viewers:
+                viewers[section] = await viewer_of(principal, section, reads)
+            if (view := seen_by(question, viewers[section])) is not None:
+                views.append(view)
+    return views
+
+
+async def get_question(question_id: str, *, principal: Principal, reads: Reads) -> QuestionView:
+    """The question as the caller sees it (their own as theirs); one they may not see does
+    not exist for them. The gateway's session stream fetches a teacher-only answer so, for
+    its asker alone (ADR 0039)."""
+    question = await _question(question_id, principal=principal, reads=reads)
+    return _seen(question, await viewer_of(principal, question.section_id, reads))
 
 
 async def get_shared_question(

@@ -7,12 +7,16 @@ from bookend.mongo import Document, Queries, exact, from_document, order_key, to
 from services.feedback.questions.domain import Question
 
 QUESTIONS = "questions"
+# How many questions each session, and each student about each session, were asked: written
+# by every ask, so that two asks counted against the same bound conflict (ADR 0039).
+TALLIES = "question_tallies"
 
 # (collection, fields, unique): a session's questions in the order asked; a student's
-# questions about a session, counted against their bound.
+# questions about a session, counted against their bound; one tally of each.
 INDEXES: list[tuple[str, list[str], bool]] = [
     (QUESTIONS, ["district_id", "session_id", "order"], False),
     (QUESTIONS, ["district_id", "session_id", "asker_id"], False),
+    (TALLIES, ["district_id", "session_id", "scope", "asker_id"], True),
 ]
 
 
@@ -23,6 +27,11 @@ class QuestionQueries(Queries):
 
     async def list_questions(self, district_id: str, session_id: str) -> list[Question]:
         query = {"district_id": district_id, "session_id": session_id}
+        return [_question(doc) for doc in await self._many(QUESTIONS, query, [("order", 1)])]
+
+    async def list_follow_up_questions(self, district_id: str, session_id: str) -> list[Question]:
+        # Bounded by the session's index range; the rest of the filter checks its rows.
+        query = {"district_id": district_id, "session_id": session_id, "follow_up": {"$ne": None}}
         return [_question(doc) for doc in await self._many(QUESTIONS, query, [("order", 1)])]
 
     async def count_questions(
@@ -37,6 +46,19 @@ class QuestionQueries(Queries):
 class QuestionWrites(QuestionQueries):
     async def add_question(self, question: Question) -> None:
         await self.db[QUESTIONS].insert_one(_document(question), session=self.session)
+        # The bounds were counted in this transaction; writing both tallies in it too makes
+        # two asks that counted the same questions conflict on a replica set (the second runs
+        # again and counts the first's question). The embedded store runs one at a time.
+        for scope, asker_id in (("session", ""), ("asker", question.asker_id)):
+            tally = {
+                "district_id": question.district_id,
+                "session_id": question.session_id,
+                "scope": scope,
+                "asker_id": asker_id,
+            }
+            await self.db[TALLIES].update_one(
+                exact(tally), {"$inc": {"asked": 1}}, upsert=True, session=self.session
+            )
 
     async def save_question(self, question: Question) -> None:
         # Whole, never field by field (ADR 0007).

@@ -13,7 +13,7 @@ from bookend.contracts.scheduler import ProposalStatus
 from bookend.cursors import Position
 from bookend.hosting import ServiceState, service_state
 from bookend.http_contracts import balance as http
-from bookend.http_contracts.paging import PageInfo
+from bookend.http_contracts.paging import keyset_page
 from services.scheduler.adjustments import service
 from services.scheduler.adjustments.domain import Proposal
 from services.scheduler.adjustments.ports import Store
@@ -55,13 +55,11 @@ async def list_proposals(
         principal=principal,
         reads=state.store,
     )
-    ends = [cursors.encode(Position(p.proposed_at, p.id)) for p in page.proposals]
+    ends, info = keyset_page(
+        (Position(p.proposed_at, p.id) for p in page.proposals), more=page.next is not None
+    )
     return http.ProposalPage(
-        items=[proposal_out(p) for p in page.proposals],
-        page_info=PageInfo(
-            has_next_page=page.next is not None, end_cursor=ends[-1] if ends else None
-        ),
-        cursors=ends,
+        items=[proposal_out(p) for p in page.proposals], page_info=info, cursors=ends
     )
 
 

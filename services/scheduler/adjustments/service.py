@@ -42,6 +42,7 @@ from services.scheduler.adjustments.domain import (
 from services.scheduler.adjustments.ports import Reads, Store, Transaction
 from services.scheduler.balance.service import PlanChange, checked
 from services.scheduler.events import CONSUMER, OUTBOUND
+from services.scheduler.feed.domain import RecordingFollowed
 from services.scheduler.feed.projector import project, windows_of
 from services.scheduler.roster.domain import Section
 from services.scheduler.roster.service import existing_section
@@ -310,7 +311,8 @@ async def _follow_by_recording(
     tx: Transaction, section: Section, proposal: Proposal, *, at: datetime
 ) -> Applied:
     """For two weeks, each recording of the section's sessions is the student's to watch, as
-    if they had been absent (the recording handlers read the followings)."""
+    if they had been absent (the recording handlers read the followings); the student's items
+    of those sessions say they follow them by recording, at once."""
     following = Following(
         district_id=section.district_id,
         section_id=section.id,
@@ -320,7 +322,18 @@ async def _follow_by_recording(
         proposal_id=proposal.id,
     )
     await tx.save_following(following)
+    await project(tx, [_followed(following)])
     return Applied(following=following)
+
+
+def _followed(following: Following) -> RecordingFollowed:
+    return RecordingFollowed(
+        following.district_id,
+        following.section_id,
+        following.student_id,
+        following.starts_at,
+        following.ends_at,
+    )
 
 
 async def _fewer_live_minutes(
@@ -384,6 +397,7 @@ async def _undo(
             await project(tx, events)
     if applied.following is not None:
         await tx.remove_following(district, proposal.id)
+        await project(tx, [_followed(applied.following)])
     if applied.sessions:
         await _undo_sessions(tx, proposal, district, applied.sessions)
 

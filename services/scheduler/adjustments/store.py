@@ -64,6 +64,13 @@ class AdjustmentQueries(Queries):
         found = await self._list(Following, FOLLOWINGS, query, [("ends_at", 1)])
         return [f for f in found if f.starts_at <= at]
 
+    async def list_recording_followers(
+        self, district_id: str, section_id: str, at: datetime
+    ) -> list[str]:
+        """The feed projector's view of the followings: who follows at `at`."""
+        followings = await self.list_followings(district_id, section_id, at)
+        return sorted({f.student_id for f in followings})
+
 
 class AdjustmentWrites(AdjustmentQueries):
     async def save_proposal(self, proposal: Proposal) -> None:

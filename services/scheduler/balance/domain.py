@@ -212,7 +212,7 @@ class BalanceWarning:
 
     def breach(self) -> Breach:
         return Breach(
-            rule=self.rule.value,
+            rule=self.rule,
             period=self.period,
             figure=self.figure,
             limit=self.limit,

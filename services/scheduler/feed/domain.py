@@ -66,6 +66,9 @@ class FeedItem:
     attendance: AttendanceMark | None = None  # a session's, once it is summarised
     progress: TaskProgress | None = None  # a task's, furthest first
     excused: bool = False  # a task's: a teacher excused the student from it
+    # A session's: the student follows it by its recording, not live (a balance proposal
+    # accepted, ADR 0038); the recording comes to them as catch-up work when published.
+    by_recording: bool = False
 
     def status(self, now: datetime) -> FeedItemStatus:
         if self.session_status is not None:
@@ -134,6 +137,18 @@ class AttendanceTaken:
             for student in students
         }
         return cls(summary.district_id, summary.session_id, marks)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingFollowed:
+    """Domain event: a student began, or stopped, following a section's sessions that start
+    in `starts_at`..`ends_at` by their recording; their items of those sessions say so."""
+
+    district_id: str
+    section_id: str
+    student_id: str
+    starts_at: datetime
+    ends_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from services.scheduler.feed.domain import (
     FeedItem,
     ProgressMade,
     PromptLeft,
+    RecordingFollowed,
     items_for,
     prompt_item,
     still_ahead,
@@ -97,6 +98,12 @@ class Projection(Protocol):
     ) -> list[str]:
         """Every student's item of the session or task (or one student's) as `change` makes
         it; the students whose items it changed."""
+        ...
+
+    async def list_recording_followers(
+        self, district_id: str, section_id: str, at: datetime
+    ) -> list[str]:
+        """The students following the section's sessions by recording at `at` (ADR 0038)."""
         ...
 
     # What a student's own window of a task is resolved from.
@@ -176,8 +183,23 @@ async def session_scheduled(tx: Projection, event: SessionScheduled, changed: Ch
     """Every student of the section gets the session."""
     session = event.session
     students = await tx.list_section_students(session.district_id, session.section_id)
-    await tx.add_feed_items(items_for(students, [session], []))
+    followers = await _followers(tx, session)
+    await tx.add_feed_items(
+        [
+            replace(item, by_recording=item.student_id in followers)
+            for item in items_for(students, [session], [])
+        ]
+    )
     changed.add(session.district_id, students)
+
+
+async def _followers(tx: Projection, session: LiveSession) -> set[str]:
+    """Who follows the session by its recording: those following its section when it starts."""
+    return set(
+        await tx.list_recording_followers(
+            session.district_id, session.section_id, session.starts_at
+        )
+    )
 
 
 async def task_assigned(tx: Projection, event: TaskAssigned, changed: Changed) -> None:
@@ -233,7 +255,10 @@ async def session_moved_on(
 
 
 async def session_rescheduled(tx: Projection, event: SessionRescheduled, changed: Changed) -> None:
+    """Each student's item takes the new times; moved into or out of a student's following by
+    recording, their item says so."""
     session = event.session
+    followers = await _followers(tx, session)
 
     def moved(item: FeedItem) -> FeedItem:
         return replace(
@@ -243,6 +268,7 @@ async def session_rescheduled(tx: Projection, event: SessionRescheduled, changed
             actionable_at=session.starts_at,
             minutes=session.minutes,
             revision=session.sequence,
+            by_recording=item.student_id in followers,
         )
 
     changed.add(session.district_id, await tx.change_items(session.district_id, session.id, moved))
@@ -367,6 +393,25 @@ async def prompt_left(tx: Projection, event: PromptLeft, changed: Changed) -> No
     changed.add(event.session.district_id, event.student_ids)
 
 
+async def recording_followed(tx: Projection, event: RecordingFollowed, changed: Changed) -> None:
+    """The student's items of the section's sessions not ended in the span say whether they
+    follow them by recording, as the followings stored now have it (another following may
+    still cover a session when one is undone)."""
+    district, student = event.district_id, event.student_id
+    for session in await tx.list_sessions_not_ended(district, event.section_id):
+        if not event.starts_at <= session.starts_at < event.ends_at:
+            continue
+        follows = student in await _followers(tx, session)
+        changed.add(
+            district,
+            await tx.change_items(district, session.id, _following(follows), student_id=student),
+        )
+
+
+def _following(follows: bool) -> Callable[[FeedItem], FeedItem]:
+    return lambda item: replace(item, by_recording=follows)
+
+
 project = (
     Projector()
     .on(SessionScheduled, session_scheduled)
@@ -383,4 +428,5 @@ project = (
     .on(ProgressMade, progress_made)
     .on(TaskExcused, task_excused)
     .on(PromptLeft, prompt_left)
+    .on(RecordingFollowed, recording_followed)
 )

@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from bookend.problems import Clash, Conflict
+from bookend.problems import Clash, ClashKind, Conflict
 from services.scheduler.roster.domain import SchedulerError
 from services.scheduler.sessions.domain import LiveSession
 
@@ -17,12 +16,6 @@ from services.scheduler.sessions.domain import LiveSession
 # students per clash; its message gives the full counts.
 MAX_CLASHES_SHOWN = 50
 MAX_PEOPLE_SHOWN = 20
-
-
-class ClashKind(StrEnum):
-    TEACHER = "teacher"  # a teacher of the section teaches another session then
-    SECTION = "section"  # the section has another session then
-    STUDENT = "student"  # a student of the section is in another section's session then
 
 
 class ScheduleConflict(SchedulerError, Conflict):
@@ -73,7 +66,7 @@ def clashes(
 def _clashes_with(other: LiveSession, around: Surroundings) -> list[Clash]:
     def clash(kind: ClashKind, who: Iterable[str] = ()) -> Clash:
         people = tuple(sorted(who))
-        return Clash(kind.value, other.id, other.section_id, other.starts_at, other.ends_at, people)
+        return Clash(kind, other.id, other.section_id, other.starts_at, other.ends_at, people)
 
     if other.section_id == around.section_id:
         return [clash(ClashKind.SECTION)]

@@ -182,7 +182,11 @@ async def test_a_recording_of_an_ended_session_is_published_to_kafka_and_readabl
     of_lesson = await recordings.http.get(
         f"/lessons/{recordings.lesson_id}/recordings", headers=STUDENT
     )
-    assert of_lesson.json() == {"items": [recording]}
+    assert of_lesson.json()["items"] == [recording]
+    assert of_lesson.json()["page_info"] == {
+        "has_next_page": False,
+        "end_cursor": of_lesson.json()["cursors"][-1],
+    }
 
 
 async def test_an_end_heard_before_its_schedule_is_not_lost(recordings: Recordings) -> None:
@@ -280,6 +284,15 @@ async def test_students_read_their_own_sections_recordings_and_staff_every_one(
         return [r["id"] for r in response.json()["items"]]
 
     assert await listed(TEACHER) == [theirs["id"], mine["id"]]  # newest first
+    first = (await recordings.http.get(path, params={"first": 1}, headers=TEACHER)).json()
+    assert [r["id"] for r in first["items"]] == [theirs["id"]]
+    assert first["page_info"]["has_next_page"] is True
+    after = first["page_info"]["end_cursor"]
+    rest = (await recordings.http.get(path, params={"after": after}, headers=TEACHER)).json()
+    assert ([r["id"] for r in rest["items"]], rest["page_info"]["has_next_page"]) == (
+        [mine["id"]],
+        False,
+    )
     assert await listed(STUDENT) == [mine["id"]]
     assert await listed(OTHER_STUDENT) == [theirs["id"]]
     assert await listed(OTHER_DISTRICT) == []

@@ -13,6 +13,13 @@ from bookend.contracts.scheduler import SessionStatus
 from bookend.mongo import MongoSettings, connect
 from services.catalog.recordings.domain import KnownSession, Recording, RecordingExists
 from services.catalog.recordings.ports import Transaction
+from services.catalog.recordings.store import (
+    MIGRATIONS,
+    ORDER,
+    ORDER_ADDED,
+    RECORDINGS,
+    recording_document,
+)
 from services.catalog.store import CatalogStore
 from tests.catalog.builders import RECORDING, ended, heard, scheduled
 
@@ -87,3 +94,24 @@ async def test_saving_a_session_again_replaces_it(store: CatalogStore) -> None:
     await save(ENDED)
     assert await store.get_session("district-1", "10") == ENDED
     assert await store.db["sessions"].count_documents({}) == 1
+
+
+async def test_recordings_stored_before_paging_get_their_order_once_and_are_listed(
+    store: CatalogStore,
+) -> None:
+    older = recorded("rec-old")
+    later = datetime(2025, 3, 4, 16, tzinfo=UTC)
+    newer = replace(recorded("rec-new"), session_id="11", published_at=later)
+    for recording in (older, newer):
+        doc = recording_document(recording)
+        del doc[ORDER]  # as a recording was stored before lessons' recordings were paged
+        await store.db[RECORDINGS].insert_one(doc)
+    # The database as it was before: the migration not run yet.
+    await store.db[MIGRATIONS].delete_one({"_id": ORDER_ADDED})
+    await store.create_indexes()  # what a start-up does
+    assert {d["_id"]: d[ORDER] for d in await store.db[RECORDINGS].find().to_list()} == {
+        r.id: recording_document(r)[ORDER] for r in (older, newer)
+    }
+    listed = await store.list_recordings("district-1", older.lesson_id)
+    assert listed == [newer, older]
+    assert await store.list_recordings("district-1", older.lesson_id, limit=1) == [newer]

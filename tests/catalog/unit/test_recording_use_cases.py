@@ -12,6 +12,7 @@ from bookend.auth import Forbidden, Principal, Role
 from bookend.contracts import CloudEvent, Topic, new_event
 from bookend.contracts.scheduler import SessionEnded, SessionScheduled, SessionStarted
 from bookend.hosting import ServiceState
+from bookend.ids import IdFactory
 from bookend.problems import InvalidInput
 from services.catalog.events import inbound
 from services.catalog.recordings import service
@@ -103,6 +104,7 @@ async def attach(
     session_id: str = "session-1",
     principal: Principal = TEACHER,
     draft: RecordingDraft = RECORDING,
+    ids: IdFactory | None = None,
 ) -> Recording:
     return await service.attach_recording(
         session_id,
@@ -110,7 +112,7 @@ async def attach(
         principal=principal,
         store=store,
         clock=TickingClock(),
-        ids=counting_ids("rec"),
+        ids=ids or counting_ids("rec"),
     )
 
 
@@ -253,24 +255,51 @@ async def test_an_invalid_recording_is_refused_and_nothing_is_stored() -> None:
 async def two_sections_recorded(store: FakeCatalog) -> tuple[Recording, Recording]:
     await ended_session(store, "session-1", SECTION)
     await ended_session(store, "session-2", OTHER_SECTION)
-    mine = await attach(store, "session-1")
-    theirs = await attach(store, "session-2", OTHER_TEACHER)
+    ids = counting_ids("rec")  # one recording id each
+    mine = await attach(store, "session-1", ids=ids)
+    theirs = await attach(store, "session-2", OTHER_TEACHER, ids=ids)
     return mine, theirs
+
+
+async def listed(
+    store: FakeCatalog, principal: Principal, lesson: str = "lesson-1"
+) -> list[Recording]:
+    page = await service.list_lesson_recordings(
+        lesson, first=20, after=None, principal=principal, store=store
+    )
+    return page.recordings
 
 
 async def test_staff_read_every_sections_recordings_of_a_lesson_newest_first() -> None:
     store = FakeCatalog()
     mine, theirs = await two_sections_recorded(store)
     for principal in (TEACHER, OTHER_SCHOOL_ADMIN, DISTRICT_ADMIN):
-        listed = await service.list_lesson_recordings("lesson-1", principal=principal, store=store)
-        assert [r.id for r in listed] == [theirs.id, mine.id]
+        assert [r.id for r in await listed(store, principal)] == [theirs.id, mine.id]
+
+
+async def test_a_lessons_recordings_are_paged_newest_first_to_the_last() -> None:
+    store = FakeCatalog()
+    mine, theirs = await two_sections_recorded(store)
+    first = await service.list_lesson_recordings(
+        "lesson-1", first=1, after=None, principal=TEACHER, store=store
+    )
+    assert [r.id for r in first.recordings] == [theirs.id] and first.next is not None
+    rest = await service.list_lesson_recordings(
+        "lesson-1", first=1, after=first.next, principal=TEACHER, store=store
+    )
+    assert ([r.id for r in rest.recordings], rest.next) == ([mine.id], None)
+    for wrong in (0, 101):
+        with pytest.raises(InvalidInput) as refused:
+            await service.list_lesson_recordings(
+                "lesson-1", first=wrong, after=None, principal=TEACHER, store=store
+            )
+        assert [(e.field, e.rule) for e in refused.value.errors] == [("first", "in_range")]
 
 
 async def test_a_student_reads_only_their_sections_recordings() -> None:
     store = FakeCatalog()
     mine, _ = await two_sections_recorded(store)
-    listed = await service.list_lesson_recordings("lesson-1", principal=STUDENT, store=store)
-    assert listed == [mine]
+    assert await listed(store, STUDENT) == [mine]
     assert await service.get_session_recording("session-1", principal=STUDENT, store=store) == mine
     with pytest.raises(Forbidden):
         await service.get_session_recording("session-2", principal=STUDENT, store=store)
@@ -279,10 +308,10 @@ async def test_a_student_reads_only_their_sections_recordings() -> None:
 async def test_another_lesson_or_district_lists_none_and_a_guardian_is_refused() -> None:
     store = FakeCatalog()
     await two_sections_recorded(store)
-    assert await service.list_lesson_recordings("lesson-2", principal=TEACHER, store=store) == []
-    assert await service.list_lesson_recordings("lesson-1", principal=ELSEWHERE, store=store) == []
+    assert await listed(store, TEACHER, "lesson-2") == []
+    assert await listed(store, ELSEWHERE) == []
     with pytest.raises(Forbidden):
-        await service.list_lesson_recordings("lesson-1", principal=GUARDIAN, store=store)
+        await listed(store, GUARDIAN)
     with pytest.raises(RecordingNotFound):
         await service.get_session_recording("session-1", principal=ELSEWHERE, store=store)
 

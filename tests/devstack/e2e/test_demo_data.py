@@ -134,25 +134,48 @@ async def test_the_demo_has_this_weeks_pulses_once_however_often_it_loads(
 
 
 ASSESSMENT = """query($section: ID!) { balanceAssessment(sectionId: $section) {
-  week students { studentId flags { kind reason } } } }"""
+  week students { studentId figures { sessions sessionsMissed } flags { kind reason } } } }"""
 PROPOSALS = """query($section: ID!) { balanceProposals(sectionId: $section, status: OPEN) {
   nodes { studentId kind reason } } }"""
+FEED = """query { feed(first: 100) { edges { node { kind title status sessionId } } } }"""
 
 
 async def test_the_demo_week_is_assessed_with_flags_and_open_proposals(
     stack: RunningStack, http: httpx.AsyncClient
 ) -> None:
-    await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret)
+    for _ in range(2):  # the week's sessions are held once, however often the demo loads
+        await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret)
     teacher = as_demo("teacher-rivera", stack, http)
     week = (await teacher.run(ASSESSMENT, section=ELA_8))["balanceAssessment"]
-    flags = {s["studentId"]: {f["kind"] for f in s["flags"]} for s in week["students"]}
-    # Kenji says the week was too much: overloaded, whatever day the demo runs.
-    assert "OVERLOADED" in flags["student-kenji"]
+    students = {s["studentId"]: s for s in week["students"]}
+    flags = {who: {f["kind"] for f in s["flags"]} for who, s in students.items()}
+    # Two sessions held this week (others are still to come): Kenji missed both (with a weak
+    # connection on a shared device, and too much work); Amara came to both, lost in both.
+    assert students["student-kenji"]["figures"]["sessionsMissed"] == 2
+    assert {"OFFER_RECORDINGS", "OVERLOADED"} <= flags["student-kenji"]
+    assert students["student-amara"]["figures"]["sessionsMissed"] == 0
+    assert "MORE_PREWORK" in flags["student-amara"]
 
-    async def proposed() -> list[dict[str, str]] | None:
+    async def proposed() -> set[tuple[str, str]] | None:
         nodes = (await teacher.run(PROPOSALS, section=ELA_8))["balanceProposals"]["nodes"]
-        return [n for n in nodes if n["studentId"] == "student-kenji"] or None
+        kinds = {(n["studentId"], n["kind"]) for n in nodes}
+        return kinds if len(kinds) >= 3 else None
 
-    [extend] = await eventually(proposed)
-    assert extend["kind"] == "EXTEND_WINDOWS"
-    assert "reports too much work" in extend["reason"]
+    assert await eventually(proposed) >= {
+        ("student-kenji", "FOLLOW_BY_RECORDING"),
+        ("student-kenji", "EXTEND_WINDOWS"),
+        ("student-amara", "ADD_PREWORK"),
+    }
+
+    # Kenji's feed: the sessions missed, their recordings to catch up on, and the prompt of
+    # the first, left to him.
+    kenji = as_demo("student-kenji", stack, http)
+
+    async def caught_up() -> list[dict[str, str]] | None:
+        items = [e["node"] for e in (await kenji.run(FEED))["feed"]["edges"]]
+        recordings = [i for i in items if "Vocabulary warm-up" in i["title"]]
+        prompts = [i for i in items if i["kind"] == "PROMPT"]
+        return items if len(recordings) == 2 and len(prompts) == 1 else None
+
+    items = await eventually(caught_up)
+    assert sum(i["status"] == "MISSED" for i in items if i["kind"] == "LIVE_SESSION") >= 2

@@ -86,25 +86,6 @@ class Teacher:
             ]
 
 
-def pids(launcher: Launcher) -> dict[str, int]:
-    """Each running process's pid, from `bookend status`."""
-    rows = [line.split() for line in launcher.bookend("status").out.splitlines()[1:]]
-    return {row[0]: int(row[3]) for row in rows if row[2] == "pid"}
-
-
-def readyz(launcher: Launcher, name: str) -> dict[str, Any]:
-    body: dict[str, Any] = httpx.get(f"{launcher.running.urls[name]}/readyz", timeout=5).json()
-    return body
-
-
-def broker_lost(launcher: Launcher, name: str) -> list[str] | None:
-    return [r for r in readyz(launcher, name)["reasons"] if "broker" in r] or None
-
-
-def all_ready(launcher: Launcher) -> bool | None:
-    return all(readyz(launcher, n)["ready"] for n in ("catalog", "scheduler", "gateway")) or None
-
-
 def every_lesson_learned_once(launcher: Launcher, teacher: Teacher) -> None:
     try:
         within(60, lambda: not teacher.unknown_to_the_scheduler() or None, "every lesson learned")
@@ -113,7 +94,11 @@ def every_lesson_learned_once(launcher: Launcher, teacher: Teacher) -> None:
         unknown = teacher.unknown_to_the_scheduler()
         said = launcher.output.read_text(errors="replace").splitlines()[-300:]
         raise AssertionError(f"{late}\nunknown: {unknown}\n" + "\n".join(said)) from None
-    within(30, lambda: all_ready(launcher), "every process ready again")
+    within(
+        30,
+        lambda: launcher.ready("catalog", "scheduler", "gateway"),
+        "every process ready again",
+    )
     client: MongoClient[dict[str, Any]]
     with MongoClient(launcher.running.mongo_uri) as client:
         emitted = client[CatalogSettings().database][OUTBOX].count_documents({})
@@ -135,19 +120,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 # 120 s per test. Each wait has its own limit (`within`), which says what did not happen.
 @pytest.mark.timeout(360)
 def test_a_broker_restart_and_a_launcher_killed_mid_stream_lose_nothing(
-    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    home: Path, tmp_path: Path
 ) -> None:
     output = tmp_path / "launcher.out"
-    with launched(home, output, capsys) as first:
+    with launched(home, output) as first:
         teacher = Teacher(home, first.bookend("token", "teacher-rivera").out.strip())
         teacher.write(4)
 
         # The broker stops: readiness says so within seconds, and writes are still taken.
         assert first.bookend("stop", "broker").code == 0
         for name in ("catalog", "gateway"):
-            reasons = within(
-                15, partial(broker_lost, first, name), f"{name} says the broker's lost"
-            )
+            reasons = within(15, partial(first.broker_lost, name), f"{name} says the broker's lost")
             assert reasons
         teacher.write(4)
         # It starts again empty; the relays send again, the consumers read again.
@@ -161,14 +144,14 @@ def test_a_broker_restart_and_a_launcher_killed_mid_stream_lose_nothing(
         # meanwhile are retried with their keys until taken.
         teacher.write(3)
         for name in ("catalog", "scheduler"):
-            os.kill(pids(first)[name], signal.SIGKILL)
+            os.kill(first.pids()[name], signal.SIGKILL)
         teacher.write(3)
         every_lesson_learned_once(first, teacher)
 
         # The launcher is killed without warning right after a burst of writes, whose events
         # may not have left; its children die with it.
         teacher.write(3)
-        children = list(pids(first).values())
+        children = list(first.pids().values())
         starts = {pid: process_start(pid) for pid in children}
         first.process.send_signal(signal.SIGKILL)
         first.process.wait(30)
@@ -179,6 +162,6 @@ def test_a_broker_restart_and_a_launcher_killed_mid_stream_lose_nothing(
         )
 
     # `make run` again on the same home: the store kept everything, the broker nothing.
-    with launched(home, output, capsys) as second:
+    with launched(home, output) as second:
         teacher.write(3)
         every_lesson_learned_once(second, teacher)

@@ -12,6 +12,7 @@ from bookend.clock import stored_instant
 from bookend.contracts import CloudEvent, Topic, spec_for
 from bookend.contracts.feedback import AttendanceSummarized
 from bookend.outbox.emit import OUTBOX
+from tests.feedback import builders
 from tests.feedback.integration.conftest import Collect, Feedback
 from tests.support.auth import token_for
 from tests.support.polling import eventually
@@ -123,3 +124,42 @@ async def test_bad_or_unallowed_reports_name_the_field_and_rule_and_record_nothi
     assert [(e["field"], e["rule"]) for e in reused.json()["errors"]] == [
         ("client_event_id", "one_report")
     ]
+
+
+async def test_a_second_missed_session_publishes_the_weeks_assessment_once(
+    feedback: Feedback, collect: Collect, unique: Callable[[str], str]
+) -> None:
+    """Ana came to neither of the week's two sessions: after the first, nothing is flagged and
+    nothing published; after the second, the week's assessment is published once, however
+    often that end is delivered (ADR 0037)."""
+    assessed = await collect(Topic.FEEDBACK_BALANCE)
+    summaries = await collect(Topic.FEEDBACK_ATTENDANCE)
+    first, second = unique("session"), unique("session")
+    for session in (first, second):
+        await feedback.publisher.publish(
+            builders.scheduled(session, feedback.section, "district-1", "school-1")
+        )
+        await feedback.live(session)
+    await feedback.publisher.publish(feedback.ended(first, [ANA]))
+
+    async def summarized(session: str) -> CloudEvent | None:
+        return next((e for e in summaries if e.subject == session), None)
+
+    await eventually(lambda: summarized(first))
+    end = feedback.ended(second, [ANA])
+    await feedback.publisher.publish(end)
+    await feedback.publisher.publish(end)
+    await eventually(lambda: summarized(second))
+
+    async def published() -> CloudEvent | None:
+        return next((e for e in assessed if e.data["section_id"] == feedback.section), None)
+
+    event = await eventually(published)
+    assert event.data["week"] == "2025-W36"
+    [ana] = event.data["students"]
+    assert [f["kind"] for f in ana["flags"]] == ["offer_recordings"]
+    assert ana["flags"][0]["reason"] == "missed 2 of 2 live sessions → offer recordings"
+    # A later session of the section shows every earlier end was handled: one published.
+    await feedback.live(unique("session"))
+    mine = {"type": event.type, "subject": feedback.section}
+    assert await feedback.store.db[OUTBOX].count_documents(mine) == 1

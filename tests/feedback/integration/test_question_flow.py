@@ -180,6 +180,99 @@ async def test_a_teacher_only_question_is_left_for_the_follow_up_task(
     assert (event.data["visibility"], event.data["follow_up_task_id"]) == ("teacher", follow_up)
 
 
+async def test_a_teacher_only_answer_names_its_asker_in_its_event_and_is_read_by_them_alone(
+    feedback: Feedback, collect: Collect, unique: Callable[[str], str]
+) -> None:
+    published = await collect(Topic.FEEDBACK_QUESTION)
+    session = unique("session")
+    await known_session(feedback, session)
+    private = (await ask(feedback, session, "student-ana", {"text": TEXT})).json()
+    in_class = (
+        await ask(feedback, session, "student-ana", {"text": "And zero?", "visibility": "class"})
+    ).json()
+    for question in (private, in_class):
+        response = await feedback.http.post(
+            f"/questions/{question['id']}/answer",
+            json={"mode": "written", "text": "See page 12"},
+            headers=feedback.teacher(),
+        )
+        assert response.status_code == 200, response.text
+
+    ana = bearer("student-ana", Role.STUDENT, feedback.section)
+    ben = bearer("student-ben", Role.STUDENT, feedback.section)
+    own = await feedback.http.get(f"/questions/{private['id']}", headers=ana)
+    assert own.status_code == 200, own.text
+    assert (own.json()["mine"], own.json()["asker_id"]) == (True, None)
+    assert own.json()["answer"]["text"] == "See page 12"
+    hidden = await feedback.http.get(f"/questions/{private['id']}", headers=ben)
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "QUESTION_NOT_FOUND")
+
+    async def answers_out() -> dict[str, CloudEvent] | None:
+        mine = (private["id"], in_class["id"])
+        out = {e.subject: e for e in published if e.type.endswith(".answered.v1")}
+        out = {subject: e for subject, e in out.items() if subject in mine}
+        return out if len(out) == 2 else None
+
+    answered = await eventually(answers_out)
+    assert answered[private["id"]].data["asker_id"] == "student-ana"
+    assert answered[in_class["id"]].data.get("asker_id") is None
+    assert "student-ana" not in json.dumps(answered[in_class["id"]].data)
+    assert "page 12" not in json.dumps([e.data for e in answered.values()])
+
+
+async def test_the_questions_left_for_many_sessions_follow_ups_are_read_at_once_as_each_may(
+    feedback: Feedback, unique: Callable[[str], str]
+) -> None:
+    first, second, unknown = unique("session"), unique("session"), unique("session")
+    await known_session(feedback, first)
+    await known_session(feedback, second)
+    asked = {}
+    for name, session, body in (
+        ("private", first, {"text": TEXT}),
+        ("public", first, {"text": "And zero?", "visibility": "class"}),
+        ("kept", first, {"text": "Not left", "visibility": "class"}),
+        ("second", second, {"text": "Next time?", "visibility": "class"}),
+    ):
+        response = await ask(feedback, session, "student-ana", body)
+        assert response.status_code == 201, response.text
+        asked[name] = response.json()["id"]
+    for name in ("second", "private", "public"):
+        response = await feedback.http.post(
+            f"/questions/{asked[name]}/follow-up", headers=feedback.teacher()
+        )
+        assert response.status_code == 200, response.text
+
+    async def follow_ups(headers: dict[str, str], *sessions: str) -> list[str]:
+        response = await feedback.http.get(
+            "/follow-up-questions", params={"session_id": list(sessions)}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return [q["id"] for q in response.json()["items"]]
+
+    every = (first, second, unknown)
+    ana = bearer("student-ana", Role.STUDENT, feedback.section)
+    ben = bearer("student-ben", Role.STUDENT, feedback.section)
+    outsider = bearer("student-zed", Role.STUDENT, "another-section")
+    assert await follow_ups(feedback.teacher(), *every) == [
+        asked["private"],
+        asked["public"],
+        asked["second"],
+    ]
+    assert await follow_ups(ana, *every) == [asked["private"], asked["public"], asked["second"]]
+    assert await follow_ups(ben, *every) == [asked["public"], asked["second"]]
+    assert await follow_ups(outsider, *every) == []
+
+    too_many = await feedback.http.get(
+        "/follow-up-questions",
+        params={"session_id": [f"s{n}" for n in range(101)]},
+        headers=feedback.teacher(),
+    )
+    assert too_many.status_code == 422
+    assert [(e["field"], e["rule"]) for e in too_many.json()["errors"]] == [
+        ("session_id", "max_items")
+    ]
+
+
 async def test_refused_questions_name_their_rule_and_store_nothing(
     feedback: Feedback, unique: Callable[[str], str]
 ) -> None:

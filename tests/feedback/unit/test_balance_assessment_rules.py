@@ -106,12 +106,43 @@ def test_lost_in_most_sessions_and_behind_on_minutes_suggest_prework_and_longer_
     }
 
 
+def test_while_the_week_runs_behind_counts_only_work_already_due() -> None:
+    # Forty minutes due so far, ten done; thirty more due on Friday count as assigned only.
+    week = StudentWeek(
+        "s",
+        tasks=(
+            TaskLine("t1", 10, True),
+            TaskLine("t2", 30),
+            TaskLine("t3", 30, due=False),
+        ),
+    )
+    assessed = assess_student(week, RULES)
+    assert assessed.figures.assigned_on_demand_minutes == 70
+    assert {flag.kind: flag.reason for flag in assessed.flags} == {
+        BalanceFlag.FALLING_BEHIND: (
+            "completed 10 of 40 on-demand minutes due so far → extend windows"
+        ),
+    }
+    # Twenty minutes due so far is under the thirty a flag needs: not behind yet.
+    early = StudentWeek("s", tasks=(TaskLine("t1", 20), TaskLine("t2", 30, due=False)))
+    assert assess_student(early, RULES).flags == ()
+
+
 def test_a_session_not_summarised_yet_is_planned_but_not_missed() -> None:
     week = StudentWeek("s", live=(LiveLine("s1", 50), LiveLine("s2", 50, ABSENT)))
     figures = assess_student(week, RULES).figures
     assert (figures.planned_live_minutes, figures.sessions_missed) == (100, 1)
     # One missed session and a good connection: nothing to flag yet.
     assert assess_student(week, RULES).flags == ()
+
+
+def test_a_session_ended_early_is_not_missed_by_those_who_stayed_to_its_end() -> None:
+    # Planned for fifty minutes, ended after twenty: twenty present is all of it, ten is not.
+    stayed = LiveLine("s1", 50, PRESENT, 20, held_minutes=20)
+    left = LiveLine("s1", 50, LEFT_EARLY, 9, held_minutes=20)
+    assert (stayed.missed(RULES), left.missed(RULES)) == (False, True)
+    figures = assess_student(StudentWeek("s", live=(stayed,)), RULES).figures
+    assert (figures.planned_live_minutes, figures.attended_live_minutes) == (50, 20)
 
 
 def test_nothing_to_divide_by_gives_no_rate_and_no_flag() -> None:

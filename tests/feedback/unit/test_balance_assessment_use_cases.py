@@ -4,6 +4,7 @@ are computed by hand from the week below."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,6 +25,7 @@ from bookend.contracts.feedback import (
 from bookend.problems import InvalidInput
 from services.feedback.assessment import service
 from services.feedback.assessment.domain import AssessmentRules, WeekSession
+from services.feedback.assessment.week import assess_after_session
 from services.feedback.live.domain import AttendanceSummary, CheckIn, StudentAttendance
 from services.feedback.progress.domain import KnownTask, Progress, ProgressLog
 from services.feedback.pulse.domain import Pulse, PulseAnswers
@@ -169,3 +171,49 @@ async def test_only_the_sections_staff_read_it_and_a_week_to_come_is_refused(
             SECTION, "2026-W49", principal=TEACHER, reads=store, rules=RULES, clock=Clock(NOW)
         )
     assert [(e.field, e.rule) for e in refused.value.errors] == [("week", "not_begun")]
+
+
+async def test_mid_week_work_not_due_yet_is_assigned_but_not_behind(store: FakeFeedback) -> None:
+    wednesday = MONDAY + timedelta(days=2, hours=2)  # t1 (Tuesday) due, t2 (Thursday) not
+    assessed = await service.read_assessment(
+        SECTION, None, principal=TEACHER, reads=store, rules=RULES, clock=Clock(wednesday)
+    )
+    kenji = assessed.of_student("kenji")
+    assert kenji is not None
+    assert kenji.figures.assigned_on_demand_minutes == 50
+    # Twenty minutes due so far: under the thirty that make "behind".
+    assert BalanceFlag.FALLING_BEHIND not in {f.kind for f in kenji.flags}
+
+
+async def test_a_session_end_publishes_the_week_when_its_flags_change(store: FakeFeedback) -> None:
+    ends = session(1).ends_at
+    ids = counting_ids("assessment")
+
+    async def after_session() -> list[str]:
+        made = await store.atomically(
+            lambda tx: assess_after_session(tx, D, SECTION, ends, rules=RULES, now=NOW, ids=ids)
+        )
+        return [a.assessment.id for a in made]
+
+    [first] = await after_session()
+    kept = await store.get_assessment(D, SECTION, "2026-W48")
+    assert kept is not None and kept.id == first and kept.assessed_at == NOW
+    assert await after_session() == []  # the same flags: nothing new to tell
+    # Kenji's guardian takes back "too much work": his flags change, so the week goes again.
+    state = store.state
+    key = (D, "kenji", "2026-W48", "guardian-k")
+    state.pulses[key] = replace(state.pulses[key], answers=answers())
+    [second] = await after_session()
+    assert second != first
+
+
+async def test_a_session_end_with_nothing_flagged_publishes_nothing() -> None:
+    store = FakeFeedback()
+    store.state.week_sessions[(D, SECTION)] = [session(0)]
+    store.state.summaries[(D, "s0")] = summary(0, ("leo", AttendanceMark.PRESENT, 50))
+    made = await store.atomically(
+        lambda tx: assess_after_session(
+            tx, D, SECTION, session(0).ends_at, rules=RULES, now=NOW, ids=counting_ids()
+        )
+    )
+    assert made == [] and await store.get_assessment(D, SECTION, "2026-W48") is None

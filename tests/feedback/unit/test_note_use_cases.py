@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from bookend.auth import Forbidden, Principal
-from bookend.contracts import CloudEvent, Topic
+from bookend.contracts import CloudEvent, Topic, new_event
+from bookend.contracts.scheduler import TaskAssigned
 from bookend.cursors import Position
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
@@ -154,6 +155,31 @@ async def test_a_note_about_a_session_not_started_or_cancelled_is_refused() -> N
     with pytest.raises(TaskNotFound):
         await write(store, task_id="t-unknown")
     assert (stored(store), store.emitted) == (0, [])
+
+
+async def test_a_note_goes_only_to_a_student_the_work_was_for() -> None:
+    """A task chosen for some students, and a session whose students the section named when
+    it started: a note to anyone else is refused naming student_id and the rule."""
+    store = FakeFeedback()
+    chosen = plan.task_assigned("t2", "sec1", "d1")
+    payload = TaskAssigned.model_validate(chosen.data).model_copy(update={"student_ids": ["ana"]})
+    await deliver(
+        store,
+        builders.scheduled("s1", "sec1", "d1", "school-1"),
+        builders.started("s1", "sec1", "d1", expected=["ana", "ben"]),
+        new_event(chosen.source, payload),
+    )
+    for task_id, session_id, at, rule in (
+        ("t2", None, None, "assigned"),
+        (None, "s1", START, "in_session"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            await write(store, to="zed", task_id=task_id, session_id=session_id, at=at)
+        assert [(e.field, e.rule) for e in refused.value.errors] == [("student_id", rule)]
+    assert (stored(store), store.emitted) == (0, [])
+    await write(store, to="ana", task_id="t2")
+    await write(store, to="ben", task_id=None, session_id="s1", at=START)
+    assert stored(store) == 2
 
 
 async def test_every_broken_rule_of_a_note_is_named_at_once() -> None:

@@ -129,6 +129,43 @@ async def test_a_sessions_questions_are_listed_to_each_by_the_table(who: str) ->
     assert tuple(seen) == SEES[who]
 
 
+@pytest.mark.parametrize("who", SEES)
+async def test_a_question_by_id_is_given_to_each_as_in_the_sessions_list(who: str) -> None:
+    """What the gateway fetches for the asker of a teacher-only question (ADR 0039): by the
+    same table, one a reader does not see in the list does not exist for them."""
+    seen: list[str | None] = []
+    for visibility in (TEACHER_ONLY, CLASS):
+        store, view = await asked(visibility)
+        try:
+            one = await service.get_question(view.id, principal=WHO[who], reads=store)
+        except NotFound:
+            seen.append(None)
+            continue
+        seen.append(kind_of(one))
+    expected = tuple(None if kind == "refused" else kind for kind in SEES[who])
+    assert tuple(seen) == expected
+
+
+@pytest.mark.parametrize("who", SEES)
+async def test_questions_left_for_the_follow_up_are_given_to_each_as_in_the_sessions_list(
+    who: str,
+) -> None:
+    """What a live session shows of its follow-up: by the same table, a session the reader
+    may not read having none for them rather than refusing every session asked with it."""
+    seen: list[str | None] = []
+    for visibility in (TEACHER_ONLY, CLASS):
+        store, view = await asked(visibility)
+        await service.mark_for_follow_up(
+            view.id, principal=teacher(), store=store, clock=TickingClock()
+        )
+        views = await service.list_follow_up_questions(
+            ["s1", "s-unknown"], principal=WHO[who], reads=store
+        )
+        seen.append(kind_of(views[0]) if views else None)
+    expected = tuple(None if kind == "refused" else kind for kind in SEES[who])
+    assert tuple(seen) == expected
+
+
 @pytest.mark.parametrize("who", SHARED)
 async def test_a_shared_view_is_given_to_each_by_the_table(who: str) -> None:
     seen = []

@@ -27,6 +27,7 @@ from services.feedback.questions.domain import (
     MAX_ANSWER,
     MAX_PER_SESSION,
     MAX_PER_STUDENT,
+    MAX_SESSIONS_AT_ONCE,
     MAX_TEXT,
     AlreadyAnswered,
     QuestionNotFound,
@@ -133,6 +134,40 @@ async def test_no_question_event_names_its_asker_or_carries_text() -> None:
             assert secret not in f"{event.subject} {event.key}"  # headers and record key
     assert store.emitted[2].data["upvotes"] == 1
     assert store.emitted[4].data["follow_up_task_id"] == "f1"
+
+
+async def test_only_a_teacher_only_questions_answer_names_its_asker_and_no_event_its_text() -> None:
+    """So that the gateway hands that answer to its asker alone (ADR 0039); a class question's
+    asker stays anonymous in every event."""
+    store = await scheduled()
+    in_class = await ask(store, student("ana-asker"))
+    private = await ask(store, student("ana-asker"), Visibility.TEACHER, "Another one, please")
+    await answer(store, in_class.id, text="In class: mirrors")
+    await answer(store, private.id, text="Privately: mirrors")
+    answered = [e for e in store.emitted if e.type.endswith(".answered.v1")]
+    assert [(e.subject, e.data.get("asker_id")) for e in answered] == [
+        (in_class.id, None),
+        (private.id, "ana-asker"),
+    ]
+    for event in store.emitted:
+        data = json.dumps(event.data)
+        assert "mirrors" not in data and "Another one" not in data and "negatives" not in data
+        if event.subject != private.id or "answered" not in event.type:
+            assert "ana-asker" not in data, (event.type, data)
+        assert "ana-asker" not in f"{event.subject} {event.key}"  # headers and record key
+
+
+async def test_the_asker_reads_the_answer_of_their_teacher_only_question_and_no_classmate() -> None:
+    store = await scheduled()
+    asked = await ask(store, student("ana"), Visibility.TEACHER)
+    answered = await answer(store, asked.id)
+    own = await service.get_question(asked.id, principal=student("ana"), reads=store)
+    [listed] = await service.list_session_questions("s1", principal=student("ana"), reads=store)
+    assert own == listed
+    assert (own.mine, own.asker_id, own.answer) == (True, None, answered.answer)
+    with pytest.raises(QuestionNotFound):
+        await service.get_question(asked.id, principal=student("ben"), reads=store)
+    assert await service.list_session_questions("s1", principal=student("ben"), reads=store) == []
 
 
 async def test_a_question_about_a_cancelled_or_unknown_session_is_refused() -> None:
@@ -357,3 +392,51 @@ async def test_a_follow_up_task_withdrawn_is_not_named() -> None:
         asked.id, principal=teacher(), store=store, clock=TickingClock()
     )
     assert marked.follow_up is not None and marked.follow_up.task_id is None
+
+
+async def test_the_questions_left_for_each_sessions_follow_up_are_read_at_once() -> None:
+    store = await scheduled()
+    await deliver(store, builders.scheduled("s2", "sec1", "d1", "school-1"))
+    clock = TickingClock()  # one clock: asked one after another
+    first, kept, later = [
+        await service.ask_question(
+            "s1",
+            text=f"Question {n}",
+            visibility=Visibility.CLASS,
+            principal=student(),
+            store=store,
+            clock=clock,
+            ids=new_id,
+        )
+        for n in range(3)
+    ]
+    other = await ask(store, session="s2")
+    for question in (later, first, other):  # left in another order than asked
+        await service.mark_for_follow_up(
+            question.id, principal=teacher(), store=store, clock=TickingClock()
+        )
+    await answer(store, first.id)  # answered in the follow-up since: still listed, answered
+    listed = await service.list_follow_up_questions(
+        ["s2", "s1", "s2"], principal=student("ben"), reads=store
+    )
+    assert [q.id for q in listed] == [other.id, first.id, later.id]
+    assert [q.status for q in listed] == [
+        QuestionStatus.FOR_FOLLOW_UP,
+        QuestionStatus.ANSWERED,
+        QuestionStatus.FOR_FOLLOW_UP,
+    ]
+    assert kept.id not in {q.id for q in listed}
+
+
+async def test_follow_up_questions_of_too_many_sessions_at_once_are_refused_naming_the_bound() -> (
+    None
+):
+    store = await scheduled()
+    sessions = [f"s{n}" for n in range(MAX_SESSIONS_AT_ONCE + 1)]
+    with pytest.raises(InvalidInput) as refused:
+        await service.list_follow_up_questions(sessions, principal=teacher(), reads=store)
+    assert [(e.field, e.rule) for e in refused.value.errors] == [("session_id", "max_items")]
+    assert (
+        await service.list_follow_up_questions(sessions[:-1], principal=teacher(), reads=store)
+        == []
+    )

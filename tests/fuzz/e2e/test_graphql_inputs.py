@@ -206,6 +206,7 @@ async def answer_with(client: Client, document: str, variables: dict[str, object
     return body
 
 
+@pytest.mark.timeout(360)  # a hang's bound: a loaded shared machine runs it several times slower
 @FUZZ
 @explored
 @given(data=st.data())
@@ -217,6 +218,7 @@ async def test_no_query_makes_the_gateway_fail_or_hang(seeded: Seeded, data: st.
     await answer(seeded.client_for(field), document)
 
 
+@pytest.mark.timeout(360)  # a hang's bound: a loaded shared machine runs it several times slower
 @FUZZ
 @explored
 @given(data=st.data())

@@ -1,4 +1,5 @@
-"""The per-request loaders: one query naming hundreds of lessons costs a few batched calls."""
+"""The per-request loaders: one query naming hundreds of lessons or sessions costs a few
+batched calls."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import httpx
 
 from bookend.contracts.catalog import LessonStatus
 from bookend.http_contracts.catalog import LessonList
+from bookend.http_contracts.feedback import QuestionList
 from gateway.clients import Upstreams
-from gateway.loaders import MAX_PARALLEL_CALLS, Loaders
+from gateway.loaders import BATCH, MAX_PARALLEL_CALLS, Loaders
 from gateway.upstream import Upstream
 from tests.gateway.stubs import a_lesson
 
@@ -52,3 +54,21 @@ async def test_hundreds_of_lessons_are_loaded_a_few_calls_at_a_time() -> None:
     assert sorted(catalog.asked) == sorted([*ids, "lesson-hidden"])  # each once
     assert catalog.calls == 11  # at most BATCH a call
     assert 1 < catalog.most_in_flight <= MAX_PARALLEL_CALLS
+
+
+async def test_a_terms_sessions_follow_up_questions_are_loaded_a_hundred_sessions_a_call() -> None:
+    asked: list[list[str]] = []
+
+    async def feedback(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/follow-up-questions"
+        asked.append(request.url.params.get_list("session_id"))
+        return httpx.Response(200, content=QuestionList(items=[]).model_dump_json())
+
+    upstream = Upstream("feedback", "http://feedback", 5, transport=httpx.MockTransport(feedback))
+    clients = Upstreams(catalog=upstream, scheduler=upstream, feedback=upstream).as_caller("t")
+    loaders = Loaders.for_caller(clients)
+    ids = [f"session-{n}" for n in range(250)]
+    found = await asyncio.gather(*(loaders.follow_up_questions.load(i) for i in [*ids, *ids]))
+    assert found == [[]] * 500
+    assert [len(call) for call in asked] == [BATCH, BATCH, 50]
+    assert sorted(i for call in asked for i in call) == sorted(ids)  # each once

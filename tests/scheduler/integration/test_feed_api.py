@@ -25,6 +25,7 @@ FEED_ITEM_FIELDS = {
     "modality",
     "join_url",
     "closes_at",
+    "by_recording",
     "kind",
     "section_id",
     "session_id",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
@@ -372,3 +373,19 @@ async def test_ids_that_read_as_numbers_are_ids_like_any_other(
     listed = await module_scheduler.ok("GET", "/sections", ADMIN)
     assert [s["id"] for s in listed["items"]].count(number) == 1
     assert (await module_scheduler.ok("GET", f"/sections/{number}", ADMIN))["school_id"] == number
+
+
+async def test_one_keyed_session_sent_many_times_at_once_is_scheduled_once(
+    scheduler: Scheduler,
+) -> None:
+    """A client that gave up waiting sends the same keyed write again while the first still
+    runs: every copy answers with the one session, none as a clash with it (ADR 0013)."""
+    body = scheduler.session_body(hours_from_now(30))
+    headers = TEACHER | {"Idempotency-Key": "session-once"}
+    answers = await asyncio.gather(
+        *(scheduler.http.post("/sessions", json=body, headers=headers) for _ in range(6))
+    )
+    assert [a.status_code for a in answers] == [201] * 6, [a.text for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1
+    listed = await scheduler.ok("GET", "/sections/sec-math/sessions", TEACHER)
+    assert len(listed["items"]) == 1

@@ -279,6 +279,33 @@ async def test_fewer_live_minutes_shortens_next_weeks_sessions_longest_first_and
     assert (after[long.session.id], after[short.session.id]) == (60, 30)
 
 
+async def by_recording(store: FakeScheduler, student_id: str) -> dict[str, bool]:
+    return {i.item_id: i.by_recording for i in await feed_of(store, student_id) if i.starts_at}
+
+
+async def test_following_by_recording_marks_the_students_sessions_at_once_and_undo_clears_them(
+    store: FakeScheduler, clock: Clock
+) -> None:
+    await enrol(store, clock, "sec-math", "student-3")
+    wednesday = await schedule(store, WEDNESDAY)
+    after_the_span = await schedule(store, WEDNESDAY + timedelta(days=21))
+    await deliver(store, clock, assessed({"student-1": [BalanceFlag.OFFER_RECORDINGS]}))
+    [proposal] = await proposals(store)
+    assert set((await by_recording(store, "student-1")).values()) == {False}
+
+    applied = await accept(store, clock, proposal)
+    marked = {wednesday.session.id: True, after_the_span.session.id: False}
+    assert await by_recording(store, "student-1") == marked
+    assert set((await by_recording(store, "student-3")).values()) == {False}
+    # A session planned later within the two weeks is the student's by recording too.
+    friday = await schedule(store, WEDNESDAY + timedelta(days=2))
+    assert (await by_recording(store, "student-1"))[friday.session.id] is True
+    assert (await by_recording(store, "student-3"))[friday.session.id] is False
+
+    await undo(store, clock, applied)
+    assert set((await by_recording(store, "student-1")).values()) == {False}
+
+
 async def test_a_student_following_by_recording_gets_recordings_of_sessions_they_attended(
     store: FakeScheduler, clock: Clock
 ) -> None:

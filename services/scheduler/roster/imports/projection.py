@@ -67,6 +67,11 @@ class OncePerSection:
     ) -> list[str]:
         return await self._tx.change_items(district_id, item_id, change, student_id=student_id)
 
+    async def list_recording_followers(
+        self, district_id: str, section_id: str, at: datetime
+    ) -> list[str]:
+        return await self._tx.list_recording_followers(district_id, section_id, at)
+
     async def get_section(self, district_id: str, section_id: str) -> Section | None:
         key = ("section", district_id, section_id)
         if key not in self._read:

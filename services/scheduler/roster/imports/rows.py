@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 from bookend.contracts.catalog import GradeBand
 from services.scheduler.roster.calendar import SCHOOL_DAY, SCHOOL_WEEK, TermDraft, term_errors
 from services.scheduler.roster.domain import PersonRole
+from services.scheduler.roster.imports.report import SkipReason
 from services.scheduler.roster.imports.tables import FileKind, Row, RowError, Table
 from services.scheduler.roster.rules import MAX_NAME, MAX_TEXT, zone_errors
 
@@ -87,7 +88,7 @@ class Rows:
     classes: list[ClassRow] = field(default_factory=list)
     users: list[UserRow] = field(default_factory=list)
     enrollments: list[EnrollmentRow] = field(default_factory=list)
-    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (file, why): rows
+    skipped: Counter[tuple[str, SkipReason]] = field(default_factory=Counter)  # (file, why): rows
     errors: list[RowError] = field(default_factory=list)
     # The sourcedIds of rows with errors, and the files not read at all: references to them
     # are not errors of their own (the row or file that breaks a rule says so already).
@@ -219,16 +220,24 @@ def _each(table: Table, rows: Rows, read: Callable[[Cells], object | None]) -> N
             rows.broken.add((table.kind, sourced))
 
 
-def _skip(rows: Rows, cells: Cells, why: str) -> None:
+def _skip(rows: Rows, cells: Cells, why: SkipReason) -> None:
     rows.skipped[(cells.file, why)] += 1
+
+
+UNREAD_ORG_TYPES = {
+    "department": SkipReason.ORG_TYPE_DEPARTMENT,
+    "local": SkipReason.ORG_TYPE_LOCAL,
+    "state": SkipReason.ORG_TYPE_STATE,
+    "national": SkipReason.ORG_TYPE_NATIONAL,
+}
 
 
 def read_orgs(table: Table, rows: Rows) -> None:
     def read(cells: Cells) -> None:
         sourced_id, name = cells.id("sourcedId"), cells.text("name", MAX_TEXT)
         kind = cells.row["type"].lower()
-        if kind in ("department", "local", "state", "national"):
-            return _skip(rows, cells, f"orgs of type {kind} are not read")
+        if kind in UNREAD_ORG_TYPES:
+            return _skip(rows, cells, UNREAD_ORG_TYPES[kind])
         if kind not in ("school", "district"):
             message = f"{kind[:40]!r} is not an org type (school, district, ...)"
             cells.error("type", "org_type", message)
@@ -253,7 +262,7 @@ def read_terms(table: Table, rows: Rows) -> None:
         sourced_id, title = cells.id("sourcedId"), cells.text("title", MAX_TEXT)
         kind = cells.row["type"].lower()
         if kind == "gradingperiod":
-            return _skip(rows, cells, "academic sessions of type gradingPeriod are not read")
+            return _skip(rows, cells, SkipReason.GRADING_PERIOD)
         if kind not in TERM_TYPES:
             message = f"{kind[:40]!r} is not a term, semester or schoolYear"
             cells.error("type", "session_type", message)
@@ -379,7 +388,12 @@ USER_ROLES = {
     "guardian": PersonRole.GUARDIAN,
     "parent": PersonRole.GUARDIAN,
 }
-UNREAD_USER_ROLES = ("administrator", "aide", "proctor", "relative")
+UNREAD_USER_ROLES = {
+    "administrator": SkipReason.USER_ROLE_ADMINISTRATOR,
+    "aide": SkipReason.USER_ROLE_AIDE,
+    "proctor": SkipReason.USER_ROLE_PROCTOR,
+    "relative": SkipReason.USER_ROLE_RELATIVE,
+}
 
 
 def read_users(table: Table, rows: Rows) -> None:
@@ -387,7 +401,7 @@ def read_users(table: Table, rows: Rows) -> None:
         sourced_id = cells.id("sourcedId")
         given_role = cells.row["role"].lower()
         if given_role in UNREAD_USER_ROLES:
-            return _skip(rows, cells, f"users of role {given_role} are not read")
+            return _skip(rows, cells, UNREAD_USER_ROLES[given_role])
         role = USER_ROLES.get(given_role)
         if role is None:
             message = f"{given_role[:40]!r} is not a role (student, teacher, guardian, parent)"
@@ -412,7 +426,11 @@ def read_users(table: Table, rows: Rows) -> None:
 
 
 ENROLLMENT_ROLES = {"student": PersonRole.STUDENT, "teacher": PersonRole.TEACHER}
-UNREAD_ENROLLMENT_ROLES = ("administrator", "aide", "proctor")
+UNREAD_ENROLLMENT_ROLES = {
+    "administrator": SkipReason.ENROLLMENT_ROLE_ADMINISTRATOR,
+    "aide": SkipReason.ENROLLMENT_ROLE_AIDE,
+    "proctor": SkipReason.ENROLLMENT_ROLE_PROCTOR,
+}
 
 
 def read_enrollments(table: Table, rows: Rows) -> None:
@@ -421,7 +439,7 @@ def read_enrollments(table: Table, rows: Rows) -> None:
         class_id, user_id = cells.id("classSourcedId"), cells.id("userSourcedId")
         given_role = cells.row["role"].lower()
         if given_role in UNREAD_ENROLLMENT_ROLES:
-            return _skip(rows, cells, f"enrollments of role {given_role} are not read")
+            return _skip(rows, cells, UNREAD_ENROLLMENT_ROLES[given_role])
         role = ENROLLMENT_ROLES.get(given_role)
         if role is None:
             message = f"{given_role[:40]!r} is not an enrollment role (student, teacher)"

@@ -1,4 +1,5 @@
-"""/readyz tells honestly: false with the reason while the broker is away, true once it is back.
+"""/readyz tells honestly: false with the reason while the broker is away, true once it is back;
+a service started while the broker is away serves meanwhile and joins it once it answers.
 
 The broker here is the test's own, so stopping it troubles no other test.
 """
@@ -12,12 +13,18 @@ from typing import Any
 import httpx
 import pytest
 
+from bookend.contracts.catalog import LessonPublished
+from bookend.contracts.registry import spec_for
 from devstack.infrastructure import start_broker
 from devstack.processes import Processes
+from services.catalog.app import create_app as catalog_app
+from services.catalog.settings import CatalogSettings
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
+from tests.bookend.outbox.integration.test_broker_restart import publish_lessons
+from tests.support.own import OwnBroker
 from tests.support.polling import eventually
-from tests.support.running import Fresh
+from tests.support.running import Fresh, watching
 
 
 @pytest.fixture
@@ -56,6 +63,39 @@ async def test_readiness_turns_false_with_the_reason_while_the_broker_is_away(
         # Writes that need no broker are still taken: the outbox keeps the events.
         health = await it.http.get("/healthz")
         assert health.status_code == 200
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+async def test_a_service_started_while_the_broker_is_away_takes_writes_and_joins_it_later(
+    fresh: Fresh, own_broker: tuple[Processes, str], unique: Callable[[str], str]
+) -> None:
+    processes, address = own_broker
+    broker = OwnBroker(processes, int(address.rsplit(":", 1)[1]))
+    broker.kill()
+    kafka = fresh.kafka.model_copy(update={"bootstrap_servers": address})
+    isolated = Fresh(kafka, fresh.mongo, fresh.auth, unique)
+    settings = isolated.settings(CatalogSettings, "catalog")
+    async with isolated.serve(catalog_app, settings, "catalog") as it:
+        # The writes need only the store: taken, their events kept in the outbox.
+        lessons = await publish_lessons(it.http, 2)
+        away = (await it.http.get("/readyz")).json()
+        assert "the broker is not joined yet" in away["reasons"], away
+
+        broker.start()
+        topic = str(spec_for(LessonPublished).topic)
+        async with watching(kafka, [topic], unique("watcher")) as received:
+
+            def published() -> list[str] | None:
+                found = [e.data["lesson_id"] for e in received]
+                return found if set(lessons) <= set(found) else None
+
+            await eventually(published)
+
+        async def readiness() -> dict[str, Any]:
+            body: dict[str, Any] = (await it.http.get("/readyz")).json()
+            return body
+
+        assert (await eventually(lambda: _when(readiness, ready=True)))["reasons"] == []
 
 
 async def _when(read: Callable[[], Any], *, ready: bool) -> dict[str, Any] | None:

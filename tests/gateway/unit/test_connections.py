@@ -1,0 +1,221 @@
+"""Every connection pages the same way: a complete PageInfo, and `first` checked in the gateway
+before any service is asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from graphql import GraphQLObjectType, get_named_type
+from strawberry.types import ExecutionResult
+
+from bookend.auth import AuthSettings, Role, TokenVerifier
+from bookend.http_contracts.catalog import LessonPage
+from bookend.http_contracts.curricula import Curriculum, CurriculumPage
+from bookend.http_contracts.paging import PageInfo
+from gateway.context import Context
+from gateway.hub import Broadcast
+from gateway.schema.root import build_schema
+from gateway.settings import GatewaySettings
+from tests.gateway.feeds import a_page, a_task
+from tests.gateway.stubs import StubService, StubServices, a_lesson
+from tests.support.auth import TEST_SECRET, token_for
+
+SETTINGS = GatewaySettings()
+SCHEMA = build_schema(SETTINGS)
+PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+EMPTY = {"items": [], "page_info": {"has_next_page": False, "end_cursor": None}, "cursors": []}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A connection field, the service that answers it, and where."""
+
+    field: str
+    arguments: str  # besides first and after
+    service: str
+    path: str
+
+    def document(self) -> str:
+        return f"""query($first: Int!, $after: String) {{
+          {self.field}({self.arguments} first: $first, after: $after) {{ {PAGE_INFO} }} }}"""
+
+    def stub(self, services: StubServices) -> StubService:
+        stub: StubService = getattr(services, self.service)
+        return stub
+
+
+LISTINGS = [
+    Listing("feed", 'studentId: "st1",', "scheduler", "/feed"),
+    Listing("lessons", "", "catalog", "/lessons"),
+    Listing("curricula", "", "catalog", "/curricula"),
+    Listing("notes", 'studentId: "st1",', "feedback", "/notes"),
+    Listing("balanceProposals", 'sectionId: "sec-1",', "scheduler", "/sections/sec-1/proposals"),
+    Listing("lessonRecordings", 'lessonId: "l1",', "catalog", "/lessons/l1/recordings"),
+]
+
+
+@pytest.fixture
+def services() -> StubServices:
+    return StubServices()
+
+
+async def run(services: StubServices, document: str, **variables: object) -> ExecutionResult:
+    """Run a document as one request of a teacher, as the GraphQL router would."""
+    context = Context(
+        settings=SETTINGS,
+        upstreams=services.upstreams(),
+        hub=Broadcast(queue_size=4),
+        verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
+    )
+    await context.authenticate(f"Bearer {token_for('teacher-1', Role.TEACHER)}")
+    return await SCHEMA.execute(document, variable_values=variables, context_value=context)
+
+
+def test_every_connection_of_the_schema_is_listed_here() -> None:
+    """A new connection gets the same checks: add it to LISTINGS."""
+    fields = SCHEMA._schema.type_map.values()
+    connections = {
+        (owner.name, name)
+        for owner in fields
+        if isinstance(owner, GraphQLObjectType)
+        for name, field in owner.fields.items()
+        if get_named_type(field.type).name.endswith("Connection")
+    }
+    assert connections == {("Query", x.field) for x in LISTINGS}
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=[x.field for x in LISTINGS])
+@pytest.mark.parametrize("first", [0, -1, 101, 2**31 - 1], ids=["0", "-1", "101", "max int"])
+async def test_a_first_out_of_range_is_refused_naming_it_before_any_service_is_asked(
+    services: StubServices, listing: Listing, first: int
+) -> None:
+    result = await run(services, listing.document(), first=first)
+    [error] = result.errors or []
+    assert error.message == "first: must be between 1 and 100"
+    assert error.extensions == {
+        "code": "INVALID_INPUT",
+        "errors": [{"field": "first", "rule": "in_range", "message": "must be between 1 and 100"}],
+    }
+    assert listing.stub(services).requests == []
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=[x.field for x in LISTINGS])
+@pytest.mark.parametrize("first", [1, 100])
+async def test_a_first_at_either_end_of_the_range_is_asked_of_the_service(
+    services: StubServices, listing: Listing, first: int
+) -> None:
+    listing.stub(services).answer("GET", listing.path, {**EMPTY, "time_zone": "UTC"})
+    result = await run(services, listing.document(), first=first)
+    assert result.errors is None, result.errors
+    [asked] = listing.stub(services).requests
+    assert asked.url.params["first"] == str(first)
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=[x.field for x in LISTINGS])
+@pytest.mark.parametrize(
+    ("after", "previous"), [(None, False), ("c0", True)], ids=["first page", "after a cursor"]
+)
+async def test_an_empty_page_has_no_cursors_and_a_previous_page_only_after_one(
+    services: StubServices, listing: Listing, after: str | None, previous: bool
+) -> None:
+    listing.stub(services).answer("GET", listing.path, {**EMPTY, "time_zone": "UTC"})
+    result = await run(services, listing.document(), first=20, after=after)
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    assert result.data[listing.field]["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": previous,
+        "startCursor": None,
+        "endCursor": None,
+    }
+
+
+def a_curriculum(curriculum_id: str) -> Curriculum:
+    return Curriculum(
+        id=curriculum_id,
+        district_id="district-1",
+        title="Grade 3 reading",
+        subject="reading",
+        grade_band=None,
+        summary="",
+        units=[],
+        created_by="admin-1",
+        created_at=datetime(2026, 3, 2, 15, tzinfo=UTC),
+    )
+
+
+async def test_a_page_of_lessons_starts_at_its_first_edges_cursor(services: StubServices) -> None:
+    page = LessonPage(
+        items=[a_lesson("l1"), a_lesson("l2")],
+        page_info=PageInfo(has_next_page=True, end_cursor="c2"),
+        cursors=["c1", "c2"],
+    )
+    services.catalog.answer("GET", "/lessons", page)
+    document = f"""{{ lessons(first: 2, after: "c0") {{ edges {{ cursor node {{ id }} }}
+      nodes {{ id }} {PAGE_INFO} }} }}"""
+    result = await run(services, document)
+    assert result.data == {
+        "lessons": {
+            "edges": [
+                {"cursor": "c1", "node": {"id": "l1"}},
+                {"cursor": "c2", "node": {"id": "l2"}},
+            ],
+            "nodes": [{"id": "l1"}, {"id": "l2"}],
+            "pageInfo": {
+                "hasNextPage": True,
+                "hasPreviousPage": True,
+                "startCursor": "c1",
+                "endCursor": "c2",
+            },
+        }
+    }
+
+
+async def test_a_page_of_curricula_starts_at_its_first_edges_cursor(
+    services: StubServices,
+) -> None:
+    page = CurriculumPage(
+        items=[a_curriculum("cu1"), a_curriculum("cu2")],
+        page_info=PageInfo(has_next_page=False, end_cursor="k2"),
+        cursors=["k1", "k2"],
+    )
+    services.catalog.answer("GET", "/curricula", page)
+    result = await run(services, f"{{ curricula(first: 5) {{ {PAGE_INFO} }} }}")
+    assert result.data == {
+        "curricula": {
+            "pageInfo": {
+                "hasNextPage": False,
+                "hasPreviousPage": False,
+                "startCursor": "k1",
+                "endCursor": "k2",
+            }
+        }
+    }
+
+
+async def test_the_feed_lists_its_nodes_beside_its_edges_in_the_same_order(
+    services: StubServices,
+) -> None:
+    feed = a_page(a_task(), a_task(item_id="t2", cursor="c2"))
+    services.scheduler.answer("GET", "/feed", feed)
+    document = f"""{{ feed(studentId: "st1", after: "c0") {{ nodes {{ id }}
+      edges {{ cursor node {{ id }} }} {PAGE_INFO} }} }}"""
+    result = await run(services, document)
+    assert result.errors is None, result.errors
+    assert result.data == {
+        "feed": {
+            "nodes": [{"id": "t1"}, {"id": "t2"}],
+            "edges": [
+                {"cursor": "c1", "node": {"id": "t1"}},
+                {"cursor": "c2", "node": {"id": "t2"}},
+            ],
+            "pageInfo": {
+                "hasNextPage": False,
+                "hasPreviousPage": True,
+                "startCursor": "c1",
+                "endCursor": "c2",
+            },
+        }
+    }

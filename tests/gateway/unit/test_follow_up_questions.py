@@ -1,0 +1,94 @@
+"""A live session's questions left for the follow-up, over stubbed services: every session of a
+request is asked of feedback in one call, each gets its own questions as feedback gave them,
+and feedback away leaves only that field empty (null, with an error)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from strawberry.types import ExecutionResult
+
+from bookend.auth import AuthSettings, Role, TokenVerifier
+from bookend.contracts.feedback import QuestionPhase, QuestionStatus, QuestionVisibility
+from bookend.http_contracts.feedback import Question, QuestionFollowUp, QuestionList
+from bookend.http_contracts.scheduler import SessionList
+from bookend.problems import Problem, ProblemKind
+from gateway.context import Context
+from gateway.hub import Broadcast
+from gateway.schema.root import build_schema
+from gateway.settings import GatewaySettings
+from tests.gateway.stubs import StubServices
+from tests.gateway.unit.test_session_stream import live_session
+from tests.support.auth import TEST_SECRET, token_for
+
+SETTINGS = GatewaySettings()
+SCHEMA = build_schema(SETTINGS)
+AT = datetime(2026, 3, 2, 15, tzinfo=UTC)
+SESSIONS = """{ sectionSessions(sectionId: "sec") { id
+  followUpQuestions { id text askerId mine status followUp { taskId } } } }"""
+
+
+def left_for_follow_up(question: str, session: str, *, mine: bool) -> Question:
+    """As a student of the section sees it: a class question, or their own teacher-only one."""
+    return Question(
+        id=question, session_id=session, section_id="sec", text=f"About {session}?",
+        visibility=QuestionVisibility.TEACHER if mine else QuestionVisibility.CLASS,
+        phase=QuestionPhase.DURING, status=QuestionStatus.FOR_FOLLOW_UP, asked_at=AT,
+        upvotes=0, answer=None, follow_up=QuestionFollowUp(marked_by="t1", marked_at=AT,
+        task_id=f"follow-{session}"), asker_id=None, mine=mine, upvoted=False,
+    )  # fmt: skip
+
+
+def three_sessions() -> StubServices:
+    stubs = StubServices()
+    sessions = [live_session().model_copy(update={"id": f"s{n}"}) for n in (1, 2, 3)]
+    stubs.scheduler.answer("GET", "/sections/sec/sessions", SessionList(items=sessions))
+    return stubs
+
+
+async def run(stubs: StubServices, document: str) -> ExecutionResult:
+    context = Context(
+        settings=SETTINGS,
+        upstreams=stubs.upstreams(),
+        hub=Broadcast(queue_size=4),
+        verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
+    )
+    token = token_for("ana", Role.STUDENT, sections=frozenset({"sec"}))
+    await context.authenticate(f"Bearer {token}")
+    return await SCHEMA.execute(document, context_value=context)
+
+
+async def test_every_sessions_follow_up_questions_come_from_one_feedback_call() -> None:
+    stubs = three_sessions()
+    found = [
+        left_for_follow_up("q1", "s1", mine=False),
+        left_for_follow_up("q2", "s3", mine=True),
+        left_for_follow_up("q3", "s1", mine=False),
+    ]
+    stubs.feedback.answer("GET", "/follow-up-questions", QuestionList(items=found))
+    result = await run(stubs, SESSIONS)
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    shown = {
+        s["id"]: [(q["id"], q["mine"], q["followUp"]["taskId"]) for q in s["followUpQuestions"]]
+        for s in result.data["sectionSessions"]
+    }
+    assert shown == {
+        "s1": [("q1", False, "follow-s1"), ("q3", False, "follow-s1")],
+        "s2": [],
+        "s3": [("q2", True, "follow-s3")],
+    }
+    [call] = [r for r in stubs.feedback.requests]
+    assert call.url.path == "/follow-up-questions"
+    assert call.url.params.get_list("session_id") == ["s1", "s2", "s3"]
+
+
+async def test_feedback_away_leaves_only_the_follow_up_questions_null() -> None:
+    stubs = three_sessions()
+    away = Problem(status=503, kind=ProblemKind.UNAVAILABLE, code="UNAVAILABLE", message="down")
+    stubs.feedback.answer("GET", "/follow-up-questions", away, status=503)
+    result = await run(stubs, SESSIONS)
+    assert result.data is not None
+    assert [s["followUpQuestions"] for s in result.data["sectionSessions"]] == [None] * 3
+    assert [s["id"] for s in result.data["sectionSessions"]] == ["s1", "s2", "s3"]
+    assert result.errors
