@@ -315,6 +315,20 @@ async def answers_streamed(next_event: Callable[[], Awaitable[Data]], count: int
     return await eventually(all_heard, seconds=RECOVERY)
 
 
+async def status_streamed(next_event: Callable[[], Awaitable[Data]], status: str) -> None:
+    """Wait until the stream sends the session's `status`."""
+
+    async def sent() -> bool:
+        try:
+            payload = await next_event()
+        except TimeoutError:
+            return False
+        shown = payload["data"]["sessionEvents"]
+        return shown["__typename"] == "SessionStatusChanged" and shown["status"] == status
+
+    await eventually(sent, seconds=RECOVERY)
+
+
 def reports(lesson: Lesson, count: int) -> list[dict[str, Any]]:
     """A student's reports a second apart after the assignment, the last completing the task;
     each says one second was spent, so they merge to `count` seconds whatever their order."""
@@ -376,12 +390,15 @@ async def test_a_broker_restarted_mid_session_loses_no_answer_progress_or_attend
         assert started.code == 0, started.err
         given += [await answer(lesson, n, choice) for n, choice in ((3, 2), (4, 1))]
         await report(lesson, 1, sent[1])  # done
+        # Every answer reaches the teacher's stream, the broker's restart notwithstanding (one
+        # may come twice, ADR 0014), and the last tally it shows counts each once. (Ending the
+        # session first would complete the stream at its ENDED status, ADR 0042, and answers
+        # sent again after the restart may come after that status.)
+        streamed = await answers_streamed(teacher_events, count=5)
+        assert streamed == {"answered": 5, "expected": 6, "counts": [1, 3, 1]}
         ended = await lesson.room.teacher.run(END, id=lesson.session)
         assert ended["endSession"]["__typename"] == "LiveSession", ended
-        # Every answer reaches the teacher's stream, the broker's restart notwithstanding (one
-        # may come twice, ADR 0014), and the last tally it shows counts each once.
-        streamed = await answers_streamed(teacher_events, count=5)
-    assert streamed == {"answered": 5, "expected": 6, "counts": [1, 3, 1]}
+        await status_streamed(teacher_events, "ENDED")
 
     # Each answer counted once, whatever was sent again.
     assert [g["__typename"] for g in given] == ["PromptAnswer"] * 5, given
