@@ -42,3 +42,24 @@ def decode(cursor: str, *, ranks: int = 1) -> Position:
         return Position(created_at.astimezone(UTC), str(raw["id"]), rank)
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError):
         raise InvalidInput("after", "cursor", "is not a cursor this API returned") from None
+
+
+# A list ordered by one string key its store keeps and indexes (ADR 0044): its cursor is that
+# key, wrapped so that clients treat it as opaque.
+MAX_KEY_LENGTH = 400
+
+
+def encode_key(key: str) -> str:
+    """The cursor of the item whose order key is `key`."""
+    return base64.urlsafe_b64encode(json.dumps({"key": key}).encode()).decode()
+
+
+def decode_key(cursor: str) -> str:
+    """The order key `cursor` names; a cursor this API did not make is refused naming `after`."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))["key"]
+        if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH:
+            raise ValueError("not a key")
+        return key
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise InvalidInput("after", "cursor", "is not a cursor this API returned") from None

@@ -27,13 +27,15 @@ Params = Mapping[str, str | int | list[str] | None]  # a list: the parameter rep
 
 @dataclass(frozen=True)
 class Page:
-    """Relay paging as the services read it: how many items, after which cursor."""
+    """Relay paging as the services read it: how many items, after which cursor, and whether
+    to count the whole list too (only when a client selected `totalCount`: a count query)."""
 
     first: int
     after: str | None = None
+    total: bool = False
 
     def params(self) -> Params:
-        return {"first": self.first, "after": self.after}
+        return {"first": self.first, "after": self.after, "total": "true" if self.total else None}
 
 
 _JSON = {"content-type": "application/json"}

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from bookend.contracts.catalog import GradeBand
 from bookend.contracts.feedback import BalanceFlag
 from bookend.contracts.scheduler import BalanceMode, BalanceRule, ProposalKind, ProposalStatus
-from bookend.http_contracts.paging import PageInfo
+from bookend.http_contracts.paging import Page
 
 
 class BalanceWarning(BaseModel):
@@ -94,10 +94,8 @@ class Proposal(BaseModel):
     following_until: datetime | None = None
 
 
-class ProposalPage(BaseModel):
-    items: list[Proposal]
-    page_info: PageInfo
-    cursors: list[str] = []  # each item's, in order
+class ProposalPage(Page[Proposal]):
+    """A page of them, as every list that can grow answers (ADR 0044)."""
 
 
 class ProposalDismissal(BaseModel):

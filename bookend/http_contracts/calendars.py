@@ -10,6 +10,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, Field
 
 from bookend.contracts.scheduler import CalendarOwner
+from bookend.http_contracts.paging import Page
 
 # The route of a calendar, the same on the scheduler and on the gateway (its public address).
 # Its path is a credential: request logs show only the prefix (bookend.hosting.logs).
@@ -50,5 +51,5 @@ class CalendarLinkCreated(CalendarLink):
     path: str  # the calendar's path under the gateway's public address
 
 
-class CalendarLinkList(BaseModel):
-    items: list[CalendarLink]
+class CalendarLinkPage(Page[CalendarLink]):
+    """Live links, newest first."""

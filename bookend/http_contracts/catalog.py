@@ -15,7 +15,7 @@ from bookend.contracts.catalog import (
     ModeFit,
     VariantKind,
 )
-from bookend.http_contracts.paging import PageInfo
+from bookend.http_contracts.paging import Page
 
 # Inputs carry no bounds of their own: lengths, counts and ranges are domain rules, so an error
 # names the same rule wherever the lesson comes from.
@@ -144,7 +144,5 @@ class LessonList(BaseModel):
     items: list[Lesson]
 
 
-class LessonPage(BaseModel):
-    items: list[Lesson]
-    page_info: PageInfo
-    cursors: list[str] = []  # each item's, in order: paging on after it
+class LessonPage(Page[Lesson]):
+    """A page of them, as every list that can grow answers (ADR 0044)."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from bookend.contracts.catalog import GradeBand
-from bookend.http_contracts.paging import PageInfo
+from bookend.http_contracts.paging import Page
 
 
 class CurriculumCreate(BaseModel):
@@ -43,7 +43,5 @@ class Curriculum(BaseModel):
     created_at: datetime
 
 
-class CurriculumPage(BaseModel):
-    items: list[Curriculum]
-    page_info: PageInfo
-    cursors: list[str] = []  # each item's, in order
+class CurriculumPage(Page[Curriculum]):
+    """A page of them, as every list that can grow answers (ADR 0044)."""

@@ -24,7 +24,7 @@ from bookend.contracts.feedback import (
     Wellbeing,
     Workload,
 )
-from bookend.http_contracts.paging import PageInfo
+from bookend.http_contracts.paging import Page
 
 
 class CheckInCreate(BaseModel):
@@ -43,8 +43,8 @@ class CheckIn(BaseModel):
     recorded_at: datetime
 
 
-class CheckInList(BaseModel):
-    items: list[CheckIn]
+class CheckInPage(Page[CheckIn]):
+    """A session's check-ins as recorded."""
 
 
 class SignalCounts(BaseModel):
@@ -158,7 +158,8 @@ class PreferenceTally(Tally):
 
 class SectionPulse(BaseModel):
     """A section's week of pulses for its staff: counts of each answer, students' and
-    guardians' apart, and every pulse (comments included)."""
+    guardians' apart. The pulses themselves (comments included) are a PulsePage of their
+    own."""
 
     section_id: str
     week: str
@@ -170,7 +171,10 @@ class SectionPulse(BaseModel):
     connectivity: list[ConnectivityTally]
     shared_device: Tally
     preference: list[PreferenceTally]
-    pulses: list[Pulse]
+
+
+class PulsePage(Page[Pulse]):
+    """A section's week of pulses: by student, their own before their guardians'."""
 
 
 # --- progress on on-demand tasks (ADR 0033) -------------------------------------------------
@@ -217,10 +221,8 @@ class ProgressReceipt(BaseModel):
     student: StudentProgress
 
 
-class TaskProgressList(BaseModel):
-    task_id: str
-    section_id: str
-    students: list[StudentProgress]
+class TaskProgressPage(Page[StudentProgress]):
+    """A task's students' progress, by student id (those who reported any)."""
 
 
 # --- balance assessment (ADR 0037) ----------------------------------------------------------
@@ -326,8 +328,20 @@ class Question(BaseModel):
     upvoted: bool | None
 
 
-class QuestionList(BaseModel):
-    items: list[Question]
+class QuestionPage(Page[Question]):
+    """A session's questions in the order asked, each as the caller sees it."""
+
+
+class SessionQuestionPage(QuestionPage):
+    """The first page of one session's questions left for its follow-up."""
+
+    session_id: str
+
+
+class FollowUpQuestionPages(BaseModel):
+    """The first page of the questions left for the follow-up of each session asked about."""
+
+    items: list[SessionQuestionPage]
 
 
 class NoteCreate(BaseModel):
@@ -354,7 +368,5 @@ class Note(BaseModel):
     given_at: datetime
 
 
-class NotePage(BaseModel):
-    items: list[Note]
-    page_info: PageInfo
-    cursors: list[str] = []  # each item's, in order
+class NotePage(Page[Note]):
+    """A page of them, as every list that can grow answers (ADR 0044)."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from bookend.contracts.feedback import PromptKind, PromptResults, PromptStatus
+from bookend.http_contracts.paging import Page
 
 
 class PromptCreate(BaseModel):
@@ -57,9 +58,9 @@ class Prompt(BaseModel):
     assigned: bool
 
 
-class PromptList(BaseModel):
-    items: list[Prompt]
+class PromptPage(Page[Prompt]):
+    """A session's prompts in the order they opened."""
 
 
-class PromptAnswerList(BaseModel):
-    items: list[PromptAnswer]
+class PromptAnswerPage(Page[PromptAnswer]):
+    """A prompt's answers, by student id."""

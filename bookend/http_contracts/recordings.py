@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from bookend.contracts.catalog import ComponentKind, ModeFit
 from bookend.http_contracts.catalog import Captions, Media, MediaVariant
-from bookend.http_contracts.paging import PageInfo
+from bookend.http_contracts.paging import Page
 
 # As for lessons, inputs carry no bounds of their own: lengths, counts and ranges are domain
 # rules, so an error names the same rule wherever the recording comes from.
@@ -51,9 +51,5 @@ class Recording(BaseModel):
     published_at: datetime
 
 
-class RecordingPage(BaseModel):
+class RecordingPage(Page[Recording]):
     """A page of a lesson's recordings, newest first."""
-
-    items: list[Recording]
-    page_info: PageInfo
-    cursors: list[str] = []  # each item's, in order

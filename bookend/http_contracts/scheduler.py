@@ -17,7 +17,7 @@ from bookend.contracts.scheduler import (
     SessionStatus,
 )
 from bookend.http_contracts.balance import BalanceWarning
-from bookend.http_contracts.paging import PageInfo
+from bookend.http_contracts.paging import Page, PageInfo
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -43,8 +43,8 @@ class School(BaseModel):
     time_zone: str
 
 
-class SchoolList(BaseModel):
-    items: list[School]
+class SchoolPage(Page[School]):
+    """Schools by id."""
 
 
 def _local(moment: time) -> time:
@@ -86,8 +86,8 @@ class Term(BaseModel):
     blackouts: list[Blackout]
 
 
-class TermList(BaseModel):
-    items: list[Term]
+class TermPage(Page[Term]):
+    """Terms by start, then id."""
 
 
 class SectionPut(BaseModel):
@@ -113,8 +113,8 @@ class Section(BaseModel):
     grade_band: GradeBand | None = None
 
 
-class SectionList(BaseModel):
-    items: list[Section]
+class SectionPage(Page[Section]):
+    """Sections by id."""
 
 
 class PersonRole(StrEnum):
@@ -159,8 +159,8 @@ class SectionStudent(BaseModel):
     time_zone: str | None  # their own, else their school's: the zone of their days
 
 
-class SectionStudentList(BaseModel):
-    items: list[SectionStudent]
+class SectionStudentPage(Page[SectionStudent]):
+    """A section's students by id."""
 
 
 class Guardianship(BaseModel):
@@ -200,8 +200,8 @@ class Group(BaseModel):
     created_by: str
 
 
-class GroupList(BaseModel):
-    items: list[Group]
+class GroupPage(Page[Group]):
+    """A section's groups by name (ignoring case)."""
 
 
 # A roster import's file: its name says which (users.csv, ...), its text is the CSV itself.
@@ -483,8 +483,14 @@ class Session(BaseModel):
 
 
 class SessionList(BaseModel):
+    """The sessions a change of a series changed, all of them."""
+
     items: list[Session]
     balance_warnings: list[BalanceWarning] = []  # answering a change of a series
+
+
+class SessionPage(Page[Session]):
+    """A section's sessions by start, then id."""
 
 
 class SessionSeries(BaseModel):

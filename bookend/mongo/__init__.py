@@ -24,10 +24,19 @@ from bookend.mongo.replies import (
     answering,
     forget_replies,
 )
-from bookend.mongo.store import MongoStore, MongoTransaction, Queries, all_of, exact, run_atomically
+from bookend.mongo.store import (
+    MIGRATIONS,
+    MongoStore,
+    MongoTransaction,
+    Queries,
+    all_of,
+    exact,
+    run_atomically,
+)
 
 __all__ = [
     "IDEMPOTENCY_HEADER",
+    "MIGRATIONS",
     "REPLY_RETENTION",
     "STORE_OUTAGES",
     "Document",

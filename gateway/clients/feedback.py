@@ -10,7 +10,8 @@ from bookend.http_contracts.feedback import (
     Channel,
     CheckIn,
     CheckInCreate,
-    CheckInList,
+    CheckInPage,
+    FollowUpQuestionPages,
     Note,
     NoteCreate,
     NotePage,
@@ -20,12 +21,13 @@ from bookend.http_contracts.feedback import (
     ProgressReportCreate,
     Pulse,
     PulseList,
+    PulsePage,
     PulsePut,
     Question,
     QuestionCreate,
-    QuestionList,
+    QuestionPage,
     SectionPulse,
-    TaskProgressList,
+    TaskProgressPage,
 )
 from gateway.clients.prompts import PromptCalls
 from gateway.upstream import Page, ServiceClient, at
@@ -38,10 +40,9 @@ class FeedbackClient(PromptCalls, ServiceClient):
         path = at("/sessions/{session_id}/checkins", session_id=session_id)
         return await self.call(CheckIn, "POST", path, body=check_in, key=key)
 
-    async def list_check_ins(self, session_id: str) -> CheckInList:
-        return await self.call(
-            CheckInList, "GET", at("/sessions/{session_id}/checkins", session_id=session_id)
-        )
+    async def list_check_ins(self, session_id: str, page: Page) -> CheckInPage:
+        path = at("/sessions/{session_id}/checkins", session_id=session_id)
+        return await self.call(CheckInPage, "GET", path, params=page.params())
 
     async def get_check_in(self, checkin_id: str) -> CheckIn:
         return await self.call(CheckIn, "GET", at("/checkins/{checkin_id}", checkin_id=checkin_id))
@@ -76,13 +77,17 @@ class FeedbackClient(PromptCalls, ServiceClient):
         path = at("/sections/{section_id}/pulses/{week}", section_id=section_id, week=week)
         return await self.call(SectionPulse, "GET", path)
 
+    async def list_section_pulses(self, section_id: str, week: str, page: Page) -> PulsePage:
+        path = at("/sections/{section_id}/pulses/{week}/pulses", section_id=section_id, week=week)
+        return await self.call(PulsePage, "GET", path, params=page.params())
+
     async def report_progress(self, task_id: str, report: ProgressReportCreate) -> ProgressReceipt:
         path = at("/tasks/{task_id}/progress", task_id=task_id)
         return await self.call(ProgressReceipt, "POST", path, body=report)
 
-    async def list_task_progress(self, task_id: str) -> TaskProgressList:
+    async def list_task_progress(self, task_id: str, page: Page) -> TaskProgressPage:
         path = at("/tasks/{task_id}/progress", task_id=task_id)
-        return await self.call(TaskProgressList, "GET", path)
+        return await self.call(TaskProgressPage, "GET", path, params=page.params())
 
     async def read_assessment(self, section_id: str, week: str | None) -> BalanceAssessment:
         path = at("/sections/{section_id}/balance-assessment", section_id=section_id)
@@ -100,15 +105,22 @@ class FeedbackClient(PromptCalls, ServiceClient):
         path = at("/sessions/{session_id}/questions", session_id=session_id)
         return await self.call(Question, "POST", path, body=question, key=key)
 
-    async def list_questions(self, session_id: str) -> QuestionList:
+    async def list_questions(
+        self, session_id: str, page: Page, *, follow_up: bool = False
+    ) -> QuestionPage:
+        """A page of a session's questions (only those left for its follow-up, with
+        `follow_up`), as the caller sees each."""
         path = at("/sessions/{session_id}/questions", session_id=session_id)
-        return await self.call(QuestionList, "GET", path)
+        params = {**page.params(), "follow_up": "true" if follow_up else None}
+        return await self.call(QuestionPage, "GET", path, params=params)
 
-    async def list_follow_up_questions(self, session_ids: list[str]) -> QuestionList:
-        """The questions left for the follow-up of these sessions (at most 100), as the
-        caller sees each."""
-        params = {"session_id": session_ids}
-        return await self.call(QuestionList, "GET", "/follow-up-questions", params=params)
+    async def list_follow_up_questions(
+        self, session_ids: list[str], page: Page
+    ) -> FollowUpQuestionPages:
+        """The first page of the questions left for the follow-up of each of these sessions
+        (at most 100; `page` has no cursor), as the caller sees each."""
+        params = {**page.params(), "session_id": session_ids}
+        return await self.call(FollowUpQuestionPages, "GET", "/follow-up-questions", params=params)
 
     async def get_question(self, question_id: str) -> Question:
         """As the caller sees it, their own as theirs."""

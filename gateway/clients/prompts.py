@@ -6,11 +6,11 @@ from bookend.http_contracts.prompts import (
     Prompt,
     PromptAnswer,
     PromptAnswerCreate,
-    PromptAnswerList,
+    PromptAnswerPage,
     PromptCreate,
-    PromptList,
+    PromptPage,
 )
-from gateway.upstream import ServiceClient, at
+from gateway.upstream import Page, ServiceClient, at
 
 
 class PromptCalls(ServiceClient):
@@ -20,9 +20,9 @@ class PromptCalls(ServiceClient):
         path = at("/sessions/{session_id}/prompts", session_id=session_id)
         return await self.call(Prompt, "POST", path, body=prompt, key=key)
 
-    async def list_session_prompts(self, session_id: str) -> PromptList:
+    async def list_session_prompts(self, session_id: str, page: Page) -> PromptPage:
         path = at("/sessions/{session_id}/prompts", session_id=session_id)
-        return await self.call(PromptList, "GET", path)
+        return await self.call(PromptPage, "GET", path, params=page.params())
 
     async def get_prompt(self, prompt_id: str) -> Prompt:
         return await self.call(Prompt, "GET", at("/prompts/{prompt_id}", prompt_id=prompt_id))
@@ -41,6 +41,6 @@ class PromptCalls(ServiceClient):
         path = at("/prompts/{prompt_id}/answers", prompt_id=prompt_id)
         return await self.call(PromptAnswer, "POST", path, body=answer, key=key)
 
-    async def list_prompt_answers(self, prompt_id: str) -> PromptAnswerList:
+    async def list_prompt_answers(self, prompt_id: str, page: Page) -> PromptAnswerPage:
         path = at("/prompts/{prompt_id}/answers", prompt_id=prompt_id)
-        return await self.call(PromptAnswerList, "GET", path)
+        return await self.call(PromptAnswerPage, "GET", path, params=page.params())

@@ -20,7 +20,7 @@ from bookend.http_contracts.calendars import (
     CalendarLink,
     CalendarLinkCreate,
     CalendarLinkCreated,
-    CalendarLinkList,
+    CalendarLinkPage,
 )
 from bookend.http_contracts.scheduler import (
     BookendWindows,
@@ -33,7 +33,7 @@ from bookend.http_contracts.scheduler import (
     Feed,
     Group,
     GroupCreate,
-    GroupList,
+    GroupPage,
     GroupUpdate,
     Guardianship,
     Person,
@@ -43,16 +43,17 @@ from bookend.http_contracts.scheduler import (
     RosterImportAnswer,
     RosterImportCreate,
     School,
-    SchoolList,
+    SchoolPage,
     SchoolPut,
     Section,
-    SectionList,
+    SectionPage,
     SectionPut,
-    SectionStudentList,
+    SectionStudentPage,
     SeriesReschedule,
     Session,
     SessionCreate,
     SessionList,
+    SessionPage,
     SessionReschedule,
     SessionSeries,
     StudentWindow,
@@ -61,7 +62,7 @@ from bookend.http_contracts.scheduler import (
     TaskExcuse,
     TaskExtend,
     Term,
-    TermList,
+    TermPage,
     TermPut,
 )
 from gateway.upstream import Page, Params, ServiceClient, at
@@ -102,19 +103,19 @@ class SchedulerClient(ServiceClient):
             School, "PUT", at("/schools/{school_id}", school_id=school_id), body=school
         )
 
-    async def list_schools(self) -> SchoolList:
-        return await self.call(SchoolList, "GET", "/schools")
+    async def list_schools(self, page: Page) -> SchoolPage:
+        return await self.call(SchoolPage, "GET", "/schools", params=page.params())
 
     async def put_term(self, term_id: str, term: TermPut) -> Term:
         return await self.call(Term, "PUT", at("/terms/{term_id}", term_id=term_id), body=term)
 
-    async def list_terms(self, school_id: str) -> TermList:
+    async def list_terms(self, school_id: str, page: Page) -> TermPage:
         path = at("/schools/{school_id}/terms", school_id=school_id)
-        return await self.call(TermList, "GET", path)
+        return await self.call(TermPage, "GET", path, params=page.params())
 
-    async def list_section_students(self, section_id: str) -> SectionStudentList:
+    async def list_section_students(self, section_id: str, page: Page) -> SectionStudentPage:
         path = at("/sections/{section_id}/students", section_id=section_id)
-        return await self.call(SectionStudentList, "GET", path)
+        return await self.call(SectionStudentPage, "GET", path, params=page.params())
 
     async def put_person(self, person_id: str, person: PersonPut) -> Person:
         return await self.call(
@@ -159,9 +160,9 @@ class SchedulerClient(ServiceClient):
         path = at("/sections/{section_id}/groups", section_id=section_id)
         return await self.call(Group, "POST", path, body=group, key=key)
 
-    async def list_groups(self, section_id: str) -> GroupList:
+    async def list_groups(self, section_id: str, page: Page) -> GroupPage:
         path = at("/sections/{section_id}/groups", section_id=section_id)
-        return await self.call(GroupList, "GET", path)
+        return await self.call(GroupPage, "GET", path, params=page.params())
 
     async def update_group(self, group_id: str, group: GroupUpdate) -> Group:
         return await self.call(
@@ -172,8 +173,8 @@ class SchedulerClient(ServiceClient):
         path = at("/groups/{group_id}", group_id=group_id)
         return await self.call(Group, "DELETE", path, key=key)
 
-    async def list_sections(self) -> SectionList:
-        return await self.call(SectionList, "GET", "/sections")
+    async def list_sections(self, page: Page) -> SectionPage:
+        return await self.call(SectionPage, "GET", "/sections", params=page.params())
 
     async def schedule_session(self, session: SessionCreate, key: str | None = None) -> Session:
         return await self.call(Session, "POST", "/sessions", body=session, key=key)
@@ -181,10 +182,9 @@ class SchedulerClient(ServiceClient):
     async def get_session(self, session_id: str) -> Session:
         return await self.call(Session, "GET", at("/sessions/{session_id}", session_id=session_id))
 
-    async def list_sessions(self, section_id: str) -> SessionList:
-        return await self.call(
-            SessionList, "GET", at("/sections/{section_id}/sessions", section_id=section_id)
-        )
+    async def list_sessions(self, section_id: str, page: Page) -> SessionPage:
+        path = at("/sections/{section_id}/sessions", section_id=section_id)
+        return await self.call(SessionPage, "GET", path, params=page.params())
 
     async def start_session(self, session_id: str, key: str | None = None) -> Session:
         path = at("/sessions/{session_id}/start", session_id=session_id)
@@ -296,10 +296,10 @@ class SchedulerClient(ServiceClient):
         return await self.call(CalendarLinkCreated, "POST", "/calendar-links", body=owner)
 
     async def list_calendar_links(
-        self, student_id: str | None, section_id: str | None
-    ) -> CalendarLinkList:
-        params = {"student_id": student_id, "section_id": section_id}
-        return await self.call(CalendarLinkList, "GET", "/calendar-links", params=params)
+        self, student_id: str | None, section_id: str | None, page: Page
+    ) -> CalendarLinkPage:
+        params = {**page.params(), "student_id": student_id, "section_id": section_id}
+        return await self.call(CalendarLinkPage, "GET", "/calendar-links", params=params)
 
     async def revoke_calendar_link(self, link_id: str) -> CalendarLink:
         path = at("/calendar-links/{link_id}/revoke", link_id=link_id)

@@ -10,9 +10,10 @@ import strawberry
 
 from bookend.http_contracts import calendars as http
 from gateway.context import Info
-from gateway.schema.convert import FromContract, each, from_contract
+from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import CalendarOwner
 from gateway.schema.errors import Failure, mutate, query
+from gateway.schema.paging import After, Connection, First, checked_page
 
 OwnerId = Annotated[
     strawberry.ID | None,
@@ -69,14 +70,21 @@ class CalendarQuery:
     @strawberry.field(
         description=(
             "The live links of a calendar you manage (a student's or a section's); with "
-            "neither argument, the live links you made. Never with their secrets."
+            "neither argument, the live links you made. Newest first (Relay paging), never "
+            "with their secrets."
         )
     )
     async def calendar_links(
-        self, info: Info, student_id: OwnerId = None, section_id: OwnerId = None
-    ) -> list[CalendarLink]:
-        call = info.context.clients.scheduler.list_calendar_links(student_id, section_id)
-        return await query(call, each(CalendarLink.of))
+        self,
+        info: Info,
+        student_id: OwnerId = None,
+        section_id: OwnerId = None,
+        first: First = 20,
+        after: After = None,
+    ) -> Connection[CalendarLink]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.scheduler.list_calendar_links(student_id, section_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, CalendarLink.of))
 
 
 @strawberry.type

@@ -21,9 +21,8 @@ from gateway.schema.enums import (
     VariantKind,
 )
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
-from gateway.schema.paging import After, First, PageInfo, checked_page
+from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.schema.scalars import Bytes
-from gateway.upstream import Page
 
 
 @strawberry.type
@@ -189,31 +188,6 @@ async def load_lesson(info: Info, lesson_id: str) -> Lesson | None:
     return Lesson.of(found) if found is not None else None
 
 
-@strawberry.type
-class LessonEdge:
-    cursor: str
-    node: Lesson
-
-
-@strawberry.type
-class LessonConnection:
-    nodes: list[Lesson]
-    edges: list[LessonEdge]
-    page_info: PageInfo
-
-    @classmethod
-    def of(cls, page: http.LessonPage, asked: Page) -> LessonConnection:
-        nodes = [Lesson.of(lesson) for lesson in page.items]
-        return cls(
-            nodes=nodes,
-            edges=[
-                LessonEdge(cursor=cursor, node=node)
-                for cursor, node in zip(page.cursors, nodes, strict=True)
-            ],
-            page_info=PageInfo.of(page.page_info, page.cursors, asked),
-        )
-
-
 @strawberry.input
 class CaptionsInput:
     language: str
@@ -356,7 +330,7 @@ class CatalogQuery:
             Bytes | None,
             strawberry.argument(description="Lessons whose downloadable media, in full, fit this."),
         ] = None,
-    ) -> LessonConnection:
+    ) -> Connection[Lesson]:
         filters = http.LessonFilters(
             subject=subject,
             grade_band=grade_band,
@@ -367,9 +341,9 @@ class CatalogQuery:
             library=library,
             curriculum_id=curriculum_id,
         )
-        asked = checked_page(first, after)
+        asked = checked_page(first, after, info)
         call = info.context.clients.catalog.list_lessons(asked, status, search, filters)
-        return await query(call, lambda found: LessonConnection.of(found, asked))
+        return await query(call, lambda found: Connection.of(found, asked, Lesson.of))
 
 
 @strawberry.type

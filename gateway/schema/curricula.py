@@ -13,8 +13,7 @@ from gateway.schema.catalog import Lesson
 from gateway.schema.convert import from_contract, to_contract
 from gateway.schema.enums import GradeBand
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
-from gateway.schema.paging import After, First, PageInfo, checked_page
-from gateway.upstream import Page
+from gateway.schema.paging import After, Connection, First, checked_page
 
 
 @strawberry.type
@@ -48,29 +47,6 @@ class Curriculum:
         return from_contract(cls, curriculum, units=[Unit.of(u) for u in curriculum.units])
 
 
-@strawberry.type
-class CurriculumEdge:
-    cursor: str
-    node: Curriculum
-
-
-@strawberry.type
-class CurriculumConnection:
-    nodes: list[Curriculum]
-    edges: list[CurriculumEdge]
-    page_info: PageInfo
-
-    @classmethod
-    def of(cls, page: http.CurriculumPage, asked: Page) -> CurriculumConnection:
-        nodes = [Curriculum.of(c) for c in page.items]
-        edges = [
-            CurriculumEdge(cursor=cursor, node=node)
-            for cursor, node in zip(page.cursors, nodes, strict=True)
-        ]
-        page_info = PageInfo.of(page.page_info, page.cursors, asked)
-        return cls(nodes=nodes, edges=edges, page_info=page_info)
-
-
 @strawberry.input
 class CreateCurriculumInput:
     title: str
@@ -94,10 +70,10 @@ class CurriculumQuery:
     @strawberry.field(description="The district's curricula, oldest first.")
     async def curricula(
         self, info: Info, first: First = 20, after: After = None
-    ) -> CurriculumConnection:
-        asked = checked_page(first, after)
+    ) -> Connection[Curriculum]:
+        asked = checked_page(first, after, info)
         call = info.context.clients.catalog.list_curricula(asked)
-        return await query(call, lambda found: CurriculumConnection.of(found, asked))
+        return await query(call, lambda found: Connection.of(found, asked, Curriculum.of))
 
 
 @strawberry.type

@@ -22,7 +22,7 @@ from bookend.http_contracts import scheduler as scheduler_http
 from gateway.clients import FeedbackClient
 from gateway.context import Context, Info
 from gateway.hub import Same, Subscriber, SubscriberTooSlow
-from gateway.schema.convert import FromContract, each, from_contract
+from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import (
     AttendanceMark,
     ChannelStatus,
@@ -32,6 +32,7 @@ from gateway.schema.enums import (
 )
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
 from gateway.schema.frames import LiveFrames
+from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.schema.prompts import (
     PromptAnswerReceived,
     PromptPosted,
@@ -184,10 +185,18 @@ class FeedbackQuery:
         call = info.context.clients.feedback.get_attendance(session_id)
         return await query(call, SessionAttendance.of)
 
-    @strawberry.field
-    async def check_ins(self, info: Info, session_id: strawberry.ID) -> list[CheckIn]:
-        call = info.context.clients.feedback.list_check_ins(session_id)
-        return await query(call, each(CheckIn.of))
+    @strawberry.field(
+        description=(
+            "A live session's check-ins as recorded (Relay paging): every one for the"
+            " section's staff, your own for a student of the section."
+        )
+    )
+    async def check_ins(
+        self, info: Info, session_id: strawberry.ID, first: First = 20, after: After = None
+    ) -> Connection[CheckIn]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.feedback.list_check_ins(session_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, CheckIn.of))
 
 
 @strawberry.type

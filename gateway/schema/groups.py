@@ -10,8 +10,9 @@ import strawberry
 
 from bookend.http_contracts import scheduler as http
 from gateway.context import Info
-from gateway.schema.convert import FromContract, each
+from gateway.schema.convert import FromContract
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.paging import After, Connection, First, checked_page
 
 GroupName = Annotated[
     str,
@@ -44,11 +45,16 @@ GroupResult = Annotated[Group | Failure, strawberry.union("GroupResult")]
 @strawberry.type
 class GroupQuery:
     @strawberry.field(
-        description="A section's groups of students, by name (its teachers and admins)."
+        description=(
+            "A section's groups of students, by name (its teachers and admins; Relay paging)."
+        )
     )
-    async def section_groups(self, info: Info, section_id: strawberry.ID) -> list[Group]:
-        call = info.context.clients.scheduler.list_groups(section_id)
-        return await query(call, each(Group.of))
+    async def section_groups(
+        self, info: Info, section_id: strawberry.ID, first: First = 20, after: After = None
+    ) -> Connection[Group]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.scheduler.list_groups(section_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, Group.of))
 
 
 @strawberry.type

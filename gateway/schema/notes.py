@@ -19,7 +19,7 @@ from gateway.hub import Same
 from gateway.schema.convert import FromContract, to_contract
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
 from gateway.schema.feedback import _before, _events
-from gateway.schema.paging import After, First, PageInfo, checked_page
+from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.upstream import Page, UpstreamFailure, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
@@ -36,29 +36,6 @@ class Note(FromContract[http.Note]):
     session_id: strawberry.ID | None
     at: datetime | None = strawberry.field(description="The live moment it is about, if given.")
     given_at: datetime
-
-
-@strawberry.type
-class NoteEdge:
-    cursor: str
-    node: Note
-
-
-@strawberry.type
-class NoteConnection:
-    nodes: list[Note]
-    edges: list[NoteEdge]
-    page_info: PageInfo
-
-    @classmethod
-    def of(cls, page: http.NotePage, asked: Page) -> NoteConnection:
-        nodes = [Note.of(n) for n in page.items]
-        edges = [
-            NoteEdge(cursor=cursor, node=node)
-            for cursor, node in zip(page.cursors, nodes, strict=True)
-        ]
-        page_info = PageInfo.of(page.page_info, page.cursors, asked)
-        return cls(nodes=nodes, edges=edges, page_info=page_info)
 
 
 @strawberry.input(
@@ -101,10 +78,10 @@ class NoteQuery:
     @strawberry.field(description="A student's notes, newest first: yours, or your child's.")
     async def notes(
         self, info: Info, student_id: StudentId = None, first: First = 20, after: After = None
-    ) -> NoteConnection:
-        asked = checked_page(first, after)
+    ) -> Connection[Note]:
+        asked = checked_page(first, after, info)
         call = info.context.clients.feedback.list_notes(student_id, asked)
-        return await query(call, lambda found: NoteConnection.of(found, asked))
+        return await query(call, lambda found: Connection.of(found, asked, Note.of))
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import TaskProgress
 from gateway.schema.errors import Failure, mutate, query
+from gateway.schema.paging import After, Connection, First, checked_page
 
 
 @strawberry.type(
@@ -81,14 +82,17 @@ ReportProgressResult = Annotated[ProgressReport | Failure, strawberry.union("Rep
 class ProgressQuery:
     @strawberry.field(
         description=(
-            "Progress on an on-demand task: every student's who reported for the section's "
-            "staff, your own for a student, your children's for a guardian. TASK_NOT_FOUND "
-            "until feedback has heard the task was assigned."
+            "Progress on an on-demand task, by student (Relay paging): every student's who"
+            " reported for the section's staff, your own for a student, your children's for a"
+            " guardian. TASK_NOT_FOUND until feedback has heard the task was assigned."
         )
     )
-    async def task_progress(self, info: Info, task_id: strawberry.ID) -> list[StudentTaskProgress]:
-        call = info.context.clients.feedback.list_task_progress(task_id)
-        return await query(call, lambda found: [StudentTaskProgress.of(s) for s in found.students])
+    async def task_progress(
+        self, info: Info, task_id: strawberry.ID, first: First = 20, after: After = None
+    ) -> Connection[StudentTaskProgress]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.feedback.list_task_progress(task_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, StudentTaskProgress.of))
 
 
 @strawberry.type

@@ -15,10 +15,11 @@ from bookend.contracts import feedback as contract
 from bookend.http_contracts import prompts as http
 from gateway.clients import Clients, FeedbackClient
 from gateway.context import Info
-from gateway.schema.convert import FromContract, each, from_contract
+from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import PromptKind, PromptStatus
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
-from gateway.upstream import UpstreamFailure, UpstreamUnavailable
+from gateway.schema.paging import MAX_FIRST, After, Connection, First, checked_page
+from gateway.upstream import Page, UpstreamFailure, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -147,23 +148,34 @@ PromptAnswerResult = Annotated[PromptAnswer | Failure, strawberry.union("PromptA
 class PromptQuery:
     @strawberry.field(
         description=(
-            "A live session's prompts in the order they opened: with results and who has not "
-            "answered for the section's staff; with your answer (and results once revealed) "
-            "for a student of the section."
+            "A live session's prompts in the order they opened (Relay paging): with results and"
+            " who has not answered for the section's staff; with your answer (and results once"
+            " revealed) for a student of the section."
         )
     )
-    async def session_prompts(self, info: Info, session_id: strawberry.ID) -> list[Prompt]:
-        call = info.context.clients.feedback.list_session_prompts(session_id)
-        return await query(call, each(Prompt.of))
+    async def session_prompts(
+        self, info: Info, session_id: strawberry.ID, first: First = 20, after: After = None
+    ) -> Connection[Prompt]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.feedback.list_session_prompts(session_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, Prompt.of))
 
     @strawberry.field(description="A prompt of one of your sections (e.g. from your feed).")
     async def prompt(self, info: Info, id: strawberry.ID) -> Prompt:
         return await query(info.context.clients.feedback.get_prompt(id), Prompt.of)
 
-    @strawberry.field(description="Who answered what, short texts included: the section's staff.")
-    async def prompt_answers(self, info: Info, prompt_id: strawberry.ID) -> list[PromptAnswer]:
-        call = info.context.clients.feedback.list_prompt_answers(prompt_id)
-        return await query(call, each(PromptAnswer.of))
+    @strawberry.field(
+        description=(
+            "Who answered what, short texts included, by student (Relay paging): the"
+            " section's staff."
+        )
+    )
+    async def prompt_answers(
+        self, info: Info, prompt_id: strawberry.ID, first: First = 20, after: After = None
+    ) -> Connection[PromptAnswer]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.feedback.list_prompt_answers(prompt_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, PromptAnswer.of))
 
 
 @strawberry.type
@@ -245,12 +257,19 @@ def shows_prompt_event(payload: EventData, session_id: str, *, staff: bool) -> b
 
 async def prompts_now(clients: Clients, session_id: str) -> list[PromptPosted]:
     """The session's prompts as they stand, read with the subscriber's own rights: what a late
-    joiner starts from. None before the session has a live channel."""
-    try:
-        listing = await clients.feedback.list_session_prompts(session_id)
-    except UpstreamFailure:
-        return []  # no channel yet: the session has not started
-    return [PromptPosted(prompt=Prompt.of(prompt)) for prompt in listing.items]
+    joiner starts from. None before the session has a live channel. Every page of them: a
+    session has at most 50 prompts (feedback's bound), so one page of 100 holds them all."""
+    posted: list[PromptPosted] = []
+    page = Page(MAX_FIRST)
+    while True:
+        try:
+            listing = await clients.feedback.list_session_prompts(session_id, page)
+        except UpstreamFailure:
+            return []  # no channel yet: the session has not started
+        posted += [PromptPosted(prompt=Prompt.of(prompt)) for prompt in listing.items]
+        if not listing.page_info.has_next_page:
+            return posted
+        page = Page(MAX_FIRST, listing.page_info.end_cursor)
 
 
 async def prompt_frame(

@@ -13,8 +13,7 @@ from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import BalanceFlag, ProposalKind, ProposalStatus
 from gateway.schema.errors import Failure, mutate, query
-from gateway.schema.paging import After, First, PageInfo, checked_page
-from gateway.upstream import Page
+from gateway.schema.paging import After, Connection, First, checked_page
 
 
 @strawberry.type(
@@ -45,29 +44,6 @@ class BalanceProposal(FromContract[http.Proposal]):
     following_until: datetime | None
 
 
-@strawberry.type
-class BalanceProposalEdge:
-    cursor: str
-    node: BalanceProposal
-
-
-@strawberry.type
-class BalanceProposalConnection:
-    nodes: list[BalanceProposal]
-    edges: list[BalanceProposalEdge]
-    page_info: PageInfo
-
-    @classmethod
-    def of(cls, page: http.ProposalPage, asked: Page) -> BalanceProposalConnection:
-        nodes = [from_contract(BalanceProposal, p) for p in page.items]
-        edges = [
-            BalanceProposalEdge(cursor=cursor, node=node)
-            for cursor, node in zip(page.cursors, nodes, strict=True)
-        ]
-        page_info = PageInfo.of(page.page_info, page.cursors, asked)
-        return cls(nodes=nodes, edges=edges, page_info=page_info)
-
-
 def proposal_of(proposal: http.Proposal) -> BalanceProposal:
     return from_contract(BalanceProposal, proposal)
 
@@ -89,10 +65,10 @@ class ProposalQuery:
         status: ProposalStatus | None = None,
         first: First = 20,
         after: After = None,
-    ) -> BalanceProposalConnection:
-        asked = checked_page(first, after)
+    ) -> Connection[BalanceProposal]:
+        asked = checked_page(first, after, info)
         call = info.context.clients.scheduler.list_proposals(section_id, status, asked)
-        return await query(call, lambda found: BalanceProposalConnection.of(found, asked))
+        return await query(call, lambda found: Connection.of(found, asked, proposal_of))
 
 
 @strawberry.type

@@ -19,6 +19,7 @@ from gateway.schema.enums import (
     Workload,
 )
 from gateway.schema.errors import Failure, mutate, query
+from gateway.schema.paging import After, Connection, First, checked_page
 
 WEEK = (
     "An ISO week, e.g. 2026-W48: for a pulse, the week as your own calendar counts it (Monday "
@@ -105,7 +106,17 @@ class SectionPulse:
     connectivity: list[ConnectivityCount]
     shared_device: PulseCount
     preference: list[PreferenceCount]
-    pulses: list[Pulse]
+
+    @strawberry.field(
+        description=(
+            "The week's pulses, comments included: by student, their own before their"
+            " guardians' (Relay paging)."
+        )
+    )
+    async def pulses(self, info: Info, first: First = 20, after: After = None) -> Connection[Pulse]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.feedback.list_section_pulses(self.section_id, self.week, asked)
+        return await query(call, lambda found: Connection.of(found, asked, Pulse.of))
 
     @classmethod
     def of(cls, summary: http.SectionPulse) -> SectionPulse:
@@ -117,7 +128,6 @@ class SectionPulse:
             connectivity=[ConnectivityCount.of(t) for t in summary.connectivity],
             shared_device=PulseCount.of(summary.shared_device),
             preference=[PreferenceCount.of(t) for t in summary.preference],
-            pulses=[Pulse.of(p) for p in summary.pulses],
         )
 
 

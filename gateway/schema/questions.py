@@ -22,9 +22,10 @@ from bookend.contracts.feedback import (
 from bookend.http_contracts import feedback as http
 from gateway.clients import FeedbackClient
 from gateway.context import Info
-from gateway.schema.convert import FromContract, each, from_contract
+from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import AnswerMode, QuestionPhase, QuestionStatus, QuestionVisibility
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.upstream import UpstreamFailure, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
@@ -122,13 +123,17 @@ VISIBILITY = (
 class QuestionQuery:
     @strawberry.field(
         description=(
-            "A session's questions in the order asked: all of them, with their askers, for the "
-            "section's staff; for its students the class questions (no askers) and their own."
+            "A session's questions in the order asked (Relay paging): all of them, with their"
+            " askers, for the section's staff; for its students the class questions (no"
+            " askers) and their own."
         )
     )
-    async def session_questions(self, info: Info, session_id: strawberry.ID) -> list[Question]:
-        call = info.context.clients.feedback.list_questions(session_id)
-        return await query(call, each(Question.of))
+    async def session_questions(
+        self, info: Info, session_id: strawberry.ID, first: First = 20, after: After = None
+    ) -> Connection[Question]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.feedback.list_questions(session_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, Question.of))
 
 
 @strawberry.type

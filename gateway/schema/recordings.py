@@ -16,9 +16,8 @@ from gateway.schema.catalog import CaptionsInput, Media, MediaVariantInput
 from gateway.schema.convert import FromContract, from_contract, to_contract
 from gateway.schema.enums import ComponentKind, ModeFit
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
-from gateway.schema.paging import After, First, PageInfo, checked_page
+from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.schema.scalars import Bytes
-from gateway.upstream import Page
 
 
 @strawberry.type
@@ -106,29 +105,6 @@ AttachRecordingResult = Annotated[Recording | Failure, strawberry.union("AttachR
 
 
 @strawberry.type
-class RecordingEdge:
-    cursor: str
-    node: Recording
-
-
-@strawberry.type
-class RecordingConnection:
-    nodes: list[Recording]
-    edges: list[RecordingEdge]
-    page_info: PageInfo
-
-    @classmethod
-    def of(cls, page: http.RecordingPage, asked: Page) -> RecordingConnection:
-        nodes = [Recording.of(r) for r in page.items]
-        edges = [
-            RecordingEdge(cursor=cursor, node=node)
-            for cursor, node in zip(page.cursors, nodes, strict=True)
-        ]
-        page_info = PageInfo.of(page.page_info, page.cursors, asked)
-        return cls(nodes=nodes, edges=edges, page_info=page_info)
-
-
-@strawberry.type
 class RecordingQuery:
     @strawberry.field(
         description=(
@@ -138,10 +114,10 @@ class RecordingQuery:
     )
     async def lesson_recordings(
         self, info: Info, lesson_id: strawberry.ID, first: First = 20, after: After = None
-    ) -> RecordingConnection:
-        asked = checked_page(first, after)
+    ) -> Connection[Recording]:
+        asked = checked_page(first, after, info)
         call = info.context.clients.catalog.list_lesson_recordings(lesson_id, asked)
-        return await query(call, lambda found: RecordingConnection.of(found, asked))
+        return await query(call, lambda found: Connection.of(found, asked, Recording.of))
 
 
 @strawberry.type

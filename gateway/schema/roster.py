@@ -14,6 +14,7 @@ from gateway.context import Info
 from gateway.schema.convert import FromContract, each, from_contract, to_contract
 from gateway.schema.enums import GradeBand, PersonRole
 from gateway.schema.errors import Failure, mutate, query
+from gateway.schema.paging import After, Connection, First, checked_page
 
 
 @strawberry.type
@@ -190,22 +191,46 @@ class RosterQuery:
     async def district(self, info: Info) -> District:
         return await query(info.context.clients.scheduler.get_district(), District.of)
 
-    @strawberry.field(description="The schools you administer.")
-    async def schools(self, info: Info) -> list[School]:
-        return await query(info.context.clients.scheduler.list_schools(), each(School.of))
+    @strawberry.field(description="The schools you administer, by id (Relay paging).")
+    async def schools(
+        self, info: Info, first: First = 20, after: After = None
+    ) -> Connection[School]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.scheduler.list_schools(asked)
+        return await query(call, lambda found: Connection.of(found, asked, School.of))
 
-    @strawberry.field(description="A school's calendar: its terms and the district's, by start.")
-    async def terms(self, info: Info, school_id: strawberry.ID) -> list[Term]:
-        return await query(info.context.clients.scheduler.list_terms(school_id), each(Term.of))
+    @strawberry.field(
+        description="A school's calendar: its terms and the district's, by start (Relay paging)."
+    )
+    async def terms(
+        self, info: Info, school_id: strawberry.ID, first: First = 20, after: After = None
+    ) -> Connection[Term]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.scheduler.list_terms(school_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, Term.of))
 
-    @strawberry.field
-    async def sections(self, info: Info) -> list[Section]:
-        return await query(info.context.clients.scheduler.list_sections(), each(Section.of))
+    @strawberry.field(
+        description=(
+            "The sections you teach, administer, attend or have a child in, by id (Relay"
+            " paging): a district admin's are the district's."
+        )
+    )
+    async def sections(
+        self, info: Info, first: First = 20, after: After = None
+    ) -> Connection[Section]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.scheduler.list_sections(asked)
+        return await query(call, lambda found: Connection.of(found, asked, Section.of))
 
-    @strawberry.field(description="A section's students, each with the zone of their days.")
-    async def section_students(self, info: Info, section_id: strawberry.ID) -> list[SectionStudent]:
-        call = info.context.clients.scheduler.list_section_students(section_id)
-        return await query(call, each(SectionStudent.of))
+    @strawberry.field(
+        description=("A section's students by id, each with the zone of their days (Relay paging).")
+    )
+    async def section_students(
+        self, info: Info, section_id: strawberry.ID, first: First = 20, after: After = None
+    ) -> Connection[SectionStudent]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.scheduler.list_section_students(section_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, SectionStudent.of))
 
     @strawberry.field(description="A student's guardians.")
     async def student_guardians(self, info: Info, student_id: strawberry.ID) -> list[Person]:

@@ -9,11 +9,13 @@ import strawberry
 
 from bookend.http_contracts import scheduler as http
 from gateway.context import Info
+from gateway.loaders import FirstPage
 from gateway.schema.balance import BalanceWarning, warnings_of
 from gateway.schema.catalog import Lesson, load_lesson
-from gateway.schema.convert import each, from_contract, to_contract
+from gateway.schema.convert import from_contract, to_contract
 from gateway.schema.enums import Bookend, Modality, SessionStatus
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.schema.questions import Question
 from gateway.schema.recordings import SessionRecording
 
@@ -81,15 +83,23 @@ class LiveSession:
     @strawberry.field(
         description=(
             "Its questions left for the follow-up, where its follow-up task (in `tasks`) is "
-            "done: answered there since or not yet, in the order asked, as you may see them "
-            "(staff all of them with their askers; a student class questions, askers "
-            "anonymous, and their own). Null only if they could not be read just now."
+            "done: answered there since or not yet, in the order asked (Relay paging), as you "
+            "may see them (staff all of them with their askers; a student class questions, "
+            "askers anonymous, and their own). Null only if they could not be read just now."
         )
     )
-    async def follow_up_questions(self, info: Info) -> list[Question] | None:
-        # One feedback call for every session of the request (a batching loader).
-        found = await info.context.loaders.follow_up_questions.load(self.id)
-        return [Question.of(question) for question in found]
+    async def follow_up_questions(
+        self, info: Info, first: First = 20, after: After = None
+    ) -> Connection[Question] | None:
+        asked = checked_page(first, after, info)
+        if not asked.after:
+            # Every session's first page in one feedback call for the request (a batching
+            # loader); a later page is one session's own.
+            first_page = FirstPage(self.id, asked.first, asked.total)
+            found = await info.context.loaders.follow_up_questions.load(first_page)
+            return Connection.of(found, asked, Question.of)
+        call = info.context.clients.feedback.list_questions(self.id, asked, follow_up=True)
+        return await query(call, lambda page: Connection.of(page, asked, Question.of))
 
     @strawberry.field(description="Its series, with every occurrence, if it is one.")
     async def series(self, info: Info) -> SessionSeries | None:
@@ -198,10 +208,13 @@ class SessionQuery:
     async def session(self, info: Info, id: strawberry.ID) -> LiveSession:
         return await query(info.context.clients.scheduler.get_session(id), LiveSession.of)
 
-    @strawberry.field
-    async def section_sessions(self, info: Info, section_id: strawberry.ID) -> list[LiveSession]:
-        call = info.context.clients.scheduler.list_sessions(section_id)
-        return await query(call, each(LiveSession.of))
+    @strawberry.field(description="A section's live sessions by start (Relay paging).")
+    async def section_sessions(
+        self, info: Info, section_id: strawberry.ID, first: First = 20, after: After = None
+    ) -> Connection[LiveSession]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.scheduler.list_sessions(section_id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, LiveSession.of))
 
     @strawberry.field
     async def session_series(self, info: Info, id: strawberry.ID) -> SessionSeries:

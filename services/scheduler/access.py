@@ -3,7 +3,10 @@ section or a student's feed. Every check reads only the principal's own district
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bookend.auth import Forbidden, Principal, Role
+from bookend.paging import KeyedPage, PageAsk
 from services.scheduler.roster.domain import Section
 from services.scheduler.roster.ports import Reads, SectionFilter
 
@@ -99,8 +102,12 @@ async def require_views_student(
     raise Forbidden("this feed belongs to a student you do not teach, guard or administer")
 
 
-async def sections_seen(principal: Principal, reads: Reads) -> list[Section]:
-    """The sections a principal teaches, administers, attends or has a child in, by id."""
+async def page_sections_seen(
+    principal: Principal, reads: Reads, asked: PageAsk
+) -> KeyedPage[Section]:
+    """A page of the sections a principal teaches, administers, attends or has a child in, by
+    id. Each role's sections are a page read after the cursor, and the page is the first of
+    their union: a keyset page of each is enough for a keyset page of all."""
     district = principal.district
     filters: list[SectionFilter] = []
     if principal.has(Role.DISTRICT_ADMIN):
@@ -112,5 +119,11 @@ async def sections_seen(principal: Principal, reads: Reads) -> list[Section]:
     attended = await attended_section_ids(reads, district, await learners_seen(principal, reads))
     if attended:
         filters.append(SectionFilter(section_ids=attended))
-    found = {s.id: s for which in filters for s in await reads.list_sections(district, which)}
-    return [found[key] for key in sorted(found)]
+    if len(filters) == 1:
+        return await reads.page_sections(district, filters[0], asked)
+    without_total = replace(asked, total=False)
+    pages = [await reads.page_sections(district, which, without_total) for which in filters]
+    total = None
+    if asked.total:
+        total = len(set().union(*[await reads.section_ids(district, w) for w in filters]))
+    return KeyedPage.merged(pages, asked, total)

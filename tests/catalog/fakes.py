@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +57,10 @@ class FakeReads:
         )
         return found[: query.limit]
 
+    async def count_lessons(self, district_id: str, query: LessonQuery) -> int:
+        every = replace(query, limit=len(self.state.lessons))
+        return len(await self.list_lessons(district_id, every))
+
     async def get_lessons(self, district_id: str, lesson_ids: list[str]) -> list[Lesson]:
         found = (self.state.lessons.get(i) for i in set(lesson_ids))
         return [
@@ -90,6 +94,9 @@ class FakeReads:
             key=lambda c: (c.created_at, c.id),
         )
         return found[:limit]
+
+    async def count_curricula(self, district_id: str) -> int:
+        return sum(c.district_id == district_id for c in self.state.curricula.values())
 
     async def get_lesson_version(
         self, district_id: str, lesson_id: str, version: int
@@ -125,6 +132,12 @@ class FakeReads:
         ]
         found.sort(key=lambda r: (r.published_at, r.id), reverse=True)
         return found[:limit]
+
+    async def count_recordings(
+        self, district_id: str, lesson_id: str, section_ids: Collection[str] | None = None
+    ) -> int:
+        every = len(self.state.recordings)
+        return len(await self.list_recordings(district_id, lesson_id, section_ids, limit=every))
 
 
 class FakeCatalogTransaction(FakeTransaction[CatalogState], FakeReads):

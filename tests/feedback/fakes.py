@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bookend.mongo import order_key
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.assessment.domain import SectionAssessment, WeekSession
 from services.feedback.live.domain import (
     AttendanceSummary,
@@ -18,7 +20,7 @@ from tests.feedback.assessment_fakes import FakeAssessmentReads, FakeAssessmentW
 from tests.feedback.progress_fakes import FakeProgressReads, FakeProgressWrites, ProgressTables
 from tests.feedback.pulse_fakes import FakePulseReads, FakePulseWrites, Key
 from tests.feedback.question_fakes import FakeQuestionReads, FakeQuestionWrites, QuestionTables
-from tests.support.fakes import FakeState, FakeStore, FakeTransaction
+from tests.support.fakes import FakeState, FakeStore, FakeTransaction, keyed_page
 
 
 @dataclass
@@ -64,6 +66,12 @@ class FakeReads:
             key=lambda item: (item.recorded_at, item.id),
         )
 
+    async def page_check_ins(
+        self, district_id: str, session_id: str, asked: PageAsk, *, student_id: str | None = None
+    ) -> KeyedPage[CheckIn]:
+        found = await self.list_check_ins(district_id, session_id, student_id=student_id)
+        return keyed_page(found, lambda item: order_key(item.recorded_at, item.id), asked)
+
     async def get_attendee(
         self, district_id: str, session_id: str, student_id: str
     ) -> Attendee | None:
@@ -96,6 +104,12 @@ class FakeReads:
             key=lambda p: (p.opened_at, p.id),
         )
 
+    async def page_prompts(
+        self, district_id: str, session_id: str, asked: PageAsk
+    ) -> KeyedPage[Prompt]:
+        found = await self.list_prompts(district_id, session_id)
+        return keyed_page(found, lambda p: order_key(p.opened_at, p.id), asked)
+
     async def get_answer(self, district_id: str, prompt_id: str, student_id: str) -> Answer | None:
         return self.state.answers.get((district_id, prompt_id, student_id))
 
@@ -104,6 +118,12 @@ class FakeReads:
             (a for k, a in self.state.answers.items() if k[:2] == (district_id, prompt_id)),
             key=lambda a: a.student_id,
         )
+
+    async def page_answers(
+        self, district_id: str, prompt_id: str, asked: PageAsk
+    ) -> KeyedPage[Answer]:
+        found = await self.list_answers(district_id, prompt_id)
+        return keyed_page(found, lambda a: a.student_id, asked)
 
     async def answered_by(self, district_id: str, prompt_id: str) -> list[str]:
         return [a.student_id for a in await self.list_answers(district_id, prompt_id)]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.progress.domain import KnownTask, ProgressLog, StudentProgress, TaskMedia
+from tests.support.fakes import keyed_page
 
 if TYPE_CHECKING:  # the fakes' state holds these tables (tests/feedback/fakes.py)
     from tests.feedback.fakes import FeedbackState
@@ -36,6 +39,21 @@ class FakeProgressReads:
     async def list_task_progress(self, district_id: str, task_id: str) -> list[StudentProgress]:
         logs = self.state.progress.logs
         return [logs[key].summary for key in sorted(logs) if key[:2] == (district_id, task_id)]
+
+    async def page_task_progress(
+        self,
+        district_id: str,
+        task_id: str,
+        asked: PageAsk,
+        *,
+        student_ids: Collection[str] | None = None,
+    ) -> KeyedPage[StudentProgress]:
+        found = [
+            progress
+            for progress in await self.list_task_progress(district_id, task_id)
+            if student_ids is None or progress.student_id in student_ids
+        ]
+        return keyed_page(found, lambda progress: progress.student_id, asked)
 
 
 class FakeProgressWrites(FakeProgressReads):

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.pulse.domain import Pulse
+from services.feedback.pulse.store import pulse_order
+from tests.support.fakes import keyed_page
 
 if TYPE_CHECKING:  # the fakes' state holds the pulses (tests/feedback/fakes.py)
     from tests.feedback.fakes import FeedbackState
@@ -51,6 +54,12 @@ class FakePulseReads:
             if (p.district_id, p.week) == (district_id, week) and section_id in p.section_ids
         ]
         return sorted(found, key=lambda p: (p.student_id, p.respondent_id))
+
+    async def page_section_pulses(
+        self, district_id: str, section_id: str, week: str, asked: PageAsk
+    ) -> KeyedPage[Pulse]:
+        found = await self.list_section_pulses(district_id, section_id, week)
+        return keyed_page(found, pulse_order, asked)
 
 
 class FakePulseWrites(FakePulseReads):

@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bookend.contracts.feedback import QuestionVisibility as Visibility
 from bookend.contracts.scheduler import Bookend
 from bookend.cursors import Position
 from bookend.mongo import order_key
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.notes.domain import Note
 from services.feedback.plan.domain import PlannedSession
 from services.feedback.progress.domain import KnownTask
 from services.feedback.questions.domain import Question
+from tests.support.fakes import keyed_page
 
 if TYPE_CHECKING:  # the fakes' state holds these tables
     from tests.feedback.fakes import FeedbackState
@@ -66,6 +69,25 @@ class FakeQuestionReads:
             q for q in await self.list_questions(district_id, session_id) if q.follow_up is not None
         ]
 
+    async def page_questions(
+        self,
+        district_id: str,
+        session_id: str,
+        asked: PageAsk,
+        *,
+        visibility: Visibility | None = None,
+        asker_id: str | None = None,
+        follow_up: bool = False,
+    ) -> KeyedPage[Question]:
+        found = [
+            q
+            for q in await self.list_questions(district_id, session_id)
+            if visibility in (None, q.visibility)
+            and asker_id in (None, q.asker_id)
+            and (not follow_up or q.follow_up is not None)
+        ]
+        return keyed_page(found, lambda q: order_key(q.asked_at, q.id), asked)
+
     async def count_questions(
         self, district_id: str, session_id: str, *, asker_id: str | None = None, up_to: int
     ) -> int:
@@ -92,6 +114,12 @@ class FakeQuestionReads:
             start = order_key(after.created_at, after.id)
             newest = [n for n in newest if order_key(n.given_at, n.id) < start]
         return newest[:limit]
+
+    async def count_notes_of(self, district_id: str, student_id: str) -> int:
+        return sum(
+            (n.district_id, n.student_id) == (district_id, student_id)
+            for n in self.state.asked.notes.values()
+        )
 
     async def count_notes(
         self, district_id: str, student_id: str, about: str, *, up_to: int

@@ -6,19 +6,23 @@ gateway's clients, parsing and error handling all run for real.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
 from bookend.contracts.catalog import ComponentKind, LessonStatus, ModeFit
 from bookend.http_contracts.catalog import Component, Lesson
+from bookend.http_contracts.paging import Page, PageInfo
 from bookend.problems import Problem, ProblemKind
 from gateway.clients import Upstreams
 from gateway.upstream import Upstream
 
 Json = dict[str, object] | list[object] | str
+P = TypeVar("P", bound=Page[Any])
 
 
 @dataclass
@@ -107,3 +111,11 @@ def a_lesson(lesson_id: str, status: LessonStatus = LessonStatus.PUBLISHED) -> L
         created_at=datetime(2026, 3, 2, 15, tzinfo=UTC),
         published_at=datetime(2026, 3, 2, 16, tzinfo=UTC),
     )
+
+
+def only_page(page: type[P], items: Sequence[BaseModel], **fields: object) -> P:
+    """A service's whole list as one page: every item, with a cursor each, nothing after;
+    `fields` fill a subclass's own."""
+    cursors = [f"c{n}" for n, _ in enumerate(items, 1)]
+    info = PageInfo(has_next_page=False, end_cursor=cursors[-1] if cursors else None)
+    return page.model_validate({"items": items, "page_info": info, "cursors": cursors, **fields})

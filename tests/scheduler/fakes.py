@@ -10,6 +10,8 @@ from typing import TypeVar
 from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import ProposalStatus, SessionStatus
 from bookend.cursors import Position as CursorPosition
+from bookend.mongo import order_key
+from bookend.paging import KeyedPage, PageAsk
 from services.scheduler.adjustments.domain import Following, Proposal
 from services.scheduler.balance.domain import BalancePolicy
 from services.scheduler.calendars.domain import CalendarLink, Owner
@@ -34,7 +36,7 @@ from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
 from services.scheduler.sessions.tasks import Excusal, Extension
-from tests.support.fakes import FakeState, FakeStore, FakeTransaction
+from tests.support.fakes import FakeState, FakeStore, FakeTransaction, keyed_page
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -89,6 +91,12 @@ class FakeReads:
             ),
             key=lambda s: s.id,
         )
+
+    async def page_schools(
+        self, district_id: str, school_ids: Collection[str] | None, asked: PageAsk
+    ) -> KeyedPage[School]:
+        schools = await self.list_schools(district_id, school_ids)
+        return keyed_page(schools, lambda school: school.id, asked)
 
     async def get_term(self, district_id: str, term_id: str) -> Term | None:
         return self.state.terms.get((district_id, term_id))
@@ -153,6 +161,19 @@ class FakeReads:
     async def get_section(self, district_id: str, section_id: str) -> Section | None:
         return self.state.sections.get((district_id, section_id))
 
+    async def page_terms(self, district_id: str, school_id: str, asked: PageAsk) -> KeyedPage[Term]:
+        terms = await self.list_terms(district_id, school_id=school_id)
+        return keyed_page(terms, lambda term: f"{term.starts_on.isoformat()}|{term.id}", asked)
+
+    async def page_sections(
+        self, district_id: str, which: SectionFilter, asked: PageAsk
+    ) -> KeyedPage[Section]:
+        sections = await self.list_sections(district_id, which)
+        return keyed_page(sections, lambda section: section.id, asked)
+
+    async def section_ids(self, district_id: str, which: SectionFilter) -> set[str]:
+        return {section.id for section in await self.list_sections(district_id, which)}
+
     async def list_sections(self, district_id: str, which: SectionFilter) -> list[Section]:
         return sorted(
             (
@@ -192,6 +213,18 @@ class FakeReads:
             if (e.district_id, e.section_id) == (district_id, section_id)
         )
 
+    async def page_section_students(
+        self, district_id: str, section_id: str, asked: PageAsk
+    ) -> KeyedPage[str]:
+        students = await self.list_section_students(district_id, section_id)
+        return keyed_page(students, lambda student_id: student_id, asked)
+
+    async def page_groups(
+        self, district_id: str, section_id: str, asked: PageAsk
+    ) -> KeyedPage[Group]:
+        groups = await self.list_groups(district_id, section_id)
+        return keyed_page(groups, lambda group: group.name_key, asked)
+
     async def get_group(self, district_id: str, group_id: str) -> Group | None:
         return self.state.groups.get((district_id, group_id))
 
@@ -218,6 +251,12 @@ class FakeReads:
         self, district_id: str, section_id: str, starting: Span = ALL_TIME
     ) -> list[LiveSession]:
         return self._sessions(district_id, section_id, lambda s: s.starts_at in starting)
+
+    async def page_sessions(
+        self, district_id: str, section_id: str, starting: Span, asked: PageAsk
+    ) -> KeyedPage[LiveSession]:
+        sessions = await self.list_sessions(district_id, section_id, starting)
+        return keyed_page(sessions, lambda s: order_key(s.starts_at, s.id), asked)
 
     async def list_sessions_not_ended(self, district_id: str, section_id: str) -> list[LiveSession]:
         return self._sessions(district_id, section_id, lambda s: s.status != SessionStatus.ENDED)
@@ -355,6 +394,15 @@ class FakeReads:
         ]
         return sorted(found, key=lambda link: (link.created_at, link.id), reverse=True)[:limit]
 
+    async def page_calendar_links(
+        self, district_id: str, *, owner: Owner | None, created_by: str | None, asked: PageAsk
+    ) -> KeyedPage[CalendarLink]:
+        links = await self.list_calendar_links(
+            district_id, owner=owner, created_by=created_by, limit=len(self.state.calendar_links)
+        )
+        key = lambda link: order_key(link.created_at, link.id)  # noqa: E731
+        return keyed_page(links, key, asked, descending=True)
+
 
 def _save(stored: dict[K, V], records: dict[K, V], new: bool) -> None:
     """As the store saves: a `new` record already stored is a duplicate key."""
@@ -427,6 +475,12 @@ class FakeAdjustments:
         if after is not None:
             found = [p for p in found if (p.proposed_at, p.id) < (after.created_at, after.id)]
         return found[:limit]
+
+    async def count_proposals(
+        self, district_id: str, section_id: str, *, status: ProposalStatus | None = None
+    ) -> int:
+        every = len(self.state.proposals)
+        return len(await self.list_proposals(district_id, section_id, status=status, limit=every))
 
     async def list_followings(
         self, district_id: str, section_id: str, at: datetime

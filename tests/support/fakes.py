@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from bookend.contracts import CloudEvent
+from bookend.paging import KeyedPage, PageAsk
 
 T = TypeVar("T")
 
@@ -90,3 +91,20 @@ class TickingClock(Clock):
 def counting_ids(prefix: str = "id") -> Callable[[], str]:
     counter = itertools.count(1)
     return lambda: f"{prefix}-{next(counter):03d}"
+
+
+def keyed_page(
+    items: Iterable[T], key: Callable[[T], str], asked: PageAsk, *, descending: bool = False
+) -> KeyedPage[T]:
+    """A page of a fake's list as a store reads it: in the order of each item's `key`, after
+    the cursor's, one more than asked, and the whole list counted only when asked."""
+    ordered = sorted(((key(item), item) for item in items), key=lambda kept: kept[0])
+    if descending:
+        ordered.reverse()
+    after = asked.after
+    rest = [
+        kept
+        for kept in ordered
+        if after is None or (kept[0] < after if descending else kept[0] > after)
+    ]
+    return KeyedPage.of(rest[: asked.limit], asked, len(ordered) if asked.total else None)

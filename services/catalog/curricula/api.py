@@ -100,13 +100,16 @@ async def list_curricula(
     state: State,
     first: int = service.DEFAULT_PAGE_SIZE,
     after: str | None = None,
+    total: bool = False,
 ) -> http.CurriculumPage:
     page = await service.list_curricula(
-        principal=principal, store=state.store, first=first, after=after
+        principal=principal, store=state.store, first=first, after=after, total=total
     )
     end = page.cursors[-1] if page.cursors else None
     return http.CurriculumPage(
         items=[curriculum_out(c) for c in page.items],
-        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=end),
+        page_info=PageInfo(
+            has_next_page=page.has_next_page, end_cursor=end, total_count=page.total
+        ),
         cursors=page.cursors,
     )

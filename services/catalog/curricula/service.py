@@ -33,6 +33,7 @@ class CurriculumPage:
     items: list[Curriculum]
     has_next_page: bool
     cursors: list[str]  # each item's, to page on from it
+    total: int | None = None  # the district's curricula, when asked for
 
 
 async def create_curriculum(
@@ -121,8 +122,14 @@ async def get_curriculum(curriculum_id: str, *, principal: Principal, store: Rea
 
 
 async def list_curricula(
-    *, principal: Principal, store: Reads, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    *,
+    principal: Principal,
+    store: Reads,
+    first: int = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+    total: bool = False,
 ) -> CurriculumPage:
+    """A page of the district's curricula, oldest first; all of them counted when asked."""
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise InvalidInput("first", "range", f"must be between 1 and {MAX_PAGE_SIZE}")
     cursor = None if after is None else cursors.decode(after)
@@ -130,4 +137,7 @@ async def list_curricula(
     found = await store.list_curricula(principal.district, position, first + 1)
     items = found[:first]
     ends = [cursors.encode(Position(c.created_at, c.id)) for c in items]
-    return CurriculumPage(items=items, has_next_page=len(found) > first, cursors=ends)
+    counted = await store.count_curricula(principal.district) if total else None
+    return CurriculumPage(
+        items=items, has_next_page=len(found) > first, cursors=ends, total=counted
+    )

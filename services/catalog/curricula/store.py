@@ -30,6 +30,9 @@ class CurriculumQueries(Queries):
         order = [(ORDER_KEY, 1)]
         return await self._list(Curriculum, CURRICULA, found, order, key="id", limit=limit)
 
+    async def count_curricula(self, district_id: str) -> int:
+        return await self._count(CURRICULA, {"district_id": district_id})
+
     async def lessons_of_curriculum(
         self, district_id: str, curriculum_id: str
     ) -> frozenset[str] | None:

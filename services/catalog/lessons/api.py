@@ -205,6 +205,7 @@ async def list_lessons(
     max_download_bytes: int | None = None,
     library: Library = Library.DISTRICT,
     curriculum_id: str | None = None,
+    total: bool = False,
 ) -> http.LessonPage:
     """`q`: every word of it, in the title (ranked first) or elsewhere in the lesson."""
     filters = LessonFilters(
@@ -225,9 +226,13 @@ async def list_lessons(
         filters=filters,
         library=library,
         curriculum_id=curriculum_id,
+        total=total,
+    )
+    info = PageInfo(
+        has_next_page=page.has_next_page, end_cursor=page.end_cursor, total_count=page.total
     )
     return http.LessonPage(
         items=[lesson_out(lesson, viewer=principal) for lesson in page.items],
-        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+        page_info=info,
         cursors=page.cursors,
     )

@@ -64,6 +64,10 @@ class Reads(Protocol):
 
     async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]: ...
 
+    async def count_lessons(self, district_id: str, query: LessonQuery) -> int:
+        """How many lessons `query` finds, its limit aside."""
+        ...
+
     async def get_lesson_version(
         self, district_id: str, lesson_id: str, version: int
     ) -> LessonVersion | None: ...

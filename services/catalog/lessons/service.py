@@ -49,6 +49,7 @@ class LessonPage:
     has_next_page: bool
     end_cursor: str | None
     cursors: list[str] = field(default_factory=list)  # each item's, to page on from it
+    total: int | None = None  # every lesson the filters find, when asked for
 
 
 async def create_lesson(
@@ -234,10 +235,12 @@ async def list_lessons(
     filters: LessonFilters = LessonFilters(),
     library: Library = Library.DISTRICT,
     curriculum_id: str | None = None,
+    total: bool = False,
 ) -> LessonPage:
     """A page of the lessons the caller may see, filtered; with `q`, only those holding every
     word of it, those whose title holds them all first (ADR 0024). The shared library shows
-    other districts its published lessons only."""
+    other districts its published lessons only. With `total`, every lesson the filters find
+    is counted too (one count query, both ranks of a search at once)."""
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise InvalidInput("first", "range", f"must be between 1 and {MAX_PAGE_SIZE}")
     refuse_if(_filter_errors(filters))
@@ -249,7 +252,9 @@ async def list_lessons(
     wanted = {LessonStatus.DRAFT, LessonStatus.PUBLISHED} if status is None else {status}
     statuses = visible & wanted
     if not statuses:
-        return LessonPage(items=[], has_next_page=False, end_cursor=None)
+        return LessonPage(
+            items=[], has_next_page=False, end_cursor=None, total=0 if total else None
+        )
     if curriculum_id is not None:
         placed = await store.lessons_of_curriculum(owner, curriculum_id)
         if placed is None:
@@ -275,11 +280,23 @@ async def list_lessons(
             break
     page = found[:first]
     ends = [cursors.encode(Position(lesson.created_at, lesson.id, at)) for at, lesson in page]
+    counted = None
+    if total:
+        every = LessonQuery(
+            statuses=frozenset(statuses),
+            after=None,
+            limit=0,
+            drafts_by=_drafts_by(principal),
+            filters=filters,
+            words=() if search is None else search.words,
+        )
+        counted = await store.count_lessons(owner, every)
     return LessonPage(
         items=[lesson for _, lesson in page],
         has_next_page=len(found) > first,
         end_cursor=ends[-1] if ends else None,
         cursors=ends,
+        total=counted,
     )
 
 

@@ -64,20 +64,11 @@ class LessonQueries(Queries):
         return None if doc is None else _version_of(doc)
 
     async def list_lessons(self, district_id: str, query: LessonQuery) -> list[Lesson]:
-        # One explicit `$and`: the embedded store drops fields beside a bare `$or` (ADR 0007).
-        conditions: list[Document] = [{"district_id": district_id}, _statuses(query)]
-        conditions += _filtered(query.filters)
-        if query.words:
-            every = {"$all": list(query.words)}
-            conditions.append({WORDS: every})
-            if query.in_title is True:
-                conditions.append({TITLE_WORDS: every})
-            elif query.in_title is False:  # `$nor`: the embedded store has no `$not`
-                conditions.append({"$nor": [{TITLE_WORDS: every}]})
-        if (after := query.after) is not None:
-            conditions.append({ORDER_KEY: {"$gt": order_key(after.created_at, after.lesson_id)}})
-        found = all_of(conditions)
+        found = _lessons(district_id, query)
         return await self._list(Lesson, LESSONS, found, LESSON_ORDER, key="id", limit=query.limit)
+
+    async def count_lessons(self, district_id: str, query: LessonQuery) -> int:
+        return await self._count(LESSONS, _lessons(district_id, query))
 
     async def nest_lesson_content(self) -> None:
         """Lessons stored before their content had a field of its own get one, at the first
@@ -102,6 +93,23 @@ class LessonQueries(Queries):
             await self.db[LESSONS].replace_one(exact({"_id": lesson.id}), lesson_document(lesson))
         with contextlib.suppress(DuplicateKeyError):
             await self.db[MIGRATIONS].insert_one({"_id": SEARCH_FIELDS_ADDED})
+
+
+def _lessons(district_id: str, query: LessonQuery) -> Document:
+    """The lessons `query` asks for, as one query (its `after`, not its limit)."""
+    # One explicit `$and`: the embedded store drops fields beside a bare `$or` (ADR 0007).
+    conditions: list[Document] = [{"district_id": district_id}, _statuses(query)]
+    conditions += _filtered(query.filters)
+    if query.words:
+        every = {"$all": list(query.words)}
+        conditions.append({WORDS: every})
+        if query.in_title is True:
+            conditions.append({TITLE_WORDS: every})
+        elif query.in_title is False:  # `$nor`: the embedded store has no `$not`
+            conditions.append({"$nor": [{TITLE_WORDS: every}]})
+    if (after := query.after) is not None:
+        conditions.append({ORDER_KEY: {"$gt": order_key(after.created_at, after.lesson_id)}})
+    return all_of(conditions)
 
 
 def _filtered(filters: LessonFilters) -> list[Document]:

@@ -76,16 +76,20 @@ async def list_lesson_recordings(
     state: State,
     first: int = 20,
     after: Annotated[str | None, Query(max_length=500)] = None,
+    total: bool = False,
 ) -> http.RecordingPage:
     page = await service.list_lesson_recordings(
         lesson_id,
         first=first,
         after=cursors.decode(after) if after else None,
+        total=total,
         principal=principal,
         store=state.store,
     )
     ends, info = keyset_page(
-        (Position(r.published_at, r.id) for r in page.recordings), more=page.next is not None
+        (Position(r.published_at, r.id) for r in page.recordings),
+        more=page.next is not None,
+        total=page.total,
     )
     return http.RecordingPage(
         items=[recording_out(r) for r in page.recordings], page_info=info, cursors=ends

@@ -38,6 +38,10 @@ class Reads(Protocol):
         position `after` (exclusive); with `section_ids`, only those of these sections."""
         ...
 
+    async def count_recordings(
+        self, district_id: str, lesson_id: str, section_ids: Collection[str] | None = None
+    ) -> int: ...
+
 
 class Transaction(Reads, Outbox, Protocol):
     """One transaction: a recording and the event announcing it commit together or not at all."""

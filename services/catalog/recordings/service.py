@@ -66,13 +66,20 @@ async def get_session_recording(
 class RecordingPage:
     recordings: list[Recording]
     next: Position | None  # where the next page starts, if there is one
+    total: int | None = None  # the lesson's recordings the caller sees, when asked for
 
 
 async def list_lesson_recordings(
-    lesson_id: str, *, first: int, after: Position | None, principal: Principal, store: Store
+    lesson_id: str,
+    *,
+    first: int,
+    after: Position | None,
+    total: bool = False,
+    principal: Principal,
+    store: Store,
 ) -> RecordingPage:
     """A page of a lesson's recordings, newest first: the district's staff see every
-    section's, a student those of their own sections."""
+    section's, a student those of their own sections; all of them counted when asked."""
     if not 1 <= first <= MAX_PAGE:
         refuse_if([FieldError("first", "in_range", f"must be between 1 and {MAX_PAGE}")])
     sections = _sections_seen(principal)
@@ -81,7 +88,12 @@ async def list_lesson_recordings(
     )
     page = found[:first]
     more = len(found) > first
-    return RecordingPage(page, Position(page[-1].published_at, page[-1].id) if more else None)
+    counted = None
+    if total:
+        counted = await store.count_recordings(principal.district, lesson_id, sections)
+    return RecordingPage(
+        page, Position(page[-1].published_at, page[-1].id) if more else None, counted
+    )
 
 
 def _sections_seen(principal: Principal) -> frozenset[str] | None:

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Collection
 
 from pymongo.errors import DuplicateKeyError
 
 from bookend.cursors import Position
-from bookend.mongo import Document, Queries, exact, from_document, order_key, to_document
+from bookend.mongo import Document, Queries, from_document, order_key, to_document
 from services.catalog.recordings.domain import KnownSession, Recording, RecordingExists
 from services.catalog.recordings.ports import MAX_PAGE
 
@@ -18,7 +17,6 @@ SESSIONS, RECORDINGS = "sessions", "recordings"
 # store, ADR 0007): newest first, and the key a page goes on from.
 ORDER = "order"
 NEWEST_FIRST = [(ORDER, -1)]
-MIGRATIONS = "migrations"
 ORDER_ADDED = "recording_order_added"
 
 # (collection, fields, unique). One recording a session: the unique index settles a race that
@@ -54,28 +52,28 @@ class RecordingQueries(Queries):
         after: Position | None = None,
         limit: int = MAX_PAGE,
     ) -> list[Recording]:
-        query: Document = {"district_id": district_id, "lesson_id": lesson_id}
+        query = _recordings(district_id, lesson_id, section_ids)
         if after is not None:
             query[ORDER] = {"$lt": order_key(after.created_at, after.id)}
-        if section_ids is not None:
-            query["section_id"] = {"$in": sorted(section_ids)}
         docs = await self._many(RECORDINGS, query, NEWEST_FIRST, limit)
         return [
             from_document(Recording, {k: v for k, v in d.items() if k != ORDER}, key="id")
             for d in docs
         ]
 
+    async def count_recordings(
+        self, district_id: str, lesson_id: str, section_ids: Collection[str] | None = None
+    ) -> int:
+        return await self._count(RECORDINGS, _recordings(district_id, lesson_id, section_ids))
+
     async def add_recording_order(self) -> None:
         """Recordings stored before they were paged get their order key, once."""
-        if await self._one(MIGRATIONS, {"_id": ORDER_ADDED}) is not None:
-            return
-        for doc in await self._many(RECORDINGS, {ORDER: {"$exists": False}}):
-            recording = from_document(Recording, doc, key="id")
-            await self.db[RECORDINGS].replace_one(
-                exact({"_id": recording.id}), recording_document(recording)
-            )
-        with contextlib.suppress(DuplicateKeyError):
-            await self.db[MIGRATIONS].insert_one({"_id": ORDER_ADDED})
+        await self._add_missing(
+            RECORDINGS,
+            ORDER,
+            lambda doc: recording_document(from_document(Recording, doc, key="id")),
+            ORDER_ADDED,
+        )
 
 
 class RecordingWrites(RecordingQueries):
@@ -88,3 +86,10 @@ class RecordingWrites(RecordingQueries):
             await self.db[RECORDINGS].insert_one(doc, session=self.session)
         except DuplicateKeyError:
             raise RecordingExists(recording.session_id) from None
+
+
+def _recordings(district_id: str, lesson_id: str, section_ids: Collection[str] | None) -> Document:
+    query: Document = {"district_id": district_id, "lesson_id": lesson_id}
+    if section_ids is not None:
+        query["section_id"] = {"$in": sorted(section_ids)}
+    return query

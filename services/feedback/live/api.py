@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Response
 
 from bookend.auth.fastapi import CurrentPrincipal
 from bookend.contracts.feedback import CheckInSignal, Presence
-from bookend.hosting import RequestKey, ServiceState, answering, service_state
+from bookend.hosting import AskedPage, RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import feedback as http
 from services.feedback.live import domain, service
 from services.feedback.live.ports import Store
@@ -128,10 +128,13 @@ async def get_attendance(
 
 @router.get("/sessions/{session_id}/checkins")
 async def list_session_check_ins(
-    session_id: str, principal: CurrentPrincipal, state: State
-) -> http.CheckInList:
-    items = await service.list_session_check_ins(session_id, principal=principal, store=state.store)
-    return http.CheckInList(items=[check_in_out(item) for item in items])
+    session_id: str, principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.CheckInPage:
+    """A page of the session's check-ins as recorded: all for staff, a student's own."""
+    page = await service.list_session_check_ins(
+        session_id, asked, principal=principal, store=state.store
+    )
+    return http.CheckInPage.of(page, check_in_out)
 
 
 @router.get("/checkins/{checkin_id}")

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.live.domain import (
     AttendanceSummary,
     Attendee,
@@ -32,6 +33,12 @@ class Reads(Protocol):
         self, district_id: str, session_id: str, *, student_id: str | None = None
     ) -> list[CheckIn]:
         """A session's check-ins (only one student's, if given) in the order they were recorded."""
+        ...
+
+    async def page_check_ins(
+        self, district_id: str, session_id: str, asked: PageAsk, *, student_id: str | None = None
+    ) -> KeyedPage[CheckIn]:
+        """A page of a session's check-ins (only one student's, if given), as recorded."""
         ...
 
     async def get_attendee(

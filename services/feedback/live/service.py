@@ -9,6 +9,7 @@ from bookend.auth import Forbidden, Principal, Role
 from bookend.clock import Clock, stored_instant
 from bookend.contracts.feedback import CheckInSignal, Presence
 from bookend.ids import IdFactory
+from bookend.paging import KeyedPage, PageAsk
 from bookend.problems import refuse_if
 from services.feedback.access import attends, teaches
 from services.feedback.events import OUTBOUND
@@ -116,15 +117,16 @@ async def record_presence(
 
 
 async def list_session_check_ins(
-    session_id: str, *, principal: Principal, store: Store
-) -> list[CheckIn]:
-    """Staff of the section see every check-in; a student of the section sees only their own."""
+    session_id: str, asked: PageAsk, *, principal: Principal, store: Store
+) -> KeyedPage[CheckIn]:
+    """A page of a session's check-ins as recorded: staff of the section see every one, a
+    student of the section only their own."""
     channel = await _channel(session_id, principal=principal, store=store)
     if await teaches(principal, channel.section_id, store):
-        return await store.list_check_ins(principal.district, session_id)
+        return await store.page_check_ins(principal.district, session_id, asked)
     if attends(principal, channel.section_id):
-        return await store.list_check_ins(
-            principal.district, session_id, student_id=principal.subject
+        return await store.page_check_ins(
+            principal.district, session_id, asked, student_id=principal.subject
         )
     raise Forbidden("only the section's staff and students may read its check-ins")
 

@@ -54,17 +54,21 @@ async def list_notes(
     student_id: Annotated[str | None, Query(max_length=200)] = None,
     first: int = 20,
     after: Annotated[str | None, Query(max_length=500)] = None,
+    total: bool = False,
 ) -> http.NotePage:
     """A student's own notes, or a guardian's child's (`student_id`), newest first."""
     page = await service.list_notes(
         student_id,
         first=first,
         after=cursors.decode(after) if after else None,
+        total=total,
         principal=principal,
         reads=state.store,
     )
     ends, info = keyset_page(
-        (Position(n.given_at, n.id) for n in page.notes), more=page.next is not None
+        (Position(n.given_at, n.id) for n in page.notes),
+        more=page.next is not None,
+        total=page.total,
     )
     return http.NotePage(items=[note_out(n) for n in page.notes], page_info=info, cursors=ends)
 

@@ -36,6 +36,10 @@ class Reads(PlanReads, Protocol):
         """A student's notes, newest first, after the position given."""
         ...
 
+    async def count_notes_of(self, district_id: str, student_id: str) -> int:
+        """How many notes a student has, all told."""
+        ...
+
     async def count_notes(
         self, district_id: str, student_id: str, about: str, *, up_to: int
     ) -> int:

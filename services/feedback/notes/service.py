@@ -24,6 +24,7 @@ from services.feedback.progress.domain import KnownTask
 class NotePage:
     notes: list[Note]
     next: Position | None  # where the next page starts, if there is one
+    total: int | None = None  # the student's notes, when asked for
 
 
 async def write_note(
@@ -85,6 +86,7 @@ async def list_notes(
     *,
     first: int,
     after: Position | None,
+    total: bool = False,
     principal: Principal,
     reads: Reads,
 ) -> NotePage:
@@ -100,7 +102,8 @@ async def list_notes(
     found = await reads.list_notes(principal.district, wanted, after=after, limit=first + 1)
     page = found[:first]
     more = len(found) > first
-    return NotePage(page, Position(page[-1].given_at, page[-1].id) if more else None)
+    counted = await reads.count_notes_of(principal.district, wanted) if total else None
+    return NotePage(page, Position(page[-1].given_at, page[-1].id) if more else None, counted)
 
 
 async def get_note(note_id: str, *, principal: Principal, reads: Reads) -> Note:

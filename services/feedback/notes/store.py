@@ -31,6 +31,9 @@ class NoteQueries(Queries):
             query["order"] = {"$lt": order_key(after.created_at, after.id)}
         return [_note(doc) for doc in await self._many(NOTES, query, [("order", -1)], limit)]
 
+    async def count_notes_of(self, district_id: str, student_id: str) -> int:
+        return await self._count(NOTES, {"district_id": district_id, "student_id": student_id})
+
     async def count_notes(
         self, district_id: str, student_id: str, about: str, *, up_to: int
     ) -> int:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.hosting import ServiceState, service_state
+from bookend.hosting import AskedPage, ServiceState, service_state
 from bookend.http_contracts import feedback as http
 from services.feedback.progress import service
 from services.feedback.progress.domain import ReportSent, StudentProgress
@@ -57,13 +57,9 @@ async def report_progress(
 
 @router.get("/tasks/{task_id}/progress")
 async def list_task_progress(
-    task_id: str, principal: CurrentPrincipal, state: State
-) -> http.TaskProgressList:
-    """Every student's progress for the section's staff; a student's own, a guardian's
-    children's."""
-    view = await service.list_task_progress(task_id, principal=principal, store=state.store)
-    return http.TaskProgressList(
-        task_id=view.task.task_id,
-        section_id=view.task.section_id,
-        students=[student_out(s) for s in view.students],
-    )
+    task_id: str, principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.TaskProgressPage:
+    """A page of students' progress by student id: every one's for the section's staff; a
+    student's own, a guardian's children's."""
+    page = await service.list_task_progress(task_id, asked, principal=principal, store=state.store)
+    return http.TaskProgressPage.of(page, student_out)

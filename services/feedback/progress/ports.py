@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.progress.domain import KnownTask, ProgressLog, StudentProgress, TaskMedia
 
 T = TypeVar("T")
@@ -26,6 +27,18 @@ class Reads(Protocol):
 
     async def list_task_progress(self, district_id: str, task_id: str) -> list[StudentProgress]:
         """Every student's progress on a task who reported any, by student id (no reports)."""
+        ...
+
+    async def page_task_progress(
+        self,
+        district_id: str,
+        task_id: str,
+        asked: PageAsk,
+        *,
+        student_ids: Collection[str] | None = None,
+    ) -> KeyedPage[StudentProgress]:
+        """A page of the progress of a task's students who reported any (only of those among
+        `student_ids`, if given), by student id, without their reports."""
         ...
 
     async def get_section_school(self, district_id: str, section_id: str) -> str | None:

@@ -3,16 +3,14 @@ staff, the student and their guardians read it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bookend.auth import Forbidden, Principal, Role
 from bookend.clock import Clock, stored_instant
 from bookend.ids import IdFactory
+from bookend.paging import KeyedPage, PageAsk
 from bookend.problems import refuse_if
 from services.feedback.access import teaches
 from services.feedback.events import OUTBOUND
 from services.feedback.progress.domain import (
-    KnownTask,
     ProgressRules,
     Reported,
     ReportSent,
@@ -67,24 +65,20 @@ async def record_progress(
     return await store.atomically(work)
 
 
-@dataclass(frozen=True, slots=True)
-class TaskProgressView:
-    task: KnownTask
-    students: list[StudentProgress]
-
-
 async def list_task_progress(
-    task_id: str, *, principal: Principal, store: Store
-) -> TaskProgressView:
-    """Every student's who reported, for the section's staff; a student's own, and a guardian's
-    children's (an empty list: none reported, or the task is not theirs)."""
+    task_id: str, asked: PageAsk, *, principal: Principal, store: Store
+) -> KeyedPage[StudentProgress]:
+    """A page of the progress of a task's students who reported, by student id: every one's
+    for the section's staff; a student's own, and a guardian's children's (an empty page:
+    none reported, or the task is not theirs)."""
     task = await store.get_known_task(principal.district, task_id)
     if task is None:
         raise TaskNotFound(task_id)
     staff = await teaches(principal, task.section_id, store)
     if not (staff or principal.has(Role.STUDENT, Role.GUARDIAN)):
         raise Forbidden("only the section's staff, its students and their guardians read it")
-    everyone = await store.list_task_progress(principal.district, task_id)
     if staff:
-        return TaskProgressView(task, everyone)
-    return TaskProgressView(task, [s for s in everyone if principal.may_view_student(s.student_id)])
+        return await store.page_task_progress(principal.district, task_id, asked)
+    candidates = {principal.subject, *principal.children}
+    seen = {student for student in candidates if principal.may_view_student(student)}
+    return await store.page_task_progress(principal.district, task_id, asked, student_ids=seen)

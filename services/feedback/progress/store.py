@@ -4,7 +4,10 @@ other slices' into one store."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from bookend.mongo import Document, Queries, exact, from_document, to_document
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.progress.domain import KnownTask, ProgressLog, StudentProgress, TaskMedia
 
 KNOWN_TASKS = "known_tasks"
@@ -41,6 +44,26 @@ class ProgressQueries(Queries):
         cursor = self.db[PROGRESS_LOGS].find(query, {"reports": 0}, session=self.session)
         docs = await cursor.sort([("student_id", 1)]).to_list()
         return [from_document(StudentProgress, doc) for doc in docs]
+
+    async def page_task_progress(
+        self,
+        district_id: str,
+        task_id: str,
+        asked: PageAsk,
+        *,
+        student_ids: Collection[str] | None = None,
+    ) -> KeyedPage[StudentProgress]:
+        query: Document = {"district_id": district_id, "task_id": task_id}
+        if student_ids is not None:
+            query["student_id"] = {"$in": sorted(student_ids)}
+        return await self._page(
+            PROGRESS_LOGS,
+            query,
+            "student_id",
+            asked,
+            lambda doc: from_document(StudentProgress, doc),
+            projection={"reports": 0},  # a student's log may hold hundreds of reports
+        )
 
 
 class ProgressWrites(ProgressQueries):

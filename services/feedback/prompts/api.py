@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Response
 
 from bookend.auth.fastapi import CurrentPrincipal
 from bookend.contracts.feedback import PromptResults
-from bookend.hosting import RequestKey, ServiceState, answering, service_state
+from bookend.hosting import AskedPage, RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import prompts as http
 from services.feedback.prompts import domain, service
 from services.feedback.prompts.ports import Store
@@ -79,10 +79,13 @@ async def open_prompt(
 
 @router.get("/sessions/{session_id}/prompts")
 async def list_session_prompts(
-    session_id: str, principal: CurrentPrincipal, state: State
-) -> http.PromptList:
-    views = await service.list_session_prompts(session_id, principal=principal, store=state.store)
-    return http.PromptList(items=[prompt_out(view) for view in views])
+    session_id: str, principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.PromptPage:
+    """A page of the session's prompts in the order they opened, as the caller may see them."""
+    page = await service.list_session_prompts(
+        session_id, asked, principal=principal, store=state.store
+    )
+    return http.PromptPage.of(page, prompt_out)
 
 
 @router.get("/prompts/{prompt_id}")
@@ -139,8 +142,10 @@ async def answer_prompt(
 
 @router.get("/prompts/{prompt_id}/answers")
 async def list_prompt_answers(
-    prompt_id: str, principal: CurrentPrincipal, state: State
-) -> http.PromptAnswerList:
-    """Who answered what (short texts included): the section's staff only."""
-    answers = await service.list_prompt_answers(prompt_id, principal=principal, store=state.store)
-    return http.PromptAnswerList(items=[answer_out(answer) for answer in answers])
+    prompt_id: str, principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.PromptAnswerPage:
+    """A page of who answered what by student (short texts included): the section's staff."""
+    page = await service.list_prompt_answers(
+        prompt_id, asked, principal=principal, store=state.store
+    )
+    return http.PromptAnswerPage.of(page, answer_out)

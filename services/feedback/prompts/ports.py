@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.access import SchoolOfSection
 from services.feedback.live.domain import LiveChannel
 from services.feedback.prompts.domain import Answer, Prompt
@@ -24,12 +25,24 @@ class Reads(SchoolOfSection, Protocol):
         """A session's prompts in the order they were opened."""
         ...
 
+    async def page_prompts(
+        self, district_id: str, session_id: str, asked: PageAsk
+    ) -> KeyedPage[Prompt]:
+        """A page of a session's prompts in the order they were opened."""
+        ...
+
     async def get_answer(
         self, district_id: str, prompt_id: str, student_id: str
     ) -> Answer | None: ...
 
     async def list_answers(self, district_id: str, prompt_id: str) -> list[Answer]:
         """A prompt's answers, by student."""
+        ...
+
+    async def page_answers(
+        self, district_id: str, prompt_id: str, asked: PageAsk
+    ) -> KeyedPage[Answer]:
+        """A page of a prompt's answers, by student id."""
         ...
 
     async def answered_by(self, district_id: str, prompt_id: str) -> list[str]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from bookend.auth import STAFF, Forbidden, Principal, Role
 from bookend.clock import Clock, stored_instant
 from bookend.ids import IdFactory
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.access import attends, teaches
 from services.feedback.events import OUTBOUND
 from services.feedback.live.domain import ChannelNotFound
@@ -158,22 +159,25 @@ async def answer_prompt(
 
 
 async def list_session_prompts(
-    session_id: str, *, principal: Principal, store: Store
-) -> list[PromptView]:
-    """A session's prompts in the order they opened, as the caller may see them."""
+    session_id: str, asked: PageAsk, *, principal: Principal, store: Store
+) -> KeyedPage[PromptView]:
+    """A page of a session's prompts in the order they opened, as the caller may see them."""
     channel = await store.get_channel(principal.district, session_id)
     if channel is None:
         raise ChannelNotFound(session_id)
-    prompts = await store.list_prompts(principal.district, session_id)
-    if await teaches(principal, channel.section_id, store):
-        return [await _staff_view(store, prompt) for prompt in prompts]
-    if attends(principal, channel.section_id):
-        own = {
-            a.prompt_id: a
-            for a in await store.list_own_answers(principal.district, session_id, principal.subject)
-        }
-        return [_student_view(prompt, principal, own.get(prompt.id)) for prompt in prompts]
-    raise Forbidden("only the section's staff and students may read its prompts")
+    staff = await teaches(principal, channel.section_id, store)
+    if not (staff or attends(principal, channel.section_id)):
+        raise Forbidden("only the section's staff and students may read its prompts")
+    page = await store.page_prompts(principal.district, session_id, asked)
+    if staff:
+        return page.with_items([await _staff_view(store, prompt) for prompt in page.items])
+    own = {
+        a.prompt_id: a
+        for a in await store.list_own_answers(principal.district, session_id, principal.subject)
+    }
+    return page.with_items(
+        [_student_view(prompt, principal, own.get(prompt.id)) for prompt in page.items]
+    )
 
 
 async def get_prompt(prompt_id: str, *, principal: Principal, store: Store) -> PromptView:
@@ -185,14 +189,14 @@ async def get_prompt(prompt_id: str, *, principal: Principal, store: Store) -> P
 
 
 async def list_prompt_answers(
-    prompt_id: str, *, principal: Principal, store: Store
-) -> list[Answer]:
-    """Every student's answer (short texts included), for the section's staff only: the class
-    sees counts, never who answered what."""
+    prompt_id: str, asked: PageAsk, *, principal: Principal, store: Store
+) -> KeyedPage[Answer]:
+    """A page of the students' answers by student id (short texts included), for the
+    section's staff only: the class sees counts, never who answered what."""
     prompt = await _visible(store, prompt_id, principal)
     if not await teaches(principal, prompt.section_id, store):
         raise Forbidden("only the staff of the prompt's section may read who answered what")
-    return await store.list_answers(principal.district, prompt_id)
+    return await store.page_answers(principal.district, prompt_id, asked)
 
 
 async def _visible(reads: Reads, prompt_id: str, principal: Principal) -> Prompt:

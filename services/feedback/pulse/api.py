@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Response
 
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.hosting import ServiceState, service_state
+from bookend.hosting import AskedPage, ServiceState, service_state
 from bookend.http_contracts import feedback as http
 from services.feedback.pulse import domain, service
 from services.feedback.pulse.ports import Store
@@ -59,7 +59,6 @@ def section_pulse_out(summary: domain.SectionPulse) -> http.SectionPulse:
         connectivity=tallies(http.ConnectivityTally, summary.connectivity),
         shared_device=http.Tally(students=shared.students, guardians=shared.guardians),
         preference=tallies(http.PreferenceTally, summary.preference),
-        pulses=[pulse_out(pulse) for pulse in summary.pulses],
     )
 
 
@@ -103,5 +102,19 @@ async def my_pulses(week: str, principal: CurrentPrincipal, state: State) -> htt
 async def section_pulse(
     section_id: str, week: str, principal: CurrentPrincipal, state: State
 ) -> http.SectionPulse:
+    """A section's week of pulses as counts, for its staff (the pulses themselves are paged:
+    `/sections/{section_id}/pulses/{week}/pulses`)."""
     summary = await service.section_pulse(section_id, week, principal=principal, store=state.store)
     return section_pulse_out(summary)
+
+
+@router.get("/sections/{section_id}/pulses/{week}/pulses")
+async def list_section_pulses(
+    section_id: str, week: str, principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.PulsePage:
+    """A page of a section's week of pulses, comments included, for its staff: by student,
+    their own before their guardians'."""
+    page = await service.list_section_pulses(
+        section_id, week, asked, principal=principal, store=state.store
+    )
+    return http.PulsePage.of(page, pulse_out)

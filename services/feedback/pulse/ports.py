@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.access import SchoolOfSection
 from services.feedback.pulse.domain import Pulse
 
@@ -36,6 +37,13 @@ class Reads(SchoolOfSection, Protocol):
         self, district_id: str, section_id: str, week: str
     ) -> list[Pulse]:
         """Every pulse of a week about a student of the section (students' and guardians')."""
+        ...
+
+    async def page_section_pulses(
+        self, district_id: str, section_id: str, week: str, asked: PageAsk
+    ) -> KeyedPage[Pulse]:
+        """A page of a section's week of pulses: by student, their own before their
+        guardians', then by respondent."""
         ...
 
 

@@ -9,6 +9,7 @@ from bookend.auth import Forbidden, Principal, Role
 from bookend.clock import Clock, IsoWeek, stored_instant
 from bookend.contracts.feedback import PulseRespondent
 from bookend.ids import IdFactory
+from bookend.paging import KeyedPage, PageAsk
 from bookend.problems import FieldError, refuse_if
 from services.feedback.access import teaches
 from services.feedback.events import OUTBOUND
@@ -128,3 +129,14 @@ async def section_pulse(
         raise Forbidden("only the section's staff read its pulse")
     pulses = await store.list_section_pulses(principal.district, section_id, str(named))
     return summarize(section_id, named, pulses)
+
+
+async def list_section_pulses(
+    section_id: str, week: str, asked: PageAsk, *, principal: Principal, store: Store
+) -> KeyedPage[Pulse]:
+    """A page of a section's week of pulses, comments included, for its staff (and admins
+    whose reach includes it): by student, their own before their guardians'."""
+    named = IsoWeek.parse(week)
+    if not await teaches(principal, section_id, store):
+        raise Forbidden("only the section's staff read its pulse")
+    return await store.page_section_pulses(principal.district, section_id, str(named), asked)

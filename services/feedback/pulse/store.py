@@ -4,6 +4,7 @@ composes it with the other slices' into one store."""
 from __future__ import annotations
 
 from bookend.mongo import Document, Queries, exact, from_document, to_document
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.pulse.domain import Pulse
 
 PULSES = "pulses"
@@ -13,10 +14,18 @@ PULSES = "pulses"
 # pulses, ADR 0036.)
 SECTION_PULSES = "section_pulses"
 NATURAL_KEY = ("district_id", "student_id", "week", "respondent_id")
+# A copy's place in its section's week, as one string written with it (ADR 0044): by student,
+# their own pulse before their guardians', then by respondent.
+ORDER = "order"
+ORDER_ADDED = "section_pulse_order_added"
 INDEXES: list[tuple[str, list[str], bool]] = [
     (PULSES, list(NATURAL_KEY), True),  # one a respondent, student and week
     (SECTION_PULSES, ["district_id", "section_id", "week", "student_id", "respondent_id"], True),
+    (SECTION_PULSES, ["district_id", "section_id", "week", ORDER], False),
 ]
+# Joins the parts of an order key: it sorts before every printable character (ids are
+# printable), so the joined strings sort as the parts do, one after another.
+_PARTS = "\x1f"
 BY_RESPONDENT = [("student_id", 1), ("respondent_id", 1)]
 
 
@@ -43,8 +52,22 @@ class PulseQueries(Queries):
     ) -> list[Pulse]:
         query = {"district_id": district_id, "section_id": section_id, "week": week}
         docs = await self._many(SECTION_PULSES, query, BY_RESPONDENT)
-        # A copy holds the pulse's fields under their names (its id as `id`), and its section.
-        return [from_document(Pulse, _without(doc, "section_id")) for doc in docs]
+        return [_copied(doc) for doc in docs]
+
+    async def page_section_pulses(
+        self, district_id: str, section_id: str, week: str, asked: PageAsk
+    ) -> KeyedPage[Pulse]:
+        query = {"district_id": district_id, "section_id": section_id, "week": week}
+        return await self._page(SECTION_PULSES, query, ORDER, asked, _copied)
+
+    async def add_section_pulse_order(self) -> None:
+        """Copies stored before they were paged get their order field, once."""
+        await self._add_missing(
+            SECTION_PULSES,
+            ORDER,
+            lambda doc: doc | {ORDER: pulse_order(_copied(doc))},
+            ORDER_ADDED,
+        )
 
 
 class PulseWrites(PulseQueries):
@@ -60,9 +83,20 @@ class PulseWrites(PulseQueries):
             await lines.delete_one(exact({**key, "section_id": gone}), session=self.session)
         copy = {**_without(doc, "_id"), "id": pulse.id}
         for section in pulse.section_ids:
-            line = {**copy, "section_id": section}
+            line = {**copy, "section_id": section, ORDER: pulse_order(pulse)}
             found = exact({**key, "section_id": section})
             await lines.replace_one(found, line, upsert=True, session=self.session)
+
+
+def pulse_order(pulse: Pulse) -> str:
+    """A pulse's place in its section's week: its student, theirs before a guardian's, then
+    its respondent."""
+    return _PARTS.join((pulse.student_id, "1" if pulse.by_guardian else "0", pulse.respondent_id))
+
+
+def _copied(doc: Document) -> Pulse:
+    # A copy holds the pulse's fields under their names (its id as `id`), and its section.
+    return from_document(Pulse, _without(doc, "section_id"))
 
 
 def _without(doc: Document, field: str) -> Document:

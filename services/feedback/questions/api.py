@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.hosting import RequestKey, ServiceState, answering, service_state
+from bookend.hosting import AskedPage, RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import feedback as http
 from services.feedback.questions import service
 from services.feedback.questions.domain import QuestionView
@@ -49,23 +49,40 @@ async def ask_question(
 
 @router.get("/sessions/{session_id}/questions")
 async def list_session_questions(
-    session_id: str, principal: CurrentPrincipal, state: State
-) -> http.QuestionList:
-    views = await service.list_session_questions(session_id, principal=principal, reads=state.store)
-    return http.QuestionList(items=[question_out(view) for view in views])
+    session_id: str,
+    principal: CurrentPrincipal,
+    state: State,
+    asked: AskedPage,
+    follow_up: bool = False,
+) -> http.QuestionPage:
+    """A page of the session's questions in the order asked (only those left for its
+    follow-up, with `follow_up=true`), each as the caller sees it."""
+    page = await service.list_session_questions(
+        session_id, asked, follow_up=follow_up, principal=principal, reads=state.store
+    )
+    return http.QuestionPage.of(page, question_out)
 
 
 @router.get("/follow-up-questions")
 async def list_follow_up_questions(
-    principal: CurrentPrincipal, state: State, session_id: Annotated[list[str], Query()]
-) -> http.QuestionList:
-    """The questions left for the follow-up of many sessions at once (`?session_id=a&
-    session_id=b`, at most 100), each as the caller sees it in its session's list; sessions
-    the caller may not read have none."""
-    views = await service.list_follow_up_questions(
-        session_id, principal=principal, reads=state.store
+    principal: CurrentPrincipal,
+    state: State,
+    asked: AskedPage,
+    session_id: Annotated[list[str], Query()],
+) -> http.FollowUpQuestionPages:
+    """The first page of the questions left for the follow-up of each of many sessions at
+    once (`?session_id=a&session_id=b`, at most 100; `first` and `total` apply to each), each
+    as the caller sees it in its session's list; sessions the caller may not read have none.
+    A session's later pages: `/sessions/{id}/questions?follow_up=true&after=...`."""
+    pages = await service.list_follow_up_questions(
+        session_id, asked, principal=principal, reads=state.store
     )
-    return http.QuestionList(items=[question_out(view) for view in views])
+    return http.FollowUpQuestionPages(
+        items=[
+            http.SessionQuestionPage.of(page, question_out, session_id=session)
+            for session, page in pages.items()
+        ]
+    )
 
 
 @router.get("/questions/{question_id}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
+from bookend.contracts.feedback import QuestionVisibility as Visibility
 from bookend.outbox import Outbox
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.plan.ports import PlanReads
 from services.feedback.questions.domain import Question
 
@@ -26,6 +28,20 @@ class Reads(PlanReads, Protocol):
     async def list_follow_up_questions(self, district_id: str, session_id: str) -> list[Question]:
         """Those of a session's questions left for its follow-up (answered since or not), in
         the order they were asked."""
+        ...
+
+    async def page_questions(
+        self,
+        district_id: str,
+        session_id: str,
+        asked: PageAsk,
+        *,
+        visibility: Visibility | None = None,
+        asker_id: str | None = None,
+        follow_up: bool = False,
+    ) -> KeyedPage[Question]:
+        """A page of a session's questions in the order they were asked: only those of this
+        visibility, or asker, or left for the follow-up, when given."""
         ...
 
     async def count_questions(

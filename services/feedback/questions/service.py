@@ -8,6 +8,7 @@ from bookend.clock import Clock, stored_instant
 from bookend.contracts.feedback import AnswerMode
 from bookend.contracts.feedback import QuestionVisibility as Visibility
 from bookend.ids import IdFactory
+from bookend.paging import KeyedPage, PageAsk
 from bookend.problems import InvalidInput, refuse_if
 from services.feedback.access import attends, teaches
 from services.feedback.events import OUTBOUND
@@ -19,7 +20,6 @@ from services.feedback.questions.domain import (
     QuestionView,
     Viewer,
     seen_by,
-    visible,
 )
 from services.feedback.questions.ports import Reads, Store, Transaction
 
@@ -155,39 +155,84 @@ async def mark_for_follow_up(
 
 
 async def list_session_questions(
-    session_id: str, *, principal: Principal, reads: Reads
-) -> list[QuestionView]:
-    """Staff of the section see every question with its asker; a student of the section the
-    class questions without their askers, and their own (as theirs)."""
+    session_id: str,
+    asked: PageAsk,
+    *,
+    follow_up: bool = False,
+    principal: Principal,
+    reads: Reads,
+) -> KeyedPage[QuestionView]:
+    """A page of a session's questions in the order asked (only those left for its follow-up,
+    with `follow_up`): staff of the section see every one with its asker; a student of the
+    section the class questions without their askers, and their own (as theirs)."""
     session = await reads.get_planned_session(principal.district, session_id)
     if session is None:
         raise PlannedSessionNotFound(session_id)
     viewer = await viewer_of(principal, session.section_id, reads)
     if not (viewer.staff or viewer.student):
         raise Forbidden("only the section's staff and students read its questions")
-    return visible(await reads.list_questions(principal.district, session_id), viewer)
+    return await _page_seen(principal.district, session_id, asked, viewer, follow_up, reads)
 
 
 async def list_follow_up_questions(
-    session_ids: list[str], *, principal: Principal, reads: Reads
-) -> list[QuestionView]:
-    """The questions left for the follow-up of each of these sessions (in their order, then
-    as asked), as the caller sees each in the session's list: everything for staff; for a
+    session_ids: list[str], asked: PageAsk, *, principal: Principal, reads: Reads
+) -> dict[str, KeyedPage[QuestionView]]:
+    """The first page of the questions left for the follow-up of each of these sessions (as
+    asked), as the caller sees each in the session's list: everything for staff; for a
     student class questions without their askers, and their own. A session unknown, or of a
-    section the caller is not in, has none for them (ids reveal nothing)."""
+    section the caller is not in, has none for them (ids reveal nothing). Later pages are a
+    session's own (`list_session_questions` with `follow_up`)."""
     if len(session_ids) > domain.MAX_SESSIONS_AT_ONCE:
         message = f"at most {domain.MAX_SESSIONS_AT_ONCE} sessions at once"
         raise InvalidInput("session_id", "max_items", message)
+    if asked.after is not None:
+        message = "each session has a cursor of its own: read a later page of one session"
+        raise InvalidInput("after", "one_session", message)
     viewers: dict[str, Viewer] = {}
-    views: list[QuestionView] = []
+    pages: dict[str, KeyedPage[QuestionView]] = {}
     for session_id in dict.fromkeys(session_ids):
-        for question in await reads.list_follow_up_questions(principal.district, session_id):
-            section = question.section_id
-            if section not in viewers:
-                viewers[section] = await viewer_of(principal, section, reads)
-            if (view := seen_by(question, viewers[section])) is not None:
-                views.append(view)
-    return views
+        session = await reads.get_planned_session(principal.district, session_id)
+        if session is not None and session.section_id not in viewers:
+            viewers[session.section_id] = await viewer_of(principal, session.section_id, reads)
+        viewer = viewers[session.section_id] if session is not None else None
+        if viewer is None or not (viewer.staff or viewer.student):
+            pages[session_id] = KeyedPage([], [], more=False, total=0 if asked.total else None)
+        else:
+            pages[session_id] = await _page_seen(
+                principal.district, session_id, asked, viewer, True, reads
+            )
+    return pages
+
+
+async def _page_seen(
+    district_id: str,
+    session_id: str,
+    asked: PageAsk,
+    viewer: Viewer,
+    follow_up: bool,
+    reads: Reads,
+) -> KeyedPage[QuestionView]:
+    """Staff read the session's questions as one index range; a student reads two, the class
+    questions and their own teacher-only ones (each an index range), merged in order."""
+    if viewer.staff:
+        page = await reads.page_questions(district_id, session_id, asked, follow_up=follow_up)
+    else:
+        peers = await reads.page_questions(
+            district_id, session_id, asked, visibility=Visibility.CLASS, follow_up=follow_up
+        )
+        own = await reads.page_questions(
+            district_id,
+            session_id,
+            asked,
+            visibility=Visibility.TEACHER,
+            asker_id=viewer.subject,
+            follow_up=follow_up,
+        )
+        total = None
+        if peers.total is not None and own.total is not None:
+            total = peers.total + own.total  # the two never share a question
+        page = KeyedPage.merged([peers, own], asked, total)
+    return page.with_items([_seen(question, viewer) for question in page.items])
 
 
 async def get_question(question_id: str, *, principal: Principal, reads: Reads) -> QuestionView:

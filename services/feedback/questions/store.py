@@ -3,7 +3,9 @@ composes it with the other slices' into one store."""
 
 from __future__ import annotations
 
+from bookend.contracts.feedback import QuestionVisibility as Visibility
 from bookend.mongo import Document, Queries, exact, from_document, order_key, to_document
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.questions.domain import Question
 
 QUESTIONS = "questions"
@@ -11,10 +13,13 @@ QUESTIONS = "questions"
 # by every ask, so that two asks counted against the same bound conflict (ADR 0039).
 TALLIES = "question_tallies"
 
-# (collection, fields, unique): a session's questions in the order asked; a student's
-# questions about a session, counted against their bound; one tally of each.
+# (collection, fields, unique): a session's questions in the order asked, every one, its
+# class questions, and each student's own; a student's questions about a session, counted
+# against their bound; one tally of each.
 INDEXES: list[tuple[str, list[str], bool]] = [
     (QUESTIONS, ["district_id", "session_id", "order"], False),
+    (QUESTIONS, ["district_id", "session_id", "visibility", "order"], False),
+    (QUESTIONS, ["district_id", "session_id", "asker_id", "order"], False),
     (QUESTIONS, ["district_id", "session_id", "asker_id"], False),
     (TALLIES, ["district_id", "session_id", "scope", "asker_id"], True),
 ]
@@ -33,6 +38,26 @@ class QuestionQueries(Queries):
         # Bounded by the session's index range; the rest of the filter checks its rows.
         query = {"district_id": district_id, "session_id": session_id, "follow_up": {"$ne": None}}
         return [_question(doc) for doc in await self._many(QUESTIONS, query, [("order", 1)])]
+
+    async def page_questions(
+        self,
+        district_id: str,
+        session_id: str,
+        asked: PageAsk,
+        *,
+        visibility: Visibility | None = None,
+        asker_id: str | None = None,
+        follow_up: bool = False,
+    ) -> KeyedPage[Question]:
+        query: Document = {"district_id": district_id, "session_id": session_id}
+        if asker_id is not None:
+            query["asker_id"] = asker_id
+        if visibility is not None:
+            query["visibility"] = visibility.value
+        if follow_up:
+            # Checked on the rows of the session's index range (at most MAX_PER_SESSION).
+            query["follow_up"] = {"$ne": None}
+        return await self._page(QUESTIONS, query, "order", asked, _question)
 
     async def count_questions(
         self, district_id: str, session_id: str, *, asker_id: str | None = None, up_to: int

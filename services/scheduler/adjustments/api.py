@@ -46,17 +46,21 @@ async def list_proposals(
     status: ProposalStatus | None = None,
     first: int = 20,
     after: Annotated[str | None, Query(max_length=500)] = None,
+    total: bool = False,
 ) -> http.ProposalPage:
     page = await service.list_proposals(
         section_id,
         status=status,
         first=first,
         after=cursors.decode(after) if after else None,
+        total=total,
         principal=principal,
         reads=state.store,
     )
     ends, info = keyset_page(
-        (Position(p.proposed_at, p.id) for p in page.proposals), more=page.next is not None
+        (Position(p.proposed_at, p.id) for p in page.proposals),
+        more=page.next is not None,
+        total=page.total,
     )
     return http.ProposalPage(
         items=[proposal_out(p) for p in page.proposals], page_info=info, cursors=ends

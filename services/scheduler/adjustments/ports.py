@@ -36,6 +36,10 @@ class Reads(sessions.Reads, Protocol):
         """A section's proposals, newest first, after the position `after` (exclusive)."""
         ...
 
+    async def count_proposals(
+        self, district_id: str, section_id: str, *, status: ProposalStatus | None = None
+    ) -> int: ...
+
     async def list_followings(
         self, district_id: str, section_id: str, at: datetime
     ) -> list[Following]:

@@ -69,6 +69,7 @@ class Assessment:
 class ProposalPage:
     proposals: list[Proposal]
     next: Position | None
+    total: int | None = None  # the section's proposals (of that status), when asked for
 
 
 async def propose(
@@ -103,10 +104,12 @@ async def list_proposals(
     status: ProposalStatus | None,
     first: int,
     after: Position | None,
+    total: bool = False,
     principal: Principal,
     reads: Reads,
 ) -> ProposalPage:
-    """A section's proposals, newest first, for its teachers and admins."""
+    """A section's proposals, newest first, for its teachers and admins; all of them (of
+    that status) counted too when asked."""
     principal.require(*STAFF)
     if not 1 <= first <= MAX_PAGE:
         refuse_if([FieldError("first", "in_range", f"must be between 1 and {MAX_PAGE}")])
@@ -117,7 +120,12 @@ async def list_proposals(
     )
     page = found[:first]
     more = len(found) > first
-    return ProposalPage(page, Position(page[-1].proposed_at, page[-1].id) if more else None)
+    counted = None
+    if total:
+        counted = await reads.count_proposals(principal.district, section.id, status=status)
+    return ProposalPage(
+        page, Position(page[-1].proposed_at, page[-1].id) if more else None, counted
+    )
 
 
 async def get_proposal(proposal_id: str, *, principal: Principal, reads: Reads) -> Proposal:

@@ -45,13 +45,16 @@ class AdjustmentQueries(Queries):
         limit: int = 50,
     ) -> list[Proposal]:
         """Newest first: by when proposed, then id (the order keys are strings, ADR 0007)."""
-        query: Document = {"district_id": district_id, "section_id": section_id}
+        query = _proposals(district_id, section_id, status)
         if after is not None:
             query["order"] = {"$lt": order_key(after.created_at, after.id)}
-        if status is not None:
-            query["status"] = status.value
         docs = await self._many(PROPOSALS, query, [("order", -1)], limit)
         return [self._proposal(doc) for doc in docs]
+
+    async def count_proposals(
+        self, district_id: str, section_id: str, *, status: ProposalStatus | None = None
+    ) -> int:
+        return await self._count(PROPOSALS, _proposals(district_id, section_id, status))
 
     def _proposal(self, doc: Document) -> Proposal:
         return from_document(Proposal, {k: v for k, v in doc.items() if k != "order"}, key="id")
@@ -87,3 +90,10 @@ class AdjustmentWrites(AdjustmentQueries):
     async def remove_following(self, district_id: str, proposal_id: str) -> None:
         query = {"district_id": district_id, "proposal_id": proposal_id}
         await self.db[FOLLOWINGS].delete_one(exact(query), session=self.session)
+
+
+def _proposals(district_id: str, section_id: str, status: ProposalStatus | None) -> Document:
+    query: Document = {"district_id": district_id, "section_id": section_id}
+    if status is not None:
+        query["status"] = status.value
+    return query

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.hosting import ServiceState, service_state
+from bookend.hosting import AskedPage, ServiceState, service_state
 from bookend.http_contracts import calendars as http
 from bookend.problems import Problem, problem_of
 from services.scheduler.calendars import service
@@ -58,14 +58,16 @@ async def create_calendar_link(
 async def list_calendar_links(
     principal: CurrentPrincipal,
     state: State,
+    asked: AskedPage,
     student_id: str | None = None,
     section_id: str | None = None,
-) -> http.CalendarLinkList:
+) -> http.CalendarLinkPage:
+    """A page of a calendar's live links, or of those the caller made, newest first."""
     owner = None
     if student_id is not None or section_id is not None:
         owner = owner_of(student_id=student_id, section_id=section_id)
-    links = await service.list_links(owner, principal=principal, store=state.store)
-    return http.CalendarLinkList(items=[link_out(link) for link in links])
+    page = await service.list_links(owner, asked, principal=principal, store=state.store)
+    return http.CalendarLinkPage.of(page, link_out)
 
 
 @router.post("/calendar-links/{link_id}/revoke")

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol, TypeVar
 
+from bookend.paging import KeyedPage, PageAsk
 from services.scheduler.calendars.domain import CalendarLink, Owner
 from services.scheduler.feed import ports as feed
 from services.scheduler.sessions import ports as sessions
@@ -31,6 +32,12 @@ class Reads(feed.Reads, sessions.Reads, Protocol):
         self, district_id: str, *, owner: Owner | None, created_by: str | None, limit: int
     ) -> list[CalendarLink]:
         """Live links of an owner, or made by someone, newest first."""
+        ...
+
+    async def page_calendar_links(
+        self, district_id: str, *, owner: Owner | None, created_by: str | None, asked: PageAsk
+    ) -> KeyedPage[CalendarLink]:
+        """A page of the live links of an owner, or made by someone, newest first."""
         ...
 
     async def list_tasks_due_after(

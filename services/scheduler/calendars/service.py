@@ -9,6 +9,7 @@ from bookend.auth import Principal, Role
 from bookend.clock import Clock, Span
 from bookend.contracts.scheduler import CalendarOwner
 from bookend.ids import IdFactory
+from bookend.paging import KeyedPage, PageAsk
 from bookend.problems import Forbidden
 from services.scheduler import access
 from services.scheduler.calendars.domain import (
@@ -31,8 +32,6 @@ from services.scheduler.feed.service import FALLBACK_ZONE
 from services.scheduler.roster.domain import SectionNotFound
 from services.scheduler.roster.ports import SectionFilter
 
-# Listing a principal's own links reads at most this many (they are bounded per calendar).
-LIST_LIMIT = 200
 SECOND = timedelta(seconds=1)
 
 
@@ -69,17 +68,17 @@ async def create_link(
 
 
 async def list_links(
-    owner: Owner | None, *, principal: Principal, store: Store
-) -> list[CalendarLink]:
-    """A calendar's live links, for whoever may manage it; without an owner, the live links
-    the principal made."""
+    owner: Owner | None, asked: PageAsk, *, principal: Principal, store: Store
+) -> KeyedPage[CalendarLink]:
+    """A page of a calendar's live links, newest first, for whoever may manage it; without
+    an owner, of the live links the principal made (as many as they made: paged)."""
     if owner is None:
-        return await store.list_calendar_links(
-            principal.district, owner=None, created_by=principal.subject, limit=LIST_LIMIT
+        return await store.page_calendar_links(
+            principal.district, owner=None, created_by=principal.subject, asked=asked
         )
     await require_manages(principal, owner, store)
-    return await store.list_calendar_links(
-        principal.district, owner=owner, created_by=None, limit=LIST_LIMIT
+    return await store.page_calendar_links(
+        principal.district, owner=owner, created_by=None, asked=asked
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.hosting import RequestKey, ServiceState, answering, service_state
+from bookend.hosting import AskedPage, RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import scheduler as http
 from services.scheduler.records import fields_of
 from services.scheduler.roster import grouping, service
@@ -16,6 +16,7 @@ from services.scheduler.roster.domain import (
     Person,
     PersonDraft,
     PersonRole,
+    School,
     Section,
     SectionDraft,
     Term,
@@ -23,12 +24,28 @@ from services.scheduler.roster.domain import (
 from services.scheduler.roster.groups import Group, GroupDraft
 from services.scheduler.roster.imports.api import router as imports
 from services.scheduler.roster.ports import Store
+from services.scheduler.roster.service import StudentSeen
 from services.scheduler.settings import SchedulerSettings
 
 State = Annotated[ServiceState[Store, SchedulerSettings], Depends(service_state)]
 
 router = APIRouter()
 router.include_router(imports)
+
+
+def school_out(school: School) -> http.School:
+    return http.School.model_validate(school, from_attributes=True)
+
+
+def section_student_out(seen: StudentSeen) -> http.SectionStudent:
+    return http.SectionStudent(
+        id=seen.student.id,
+        given_name=seen.student.given_name,
+        family_name=seen.student.family_name,
+        school_ids=list(seen.student.school_ids),
+        own_time_zone=seen.student.time_zone,
+        time_zone=seen.time_zone,
+    )
 
 
 def section_out(section: Section) -> http.Section:
@@ -80,11 +97,12 @@ async def put_school(
 
 
 @router.get("/schools")
-async def list_schools(principal: CurrentPrincipal, state: State) -> http.SchoolList:
-    schools = await service.list_schools(principal=principal, reads=state.store)
-    return http.SchoolList(
-        items=[http.School.model_validate(s, from_attributes=True) for s in schools]
-    )
+async def list_schools(
+    principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.SchoolPage:
+    """A page of the schools the caller administers, by id."""
+    page = await service.list_schools(asked, principal=principal, reads=state.store)
+    return http.SchoolPage.of(page, school_out)
 
 
 @router.put("/terms/{term_id}")
@@ -106,9 +124,12 @@ async def put_term(
 
 
 @router.get("/schools/{school_id}/terms")
-async def list_terms(school_id: str, principal: CurrentPrincipal, state: State) -> http.TermList:
-    terms = await service.list_terms(school_id, principal=principal, reads=state.store)
-    return http.TermList(items=[term_out(term) for term in terms])
+async def list_terms(
+    school_id: str, principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.TermPage:
+    """A page of the school's terms and the district's, by start."""
+    page = await service.list_terms(school_id, asked, principal=principal, reads=state.store)
+    return http.TermPage.of(page, term_out)
 
 
 @router.put("/sections/{section_id}")
@@ -121,9 +142,12 @@ async def put_section(
 
 
 @router.get("/sections")
-async def list_sections(principal: CurrentPrincipal, state: State) -> http.SectionList:
-    sections = await service.list_sections(principal=principal, store=state.store)
-    return http.SectionList(items=[section_out(section) for section in sections])
+async def list_sections(
+    principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.SectionPage:
+    """A page of the sections the caller teaches, administers, attends or has a child in."""
+    page = await service.list_sections(asked, principal=principal, store=state.store)
+    return http.SectionPage.of(page, section_out)
 
 
 @router.get("/sections/{section_id}")
@@ -134,22 +158,13 @@ async def get_section(section_id: str, principal: CurrentPrincipal, state: State
 
 @router.get("/sections/{section_id}/students")
 async def list_section_students(
-    section_id: str, principal: CurrentPrincipal, state: State
-) -> http.SectionStudentList:
-    seen = await service.list_section_students(section_id, principal=principal, reads=state.store)
-    return http.SectionStudentList(
-        items=[
-            http.SectionStudent(
-                id=s.student.id,
-                given_name=s.student.given_name,
-                family_name=s.student.family_name,
-                school_ids=list(s.student.school_ids),
-                own_time_zone=s.student.time_zone,
-                time_zone=s.time_zone,
-            )
-            for s in seen
-        ]
+    section_id: str, principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.SectionStudentPage:
+    """A page of the section's students by id, each with the zone of their days."""
+    page = await service.list_section_students(
+        section_id, asked, principal=principal, reads=state.store
     )
+    return http.SectionStudentPage.of(page, section_student_out)
 
 
 @router.put("/people/{person_id}")
@@ -225,9 +240,12 @@ async def create_group(
 
 
 @router.get("/sections/{section_id}/groups")
-async def list_groups(section_id: str, principal: CurrentPrincipal, state: State) -> http.GroupList:
-    groups = await grouping.list_groups(section_id, principal=principal, reads=state.store)
-    return http.GroupList(items=[group_out(group) for group in groups])
+async def list_groups(
+    section_id: str, principal: CurrentPrincipal, state: State, asked: AskedPage
+) -> http.GroupPage:
+    """A page of the section's groups by name, for its staff."""
+    page = await grouping.list_groups(section_id, asked, principal=principal, reads=state.store)
+    return http.GroupPage.of(page, group_out)
 
 
 @router.put("/groups/{group_id}")

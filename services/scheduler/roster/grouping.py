@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bookend.auth import STAFF, Principal
 from bookend.ids import IdFactory
+from bookend.paging import KeyedPage, PageAsk
 from bookend.problems import InvalidInput
 from services.scheduler import access
 from services.scheduler.roster.domain import Section
@@ -85,10 +86,13 @@ async def delete_group(group_id: str, *, principal: Principal, store: Store) -> 
     return await store.atomically(work)
 
 
-async def list_groups(section_id: str, *, principal: Principal, reads: Reads) -> list[Group]:
+async def list_groups(
+    section_id: str, asked: PageAsk, *, principal: Principal, reads: Reads
+) -> KeyedPage[Group]:
+    """A page of a section's groups, by name (ignoring case)."""
     principal.require(*STAFF)
     section = await _staffed_section(reads, principal, section_id)
-    return await reads.list_groups(principal.district, section.id)
+    return await reads.page_groups(principal.district, section.id, asked)
 
 
 async def existing_group(reads: Reads, district_id: str, group_id: str) -> Group:

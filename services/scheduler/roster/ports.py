@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
+from bookend.paging import KeyedPage, PageAsk
 from services.scheduler.feed.projector import Projection
 from services.scheduler.roster.domain import (
     District,
@@ -46,6 +47,12 @@ class Reads(Protocol):
         """The district's schools (or those among `school_ids`), in id order."""
         ...
 
+    async def page_schools(
+        self, district_id: str, school_ids: Collection[str] | None, asked: PageAsk
+    ) -> KeyedPage[School]:
+        """A page of the district's schools (or of those among `school_ids`) by id."""
+        ...
+
     async def get_term(self, district_id: str, term_id: str) -> Term | None: ...
 
     async def list_terms(
@@ -57,6 +64,10 @@ class Reads(Protocol):
     ) -> list[Term]:
         """Terms by start then id: those of `school_id` and the district's own (of no school),
         or with `term_ids` those among them, or else all of the district's."""
+        ...
+
+    async def page_terms(self, district_id: str, school_id: str, asked: PageAsk) -> KeyedPage[Term]:
+        """A page of the terms of `school_id` and the district's own, by start then id."""
         ...
 
     async def get_calendar(self, district_id: str, school_id: str) -> SchoolCalendar | None:
@@ -71,6 +82,16 @@ class Reads(Protocol):
         """Sections matching every condition of `which`, in id order."""
         ...
 
+    async def page_sections(
+        self, district_id: str, which: SectionFilter, asked: PageAsk
+    ) -> KeyedPage[Section]:
+        """A page of the sections matching every condition of `which`, by id."""
+        ...
+
+    async def section_ids(self, district_id: str, which: SectionFilter) -> set[str]:
+        """The ids of every section matching `which` (ids only, to count a union of them)."""
+        ...
+
     async def list_enrolments(
         self, district_id: str, *, student_ids: Collection[str]
     ) -> list[Enrolment]:
@@ -79,6 +100,12 @@ class Reads(Protocol):
 
     async def list_section_students(self, district_id: str, section_id: str) -> list[str]:
         """The students enrolled in a section, in id order."""
+        ...
+
+    async def page_section_students(
+        self, district_id: str, section_id: str, asked: PageAsk
+    ) -> KeyedPage[str]:
+        """A page of the ids of the students enrolled in a section, by id."""
         ...
 
     async def get_learner(self, district_id: str, student_id: str) -> Learner | None:
@@ -106,6 +133,12 @@ class Reads(Protocol):
 
     async def list_groups(self, district_id: str, section_id: str) -> list[Group]:
         """A section's groups, by name (ignoring case) then id."""
+        ...
+
+    async def page_groups(
+        self, district_id: str, section_id: str, asked: PageAsk
+    ) -> KeyedPage[Group]:
+        """A page of a section's groups, by name (ignoring case: unique in a section)."""
         ...
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bookend.auth import ADMINS, Forbidden, Principal, Role
 from bookend.clock import Clock
+from bookend.paging import KeyedPage, PageAsk
 from bookend.problems import FieldError, refuse_if
 from services.scheduler import access
 from services.scheduler.feed.projector import project
@@ -74,12 +75,12 @@ async def put_school(
     return school
 
 
-async def list_schools(*, principal: Principal, reads: Reads) -> list[School]:
-    """A district admin's every school; a school admin's own."""
+async def list_schools(asked: PageAsk, *, principal: Principal, reads: Reads) -> KeyedPage[School]:
+    """A page of a district admin's every school, or a school admin's own, by id."""
     principal.require(*ADMINS)
     if principal.has(Role.DISTRICT_ADMIN):
-        return await reads.list_schools(principal.district)
-    return await reads.list_schools(principal.district, [principal.school or ""])
+        return await reads.page_schools(principal.district, None, asked)
+    return await reads.page_schools(principal.district, [principal.school or ""], asked)
 
 
 async def put_term(term_id: str, draft: TermDraft, *, principal: Principal, store: Store) -> Term:
@@ -110,13 +111,15 @@ def _require_administers_term(principal: Principal, term: Term) -> None:
         access.require_administers(principal, term.school_id)
 
 
-async def list_terms(school_id: str, *, principal: Principal, reads: Reads) -> list[Term]:
-    """The terms of the school's calendar: its own and the district's, by start."""
+async def list_terms(
+    school_id: str, asked: PageAsk, *, principal: Principal, reads: Reads
+) -> KeyedPage[Term]:
+    """A page of the terms of the school's calendar: its own and the district's, by start."""
     principal.require(*ADMINS)
     access.require_administers(principal, school_id)
     if await reads.get_school(principal.district, school_id) is None:
         raise SchoolNotFound(school_id)
-    return await reads.list_terms(principal.district, school_id=school_id)
+    return await reads.page_terms(principal.district, school_id, asked)
 
 
 async def put_section(
@@ -211,19 +214,20 @@ class StudentSeen:
 
 
 async def list_section_students(
-    section_id: str, *, principal: Principal, reads: Reads
-) -> list[StudentSeen]:
+    section_id: str, asked: PageAsk, *, principal: Principal, reads: Reads
+) -> KeyedPage[StudentSeen]:
+    """A page of a section's students by id, each with the zone of their days."""
     principal.require(*ADMINS)
     section = await existing_section(reads, principal.district, section_id)
     access.require_administers(principal, section.school_id)
-    ids = await reads.list_section_students(principal.district, section_id)
-    people = {p.id: p for p in await reads.list_people(principal.district, ids)}
+    ids = await reads.page_section_students(principal.district, section_id, asked)
+    people = {p.id: p for p in await reads.list_people(principal.district, ids.items)}
     # A student enrolled before the roster kept people has only their zone.
     students = [
         people.get(i) or Person(i, principal.district, PersonRole.STUDENT, (section.school_id,))
-        for i in ids
+        for i in ids.items
     ]
-    return await _with_zones(reads, principal.district, students)
+    return ids.with_items(await _with_zones(reads, principal.district, students))
 
 
 async def _with_zones(
@@ -281,8 +285,12 @@ async def enrol_student(
     return await store.atomically(work)
 
 
-async def list_sections(*, principal: Principal, store: Store) -> list[Section]:
-    return await access.sections_seen(principal, store)
+async def list_sections(
+    asked: PageAsk, *, principal: Principal, store: Store
+) -> KeyedPage[Section]:
+    """A page of the sections the principal teaches, administers, attends or has a child in,
+    by id."""
+    return await access.page_sections_seen(principal, store, asked)
 
 
 async def get_section(section_id: str, *, principal: Principal, store: Store) -> Section:

@@ -4,7 +4,7 @@ enrolments and groups of students, and the records of roster imports.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -12,6 +12,7 @@ from pymongo import ReplaceOne
 from pymongo.errors import DuplicateKeyError
 
 from bookend.mongo import Document, Queries, exact, from_document
+from bookend.paging import KeyedPage, PageAsk
 from services.scheduler.roster.calendar import calendar_of
 from services.scheduler.roster.domain import (
     District,
@@ -36,6 +37,10 @@ PEOPLE, GUARDIANSHIPS, ENROLMENTS = "people", "guardianships", "enrolments"
 GROUPS = "student_groups"
 # Students' own zones as enrolments kept them before the roster kept people: read, never written.
 LEARNERS = "learners"
+# A term's place in its calendar, start then id, as one string (ADR 0044): its ISO start date
+# is ten characters wide, so the strings sort as the pairs do.
+TERM_ORDER = "order"
+TERM_ORDER_ADDED = "term_order_added"
 
 # (collection, fields, unique)
 INDEXES: list[tuple[str, list[str], bool]] = [
@@ -43,9 +48,10 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     (SCHOOLS, ["district_id", "id"], True),
     (TERMS, ["district_id", "id"], True),
     (TERMS, ["district_id", "school_id"], False),
+    (TERMS, ["district_id", TERM_ORDER], False),
     (SECTIONS, ["district_id", "id"], True),
     (SECTIONS, ["district_id", "teacher_ids"], False),
-    (SECTIONS, ["district_id", "school_id"], False),
+    (SECTIONS, ["district_id", "school_id", "id"], False),
     (PEOPLE, ["district_id", "id"], True),
     (GUARDIANSHIPS, ["district_id", "student_id", "guardian_id"], True),
     (GUARDIANSHIPS, ["district_id", "guardian_id"], False),
@@ -85,6 +91,17 @@ def roster_document(record: object) -> Document:
     return doc
 
 
+def term_order(doc: Document) -> str:
+    """A term document's place in its calendar (the order field it is written with)."""
+    return f"{doc['starts_on']}|{doc['id']}"
+
+
+# Fields kept beside a record's own, by collection, for the indexes that page them.
+DERIVED: dict[str, Callable[[Document], Document]] = {
+    TERMS: lambda doc: {TERM_ORDER: term_order(doc)},
+}
+
+
 def _school(doc: Document) -> School:
     # A school stored before schools had zones keeps UTC until an admin gives it its own.
     return from_document(School, {"time_zone": "UTC"} | doc)
@@ -108,6 +125,14 @@ class RosterQueries(ImportRecords, Queries):
             docs = await self._among(SCHOOLS, district_id, "id", school_ids)
         return sorted((_school(doc) for doc in docs), key=lambda school: school.id)
 
+    async def page_schools(
+        self, district_id: str, school_ids: Collection[str] | None, asked: PageAsk
+    ) -> KeyedPage[School]:
+        query: Document = {"district_id": district_id}
+        if school_ids is not None:
+            query["id"] = {"$in": sorted(school_ids)}
+        return await self._page(SCHOOLS, query, "id", asked, _school)
+
     async def get_term(self, district_id: str, term_id: str) -> Term | None:
         return await self._get(Term, TERMS, {"district_id": district_id, "id": term_id})
 
@@ -128,6 +153,12 @@ class RosterQueries(ImportRecords, Queries):
         terms = [from_document(Term, doc) for doc in docs]
         return sorted(terms, key=lambda term: (term.starts_on, term.id))
 
+    async def page_terms(self, district_id: str, school_id: str, asked: PageAsk) -> KeyedPage[Term]:
+        # The district's terms in order from the cursor; the school's own and the district's
+        # (of no school) are picked from that range.
+        query = {"district_id": district_id, "school_id": {"$in": [school_id, None]}}
+        return await self._page(TERMS, query, TERM_ORDER, asked, lambda d: from_document(Term, d))
+
     async def get_calendar(self, district_id: str, school_id: str) -> SchoolCalendar | None:
         school = await self.get_school(district_id, school_id)
         if school is None:
@@ -139,15 +170,18 @@ class RosterQueries(ImportRecords, Queries):
         return await self._get(Section, SECTIONS, {"district_id": district_id, "id": section_id})
 
     async def list_sections(self, district_id: str, which: SectionFilter) -> list[Section]:
-        query: Document = {"district_id": district_id}
-        if which.school_id is not None:
-            query["school_id"] = which.school_id
-        if which.teacher_id is not None:
-            # `$elemMatch`: the embedded store matches a list field by one value only this way.
-            query["teacher_ids"] = {"$elemMatch": {"$eq": which.teacher_id}}
-        if which.section_ids is not None:
-            query["id"] = {"$in": sorted(which.section_ids)}
-        return await self._list(Section, SECTIONS, query, [("id", 1)])
+        return await self._list(Section, SECTIONS, _sections(district_id, which), [("id", 1)])
+
+    async def page_sections(
+        self, district_id: str, which: SectionFilter, asked: PageAsk
+    ) -> KeyedPage[Section]:
+        query = _sections(district_id, which)
+        return await self._page(SECTIONS, query, "id", asked, lambda d: from_document(Section, d))
+
+    async def section_ids(self, district_id: str, which: SectionFilter) -> set[str]:
+        query = exact(_sections(district_id, which))
+        cursor = self.db[SECTIONS].find(query, {"id": 1}, session=self.session)
+        return {doc["id"] for doc in await cursor.to_list()}
 
     async def list_enrolments(
         self, district_id: str, *, student_ids: Collection[str]
@@ -160,6 +194,12 @@ class RosterQueries(ImportRecords, Queries):
         query = {"district_id": district_id, "section_id": section_id}
         enrolments = await self._list(Enrolment, ENROLMENTS, query, [("student_id", 1)])
         return [enrolment.student_id for enrolment in enrolments]
+
+    async def page_section_students(
+        self, district_id: str, section_id: str, asked: PageAsk
+    ) -> KeyedPage[str]:
+        query = {"district_id": district_id, "section_id": section_id}
+        return await self._page(ENROLMENTS, query, "student_id", asked, lambda d: d["student_id"])
 
     async def get_learner(self, district_id: str, student_id: str) -> Learner | None:
         student = await self.get_person(district_id, student_id)
@@ -196,6 +236,19 @@ class RosterQueries(ImportRecords, Queries):
     async def list_groups(self, district_id: str, section_id: str) -> list[Group]:
         query = {"district_id": district_id, "section_id": section_id}
         return await self._list(Group, GROUPS, query, [("name_key", 1), ("id", 1)])
+
+    async def page_groups(
+        self, district_id: str, section_id: str, asked: PageAsk
+    ) -> KeyedPage[Group]:
+        # A name once per section, whatever its case: `name_key` orders them on its own.
+        query = {"district_id": district_id, "section_id": section_id}
+        return await self._page(GROUPS, query, "name_key", asked, lambda d: from_document(Group, d))
+
+    async def add_term_order(self) -> None:
+        """Terms stored before they were paged get their order field, once."""
+        await self._add_missing(
+            TERMS, TERM_ORDER, lambda doc: doc | {TERM_ORDER: term_order(doc)}, TERM_ORDER_ADDED
+        )
 
     async def _among(
         self, collection: str, district_id: str, field: str, values: Collection[str]
@@ -258,13 +311,28 @@ class RosterWrites(RosterQueries):
         inserted (half the time of an upsert on the embedded store). One bulk write."""
         if not records:
             return
+        derived = DERIVED.get(collection)
         docs = [roster_document(record) for record in records]
+        if derived is not None:
+            docs = [doc | derived(doc) for doc in docs]
         if new:
             await self.db[collection].insert_many(docs, ordered=True, session=self.session)
             return
         key = KEYS[collection]
         writes = [ReplaceOne(exact(_key_of(doc, key)), doc, upsert=True) for doc in docs]
         await self.db[collection].bulk_write(writes, ordered=True, session=self.session)
+
+
+def _sections(district_id: str, which: SectionFilter) -> Document:
+    query: Document = {"district_id": district_id}
+    if which.school_id is not None:
+        query["school_id"] = which.school_id
+    if which.teacher_id is not None:
+        # `$elemMatch`: the embedded store matches a list field by one value only this way.
+        query["teacher_ids"] = {"$elemMatch": {"$eq": which.teacher_id}}
+    if which.section_ids is not None:
+        query["id"] = {"$in": sorted(which.section_ids)}
+    return query
 
 
 def _key_of(doc: Mapping[str, Any], fields: Sequence[str]) -> Document:

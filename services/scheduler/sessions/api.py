@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.hosting import RequestKey, ServiceState, answering, service_state
+from bookend.hosting import AskedPage, RequestKey, ServiceState, answering, service_state
 from bookend.http_contracts import scheduler as http
 from services.scheduler.balance.api import warnings_out
 from services.scheduler.records import fields_of
@@ -183,13 +183,15 @@ async def list_sessions(
     section_id: str,
     principal: CurrentPrincipal,
     state: State,
+    asked: AskedPage,
     starts: Annotated[AwareDatetime | None, Query(alias="from")] = None,
     ends: Annotated[AwareDatetime | None, Query(alias="to")] = None,
-) -> http.SessionList:
-    sessions = await service.list_sessions(
-        section_id, starts=starts, ends=ends, principal=principal, store=state.store
+) -> http.SessionPage:
+    """A page of the section's sessions starting within the span, by start, with their tasks."""
+    page = await service.list_sessions(
+        section_id, asked, starts=starts, ends=ends, principal=principal, store=state.store
     )
-    return sessions_out(sessions)
+    return http.SessionPage.of(page, session_out)
 
 
 @router.post("/sessions/{session_id}/start")

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Protocol, TypeVar
 
 from bookend.clock import ALL_TIME, Span
+from bookend.paging import KeyedPage, PageAsk
 from services.scheduler.balance import ports as balance
 from services.scheduler.feed.projector import Projection
 from services.scheduler.roster import ports as roster
@@ -28,6 +29,12 @@ class Reads(roster.Reads, Protocol):
         self, district_id: str, section_id: str, starting: Span = ALL_TIME
     ) -> list[LiveSession]:
         """A section's sessions that start within `starting`, by start."""
+        ...
+
+    async def page_sessions(
+        self, district_id: str, section_id: str, starting: Span, asked: PageAsk
+    ) -> KeyedPage[LiveSession]:
+        """A page of a section's sessions that start within `starting`, by start then id."""
         ...
 
     async def list_tasks(self, district_id: str, session_ids: Collection[str]) -> list[Task]:

@@ -13,6 +13,7 @@ from bookend.auth import STAFF, Principal
 from bookend.clock import Clock, Span, stored_instant
 from bookend.contracts.scheduler import Modality, PlanChangeKind
 from bookend.ids import IdFactory
+from bookend.paging import KeyedPage, PageAsk
 from bookend.problems import FieldError, InvalidInput, refuse_if
 from services.scheduler import access
 from services.scheduler.balance.service import PlanChange, checked
@@ -226,20 +227,22 @@ async def get_session(session_id: str, *, principal: Principal, store: Store) ->
 
 async def list_sessions(
     section_id: str,
+    asked: PageAsk,
     *,
     starts: datetime | None,
     ends: datetime | None,
     principal: Principal,
     store: Store,
-) -> list[BookendedSession]:
+) -> KeyedPage[BookendedSession]:
+    """A page of a section's sessions that start within the span, by start, with their tasks."""
     refuse_if(range_errors(**{"from": starts, "to": ends}))
     section = await existing_section(store, principal.district, section_id)
     await access.require_views_section(principal, section, store)
     starting = Span(
         stored_instant(starts) if starts else None, stored_instant(ends) if ends else None
     )
-    sessions = await store.list_sessions(principal.district, section_id, starting)
-    return await with_tasks(store, principal.district, sessions)
+    page = await store.page_sessions(principal.district, section_id, starting, asked)
+    return page.with_items(await with_tasks(store, principal.district, page.items))
 
 
 async def start_session(

@@ -8,7 +8,16 @@ from datetime import datetime, timedelta
 
 from bookend.clock import ALL_TIME, Span
 from bookend.contracts.scheduler import SessionStatus
-from bookend.mongo import Document, Queries, exact, to_document, within
+from bookend.mongo import (
+    Document,
+    Queries,
+    exact,
+    from_document,
+    order_key,
+    to_document,
+    within,
+)
+from bookend.paging import KeyedPage, PageAsk
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
 from services.scheduler.sessions.tasks import Excusal, Extension
@@ -21,12 +30,17 @@ ATTENDANCE = "session_attendance"
 BY_START = [("starts_at", 1), ("_id", 1)]
 BY_DUE = [("due_at", 1), ("_id", 1)]
 NOT_ENDED = [SessionStatus.SCHEDULED.value, SessionStatus.LIVE.value]
+# A session's place in its section's list, start then id, as one string written with it (dates
+# compare to the second only in the embedded store's filters, ADR 0007): its pages' key.
+START_ORDER = "start_order"
+START_ORDER_ADDED = "session_start_order_added"
 
 # (collection, fields, unique); sessions and tasks keep their ids as `_id`, never indexed again.
 INDEXES: list[tuple[str, list[str], bool]] = [
     (LESSONS, ["district_id", "lesson_id"], True),
     (SESSIONS, ["district_id", "section_id", "starts_at"], False),
     (SESSIONS, ["district_id", "series_id", "starts_at"], False),
+    (SESSIONS, ["district_id", "section_id", START_ORDER], False),
     (SECTION_WINDOWS, ["district_id", "section_id"], True),
     (EXTENSIONS, ["district_id", "task_id", "student_id"], True),
     (EXCUSALS, ["district_id", "task_id", "student_id"], True),
@@ -52,6 +66,19 @@ class SessionsQueries(Queries):
         if not starting.is_open:
             query["starts_at"] = within(starting)
         return await self._list(LiveSession, SESSIONS, query, BY_START, key="id")
+
+    async def page_sessions(
+        self, district_id: str, section_id: str, starting: Span, asked: PageAsk
+    ) -> KeyedPage[LiveSession]:
+        query: Document = {"district_id": district_id, "section_id": section_id}
+        bounds = {
+            op: order_key(at)
+            for op, at in (("$gte", starting.starts), ("$lt", starting.ends))
+            if at is not None
+        }
+        if bounds:
+            query[START_ORDER] = bounds
+        return await self._page(SESSIONS, query, START_ORDER, asked, _session)
 
     async def list_sessions_not_ended(self, district_id: str, section_id: str) -> list[LiveSession]:
         query = {"district_id": district_id, "section_id": section_id, "status": {"$in": NOT_ENDED}}
@@ -107,19 +134,28 @@ class SessionsQueries(Queries):
             followup_due_after=timedelta(minutes=doc["followup_due_after_minutes"]),
         )
 
+    async def add_session_start_order(self) -> None:
+        """Sessions stored before they were paged get their order field, once."""
+        await self._add_missing(
+            SESSIONS,
+            START_ORDER,
+            lambda doc: session_document(_session(doc)),
+            START_ORDER_ADDED,
+        )
+
 
 class SessionsWrites(SessionsQueries):
     async def save_lesson(self, lesson: LessonSummary) -> None:
         await self._save(LESSONS, lesson, "district_id", "lesson_id")
 
     async def add_session(self, session: LiveSession) -> None:
-        await self._add(SESSIONS, session, key="id")
+        await self.db[SESSIONS].insert_one(session_document(session), session=self.session)
 
     async def add_tasks(self, tasks: Sequence[Task]) -> None:
         await self._add(TASKS, *tasks, key="id")
 
     async def save_session(self, session: LiveSession) -> None:
-        doc = to_document(session, key="id")
+        doc = session_document(session)
         await self.db[SESSIONS].replace_one({"_id": session.id}, doc, session=self.session)
 
     async def save_tasks(self, tasks: Sequence[Task]) -> None:
@@ -171,3 +207,14 @@ class SessionsWrites(SessionsQueries):
         await self.db[SECTION_WINDOWS].replace_one(
             exact(query), doc, upsert=True, session=self.session
         )
+
+
+def session_document(session: LiveSession) -> Document:
+    """The session whole, with its place in its section's list (rewritten with its start)."""
+    doc = to_document(session, key="id")
+    doc[START_ORDER] = order_key(session.starts_at, session.id)
+    return doc
+
+
+def _session(doc: Document) -> LiveSession:
+    return from_document(LiveSession, doc, key="id")

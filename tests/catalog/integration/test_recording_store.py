@@ -10,11 +10,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bookend.contracts.scheduler import SessionStatus
-from bookend.mongo import MongoSettings, connect
+from bookend.mongo import MIGRATIONS, MongoSettings, connect
 from services.catalog.recordings.domain import KnownSession, Recording, RecordingExists
 from services.catalog.recordings.ports import Transaction
 from services.catalog.recordings.store import (
-    MIGRATIONS,
     ORDER,
     ORDER_ADDED,
     RECORDINGS,

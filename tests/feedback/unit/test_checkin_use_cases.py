@@ -11,6 +11,7 @@ from bookend.contracts import CloudEvent, Topic
 from bookend.contracts.feedback import ChannelStatus, CheckInSignal
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
+from bookend.paging import PageAsk
 from services.feedback.events import CONSUMER, inbound
 from services.feedback.live import service
 from services.feedback.live.domain import (
@@ -25,6 +26,8 @@ from tests.feedback import builders
 from tests.feedback.builders import START
 from tests.feedback.fakes import FakeFeedback
 from tests.support.fakes import TickingClock
+
+ALL = PageAsk()  # a first page, more than these tests list
 
 
 def student(subject: str = "st1", sections: frozenset[str] = frozenset({"sec1"})) -> Principal:
@@ -168,8 +171,8 @@ async def test_the_sections_teacher_and_any_admin_read_every_check_in_in_order()
     first = await check_in(store, student("ana"), clock=clock)
     second = await check_in(store, student("ben"), clock=clock)
     for reader in (TEACHER, SCHOOL_ADMIN, DISTRICT_ADMIN):
-        items = await service.list_session_check_ins("s1", principal=reader, store=store)
-        assert items == [first, second]
+        page = await service.list_session_check_ins("s1", ALL, principal=reader, store=store)
+        assert page.items == [first, second]
 
 
 async def test_a_student_reads_only_their_own_check_ins() -> None:
@@ -177,9 +180,8 @@ async def test_a_student_reads_only_their_own_check_ins() -> None:
     clock = TickingClock()
     mine = await check_in(store, student("ana"), clock=clock)
     theirs = await check_in(store, student("ben"), clock=clock)
-    assert await service.list_session_check_ins("s1", principal=student("ana"), store=store) == [
-        mine
-    ]
+    own = await service.list_session_check_ins("s1", ALL, principal=student("ana"), store=store)
+    assert own.items == [mine]
     assert (await service.get_check_in(mine.id, principal=student("ana"), store=store)) == mine
     with pytest.raises(CheckInNotFound):
         await service.get_check_in(theirs.id, principal=student("ana"), store=store)
@@ -206,7 +208,7 @@ async def test_outsiders_read_neither_the_session_nor_a_check_in(
     store = await live_store()
     made = await check_in(store)
     with pytest.raises(listing):
-        await service.list_session_check_ins("s1", principal=reader, store=store)
+        await service.list_session_check_ins("s1", ALL, principal=reader, store=store)
     with pytest.raises(CheckInNotFound):
         await service.get_check_in(made.id, principal=reader, store=store)
 

@@ -12,6 +12,7 @@ from bookend.auth import Forbidden, Principal, Role
 from bookend.contracts import CloudEvent, Topic
 from bookend.contracts.feedback import ProgressRecorded, TaskProgress
 from bookend.hosting import ServiceState
+from bookend.paging import PageAsk
 from bookend.problems import InvalidInput
 from services.feedback.events import inbound
 from services.feedback.progress import service
@@ -28,6 +29,8 @@ from tests.feedback import progress_builders as build
 from tests.feedback.fakes import FakeFeedback
 from tests.feedback.progress_builders import DUE, OPENS, sent
 from tests.support.fakes import Clock, counting_ids
+
+ALL = PageAsk()  # a first page, more than these tests list
 
 NOW = OPENS + timedelta(days=1)
 
@@ -228,8 +231,8 @@ async def test_staff_see_every_student_a_student_their_own_a_guardian_their_chil
     guardian = Principal("g", "d1", frozenset({Role.GUARDIAN}), children=frozenset({"ben"}))
 
     async def seen(who: Principal) -> list[str]:
-        view = await service.list_task_progress("t1", principal=who, store=store)
-        return [s.student_id for s in view.students]
+        page = await service.list_task_progress("t1", ALL, principal=who, store=store)
+        return [s.student_id for s in page.items]
 
     assert await seen(teacher) == ["ana", "ben"]
     assert await seen(student("ana")) == ["ana"]

@@ -13,6 +13,7 @@ from bookend.contracts import CloudEvent, Topic
 from bookend.contracts.feedback import Presence, PromptKind, PromptStatus
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
+from bookend.paging import PageAsk
 from bookend.problems import InvalidInput
 from services.feedback.events import inbound
 from services.feedback.live.domain import (
@@ -28,6 +29,8 @@ from services.feedback.settings import FeedbackSettings
 from tests.feedback import builders
 from tests.feedback.fakes import FakeFeedback
 from tests.support.fakes import Clock, TickingClock
+
+ALL = PageAsk()  # a first page, more than these tests list
 
 CLASS = ["ana", "ben", "cai"]
 TEACHER = Principal("t1", "d1", frozenset({Role.TEACHER}), sections=frozenset({"sec1"}))
@@ -139,7 +142,9 @@ async def test_a_student_sees_their_own_answer_and_the_results_only_once_reveale
     prompt = (await open_one(store)).prompt
     await answer(store, prompt.id, student("ana"), 1)
     await answer(store, prompt.id, student("ben"), 2)
-    [mine] = await service.list_session_prompts("s1", principal=student("ana"), store=store)
+    [mine] = (
+        await service.list_session_prompts("s1", ALL, principal=student("ana"), store=store)
+    ).items
     assert (mine.shows_results, mine.not_answered, mine.own) == (
         False,
         None,
@@ -251,7 +256,7 @@ async def test_students_may_not_close_or_read_who_answered_what() -> None:
             prompt.id, principal=student("ana"), store=store, clock=Clock()
         )
     with pytest.raises(Forbidden):
-        await service.list_prompt_answers(prompt.id, principal=student("ana"), store=store)
+        await service.list_prompt_answers(prompt.id, ALL, principal=student("ana"), store=store)
     with pytest.raises(Forbidden):
         await answer(store, prompt.id, TEACHER, 0)
 
@@ -261,13 +266,16 @@ async def test_staff_read_each_students_answer_with_its_text() -> None:
     prompt = (await open_one(store, PromptDraft(PromptKind.SHORT_TEXT, "Why?"))).prompt
     await answer(store, prompt.id, student("ben"), text="no idea")
     await answer(store, prompt.id, student("ana"), text="it divides")
-    answers = await service.list_prompt_answers(prompt.id, principal=TEACHER, store=store)
-    assert [(a.student_id, a.text) for a in answers] == [("ana", "it divides"), ("ben", "no idea")]
+    answers = await service.list_prompt_answers(prompt.id, ALL, principal=TEACHER, store=store)
+    assert [(a.student_id, a.text) for a in answers.items] == [
+        ("ana", "it divides"),
+        ("ben", "no idea"),
+    ]
 
 
 async def test_the_session_prompts_of_an_unknown_session_are_not_found() -> None:
     with pytest.raises(ChannelNotFound):
-        await service.list_session_prompts("s1", principal=TEACHER, store=FakeFeedback())
+        await service.list_session_prompts("s1", ALL, principal=TEACHER, store=FakeFeedback())
 
 
 async def test_the_end_closes_open_prompts_and_leaves_each_to_the_absent_who_had_not_answered() -> (
@@ -307,7 +315,9 @@ async def test_the_end_closes_open_prompts_and_leaves_each_to_the_absent_who_had
         await answer(store, second.id, student("ana"), 0)
     [ben_view] = [
         v
-        for v in await service.list_session_prompts("s1", principal=student("ben"), store=store)
+        for v in (
+            await service.list_session_prompts("s1", ALL, principal=student("ben"), store=store)
+        ).items
         if v.prompt.id == second.id
     ]
     assert ben_view.assigned and ben_view.own == late.answer

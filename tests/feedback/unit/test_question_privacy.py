@@ -13,6 +13,7 @@ from bookend.contracts import CloudEvent
 from bookend.contracts.feedback import QuestionPhase, QuestionVisibility
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
+from bookend.paging import PageAsk
 from bookend.problems import NotFound
 from services.feedback.events import inbound
 from services.feedback.questions import service
@@ -37,6 +38,8 @@ from tests.feedback.question_builders import (
     teacher,
 )
 from tests.support.fakes import TickingClock
+
+ALL = PageAsk()  # a first page, more than these tests list
 
 ASKER, PEER = student("ana"), student("ben")
 WHO: dict[str, Principal] = {
@@ -110,7 +113,7 @@ def kind_of(view: QuestionView) -> str:
 
 async def listed(store: FakeFeedback, who: Principal) -> str | None:
     try:
-        views = await service.list_session_questions("s1", principal=who, reads=store)
+        views = (await service.list_session_questions("s1", ALL, principal=who, reads=store)).items
     except (Forbidden, NotFound):
         return "refused"
     if not views:
@@ -158,9 +161,11 @@ async def test_questions_left_for_the_follow_up_are_given_to_each_as_in_the_sess
         await service.mark_for_follow_up(
             view.id, principal=teacher(), store=store, clock=TickingClock()
         )
-        views = await service.list_follow_up_questions(
-            ["s1", "s-unknown"], principal=WHO[who], reads=store
+        pages = await service.list_follow_up_questions(
+            ["s1", "s-unknown"], ALL, principal=WHO[who], reads=store
         )
+        assert pages["s-unknown"].items == []
+        views = pages["s1"].items
         seen.append(kind_of(views[0]) if views else None)
     expected = tuple(None if kind == "refused" else kind for kind in SEES[who])
     assert tuple(seen) == expected

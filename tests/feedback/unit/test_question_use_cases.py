@@ -15,6 +15,7 @@ from bookend.contracts.feedback import QuestionVisibility as Visibility
 from bookend.contracts.scheduler import Bookend
 from bookend.hosting import ServiceState
 from bookend.ids import new_id
+from bookend.paging import PageAsk
 from bookend.problems import InvalidInput
 from services.feedback.events import inbound
 from services.feedback.plan.domain import (
@@ -39,6 +40,8 @@ from tests.feedback import question_builders as plan
 from tests.feedback.fakes import FakeFeedback
 from tests.feedback.question_builders import guardian, student, teacher
 from tests.support.fakes import TickingClock
+
+ALL = PageAsk()  # a first page, more than these tests list
 
 TEXT = "Why does the rule flip for negatives?"
 
@@ -162,12 +165,16 @@ async def test_the_asker_reads_the_answer_of_their_teacher_only_question_and_no_
     asked = await ask(store, student("ana"), Visibility.TEACHER)
     answered = await answer(store, asked.id)
     own = await service.get_question(asked.id, principal=student("ana"), reads=store)
-    [listed] = await service.list_session_questions("s1", principal=student("ana"), reads=store)
+    [listed] = (
+        await service.list_session_questions("s1", ALL, principal=student("ana"), reads=store)
+    ).items
     assert own == listed
     assert (own.mine, own.asker_id, own.answer) == (True, None, answered.answer)
     with pytest.raises(QuestionNotFound):
         await service.get_question(asked.id, principal=student("ben"), reads=store)
-    assert await service.list_session_questions("s1", principal=student("ben"), reads=store) == []
+    assert (
+        await service.list_session_questions("s1", ALL, principal=student("ben"), reads=store)
+    ).items == []
 
 
 async def test_a_question_about_a_cancelled_or_unknown_session_is_refused() -> None:
@@ -258,7 +265,9 @@ async def test_a_classmate_upvotes_a_class_question_once() -> None:
     await service.upvote_question(
         asked.id, principal=student("cy"), store=store, clock=TickingClock()
     )
-    [listed] = await service.list_session_questions("s1", principal=student("ana"), reads=store)
+    [listed] = (
+        await service.list_session_questions("s1", ALL, principal=student("ana"), reads=store)
+    ).items
     assert (listed.upvotes, listed.upvoted) == (2, False)
     assert [e.data.get("upvotes") for e in store.emitted[1:]] == [1, 2]
 
@@ -297,7 +306,9 @@ async def test_staff_answer_in_writing_and_the_asker_and_class_see_the_answer() 
     assert (answered.answer.mode, answered.answer.answered_by) == (AnswerMode.WRITTEN, "t1")
     assert answered.asker_id == "ana"
     for reader in (student("ana"), student("ben")):
-        [seen] = await service.list_session_questions("s1", principal=reader, reads=store)
+        [seen] = (
+            await service.list_session_questions("s1", ALL, principal=reader, reads=store)
+        ).items
         assert seen.answer == answered.answer
 
 
@@ -333,7 +344,9 @@ async def test_a_written_answer_needs_its_text(text: str | None, rule: str) -> N
     with pytest.raises(InvalidInput) as refused:
         await answer(store, asked.id, text=text)
     assert [(e.field, e.rule) for e in refused.value.errors] == [("text", rule)]
-    [listed] = await service.list_session_questions("s1", principal=teacher(), reads=store)
+    [listed] = (
+        await service.list_session_questions("s1", ALL, principal=teacher(), reads=store)
+    ).items
     assert listed.status is QuestionStatus.OPEN
 
 
@@ -416,9 +429,11 @@ async def test_the_questions_left_for_each_sessions_follow_up_are_read_at_once()
             question.id, principal=teacher(), store=store, clock=TickingClock()
         )
     await answer(store, first.id)  # answered in the follow-up since: still listed, answered
-    listed = await service.list_follow_up_questions(
-        ["s2", "s1", "s2"], principal=student("ben"), reads=store
+    pages = await service.list_follow_up_questions(
+        ["s2", "s1", "s2"], ALL, principal=student("ben"), reads=store
     )
+    assert list(pages) == ["s2", "s1"]  # each session once, in the order asked
+    listed = [q for page in pages.values() for q in page.items]
     assert [q.id for q in listed] == [other.id, first.id, later.id]
     assert [q.status for q in listed] == [
         QuestionStatus.FOR_FOLLOW_UP,
@@ -434,9 +449,9 @@ async def test_follow_up_questions_of_too_many_sessions_at_once_are_refused_nami
     store = await scheduled()
     sessions = [f"s{n}" for n in range(MAX_SESSIONS_AT_ONCE + 1)]
     with pytest.raises(InvalidInput) as refused:
-        await service.list_follow_up_questions(sessions, principal=teacher(), reads=store)
+        await service.list_follow_up_questions(sessions, ALL, principal=teacher(), reads=store)
     assert [(e.field, e.rule) for e in refused.value.errors] == [("session_id", "max_items")]
-    assert (
-        await service.list_follow_up_questions(sessions[:-1], principal=teacher(), reads=store)
-        == []
+    pages = await service.list_follow_up_questions(
+        sessions[:-1], ALL, principal=teacher(), reads=store
     )
+    assert all(page.items == [] for page in pages.values())

@@ -10,12 +10,12 @@ from starlette.requests import Request
 
 from bookend.auth import AuthSettings, Role, TokenVerifier
 from bookend.contracts.scheduler import CalendarOwner
-from bookend.http_contracts.calendars import CalendarLink, CalendarLinkCreated, CalendarLinkList
+from bookend.http_contracts.calendars import CalendarLink, CalendarLinkCreated, CalendarLinkPage
 from gateway.context import Context
 from gateway.hub import Broadcast
 from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
-from tests.gateway.stubs import StubServices
+from tests.gateway.stubs import StubServices, only_page
 from tests.support.auth import TEST_SECRET, token_for
 
 LINK = CalendarLink(
@@ -75,10 +75,12 @@ async def test_a_new_links_url_holds_its_secret_under_the_public_address(
 
 async def test_listed_links_have_no_url() -> None:
     services = StubServices()
-    services.scheduler.answer("GET", "/calendar-links", CalendarLinkList(items=[LINK]))
+    services.scheduler.answer("GET", "/calendar-links", only_page(CalendarLinkPage, [LINK]))
     data = await run(
-        services, '{ calendarLinks(studentId: "student-1") { id url } }', GatewaySettings()
+        services,
+        '{ calendarLinks(studentId: "student-1") { nodes { id url } } }',
+        GatewaySettings(),
     )
-    assert data == {"calendarLinks": [{"id": "link-1", "url": None}]}
+    assert data == {"calendarLinks": {"nodes": [{"id": "link-1", "url": None}]}}
     [asked] = services.scheduler.requests
-    assert dict(asked.url.params) == {"student_id": "student-1"}
+    assert dict(asked.url.params) == {"student_id": "student-1", "first": "20"}

@@ -9,9 +9,9 @@ import httpx
 
 from bookend.contracts.catalog import LessonStatus
 from bookend.http_contracts.catalog import LessonList
-from bookend.http_contracts.feedback import QuestionList
+from bookend.http_contracts.feedback import FollowUpQuestionPages
 from gateway.clients import Upstreams
-from gateway.loaders import BATCH, MAX_PARALLEL_CALLS, Loaders
+from gateway.loaders import BATCH, MAX_PARALLEL_CALLS, FirstPage, Loaders
 from gateway.upstream import Upstream
 from tests.gateway.stubs import a_lesson
 
@@ -62,13 +62,14 @@ async def test_a_terms_sessions_follow_up_questions_are_loaded_a_hundred_session
     async def feedback(request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/follow-up-questions"
         asked.append(request.url.params.get_list("session_id"))
-        return httpx.Response(200, content=QuestionList(items=[]).model_dump_json())
+        return httpx.Response(200, content=FollowUpQuestionPages(items=[]).model_dump_json())
 
     upstream = Upstream("feedback", "http://feedback", 5, transport=httpx.MockTransport(feedback))
     clients = Upstreams(catalog=upstream, scheduler=upstream, feedback=upstream).as_caller("t")
     loaders = Loaders.for_caller(clients)
     ids = [f"session-{n}" for n in range(250)]
-    found = await asyncio.gather(*(loaders.follow_up_questions.load(i) for i in [*ids, *ids]))
-    assert found == [[]] * 500
+    first_pages = [FirstPage(i, 20) for i in [*ids, *ids]]
+    found = await asyncio.gather(*map(loaders.follow_up_questions.load, first_pages))
+    assert [page.items for page in found] == [[]] * 500
     assert [len(call) for call in asked] == [BATCH, BATCH, 50]
     assert sorted(i for call in asked for i in call) == sorted(ids)  # each once

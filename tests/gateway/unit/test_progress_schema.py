@@ -119,7 +119,7 @@ async def test_feedback_away_is_unavailable_and_nothing_else(services: StubServi
     away = Upstream("feedback", "http://feedback", 5, transport=httpx.MockTransport(unreachable))
     stubs = services.upstreams()
     upstreams = Upstreams(catalog=stubs.catalog, scheduler=stubs.scheduler, feedback=away)
-    reads = """{ taskProgress(taskId: "t1") { studentId } }"""
+    reads = """{ taskProgress(taskId: "t1") { nodes { studentId } } }"""
     for document, variables in ((REPORT, {"at": AT.isoformat()}), (reads, {})):
         result = await run(upstreams, document, **variables)
         assert result.data is None

@@ -23,9 +23,9 @@ from bookend.contracts.feedback import (
     PromptRevealed,
     PromptStatus,
 )
-from bookend.http_contracts.prompts import Prompt, PromptAnswer, PromptList
+from bookend.http_contracts.prompts import Prompt, PromptAnswer, PromptPage
 from gateway.hub import Broadcast
-from tests.gateway.stubs import StubServices
+from tests.gateway.stubs import StubServices, only_page
 from tests.gateway.unit.test_session_stream import AT, TEACHER, close, live_session, subscribe
 
 STREAM = """subscription { sessionEvents(sessionId: "s1") { __typename
@@ -73,7 +73,7 @@ def frame(result: ExecutionResult) -> dict[str, Any]:
 def services_with(listing: list[Prompt]) -> StubServices:
     services = StubServices()
     services.scheduler.answer("GET", "/sessions/s1", live_session())
-    services.feedback.answer("GET", "/sessions/s1/prompts", PromptList(items=listing))
+    services.feedback.answer("GET", "/sessions/s1/prompts", only_page(PromptPage, listing))
     return services
 
 

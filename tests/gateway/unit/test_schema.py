@@ -133,7 +133,7 @@ async def test_a_refused_query_is_an_error_with_the_services_code(services: Stub
         "/sections",
         Problem(status=403, kind=ProblemKind.FORBIDDEN, code="FORBIDDEN", message="not yours"),
     )
-    result = await run(services, "{ sections { id } }")
+    result = await run(services, "{ sections { nodes { id } } }")
     [error] = result.errors or []
     assert (error.message, (error.extensions or {}).get("code")) == ("not yours", "FORBIDDEN")
 

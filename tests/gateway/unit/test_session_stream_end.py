@@ -16,9 +16,9 @@ from bookend.contracts.scheduler import (
     SessionStarted,
     SessionStatus,
 )
-from bookend.http_contracts.prompts import PromptList
+from bookend.http_contracts.prompts import PromptPage
 from gateway.hub import Broadcast
-from tests.gateway.stubs import StubServices
+from tests.gateway.stubs import StubServices, only_page
 from tests.gateway.unit.test_live_frames import Encoder, Socket, frames, until
 from tests.gateway.unit.test_prompt_stream import prompt
 from tests.gateway.unit.test_session_stream import AT, live_session, subscribe
@@ -89,7 +89,7 @@ async def test_a_session_already_over_is_sent_as_it_stands_and_the_stream_comple
 ) -> None:
     services = stubbed(over)
     closed = prompt(status=PromptStatus.CLOSED, closed_at=LATER)
-    services.feedback.answer("GET", "/sessions/s1/prompts", PromptList(items=[closed]))
+    services.feedback.answer("GET", "/sessions/s1/prompts", only_page(PromptPage, [closed]))
     hub = Broadcast(queue_size=8)
     stream = await subscribe(services, hub, HOUR, document=STREAM)
     assert (await anext(stream)).data == status(over.name, LATER.isoformat())

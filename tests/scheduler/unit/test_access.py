@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bookend.auth import Forbidden, Principal
+from bookend.paging import PageAsk
 from bookend.problems import InvalidInput
 from services.scheduler.feed import service as feed
 from services.scheduler.feed.domain import FeedPage
@@ -176,7 +177,8 @@ async def test_nobody_else_reads_a_students_feed(
 async def test_each_role_lists_the_sections_it_may_see(
     store: FakeScheduler, principal: Principal, seen: list[str]
 ) -> None:
-    assert [s.id for s in await roster.list_sections(principal=principal, store=store)] == seen
+    listed = await roster.list_sections(PageAsk(), principal=principal, store=store)
+    assert [s.id for s in listed.items] == seen
 
 
 async def test_a_section_is_shown_only_to_those_who_teach_attend_or_administer_it(

@@ -10,6 +10,7 @@ import pytest
 
 from bookend.auth import Principal, Role
 from bookend.contracts.scheduler import CalendarOwner
+from bookend.paging import PageAsk
 from bookend.problems import Forbidden, InvalidInput
 from services.scheduler.calendars import service
 from services.scheduler.calendars.domain import (
@@ -41,6 +42,8 @@ from tests.scheduler.builders import (
 )
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock, counting_ids
+
+ALL = PageAsk()  # a first page, more than these tests list
 
 STUDENT_1 = Owner(CalendarOwner.STUDENT, "student-1")
 MATH = Owner(CalendarOwner.SECTION, "sec-math")
@@ -128,11 +131,11 @@ async def test_those_who_manage_a_calendar_create_list_and_revoke_its_links(
 ) -> None:
     made = await create(store, clock, owner, principal)
     assert (made.link.owner, made.link.created_by) == (owner, principal.subject)
-    listed = await service.list_links(owner, principal=principal, store=store)
-    assert [link.id for link in listed] == [made.link.id]
+    listed = await service.list_links(owner, ALL, principal=principal, store=store)
+    assert [link.id for link in listed.items] == [made.link.id]
     revoked = await service.revoke_link(made.link.id, principal=principal, store=store, clock=clock)
     assert not revoked.is_live
-    assert await service.list_links(owner, principal=principal, store=store) == []
+    assert (await service.list_links(owner, ALL, principal=principal, store=store)).items == []
 
 
 @pytest.mark.parametrize(
@@ -165,7 +168,7 @@ async def test_others_may_not_touch_a_calendars_links(
     with pytest.raises(Forbidden):
         await create(store, clock, owner, principal)
     with pytest.raises(Forbidden):
-        await service.list_links(owner, principal=principal, store=store)
+        await service.list_links(owner, ALL, principal=principal, store=store)
     with pytest.raises(Forbidden):
         await service.revoke_link(made.link.id, principal=principal, store=store, clock=clock)
     assert store.state.calendar_links == {made.link.id: made.link}
@@ -206,8 +209,8 @@ async def test_without_an_owner_a_principal_lists_the_links_they_made(
 ) -> None:
     mine = await create(store, clock, STUDENT_1, GUARDIAN)
     await create(store, clock, STUDENT_1, STUDENT)
-    listed = await service.list_links(None, principal=GUARDIAN, store=store)
-    assert [link.id for link in listed] == [mine.link.id]
+    listed = await service.list_links(None, ALL, principal=GUARDIAN, store=store)
+    assert [link.id for link in listed.items] == [mine.link.id]
 
 
 async def test_unknown_malformed_and_revoked_secrets_open_nothing_alike(

@@ -9,6 +9,7 @@ import pytest
 
 from bookend.auth import Forbidden, Principal, Role
 from bookend.contracts.catalog import GradeBand
+from bookend.paging import PageAsk
 from bookend.problems import InvalidInput
 from services.scheduler import access
 from services.scheduler.feed import service as feed_service
@@ -35,6 +36,8 @@ from tests.scheduler.builders import (
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock
 
+ALL = PageAsk()  # a first page, more than these tests list
+
 YEAR = TermDraft(None, "2024-2025", date(2024, 8, 19), date(2025, 6, 6))
 SPRING = TermDraft(
     "school-1",
@@ -56,13 +59,12 @@ async def test_a_school_admin_loads_their_schools_terms_and_the_district_admin_t
     with pytest.raises(Forbidden):
         await roster.put_term("spring", SPRING, principal=OTHER_SCHOOL_ADMIN, store=store)
     await roster.put_term("year", YEAR, principal=DISTRICT_ADMIN, store=store)
-    terms = await roster.list_terms("school-1", principal=SCHOOL_ADMIN, reads=store)
-    assert [t.id for t in terms] == ["year", "spring"]
-    assert [
-        t.id for t in await roster.list_terms("school-2", principal=DISTRICT_ADMIN, reads=store)
-    ] == ["year"]
+    terms = await roster.list_terms("school-1", ALL, principal=SCHOOL_ADMIN, reads=store)
+    assert [t.id for t in terms.items] == ["year", "spring"]
+    others = await roster.list_terms("school-2", ALL, principal=DISTRICT_ADMIN, reads=store)
+    assert [t.id for t in others.items] == ["year"]
     with pytest.raises(SchoolNotFound):
-        await roster.list_terms("school-9", principal=DISTRICT_ADMIN, reads=store)
+        await roster.list_terms("school-9", ALL, principal=DISTRICT_ADMIN, reads=store)
 
 
 async def test_a_schools_calendar_reads_its_terms(store: FakeScheduler) -> None:
@@ -180,8 +182,10 @@ async def test_a_student_without_a_zone_of_their_own_takes_their_schools(
     assert again.learner.time_zone == "Asia/Tokyo"
     learner = await store.get_learner(D, "student-7")
     assert learner is not None and learner.time_zone == "Asia/Tokyo"
-    students = await roster.list_section_students("sec-math", principal=SCHOOL_ADMIN, reads=store)
-    assert [(s.student.id, s.student.time_zone, s.time_zone) for s in students] == [
+    students = await roster.list_section_students(
+        "sec-math", ALL, principal=SCHOOL_ADMIN, reads=store
+    )
+    assert [(s.student.id, s.student.time_zone, s.time_zone) for s in students.items] == [
         ("student-1", "Europe/London", "Europe/London"),
         ("student-7", "Asia/Tokyo", "Asia/Tokyo"),
     ]
@@ -214,12 +218,11 @@ async def test_the_district_is_named_by_its_admin_and_read_by_every_admin(
 
 
 async def test_schools_are_listed_to_the_admins_who_run_them(store: FakeScheduler) -> None:
-    every = await roster.list_schools(principal=DISTRICT_ADMIN, reads=store)
-    assert [s.id for s in every] == ["school-1", "school-2"]
-    assert [s.id for s in await roster.list_schools(principal=SCHOOL_ADMIN, reads=store)] == [
-        "school-1"
-    ]
+    every = await roster.list_schools(ALL, principal=DISTRICT_ADMIN, reads=store)
+    assert [s.id for s in every.items] == ["school-1", "school-2"]
+    own = await roster.list_schools(ALL, principal=SCHOOL_ADMIN, reads=store)
+    assert [s.id for s in own.items] == ["school-1"]
     with pytest.raises(Forbidden):
         await roster.list_schools(
-            principal=Principal("i", D, frozenset({Role.INTEGRATION})), reads=store
+            ALL, principal=Principal("i", D, frozenset({Role.INTEGRATION})), reads=store
         )

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bookend.contracts.scheduler import FeedItemKind, SessionStatus
+from bookend.paging import PageAsk
 from bookend.problems import InvalidInput
 from services.scheduler.sessions import service
 from services.scheduler.sessions.domain import SessionNotLive, SessionNotScheduled
@@ -170,7 +171,12 @@ async def test_sessions_of_a_section_are_listed_by_start_within_a_range(
     for starts in (late, early, outside):
         await schedule(store, starts)
     listed = await service.list_sessions(
-        "sec-math", starts=early, ends=late + timedelta(hours=1), principal=TEACHER, store=store
+        "sec-math",
+        PageAsk(),
+        starts=early,
+        ends=late + timedelta(hours=1),
+        principal=TEACHER,
+        store=store,
     )
-    assert [booked.session.starts_at for booked in listed] == [early, late]
-    assert all(len(booked.tasks) == 4 for booked in listed)
+    assert [booked.session.starts_at for booked in listed.items] == [early, late]
+    assert all(len(booked.tasks) == 4 for booked in listed.items)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bookend.auth import Forbidden, Principal
+from bookend.paging import PageAsk
 from bookend.problems import InvalidInput
 from services.scheduler.roster import grouping
 from services.scheduler.roster.domain import SectionNotFound
@@ -31,6 +32,8 @@ from tests.scheduler.builders import (
 )
 from tests.scheduler.fakes import FakeScheduler
 from tests.support.fakes import Clock, counting_ids
+
+ALL = PageAsk()  # a first page, more than these tests list
 
 ids = counting_ids("group")
 
@@ -63,14 +66,16 @@ async def test_a_teacher_names_a_group_of_their_sections_students(roomy: FakeSch
         ("student-3", "student-1"),  # once each, in the order given
         "teacher-1",
     )
-    assert await grouping.list_groups("sec-math", principal=TEACHER, reads=roomy) == [group]
+    assert (await grouping.list_groups("sec-math", ALL, principal=TEACHER, reads=roomy)).items == [
+        group
+    ]
 
 
 async def test_groups_are_listed_by_name_ignoring_case(roomy: FakeScheduler) -> None:
     for name in ("needs support", "Advanced", "beginners"):
         await create(roomy, name)
-    listed = await grouping.list_groups("sec-math", principal=SCHOOL_ADMIN, reads=roomy)
-    assert [g.name for g in listed] == ["Advanced", "beginners", "needs support"]
+    listed = await grouping.list_groups("sec-math", ALL, principal=SCHOOL_ADMIN, reads=roomy)
+    assert [g.name for g in listed.items] == ["Advanced", "beginners", "needs support"]
 
 
 async def test_a_group_is_renamed_and_given_other_members(roomy: FakeScheduler) -> None:
@@ -93,7 +98,7 @@ async def test_a_group_is_renamed_and_given_other_members(roomy: FakeScheduler) 
 async def test_a_deleted_group_is_gone(roomy: FakeScheduler) -> None:
     group = await create(roomy)
     assert await grouping.delete_group(group.id, principal=TEACHER, store=roomy) == group
-    assert await grouping.list_groups("sec-math", principal=TEACHER, reads=roomy) == []
+    assert (await grouping.list_groups("sec-math", ALL, principal=TEACHER, reads=roomy)).items == []
     with pytest.raises(GroupNotFound) as missing:
         await grouping.delete_group(group.id, principal=TEACHER, store=roomy)
     assert missing.value.code == "GROUP_NOT_FOUND"
@@ -165,7 +170,7 @@ async def test_only_the_sections_staff_see_and_change_its_groups(
 ) -> None:
     group = await create(roomy)
     with pytest.raises(Forbidden):
-        await grouping.list_groups("sec-math", principal=stranger, reads=roomy)
+        await grouping.list_groups("sec-math", ALL, principal=stranger, reads=roomy)
     with pytest.raises(Forbidden):
         await create(roomy, "Mine", principal=stranger)
     with pytest.raises(Forbidden):
@@ -189,5 +194,5 @@ async def test_another_districts_groups_and_sections_are_not_found(roomy: FakeSc
             store=roomy,
         )
     with pytest.raises(SectionNotFound):
-        await grouping.list_groups("sec-math", principal=OTHER_DISTRICT_ADMIN, reads=roomy)
+        await grouping.list_groups("sec-math", ALL, principal=OTHER_DISTRICT_ADMIN, reads=roomy)
     assert list(roomy.state.groups.values()) == [group]
