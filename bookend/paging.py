@@ -74,12 +74,19 @@ class KeyedPage(Generic[T]):
         cls, pages: Sequence[KeyedPage[T]], asked: PageAsk, total: int | None = None
     ) -> KeyedPage[T]:
         """The page of the union of lists in one key order, from a page of each read for
-        `asked` (up to its limit): the union's first items after the cursor are among each
-        list's first. An item in several lists has the same key in each and is kept once."""
+        `asked`: the union's first items after the cursor are among each list's first, and
+        more follow if more are left over or any list has more. An item in several lists has
+        the same key in each and is kept once."""
         found = {
             key: item for page in pages for key, item in zip(page.keys, page.items, strict=True)
         }
-        return cls.of(sorted(found.items(), key=lambda kept: kept[0]), asked, total)
+        first = sorted(found.items(), key=lambda kept: kept[0])[: asked.first]
+        return cls(
+            items=[item for _, item in first],
+            keys=[key for key, _ in first],
+            more=len(found) > asked.first or any(page.more for page in pages),
+            total=total,
+        )
 
     def with_items(self, items: list[U]) -> KeyedPage[U]:
         """The same page with its items made into others, one for one (keys, more and total

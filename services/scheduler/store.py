@@ -53,6 +53,6 @@ class SchedulerStore(
         ):
             await self._index(collection, fields, unique=unique)
         await self.add_missing_feed_keys()
-        await self.add_term_order()
+        await self.add_roster_order()
         await self.add_session_start_order()
         await self.add_calendar_link_order()

@@ -33,6 +33,7 @@ from services.scheduler.roster.domain import (
 from services.scheduler.roster.groups import Group, GroupNameTaken
 from services.scheduler.roster.imports.report import ImportRecord
 from services.scheduler.roster.ports import SectionFilter
+from services.scheduler.roster.store import group_order
 from services.scheduler.sessions.bookends import BookendWindows
 from services.scheduler.sessions.domain import LessonSummary, LiveSession, SessionSeries, Task
 from services.scheduler.sessions.tasks import Excusal, Extension
@@ -163,7 +164,7 @@ class FakeReads:
 
     async def page_terms(self, district_id: str, school_id: str, asked: PageAsk) -> KeyedPage[Term]:
         terms = await self.list_terms(district_id, school_id=school_id)
-        return keyed_page(terms, lambda term: f"{term.starts_on.isoformat()}|{term.id}", asked)
+        return keyed_page(terms, lambda term: f"{term.starts_on:%Y%m%d}|{term.id}", asked)
 
     async def page_sections(
         self, district_id: str, which: SectionFilter, asked: PageAsk
@@ -223,7 +224,7 @@ class FakeReads:
         self, district_id: str, section_id: str, asked: PageAsk
     ) -> KeyedPage[Group]:
         groups = await self.list_groups(district_id, section_id)
-        return keyed_page(groups, lambda group: group.name_key, asked)
+        return keyed_page(groups, group_order, asked)
 
     async def get_group(self, district_id: str, group_id: str) -> Group | None:
         return self.state.groups.get((district_id, group_id))

@@ -37,10 +37,17 @@ PEOPLE, GUARDIANSHIPS, ENROLMENTS = "people", "guardianships", "enrolments"
 GROUPS = "student_groups"
 # Students' own zones as enrolments kept them before the roster kept people: read, never written.
 LEARNERS = "learners"
-# A term's place in its calendar, start then id, as one string (ADR 0044): its ISO start date
-# is ten characters wide, so the strings sort as the pairs do.
-TERM_ORDER = "order"
+# The string a list is paged by (ADR 0044), kept beside a record whose own fields do not
+# make one. Never one the embedded store takes for a date (a string starting like
+# 2025-08-18 or 08/18/2025): it compares those as dates, and a page after one came back
+# empty.
+ORDER = "order"
+# A term's: its start as YYYYMMDD (eight characters wide, so the strings sort as the pairs
+# do), then its id.
 TERM_ORDER_ADDED = "term_order_added"
+# A group's: its name's key (unique in its section) behind a prefix: a teacher may name a
+# group after a date.
+GROUP_ORDER_ADDED = "group_order_added"
 
 # (collection, fields, unique)
 INDEXES: list[tuple[str, list[str], bool]] = [
@@ -48,7 +55,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     (SCHOOLS, ["district_id", "id"], True),
     (TERMS, ["district_id", "id"], True),
     (TERMS, ["district_id", "school_id"], False),
-    (TERMS, ["district_id", TERM_ORDER], False),
+    (TERMS, ["district_id", ORDER], False),
     (SECTIONS, ["district_id", "id"], True),
     (SECTIONS, ["district_id", "teacher_ids"], False),
     (SECTIONS, ["district_id", "school_id", "id"], False),
@@ -61,6 +68,7 @@ INDEXES: list[tuple[str, list[str], bool]] = [
     (GROUPS, ["district_id", "id"], True),
     # A name once per section, whatever its case: the rule holds for two teachers at once too.
     (GROUPS, ["district_id", "section_id", "name_key"], True),
+    (GROUPS, ["district_id", "section_id", ORDER], False),
     *IMPORT_INDEXES,
 ]
 
@@ -93,13 +101,22 @@ def roster_document(record: object) -> Document:
 
 def term_order(doc: Document) -> str:
     """A term document's place in its calendar (the order field it is written with)."""
-    return f"{doc['starts_on']}|{doc['id']}"
+    return f"{doc['starts_on'].replace('-', '')}|{doc['id']}"
+
+
+def group_order(group: Group) -> str:
+    return f"name:{group.name_key}"
 
 
 # Fields kept beside a record's own, by collection, for the indexes that page them.
 DERIVED: dict[str, Callable[[Document], Document]] = {
-    TERMS: lambda doc: {TERM_ORDER: term_order(doc)},
+    TERMS: lambda doc: {ORDER: term_order(doc)},
 }
+
+
+def group_document(group: Group) -> Document:
+    """A group with its name's key (unique in its section, whatever the case) and its order."""
+    return roster_document(group) | {"name_key": group.name_key, ORDER: group_order(group)}
 
 
 def _school(doc: Document) -> School:
@@ -157,7 +174,7 @@ class RosterQueries(ImportRecords, Queries):
         # The district's terms in order from the cursor; the school's own and the district's
         # (of no school) are picked from that range.
         query = {"district_id": district_id, "school_id": {"$in": [school_id, None]}}
-        return await self._page(TERMS, query, TERM_ORDER, asked, lambda d: from_document(Term, d))
+        return await self._page(TERMS, query, ORDER, asked, lambda d: from_document(Term, d))
 
     async def get_calendar(self, district_id: str, school_id: str) -> SchoolCalendar | None:
         school = await self.get_school(district_id, school_id)
@@ -240,14 +257,16 @@ class RosterQueries(ImportRecords, Queries):
     async def page_groups(
         self, district_id: str, section_id: str, asked: PageAsk
     ) -> KeyedPage[Group]:
-        # A name once per section, whatever its case: `name_key` orders them on its own.
         query = {"district_id": district_id, "section_id": section_id}
-        return await self._page(GROUPS, query, "name_key", asked, lambda d: from_document(Group, d))
+        return await self._page(GROUPS, query, ORDER, asked, lambda d: from_document(Group, d))
 
-    async def add_term_order(self) -> None:
-        """Terms stored before they were paged get their order field, once."""
+    async def add_roster_order(self) -> None:
+        """Terms and groups stored before they were paged get their order field, once."""
         await self._add_missing(
-            TERMS, TERM_ORDER, lambda doc: doc | {TERM_ORDER: term_order(doc)}, TERM_ORDER_ADDED
+            TERMS, ORDER, lambda doc: doc | {ORDER: term_order(doc)}, TERM_ORDER_ADDED
+        )
+        await self._add_missing(
+            GROUPS, ORDER, lambda doc: group_document(from_document(Group, doc)), GROUP_ORDER_ADDED
         )
 
     async def _among(
@@ -293,7 +312,7 @@ class RosterWrites(RosterQueries):
         await self._save_all(ENROLMENTS, enrolments, new=new)
 
     async def save_group(self, group: Group) -> None:
-        doc = roster_document(group) | {"name_key": group.name_key}
+        doc = group_document(group)
         found = exact({"district_id": group.district_id, "id": group.id})
         try:
             await self.db[GROUPS].replace_one(found, doc, upsert=True, session=self.session)

@@ -59,6 +59,9 @@ async def test_curricula_page_in_creation_order_within_their_district(catalog: C
     rest = await catalog.ok("GET", "/curricula", STUDENT, params={"first": 2, "after": after})
 
     assert [c["id"] for c in rest["items"]] == ids[2:]
+    assert rest["page_info"]["total_count"] is None  # counted only when asked
+    counted = await catalog.ok("GET", "/curricula", STUDENT, params={"first": 1, "total": "true"})
+    assert counted["page_info"]["total_count"] == 3
     assert (await catalog.ok("GET", "/curricula", ELSEWHERE))["items"] == []
     hidden = await catalog.http.get(f"/curricula/{ids[0]}", headers=ELSEWHERE)
     assert (hidden.status_code, hidden.json()["code"]) == (404, "CURRICULUM_NOT_FOUND")

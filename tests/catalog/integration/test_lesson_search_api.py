@@ -75,6 +75,21 @@ async def test_a_search_ranks_title_matches_first_and_pages_across_the_ranks(
     assert await titles(catalog, OTHER_DISTRICT, q="fractions") == []
 
 
+async def test_a_search_counts_both_its_ranks_when_asked(catalog: Catalog) -> None:
+    await published(catalog, "Pizza halves", objectives=["Equivalent fractions of a pizza"])
+    await published(catalog, "Equivalent fractions")
+    await published(catalog, "Theme in short stories")
+    params: dict[str, str | int] = {"q": "equivalent fractions", "first": 1}
+    counted = await catalog.http.get("/lessons", params=params | {"total": "true"}, headers=STUDENT)
+    counted_page = counted.json()
+    assert counted_page["page_info"]["total_count"] == 2  # the title's match and an objective's
+    assert len(counted_page["items"]) == 1
+    plain = (await catalog.http.get("/lessons", params=params, headers=STUDENT)).json()
+    assert plain["page_info"]["total_count"] is None
+    every = (await catalog.http.get("/lessons", params={"total": "true"}, headers=STUDENT)).json()
+    assert every["page_info"]["total_count"] == 3
+
+
 async def test_each_filter_narrows_the_list_on_the_store(catalog: Catalog) -> None:
     await published(
         catalog, "Fractions", grade_band="3-5", standards=["CCSS.MATH.CONTENT.3.NF.A.1"]

@@ -186,7 +186,12 @@ async def test_a_recording_of_an_ended_session_is_published_to_kafka_and_readabl
     assert of_lesson.json()["page_info"] == {
         "has_next_page": False,
         "end_cursor": of_lesson.json()["cursors"][-1],
+        "total_count": None,  # counted only when asked
     }
+    counted = await recordings.http.get(
+        f"/lessons/{recordings.lesson_id}/recordings", headers=STUDENT, params={"total": "true"}
+    )
+    assert counted.json()["page_info"]["total_count"] == 1
 
 
 async def test_an_end_heard_before_its_schedule_is_not_lost(recordings: Recordings) -> None:

@@ -60,7 +60,7 @@ async def progress_of(feedback: Feedback, task: str) -> dict[str, dict[str, Any]
     """Every student's progress on the task as its teacher reads it, by student."""
     response = await feedback.http.get(f"/tasks/{task}/progress", headers=feedback.teacher())
     assert response.status_code == 200, response.text
-    return {s["student_id"]: s for s in response.json()["students"]}
+    return {s["student_id"]: s for s in response.json()["items"]}
 
 
 async def learned(feedback: Feedback, task: str, students: list[str] | None = None) -> None:
@@ -221,7 +221,7 @@ async def test_the_section_s_staff_a_student_and_a_guardian_read_whose_they_may(
 
     def students(response: httpx.Response) -> list[str]:
         assert response.status_code == 200, response.text
-        return [s["student_id"] for s in response.json()["students"]]
+        return [s["student_id"] for s in response.json()["items"]]
 
     section = frozenset({feedback.section})
     guardian = token_for("guardian-1", Role.GUARDIAN, children=frozenset({BEN}))

@@ -137,13 +137,17 @@ async def test_a_sections_staff_read_its_week_with_the_guardians_pulses(
     assert counts == {"students_responded": 2, "guardians_responded": 1}
     too_much = next(t for t in summary["workload"] if t["answer"] == "too_much")
     assert (too_much["students"], too_much["guardians"]) == (1, 1)
-    assert [(p["student_id"], p["respondent"]) for p in summary["pulses"]] == [
+    listed = await feedback.http.get(f"{path}/pulses", headers=feedback.teacher())
+    pulses = listed.json()["items"]
+    assert [(p["student_id"], p["respondent"]) for p in pulses] == [
         (AMARA, "student"),
         (KENJI, "student"),
         (KENJI, "guardian"),
     ]
-    assert summary["pulses"][2]["comment"] == "Our internet drops every evening."
+    assert pulses[2]["comment"] == "Our internet drops every evening."
     assert refused.status_code == 403
+    other = {"Authorization": f"Bearer {other_teacher}"}
+    assert (await feedback.http.get(f"{path}/pulses", headers=other)).status_code == 403
 
 
 async def test_a_student_who_changes_sections_leaves_the_old_sections_week(
@@ -156,10 +160,10 @@ async def test_a_student_who_changes_sections_leaves_the_old_sections_week(
 
     async def read(section: str) -> list[tuple[str, str]]:
         teacher = token_for("teacher-1", Role.TEACHER, sections=frozenset({section}))
-        path = f"/sections/{section}/pulses/{this_week()}"
+        path = f"/sections/{section}/pulses/{this_week()}/pulses"
         response = await feedback.http.get(path, headers={"Authorization": f"Bearer {teacher}"})
         assert response.status_code == 200, response.text
-        return [(p["student_id"], p["respondent"]) for p in response.json()["pulses"]]
+        return [(p["student_id"], p["respondent"]) for p in response.json()["items"]]
 
     assert await read(feedback.section) == []
     assert await read("section-new") == [(KENJI, "student"), (KENJI, "guardian")]

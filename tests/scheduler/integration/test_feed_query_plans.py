@@ -10,15 +10,12 @@ and SQLite explains each statement it ran.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Callable
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from neosqlite import Connection
 from pymongo import AsyncMongoClient
 
 from bookend.auth import Principal, Role
@@ -33,6 +30,7 @@ from services.scheduler.roster.store import PEOPLE
 from services.scheduler.store import SchedulerStore
 from tests.support.feed_seed import FIRST_AT, SeededFeed, seed_feed
 from tests.support.find_commands import FindCommands
+from tests.support.query_plans import Statement, replay
 
 if TYPE_CHECKING:  # the root conftest is not imported at run time
     from tests.conftest import Embedded
@@ -66,39 +64,6 @@ async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
     yield Seeded(store, feed, finds, data_dir / f"{database}.db")
     await client.drop_database(database)
     await client.aclose()
-
-
-@dataclass(frozen=True)
-class Statement:
-    sql: str
-    plan: list[str]
-
-
-def replay(db_file: Path, snapshot: Path, find: Document) -> tuple[list[Document], list[Statement]]:
-    """The documents the command finds and the statements neosqlite runs for it, with plans."""
-    with (
-        closing(sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)) as live,
-        closing(sqlite3.connect(snapshot)) as copy,
-    ):
-        live.backup(copy)
-    store = Connection(str(snapshot))
-    ran: list[str] = []
-    store.db.set_trace_callback(ran.append)
-    collection = find["find"]
-    cursor = store[collection].find(find["filter"])
-    if "sort" in find:
-        cursor = cursor.sort(list(find["sort"].items()))
-    if "limit" in find:
-        cursor = cursor.limit(find["limit"])
-    found = list(cursor)
-    store.db.set_trace_callback(None)
-    reads = [s for s in ran if s.lstrip().startswith("SELECT") and f"FROM {collection}" in s]
-    statements = [
-        Statement(sql, [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}")])
-        for sql in reads
-    ]
-    store.close()
-    return found, statements
 
 
 def first_page(feed: SeededFeed) -> FeedQuery:

@@ -1,0 +1,62 @@
+"""What SQLite does for a `find` the embedded store was sent: the command caught on the wire
+(FindCommands) is run again through the same neosqlite library on a snapshot of the store's
+file, and each statement it ran is explained (ADR 0007: nx-27017's own `explain` drops the
+sort and limit and compiles the filter by another path than `find`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from neosqlite import Connection
+
+from bookend.mongo import Document
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    plan: list[str]
+
+
+def replay(db_file: Path, snapshot: Path, find: Document) -> tuple[list[Document], list[Statement]]:
+    """The documents the command finds and the statements neosqlite runs for it, with plans."""
+    with (
+        closing(sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)) as live,
+        closing(sqlite3.connect(snapshot)) as copy,
+    ):
+        live.backup(copy)
+    store = Connection(str(snapshot))
+    ran: list[str] = []
+    store.db.set_trace_callback(ran.append)
+    collection = find["find"]
+    cursor = store[collection].find(find["filter"], find.get("projection"))
+    if "sort" in find:
+        cursor = cursor.sort(list(find["sort"].items()))
+    if "limit" in find:
+        cursor = cursor.limit(find["limit"])
+    found = list(cursor)
+    store.db.set_trace_callback(None)
+    reads = [s for s in ran if s.lstrip().startswith("SELECT") and f"FROM {collection}" in s]
+    statements = [
+        Statement(sql, [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}")])
+        for sql in reads
+    ]
+    store.close()
+    return found, statements
+
+
+def index_range(collection: str, statement: Statement, *, equal: int, after: bool) -> str:
+    """The plan's one read of `collection`, after checking it is a range of an index bounded
+    by `equal` equalities (and by the cursor, `after`), in the order asked and no further
+    than the limit: the page costs the same however long the list and however deep the page."""
+    assert " LIMIT " in statement.sql, f"every document read, paged out of SQL: {statement.sql}"
+    assert " ORDER BY " in statement.sql, f"sorted out of SQL: {statement.sql}"
+    [read] = [step for step in statement.plan if f" {collection} " in f"{step} "]
+    bounds = " AND ".join(["<expr>=?"] * equal + (["<expr>"] if after else []))
+    assert read.startswith(f"SEARCH {collection} USING INDEX "), statement.plan
+    assert f"({bounds}" in read, f"{bounds} expected: {statement.plan}"
+    assert not any("TEMP B-TREE" in step for step in statement.plan), statement.plan
+    return read
