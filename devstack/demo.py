@@ -223,8 +223,9 @@ ADD_UNIT = """mutation($id: ID!, $title: String!) { addUnit(curriculumId: $id, t
 PLACE = """mutation($c: ID!, $u: ID!, $l: ID!, $at: Int) {
   placeLesson(curriculumId: $c, unitId: $u, lessonId: $l, position: $at) {
   __typename ... on UserError { code message } } }"""
-SECTION_SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) {
-  lessonId status endsAt seriesId } }"""
+SECTION_SESSIONS = """query($section: ID!, $after: String) {
+  sectionSessions(sectionId: $section, first: 100, after: $after) {
+  nodes { lessonId status endsAt seriesId } pageInfo { hasNextPage endCursor } } }"""
 SCHEDULE = """mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(input: $input) {
   __typename ... on LiveSession { id } ... on UserError { code message }
   ... on InvalidInput { errors { field rule } } } }"""
@@ -233,7 +234,9 @@ SET_BALANCE_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
   __typename ... on UserError { code message } } }"""
 ASSESS_BALANCE = """mutation($section: ID!) { assessBalance(sectionId: $section) {
   __typename ... on UserError { code message } } }"""
-CALENDAR_LINKS = """query($student: ID) { calendarLinks(studentId: $student) { id createdBy } }"""
+CALENDAR_LINKS = """query($student: ID, $after: String) {
+  calendarLinks(studentId: $student, first: 100, after: $after) {
+  nodes { id createdBy } pageInfo { hasNextPage endCursor } } }"""
 CREATE_CALENDAR_LINK = """mutation($student: ID) { createCalendarLink(studentId: $student) {
   __typename ... on CalendarLink { id url } ... on UserError { code message } } }"""
 REVOKE_CALENDAR_LINK = """mutation($id: ID!) { revokeCalendarLink(id: $id) {
@@ -335,7 +338,7 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
 def _family_calendar(guardian: GraphQLClient, student_id: str) -> str:
     """A new link to the student's calendar; the demo's link of an earlier run is revoked (its
     secret was shown then and is not kept), so reruns keep one."""
-    for link in guardian.execute(CALENDAR_LINKS, student=student_id)["calendarLinks"]:
+    for link in guardian.every_node(CALENDAR_LINKS, "calendarLinks", student=student_id):
         if link["createdBy"] == CALENDAR_FOR[0]:
             _expect(guardian.execute(REVOKE_CALENDAR_LINK, id=link["id"])["revokeCalendarLink"])
     made = guardian.execute(CREATE_CALENDAR_LINK, student=student_id)["createCalendarLink"]
@@ -403,7 +406,7 @@ def _load_lesson(
     """A session of the lesson (or a series of them) in the coming days, unless one is still
     to come: on the first day after `lesson.days_ahead` whose time is free."""
     lesson_id = _published(teacher, lesson)
-    sessions = teacher.execute(SECTION_SESSIONS, section=lesson.section)["sectionSessions"]
+    sessions = teacher.every_node(SECTION_SESSIONS, "sectionSessions", section=lesson.section)
     ahead = [
         s
         for s in sessions

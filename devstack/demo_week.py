@@ -28,8 +28,9 @@ SESSIONS_HELD = 2
 SESSION_MINUTES = 30
 WAIT_SECONDS = 30  # for one service to hear of another's change
 
-SECTION_SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) {
-  id lessonId status startsAt } }"""
+SECTION_SESSIONS = """query($section: ID!, $after: String) {
+  sectionSessions(sectionId: $section, first: 100, after: $after) {
+  nodes { id lessonId status startsAt } pageInfo { hasNextPage endCursor } } }"""
 SCHEDULE = """mutation($input: ScheduleLiveSessionInput!) { scheduleLiveSession(input: $input) {
   __typename ... on LiveSession { id tasks { id bookend } } ... on UserError { code message }
   ... on InvalidInput { errors { field rule } } } }"""
@@ -124,7 +125,7 @@ def load_week(room: Class, lesson_id: str, *, now: datetime) -> list[str]:
 
 
 def _ended_this_week(room: Class, lesson_id: str, week: IsoWeek) -> list[str]:
-    sessions = room.teacher.execute(SECTION_SESSIONS, section=room.section_id)["sectionSessions"]
+    sessions = room.teacher.every_node(SECTION_SESSIONS, "sectionSessions", section=room.section_id)
     return [
         str(s["id"])
         for s in sessions

@@ -25,6 +25,18 @@ class GraphQLClient:
         data: dict[str, Any] = body["data"]
         return data
 
+    def every_node(self, document: str, field: str, **variables: object) -> list[dict[str, Any]]:
+        """Every node of the connection `field` at the document's root, page after page: the
+        document takes `$after` and selects `nodes` and `pageInfo { hasNextPage endCursor }`."""
+        nodes: list[dict[str, Any]] = []
+        after: str | None = None
+        while True:
+            page = self.execute(document, **variables, after=after)[field]
+            nodes += page["nodes"]
+            if not page["pageInfo"]["hasNextPage"]:
+                return nodes
+            after = page["pageInfo"]["endCursor"]
+
     def raw(self, document: str, **variables: object) -> dict[str, Any]:
         response = self._client.post(
             self._url, json={"query": document, "variables": variables}, headers=self._headers

@@ -297,7 +297,7 @@ READS = [
     Read(
         "schools",
         "lists X's school",
-        "{ schools { id name timeZone } }",
+        "{ schools(first: 100) { nodes { id name timeZone } } }",
         no_variables,
         lambda w: w.school,
         ADMINISTERS_X,
@@ -305,7 +305,7 @@ READS = [
     Read(
         "terms",
         "of X's school",
-        "query($id: ID!) { terms(schoolId: $id) { id name blackouts { on } } }",
+        "query($id: ID!) { terms(schoolId: $id) { nodes { id name blackouts { on } } } }",
         lambda w: {"id": w.school},
         lambda w: w.term,
         ADMINISTERS_X,
@@ -313,7 +313,7 @@ READS = [
     Read(
         "sectionStudents",
         "of X, the student",
-        "query($id: ID!) { sectionStudents(sectionId: $id) { id timeZone } }",
+        "query($id: ID!) { sectionStudents(sectionId: $id) { nodes { id timeZone } } }",
         lambda w: {"id": w.section},
         lambda w: w.subjects[As.STUDENT],
         ADMINISTERS_X,
@@ -321,7 +321,7 @@ READS = [
     Read(
         "sectionGroups",
         "of X, its group (never its students')",
-        "query($id: ID!) { sectionGroups(sectionId: $id) { id name studentIds } }",
+        "query($id: ID!) { sectionGroups(sectionId: $id) { nodes { id name studentIds } } }",
         lambda w: {"id": w.section},
         lambda w: w.group,
         RUNS_X,
@@ -345,7 +345,7 @@ READS = [
     Read(
         "sections",
         "lists section X",
-        "{ sections { id schoolId name teacherIds } }",
+        "{ sections(first: 100) { nodes { id schoolId name teacherIds } } }",
         no_variables,
         lambda w: w.section,
         SEES_X,
@@ -377,7 +377,8 @@ READS = [
     Read(
         "sectionSessions",
         "of X",
-        "query($id: ID!) { sectionSessions(sectionId: $id) { id status title } }",
+        """query($id: ID!) { sectionSessions(sectionId: $id, first: 100) {
+          nodes { id status title } } }""",
         lambda w: {"id": w.section},
         lambda w: w.scheduled,
         SEES_X,
@@ -411,7 +412,7 @@ READS = [
     Read(
         "checkIns",
         "of the live session, the student's",
-        "query($id: ID!) { checkIns(sessionId: $id) { id studentId signal note } }",
+        "query($id: ID!) { checkIns(sessionId: $id) { nodes { id studentId signal note } } }",
         lambda w: {"id": w.live},
         lambda w: w.check_in,
         IN_X_LIVE,
@@ -428,7 +429,7 @@ READS = [
     Read(
         "taskProgress",
         "of X's task, the student's",
-        "query($id: ID!) { taskProgress(taskId: $id) { studentId state reportCount } }",
+        "query($id: ID!) { taskProgress(taskId: $id) { nodes { studentId state reportCount } } }",
         lambda w: {"id": w.task},
         lambda w: w.subjects[As.STUDENT],
         SEES_X,
@@ -436,7 +437,7 @@ READS = [
     Read(
         "calendarLinks",
         "of the student's calendar",
-        "query($id: ID) { calendarLinks(studentId: $id) { id ownerId url } }",
+        "query($id: ID) { calendarLinks(studentId: $id) { nodes { id ownerId url } } }",
         lambda w: {"id": w.subjects[As.STUDENT]},
         lambda w: w.calendar_link,
         MANAGES_STUDENT,
@@ -444,7 +445,7 @@ READS = [
     Read(
         "calendarLinks",
         "of X's calendar",
-        "query($id: ID) { calendarLinks(sectionId: $id) { id ownerId url } }",
+        "query($id: ID) { calendarLinks(sectionId: $id) { nodes { id ownerId url } } }",
         lambda w: {"id": w.section},
         lambda w: w.section_calendar_link,
         RUNS_X,
@@ -463,7 +464,7 @@ READS = [
         "sessionPrompts",
         "of the live session",
         """query($id: ID!) { sessionPrompts(sessionId: $id) {
-          id status results { answered } ownAnswer { choice } } }""",
+          nodes { id status results { answered } ownAnswer { choice } } } }""",
         lambda w: {"id": w.live},
         lambda w: w.prompt,
         IN_X_LIVE,
@@ -479,7 +480,7 @@ READS = [
     Read(
         "promptAnswers",
         "of the prompt, the student's",
-        "query($id: ID!) { promptAnswers(promptId: $id) { studentId choice text } }",
+        "query($id: ID!) { promptAnswers(promptId: $id) { nodes { studentId choice text } } }",
         lambda w: {"id": w.prompt},
         lambda w: w.subjects[As.STUDENT],
         RUNS_X,
@@ -487,7 +488,7 @@ READS = [
     Read(
         "sessionQuestions",
         "of the live session, a classmate's class question",
-        "query($id: ID!) { sessionQuestions(sessionId: $id) { id text askerId mine } }",
+        "query($id: ID!) { sessionQuestions(sessionId: $id) { nodes { id text askerId mine } } }",
         lambda w: {"id": w.live},
         lambda w: w.question,
         IN_X_LIVE,
@@ -582,7 +583,7 @@ READS = [
         # Not `sectionId`: another district's staff holding X's id read an empty week of
         # their own district's section of that id, which would only echo it back.
         """query($id: ID!, $week: String!) { sectionPulse(sectionId: $id, week: $week) {
-          studentsResponded pulses { id comment } } }""",
+          studentsResponded pulses { nodes { id comment } } } }""",
         lambda w: {"id": w.section, "week": PULSE_WEEK},
         lambda w: w.guardian_pulse,
         RUNS_X,
@@ -1786,21 +1787,21 @@ SNAPSHOT = {
     ),
     "sections": (
         As.DISTRICT_ADMIN,
-        "{ sections { id schoolId name subject timeZone teacherIds } }",
+        "{ sections(first: 100) { nodes { id schoolId name subject timeZone teacherIds } } }",
     ),
     "roster": (
         As.DISTRICT_ADMIN,
         """query($school: ID!, $student: ID!, $section: ID!) {
-          district { name } schools { id name timeZone }
-          terms(schoolId: $school) { id schoolId name startsOn endsOn }
+          district { name } schools(first: 100) { nodes { id name timeZone } }
+          terms(schoolId: $school, first: 100) { nodes { id schoolId name startsOn endsOn } }
           studentGuardians(studentId: $student) { id }
-          sectionStudents(sectionId: $section) { id timeZone } }""",
+          sectionStudents(sectionId: $section, first: 100) { nodes { id timeZone } } }""",
     ),
     "sessions": (
         As.TEACHER,
-        """query($section: ID!) { sectionSessions(sectionId: $section) {
-          id status title startsAt endsAt sectionId lessonId tasks { id opensAt dueAt }
-          recording { componentId url } } }""",
+        """query($section: ID!) { sectionSessions(sectionId: $section, first: 100) {
+          nodes { id status title startsAt endsAt sectionId lessonId tasks { id opensAt dueAt }
+          recording { componentId url } } } }""",
     ),
     "recordings": (
         As.DISTRICT_ADMIN,
@@ -1812,15 +1813,19 @@ SNAPSHOT = {
         """query($section: ID!) { balanceProposals(sectionId: $section, first: 100) {
           nodes { id status decidedBy } } }""",
     ),
-    "check-ins": (As.TEACHER, "query($live: ID!) { checkIns(sessionId: $live) { id signal } }"),
+    "check-ins": (
+        As.TEACHER,
+        "query($live: ID!) { checkIns(sessionId: $live, first: 100) { nodes { id signal } } }",
+    ),
     "progress": (
         As.TEACHER,
-        "query($task: ID!) { taskProgress(taskId: $task) { studentId state reportCount } }",
+        """query($task: ID!) { taskProgress(taskId: $task, first: 100) {
+          nodes { studentId state reportCount } } }""",
     ),
     "questions": (
         As.TEACHER,
-        """query($live: ID!) { sessionQuestions(sessionId: $live) {
-          id text status upvotes answer { text } followUp { markedBy } } }""",
+        """query($live: ID!) { sessionQuestions(sessionId: $live, first: 100) {
+          nodes { id text status upvotes answer { text } followUp { markedBy } } } }""",
     ),
     "notes": (As.STUDENT, "{ notes(first: 100) { nodes { id text } } }"),
     "channel": (
@@ -1837,8 +1842,8 @@ SNAPSHOT = {
     "calendar links": (
         As.DISTRICT_ADMIN,
         """query($student: ID, $section: ID) {
-          student: calendarLinks(studentId: $student) { id revokedAt }
-          section: calendarLinks(sectionId: $section) { id revokedAt } }""",
+          student: calendarLinks(studentId: $student, first: 100) { nodes { id revokedAt } }
+          section: calendarLinks(sectionId: $section, first: 100) { nodes { id revokedAt } } }""",
     ),
     "intruder's feed": (
         As.DISTRICT_ADMIN,
@@ -1847,17 +1852,18 @@ SNAPSHOT = {
     ),
     "prompts": (
         As.TEACHER,
-        """query($live: ID!) { sessionPrompts(sessionId: $live) {
-          id status revealedAt results { answered counts revision } } }""",
+        """query($live: ID!) { sessionPrompts(sessionId: $live, first: 100) {
+          nodes { id status revealedAt results { answered counts revision } } } }""",
     ),
     "groups": (
         As.TEACHER,
-        "query($section: ID!) { sectionGroups(sectionId: $section) { id name studentIds } }",
+        """query($section: ID!) { sectionGroups(sectionId: $section, first: 100) {
+          nodes { id name studentIds } } }""",
     ),
     "pulses": (
         As.TEACHER,
         """query($section: ID!, $week: String!) { sectionPulse(sectionId: $section, week: $week) {
-          pulses { id studentId respondent workload revision comment } } }""",
+          pulses(first: 100) { nodes { id studentId respondent workload revision comment } } } }""",
     ),
     "balance policy": (
         As.DISTRICT_ADMIN,
@@ -1928,11 +1934,11 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     # One made and one adopted by each of the curriculum roles; one archived by each who writes
     # A's lessons, which leaves the default listing.
     assert lessons[1] == lessons[0] + 2 * len(CURRICULUM_A) - len(WRITES_LESSONS)
-    sessions = [s["sessions"]["sectionSessions"] for s in (before, after)]
+    sessions = [s["sessions"]["sectionSessions"]["nodes"] for s in (before, after)]
     assert len(sessions[1]) == len(sessions[0]) + len(RUNS_X)
     ended = [{s["id"] for s in listed if s["status"] == "ENDED"} for listed in sessions]
     assert ended[1] - ended[0] == set(world.spare_sessions.values())
-    check_ins = [len(s["check-ins"]["checkIns"]) for s in (before, after)]
+    check_ins = [len(s["check-ins"]["checkIns"]["nodes"]) for s in (before, after)]
     assert check_ins[1] == check_ins[0] + 1
     recorded = [
         {r["sessionId"] for r in s["recordings"]["lessonRecordings"]["nodes"]}
@@ -1940,16 +1946,21 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     ]
     assert recorded[1] == recorded[0] | set(world.spare_ended.values())
     links = [s["calendar links"] for s in (before, after)]
-    assert len(links[1]["student"]) == len(links[0]["student"]) + len(MANAGES_STUDENT)
-    section_links = [{link["id"] for link in s["section"]} for s in links]
+    student_links = [s["student"]["nodes"] for s in links]
+    assert len(student_links[1]) == len(student_links[0]) + len(MANAGES_STUDENT)
+    section_links = [{link["id"] for link in s["section"]["nodes"]} for s in links]
     assert section_links[0] - section_links[1] == set(world.spare_calendar_links.values())
-    groups = [{g["id"]: g["name"] for g in s["groups"]["sectionGroups"]} for s in (before, after)]
+    groups = [
+        {g["id"]: g["name"] for g in s["groups"]["sectionGroups"]["nodes"]} for s in (before, after)
+    ]
     assert set(groups[0]) - set(groups[1]) == set(world.spare_groups.values())
     assert set(groups[1].values()) - set(groups[0].values()) == {
         f"Made by {who.value}" for who in RUNS_X
     }
-    pulses = [s["pulses"]["sectionPulse"]["pulses"] for s in (before, after)]
+    pulses = [s["pulses"]["sectionPulse"]["pulses"]["nodes"] for s in (before, after)]
     assert [(p["revision"], p["comment"]) for p in pulses[1]] == [(2, "Edited"), (2, "Edited")]
-    prompts = [{p["id"]: p for p in s["prompts"]["sessionPrompts"]} for s in (before, after)]
+    prompts = [
+        {p["id"]: p for p in s["prompts"]["sessionPrompts"]["nodes"]} for s in (before, after)
+    ]
     assert len(prompts[1]) == len(prompts[0]) + len(RUNS_X)
     assert all(prompts[1][spare]["revealedAt"] for spare in world.spare_prompts.values())

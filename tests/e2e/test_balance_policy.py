@@ -35,7 +35,7 @@ PLAN = """query($section: ID, $student: ID, $week: String) {
     week timeZone liveMinutes onDemandMinutes onDemandShare
     days { day liveMinutes onDemandMinutes }
     warnings { rule period figure limit } } }"""
-SESSIONS = """query($id: ID!) { sectionSessions(sectionId: $id) { id } }"""
+SESSIONS = """query($id: ID!) { sectionSessions(sectionId: $id) { nodes { id } } }"""
 
 
 def at(day: datetime, hour: int) -> dict[str, str]:
@@ -117,7 +117,9 @@ async def test_exceeding_the_balance_policy_in_advise_then_enforce_mode(
             60,
         )
         assert breach["liveMinutes"] == 150
-        sessions = (await room.teacher.run(SESSIONS, id=room.section_id))["sectionSessions"]
+        sessions = (await room.teacher.run(SESSIONS, id=room.section_id))["sectionSessions"][
+            "nodes"
+        ]
         assert len(sessions) == 2
         plan_after = (await room.teacher.run(PLAN, section=room.section_id, week=week))[
             "weeklyPlan"

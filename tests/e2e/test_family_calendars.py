@@ -23,7 +23,8 @@ CREATE = """mutation($student: ID, $section: ID) {
     ... on UserError { code } } }"""
 REVOKE = """mutation($id: ID!) { revokeCalendarLink(id: $id) {
   __typename ... on CalendarLink { id revokedAt } ... on UserError { code } } }"""
-LINKS = """query($student: ID) { calendarLinks(studentId: $student) { id url ownerId } }"""
+LINKS = """query($student: ID) { calendarLinks(studentId: $student) {
+  nodes { id url ownerId } } }"""
 FEED = """query($student: ID) { feed(first: 100, studentId: $student) {
   edges { node { id kind title actionableAt endsAt } } } }"""
 
@@ -66,7 +67,7 @@ async def test_a_guardian_subscribes_to_a_childs_calendar_that_matches_the_feed(
     unchanged = await http.get(url, headers={"If-None-Match": fetched.headers["etag"]})
     assert unchanged.status_code == 304
 
-    listed = (await room.guardian.run(LINKS, student=student_id))["calendarLinks"]
+    listed = (await room.guardian.run(LINKS, student=student_id))["calendarLinks"]["nodes"]
     assert listed == [{"id": made["id"], "url": None, "ownerId": student_id}]
 
     revoked = (await room.guardian.run(REVOKE, id=made["id"]))["revokeCalendarLink"]
@@ -74,7 +75,7 @@ async def test_a_guardian_subscribes_to_a_childs_calendar_that_matches_the_feed(
     gone = await http.get(url)
     unknown = await http.get(f"{gateway}/calendars/{'A' * 43}.ics")
     assert (gone.status_code, gone.text) == (404, unknown.text)
-    assert (await room.guardian.run(LINKS, student=student_id))["calendarLinks"] == []
+    assert (await room.guardian.run(LINKS, student=student_id))["calendarLinks"]["nodes"] == []
 
     logs = stack_home / "logs"
 

@@ -21,7 +21,8 @@ CREATE = f"""mutation($section: ID!, $name: String!, $students: [ID!]!) {{
 UPDATE = f"""mutation($id: ID!, $name: String!, $students: [ID!]!) {{
   updateGroup(id: $id, name: $name, studentIds: $students) {{ {GROUP_FIELDS} }} }}"""
 DELETE = f"""mutation($id: ID!) {{ deleteGroup(id: $id) {{ {GROUP_FIELDS} }} }}"""
-GROUPS = """query($section: ID!) { sectionGroups(sectionId: $section) { id name studentIds } }"""
+GROUPS = """query($section: ID!) { sectionGroups(sectionId: $section) {
+  nodes { id name studentIds } } }"""
 TASK = """mutation($input: AssignTaskInput!) { assignTask(input: $input) {
   __typename ... on Task { id groupId studentIds } ... on InvalidInput { errors { field rule } }
   ... on UserError { code message } } }"""
@@ -54,7 +55,8 @@ async def create(room: Classroom, name: str, students: list[str]) -> Data:
 
 
 async def groups(room: Classroom) -> list[Data]:
-    listed: list[Data] = (await room.teacher.run(GROUPS, section=room.section_id))["sectionGroups"]
+    groups = (await room.teacher.run(GROUPS, section=room.section_id))["sectionGroups"]
+    listed: list[Data] = groups["nodes"]
     return listed
 
 

@@ -29,7 +29,7 @@ ANSWER = f"""mutation($id: ID!, $choice: Int, $text: String) {{
 REVEAL = f"""mutation($id: ID!) {{ revealPromptResults(promptId: $id) {{
   __typename ... on Prompt {{ status revealedAt }} {FAILURE} }} }}"""
 PROMPTS = """query($id: ID!) { sessionPrompts(sessionId: $id) {
-  id status results { answered counts } notAnswered ownAnswer { choice } assigned } }"""
+  nodes { id status results { answered counts } notAnswered ownAnswer { choice } assigned } } }"""
 PROMPT = """query($id: ID!) { prompt(id: $id) {
   id question choices status assigned ownAnswer { choice late } } }"""
 EVENTS = """subscription($id: ID!) { sessionEvents(sessionId: $id) {
@@ -134,9 +134,9 @@ async def test_a_live_prompt_aggregates_on_the_teachers_stream_and_reaches_the_a
             two = await until(teacher_events, "PromptAnswerReceived")
             assert two["results"] == {"answered": 2, "expected": 3, "counts": [0, 1, 1]}
 
-            staff_view = (await room.teacher.run(PROMPTS, id=session_id))["sessionPrompts"]
+            staff_view = (await room.teacher.run(PROMPTS, id=session_id))["sessionPrompts"]["nodes"]
             assert [p["notAnswered"] for p in staff_view] == [[third_id]]
-            own = (await room.la_student.run(PROMPTS, id=session_id))["sessionPrompts"]
+            own = (await room.la_student.run(PROMPTS, id=session_id))["sessionPrompts"]["nodes"]
             assert [(p["results"], p["notAnswered"], p["ownAnswer"]) for p in own] == [
                 (None, None, {"choice": 2})
             ]

@@ -23,7 +23,7 @@ SECTION = """query($id: ID!, $week: String!) { sectionPulse(sectionId: $id, week
   sectionId week studentsResponded guardiansResponded studentsHeardFrom
   workload { answer students guardians } connectivity { answer students guardians }
   sharedDevice { students guardians } preference { answer students guardians }
-  pulses { studentId respondent workload comment } } }"""
+  pulses { totalCount nodes { studentId respondent workload comment } } } }"""
 
 STRUGGLING = {
     "workload": "TOO_MUCH",
@@ -102,7 +102,9 @@ async def test_a_week_of_pulses_from_students_and_a_guardian_reaches_the_teacher
     too_much = next(t for t in summary["workload"] if t["answer"] == "TOO_MUCH")
     assert (too_much["students"], too_much["guardians"]) == (1, 1)
     assert summary["sharedDevice"] == {"students": 1, "guardians": 1}
-    comments = {(p["studentId"], p["respondent"]): p["comment"] for p in summary["pulses"]}
+    pulses = summary["pulses"]["nodes"]
+    assert summary["pulses"]["totalCount"] == len(pulses)
+    comments = {(p["studentId"], p["respondent"]): p["comment"] for p in pulses}
     assert comments == {
         (room.chicago_student_id, "STUDENT"): None,
         (room.chicago_student_id, "GUARDIAN"): "Live sessions freeze on our connection.",

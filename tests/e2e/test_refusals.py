@@ -24,7 +24,7 @@ from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import ClientFor, Data, graphql_ws
 from tests.support.auth import token_for
 
-SECTION_SESSIONS = """query($id: ID!) { sectionSessions(sectionId: $id) { id } }"""
+SECTION_SESSIONS = """query($id: ID!) { sectionSessions(sectionId: $id) { nodes { id } } }"""
 LESSON_QUERY = """query($id: ID!) { lesson(id: $id) { id title } }"""
 FEED = """query($student: ID) { feed(first: 5, studentId: $student) { edges { node { id } } } }"""
 
@@ -37,7 +37,8 @@ class Scheduled:
 
     async def sessions(self) -> list[Data]:
         teacher, section = self.room.teacher, self.room.section_id
-        found: list[Data] = (await teacher.run(SECTION_SESSIONS, id=section))["sectionSessions"]
+        listed = (await teacher.run(SECTION_SESSIONS, id=section))["sectionSessions"]
+        found: list[Data] = listed["nodes"]
         return found
 
 

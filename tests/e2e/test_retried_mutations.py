@@ -19,8 +19,8 @@ CHECK_IN = """mutation($id: ID!, $key: String) {
   checkIn(sessionId: $id, signal: GOT_IT, idempotencyKey: $key) {
   __typename ... on CheckIn { id } ... on InvalidInput { code errors { field rule } }
   ... on UserError { code } } }"""
-SESSIONS = """query($id: ID!) { sectionSessions(sectionId: $id) { id } }"""
-CHECK_INS = """query($id: ID!) { checkIns(sessionId: $id) { id } }"""
+SESSIONS = """query($id: ID!) { sectionSessions(sectionId: $id) { nodes { id } } }"""
+CHECK_INS = """query($id: ID!) { checkIns(sessionId: $id) { nodes { id } } }"""
 
 
 async def test_mutations_retried_with_their_key_change_nothing_twice(client_for: ClientFor) -> None:
@@ -37,7 +37,7 @@ async def test_mutations_retried_with_their_key_change_nothing_twice(client_for:
     first = await eventually(scheduled, seconds=20)
     again = (await teacher.run(SCHEDULE_KEYED, input=wanted, key=key))["scheduleLiveSession"]
     assert again == first
-    listed = (await teacher.run(SESSIONS, id=room.section_id))["sectionSessions"]
+    listed = (await teacher.run(SESSIONS, id=room.section_id))["sectionSessions"]["nodes"]
     assert [session["id"] for session in listed] == [first["id"]]
 
     started = [(await teacher.run(START, id=first["id"], key="start-1"))["startSession"]]
@@ -48,7 +48,7 @@ async def test_mutations_retried_with_their_key_change_nothing_twice(client_for:
     checked = [(await student.run(CHECK_IN, id=first["id"], key="check-1"))["checkIn"]]
     checked += [(await student.run(CHECK_IN, id=first["id"], key="check-1"))["checkIn"]]
     assert checked[0]["__typename"] == "CheckIn" and checked[1] == checked[0]
-    read = (await teacher.run(CHECK_INS, id=first["id"]))["checkIns"]
+    read = (await teacher.run(CHECK_INS, id=first["id"]))["checkIns"]["nodes"]
     assert [item["id"] for item in read] == [checked[0]["id"]]
 
 

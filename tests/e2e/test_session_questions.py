@@ -34,7 +34,8 @@ ASK_STAFF = f"""mutation($id: ID!, $text: String!) {{
 UPVOTE = f"""mutation($id: ID!) {{ upvoteQuestion(questionId: $id) {{ {RESULT} }} }}"""
 ANSWER = f"""mutation($id: ID!, $text: String) {{
   answerQuestion(questionId: $id, mode: LIVE, text: $text) {{ {RESULT} }} }}"""
-QUESTIONS = f"""query($id: ID!) {{ sessionQuestions(sessionId: $id) {{ {QUESTION} }} }}"""
+QUESTIONS = f"""query($id: ID!) {{ sessionQuestions(sessionId: $id) {{
+  nodes {{ {QUESTION} }} }} }}"""
 NOTE = "id studentId authorId text sessionId at"
 WRITE_NOTE = f"""mutation($input: WriteNoteInput!) {{ writeNote(input: $input) {{ __typename
   ... on Note {{ {NOTE} }} ... on UserError {{ code message }} }} }}"""
@@ -107,10 +108,10 @@ async def test_an_anonymous_class_question_is_seen_by_peers_without_its_asker(
 
         # By query: the classmate without its asker, the asker as theirs.
         peer_body = await peer.raw(QUESTIONS, id=session_id)
-        [by_peer] = peer_body["data"]["sessionQuestions"]
+        [by_peer] = peer_body["data"]["sessionQuestions"]["nodes"]
         assert (by_peer["id"], by_peer["askerId"], by_peer["mine"]) == (asked["id"], None, False)
         assert asker_id not in json.dumps(peer_body)
-        [by_asker] = (await asker.run(QUESTIONS, id=session_id))["sessionQuestions"]
+        [by_asker] = (await asker.run(QUESTIONS, id=session_id))["sessionQuestions"]["nodes"]
         assert (by_asker["mine"], by_asker["askerId"]) == (True, None)
 
         upvoted = (await peer.run(UPVOTE, id=asked["id"]))["upvoteQuestion"]
@@ -135,7 +136,7 @@ async def test_an_anonymous_class_question_is_seen_by_peers_without_its_asker(
         }
         assert asker_id not in json.dumps(answer_seen)
 
-    [answered_for_asker] = (await asker.run(QUESTIONS, id=session_id))["sessionQuestions"]
+    [answered_for_asker] = (await asker.run(QUESTIONS, id=session_id))["sessionQuestions"]["nodes"]
     assert answered_for_asker["answer"]["text"] == "Both: see the seminar notes"
     outsider = await room.other_student.raw(QUESTIONS, id=session_id)
     assert [e["extensions"]["code"] for e in outsider["errors"]] == ["FORBIDDEN"]
@@ -177,19 +178,20 @@ async def test_a_teacher_only_answer_reaches_its_asker_in_their_stream_and_no_cl
         assert (by_peer["change"], by_peer["question"]["id"]) == ("ASKED", public["id"])
         assert private_text not in json.dumps(by_peer) and answer_text not in json.dumps(by_peer)
 
-    by_asker = (await asker.run(QUESTIONS, id=session_id))["sessionQuestions"]
+    by_asker = (await asker.run(QUESTIONS, id=session_id))["sessionQuestions"]["nodes"]
     own = next(q for q in by_asker if q["id"] == private["id"])
     assert (own["mine"], own["answer"]["text"]) == (True, answer_text)
     peer_body = await peer.raw(QUESTIONS, id=session_id)
-    assert [q["id"] for q in peer_body["data"]["sessionQuestions"]] == [public["id"]]
+    assert [q["id"] for q in peer_body["data"]["sessionQuestions"]["nodes"]] == [public["id"]]
     assert private_text not in json.dumps(peer_body)
 
 
 FOLLOW_UP = """mutation($id: ID!) { markQuestionForFollowUp(questionId: $id) {
   __typename ... on Question { status followUp { taskId } } } }"""
-TASK_PROGRESS = """query($task: ID!) { taskProgress(taskId: $task) { studentId } }"""
-SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) { id
-  tasks { id bookend } followUpQuestions { id text askerId mine status followUp { taskId } } } }"""
+TASK_PROGRESS = """query($task: ID!) { taskProgress(taskId: $task) { nodes { studentId } } }"""
+SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) { nodes { id
+  tasks { id bookend } followUpQuestions { totalCount
+    nodes { id text askerId mine status followUp { taskId } } } } } }"""
 
 
 async def test_questions_left_for_the_follow_up_show_on_the_session_as_each_may_see_them(
@@ -206,8 +208,10 @@ async def test_questions_left_for_the_follow_up_show_on_the_session_as_each_may_
 
     async def on_the_session(reader: Client) -> Data:
         sessions = (await reader.run(SESSIONS, section=room.section_id))["sectionSessions"]
-        found: Data = next(s for s in sessions if s["id"] == session_id)
-        return found
+        found: Data = next(s for s in sessions["nodes"] if s["id"] == session_id)
+        questions = found["followUpQuestions"]
+        assert questions["totalCount"] == len(questions["nodes"])
+        return {**found, "followUpQuestions": questions["nodes"]}
 
     [task_id] = [
         t["id"] for t in (await on_the_session(teacher))["tasks"] if t["bookend"] == "FOLLOW_UP"

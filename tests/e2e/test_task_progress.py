@@ -23,7 +23,8 @@ REPORT = f"""mutation($task: ID!, $event: String!, $at: DateTime!, $position: In
     positionSeconds: $position, timeSpentSeconds: $spent, completed: $completed) {{
   __typename ... on ProgressReport {{ clientEventId repeated progress {{ {PROGRESS} }} }}
   ... on InvalidInput {{ errors {{ field rule }} }} ... on UserError {{ code message }} }} }}"""
-TASK_PROGRESS = f"""query($task: ID!) {{ taskProgress(taskId: $task) {{ {PROGRESS} }} }}"""
+TASK_PROGRESS = f"""query($task: ID!) {{ taskProgress(taskId: $task) {{
+  nodes {{ {PROGRESS} }} }} }}"""
 
 
 async def send(client: Client, task: str, report: dict[str, Any]) -> Data:
@@ -32,7 +33,7 @@ async def send(client: Client, task: str, report: dict[str, Any]) -> Data:
 
 
 async def progress_by_student(client: Client, task: str) -> dict[str, Data]:
-    found = (await client.run(TASK_PROGRESS, task=task))["taskProgress"]
+    found = (await client.run(TASK_PROGRESS, task=task))["taskProgress"]["nodes"]
     return {p["studentId"]: p for p in found}
 
 
@@ -112,6 +113,6 @@ async def test_reports_sent_twice_and_out_of_order_give_the_state_of_once_in_ord
     assert list(await progress_by_student(replaying, task)) == list(seen)
     assert list(await progress_by_student(room.guardian, task)) == [room.chicago_student_id]
     outsider = await room.other_student.run(TASK_PROGRESS, task=task)
-    assert outsider["taskProgress"] == []
+    assert outsider["taskProgress"]["nodes"] == []
     refused = await send(room.other_student, task, {"event": "x", "at": moments[0].isoformat()})
     assert (refused["__typename"], refused["code"]) == ("Forbidden", "NOT_ASSIGNED")

@@ -65,8 +65,8 @@ async def test_the_demo_loads_twice_into_one_library_with_media_a_unit_and_a_sha
     assert adopted == {"__typename": "Lesson", "status": "DRAFT", "adoptedFrom": {"version": 1}}
 
 
-SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section) {
-  title status startsAt seriesId } }"""
+SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section, first: 100) {
+  totalCount nodes { title status startsAt seriesId } } }"""
 PLAN = """query($section: ID!, $week: String) { weeklyPlan(sectionId: $section, week: $week) {
   liveMinutes onDemandMinutes policy { mode dailyCap } warnings { rule period } } }"""
 
@@ -81,7 +81,9 @@ async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_fami
     today = datetime.now(zone)
     for now in (today, today + timedelta(days=8)):
         loaded = await asyncio.to_thread(load_demo, stack.gateway_url, stack.dev_secret, now=now)
-        sessions = (await teacher.run(SESSIONS, section=ELA_8))["sectionSessions"]
+        listed = (await teacher.run(SESSIONS, section=ELA_8))["sectionSessions"]
+        assert listed["totalCount"] <= 100, "every session of the demo's section on one page"
+        sessions = listed["nodes"]
         ahead = [
             s
             for s in sessions
@@ -109,7 +111,7 @@ async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_fami
 
 
 PULSE = """query($section: ID!, $week: String!) { sectionPulse(sectionId: $section, week: $week) {
-  pulses { studentId respondent connectivity } } }"""
+  pulses { nodes { studentId respondent connectivity } } } }"""
 
 
 async def test_the_demo_has_this_weeks_pulses_once_however_often_it_loads(
@@ -122,7 +124,8 @@ async def test_the_demo_has_this_weeks_pulses_once_however_often_it_loads(
     async def said(week_zone: str) -> dict[tuple[str, str], str]:
         """ELA 8A's pulses of the week now in `week_zone` (each answers in their own)."""
         week = str(IsoWeek.containing(datetime.now(ZoneInfo(week_zone)), week_zone))
-        pulses = (await teacher.run(PULSE, section=ELA_8, week=week))["sectionPulse"]["pulses"]
+        summary = (await teacher.run(PULSE, section=ELA_8, week=week))["sectionPulse"]
+        pulses = summary["pulses"]["nodes"]
         answers = {(p["studentId"], p["respondent"]): p["connectivity"] for p in pulses}
         assert len(answers) == len(pulses)  # loaded twice, there once
         return answers

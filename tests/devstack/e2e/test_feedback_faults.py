@@ -259,14 +259,16 @@ async def answer(lesson: Lesson, student: int, choice: int) -> Data:
 
 
 async def tally(lesson: Lesson) -> Data:
-    [prompt] = (await lesson.room.teacher.run(PROMPTS, id=lesson.session))["sessionPrompts"]
+    [prompt] = (await lesson.room.teacher.run(PROMPTS, id=lesson.session))["sessionPrompts"][
+        "nodes"
+    ]
     results: Data = prompt["results"]
     return results
 
 
 async def progress_by_student(lesson: Lesson) -> dict[str, Data]:
     found = (await lesson.room.teacher.run(TASK_PROGRESS, task=lesson.task))["taskProgress"]
-    return {p["studentId"]: p for p in found}
+    return {p["studentId"]: p for p in found["nodes"]}
 
 
 async def feed_statuses(client: Client, *item_ids: str) -> dict[str, str]:
@@ -324,7 +326,7 @@ async def status_streamed(next_event: Callable[[], Awaitable[Data]], status: str
         except TimeoutError:
             return False
         shown = payload["data"]["sessionEvents"]
-        return shown["__typename"] == "SessionStatusChanged" and shown["status"] == status
+        return bool(shown["__typename"] == "SessionStatusChanged" and shown["status"] == status)
 
     await eventually(sent, seconds=RECOVERY)
 

@@ -154,8 +154,7 @@ async def seeded(client_for: ClientFor) -> Seeded:
     room = await classroom(client_for)
     lesson_id = await published_lesson(room.teacher)
     session_id = str((await schedule(room.teacher, room.section_id, lesson_id))["id"])
-    sections = (await room.admin.run("{ sections { id schoolId } }"))["sections"]
-    school_id = next(s["schoolId"] for s in sections if s["id"] == room.section_id)
+    school_id = room.school_id
     student_id = (await room.chicago_student.run("{ viewer { id } }"))["viewer"]["id"]
     group = await room.teacher.run(
         """mutation($section: ID!, $student: ID!) { createGroup(sectionId: $section,
