@@ -28,6 +28,25 @@ CONNECTIONS = {
         balanceProposals(sectionId: "sec", first: $first) { nodes { id } } }""",
     "lessonRecordings": """query($first: Int!) {
         lessonRecordings(lessonId: "l", first: $first) { nodes { id } } }""",
+    "schools": "query($first: Int!) { schools(first: $first) { nodes { id } } }",
+    "terms": 'query($first: Int!) { terms(schoolId: "s", first: $first) { nodes { id } } }',
+    "sections": "query($first: Int!) { sections(first: $first) { nodes { id } } }",
+    "sectionStudents": """query($first: Int!) {
+        sectionStudents(sectionId: "sec", first: $first) { nodes { id } } }""",
+    "sectionGroups": """query($first: Int!) {
+        sectionGroups(sectionId: "sec", first: $first) { nodes { id } } }""",
+    "sectionSessions": """query($first: Int!) {
+        sectionSessions(sectionId: "sec", first: $first) { nodes { id } } }""",
+    "calendarLinks": "query($first: Int!) { calendarLinks(first: $first) { nodes { id } } }",
+    "checkIns": 'query($first: Int!) { checkIns(sessionId: "s", first: $first) { nodes { id } } }',
+    "taskProgress": """query($first: Int!) {
+        taskProgress(taskId: "t", first: $first) { nodes { studentId } } }""",
+    "sessionPrompts": """query($first: Int!) {
+        sessionPrompts(sessionId: "s", first: $first) { nodes { id } } }""",
+    "promptAnswers": """query($first: Int!) {
+        promptAnswers(promptId: "p", first: $first) { nodes { studentId } } }""",
+    "sessionQuestions": """query($first: Int!) {
+        sessionQuestions(sessionId: "s", first: $first) { nodes { id } } }""",
 }
 
 
@@ -48,12 +67,14 @@ async def test_a_page_size_out_of_range_is_refused_naming_first(
     }
 
 
-async def pages(client: Client, document: str, field: str, first: int) -> list[Data]:
+async def pages(
+    client: Client, document: str, field: str, first: int, **variables: object
+) -> list[Data]:
     """Every page of a connection, read forward with each page's end cursor."""
     found: list[Data] = []
     after = None
     while True:
-        page: Data = (await client.run(document, first=first, after=after))[field]
+        page: Data = (await client.run(document, first=first, after=after, **variables))[field]
         found.append(page)
         if not page["pageInfo"]["hasNextPage"]:
             return found
@@ -99,3 +120,38 @@ async def test_lessons_read_two_at_a_time_have_complete_page_info(client_for: Cl
     check_page_info(read)
     ids = [node["id"] for page in read for node in page["nodes"]]
     assert len(ids) == len(set(ids))  # forward only: no item twice
+
+
+SESSIONS = f"""query($section: ID!, $first: Int!, $after: String) {{
+  sectionSessions(sectionId: $section, first: $first, after: $after) {{ totalCount
+    nodes {{ id startsAt }} edges {{ cursor node {{ id startsAt }} }} {PAGE_INFO} }} }}"""
+STUDENTS = f"""query($section: ID!, $first: Int!, $after: String) {{
+  sectionStudents(sectionId: $section, first: $first, after: $after) {{
+    nodes {{ id }} edges {{ cursor node {{ id }} }} {PAGE_INFO} }} }}"""
+
+
+async def test_a_sections_sessions_read_one_at_a_time_come_once_each_by_start(
+    client_for: ClientFor,
+) -> None:
+    room = await make_classroom(client_for)
+    lesson_id = await published_lesson(room.teacher)
+    scheduled = [await schedule(room.teacher, room.section_id, lesson_id) for _ in range(3)]
+    read = await pages(room.teacher, SESSIONS, "sectionSessions", 1, section=room.section_id)
+    check_page_info(read)
+    listed = [node for page in read for node in page["nodes"]]
+    by_start = sorted(scheduled, key=lambda s: (s["startsAt"], s["id"]))
+    assert [s["id"] for s in listed] == [s["id"] for s in by_start]
+    assert {page["totalCount"] for page in read} == {3}
+
+
+async def test_a_sections_students_page_one_at_a_time_and_a_cursor_not_ours_is_refused(
+    client_for: ClientFor,
+) -> None:
+    room = await make_classroom(client_for)
+    read = await pages(room.admin, STUDENTS, "sectionStudents", 1, section=room.section_id)
+    check_page_info(read)
+    assert [len(page["nodes"]) for page in read] == [1, 1]
+    bad = await room.admin.raw(STUDENTS, section=room.section_id, first=1, after="not ours")
+    [error] = bad["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert [(e["field"], e["rule"]) for e in error["extensions"]["errors"]] == [("after", "cursor")]
