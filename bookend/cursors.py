@@ -1,5 +1,6 @@
-"""Cursors of creation-ordered pages: where a page ended, as an opaque string a client hands
-back. A cursor this API did not make is refused naming `after`."""
+"""Cursors of pages: where a page ended, as an opaque string a client hands back. A creation-
+ordered list's names an instant and an id (Position); any other list's, the one string key its
+store orders it by (ADR 0044). A cursor this API did not make is refused naming `after`."""
 
 from __future__ import annotations
 

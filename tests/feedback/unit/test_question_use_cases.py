@@ -455,3 +455,29 @@ async def test_follow_up_questions_of_too_many_sessions_at_once_are_refused_nami
         sessions[:-1], ALL, principal=teacher(), reads=store
     )
     assert all(page.items == [] for page in pages.values())
+
+
+async def test_a_students_questions_page_through_the_class_ones_and_their_own_in_order() -> None:
+    """Two lists for a student, the class's questions and their own teacher-only ones, paged
+    as one in the order asked; a classmate's teacher-only question is in neither."""
+    store = await scheduled()
+    asked = [
+        await ask(store, student("ben"), Visibility.CLASS),
+        await ask(store, student("ana"), Visibility.TEACHER),
+        await ask(store, student("ben"), Visibility.TEACHER),
+        await ask(store, student("cai"), Visibility.CLASS),
+        await ask(store, student("ana"), Visibility.CLASS),
+    ]
+    seen: list[str] = []
+    page_asked = PageAsk(2, total=True)
+    while True:
+        page = await service.list_session_questions(
+            "s1", page_asked, principal=student("ana"), reads=store
+        )
+        assert page.total == 4
+        seen += [q.id for q in page.items]
+        if not page.more:
+            break
+        page_asked = PageAsk(2, page.keys[-1], total=True)
+    hers = sorted((asked[n] for n in (0, 1, 3, 4)), key=lambda q: (q.asked_at, q.id))
+    assert seen == [q.id for q in hers]

@@ -23,6 +23,7 @@ from bookend.contracts.feedback import (
     PromptRevealed,
     PromptStatus,
 )
+from bookend.http_contracts.paging import PageInfo
 from bookend.http_contracts.prompts import Prompt, PromptAnswer, PromptPage
 from gateway.hub import Broadcast
 from tests.gateway.stubs import StubServices, only_page
@@ -101,6 +102,23 @@ async def test_a_late_joiner_starts_from_the_prompts_as_they_stand() -> None:
     mine = frame(await anext(student_stream))["prompt"]
     assert (mine["results"], mine["notAnswered"], mine["ownAnswer"]) == (None, None, {"choice": 1})
     await student_stream.aclose()
+
+
+async def test_a_late_joiner_reads_every_page_of_the_sessions_prompts() -> None:
+    first, second = prompt(), prompt().model_copy(update={"id": "p2"})
+    services = services_with([])
+    pages = [
+        PromptPage(items=[first], page_info=PageInfo(has_next_page=True, end_cursor="k1")),
+        PromptPage(items=[second], page_info=PageInfo(has_next_page=False, end_cursor="k2")),
+    ]
+    services.feedback.answer_in_turn("GET", "/sessions/s1/prompts", *pages)
+    stream = await subscribe(services, Broadcast(queue_size=8), timedelta(hours=1), document=STREAM)
+    assert frame(await anext(stream))["status"] == "LIVE"
+    posted = [frame(await anext(stream))["prompt"]["id"] for _ in pages]
+    assert posted == ["p1", "p2"]
+    await stream.aclose()
+    asked = [r.url.params for r in services.feedback.requests]
+    assert [(p["first"], p.get("after")) for p in asked] == [("100", None), ("100", "k1")]
 
 
 async def test_a_session_without_a_channel_yet_starts_with_its_status_alone() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bookend.auth import Forbidden, Principal
+from bookend.auth import Forbidden, Principal, Role
 from bookend.paging import PageAsk
 from bookend.problems import InvalidInput
 from services.scheduler.feed import service as feed
@@ -179,6 +179,30 @@ async def test_each_role_lists_the_sections_it_may_see(
 ) -> None:
     listed = await roster.list_sections(PageAsk(), principal=principal, store=store)
     assert [s.id for s in listed.items] == seen
+
+
+async def test_sections_seen_by_several_roles_page_once_each_with_their_count(
+    store: FakeScheduler,
+) -> None:
+    """A teacher who is a guardian too: the sections they teach and their child's, one list."""
+    for section in ("sec-b", "sec-d"):
+        await put_section(store, section, teacher_ids=("teacher-1",))
+    parent = Principal(
+        "teacher-1",
+        D,
+        frozenset({Role.TEACHER, Role.GUARDIAN}),
+        children=frozenset({"student-2"}),  # in sec-art
+    )
+    seen: list[str] = []
+    asked = PageAsk(2, total=True)
+    while True:
+        page = await roster.list_sections(asked, principal=parent, store=store)
+        assert page.total == 4
+        seen += [s.id for s in page.items]
+        if not page.more:
+            break
+        asked = PageAsk(2, page.keys[-1], total=True)
+    assert seen == ["sec-art", "sec-b", "sec-d", "sec-math"]
 
 
 async def test_a_section_is_shown_only_to_those_who_teach_attend_or_administer_it(
