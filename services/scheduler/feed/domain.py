@@ -299,7 +299,7 @@ class Position:
 
     @classmethod
     def from_cursor(cls, cursor: str) -> Position:
-        refused = InvalidInput("after", "valid_cursor", "is not a cursor this feed gave")
+        refused = InvalidInput("after", "cursor", "is not a cursor this feed gave")
         try:
             raw = base64.urlsafe_b64decode(cursor.encode()).decode()
             moment, item_id = raw.split("|", 1)

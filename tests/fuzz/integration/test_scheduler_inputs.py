@@ -301,7 +301,7 @@ async def test_a_hostile_group_names_the_field_and_rule(
         (f"/sections/{SECTION}/sessions", {"to": YEAR_9999}, "to", "in_range"),
         ("/feed", {"student_id": STUDENT, "from": YEAR_1}, "from", "in_range"),
         ("/feed", {"student_id": STUDENT, "to": YEAR_9999}, "to", "in_range"),
-        ("/feed", {"student_id": STUDENT, "after": FEED_CURSOR_YEAR_1}, "after", "valid_cursor"),
+        ("/feed", {"student_id": STUDENT, "after": FEED_CURSOR_YEAR_1}, "after", "cursor"),
     ],
     ids=[
         "sessions from year 1",

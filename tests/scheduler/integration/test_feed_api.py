@@ -135,7 +135,7 @@ async def test_filters_by_kind_status_section_and_time(scheduler: Scheduler) -> 
     [
         ({"first": 101}, [("first", "max_page_size")]),
         ({"first": 0}, [("first", "min_page_size")]),
-        ({"after": "not-a-cursor"}, [("after", "valid_cursor")]),
+        ({"after": "not-a-cursor"}, [("after", "cursor")]),
         ({"kinds": "homework"}, [("kinds", "known_kind")]),
         ({"from": "2030-01-01T00:00:00"}, [("from", "timezone_aware")]),
     ],
