@@ -187,9 +187,7 @@ def test_kinds_and_statuses_are_comma_lists_of_known_names() -> None:
     [
         pytest.param({"after": "garbage!"}, [("after", "cursor")], id="not-base64"),
         pytest.param({"after": "bm8tc2VwYXJhdG9y"}, [("after", "cursor")], id="no-separator"),
-        pytest.param(
-            {"after": "MjAyNS0wMy0xMHxh"}, [("after", "cursor")], id="naive-instant"
-        ),
+        pytest.param({"after": "MjAyNS0wMy0xMHxh"}, [("after", "cursor")], id="naive-instant"),
         pytest.param({"first": 101}, [("first", "max_page_size")], id="over-the-cap"),
         pytest.param({"first": 0}, [("first", "min_page_size")], id="empty-page"),
         pytest.param(
