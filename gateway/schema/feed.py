@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
+from bookend.contracts import EventData
+from bookend.contracts.scheduler import FeedsChanged
 from bookend.http_contracts import scheduler as http
 from gateway.clients import FeedFilter
-from gateway.context import Info
+from gateway.context import Context, Info
+from gateway.hub import Subscriber
 from gateway.schema.convert import from_contract
 from gateway.schema.enums import Bookend, FeedItemKind, FeedItemStatus, Modality
 from gateway.schema.errors import query
+from gateway.schema.feedback import _before, _events
 from gateway.schema.paging import After, First, PageInfo, checked_page
 from gateway.upstream import Page
 
@@ -117,3 +123,78 @@ class FeedQuery:
         if info.context.ticket is not None:
             info.context.ticket.until(feed.changes_at)
         return FeedConnection.of(feed, asked)
+
+
+@strawberry.type(
+    description=(
+        "A student's feed as it stands: its first page when subscribed, then again each time "
+        "the feed changes."
+    )
+)
+class FeedUpdate:
+    student_id: strawberry.ID
+    feed: FeedConnection
+
+
+FEED_OF = (
+    "The student whose feed: yours if you are a student (leave it out); a child's, for a guardian."
+)
+
+
+@strawberry.type
+class FeedSubscription:
+    @strawberry.subscription(
+        description=(
+            "A student's feed, kept current: its first page (`first` items, 1 to 100) when "
+            "subscribed, then the first page again whenever something in the feed changed (an "
+            "item added, moved, cancelled, or its status changed). Changes that come in a burst "
+            "are sent as one page. Yours, or (for a guardian) a child's."
+        )
+    )
+    async def feed_updates(
+        self,
+        info: Info,
+        first: First = 20,
+        student_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description=FEED_OF)
+        ] = None,
+    ) -> AsyncGenerator[FeedUpdate, None]:
+        ctx = info.context
+        principal = ctx.caller.principal
+        wanted = str(student_id or principal.subject)
+        asked = checked_page(first, None)
+
+        def accepts(payload: EventData) -> bool:
+            return (
+                isinstance(payload, FeedsChanged)
+                and payload.district_id == principal.district
+                and wanted in payload.student_ids
+            )
+
+        # Listen first, then read the page: no change slips between. The scheduler decides
+        # whose feed the viewer may read; its refusal ends the stream before anything is sent.
+        async with ctx.hub.subscribe(accepts) as subscriber:
+            yield await _first_page(ctx, asked, student_id, wanted)
+            events = _events(subscriber)
+            while True:
+                await _before(ctx.caller.expires_at, anext(events))
+                _pass_over_queued(subscriber)
+                yield await _first_page(ctx, asked, student_id, wanted)
+
+
+async def _first_page(
+    ctx: Context, asked: Page, student_id: strawberry.ID | None, wanted: str
+) -> FeedUpdate:
+    call = ctx.clients.scheduler.read_feed(asked, FeedFilter(student_id=student_id))
+    feed = await query(call, lambda answer: answer)
+    return FeedUpdate(student_id=strawberry.ID(wanted), feed=FeedConnection.of(feed, asked))
+
+
+def _pass_over_queued(subscriber: Subscriber) -> None:
+    """Changes already waiting are covered by the page about to be read: one read for a burst
+    (a week's sessions rescheduled at once), not one per change."""
+    while True:
+        try:
+            subscriber.queue.get_nowait()
+        except asyncio.QueueEmpty:
+            return

@@ -18,7 +18,7 @@ from gateway.schema.catalog import CatalogMutation, CatalogQuery
 from gateway.schema.curricula import CurriculumMutation, CurriculumQuery
 from gateway.schema.enums import Role
 from gateway.schema.errors import public_code
-from gateway.schema.feed import FeedQuery
+from gateway.schema.feed import FeedQuery, FeedSubscription
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
@@ -110,7 +110,7 @@ class Mutation(
 
 
 @strawberry.type
-class Subscription(FeedbackSubscription, NoteSubscription):
+class Subscription(FeedbackSubscription, NoteSubscription, FeedSubscription):
     pass
 
 

@@ -231,6 +231,16 @@ READS = [
         SEES_Z,
     ),
     Read(
+        "feedUpdates",
+        "of the student, items of section X, when subscribed",
+        """subscription($student: ID) { feedUpdates(first: 100, studentId: $student) {
+          studentId feed { nodes { id sectionId } } } }""",
+        lambda w: {"student": w.subjects[As.STUDENT]},
+        lambda w: w.section,
+        SEES_X,
+        subscription=True,
+    ),
+    Read(
         "lesson",
         "published",
         "query($id: ID!) { lesson(id: $id) { id title status } }",
