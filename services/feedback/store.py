@@ -62,3 +62,4 @@ class FeedbackStore(
             *notes.INDEXES,
         ):
             await self._index(collection, fields, unique=unique)
+        await self.add_report_lines()

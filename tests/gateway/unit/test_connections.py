@@ -25,7 +25,15 @@ from tests.support.auth import TEST_SECRET, token_for
 SETTINGS = GatewaySettings()
 SCHEMA = build_schema(SETTINGS)
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
-EMPTY = {"items": [], "page_info": {"has_next_page": False, "end_cursor": None}, "cursors": []}
+EMPTY: dict[str, object] = {
+    "items": [],
+    "page_info": {"has_next_page": False, "end_cursor": None},
+    "cursors": [],
+    # What a feed page and a report also say of themselves.
+    "time_zone": "UTC",
+    "week": "2026-W48",
+    "school_id": None,
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ LISTINGS = [
     Listing("notes", 'studentId: "st1",', "feedback", "/notes"),
     Listing("balanceProposals", 'sectionId: "sec-1",', "scheduler", "/sections/sec-1/proposals"),
     Listing("lessonRecordings", 'lessonId: "l1",', "catalog", "/lessons/l1/recordings"),
+    Listing("balanceReport", 'week: "2026-W48",', "feedback", "/balance-report"),
 ]
 
 
@@ -111,7 +120,7 @@ async def test_a_first_out_of_range_is_refused_naming_it_before_any_service_is_a
 async def test_a_first_at_either_end_of_the_range_is_asked_of_the_service(
     services: StubServices, listing: Listing, first: int
 ) -> None:
-    listing.stub(services).answer("GET", listing.path, {**EMPTY, "time_zone": "UTC"})
+    listing.stub(services).answer("GET", listing.path, EMPTY)
     result = await run(services, listing.document(), first=first)
     assert result.errors is None, result.errors
     [asked] = listing.stub(services).requests
@@ -125,7 +134,7 @@ async def test_a_first_at_either_end_of_the_range_is_asked_of_the_service(
 async def test_an_empty_page_has_no_cursors_and_a_previous_page_only_after_one(
     services: StubServices, listing: Listing, after: str | None, previous: bool
 ) -> None:
-    listing.stub(services).answer("GET", listing.path, {**EMPTY, "time_zone": "UTC"})
+    listing.stub(services).answer("GET", listing.path, EMPTY)
     result = await run(services, listing.document(), first=20, after=after)
     assert result.errors is None, result.errors
     assert result.data is not None
@@ -224,3 +233,45 @@ async def test_the_feed_lists_its_nodes_beside_its_edges_in_the_same_order(
             },
         }
     }
+
+
+TOTALS = {
+    "sections": 0,
+    "sections_flagged": 0,
+    "students": 0,
+    "students_flagged": 0,
+    "figures": {
+        "planned_live_minutes": 0,
+        "attended_live_minutes": 0,
+        "assigned_on_demand_minutes": 0,
+        "completed_on_demand_minutes": 0,
+        "sessions": 0,
+        "sessions_missed": 0,
+        "sessions_checked_in": 0,
+        "sessions_lost": 0,
+        "on_demand_share": None,
+        "completion_rate": None,
+        "confusion_rate": None,
+    },
+    "flags": [],
+}
+
+
+@pytest.mark.parametrize(
+    ("selection", "asked"),
+    [
+        ("nodes { sectionId }", None),
+        ("totals { sections }", "true"),
+        ("... on BalanceReportConnection { totals { students } }", "true"),
+    ],
+    ids=["without totals", "totals", "totals in a fragment"],
+)
+async def test_a_reports_totals_are_asked_of_the_service_only_when_selected(
+    services: StubServices, selection: str, asked: str | None
+) -> None:
+    services.feedback.answer("GET", "/balance-report", {**EMPTY, "totals": TOTALS})
+    document = f'{{ balanceReport(week: "2026-W48", first: 5) {{ {selection} }} }}'
+    result = await run(services, document)
+    assert result.errors is None, result.errors
+    [request] = services.feedback.requests
+    assert request.url.params.get("total") == asked
