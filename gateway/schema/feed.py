@@ -1,4 +1,4 @@
-"""The viewer's feed: live sessions and on-demand tasks merged, in the student's own zone."""
+"""The viewer's feed: live sessions and on-demand tasks merged, each with the student's own zone."""
 
 from __future__ import annotations
 
@@ -41,7 +41,12 @@ class FeedItem:
     actionable_at: datetime = strawberry.field(
         description="When to act: a session's start or a task's due time."
     )
-    time_zone: str = strawberry.field(description="The viewer's zone all times are rendered in.")
+    time_zone: str = strawberry.field(
+        description=(
+            "The student's own zone, whose days the item's windows are counted in (its times, "
+            "like every DateTime, are written in the viewer's zone)."
+        )
+    )
     rule_time_zone: str = strawberry.field(description="The zone of the rule that made the item.")
     modality: Modality | None = strawberry.field(description="A live session's: where it happens.")
     join_url: str | None = strawberry.field(description="A virtual or hybrid session's link.")
@@ -58,7 +63,7 @@ class FeedItem:
 
     @classmethod
     def of(cls, item: http.FeedItem, zone: str) -> FeedItem:
-        return from_contract(cls, item, zone=zone, id=item.item_id, time_zone=zone)
+        return from_contract(cls, item, id=item.item_id, time_zone=zone)
 
 
 @strawberry.type
@@ -72,7 +77,7 @@ class FeedConnection:
     nodes: list[FeedItem]
     edges: list[FeedEdge]
     page_info: PageInfo
-    time_zone: str
+    time_zone: str = strawberry.field(description="The student's own zone, as each item has it.")
 
     @classmethod
     def of(cls, feed: http.Feed, asked: Page) -> FeedConnection:
