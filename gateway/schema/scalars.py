@@ -8,6 +8,7 @@ from strawberry.types.scalar import ScalarDefinition
 
 from gateway.schema.times import (
     EXAMPLE,
+    Unreadable,
     read_day,
     read_instant,
     read_time_of_day,
@@ -24,7 +25,7 @@ def _size(value: object) -> int:
     """A whole number, as JSON gives it: not text, not a fraction, not true or false."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise ValueError("a size is a whole number of bytes")
+    raise Unreadable("a size is a whole number of bytes")
 
 
 SCALARS: dict[object, ScalarDefinition] = {

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from graphql.pyutils import AwaitableOrValue
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from bookend.clock import UTC_ZONE
@@ -26,14 +27,19 @@ VIEWERS_ZONE: ContextVar[ZoneInfo] = ContextVar("viewers_zone", default=UTC_ZONE
 
 
 def write_instant(value: object) -> str:
-    """An aware datetime in the viewer's zone, to the millisecond (`2026-11-24T09:30:00.000-06:00`),
+    """The DateTime scalar's output: `instant_in` the zone of the operation running."""
+    return instant_in(value, VIEWERS_ZONE.get())
+
+
+def instant_in(value: object, zone: ZoneInfo) -> str:
+    """An aware datetime in `zone`, to the millisecond (`2026-11-24T09:30:00.000-06:00`),
     whatever zone it came in. A naive one is our bug, not the client's: it is refused loudly
     (the field fails, masked, and the server logs it) rather than sent as if it were UTC."""
     if not isinstance(value, datetime):
         raise TypeError(f"a DateTime is written from a datetime, not from {type(value).__name__}")
     if value.utcoffset() is None:
         raise ValueError(f"the naive datetime {value.isoformat()} cannot be a DateTime: no offset")
-    return value.astimezone(VIEWERS_ZONE.get()).isoformat(timespec="milliseconds")
+    return value.astimezone(zone).isoformat(timespec="milliseconds")
 
 
 def read_instant(value: object) -> datetime:
@@ -41,7 +47,7 @@ def read_instant(value: object) -> datetime:
     was given; one without an offset names no instant and is refused."""
     parsed = _parsed(value, datetime.fromisoformat, "DateTime", EXAMPLE)
     if parsed.utcoffset() is None:
-        raise ValueError(f"a DateTime needs an offset (Z or ±hh:mm), as in {EXAMPLE}")
+        raise Unreadable(f"a DateTime needs an offset (Z or ±hh:mm), as in {EXAMPLE}")
     return parsed
 
 
@@ -71,13 +77,19 @@ def read_time_of_day(value: object) -> time:
     return _parsed(value, time.fromisoformat, "Time", "09:30")
 
 
+class Unreadable(StrawberryInputCoercionError):
+    """A client's value a scalar cannot take. A GraphQL error, so that graphql-core answers it
+    as the client's (BAD_REQUEST) for a variable and a literal alike: any other exception from
+    a literal's parsing would reach the client masked, as if it were ours."""
+
+
 def _parsed(value: object, parse: Callable[[str], T], scalar: str, example: str) -> T:
     if isinstance(value, str):
         try:
             return parse(value)
         except ValueError:
             pass
-    raise ValueError(f"a {scalar} is a string in ISO 8601, as in {example}")
+    raise Unreadable(f"a {scalar} is a string in ISO 8601, as in {example}")
 
 
 class InViewersZone(StrawberryGraphQLCoreExecutionContext):

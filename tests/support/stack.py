@@ -75,9 +75,16 @@ def clients(http: httpx.AsyncClient, url: str, secret: str = TEST_SECRET) -> Cli
         district: str = "district-1",
         sections: frozenset[str] = frozenset(),
         children: frozenset[str] = frozenset(),
+        zone: str = "UTC",
     ) -> Client:
         token = token_for(
-            subject, *roles, district=district, sections=sections, children=children, secret=secret
+            subject,
+            *roles,
+            district=district,
+            sections=sections,
+            children=children,
+            zone=zone,
+            secret=secret,
         )
         return Client(http, url, token)
 

@@ -22,6 +22,7 @@ from gateway.hub import Broadcast
 from gateway.schema.limits import StableErrors, extensions
 from gateway.schema.plain import PlainFieldsExecution, read_plain_fields
 from gateway.schema.root import BookendSchema, Mutation, Query, Subscription, build_schema
+from gateway.schema.times import InViewersZone
 from gateway.settings import GatewaySettings
 from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices
@@ -29,9 +30,14 @@ from tests.support.auth import TEST_SECRET, token_for
 
 SETTINGS = GatewaySettings()
 SCHEMA = build_schema(SETTINGS)
-# The same schema as Strawberry runs it, every field through its own resolver.
+# The same schema as Strawberry runs it, every field through its own resolver (with instants
+# written in the viewer's zone, as every execution of the gateway's does: ADR 0045).
 STRAWBERRYS = BookendSchema(
-    query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions(SETTINGS)
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    extensions=extensions(SETTINGS),
+    execution_context_class=InViewersZone,
 )
 START = datetime(2026, 3, 2, 15, tzinfo=UTC)
 
@@ -71,7 +77,8 @@ async def run(schema: strawberry.Schema, document: str) -> ExecutionResult:
         hub=Broadcast(queue_size=4),
         verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
     )
-    await context.authenticate(f"Bearer {token_for('student-1', Role.STUDENT)}")
+    token = token_for("student-1", Role.STUDENT, zone="America/Chicago")
+    await context.authenticate(f"Bearer {token}")
     return await schema.execute(document, context_value=context)
 
 
@@ -95,6 +102,15 @@ async def test_a_feed_page_reads_the_same_as_through_strawberrys_resolvers(
     ours, theirs = await run(SCHEMA, document), await run(STRAWBERRYS, document)
     assert ours.errors is None
     assert ours.data == theirs.data
+
+
+async def test_instants_read_in_one_step_are_written_in_the_viewers_zone() -> None:
+    ours = await run(SCHEMA, "{ feed { edges { node { opensAt dueAt } } } }")
+    assert ours.data is not None
+    assert ours.data["feed"]["edges"][0]["node"] == {
+        "opensAt": "2026-03-02T09:00:00.000-06:00",
+        "dueAt": "2026-03-03T09:00:00.000-06:00",
+    }
 
 
 def test_the_schema_is_the_same_as_strawberrys() -> None:
