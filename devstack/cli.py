@@ -313,7 +313,8 @@ def schema(args: argparse.Namespace) -> int:
 def users(_: argparse.Namespace) -> int:
     for user in DEMO_USERS:
         roles = ",".join(sorted(role.value for role in user.principal.roles))
-        print(f"{user.id:26} {roles:15} {user.principal.district:20} {user.description}")
+        district, zone = user.principal.district, user.principal.zone.key
+        print(f"{user.id:26} {roles:15} {district:20} {zone:20} {user.description}")
     return 0
 
 
