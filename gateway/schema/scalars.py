@@ -6,9 +6,9 @@ from typing import NewType
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
+from gateway.schema.errors import Unreadable
 from gateway.schema.times import (
     EXAMPLE,
-    Unreadable,
     read_day,
     read_instant,
     read_time_of_day,

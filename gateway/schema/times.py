@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from graphql.pyutils import AwaitableOrValue
-from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from bookend.clock import UTC_ZONE
 from gateway.context import Context
+from gateway.schema.errors import Unreadable
 
 T = TypeVar("T")
 
@@ -75,12 +75,6 @@ def write_time_of_day(value: object) -> str:
 
 def read_time_of_day(value: object) -> time:
     return _parsed(value, time.fromisoformat, "Time", "09:30")
-
-
-class Unreadable(StrawberryInputCoercionError):
-    """A client's value a scalar cannot take. A GraphQL error, so that graphql-core answers it
-    as the client's (BAD_REQUEST) for a variable and a literal alike: any other exception from
-    a literal's parsing would reach the client masked, as if it were ours."""
 
 
 def _parsed(value: object, parse: Callable[[str], T], scalar: str, example: str) -> T:

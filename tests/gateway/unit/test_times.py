@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from gateway.schema.errors import Unreadable
 from gateway.schema.times import (
-    Unreadable,
     instant_in,
     read_day,
     read_instant,
