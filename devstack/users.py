@@ -110,6 +110,13 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         Role.DISTRICT_ADMIN,
     ),
     _user(
+        "admin-oyelaran",
+        "Tunde Oyelaran",
+        "school administrator of Riverside Middle",
+        Role.SCHOOL_ADMIN,
+        school=RIVERSIDE,
+    ),
+    _user(
         "curator-obi",
         "Chidi Obi",
         "curates the shared library every district may adopt lessons from",

@@ -28,7 +28,13 @@ EXAMPLES = examples(GUIDE.read_text(encoding="utf-8"))
 
 def test_the_guide_has_an_example_for_each_role() -> None:
     roles = {role for e in EXAMPLES for role in USERS_BY_ID[e.user].principal.roles}
-    assert {r.value for r in roles} >= {"student", "guardian", "teacher", "district_admin"}
+    assert {r.value for r in roles} >= {
+        "student",
+        "guardian",
+        "teacher",
+        "school_admin",
+        "district_admin",
+    }
     assert any(e.websocket for e in EXAMPLES) and any(e.refusal for e in EXAMPLES)
 
 
