@@ -241,6 +241,16 @@ def _flat(selections: list[Any]) -> list[Any]:
     return flat
 
 
+async def read_balance_report(
+    info: Info, week: str, school_id: strawberry.ID | None, asked: Page
+) -> BalanceReportConnection:
+    """A page of the report, with its totals only if the field selects them."""
+    call = info.context.clients.feedback.read_balance_report(
+        week, school_id, asked, total=selects(info, "totals")
+    )
+    return await query(call, lambda report: BalanceReportConnection.of(report, asked))
+
+
 BalanceAssessmentResult = Annotated[
     BalanceAssessment | Failure, strawberry.union("BalanceAssessmentResult")
 ]
@@ -270,12 +280,7 @@ class AssessmentQuery:
         first: First = 20,
         after: After = None,
     ) -> BalanceReportConnection:
-        asked = checked_page(first, after)
-        total = selects(info, "totals")
-        call = info.context.clients.feedback.read_balance_report(
-            week, school_id, asked, total=total
-        )
-        return await query(call, lambda report: BalanceReportConnection.of(report, asked))
+        return await read_balance_report(info, week, school_id, checked_page(first, after))
 
 
 @strawberry.type

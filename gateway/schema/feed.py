@@ -121,13 +121,17 @@ class FeedQuery:
             statuses=statuses or (),
             section_ids=[str(s) for s in section_ids or ()],
         )
-        # One upstream call: the scheduler's feed read model is already denormalised.
-        asked = checked_page(first, after)
-        call = info.context.clients.scheduler.read_feed(asked, wanted)
-        feed = await query(call, lambda answer: answer)
-        if info.context.ticket is not None:
-            info.context.ticket.until(feed.changes_at)
-        return FeedConnection.of(feed, asked)
+        return await read_feed(info.context, checked_page(first, after), wanted)
+
+
+async def read_feed(ctx: Context, asked: Page, wanted: FeedFilter) -> FeedConnection:
+    """A page of a feed in one upstream call: the scheduler's feed read model is already
+    denormalised. A request whose answer is kept (ADR 0017) keeps it until the feed's next
+    change the scheduler foresees."""
+    feed = await query(ctx.clients.scheduler.read_feed(asked, wanted), lambda answer: answer)
+    if ctx.ticket is not None:
+        ctx.ticket.until(feed.changes_at)
+    return FeedConnection.of(feed, asked)
 
 
 @strawberry.type(
@@ -190,9 +194,8 @@ class FeedSubscription:
 async def _first_page(
     ctx: Context, asked: Page, student_id: strawberry.ID | None, wanted: str
 ) -> FeedUpdate:
-    call = ctx.clients.scheduler.read_feed(asked, FeedFilter(student_id=student_id))
-    feed = await query(call, lambda answer: answer)
-    return FeedUpdate(student_id=strawberry.ID(wanted), feed=FeedConnection.of(feed, asked))
+    feed = await read_feed(ctx, asked, FeedFilter(student_id=student_id))
+    return FeedUpdate(student_id=strawberry.ID(wanted), feed=feed)
 
 
 def _pass_over_queued(subscriber: Subscriber) -> None:

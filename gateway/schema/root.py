@@ -23,6 +23,7 @@ from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSub
 from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
+from gateway.schema.me import MeQuery
 from gateway.schema.notes import NoteMutation, NoteQuery, NoteSubscription
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.progress import ProgressMutation, ProgressQuery
@@ -63,6 +64,7 @@ class ViewerQuery:
 @strawberry.type
 class Query(
     ViewerQuery,
+    MeQuery,
     FeedQuery,
     CatalogQuery,
     CurriculumQuery,

@@ -216,6 +216,22 @@ READS = [
         DISTRICT_A,
     ),
     Read(
+        "me",
+        "is in district A",
+        "{ me { id districtId } }",
+        no_variables,
+        lambda w: w.district,
+        DISTRICT_A,
+    ),
+    Read(
+        "me",
+        "a guardian's children's feeds, items of section X",
+        "{ me { guardian { children { feed(first: 100) { nodes { sectionId } } } } } }",
+        no_variables,
+        lambda w: w.section,
+        frozenset({As.GUARDIAN}),
+    ),
+    Read(
         "feed",
         "of the student, items of section X",
         STUDENT_FEED,
