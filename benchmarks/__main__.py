@@ -82,7 +82,17 @@ def main() -> None:
             began = time.perf_counter()
             # As `make run` does: a gateway worker per core, up to two.
             workers = min(2, os.cpu_count() or 1)
-            config = StackConfig(home=Path(home), gateway_port=free_port(), gateway_workers=workers)
+            config = StackConfig(
+                home=Path(home),
+                gateway_port=free_port(),
+                gateway_workers=workers,
+                # A few tokens stand for thousands of clients: a budget they never spend, so
+                # the figures measure the work, charging included (ADR 0043).
+                extra_env={
+                    "GATEWAY_COST_PER_MINUTE": "1000000000",
+                    "GATEWAY_COST_BURST": "1000000000",
+                },
+            )
             stack = start_stack(processes, config)
             print(
                 f"== stack (broker, store, 3 services, gateway with {workers} workers) started in"

@@ -15,6 +15,7 @@ from gateway.schema.assessment import AssessmentMutation, AssessmentQuery
 from gateway.schema.balance import BalanceMutation, BalanceQuery
 from gateway.schema.calendars import CalendarMutation, CalendarQuery
 from gateway.schema.catalog import CatalogMutation, CatalogQuery
+from gateway.schema.cost import Budgets
 from gateway.schema.curricula import CurriculumMutation, CurriculumQuery
 from gateway.schema.enums import Role
 from gateway.schema.errors import public_code
@@ -154,14 +155,15 @@ def _cause(original: Exception | None) -> str:
     return type(original).__name__
 
 
-def build_schema(settings: GatewaySettings) -> strawberry.Schema:
+def build_schema(settings: GatewaySettings, budgets: Budgets | None = None) -> strawberry.Schema:
+    """The schema, charging requests to `budgets` (made from the settings if none is given)."""
     from gateway.schema.limits import extensions
 
     schema = BookendSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions(settings),
+        extensions=extensions(settings, budgets),
         execution_context_class=OncePerAudience,
     )
     read_plain_fields(schema)
