@@ -53,6 +53,12 @@ class GatewaySettings(BaseSettings):
     cost_burst: int = Field(default=10_000, ge=1)
     cost_list_items: int = Field(default=10, ge=1)
 
+    @field_validator("trusted_documents", mode="before")
+    @classmethod
+    def _no_manifest(cls, value: object) -> object:
+        """Empty, as a deployment leaves a setting it does not use, is no manifest."""
+        return None if value == "" else value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> tuple[str, ...]:

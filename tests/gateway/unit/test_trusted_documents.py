@@ -221,3 +221,7 @@ def test_a_manifest_keys_its_documents_by_prefixed_or_bare_hash(tmp_path: Path) 
 def test_only_trusted_documents_needs_a_manifest() -> None:
     with pytest.raises(ValidationError, match="only_trusted_documents needs trusted_documents"):
         GatewaySettings(only_trusted_documents=True)
+
+
+def test_an_empty_setting_is_no_manifest_as_a_deployment_leaves_it() -> None:
+    assert GatewaySettings.model_validate({"trusted_documents": ""}).trusted_documents is None
