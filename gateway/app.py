@@ -281,6 +281,8 @@ def create_app(
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["Authorization", "Content-Type"],
+        # A rate-limited answer says when to come back (ADR 0043); browsers hide it otherwise.
+        expose_headers=["Retry-After"],
         max_age=600,
     )
     app.add_middleware(RequestLog, secret_paths=(CALENDAR_PREFIX,))  # the path is a credential

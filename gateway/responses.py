@@ -380,7 +380,8 @@ def _with_extensions(kept: bytes, extensions: Mapping[str, object]) -> bytes:
     """A kept answer (a JSON object without `extensions`) with these, added without parsing."""
     if not extensions:
         return kept
-    return kept[:-1] + b',"extensions":' + orjson.dumps(extensions) + b"}"
+    separator = b"" if kept.strip() == b"{}" else b","
+    return kept[:-1] + separator + b'"extensions":' + orjson.dumps(extensions) + b"}"
 
 
 async def _principal(scope: Scope, verifier: TokenVerifier) -> Principal | None:

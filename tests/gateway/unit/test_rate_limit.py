@@ -139,3 +139,16 @@ async def test_a_subscription_is_charged_once_when_it_starts(services: StubServi
             {"code": "RATE_LIMITED", "retryAfter": 1, "cost": 1, "remaining": 0}
         ]
         assert len(services.scheduler.requests) == asked
+
+
+async def test_a_web_front_end_on_another_origin_may_read_when_to_come_back(
+    services: StubServices,
+) -> None:
+    front_end = "https://app.district.org"
+    settings = GatewaySettings(cost_per_minute=60, cost_burst=3, cors_origins=front_end)
+    app = gateway_app(settings, services, budget_clock=Ticks())
+    async with client(app) as http:
+        for _ in range(2):
+            answer = await ask(http, LESSON, TEACHER | {"Origin": front_end})
+    assert answer.status_code == 429
+    assert "retry-after" in answer.headers["access-control-expose-headers"].lower()
