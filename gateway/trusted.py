@@ -29,6 +29,7 @@ UNTRUSTED_DOCUMENT = "UNTRUSTED_DOCUMENT"
 BAD_REQUEST = "BAD_REQUEST"
 
 _SHA256 = re.compile(r"(?:sha256:)?([0-9a-f]{64})")
+APOLLO_ID = "extensions.persistedQuery.sha256Hash"
 ID_RULE = "sha256:<the 64 lowercase hex digits of the SHA-256 of the document's text>"
 
 
@@ -94,10 +95,11 @@ class TrustedDocuments:
         named = requested_id(request)
         text = request.get("query")
         if named is not None:
-            trusted = self._by_id(named)
+            field = "documentId" if "documentId" in request else APOLLO_ID
+            trusted = self._by_id(named, field)
             if isinstance(text, str) and text != trusted:
                 raise DocumentRefused(
-                    BAD_REQUEST, "documentId: names another document than the query sent with it"
+                    BAD_REQUEST, f"{field}: names another document than the query sent with it"
                 )
             resolved["query"] = trusted
             resolved.pop("documentId", None)
@@ -109,13 +111,13 @@ class TrustedDocuments:
             )
         return resolved
 
-    def _by_id(self, named: str) -> str:
+    def _by_id(self, named: str, field: str) -> str:
         matched = _SHA256.fullmatch(named)
         text = self._documents.get(matched.group(1)) if matched else None
         if text is None:
             raise DocumentRefused(
                 UNKNOWN_DOCUMENT_ID,
-                f"documentId: no trusted document has the id {named[:80]!r} "
+                f"{field}: no trusted document has the id {named[:80]!r} "
                 f"(ids are {ID_RULE}; automatic registration is not supported)",
             )
         return text

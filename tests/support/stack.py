@@ -23,6 +23,7 @@ from devstack.stack import (
 from gateway.upstream import IDLE_CONNECTION_SECONDS
 from tests.e2e.client import Client, ClientFor
 from tests.support.auth import TEST_SECRET, token_for
+from tests.support.launcher import UNSPENT_BUDGET
 
 if TYPE_CHECKING:  # the root conftest loads this module: no import back at run time
     from tests.conftest import Embedded
@@ -50,11 +51,8 @@ def stack(embedded: Embedded, stack_home: Path) -> Iterator[RunningStack]:
             "CATALOG_DATABASE": "e2e_catalog",
             "SCHEDULER_DATABASE": "e2e_scheduler",
             "FEEDBACK_DATABASE": "e2e_feedback",
-            # The suite's few users send far more than people would (the fuzz tests most of
-            # all): a budget none of them spends. The limit has tests of its own (ADR 0043).
-            "GATEWAY_COST_PER_MINUTE": "1000000000",
-            "GATEWAY_COST_BURST": "1000000000",
-        },
+        }
+        | UNSPENT_BUDGET,
     )
     try:
         yield start_stack(processes, config)

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from bookend.auth import Role
 from bookend.http_contracts.catalog import LessonList
 from gateway.settings import GatewaySettings
-from gateway.trusted import ManifestError, TrustedDocuments, document_id
+from gateway.trusted import DocumentRefused, ManifestError, TrustedDocuments, document_id
 from tests.gateway.apps import gateway_app, websocket
 from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices, a_lesson
@@ -225,3 +225,13 @@ def test_only_trusted_documents_needs_a_manifest() -> None:
 
 def test_an_empty_setting_is_no_manifest_as_a_deployment_leaves_it() -> None:
     assert GatewaySettings.model_validate({"trusted_documents": ""}).trusted_documents is None
+
+
+def test_a_refusal_names_the_field_the_id_came_in() -> None:
+    trusted = TrustedDocuments({}, only_trusted=False)
+    apollo = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}}
+    with pytest.raises(DocumentRefused) as refused:
+        trusted.resolve(apollo)
+    assert refused.value.message.startswith(
+        "extensions.persistedQuery.sha256Hash: no trusted document has the id"
+    )
