@@ -3,8 +3,9 @@ of cost: a request over budget is refused with a code and when to come back (ADR
 
 Every field counts 1, and a list counts what it selects once for each item it may hold: a page
 (a field that takes `first`) holds the items asked for, or its default page, capped at the largest
-page; in a connection, its lists (`edges`, `nodes`) hold its page, and its other fields
-(`pageInfo`) are counted once; any other list of objects counts as `list_items` items.
+page; in a connection (or an object holding one), its lists (`edges`, `nodes`) hold its page, and
+its other fields (`pageInfo`) are counted once; any other list of objects counts as `list_items`
+items.
 `__typename` and introspection cost nothing upstream and count nothing.
 """
 
@@ -75,7 +76,7 @@ class _Costs(Fold[int, Place]):
         list_items: int,
     ) -> None:
         super().__init__(document, 0)
-        self._schema, self._variables, self._list_items = schema, variables, list_items
+        self._schema, self._variables, self._list_items = schema, dict(variables), list_items
 
     def field(self, node: FieldNode, where: Place) -> int:
         if node.name.value.startswith("__"):
@@ -94,11 +95,13 @@ class _Costs(Fold[int, Place]):
         named = get_named_type(output).name
         if "first" in definition.args:
             page = self._page(node, definition.args["first"].default_value)
-            if not listed:  # a connection: its lists hold the page's items
+            if not listed:  # a connection, or an object holding one: its lists hold the page
                 return 1 + self.selections(node.selection_set, Place(named, page))
             items = page
-        else:
-            items = (where.page or self._list_items) if listed else 1
+        elif listed:
+            items = where.page or self._list_items
+        else:  # one object: a page it is part of goes on to the lists in it
+            return 1 + self.selections(node.selection_set, Place(named, where.page))
         return 1 + items * self.selections(node.selection_set, Place(named, None))
 
     def beside(self, one: int, other: int) -> int:
@@ -111,7 +114,7 @@ class _Costs(Fold[int, Place]):
         asked: object = Undefined
         for argument in node.arguments or ():
             if argument.name.value == "first":
-                asked = value_from_ast(argument.value, GraphQLInt, dict(self._variables))
+                asked = value_from_ast(argument.value, GraphQLInt, self._variables)
         if asked is Undefined or asked is None:
             asked = default
         if not isinstance(asked, int) or isinstance(asked, bool):

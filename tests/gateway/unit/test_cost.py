@@ -39,9 +39,11 @@ class Ticks:
         ('{ lesson(id: "l1") { id components { kind minutes } } }', 1 + 1 + 1 + 10 * 2),
         ("{ ...F ...F } fragment F on Query { viewer { id } }", 4),
         ("{ feed(first: 2) { edges { ...E } } } fragment E on FeedEdge { node { id } }", 6),
+        # The page of a field that holds a connection: `feed`'s nodes are its 30 items.
+        ("subscription { feedUpdates(first: 30) { feed { nodes { id } } } }", 1 + 1 + 1 + 30),
     ],
     ids=["fields", "typename", "a page", "a default page", "a capped page", "an unpaged list",
-         "a fragment spread twice", "a fragment in a page"],
+         "a fragment spread twice", "a fragment in a page", "a page holding a connection"],
 )  # fmt: skip
 def test_every_field_counts_one_and_a_list_each_item_it_may_hold(
     document: str, points: int
