@@ -241,10 +241,16 @@ def _flat(selections: list[Any]) -> list[Any]:
     return flat
 
 
-async def read_balance_report(
-    info: Info, week: str, school_id: strawberry.ID | None, asked: Page
+async def balance_report(
+    info: Info,
+    week: Annotated[str, strawberry.argument(description="An ISO week, e.g. 2026-W48.")],
+    school_id: strawberry.ID | None = None,
+    first: First = 20,
+    after: After = None,
 ) -> BalanceReportConnection:
-    """A page of the report, with its totals only if the field selects them."""
+    """A page of the report, with its totals only if the field selects them: the resolver of
+    `balanceReport` and of `me`'s admin view."""
+    asked = checked_page(first, after)
     call = info.context.clients.feedback.read_balance_report(
         week, school_id, asked, total=selects(info, "totals")
     )
@@ -265,22 +271,14 @@ class AssessmentQuery:
         call = info.context.clients.feedback.read_assessment(section_id, week)
         return await query(call, BalanceAssessment.read)
 
-    @strawberry.field(
+    balance_report: BalanceReportConnection = strawberry.field(
+        resolver=balance_report,
         description=(
             "A week's published balance assessments across sections, for admins: a district "
             "admin's whole district or one school (`schoolId`), a school admin's own school. "
             "`totals` only when selected."
-        )
+        ),
     )
-    async def balance_report(
-        self,
-        info: Info,
-        week: Annotated[str, strawberry.argument(description="An ISO week, e.g. 2026-W48.")],
-        school_id: strawberry.ID | None = None,
-        first: First = 20,
-        after: After = None,
-    ) -> BalanceReportConnection:
-        return await read_balance_report(info, week, school_id, checked_page(first, after))
 
 
 @strawberry.type

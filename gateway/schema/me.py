@@ -8,14 +8,12 @@ for a role the viewer does not hold, so one query serves an app whatever the rol
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from bookend.auth import Principal
 from gateway.clients import FeedFilter
 from gateway.context import Info
-from gateway.schema.assessment import BalanceReportConnection, read_balance_report
+from gateway.schema.assessment import BalanceReportConnection, balance_report
 from gateway.schema.balance import Week, WeeklyPlan
 from gateway.schema.enums import Role as RoleEnum  # the auth roles, as the schema's enum
 from gateway.schema.errors import query
@@ -78,16 +76,9 @@ class AdminView:
     async def district(self, info: Info) -> District:
         return await query(info.context.clients.scheduler.get_district(), District.of)
 
-    @strawberry.field(description="As `balanceReport`.")
-    async def balance_report(
-        self,
-        info: Info,
-        week: Annotated[str, strawberry.argument(description="An ISO week, e.g. 2026-W48.")],
-        school_id: strawberry.ID | None = None,
-        first: First = 20,
-        after: After = None,
-    ) -> BalanceReportConnection:
-        return await read_balance_report(info, week, school_id, checked_page(first, after))
+    balance_report: BalanceReportConnection = strawberry.field(
+        resolver=balance_report, description="As `balanceReport`."
+    )
 
 
 @strawberry.type(
