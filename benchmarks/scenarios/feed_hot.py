@@ -19,8 +19,8 @@ CONNECTIONS = 32
 PAGE = 50
 STUDENT = student("bench-hot-student")
 FEED = """query { feed(first: 50) { timeZone
-  edges { cursor node { id kind title status bookend minutes sectionId sessionId lessonId
-    startsAt endsAt opensAt dueAt actionableAt timeZone } }
+  edges { cursor node { id kind title status minutes sectionId sessionId lessonId actionableAt
+    timeZone ... on LiveSessionItem { startsAt endsAt } ... on TaskItem { bookend opensAt dueAt } } }
   pageInfo { hasNextPage endCursor } } }"""
 
 

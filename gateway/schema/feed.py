@@ -23,23 +23,28 @@ from gateway.schema.paging import After, First, PageInfo, checked_page
 from gateway.upstream import Page
 
 
-@strawberry.type
+@strawberry.interface(
+    description=(
+        "An item of a student's feed: a live session (LiveSessionItem), on-demand work "
+        "(TaskItem), or a prompt from a session they missed (PromptItem). Select what every "
+        "item has here, and each kind's own fields with `... on LiveSessionItem { startsAt }`."
+    )
+)
 class FeedItem:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The session's, task's or prompt's id: the same item in every feed."
+    )
     kind: FeedItemKind
     title: str
     status: FeedItemStatus
-    bookend: Bookend | None
-    minutes: int | None
+    minutes: int = strawberry.field(description="How long it takes, as planned.")
     section_id: strawberry.ID
-    session_id: strawberry.ID | None
+    session_id: strawberry.ID | None = strawberry.field(
+        description="The live session it is, or belongs to (a task's bookended session)."
+    )
     lesson_id: strawberry.ID
-    starts_at: datetime | None
-    ends_at: datetime | None
-    opens_at: datetime | None
-    due_at: datetime | None
     actionable_at: datetime = strawberry.field(
-        description="When to act: a session's start or a task's due time."
+        description="When to act: a session's start, or when work is due."
     )
     time_zone: str = strawberry.field(
         description=(
@@ -48,22 +53,64 @@ class FeedItem:
         )
     )
     rule_time_zone: str = strawberry.field(description="The zone of the rule that made the item.")
-    modality: Modality | None = strawberry.field(description="A live session's: where it happens.")
+
+    @staticmethod
+    def of(item: http.FeedItem, zone: str) -> FeedItem:
+        kind = KINDS[item.kind]
+        given: dict[str, object] = {"id": item.item_id, "time_zone": zone}
+        if kind is LiveSessionItem:
+            # Items kept before sessions had a modality were on site, as their event said.
+            given["modality"] = item.modality or Modality.ON_SITE
+        found: FeedItem = from_contract(kind, item, **given)
+        return found
+
+
+@strawberry.type(description="A live session in the feed: when, where, and how it is followed.")
+class LiveSessionItem(FeedItem):
+    starts_at: datetime
+    ends_at: datetime
+    modality: Modality = strawberry.field(description="Where it happens.")
     join_url: str | None = strawberry.field(description="A virtual or hybrid session's link.")
-    closes_at: datetime | None = strawberry.field(
-        description="A task's late limit: work is taken until then."
-    )
     by_recording: bool = strawberry.field(
         description=(
-            "A live session's: the student follows it by its recording and follow-up rather "
-            "than live (a balance proposal a teacher accepted); the recording comes to the "
-            "feed as catch-up work once published."
+            "The student follows it by its recording and follow-up rather than live (a balance "
+            "proposal a teacher accepted); the recording comes to the feed as catch-up work "
+            "once published."
         )
     )
 
-    @classmethod
-    def of(cls, item: http.FeedItem, zone: str) -> FeedItem:
-        return from_contract(cls, item, id=item.item_id, time_zone=zone)
+
+@strawberry.type(description="On-demand work in the feed, done within its window.")
+class TaskItem(FeedItem):
+    bookend: Bookend | None = strawberry.field(
+        description="Pre-work or follow-up of its session; none for work of its own."
+    )
+    opens_at: datetime | None
+    due_at: datetime
+    closes_at: datetime | None = strawberry.field(
+        description="The late limit: work is taken until then."
+    )
+
+
+@strawberry.type(
+    description=(
+        "A prompt of a live session the student missed, left for them to answer (its id is "
+        "the prompt's: answer it with answerPrompt)."
+    )
+)
+class PromptItem(FeedItem):
+    bookend: Bookend | None = strawberry.field(description="Follow-up: it comes after its session.")
+    opens_at: datetime | None
+    due_at: datetime
+
+
+KINDS: dict[FeedItemKind, type[FeedItem]] = {
+    FeedItemKind.LIVE_SESSION: LiveSessionItem,
+    FeedItemKind.TASK: TaskItem,
+    FeedItemKind.PROMPT: PromptItem,
+}
+# Reachable only through the interface: the schema is told of them (root.build_schema).
+FEED_ITEM_TYPES = tuple(KINDS.values())
 
 
 @strawberry.type

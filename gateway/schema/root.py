@@ -19,7 +19,7 @@ from gateway.schema.cost import Budgets
 from gateway.schema.curricula import CurriculumMutation, CurriculumQuery
 from gateway.schema.enums import Role
 from gateway.schema.errors import public_code
-from gateway.schema.feed import FeedQuery, FeedSubscription
+from gateway.schema.feed import FEED_ITEM_TYPES, FeedQuery, FeedSubscription
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
@@ -120,10 +120,13 @@ class Subscription(FeedbackSubscription, NoteSubscription, FeedSubscription):
 class BookendSchema(strawberry.Schema):
     """Logs each error by its code, path and cause, never with the document's text: a query
     carries students' words and ids inline (a check-in's note), and logs must not. Knows the
-    schema's own scalars however it is built."""
+    schema's own scalars, and the types reachable only through an interface, however it is
+    built."""
 
     def __init__(self, *args: Any, **rest: Any) -> None:
         rest.setdefault("config", StrawberryConfig(scalar_map=SCALARS))
+        # Types reachable only through an interface: the feed's kinds of item.
+        rest.setdefault("types", FEED_ITEM_TYPES)
         super().__init__(*args, **rest)
 
     def process_errors(

@@ -14,8 +14,9 @@ from tests.support.polling import eventually
 FEED = """query($first: Int!, $after: String, $student: ID) {
   feed(first: $first, after: $after, studentId: $student) {
     timeZone pageInfo { hasNextPage endCursor }
-    edges { cursor node { id kind title status bookend sessionId startsAt endsAt opensAt dueAt
-                          actionableAt timeZone } } } }"""
+    edges { cursor node { id kind title status sessionId actionableAt timeZone
+      ... on LiveSessionItem { startsAt endsAt }
+      ... on TaskItem { bookend opensAt dueAt } } } } }"""
 SESSION_EVENTS = """subscription($id: ID!) { sessionEvents(sessionId: $id) {
   __typename
   ... on SessionStatusChanged { status }
@@ -78,8 +79,8 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
         live = [item for item in feed if item["kind"] == "LIVE_SESSION"]
         assert [item["id"] for item in live] == [session["id"]]
         starts, ends = instant(live[0]["startsAt"]), instant(live[0]["endsAt"])
-        pre_work = [item for item in feed if item["bookend"] == "PRE_WORK"]
-        follow_up = [item for item in feed if item["bookend"] == "FOLLOW_UP"]
+        pre_work = [item for item in feed if item.get("bookend") == "PRE_WORK"]
+        follow_up = [item for item in feed if item.get("bookend") == "FOLLOW_UP"]
         assert {item["title"] for item in pre_work} == {
             "Pre-reading: Hobbes and Rousseau",
             "Annotating an argument",

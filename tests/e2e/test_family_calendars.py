@@ -25,7 +25,7 @@ REVOKE = """mutation($id: ID!) { revokeCalendarLink(id: $id) {
   __typename ... on CalendarLink { id revokedAt } ... on UserError { code } } }"""
 LINKS = """query($student: ID) { calendarLinks(studentId: $student) { id url ownerId } }"""
 FEED = """query($student: ID) { feed(first: 100, studentId: $student) {
-  edges { node { id kind title actionableAt endsAt } } } }"""
+  edges { node { id kind title actionableAt ... on LiveSessionItem { endsAt } } } } }"""
 
 
 async def test_a_guardian_subscribes_to_a_childs_calendar_that_matches_the_feed(

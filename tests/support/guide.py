@@ -10,7 +10,8 @@ An example in docs/graphql-clients.md is a ```graphql block whose first lines ar
 and the ```json block after it is its answer. A `$path` in the variables is read from an
 earlier example's answer (its root field first). An answer matches when it has the same fields
 as the one shown; lists with items each shaped like the one item shown, or exactly the items
-shown when several are (an empty list shown: any list); the same strings except "…" (any
+shown when several are (an empty list shown: any list; items with a `__typename`: each like the
+one shown of its type); the same strings except "…" (any
 string), numbers of the same kind, and the same true, false and null. An answer shown as
 {"errors": [{"extensions": {"code": C}}]} matches a refusal with that code.
 """
@@ -105,6 +106,8 @@ def mismatches(shown: Any, got: Any, where: str = "") -> list[str]:
             return []
         if not got:
             return [f"{here}: items were shown, got none"]
+        if all(isinstance(item, dict) and "__typename" in item for item in shown):
+            return _by_type(shown, got, here)
         if len(shown) == 1:  # every item shaped like it
             return [
                 m for n, item in enumerate(got) for m in mismatches(shown[0], item, f"{here}[{n}]")
@@ -120,3 +123,17 @@ def mismatches(shown: Any, got: Any, where: str = "") -> list[str]:
     if type(shown) is not type(got):
         return [f"{here}: a number like {shown!r} was shown, got {got!r}"]
     return []
+
+
+def _by_type(shown: list[Any], got: list[Any], here: str) -> list[str]:
+    """Items of an interface or union, each compared with the item shown of its own type (not
+    every type shown need come)."""
+    by_type = {item["__typename"]: item for item in shown}
+    wrong: list[str] = []
+    for n, item in enumerate(got):
+        kind = item.get("__typename") if isinstance(item, dict) else None
+        if kind not in by_type:
+            wrong.append(f"{here}[{n}]: a {kind!r} was not shown (shown: {sorted(by_type)})")
+        else:
+            wrong += mismatches(by_type[kind], item, f"{here}[{n}]")
+    return wrong

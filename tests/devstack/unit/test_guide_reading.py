@@ -97,3 +97,25 @@ def test_several_items_shown_are_the_items_in_their_order() -> None:
         "answer[1].id: 'b' was shown, got 'a'",
     ]
     assert mismatches(shown, [{"id": "a"}]) == ["answer: 2 items were shown, got 1"]
+
+
+def test_items_with_a_typename_are_each_compared_with_their_own_types() -> None:
+    shown = [
+        {"__typename": "TaskItem", "dueAt": "…"},
+        {"__typename": "LiveSessionItem", "startsAt": "…"},
+        {"__typename": "PromptItem", "dueAt": "…"},
+    ]
+    task, session = (
+        {"__typename": "TaskItem", "dueAt": "x"},
+        {
+            "__typename": "LiveSessionItem",
+            "startsAt": "y",
+        },
+    )
+    assert mismatches(shown, [session, task, task]) == []
+    assert mismatches(shown, [{"__typename": "TaskItem", "startsAt": "y"}]) == [
+        "answer[0]: fields ['__typename', 'dueAt'] were shown, got ['__typename', 'startsAt']"
+    ]
+    assert mismatches(shown, [{"__typename": "Other"}]) == [
+        "answer[0]: a 'Other' was not shown (shown: ['LiveSessionItem', 'PromptItem', 'TaskItem'])"
+    ]

@@ -25,8 +25,10 @@ from tests.gateway.unit.test_progress_schema import RECEIPT
 from tests.gateway.unit.test_session_stream import AT, TEACHER, live_session, subscribe
 from tests.support.auth import bearer
 
-FEED = "{ feed(first: 5) { timeZone edges { node { dueAt timeZone } } } }"
-CHILDS_FEED = '{ feed(first: 5, studentId: "student-1") { timeZone edges { node { dueAt } } } }'
+FEED = "{ feed(first: 5) { timeZone edges { node { ... on TaskItem { dueAt } timeZone } } } }"
+CHILDS_FEED = """{ feed(first: 5, studentId: "student-1") { timeZone
+  edges { node { ... on TaskItem { dueAt } } } } }"""
+OPENS = "{ feed(first: 5) { edges { node { ... on TaskItem { opensAt } timeZone } } } }"
 SESSION = '{ session(id: "s1") { startsAt } }'
 REPORT = """mutation($at: DateTime!) { reportProgress(taskId: "t1", clientEventId: "e1",
   occurredAt: $at, positionSeconds: 90, timeSpentSeconds: 60) {
@@ -154,15 +156,15 @@ async def test_an_instant_without_an_offset_is_refused_naming_the_rule_and_nothi
 async def test_a_naive_instant_from_a_service_fails_its_field_and_is_never_sent_as_utc(
     services: StubServices, gateway: httpx.AsyncClient
 ) -> None:
-    services.scheduler.answer("GET", "/feed", a_page(a_task(due_at=DUE.replace(tzinfo=None))))
+    services.scheduler.answer("GET", "/feed", a_page(a_task(opens_at=DUE.replace(tzinfo=None))))
     student = bearer("student-1", Role.STUDENT, zone="America/Chicago")
-    answer = await gateway.post("/graphql", json={"query": FEED}, headers=student)
+    answer = await gateway.post("/graphql", json={"query": OPENS}, headers=student)
     body = answer.json()
     assert body["data"]["feed"]["edges"] == [
-        {"node": {"dueAt": None, "timeZone": "America/Chicago"}}
+        {"node": {"opensAt": None, "timeZone": "America/Chicago"}}
     ]
     [error] = body["errors"]
-    assert error["path"] == ["feed", "edges", 0, "node", "dueAt"]
+    assert error["path"] == ["feed", "edges", 0, "node", "opensAt"]
     assert (error["message"], error["extensions"]["code"]) == ("Unexpected error.", "INTERNAL")
     assert "bookend-cache" not in answer.headers  # an answer with errors is never kept
 
