@@ -20,7 +20,8 @@ PAGE = 50
 STUDENT = student("bench-hot-student")
 FEED = """query { feed(first: 50) { timeZone
   edges { cursor node { id kind title status minutes sectionId sessionId lessonId actionableAt
-    timeZone ... on LiveSessionItem { startsAt endsAt } ... on TaskItem { bookend opensAt dueAt } } }
+    timeZone ... on LiveSessionItem { startsAt endsAt }
+    ... on TaskItem { bookend opensAt dueAt } } }
   pageInfo { hasNextPage endCursor } } }"""
 
 
