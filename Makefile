@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-integration test-e2e lint bench contracts schema clean
+.PHONY: install run test test-unit test-integration test-e2e lint bench contracts schema graphiql-assets clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Bookend needs Python 3.11")'
@@ -44,6 +44,11 @@ contracts: install
 # schema-breaking-allowed.txt lists it (ADR 0040).
 schema: install
 	$(BIN)/bookend schema --out schema.graphql --allowed schema-breaking-allowed.txt
+
+# GraphiQL's files, committed under gateway/ide/assets so the development IDE works without
+# internet access, fetched again from npm at the versions pinned in the script (ADR 0043).
+graphiql-assets:
+	gateway/ide/refresh.sh
 
 # wrk generates the HTTP load (a Python generator would eat a core itself); installed with
 # apt-get when missing and we are root, else the bench falls back to Python and says so.

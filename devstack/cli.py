@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import time
@@ -310,10 +311,46 @@ def schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def trusted_documents(args: argparse.Namespace) -> int:
+    """A manifest of the documents in .graphql (or .gql) files, each file one document as its
+    text stands: the ids clients send are the SHA-256 of that text (ADR 0043)."""
+    from gateway.trusted import ManifestError, document_id, documents_of
+
+    files = sorted(
+        {
+            found
+            for given in map(Path, args.paths)
+            for found in (
+                [f for f in given.rglob("*") if f.suffix in (".graphql", ".gql")]
+                if given.is_dir()
+                else [given]
+            )
+        }
+    )
+    manifest: dict[str, str] = {}
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        entry = {document_id(text): text}
+        try:
+            documents_of(entry, str(file))  # as the gateway checks it when it starts
+        except ManifestError as refused:
+            print(refused, file=sys.stderr)
+            return 1
+        manifest |= entry
+    written = json.dumps(manifest, indent=2, sort_keys=True)
+    if args.out is None:
+        print(written)
+    else:
+        Path(args.out).write_text(written + "\n", encoding="utf-8")
+        print(f"{args.out}: {len(manifest)} documents from {len(files)} files")
+    return 0
+
+
 def users(_: argparse.Namespace) -> int:
     for user in DEMO_USERS:
         roles = ",".join(sorted(role.value for role in user.principal.roles))
-        print(f"{user.id:26} {roles:15} {user.principal.district:20} {user.description}")
+        district, zone = user.principal.district, user.principal.zone.key
+        print(f"{user.id:26} {roles:15} {district:20} {zone:20} {user.description}")
     return 0
 
 
@@ -368,6 +405,13 @@ def main(argv: list[str] | None = None) -> int:
     schema_parser.add_argument("--out", default="schema.graphql")
     schema_parser.add_argument("--allowed", default="schema-breaking-allowed.txt")
     schema_parser.set_defaults(handler=schema)
+    documents_parser = commands.add_parser(
+        "trusted-documents",
+        help="write a trusted documents manifest of .graphql files (GATEWAY_TRUSTED_DOCUMENTS)",
+    )
+    documents_parser.add_argument("paths", nargs="+", help=".graphql files, or folders of them")
+    documents_parser.add_argument("--out", help="the manifest's file (default: print it)")
+    documents_parser.set_defaults(handler=trusted_documents)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

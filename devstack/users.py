@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bookend.auth import Principal, Role
 from bookend.contracts.catalog import SHARED_LIBRARY
@@ -14,6 +15,8 @@ RIVERSIDE = "school-riverside-middle"
 READING_2 = "section-oakridge-reading-2b"
 ELA_8 = "section-riverside-ela-8a"
 MATH_7 = "section-riverside-math-7c"
+# Where the demo's people are, unless they say otherwise: their tokens name it (ADR 0045).
+HOME_ZONE = "America/Chicago"
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class DemoUser:
     name: str
     description: str
     principal: Principal
-    time_zone: str | None = None  # students only
+    time_zone: str | None = None  # a student's own, enrolled with
 
 
 def _user(
@@ -38,7 +41,13 @@ def _user(
     time_zone: str | None = None,
 ) -> DemoUser:
     principal = Principal(
-        user_id, district, frozenset({role}), school, frozenset(sections), frozenset(children)
+        user_id,
+        district,
+        frozenset({role}),
+        school,
+        frozenset(sections),
+        frozenset(children),
+        ZoneInfo(time_zone or HOME_ZONE),
     )
     return DemoUser(user_id, name, description, principal, time_zone)
 
@@ -99,6 +108,13 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "Rosa Castellanos",
         "district administrator of Lakeside",
         Role.DISTRICT_ADMIN,
+    ),
+    _user(
+        "admin-oyelaran",
+        "Tunde Oyelaran",
+        "school administrator of Riverside Middle",
+        Role.SCHOOL_ADMIN,
+        school=RIVERSIDE,
     ),
     _user(
         "curator-obi",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
@@ -13,7 +14,7 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from graphql import GraphQLError
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
@@ -33,6 +34,7 @@ from gateway.calendars import install_calendars
 from gateway.clients import Upstreams
 from gateway.context import Context
 from gateway.hub import SubscriptionHub
+from gateway.ide import PAGE, install_graphiql_assets
 from gateway.responses import (
     TICKET,
     CachedResponses,
@@ -40,9 +42,11 @@ from gateway.responses import (
     Ticket,
     forget_changed_feeds,
 )
+from gateway.schema.cost import Budgets
 from gateway.schema.limits import stable
 from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
+from gateway.trusted import TrustedDocuments, TrustedRequests, requested_id
 from gateway.websocket import LiveTransportWS
 
 
@@ -88,6 +92,10 @@ class BookendGraphQLRouter(GraphQLRouter[Context, None]):
         except HTTPException as refused:
             error = GraphQLError(refused.reason, extensions={"code": "BAD_REQUEST"})
             return ExecutionResult(data=None, errors=[error])
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """GraphiQL with its files from this gateway, not a CDN (ADR 0043)."""
+        return HTMLResponse(PAGE)
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         """`graphql-transport-ws`: the token travels in the connection_init payload."""
@@ -141,8 +149,9 @@ async def unauthenticated(_: Request, failure: Exception) -> JSONResponse:
 
 
 def not_a_request(scope: Scope, body: bytes) -> dict[str, Any] | None:
-    """A JSON POST must be one GraphQL request object: anything else is refused plainly
-    (Strawberry would fail on it with a 500)."""
+    """A JSON POST must be one GraphQL request object, with its document's text or a trusted
+    document's id (ADR 0043): anything else is refused plainly (Strawberry would fail on it
+    with a 500)."""
     headers = dict(scope.get("headers") or [])
     if scope.get("method") != "POST" or b"json" not in headers.get(b"content-type", b""):
         return None
@@ -152,18 +161,38 @@ def not_a_request(scope: Scope, body: bytes) -> dict[str, Any] | None:
         request = None
     if (
         isinstance(request, dict)
-        and isinstance(request.get("query"), str)
+        and (isinstance(request.get("query"), str) or requested_id(request) is not None)
         and isinstance(request.get("variables", {}), dict | None)
     ):
         return None
-    message = 'the body must be a JSON object with a "query" string and "variables" object'
+    message = (
+        'the body must be a JSON object with a "query" string (or a trusted document\'s '
+        '"documentId") and "variables" object'
+    )
     return {"data": None, "errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
 
 
-def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSettings) -> FastAPI:
+def create_app(
+    settings: GatewaySettings,
+    *,
+    kafka: KafkaSettings,
+    auth: AuthSettings,
+    budget_clock: Callable[[], float] = time.monotonic,
+) -> FastAPI:
+    """The gateway; `budget_clock` times the refill of each caller's budget (a fake in tests).
+    A trusted documents manifest that cannot be used stops it here (ManifestError)."""
     cache = ResponseCache(
         max_entries=settings.response_cache_entries, max_age=settings.response_cache_seconds
     )
+    trusted = (
+        TrustedDocuments.from_manifest(
+            settings.trusted_documents, only_trusted=settings.only_trusted_documents
+        )
+        if settings.trusted_documents is not None
+        else TrustedDocuments.none()
+    )
+    budgets = Budgets.from_settings(settings, budget_clock)
+    schema = build_schema(settings, budgets)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -198,8 +227,9 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
         docs_url="/docs" if development else None,
         redoc_url=None,
     )
+    app.state.trusted = trusted  # the WebSocket's subscriptions read it from here
     router = BookendGraphQLRouter(
-        build_schema(settings),
+        schema,
         context_getter=get_context,
         graphql_ide="graphiql" if development else None,
         allow_queries_via_get=True,
@@ -213,6 +243,8 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
         allowed_origins=settings.cors_origins,
     )
     app.include_router(router, prefix="/graphql")
+    if development:
+        install_graphiql_assets(app)
     app.add_exception_handler(Unauthenticated, unauthenticated)
     install_calendars(app)
 
@@ -228,7 +260,11 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
             cache=cache,
             verifier=lambda: getattr(app.state, "verifier", None),
             healthy=healthy,
+            charge=budgets.charger(schema._schema),
         )
+    # Inside the body limit, outside the kept answers: a request that names a trusted document
+    # by id goes on with its text, and so is kept and found like any other (ADR 0043).
+    app.add_middleware(TrustedRequests, path="/graphql", documents=trusted)
     message = f"the request body is over {settings.max_body_bytes} bytes"
     too_large = {
         "data": None,
@@ -245,6 +281,8 @@ def create_app(settings: GatewaySettings, *, kafka: KafkaSettings, auth: AuthSet
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["Authorization", "Content-Type"],
+        # A rate-limited answer says when to come back (ADR 0043); browsers hide it otherwise.
+        expose_headers=["Retry-After"],
         max_age=600,
     )
     app.add_middleware(RequestLog, secret_paths=(CALENDAR_PREFIX,))  # the path is a credential

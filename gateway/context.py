@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from bookend.auth import Principal, TokenVerifier, Unauthenticated
+from bookend.clock import UTC_ZONE
 from gateway.clients import Clients, Upstreams
 from gateway.hub import Broadcast
 from gateway.loaders import Loaders
@@ -51,10 +53,16 @@ class Context(BaseContext):
         verified = await self.verifier.averified(token.strip())
         self.caller_or_none = Caller(verified.principal, token.strip(), verified.expires_at)
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone the caller reads instants in: their token's, else UTC (ADR 0045)."""
+        return UTC_ZONE if self.caller_or_none is None else self.caller_or_none.principal.zone
+
     @cached_property
     def audience(self) -> Principal:
         """The caller's claims without their subject: what they may see depends on these alone,
-        so subscription events are resolved and executed once per audience (ADR 0018)."""
+        so subscription events are resolved and executed once per audience (ADR 0018). Their
+        zone is one of the claims: subscribers in two zones never share a frame (ADR 0045)."""
         return replace(self.caller.principal, subject="")
 
     # Both built on first use, once the caller is known: they read with the caller's rights.

@@ -37,7 +37,7 @@ from graphql import (
 from bookend.auth import Principal, TokenVerifier, Unauthenticated
 from bookend.contracts import EventData
 from bookend.contracts.scheduler import FeedsChanged
-from bookend.hosting.limits import ASGIApp, Message, Receive, Scope, Send, replaying
+from bookend.hosting.limits import ASGIApp, Message, Receive, Scope, Send, read_body
 
 # A tag names what a kept answer was read from: ("feed", district, student).
 Tag = tuple[str, str, str]
@@ -242,11 +242,21 @@ def etag_of(body: bytes) -> str:
 TICKET = "bookend.response_ticket"  # where the ticket travels in the ASGI scope to the context
 
 
+# Charges the caller for a kept answer (ADR 0043): its text, operation name and variables give
+# the document's cost. Answers the answer's `extensions`, or None when the caller's budget is
+# short: the request then goes to the schema, which refuses it as it refuses any other.
+Charger = Callable[[Principal, str, str | None, Mapping[str, Any]], dict[str, object] | None]
+
+
 class CachedResponses:
     """ASGI middleware in front of the GraphQL route: answers a kept read, or passes the request
     on with a ticket that the feed resolver fills in (and the route marks failed when its answer
     has errors: the answer is not parsed again here to find out), and keeps the answer if it
-    may."""
+    may.
+
+    An answer is kept without its `extensions` (what the request cost, and the caller's budget
+    then): each answer from memory is charged again through `charge` and carries its own. The
+    ETag is the kept answer's, so it changes only when the data does."""
 
     def __init__(
         self,
@@ -256,33 +266,42 @@ class CachedResponses:
         cache: ResponseCache,
         verifier: Callable[[], TokenVerifier | None],
         healthy: Callable[[], bool],
+        charge: Charger | None = None,
     ) -> None:
         self.app = app
         self.path = path
         self.cache = cache
         self.verifier = verifier
         self.healthy = healthy
+        self.charge = charge
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
-        body, replay = await _read_body(receive)
+        body, replay = await read_body(receive)
         prepared = await self._prepare(scope, body)
         if prepared is None:
             await self.app(scope, replay, send)
             return
-        key, tags = prepared
+        key, tags, variables = prepared
         kept = self.cache.get(key)
         if kept is not None:
-            await _answer(scope, send, kept, hit=True)
+            document, name, _, principal = key
+            extensions = self.charge(principal, document, name, variables) if self.charge else {}
+            if extensions is None:  # over budget: the schema says so, in its own words
+                await self.app(scope, replay, send)
+                return
+            await _answer(scope, send, kept, _with_extensions(kept.body, extensions), hit=True)
             return
         ticket = self.cache.ticket(key, tags)
         scope[TICKET] = ticket
         await self._answer_and_keep(scope, replay, send, ticket)
 
-    async def _prepare(self, scope: Scope, body: bytes) -> tuple[Key, frozenset[Tag]] | None:
-        """The key and tags of a request whose answer may be kept, or None."""
+    async def _prepare(
+        self, scope: Scope, body: bytes
+    ) -> tuple[Key, frozenset[Tag], dict[str, Any]] | None:
+        """The key, tags and variables of a request whose answer may be kept, or None."""
         verifier = self.verifier()
         if verifier is None or not self.healthy():
             return None
@@ -311,7 +330,7 @@ class CachedResponses:
             canonical = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
         except TypeError:
             return None
-        return (document, name, canonical, principal), tags
+        return (document, name, canonical, principal), tags, variables
 
     async def _answer_and_keep(
         self, scope: Scope, receive: Receive, send: Send, ticket: Ticket
@@ -334,7 +353,7 @@ class CachedResponses:
             body = b"".join(chunks)
             kept = self._keep(ticket, start, body)
             if kept is not None:
-                await _answer(scope, send, kept, hit=False)
+                await _answer(scope, send, kept, body, hit=False)
                 return
             await send(start)
             await send({"type": "http.response.body", "body": body})
@@ -344,20 +363,25 @@ class CachedResponses:
     def _keep(self, ticket: Ticket, start: Message, body: bytes) -> Kept | None:
         if start["status"] != 200 or not ticket.feed_read or ticket.failed:
             return None
-        return self.cache.keep(ticket, body)
+        return self.cache.keep(ticket, _without_extensions(body))
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    body = b"".join(chunks)
-    return body, replaying(body, receive)
+def _without_extensions(body: bytes) -> bytes:
+    """The answer as kept: what it says of the request that read it (`extensions`) is not
+    what it will say to the next."""
+    if b'"extensions"' not in body:
+        return body
+    answer = orjson.loads(body)
+    answer.pop("extensions", None)
+    return orjson.dumps(answer)
+
+
+def _with_extensions(kept: bytes, extensions: Mapping[str, object]) -> bytes:
+    """A kept answer (a JSON object without `extensions`) with these, added without parsing."""
+    if not extensions:
+        return kept
+    separator = b"" if kept.strip() == b"{}" else b","
+    return kept[:-1] + separator + b'"extensions":' + orjson.dumps(extensions) + b"}"
 
 
 async def _principal(scope: Scope, verifier: TokenVerifier) -> Principal | None:
@@ -378,7 +402,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _answer(scope: Scope, send: Send, kept: Kept, *, hit: bool) -> None:
+async def _answer(scope: Scope, send: Send, kept: Kept, body: bytes, *, hit: bool) -> None:
     status = "hit" if hit else "miss"
     headers = [
         (b"etag", kept.etag.encode()),
@@ -391,7 +415,7 @@ async def _answer(scope: Scope, send: Send, kept: Kept, *, hit: bool) -> None:
         return
     headers += [
         (b"content-type", b"application/json"),
-        (b"content-length", str(len(kept.body)).encode()),
+        (b"content-length", str(len(body)).encode()),
     ]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": kept.body})
+    await send({"type": "http.response.body", "body": body})

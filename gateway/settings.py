@@ -1,9 +1,10 @@
 """Gateway settings (env prefix `GATEWAY_`)."""
 
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from strawberry.http.websocket_origin import normalize_origin
 
@@ -40,6 +41,23 @@ class GatewaySettings(BaseSettings):
     # for how long at most, in case an event that would have said so never arrives.
     response_cache_entries: int = 10_000
     response_cache_seconds: float = 300.0
+    # Trusted documents (ADR 0043): a JSON manifest, `{"sha256:<hex>": "<document>"}`, of the
+    # documents first-party apps send (by id or in full), read at start-up; and whether every
+    # other document is refused (it needs the manifest).
+    trusted_documents: Path | None = None
+    only_trusted_documents: bool = False
+    # Each token's budget of cost points (ADR 0043): refilled this many a minute (0: no
+    # limit), holding at most `cost_burst`, which is also the most one request may cost. An
+    # unpaged list of objects counts as `cost_list_items` items.
+    cost_per_minute: int = Field(default=20_000, ge=0)
+    cost_burst: int = Field(default=10_000, ge=1)
+    cost_list_items: int = Field(default=10, ge=1)
+
+    @field_validator("trusted_documents", mode="before")
+    @classmethod
+    def _no_manifest(cls, value: object) -> object:
+        """Empty, as a deployment leaves a setting it does not use, is no manifest."""
+        return None if value == "" else value
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -69,3 +87,12 @@ class GatewaySettings(BaseSettings):
                 )
             origins.append(origin)
         return tuple(origins)
+
+    @model_validator(mode="after")
+    def _trusted(self) -> Self:
+        if self.only_trusted_documents and self.trusted_documents is None:
+            raise ValueError(
+                "only_trusted_documents needs trusted_documents: the manifest of the documents "
+                "to accept (GATEWAY_TRUSTED_DOCUMENTS)"
+            )
+        return self

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from bookend.clock import UTC_ZONE
 from bookend.problems import Forbidden
 
 
@@ -30,6 +32,8 @@ class Principal:
     school: str | None = None
     sections: frozenset[str] = field(default_factory=frozenset)
     children: frozenset[str] = field(default_factory=frozenset)
+    # The zone the viewer reads times in: the token's `zoneinfo` claim, else UTC (ADR 0045).
+    zone: ZoneInfo = UTC_ZONE
 
     def has(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)

@@ -7,12 +7,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jwt
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bookend.auth.principal import Principal, Role
+from bookend.clock import UTC_ZONE, iana_zone
 from bookend.problems import Unauthenticated
 
 
@@ -118,7 +120,8 @@ def _refusal(bad: Exception) -> str:
 
 
 class _ClaimRefused(ValueError):
-    """A claim our tokens must carry is missing or unknown; its message is safe to show."""
+    """A claim our tokens must carry is missing, or a claim holds what we do not know; its
+    message is safe to show."""
 
 
 def _principal(claims: dict[str, Any]) -> Principal:
@@ -136,7 +139,16 @@ def _principal(claims: dict[str, Any]) -> Principal:
         school=claims.get("school"),
         sections=frozenset(claims.get("sections", [])),
         children=frozenset(claims.get("children", [])),
+        zone=_zone(claims.get("zoneinfo", UTC_ZONE.key)),
     )
+
+
+def _zone(name: object) -> ZoneInfo:
+    """The viewer's zone from OpenID Connect's standard `zoneinfo` claim (ADR 0045)."""
+    zone = iana_zone(name) if isinstance(name, str) else None
+    if zone is None:
+        raise _ClaimRefused("the bearer token's zoneinfo claim is not an IANA time zone")
+    return zone
 
 
 def issue_token(
@@ -155,6 +167,7 @@ def issue_token(
         "roles": sorted(role.value for role in principal.roles),
         "sections": sorted(principal.sections),
         "children": sorted(principal.children),
+        "zoneinfo": principal.zone.key,
         "iss": issuer,
         "aud": audience,
         "iat": now,

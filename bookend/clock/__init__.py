@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bookend.clock.weeks import IsoWeek, local_day
+from bookend.clock.zones import UTC_ZONE, iana_zone
 
 Clock = Callable[[], datetime]
 
@@ -42,4 +43,14 @@ class Span:
 ALL_TIME = Span()
 
 
-__all__ = ["ALL_TIME", "Clock", "IsoWeek", "Span", "local_day", "stored_instant", "utc_now"]
+__all__ = [
+    "ALL_TIME",
+    "UTC_ZONE",
+    "Clock",
+    "IsoWeek",
+    "Span",
+    "iana_zone",
+    "local_day",
+    "stored_instant",
+    "utc_now",
+]

@@ -4,10 +4,11 @@ it; a client using one thing too often is throttled."""
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, MutableMapping
+from typing import Any, NamedTuple
 
 from bookend.problems import Problem, ProblemField, ProblemKind
 
@@ -30,6 +31,21 @@ def replaying(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+async def read_body(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole body, and a `receive` that hands it to the app again (a middleware that reads
+    a body it has not bounded stands inside `BodyLimit`)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    return body, replaying(body, receive)
 
 
 class BodyLimit:
@@ -133,11 +149,20 @@ def _valid_text(text: str) -> bool:
     return not any(char == "\x00" or "\ud800" <= char <= "\udfff" for char in text)
 
 
+class Spent(NamedTuple):
+    """What a throttle said to one use: `wait` is 0 when it was let through (and counted), else
+    the seconds until it would be (infinite when it never can: more than the burst); `left` is
+    what the key holds after it."""
+
+    wait: float
+    left: float
+
+
 class Throttle:
     """At most `rate` uses a second of each key, in bursts of up to `burst` (a token bucket
     per key), remembering the `max_keys` keys used last: a client that polls too often is told
-    to come back later instead of costing the service its work each time. In-process: each
-    replica counts its own."""
+    to come back later instead of costing the service its work each time. A use may cost more
+    than one (the gateway charges a document's cost). In-process: each replica counts its own."""
 
     def __init__(
         self,
@@ -148,15 +173,25 @@ class Throttle:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate, self.burst, self.max_keys, self.clock = rate, burst, max_keys, clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._buckets: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
 
-    def wait(self, key: str) -> float:
+    def wait(self, key: Hashable) -> float:
         """0 if `key` may be used now (and count this use), else the seconds until it may."""
+        return self.spend(key, 1).wait
+
+    def spend(self, key: Hashable, cost: float) -> Spent:
+        """Take `cost` from `key`'s bucket if it holds that much; else take nothing and say
+        how long until it will."""
         now = self.clock()
         tokens, at = self._buckets.pop(key, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - at) * self.rate)
-        waiting = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-        self._buckets[key] = (tokens - 1 if waiting == 0 else tokens, now)
+        tokens = min(self.burst, tokens + max(now - at, 0) * self.rate)
+        if cost > self.burst:
+            waiting = math.inf
+        else:
+            waiting = 0.0 if tokens >= cost else (cost - tokens) / self.rate
+        if waiting == 0:
+            tokens -= cost
+        self._buckets[key] = (tokens, now)
         while len(self._buckets) > self.max_keys:
             self._buckets.popitem(last=False)
-        return waiting
+        return Spent(waiting, tokens)

@@ -280,6 +280,50 @@ class BalanceAssessment(BaseModel):
     assessed_at: datetime | None  # when published; None: as the week stands now
 
 
+# --- the admins' balance report: a week across sections (ADR 0046) --------------------------
+
+
+class StudentFlagCount(BaseModel):
+    kind: BalanceFlag
+    students: int
+
+
+class ReportLine(BaseModel):
+    """A section's published week: figures and flags, and students counted, never named."""
+
+    section_id: str
+    school_id: str | None
+    figures: AssessmentFigures
+    flags: list[AssessmentFlag]
+    students: int
+    students_flagged: int
+    student_flags: list[StudentFlagCount]
+    assessed_at: datetime | None
+
+
+class FlagCount(BaseModel):
+    kind: BalanceFlag
+    sections: int
+    students: int
+
+
+class ReportTotals(BaseModel):
+    sections: int
+    sections_flagged: int
+    students: int
+    students_flagged: int
+    figures: AssessmentFigures
+    flags: list[FlagCount]
+
+
+class BalanceReport(Page[ReportLine]):
+    """A page of a week's report, a section a line; its totals count every section of it."""
+
+    week: str
+    school_id: str | None  # None: the whole district
+    totals: ReportTotals | None = None  # only when asked for (`total=true`)
+
+
 # --- questions and teacher notes (ADR 0035) -------------------------------------------------
 
 

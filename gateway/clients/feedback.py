@@ -7,6 +7,7 @@ from bookend.http_contracts.feedback import (
     AnswerCreate,
     Attendance,
     BalanceAssessment,
+    BalanceReport,
     Channel,
     CheckIn,
     CheckInCreate,
@@ -96,6 +97,12 @@ class FeedbackClient(PromptCalls, ServiceClient):
     async def publish_assessment(self, section_id: str, week: str | None) -> BalanceAssessment:
         path = at("/sections/{section_id}/balance-assessment", section_id=section_id)
         return await self.call(BalanceAssessment, "POST", path, params={"week": week})
+
+    async def read_balance_report(
+        self, week: str, school_id: str | None, page: Page, *, total: bool
+    ) -> BalanceReport:
+        params = {**page.params(), "week": week, "school_id": school_id, "total": total or None}
+        return await self.call(BalanceReport, "GET", "/balance-report", params=params)
 
     # --- questions and notes (ADR 0035) ---------------------------------------------------
 

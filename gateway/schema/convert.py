@@ -1,11 +1,9 @@
-"""Between the schema and the services' contract models: fields read by name, in a viewer's zone."""
+"""Between the schema and the services' contract models: fields read by name."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Generic, Protocol, Self, TypeVar, overload
-from zoneinfo import ZoneInfo
+from typing import Generic, Protocol, Self, TypeVar
 
 from pydantic import BaseModel
 from strawberry.types import get_object_definition
@@ -16,17 +14,14 @@ R = TypeVar("R")
 C = TypeVar("C", bound=BaseModel)
 
 
-def from_contract(cls: type[T], model: BaseModel, *, zone: str | None = None, **given: object) -> T:
+def from_contract(cls: type[T], model: BaseModel, **given: object) -> T:
     """A `cls` whose fields are those given, and the rest read from `model`'s fields of the
-    same names (an ID is the contract's string). With a `zone`, each instant read is rendered
-    in it."""
+    same names (an ID is the contract's string). Instants are kept as they come: the DateTime
+    scalar writes each in the viewer's zone (ADR 0045)."""
     values = dict(given)
     for name in _read_fields(cls):
         if name not in values:
-            value = getattr(model, name)
-            if zone is not None and isinstance(value, datetime):
-                value = in_zone(value, zone)
-            values[name] = value
+            values[name] = getattr(model, name)
     return cls(**values)
 
 
@@ -71,12 +66,3 @@ class Listing(Protocol[T_co]):
 def each(convert: Callable[[T], R]) -> Callable[[Listing[T]], list[R]]:
     """Read a listing's items, each with `convert`."""
     return lambda listing: [convert(item) for item in listing.items]
-
-
-@overload
-def in_zone(moment: datetime, zone: str) -> datetime: ...
-@overload
-def in_zone(moment: None, zone: str) -> None: ...
-def in_zone(moment: datetime | None, zone: str) -> datetime | None:
-    """The same moment, rendered in the IANA `zone`."""
-    return moment.astimezone(ZoneInfo(zone)) if moment is not None else None

@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar, assert_never
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 
 from bookend.problems import Failure as ExpectedFailure
 from bookend.problems import Problem, ProblemField, ProblemKind
@@ -176,6 +177,12 @@ async def mutate(call: Awaitable[T], result: Callable[[T], R]) -> R | Failure:
     except UpstreamFailure as refused:
         return as_result(refused.problem)
     return result(answer)
+
+
+class Unreadable(StrawberryInputCoercionError):
+    """A client's value one of our scalars cannot take. A GraphQL error, so that graphql-core
+    answers it as the client's (BAD_REQUEST) for a variable and a literal alike: any other
+    exception from a literal's parsing would reach the client masked, as if it were ours."""
 
 
 class PublicError(Exception):

@@ -16,6 +16,7 @@ from gateway.context import Context
 from gateway.hub import Same
 from gateway.schema.limits import stable
 from gateway.schema.plain import PlainFieldsExecution
+from gateway.schema.times import InViewersZone
 
 E = TypeVar("E")
 
@@ -87,14 +88,15 @@ class LiveFrames:
         return self._encode(payload)
 
 
-class OncePerAudience(PlainFieldsExecution):
+class OncePerAudience(InViewersZone, PlainFieldsExecution):
     """Executes a subscription's selection set over an event once for every subscriber with
     the same audience, document and variables, and hands each of them that one result.
 
     Sound because the object a subscription yields for an event is shared by its audience
     (`Broadcast.resolutions`), and the fields below a subscription read only that object and
     their arguments, never who the subscriber is. Other operations run as usual (with plain
-    fields completed in one step, ADR 0020).
+    fields completed in one step, ADR 0020). Every execution writes instants in the caller's
+    zone (ADR 0045), which is part of the audience.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

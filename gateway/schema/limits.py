@@ -16,6 +16,7 @@ from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import StreamExecutionResult
 
+from gateway.schema.cost import Budgets, CostLimit
 from gateway.schema.errors import UNAVAILABLE_MESSAGE, public_code
 from gateway.schema.shape import ShapeLimits
 from gateway.settings import GatewaySettings
@@ -158,10 +159,12 @@ class LimitedValidation(SchemaExtension):
         yield
 
 
-def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]:
+def extensions(
+    settings: GatewaySettings, budgets: Budgets | None = None
+) -> list[Callable[[], SchemaExtension]]:
     """Factories, not instances: Strawberry builds each extension afresh per request, so no
     request's state is shared with another; the parser and validation caches live at module
-    level in Strawberry and are shared across requests all the same."""
+    level in Strawberry and are shared across requests all the same, as are the budgets."""
     limits = ShapeLimits(
         max_depth=settings.max_query_depth,
         max_fields=settings.max_fields,
@@ -170,6 +173,8 @@ def extensions(settings: GatewaySettings) -> list[Callable[[], SchemaExtension]]
     chosen: list[Callable[[], SchemaExtension]] = [
         partial(LimitedParsing, max_tokens=settings.max_tokens, maxsize=256),
         partial(LimitedValidation, ValidatedDocuments(limits, maxsize=1024)),
+        # After validation: only a document that may run is priced and charged.
+        partial(CostLimit, budgets or Budgets.from_settings(settings)),
         StableErrors,
     ]
     if settings.environment == "production":

@@ -53,18 +53,23 @@ def checked_page(first: int, after: str | None, info: Info | None = None) -> Pag
         message = f"must be between 1 and {MAX_FIRST}"
         broken = ProblemField(field="first", rule=PAGE_RULE, message=message)
         raise PublicError("INVALID_INPUT", f"first: {message}", [broken])
-    return Page(first, after, total=info is not None and selects_total(info.selected_fields))
+    return Page(first, after, total=info is not None and selects(info, TOTAL_COUNT))
 
 
-def selects_total(fields: Iterable[SelectedField | FragmentSpread | InlineFragment]) -> bool:
-    """Whether a connection's selection asks for `totalCount`, directly, under an alias or
-    inside a fragment."""
+def selects(info: Info, name: str) -> bool:
+    """Whether the field being resolved selects its field `name`, directly, under an alias or
+    inside a fragment: what a connection counts (`totalCount`) or sums (a report's `totals`)
+    only when a client asks for it."""
+    return _selects(info.selected_fields, name)
+
+
+def _selects(fields: Iterable[SelectedField | FragmentSpread | InlineFragment], name: str) -> bool:
     for field in fields:
         for selection in field.selections:
             if isinstance(selection, SelectedField):
-                if selection.name == TOTAL_COUNT:
+                if selection.name == name:
                     return True
-            elif selects_total([selection]):
+            elif _selects([selection], name):
                 return True
     return False
 

@@ -8,6 +8,10 @@ and coerced directly, and a selection that is plain all the way down (a feed con
 edges and items) is completed in one recursive pass. Anything unusual (a null where the schema
 says non-null, a value its type cannot take) is handed back to graphql-core's own execution,
 which reads again and reports it, so errors keep their messages, paths and codes.
+
+A field of an interface type (the feed's items) is plain too: each value's own object type is
+known from its Python class, as Strawberry knows it, and its selection (fragments on that type
+included) is completed the same way; `__typename` is read as the type's name.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any, cast
 import strawberry
 from graphql import (
     GraphQLEnumType,
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLObjectType,
@@ -46,9 +51,18 @@ class AttributeRead:
     object_type: GraphQLObjectType | None = None
     listed: bool = False
     items_nullable: bool = False
+    # An interface's field: each value's object type, by the value's class.
+    runtime_types: dict[type, GraphQLObjectType] | None = None
 
     def __call__(self, source: object, _info: object) -> object:
         return getattr(source, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeName:
+    """`__typename` of an object type: its name, read without a resolver."""
+
+    name: str
 
 
 def read_plain_fields(schema: strawberry.Schema) -> None:
@@ -57,19 +71,39 @@ def read_plain_fields(schema: strawberry.Schema) -> None:
     or field extensions (permissions among them) is not plain and keeps Strawberry's, and so
     does one of an interface or union type."""
     coercions: dict[str, Callable[[Any], Any]] = {}
+    implementations = _implementations(schema)
     for graphql_type in schema._schema.type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType):
             continue
         for field in graphql_type.fields.values():
             definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
             if isinstance(definition, StrawberryField) and definition.is_basic_field:
-                read = _read(definition.python_name, field.type, coercions)
+                read = _read(definition.python_name, field.type, coercions, implementations)
                 if read is not None:
                     field.resolve = read
 
 
+def _implementations(schema: strawberry.Schema) -> dict[str, dict[type, GraphQLObjectType]]:
+    """Each interface's object types by their Python classes (as Strawberry resolves them)."""
+    found: dict[str, dict[type, GraphQLObjectType]] = {}
+    core = schema._schema
+    for named in core.type_map.values():
+        if isinstance(named, GraphQLInterfaceType):
+            by_class: dict[type, GraphQLObjectType] = {}
+            for object_type in core.get_possible_types(named):
+                definition = object_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+                origin = getattr(definition, "origin", None)
+                if isinstance(origin, type) and isinstance(object_type, GraphQLObjectType):
+                    by_class[origin] = object_type
+            found[named.name] = by_class
+    return found
+
+
 def _read(
-    name: str, output: GraphQLOutputType, coercions: dict[str, Callable[[Any], Any]]
+    name: str,
+    output: GraphQLOutputType,
+    coercions: dict[str, Callable[[Any], Any]],
+    implementations: dict[str, dict[type, GraphQLObjectType]],
 ) -> AttributeRead | None:
     nullable = not is_non_null_type(output)
     inner = get_nullable_type(output)
@@ -79,11 +113,16 @@ def _read(
         return AttributeRead(name, nullable, coerce=coercions[inner.name])
     if isinstance(inner, GraphQLObjectType):
         return AttributeRead(name, nullable, object_type=inner)
+    if isinstance(inner, GraphQLInterfaceType):
+        return AttributeRead(name, nullable, runtime_types=implementations[inner.name])
     if isinstance(inner, GraphQLList):
         item = get_nullable_type(inner.of_type)
+        items_nullable = not is_non_null_type(inner.of_type)
         if isinstance(item, GraphQLObjectType):
-            items_nullable = not is_non_null_type(inner.of_type)
             return AttributeRead(name, nullable, None, item, True, items_nullable)
+        if isinstance(item, GraphQLInterfaceType):
+            by_class = implementations[item.name]
+            return AttributeRead(name, nullable, None, None, True, items_nullable, by_class)
     return None
 
 
@@ -103,7 +142,7 @@ def _coercion(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
 
 # An object's selection when every field in it is plain: each response name with its read and
 # the field's nodes (for an object field's own selection). None: a field in it is not plain.
-Reads = tuple[tuple[str, AttributeRead, FieldDetailsList], ...] | None
+Reads = tuple[tuple[str, "AttributeRead | TypeName", FieldDetailsList], ...] | None
 
 
 class PlainFieldsExecution(StrawberryGraphQLCoreExecutionContext):
@@ -165,9 +204,8 @@ class PlainFieldsExecution(StrawberryGraphQLCoreExecutionContext):
                 return Undefined if coerced is None else coerced
         except Exception:
             return Undefined
-        assert read.object_type is not None
         if not read.listed:
-            return self._nested(read.object_type, nodes, value)
+            return self._nested(read, nodes, value)
         if not isinstance(value, list | tuple):
             return Undefined
         items = []
@@ -175,18 +213,23 @@ class PlainFieldsExecution(StrawberryGraphQLCoreExecutionContext):
             completed = (
                 (None if read.items_nullable else Undefined)
                 if item is None
-                else self._nested(read.object_type, nodes, item)
+                else self._nested(read, nodes, item)
             )
             if completed is Undefined:
                 return Undefined
             items.append(completed)
         return items
 
-    def _nested(
-        self, object_type: GraphQLObjectType, nodes: FieldDetailsList, value: object
-    ) -> object:
-        if object_type.is_type_of is not None:  # a type with interfaces: checked as usual
-            return Undefined
+    def _nested(self, read: AttributeRead, nodes: FieldDetailsList, value: object) -> object:
+        if read.runtime_types is not None:  # an interface's: the value's class says its type
+            object_type = read.runtime_types.get(type(value))
+            if object_type is None:
+                return Undefined
+        else:
+            assert read.object_type is not None
+            object_type = read.object_type
+            if object_type.is_type_of is not None:  # a type with interfaces: checked as usual
+                return Undefined
         selection = self.collect_subfields(object_type, nodes).grouped_field_set
         return self._object(object_type, selection, value)
 
@@ -198,6 +241,9 @@ class PlainFieldsExecution(StrawberryGraphQLCoreExecutionContext):
             return Undefined
         results: dict[str, Any] = {}
         for response_name, read, nodes in reads:
+            if isinstance(read, TypeName):
+                results[response_name] = read.name
+                continue
             completed = self._field(read, nodes, source)
             if completed is Undefined:
                 return Undefined
@@ -208,9 +254,11 @@ class PlainFieldsExecution(StrawberryGraphQLCoreExecutionContext):
         known = self._reads.get(id(selection))
         if known is not None:
             return known[1]
-        found = []
+        found: list[tuple[str, AttributeRead | TypeName, FieldDetailsList]] = []
         for response_name, nodes in selection.items():
-            read = self._plain_read(parent_type, nodes)
+            read: AttributeRead | TypeName | None = self._plain_read(parent_type, nodes)
+            if read is None and nodes[0].node.name.value == "__typename" and self._direct:
+                read = TypeName(parent_type.name)
             if read is None:
                 break
             found.append((response_name, read, nodes))

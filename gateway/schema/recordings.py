@@ -65,8 +65,8 @@ class SessionRecording:
     published_at: datetime
 
     @classmethod
-    def of(cls, recording: scheduler_http.SessionRecording, zone: str) -> SessionRecording:
-        return from_contract(cls, recording, zone=zone)
+    def of(cls, recording: scheduler_http.SessionRecording) -> SessionRecording:
+        return from_contract(cls, recording)
 
 
 @strawberry.input

@@ -15,14 +15,16 @@ from gateway.schema.assessment import AssessmentMutation, AssessmentQuery
 from gateway.schema.balance import BalanceMutation, BalanceQuery
 from gateway.schema.calendars import CalendarMutation, CalendarQuery
 from gateway.schema.catalog import CatalogMutation, CatalogQuery
+from gateway.schema.cost import Budgets
 from gateway.schema.curricula import CurriculumMutation, CurriculumQuery
 from gateway.schema.enums import Role
 from gateway.schema.errors import public_code
-from gateway.schema.feed import FeedQuery
+from gateway.schema.feed import FEED_ITEM_TYPES, FeedQuery, FeedSubscription
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.imports import ImportMutation, ImportQuery
+from gateway.schema.me import MeQuery
 from gateway.schema.notes import NoteMutation, NoteQuery, NoteSubscription
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.progress import ProgressMutation, ProgressQuery
@@ -63,6 +65,7 @@ class ViewerQuery:
 @strawberry.type
 class Query(
     ViewerQuery,
+    MeQuery,
     FeedQuery,
     CatalogQuery,
     CurriculumQuery,
@@ -110,17 +113,20 @@ class Mutation(
 
 
 @strawberry.type
-class Subscription(FeedbackSubscription, NoteSubscription):
+class Subscription(FeedbackSubscription, NoteSubscription, FeedSubscription):
     pass
 
 
 class BookendSchema(strawberry.Schema):
     """Logs each error by its code, path and cause, never with the document's text: a query
     carries students' words and ids inline (a check-in's note), and logs must not. Knows the
-    schema's own scalars however it is built."""
+    schema's own scalars, and the types reachable only through an interface, however it is
+    built."""
 
     def __init__(self, *args: Any, **rest: Any) -> None:
         rest.setdefault("config", StrawberryConfig(scalar_map=SCALARS))
+        # Types reachable only through an interface: the feed's kinds of item.
+        rest.setdefault("types", FEED_ITEM_TYPES)
         super().__init__(*args, **rest)
 
     def process_errors(
@@ -152,14 +158,15 @@ def _cause(original: Exception | None) -> str:
     return type(original).__name__
 
 
-def build_schema(settings: GatewaySettings) -> strawberry.Schema:
+def build_schema(settings: GatewaySettings, budgets: Budgets | None = None) -> strawberry.Schema:
+    """The schema, charging requests to `budgets` (made from the settings if none is given)."""
     from gateway.schema.limits import extensions
 
     schema = BookendSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions(settings),
+        extensions=extensions(settings, budgets),
         execution_context_class=OncePerAudience,
     )
     read_plain_fields(schema)

@@ -47,7 +47,7 @@ class Task:
     @classmethod
     def of(cls, task: http.Task) -> Task:
         warnings = warnings_of(task.balance_warnings)
-        return from_contract(cls, task, zone=task.time_zone, balance_warnings=warnings)
+        return from_contract(cls, task, balance_warnings=warnings)
 
 
 @strawberry.type
@@ -111,13 +111,12 @@ class LiveSession:
 
     @classmethod
     def of(cls, session: http.Session) -> LiveSession:
-        zone = session.time_zone
         tasks = [Task.of(task) for task in session.tasks]
         recorded = session.recording
-        recording = None if recorded is None else SessionRecording.of(recorded, zone)
+        recording = None if recorded is None else SessionRecording.of(recorded)
         warnings = warnings_of(session.balance_warnings)
         return from_contract(
-            cls, session, zone=zone, tasks=tasks, recording=recording, balance_warnings=warnings
+            cls, session, tasks=tasks, recording=recording, balance_warnings=warnings
         )
 
 

@@ -5,12 +5,15 @@ Fragments let a short document stand for an enormous one: `fragment F0 on Query 
 doubles with every level, so 190 tokens become 2^22 fields. Strawberry's depth and alias
 limiters expand fragments to count, and so does graphql-core's overlapping-fields rule, so such
 a document held a validation thread for minutes (and a thread cannot be cancelled). Here each
-fragment is measured once and its figures reused wherever it is spread: linear in the text.
+fragment is measured once and its figures reused wherever it is spread: linear in the text. The
+same walk (`Fold`) prices a document for the rate limit (`gateway/schema/cost.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -29,6 +32,61 @@ QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
 TOO_MANY_FIELDS = "TOO_MANY_FIELDS"
 TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 ONE_MUTATION_A_REQUEST = "ONE_MUTATION_A_REQUEST"
+
+T = TypeVar("T")
+W = TypeVar("W", bound=Hashable)
+
+
+class Fold(Generic[T, W]):
+    """A document's selections folded into one figure, fragments expanded, in linear time: a
+    fragment is folded once for each place it is spread in (`W`: what a figure depends on,
+    such as the type the selections are on) and that figure reused at every spread. A spread
+    of an unknown fragment, or of one that spreads itself, folds to `empty`: validation
+    refuses those. Subclasses say what a field is worth and how two figures add up."""
+
+    def __init__(self, document: DocumentNode, empty: T) -> None:
+        self.empty = empty
+        self._fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self._known: dict[tuple[str, W], T] = {}
+        self._folding: set[str] = set()
+
+    def field(self, node: FieldNode, where: W) -> T:
+        """One field's figure, what it selects included (through `selections`)."""
+        raise NotImplementedError
+
+    def beside(self, one: T, other: T) -> T:
+        """Two selections side by side."""
+        raise NotImplementedError
+
+    def within(self, type_condition: str | None, where: W) -> W:
+        """Where the selections of a fragment on `type_condition` are, spread at `where`."""
+        return where
+
+    def selections(self, selection_set: SelectionSetNode | None, where: W) -> T:
+        total = self.empty
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                total = self.beside(total, self.field(selection, where))
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self.within(condition.name.value if condition else None, where)
+                total = self.beside(total, self.selections(selection.selection_set, inner))
+            elif isinstance(selection, FragmentSpreadNode):
+                total = self.beside(total, self._spread(selection.name.value, where))
+        return total
+
+    def _spread(self, name: str, where: W) -> T:
+        fragment = self._fragments.get(name)
+        if fragment is None or name in self._folding:
+            return self.empty
+        inner = self.within(fragment.type_condition.name.value, where)
+        if (name, inner) not in self._known:
+            self._folding.add(name)
+            self._known[name, inner] = self.selections(fragment.selection_set, inner)
+            self._folding.discard(name)
+        return self._known[name, inner]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,54 +109,34 @@ class Shape:
 EMPTY = Shape(depth=0, fields=0, aliases=0)
 
 
+class _Shapes(Fold[Shape, None]):
+    def field(self, node: FieldNode, where: None) -> Shape:
+        inner = self.selections(node.selection_set, where)
+        # Introspection (`__schema`, `__type`) nests type references deeply by design and
+        # costs nothing upstream: it counts towards fields, not depth.
+        deepens = node.selection_set and not node.name.value.startswith("__")
+        return Shape(
+            inner.depth + 1 if deepens else 0,
+            inner.fields + 1,
+            inner.aliases + (1 if node.alias else 0),
+            # One write, should it sit at a mutation's root; what it selects is none.
+            0 if node.name.value == "__typename" else 1,
+        )
+
+    def beside(self, one: Shape, other: Shape) -> Shape:
+        return one | other
+
+
 def shape_of(document: DocumentNode) -> Shape:
-    """The largest of the document's operations, fragments expanded. A spread of an unknown
-    fragment, or one that spreads itself, counts nothing: validation refuses those.
+    """The largest of the document's operations, fragments expanded.
 
     Writes are counted at the root of mutations only, through fragments and directives
     alike: `@skip` may leave one write at run time, but the document is judged as sent."""
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    known: dict[str, Shape] = {}
-    measuring: set[str] = set()
-
-    def of(selection_set: SelectionSetNode | None) -> Shape:
-        total = EMPTY
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                inner = of(selection.selection_set)
-                # Introspection (`__schema`, `__type`) nests type references deeply by design
-                # and costs nothing upstream: it counts towards fields, not depth.
-                deepens = selection.selection_set and not selection.name.value.startswith("__")
-                nested = Shape(
-                    inner.depth + 1 if deepens else 0,
-                    inner.fields + 1,
-                    inner.aliases + (1 if selection.alias else 0),
-                    # One write, should it sit at a mutation's root; what it selects is none.
-                    0 if selection.name.value == "__typename" else 1,
-                )
-                total |= nested
-            elif isinstance(selection, InlineFragmentNode):
-                total |= of(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                total |= spread(selection.name.value)
-        return total
-
-    def spread(name: str) -> Shape:
-        if name not in known:
-            fragment = fragments.get(name)
-            if fragment is None or name in measuring:
-                return EMPTY
-            measuring.add(name)
-            known[name] = of(fragment.selection_set)
-            measuring.discard(name)
-        return known[name]
-
+    shapes = _Shapes(document, EMPTY)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     largest = EMPTY
     for operation in operations:
-        measured = of(operation.selection_set)
+        measured = shapes.selections(operation.selection_set, None)
         writes = measured.writes if operation.operation == OperationType.MUTATION else 0
         largest = Shape(
             max(largest.depth, measured.depth),

@@ -62,6 +62,7 @@ class FeedbackStore(
             *notes.INDEXES,
         ):
             await self._index(collection, fields, unique=unique)
+        await self.add_report_lines()
         await self.add_check_in_order()
         await self.add_prompt_order()
         await self.add_section_pulse_order()

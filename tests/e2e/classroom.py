@@ -64,7 +64,9 @@ class Classroom:
             },
         )
         await self.admin.run(ENROL, section=section_id, student=student_id, zone="America/Chicago")
-        teacher = self.make(teacher_id, Role.TEACHER, sections=frozenset({section_id}))
+        teacher = self.make(
+            teacher_id, Role.TEACHER, sections=frozenset({section_id}), zone="America/Chicago"
+        )
         return section_id, teacher
 
 
@@ -97,14 +99,21 @@ async def classroom(make: ClientFor) -> Classroom:
         (other_id, "America/Chicago", other),
     ):
         await admin.run(ENROL, section=section_id, student=student, zone=zone)
+    # Each token names its viewer's zone, as a district's identity provider would: times are
+    # written in it (ADR 0045). The students' are the zones they are enrolled with.
+    chicago = "America/Chicago"
     return Classroom(
         section_id=section,
         other_section_id=other,
-        teacher=make(teacher_id, Role.TEACHER, sections=frozenset({section, other})),
-        chicago_student=make(chicago_id, Role.STUDENT, sections=frozenset({section})),
-        la_student=make(la_id, Role.STUDENT, sections=frozenset({section})),
-        other_student=make(other_id, Role.STUDENT, sections=frozenset({other})),
-        guardian=make(f"guardian-{tag}", Role.GUARDIAN, children=frozenset({chicago_id})),
+        teacher=make(teacher_id, Role.TEACHER, sections=frozenset({section, other}), zone=chicago),
+        chicago_student=make(chicago_id, Role.STUDENT, sections=frozenset({section}), zone=chicago),
+        la_student=make(
+            la_id, Role.STUDENT, sections=frozenset({section}), zone="America/Los_Angeles"
+        ),
+        other_student=make(other_id, Role.STUDENT, sections=frozenset({other}), zone=chicago),
+        guardian=make(
+            f"guardian-{tag}", Role.GUARDIAN, children=frozenset({chicago_id}), zone=chicago
+        ),
         admin=admin,
         school_id=school,
         teacher_id=teacher_id,

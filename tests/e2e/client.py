@@ -95,4 +95,5 @@ class ClientFor(Protocol):
         district: str = ...,
         sections: frozenset[str] = ...,
         children: frozenset[str] = ...,
+        zone: str = ...,
     ) -> Client: ...

@@ -153,6 +153,7 @@ class World:
     question: str  # a class question of the live session, asked by a classmate of the student
     note: str  # the teacher's note to the student about the task
     pulse: str = ""  # the student's own pulse of this week (ADR 0036)
+    assessed_week: str = ""  # the week of X's published balance assessment, as X counts it
     guardian_pulse: str = ""  # the guardian's pulse about the student, this week
 
     def __getitem__(self, who: As) -> Client:
@@ -215,6 +216,22 @@ READS = [
         DISTRICT_A,
     ),
     Read(
+        "me",
+        "is in district A",
+        "{ me { id districtId } }",
+        no_variables,
+        lambda w: w.district,
+        DISTRICT_A,
+    ),
+    Read(
+        "me",
+        "a guardian's children's feeds, items of section X",
+        "{ me { guardian { children { feed(first: 100) { nodes { sectionId } } } } } }",
+        no_variables,
+        lambda w: w.section,
+        frozenset({As.GUARDIAN}),
+    ),
+    Read(
         "feed",
         "of the student, items of section X",
         STUDENT_FEED,
@@ -229,6 +246,16 @@ READS = [
         lambda w: {"student": w.subjects[As.STUDENT]},
         lambda w: w.section_z,
         SEES_Z,
+    ),
+    Read(
+        "feedUpdates",
+        "of the student, items of section X, when subscribed",
+        """subscription($student: ID) { feedUpdates(first: 100, studentId: $student) {
+          studentId feed { nodes { id sectionId } } } }""",
+        lambda w: {"student": w.subjects[As.STUDENT]},
+        lambda w: w.section,
+        SEES_X,
+        subscription=True,
     ),
     Read(
         "lesson",
@@ -510,6 +537,15 @@ READS = [
         lambda w: w.note,
         READS_NOTES,
         subscription=True,
+    ),
+    Read(
+        "balanceReport",
+        "of A's week in which X's assessment was published",
+        """query($week: String!) { balanceReport(week: $week, first: 100) {
+          nodes { sectionId students } } }""",
+        lambda w: {"week": w.assessed_week},
+        lambda w: w.section,
+        ADMINISTERS_X,
     ),
     Read(
         "balancePolicy",
@@ -1264,6 +1300,8 @@ ANSWER_PROMPT = """mutation($id: ID!) { answerPrompt(promptId: $id, choice: 1) {
   __typename ... on PromptAnswer { choice } ... on UserError { code } } }"""
 
 
+ASSESS = """mutation($id: ID!) { assessBalance(sectionId: $id) {
+  __typename ... on BalanceAssessment { week } } }"""
 SET_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
   setBalancePolicy(sectionId: $id, input: $input) { __typename } }"""
 CREATE_GROUP = """mutation($section: ID!, $name: String!, $students: [ID!]!) {
@@ -1611,6 +1649,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         who: link["id"] for who, link in zip(sorted(RUNS_X), section_links[1:], strict=True)
     }
     await succeeds(teacher, SET_POLICY, id=x, input=X_POLICY)
+    assessed_week = (await succeeds(teacher, ASSESS, id=x))["week"]
     group, *spare_group_list = [
         (await succeeds(teacher, CREATE_GROUP, section=x, name=name, students=[a_student]))["id"]
         for name in [GROUP_NAME, *(f"Spare of {who.value}" for who in sorted(RUNS_X))]
@@ -1636,6 +1675,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         who: s["seriesId"] for who, s in zip(sorted(RUNS_X), spare_series_list, strict=True)
     }
     return World(
+        assessed_week=assessed_week,
         district=district,
         school=school,
         other_school=other_school,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
+from bookend.auth import Role
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.classroom import published_lesson, schedule
 from tests.e2e.client import Client, ClientFor, Data
@@ -12,8 +14,9 @@ from tests.support.polling import eventually
 FEED = """query($first: Int!, $after: String, $student: ID) {
   feed(first: $first, after: $after, studentId: $student) {
     timeZone pageInfo { hasNextPage endCursor }
-    edges { cursor node { id kind title status bookend sessionId startsAt endsAt opensAt dueAt
-                          actionableAt timeZone } } } }"""
+    edges { cursor node { id kind title status sessionId actionableAt timeZone
+      ... on LiveSessionItem { startsAt endsAt }
+      ... on TaskItem { bookend opensAt dueAt } } } } }"""
 SESSION_EVENTS = """subscription($id: ID!) { sessionEvents(sessionId: $id) {
   __typename
   ... on SessionStatusChanged { status }
@@ -46,6 +49,8 @@ async def whole_feed(client: Client, student: str | None = None) -> list[Data]:
 
 
 def instant(text: str) -> datetime:
+    """An instant as the API writes them: ISO 8601 to the millisecond, with an offset."""
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", text), text
     return datetime.fromisoformat(text)
 
 
@@ -74,8 +79,8 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
         live = [item for item in feed if item["kind"] == "LIVE_SESSION"]
         assert [item["id"] for item in live] == [session["id"]]
         starts, ends = instant(live[0]["startsAt"]), instant(live[0]["endsAt"])
-        pre_work = [item for item in feed if item["bookend"] == "PRE_WORK"]
-        follow_up = [item for item in feed if item["bookend"] == "FOLLOW_UP"]
+        pre_work = [item for item in feed if item.get("bookend") == "PRE_WORK"]
+        follow_up = [item for item in feed if item.get("bookend") == "FOLLOW_UP"]
         assert {item["title"] for item in pre_work} == {
             "Pre-reading: Hobbes and Rousseau",
             "Annotating an argument",
@@ -83,7 +88,7 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
         assert [item["title"] for item in follow_up] == ["Plan your essay"]
         assert all(instant(item["dueAt"]) == starts for item in pre_work)
         assert all(instant(item["opensAt"]) == ends for item in follow_up)
-        # Rendered in the student's own zone (November: standard time).
+        # Written in each viewer's zone, their token's (November: standard time).
         assert live[0]["startsAt"].endswith(offset)
         assert all(item["dueAt"].endswith(offset) for item in pre_work)
         actionable = [instant(item["actionableAt"]) for item in feed]
@@ -95,6 +100,17 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
     child_id = (await room.chicago_student.run("{ viewer { id } }"))["viewer"]["id"]
     guardian_view = await whole_feed(room.guardian, student=child_id)
     assert [item["id"] for item in guardian_view] == [item["id"] for item in chicago]
+    # A guardian abroad reads the same moments in their own zone; the child's stays named.
+    assert room.make is not None
+    abroad = room.make(
+        "guardian-abroad", Role.GUARDIAN, children=frozenset({child_id}), zone="Asia/Tokyo"
+    )
+    from_tokyo = await whole_feed(abroad, student=child_id)
+    assert [instant(item["actionableAt"]) for item in from_tokyo] == [
+        instant(item["actionableAt"]) for item in chicago
+    ]
+    assert all(item["actionableAt"].endswith("+09:00") for item in from_tokyo)
+    assert {item["timeZone"] for item in from_tokyo} == {"America/Chicago"}
 
 
 async def test_a_teacher_sees_check_ins_live_and_the_channel_closes_when_the_session_ends(

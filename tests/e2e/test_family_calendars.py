@@ -26,7 +26,7 @@ REVOKE = """mutation($id: ID!) { revokeCalendarLink(id: $id) {
 LINKS = """query($student: ID) { calendarLinks(studentId: $student) {
   nodes { id url ownerId } } }"""
 FEED = """query($student: ID) { feed(first: 100, studentId: $student) {
-  edges { node { id kind title actionableAt endsAt } } } }"""
+  edges { node { id kind title actionableAt ... on LiveSessionItem { endsAt } } } } }"""
 
 
 async def test_a_guardian_subscribes_to_a_childs_calendar_that_matches_the_feed(

@@ -27,7 +27,7 @@ ASSIGN = """mutation($input: AssignTaskInput!) { assignTask(input: $input) {
 EXTEND = """mutation($task: ID!, $student: ID!, $due: DateTime!) {
   extendTask(taskId: $task, studentId: $student, dueAt: $due, reason: "extended time") {
     __typename ... on StudentWindow { dueAt } ... on UserError { code message } } }"""
-FEED = """query { feed(first: 100) { edges { node { id dueAt closesAt } } } }"""
+FEED = """query { feed(first: 100) { edges { node { id ... on TaskItem { dueAt closesAt } } } } }"""
 EXCUSE = """mutation($task: ID!, $student: ID!) {
   excuseFromTask(taskId: $task, studentId: $student, reason: "family emergency") {
     __typename ... on Excusal { excused reason } ... on UserError { code message } } }"""

@@ -21,7 +21,8 @@ MOVE = """mutation($id: ID!, $s: DateTime!, $e: DateTime!) {
 CANCEL = """mutation($id: ID!) { cancelSession(id: $id) {
   __typename ... on LiveSession { status tasks { withdrawnAt } } } }"""
 CHICAGO = ZoneInfo("America/Chicago")
-FEED = """query { feed(first: 100) { edges { node { id kind status startsAt dueAt } } } }"""
+FEED = """query { feed(first: 100) { edges { node { id kind status
+  ... on LiveSessionItem { startsAt } ... on TaskItem { dueAt } } } } }"""
 
 
 def instant(text: str) -> datetime:

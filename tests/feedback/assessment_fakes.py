@@ -6,7 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from services.feedback.assessment.domain import SectionAssessment, WeekSession
+from services.feedback.assessment.domain import (
+    SectionAssessment,
+    SectionLine,
+    WeekSession,
+    line_of,
+)
 from services.feedback.progress.domain import KnownTask
 
 if TYPE_CHECKING:  # the fakes' state holds these tables (tests/feedback/fakes.py)
@@ -47,6 +52,28 @@ class FakeAssessmentReads:
         self, district_id: str, section_id: str, week: str
     ) -> SectionAssessment | None:
         return self.state.assessments.get((district_id, section_id, week))
+
+    async def list_report_lines(
+        self,
+        district_id: str,
+        week: str,
+        *,
+        school_id: str | None = None,
+        after_section: str | None = None,
+        limit: int = 0,
+    ) -> list[SectionLine]:
+        lines = [
+            line_of(kept, self.state.section_schools.get((district_id, section)))
+            for (district, section, of_week), kept in sorted(self.state.assessments.items())
+            if (district, of_week) == (district_id, week)
+        ]
+        lines = [
+            line
+            for line in lines
+            if (school_id is None or line.school_id == school_id)
+            and (after_section is None or line.section_id > after_section)
+        ]
+        return lines[:limit] if limit else lines
 
 
 class FakeAssessmentWrites(FakeAssessmentReads):

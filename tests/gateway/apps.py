@@ -3,7 +3,8 @@ fakes (no broker is needed), and clients of it over HTTP and WebSocket."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import httpx
@@ -27,9 +28,14 @@ class SteadyHub(Broadcast):
         return None
 
 
-def gateway_app(settings: GatewaySettings, services: StubServices) -> FastAPI:
+def gateway_app(
+    settings: GatewaySettings,
+    services: StubServices,
+    *,
+    budget_clock: Callable[[], float] = time.monotonic,
+) -> FastAPI:
     auth = AuthSettings(dev_secret=TEST_SECRET)
-    app = create_app(settings, kafka=KafkaSettings(), auth=auth)
+    app = create_app(settings, kafka=KafkaSettings(), auth=auth, budget_clock=budget_clock)
     app.state.settings = settings
     app.state.verifier = TokenVerifier(auth)
     app.state.upstreams = services.upstreams()

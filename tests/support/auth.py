@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bookend.auth import Principal, Role, issue_token
 
@@ -16,10 +17,15 @@ def token_for(
     school: str | None = None,
     sections: frozenset[str] = frozenset(),
     children: frozenset[str] = frozenset(),
+    zone: str = "UTC",
     secret: str = TEST_SECRET,
 ) -> str:
-    """Signed with the test apps' secret, or with `secret` (a launched stack's own)."""
-    principal = Principal(subject, district, frozenset(roles), school, sections, children)
+    """Signed with the test apps' secret, or with `secret` (a launched stack's own). `zone` is
+    the viewer's (the `zoneinfo` claim): UTC, as for a token that names none, unless a test
+    reads times in another."""
+    principal = Principal(
+        subject, district, frozenset(roles), school, sections, children, ZoneInfo(zone)
+    )
     return issue_token(secret, principal)
 
 

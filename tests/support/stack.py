@@ -23,6 +23,7 @@ from devstack.stack import (
 from gateway.upstream import IDLE_CONNECTION_SECONDS
 from tests.e2e.client import Client, ClientFor
 from tests.support.auth import TEST_SECRET, token_for
+from tests.support.launcher import UNSPENT_BUDGET
 
 if TYPE_CHECKING:  # the root conftest loads this module: no import back at run time
     from tests.conftest import Embedded
@@ -50,7 +51,8 @@ def stack(embedded: Embedded, stack_home: Path) -> Iterator[RunningStack]:
             "CATALOG_DATABASE": "e2e_catalog",
             "SCHEDULER_DATABASE": "e2e_scheduler",
             "FEEDBACK_DATABASE": "e2e_feedback",
-        },
+        }
+        | UNSPENT_BUDGET,
     )
     try:
         yield start_stack(processes, config)
@@ -75,9 +77,16 @@ def clients(http: httpx.AsyncClient, url: str, secret: str = TEST_SECRET) -> Cli
         district: str = "district-1",
         sections: frozenset[str] = frozenset(),
         children: frozenset[str] = frozenset(),
+        zone: str = "UTC",
     ) -> Client:
         token = token_for(
-            subject, *roles, district=district, sections=sections, children=children, secret=secret
+            subject,
+            *roles,
+            district=district,
+            sections=sections,
+            children=children,
+            zone=zone,
+            secret=secret,
         )
         return Client(http, url, token)
 

@@ -3,19 +3,25 @@ publishing it. Thin adapters from the HTTP contract to use cases."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from bookend import cursors
 from bookend.auth.fastapi import CurrentPrincipal
+from bookend.cursors import Position
 from bookend.hosting import ServiceState, service_state
 from bookend.http_contracts import feedback as http
+from bookend.http_contracts.paging import keyset_page
 from services.feedback.assessment import service
 from services.feedback.assessment.domain import (
     Figures,
     Flag,
     PulseSummary,
+    ReportTotals,
     SectionAssessment,
+    SectionLine,
     rounded,
 )
 from services.feedback.assessment.ports import Store
@@ -28,6 +34,9 @@ Week = Annotated[
 ]
 
 router = APIRouter()
+# A report's lines are in section order alone: their cursors hold the section's id at one
+# instant, the epoch.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def figures_out(figures: Figures) -> http.AssessmentFigures:
@@ -110,3 +119,65 @@ async def publish_assessment(
         ids=state.ids,
     )
     return assessment_out(assessed)
+
+
+def line_out(line: SectionLine) -> http.ReportLine:
+    return http.ReportLine(
+        section_id=line.section_id,
+        school_id=line.school_id,
+        figures=figures_out(line.figures),
+        flags=flags_out(line.flags),
+        students=line.students,
+        students_flagged=line.students_flagged,
+        student_flags=[
+            http.StudentFlagCount(kind=kind, students=n) for kind, n in line.student_flags.items()
+        ],
+        assessed_at=line.assessed_at,
+    )
+
+
+def totals_out(totals: ReportTotals) -> http.ReportTotals:
+    return http.ReportTotals(
+        sections=totals.sections,
+        sections_flagged=totals.sections_flagged,
+        students=totals.students,
+        students_flagged=totals.students_flagged,
+        figures=figures_out(totals.figures),
+        flags=[
+            http.FlagCount(kind=f.kind, sections=f.sections, students=f.students)
+            for f in totals.flags
+        ],
+    )
+
+
+@router.get("/balance-report")
+async def read_balance_report(
+    principal: CurrentPrincipal,
+    state: State,
+    week: Annotated[str, Query(max_length=20, description="An ISO week, e.g. 2026-W48.")],
+    school_id: Annotated[str | None, Query(max_length=200)] = None,
+    first: int = 20,
+    after: Annotated[str | None, Query(max_length=500)] = None,
+    total: bool = False,
+) -> http.BalanceReport:
+    """A week's published balance assessments across sections, for admins (ADR 0046)."""
+    report = await service.read_report(
+        week,
+        school_id=school_id,
+        first=first,
+        after_section=cursors.decode(after).id if after else None,
+        total=total,
+        principal=principal,
+        reads=state.store,
+    )
+    ends, info = keyset_page(
+        (Position(EPOCH, x.section_id) for x in report.lines), more=report.more
+    )
+    return http.BalanceReport(
+        week=str(report.week),
+        school_id=report.school_id,
+        items=[line_out(x) for x in report.lines],
+        page_info=info,
+        cursors=ends,
+        totals=None if report.totals is None else totals_out(report.totals),
+    )

@@ -356,3 +356,73 @@ class Assessed:
     """Domain event: a section's week was assessed and published."""
 
     assessment: SectionAssessment
+
+
+# --- the admins' report: a week's published assessments across sections ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionLine:
+    """A section's published week as a report lists it: its figures and flags, and how many of
+    its students were assessed and flagged (per flag kind), without who they are."""
+
+    section_id: str
+    school_id: str | None
+    figures: Figures
+    flags: tuple[Flag, ...]
+    students: int
+    students_flagged: int
+    student_flags: dict[BalanceFlag, int]
+    assessed_at: datetime | None
+
+
+def line_of(assessment: SectionAssessment, school_id: str | None) -> SectionLine:
+    kinds = Counter(kind for s in assessment.students for kind in {f.kind for f in s.flags})
+    return SectionLine(
+        section_id=assessment.section_id,
+        school_id=school_id,
+        figures=assessment.figures,
+        flags=assessment.flags,
+        students=len(assessment.students),
+        students_flagged=sum(bool(s.flags) for s in assessment.students),
+        student_flags={kind: kinds[kind] for kind in BalanceFlag if kind in kinds},
+        assessed_at=assessment.assessed_at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FlagCount:
+    """How many sections carry a flag of this kind, and how many students."""
+
+    kind: BalanceFlag
+    sections: int
+    students: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTotals:
+    """A week across the sections of a report: sums, rates of the sums, and flags counted."""
+
+    sections: int
+    sections_flagged: int
+    students: int
+    students_flagged: int
+    figures: Figures
+    flags: tuple[FlagCount, ...]
+
+
+def totals_of(lines: Iterable[SectionLine]) -> ReportTotals:
+    lines = list(lines)
+    sections = Counter(kind for line in lines for kind in {f.kind for f in line.flags})
+    students: Counter[BalanceFlag] = Counter()
+    for line in lines:
+        students.update(line.student_flags)
+    kinds = [kind for kind in BalanceFlag if kind in sections or kind in students]
+    return ReportTotals(
+        sections=len(lines),
+        sections_flagged=sum(bool(line.flags) for line in lines),
+        students=sum(line.students for line in lines),
+        students_flagged=sum(line.students_flagged for line in lines),
+        figures=Figures.total(line.figures for line in lines),
+        flags=tuple(FlagCount(kind, sections[kind], students[kind]) for kind in kinds),
+    )

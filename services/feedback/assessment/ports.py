@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
 from services.feedback.access import SchoolOfSection
-from services.feedback.assessment.domain import SectionAssessment, WeekSession
+from services.feedback.assessment.domain import SectionAssessment, SectionLine, WeekSession
 from services.feedback.live.domain import AttendanceSummary, CheckIn
 from services.feedback.progress.domain import KnownTask, StudentProgress
 from services.feedback.pulse.domain import Pulse
@@ -52,6 +52,19 @@ class Reads(SchoolOfSection, Protocol):
         self, district_id: str, section_id: str, week: str
     ) -> SectionAssessment | None:
         """The week's assessment as last published."""
+        ...
+
+    async def list_report_lines(
+        self,
+        district_id: str,
+        week: str,
+        *,
+        school_id: str | None = None,
+        after_section: str | None = None,
+        limit: int = 0,
+    ) -> list[SectionLine]:
+        """The week's published assessments as report lines, in section order: the district's,
+        or one school's; after a section, and at most `limit` (0: all)."""
         ...
 
 

@@ -5,18 +5,22 @@ propose changes from (ADR 0038)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from bookend.auth import Forbidden, Principal
+from bookend.auth import Forbidden, Principal, Role
 from bookend.clock import Clock, IsoWeek, stored_instant
 from bookend.ids import IdFactory
-from bookend.problems import InvalidInput
+from bookend.problems import FieldError, InvalidInput, refuse_if
 from services.feedback.access import teaches
 from services.feedback.assessment.domain import (
     Assessed,
     AssessmentRules,
+    ReportTotals,
     SectionAssessment,
+    SectionLine,
     assess_section,
+    totals_of,
 )
 from services.feedback.assessment.ports import Reads, Store, Transaction
 from services.feedback.assessment.week import DEFAULT_ZONE, gather, keep
@@ -96,3 +100,56 @@ async def _publish(
     published = await keep(tx, fresh, now=now, ids=ids)
     await tx.emit(*OUTBOUND.events([Assessed(published)]))
     return published
+
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A page of a week's report, and its totals when they were asked for."""
+
+    week: IsoWeek
+    school_id: str | None
+    lines: list[SectionLine]
+    more: bool
+    totals: ReportTotals | None
+
+
+def _report_scope(principal: Principal, school_id: str | None) -> str | None:
+    """The school a report covers (None: the whole district): a district admin's choice, a
+    school admin's own school."""
+    if principal.has(Role.DISTRICT_ADMIN):
+        return school_id
+    if principal.has(Role.SCHOOL_ADMIN) and principal.school:
+        if school_id not in (None, principal.school):
+            raise Forbidden("a school admin reads their own school's report only")
+        return principal.school
+    raise Forbidden("only a school's or the district's admins read a balance report")
+
+
+async def read_report(
+    week_text: str,
+    *,
+    school_id: str | None,
+    first: int,
+    after_section: str | None,
+    total: bool,
+    principal: Principal,
+    reads: Reads,
+) -> Report:
+    """A week's published assessments across the district's sections, or one school's, in
+    section order; with the totals over all of them (one more read) only if asked."""
+    scope = _report_scope(principal, school_id)
+    week = IsoWeek.parse(week_text)
+    if not 1 <= first <= MAX_PAGE:
+        refuse_if([FieldError("first", "in_range", f"must be between 1 and {MAX_PAGE}")])
+    found = await reads.list_report_lines(
+        principal.district, str(week), school_id=scope, after_section=after_section,
+        limit=first + 1,
+    )  # fmt: skip
+    totals = None
+    if total:
+        every = await reads.list_report_lines(principal.district, str(week), school_id=scope)
+        totals = totals_of(every)
+    return Report(week, scope, found[:first], len(found) > first, totals)

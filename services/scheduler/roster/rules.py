@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bookend.clock import iana_zone
 from bookend.problems import FieldError, too_long
 
 # Free text a person or an admin types (names, reasons): bounded, so no record grows unbounded.
@@ -13,9 +13,7 @@ MAX_NAME = 100
 
 
 def zone_errors(time_zone: str, field_name: str = "time_zone") -> list[FieldError]:
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
+    if iana_zone(time_zone) is None:
         message = f"{time_zone[:64]!r} is not an IANA time zone"
         return [FieldError(field_name, "iana_zone", message)]
     return []

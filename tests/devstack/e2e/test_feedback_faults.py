@@ -325,7 +325,7 @@ async def status_streamed(next_event: Callable[[], Awaitable[Data]], status: str
             payload = await next_event()
         except TimeoutError:
             return False
-        shown = payload["data"]["sessionEvents"]
+        shown: Data = payload["data"]["sessionEvents"]
         return bool(shown["__typename"] == "SessionStatusChanged" and shown["status"] == status)
 
     await eventually(sent, seconds=RECOVERY)

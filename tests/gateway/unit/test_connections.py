@@ -31,7 +31,15 @@ SETTINGS = GatewaySettings()
 SCHEMA = build_schema(SETTINGS)
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 NO_INFO: dict[str, object] = {"has_next_page": False, "end_cursor": None}
-EMPTY: dict[str, object] = {"items": [], "page_info": NO_INFO, "cursors": []}
+EMPTY: dict[str, object] = {
+    "items": [],
+    "page_info": NO_INFO,
+    "cursors": [],
+    # What a feed page and a report also say of themselves.
+    "time_zone": "UTC",
+    "week": "2026-W48",
+    "school_id": None,
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,7 @@ LISTINGS = [
         around=(("scheduler", "/sections/sec-1/sessions", SESSIONS),),
         found_at=("sectionSessions", "nodes", 0, "followUpQuestions"),
     ),
+    Listing("balanceReport", 'week: "2026-W48",', "feedback", "/balance-report"),
 ]
 OWNERS = {"pulses": "SectionPulse", "followUpQuestions": "LiveSession"}
 
@@ -155,7 +164,19 @@ def test_every_connection_of_the_schema_is_listed_here() -> None:
         for name, field in owner.fields.items()
         if get_named_type(field.type).name.endswith("Connection")
     }
-    assert connections == {(OWNERS.get(x.field, "Query"), x.field) for x in LISTINGS}
+    parents = {(OWNERS.get(x.field, "Query"), x.field) for x in LISTINGS}
+    assert connections - PAGED_BY_THEIR_PARENT == parents
+
+
+# A connection that is the first page its parent names (`feedUpdates(first:)` checks `first` as
+# test_feed_updates.py shows): no `after`, and nothing to page here.
+PAGED_BY_THEIR_PARENT = {("FeedUpdate", "feed")}
+# The root fields' connections, again in a view of `me` (test_me.py): the same calls.
+PAGED_BY_THEIR_PARENT |= {
+    ("StudentView", "feed"),
+    ("StudentView", "notes"),
+    ("AdminView", "balanceReport"),
+}
 
 
 @pytest.mark.parametrize("listing", LISTINGS, ids=[x.field for x in LISTINGS])
@@ -180,7 +201,7 @@ async def test_a_first_out_of_range_is_refused_naming_it_before_any_service_is_a
 async def test_a_first_at_either_end_of_the_range_is_asked_of_the_service(
     services: StubServices, listing: Listing, first: int
 ) -> None:
-    listing.stub(services).answer("GET", listing.path, {**EMPTY, "time_zone": "UTC"})
+    listing.stub(services).answer("GET", listing.path, EMPTY)
     result = await run(services, listing.document(), first=first)
     assert result.errors is None, result.errors
     assert asked_of(listing, services).url.params["first"] == str(first)
@@ -194,7 +215,7 @@ async def test_an_empty_page_has_no_cursors_and_a_previous_page_only_after_one(
     services: StubServices, listing: Listing, after: str | None, previous: bool
 ) -> None:
     stub = listing.stub(services)
-    stub.answer("GET", listing.path_after(after), {**EMPTY, "time_zone": "UTC"})
+    stub.answer("GET", listing.path_after(after), EMPTY)
     result = await run(services, listing.document(), first=20, after=after)
     assert result.errors is None, result.errors
     assert listing.connection(result.data)["pageInfo"] == {
@@ -205,7 +226,8 @@ async def test_an_empty_page_has_no_cursors_and_a_previous_page_only_after_one(
     }
 
 
-COUNTED = [x for x in LISTINGS if x.field != "feed"]  # the feed has none (ADR 0044)
+# The feed has none (ADR 0044); a balance report counts its sections in its `totals` (ADR 0046).
+COUNTED = [x for x in LISTINGS if x.field not in ("feed", "balanceReport")]
 
 
 @pytest.mark.parametrize("listing", COUNTED, ids=[x.field for x in COUNTED])
@@ -222,7 +244,7 @@ async def test_the_total_is_asked_of_the_service_only_when_selected(
     assert asked_of(listing, services).url.params["total"] == "true"
 
     uncounted = StubServices()
-    listing.stub(uncounted).answer("GET", listing.path, {**EMPTY, "time_zone": "UTC"})
+    listing.stub(uncounted).answer("GET", listing.path, EMPTY)
     result = await run(uncounted, listing.document(), first=5)
     assert result.errors is None, result.errors
     assert "total" not in asked_of(listing, uncounted).url.params
@@ -359,3 +381,45 @@ async def test_the_feed_lists_its_nodes_beside_its_edges_in_the_same_order(
             },
         }
     }
+
+
+TOTALS = {
+    "sections": 0,
+    "sections_flagged": 0,
+    "students": 0,
+    "students_flagged": 0,
+    "figures": {
+        "planned_live_minutes": 0,
+        "attended_live_minutes": 0,
+        "assigned_on_demand_minutes": 0,
+        "completed_on_demand_minutes": 0,
+        "sessions": 0,
+        "sessions_missed": 0,
+        "sessions_checked_in": 0,
+        "sessions_lost": 0,
+        "on_demand_share": None,
+        "completion_rate": None,
+        "confusion_rate": None,
+    },
+    "flags": [],
+}
+
+
+@pytest.mark.parametrize(
+    ("selection", "asked"),
+    [
+        ("nodes { sectionId }", None),
+        ("totals { sections }", "true"),
+        ("... on BalanceReportConnection { totals { students } }", "true"),
+    ],
+    ids=["without totals", "totals", "totals in a fragment"],
+)
+async def test_a_reports_totals_are_asked_of_the_service_only_when_selected(
+    services: StubServices, selection: str, asked: str | None
+) -> None:
+    services.feedback.answer("GET", "/balance-report", {**EMPTY, "totals": TOTALS})
+    document = f'{{ balanceReport(week: "2026-W48", first: 5) {{ {selection} }} }}'
+    result = await run(services, document)
+    assert result.errors is None, result.errors
+    [request] = services.feedback.requests
+    assert request.url.params.get("total") == asked

@@ -87,6 +87,10 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
         feedback.BalanceAssessment,
         {"figures", "pulse", "flags", "students"},
     ),
+    (assessment_schema.StudentFlagCount, feedback.StudentFlagCount, set()),
+    (assessment_schema.ReportLine, feedback.ReportLine, {"figures", "flags", "student_flags"}),
+    (assessment_schema.FlagCount, feedback.FlagCount, set()),
+    (assessment_schema.ReportTotals, feedback.ReportTotals, {"figures", "flags"}),
     (balance_schema.PlanDay, balance.PlanDay, set()),
     (balance_schema.WeeklyPlan, balance.WeeklyPlan, {"days", "policy", "warnings"}),
     # Pulse surveys (ADR 0036)

@@ -1,4 +1,5 @@
-"""The whole gateway app over stubbed services: a feed page is kept only when it has no errors."""
+"""The whole gateway app over stubbed services: a feed page is kept only when it has no errors,
+and each answer from memory is charged to the caller's budget as the first was."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def gateway(services: StubServices) -> httpx.AsyncClient:
     """The app with what its lifespan would give it, from fakes: no broker is needed."""
     auth = AuthSettings(dev_secret=TEST_SECRET)
     settings = GatewaySettings()
-    app = create_app(settings, kafka=KafkaSettings(), auth=auth)
+    app = create_app(settings, kafka=KafkaSettings(), auth=auth, budget_clock=lambda: 0.0)
     app.state.settings = settings
     app.state.verifier = TokenVerifier(auth)
     app.state.upstreams = services.upstreams()
@@ -54,10 +55,11 @@ async def test_a_feed_page_is_kept_and_read_again_from_memory(
     services.scheduler.answer("GET", "/feed", a_feed(minutes=20))
     answers = [await gateway.post("/graphql", json={"query": FEED}, headers=AMARA) for _ in "ab"]
     assert [answer.headers["bookend-cache"] for answer in answers] == ["miss", "hit"]
-    assert answers[1].json() == {
-        "data": {"feed": {"edges": [{"node": {"id": "t1", "minutes": 20}}]}}
-    }
+    assert answers[1].json()["data"] == {"feed": {"edges": [{"node": {"id": "t1", "minutes": 20}}]}}
     assert len(services.scheduler.requests) == 1
+    # An answer from memory is charged as the first was, and says so in its own words.
+    costs = [answer.json()["extensions"]["cost"] for answer in answers]
+    assert [(cost["requested"], cost["remaining"]) for cost in costs] == [(152, 9848), (152, 9696)]
 
 
 async def test_a_feed_page_with_an_error_is_never_kept(
@@ -69,7 +71,8 @@ async def test_a_feed_page_with_an_error_is_never_kept(
         answer = await gateway.post("/graphql", json={"query": FEED}, headers=AMARA)
         assert answer.status_code == 200 and "bookend-cache" not in answer.headers
         body = answer.json()
-        assert body["data"] == {"feed": {"edges": [{"node": {"id": "t1", "minutes": None}}]}}
+        # `minutes` is non-null, and so is everything up to the feed: no data at all.
+        assert body["data"] is None
         [error] = body["errors"]
         assert error["path"] == ["feed", "edges", 0, "node", "minutes"]
     assert len(services.scheduler.requests) == 2

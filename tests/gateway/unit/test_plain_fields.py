@@ -19,9 +19,11 @@ from bookend.contracts.scheduler import Bookend, FeedItemKind, FeedItemStatus
 from bookend.http_contracts.scheduler import Feed
 from gateway.context import Context
 from gateway.hub import Broadcast
+from gateway.schema.frames import OncePerAudience
 from gateway.schema.limits import StableErrors, extensions
 from gateway.schema.plain import PlainFieldsExecution, read_plain_fields
 from gateway.schema.root import BookendSchema, Mutation, Query, Subscription, build_schema
+from gateway.schema.times import InViewersZone
 from gateway.settings import GatewaySettings
 from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices
@@ -29,9 +31,14 @@ from tests.support.auth import TEST_SECRET, token_for
 
 SETTINGS = GatewaySettings()
 SCHEMA = build_schema(SETTINGS)
-# The same schema as Strawberry runs it, every field through its own resolver.
+# The same schema as Strawberry runs it, every field through its own resolver (with instants
+# written in the viewer's zone, as every execution of the gateway's does: ADR 0045).
 STRAWBERRYS = BookendSchema(
-    query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions(SETTINGS)
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    extensions=extensions(SETTINGS),
+    execution_context_class=InViewersZone,
 )
 START = datetime(2026, 3, 2, 15, tzinfo=UTC)
 
@@ -71,23 +78,33 @@ async def run(schema: strawberry.Schema, document: str) -> ExecutionResult:
         hub=Broadcast(queue_size=4),
         verifier=TokenVerifier(AuthSettings(dev_secret=TEST_SECRET)),
     )
-    await context.authenticate(f"Bearer {token_for('student-1', Role.STUDENT)}")
+    token = token_for("student-1", Role.STUDENT, zone="America/Chicago")
+    await context.authenticate(f"Bearer {token}")
     return await schema.execute(document, context_value=context)
+
+
+EVERY_FIELD = """__typename id kind title status minutes sectionId sessionId lessonId
+  actionableAt timeZone ruleTimeZone
+  ... on LiveSessionItem { startsAt endsAt modality joinUrl byRecording }
+  ... on TaskItem { bookend opensAt dueAt closesAt }
+  ... on PromptItem { bookend opensAt dueAt }"""
 
 
 @pytest.mark.parametrize(
     "document",
     [
-        """{ feed { timeZone edges { cursor node { id kind title status bookend minutes
-             sectionId sessionId lessonId startsAt endsAt opensAt dueAt actionableAt timeZone
-             ruleTimeZone } } pageInfo { hasNextPage endCursor } } }""",
-        "{ feed { edges { node { a: title b: title when: dueAt title } } } }",
+        f"{{ feed {{ timeZone edges {{ cursor node {{ {EVERY_FIELD} }} }}"
+        " pageInfo { hasNextPage endCursor } } }",
+        f"{{ feed {{ nodes {{ {EVERY_FIELD} }} }} }}",
+        """{ feed { edges { node { a: title b: title when: actionableAt title
+             ... on TaskItem { due: dueAt } } } } }""",
         """{ feed { edges { node { ...Times ... on FeedItem { kind } } } } }
-           fragment Times on FeedItem { startsAt dueAt title: id }""",
+           fragment Times on FeedItem { ... on LiveSessionItem { startsAt } title: id
+             ... on TaskItem { dueAt } }""",
         """{ feed { edges { node { id status @skip(if: true) title @include(if: false)
              minutes @include(if: true) __typename } } } }""",
     ],
-    ids=["every field", "aliases", "fragments", "directives and __typename"],
+    ids=["every field", "nodes", "aliases", "fragments", "directives and __typename"],
 )
 async def test_a_feed_page_reads_the_same_as_through_strawberrys_resolvers(
     document: str,
@@ -95,6 +112,15 @@ async def test_a_feed_page_reads_the_same_as_through_strawberrys_resolvers(
     ours, theirs = await run(SCHEMA, document), await run(STRAWBERRYS, document)
     assert ours.errors is None
     assert ours.data == theirs.data
+
+
+async def test_instants_read_in_one_step_are_written_in_the_viewers_zone() -> None:
+    ours = await run(SCHEMA, "{ feed { edges { node { ... on TaskItem { opensAt dueAt } } } } }")
+    assert ours.data is not None
+    assert ours.data["feed"]["edges"][0]["node"] == {
+        "opensAt": "2026-03-02T09:00:00.000-06:00",
+        "dueAt": "2026-03-03T09:00:00.000-06:00",
+    }
 
 
 def test_the_schema_is_the_same_as_strawberrys() -> None:
@@ -245,3 +271,41 @@ class Upper(SchemaExtension):
 async def test_field_middleware_sees_plain_fields() -> None:
     result = await a_schema(Upper).execute("{ thing { name } }")
     assert result.data == {"thing": {"name": "QUILL"}}
+
+
+class CountingFallbacks(OncePerAudience):
+    """The gateway's execution, counting what it hands to graphql-core's own machinery: an
+    item of an interface type resolved there, and fields executed there one by one."""
+
+    abstract = 0
+    fields = 0
+
+    def complete_abstract_value(self, *args: Any, **kwargs: Any) -> Any:
+        CountingFallbacks.abstract += 1
+        return super().complete_abstract_value(*args, **kwargs)
+
+    def execute_field(self, *args: Any, **kwargs: Any) -> Any:
+        CountingFallbacks.fields += 1
+        return super().execute_field(*args, **kwargs)
+
+
+async def test_a_feed_page_of_every_kind_is_completed_in_one_step() -> None:
+    """Its items are of an interface type: each is still completed without graphql-core's
+    per-field and abstract-type machinery (ADR 0020), fragments on each kind and all."""
+    counting = BookendSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions(SETTINGS),
+        execution_context_class=CountingFallbacks,
+    )
+    read_plain_fields(counting)
+    CountingFallbacks.abstract = CountingFallbacks.fields = 0
+    result = await run(counting, f"{{ feed {{ nodes {{ {EVERY_FIELD} }} edges {{ cursor }} }} }}")
+    assert result.errors is None, result.errors
+    assert [node["__typename"] for node in result.data["feed"]["nodes"]] == [  # type: ignore[index]
+        "TaskItem",
+        "LiveSessionItem",
+    ]
+    # The root field alone (it has a resolver); the page below it in one step.
+    assert (CountingFallbacks.abstract, CountingFallbacks.fields) == (0, 1)

@@ -29,6 +29,8 @@ STREAM = """subscription { sessionEvents(sessionId: "s1") { __typename
   ... on PromptPosted { prompt { id status } } } }"""
 IDS = {"district_id": "district-1", "section_id": "sec"}
 LATER = AT + timedelta(minutes=50)
+# As the API writes them: in the viewer's zone (these tokens name none: UTC), to the millisecond.
+AT_SENT, LATER_SENT = "2026-01-05T09:00:00.000+00:00", "2026-01-05T09:50:00.000+00:00"
 
 
 def stubbed(status: SessionStatus) -> StubServices:
@@ -59,13 +61,13 @@ def status(status: str, at: str) -> dict[str, object]:
 async def test_the_stream_completes_after_the_sessions_ended_status() -> None:
     hub = Broadcast(queue_size=8)
     stream = await subscribe(stubbed(SessionStatus.LIVE), hub, HOUR, document=STREAM)
-    assert (await anext(stream)).data == status("LIVE", AT.isoformat())
+    assert (await anext(stream)).data == status("LIVE", AT_SENT)
     # Another session's end is not this one's.
     other = SessionEnded(**IDS, session_id="s2", ended_at=LATER)
     ended = SessionEnded(**IDS, session_id="s1", ended_at=LATER)
     for payload in (other, ended):
         await hub.publish(new_event("bookend/scheduler", payload))
-    assert (await anext(stream)).data == status("ENDED", LATER.isoformat())
+    assert (await anext(stream)).data == status("ENDED", LATER_SENT)
     with pytest.raises(StopAsyncIteration):
         await anext(stream)
 
@@ -73,12 +75,12 @@ async def test_the_stream_completes_after_the_sessions_ended_status() -> None:
 async def test_the_stream_of_a_scheduled_session_completes_when_it_is_cancelled() -> None:
     hub = Broadcast(queue_size=8)
     stream = await subscribe(stubbed(SessionStatus.SCHEDULED), hub, HOUR, document=STREAM)
-    assert (await anext(stream)).data == status("SCHEDULED", AT.isoformat())
+    assert (await anext(stream)).data == status("SCHEDULED", AT_SENT)
     cancelled = SessionCancelled(
         **IDS, session_id="s1", starts_at=AT, cancelled_at=LATER, series_id=None
     )
     await hub.publish(new_event("bookend/scheduler", cancelled))
-    assert (await anext(stream)).data == status("CANCELLED", LATER.isoformat())
+    assert (await anext(stream)).data == status("CANCELLED", LATER_SENT)
     with pytest.raises(StopAsyncIteration):
         await anext(stream)
 
@@ -92,7 +94,7 @@ async def test_a_session_already_over_is_sent_as_it_stands_and_the_stream_comple
     services.feedback.answer("GET", "/sessions/s1/prompts", only_page(PromptPage, [closed]))
     hub = Broadcast(queue_size=8)
     stream = await subscribe(services, hub, HOUR, document=STREAM)
-    assert (await anext(stream)).data == status(over.name, LATER.isoformat())
+    assert (await anext(stream)).data == status(over.name, LATER_SENT)
     posted = await anext(stream)  # what a late joiner starts from
     assert posted.data == {
         "sessionEvents": {"__typename": "PromptPosted", "prompt": {"id": "p1", "status": "CLOSED"}}
@@ -116,8 +118,8 @@ async def test_over_a_websocket_the_ended_frame_is_sent_before_the_stream_comple
         await hub.publish(new_event("bookend/scheduler", payload))
     await until(socket, frames=2)
     assert [frame["payload"] for frame in socket.sent] == [
-        {"data": status("LIVE", AT.isoformat())},
-        {"data": status("ENDED", LATER.isoformat())},
+        {"data": status("LIVE", AT_SENT)},
+        {"data": status("ENDED", LATER_SENT)},
     ]
     with pytest.raises(StopAsyncIteration):
         await asyncio.wait_for(rest, timeout=5)

@@ -1,6 +1,8 @@
 """Tokens: what a verified token says, and every way a token is refused."""
 
+from dataclasses import replace
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import jwt
 import pytest
@@ -84,6 +86,40 @@ def test_a_token_with_an_unknown_role_is_refused() -> None:
     )
     with pytest.raises(Unauthenticated):
         verifier().verify(token)
+
+
+def test_a_token_carries_the_viewers_zone_and_one_without_it_means_utc() -> None:
+    chicago = replace(TEACHER, zone=ZoneInfo("America/Chicago"))
+    assert verifier().verify(issue_token(SECRET, chicago)).zone == ZoneInfo("America/Chicago")
+    token = jwt.encode(
+        {"sub": "x", "district": "d", "iss": "bookend", "aud": "bookend-api", "exp": 4102444800},
+        SECRET,
+        algorithm="HS256",
+    )
+    assert verifier().verify(token).zone == ZoneInfo("UTC")
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["America/Chicgo", "", "localtime", "../../etc/passwd", "x" * 300, -6, None],
+    ids=["misspelt", "empty", "the server's own", "a path", "too long", "a number", "null"],
+)
+def test_a_token_whose_zoneinfo_is_not_an_iana_zone_is_refused(zone: object) -> None:
+    token = jwt.encode(
+        {
+            "sub": "x",
+            "district": "d",
+            "iss": "bookend",
+            "aud": "bookend-api",
+            "exp": 4102444800,
+            "zoneinfo": zone,
+        },
+        SECRET,
+        algorithm="HS256",
+    )
+    with pytest.raises(Unauthenticated) as refused:
+        verifier().verify(token)
+    assert refused.value.message == "the bearer token's zoneinfo claim is not an IANA time zone"
 
 
 def test_an_unsigned_token_is_refused() -> None:

@@ -43,3 +43,18 @@ def test_memory_is_bounded_by_forgetting_the_keys_used_longest_ago() -> None:
         throttle.wait(key)
     assert throttle.wait("a") == 0  # forgotten, so a fresh bucket
     assert throttle.wait("c") > 0
+
+
+def test_a_costly_use_takes_its_cost_and_waits_until_the_bucket_holds_it() -> None:
+    ticks = Ticks()
+    throttle = Throttle(rate=10, burst=100, clock=ticks)
+    assert throttle.spend("token-1", 70) == (0, 30)
+    assert throttle.spend("token-1", 50) == (2.0, 30)  # 20 more, at 10 a second; none taken
+    ticks.now = 2.0
+    assert throttle.spend("token-1", 50) == (0, 0)
+
+
+def test_a_use_costing_more_than_the_burst_never_gets_through() -> None:
+    throttle = Throttle(rate=10, burst=100, clock=Ticks())
+    assert throttle.spend("token-1", 101).wait == float("inf")
+    assert throttle.spend("token-1", 100) == (0, 0)  # and it took nothing
