@@ -2,7 +2,8 @@
 
 Each view gathers what that role reads most, through the same upstream calls (and the same
 checks in the services) as the root fields it mirrors: a student's feed, week and notes; a
-guardian's children, each with theirs; an admin's district and balance report. A view is null
+guardian's children, each with theirs; a teacher's sections, each with its sessions; an
+admin's district and balance report. A view is null
 for a role the viewer does not hold, so one query serves an app whatever the role.
 """
 
@@ -20,7 +21,8 @@ from gateway.schema.errors import query
 from gateway.schema.feed import FeedConnection, read_feed
 from gateway.schema.notes import Note
 from gateway.schema.paging import After, Connection, First, checked_page
-from gateway.schema.roster import District
+from gateway.schema.roster import District, Section
+from gateway.schema.sessions import LiveSession
 
 
 @strawberry.type(
@@ -52,6 +54,35 @@ class StudentView:
             None if self.own else self.student_id, asked
         )
         return await query(call, lambda page: Connection.of(page, asked, Note.of))
+
+
+@strawberry.type(description="A section you teach, with its live sessions.")
+class TaughtSection:
+    section: Section
+
+    @strawberry.field(description="The section's live sessions by start, as `sectionSessions`.")
+    async def sessions(
+        self, info: Info, first: First = 20, after: After = None
+    ) -> Connection[LiveSession]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.scheduler.list_sessions(self.section.id, asked)
+        return await query(call, lambda found: Connection.of(found, asked, LiveSession.of))
+
+
+@strawberry.type(description="A teacher's view: the sections they teach, each with its sessions.")
+class TeacherView:
+    @strawberry.field(description="Your sections by id (Relay paging), as `sections` gives them.")
+    async def sections(
+        self, info: Info, first: First = 20, after: After = None
+    ) -> Connection[TaughtSection]:
+        asked = checked_page(first, after, info)
+        call = info.context.clients.scheduler.list_sections(asked)
+        return await query(
+            call,
+            lambda found: Connection.of(
+                found, asked, lambda s: TaughtSection(section=Section.of(s))
+            ),
+        )
 
 
 @strawberry.type(description="A guardian's view: each of their children (the token's).")
@@ -111,6 +142,10 @@ class Me:
         return GuardianView(
             children=[StudentView(student_id=strawberry.ID(c), own=False) for c in children]
         )
+
+    @strawberry.field(description="Yours, if you are a teacher.")
+    def teacher(self) -> TeacherView | None:
+        return TeacherView() if self.principal.has(RoleEnum.TEACHER) else None
 
     @strawberry.field(description="Yours, if you are a school's or the district's admin.")
     def admin(self) -> AdminView | None:

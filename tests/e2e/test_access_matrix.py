@@ -225,6 +225,15 @@ READS = [
     ),
     Read(
         "me",
+        "a teacher's sections with their sessions: X's scheduled session",
+        """{ me { teacher { sections(first: 100) { nodes {
+          section { id } sessions(first: 100) { nodes { id } } } } } } }""",
+        no_variables,
+        lambda w: w.scheduled,
+        frozenset({As.TEACHER}),
+    ),
+    Read(
+        "me",
         "a guardian's children's feeds, items of section X",
         "{ me { guardian { children { feed(first: 100) { nodes { sectionId } } } } } }",
         no_variables,

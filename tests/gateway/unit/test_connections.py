@@ -176,6 +176,8 @@ PAGED_BY_THEIR_PARENT |= {
     ("StudentView", "feed"),
     ("StudentView", "notes"),
     ("AdminView", "balanceReport"),
+    ("TeacherView", "sections"),
+    ("TaughtSection", "sessions"),
 }
 
 

@@ -18,12 +18,15 @@ from gateway.settings import GatewaySettings
 from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices
 from tests.gateway.unit.test_connections import EMPTY
+from tests.gateway.unit.test_session_stream import live_session
 from tests.support.auth import TEST_SECRET, token_for
 
 pytestmark = pytest.mark.unit
 
 SCHEMA = build_schema(GatewaySettings())
-VIEWS = "student { studentId } guardian { children { studentId } } admin { schoolId }"
+VIEWS = """student { studentId } guardian { children { studentId } } teacher { __typename }
+  admin { schoolId }"""
+TEACHER = {"teacher": {"__typename": "TeacherView"}}
 
 
 async def run(services: StubServices, token: str, document: str) -> ExecutionResult:
@@ -45,21 +48,23 @@ def params(services: StubServices, service: str, path: str) -> list[dict[str, st
 @pytest.mark.parametrize(
     ("roles", "views"),
     [
-        ((Role.STUDENT,), {"student": {"studentId": "ana"}, "guardian": None, "admin": None}),
+        ((Role.STUDENT,), {"student": {"studentId": "ana"}, "guardian": None, "teacher": None,
+                           "admin": None}),
         (
             (Role.GUARDIAN,),
             {"student": None,
              "guardian": {"children": [{"studentId": "ana"}, {"studentId": "ben"}]},
-             "admin": None},
+             "teacher": None, "admin": None},
         ),
-        ((Role.TEACHER,), {"student": None, "guardian": None, "admin": None}),
-        ((Role.SCHOOL_ADMIN,), {"student": None, "guardian": None,
+        ((Role.TEACHER,), {"student": None, "guardian": None, **TEACHER, "admin": None}),
+        ((Role.SCHOOL_ADMIN,), {"student": None, "guardian": None, "teacher": None,
                                 "admin": {"schoolId": "north"}}),
-        ((Role.DISTRICT_ADMIN,), {"student": None, "guardian": None, "admin": {"schoolId": None}}),
+        ((Role.DISTRICT_ADMIN,), {"student": None, "guardian": None, "teacher": None,
+                                  "admin": {"schoolId": None}}),
         ((Role.STUDENT, Role.GUARDIAN), {"student": {"studentId": "ana"},
                                          "guardian": {"children": [{"studentId": "ana"},
                                                                    {"studentId": "ben"}]},
-                                         "admin": None}),
+                                         "teacher": None, "admin": None}),
     ],
     ids=["student", "guardian", "teacher", "school admin", "district admin", "two roles"],
 )  # fmt: skip
@@ -130,3 +135,39 @@ async def test_an_admins_district_and_report_come_through_the_same_calls() -> No
     [report] = params(services, "feedback", "/balance-report")
     assert (report["week"], report["first"]) == ("2026-W48", "5")
     assert "total" not in report  # totals not selected
+
+
+async def test_a_teachers_sections_each_come_with_their_sessions() -> None:
+    services = StubServices()
+    sections = {
+        "items": [
+            {"id": sid, "district_id": "district-1", "school_id": "north", "name": name,
+             "subject": "reading", "time_zone": "UTC", "teacher_ids": ["tom"], "term_id": None,
+             "grade_band": None}
+            for sid, name in (("sec", "Reading 8"), ("sec-2", "Reading 7"))
+        ],
+        "page_info": {"has_next_page": False, "end_cursor": "k2", "total_count": 2},
+        "cursors": ["k1", "k2"],
+    }  # fmt: skip
+    services.scheduler.answer("GET", "/sections", sections)
+    for section in ("sec", "sec-2"):
+        page = {
+            "items": [live_session().model_dump(mode="json") | {"section_id": section}],
+            "page_info": {"has_next_page": False, "end_cursor": "c1"},
+            "cursors": ["c1"],
+        }
+        services.scheduler.answer("GET", f"/sections/{section}/sessions", page)
+    token = token_for("tom", Role.TEACHER, sections=frozenset({"sec", "sec-2"}))
+    document = """{ me { teacher { sections(first: 5) { totalCount nodes {
+      section { id name } sessions(first: 3) { nodes { id sectionId status } } } } } } }"""
+    result = await run(services, token, document)
+    assert result.errors is None, result.errors
+    assert result.data == {"me": {"teacher": {"sections": {"totalCount": 2, "nodes": [
+        {"section": {"id": "sec", "name": "Reading 8"},
+         "sessions": {"nodes": [{"id": "s1", "sectionId": "sec", "status": "LIVE"}]}},
+        {"section": {"id": "sec-2", "name": "Reading 7"},
+         "sessions": {"nodes": [{"id": "s1", "sectionId": "sec-2", "status": "LIVE"}]}},
+    ]}}}}  # fmt: skip
+    [listed] = params(services, "scheduler", "/sections")
+    assert (listed["first"], listed["total"]) == ("5", "true")
+    assert [p["first"] for p in params(services, "scheduler", "/sections/sec/sessions")] == ["3"]
