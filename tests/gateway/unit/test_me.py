@@ -139,7 +139,7 @@ async def test_an_admins_district_and_report_come_through_the_same_calls() -> No
 
 async def test_a_teachers_sections_each_come_with_their_sessions() -> None:
     services = StubServices()
-    sections = {
+    sections: dict[str, object] = {
         "items": [
             {"id": sid, "district_id": "district-1", "school_id": "north", "name": name,
              "subject": "reading", "time_zone": "UTC", "teacher_ids": ["tom"], "term_id": None,
@@ -151,7 +151,7 @@ async def test_a_teachers_sections_each_come_with_their_sessions() -> None:
     }  # fmt: skip
     services.scheduler.answer("GET", "/sections", sections)
     for section in ("sec", "sec-2"):
-        page = {
+        page: dict[str, object] = {
             "items": [live_session().model_dump(mode="json") | {"section_id": section}],
             "page_info": {"has_next_page": False, "end_cursor": "c1"},
             "cursors": ["c1"],
