@@ -162,17 +162,21 @@ class ServiceClient:
         headers = self._headers if body is None else {**self._headers, **_JSON}
         if key is not None:
             headers = {**headers, **_key_header(key)}
+        url = self._upstream.url(path, params)
+        # ASCII with escapes: text the service must refuse (a lone surrogate) still reaches it,
+        # instead of failing to encode here.
+        content = json.dumps(body.model_dump(mode="json")) if body is not None else None
         try:
             response = await self._upstream.http.request(
-                method,
-                self._upstream.url(path, params),
-                # ASCII with escapes: text the service must refuse (a lone surrogate) still
-                # reaches it, instead of failing to encode here.
-                content=json.dumps(body.model_dump(mode="json")) if body is not None else None,
-                headers=headers,
+                method, url, content=content, headers=headers
             )
         except httpx.HTTPError as failure:
             raise UpstreamUnavailable(f"{name}: {failure!r}") from failure
+        except (OSError, AttributeError) as failure:
+            # A service dying as a connection to it opens: anyio asks the socket, already
+            # closed, for its peer (uvloop answers None), and the AttributeError or OSError
+            # escapes httpx's ConnectError. It could not be reached all the same.
+            raise UpstreamUnavailable(f"{name}: connection lost: {failure!r}") from failure
         if response.status_code >= 500:
             raise UpstreamUnavailable(f"{name} answered {response.status_code}")
         if response.status_code >= 400:

@@ -6,13 +6,48 @@ sort and limit and compiles the filter by another path than `find`)."""
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from neosqlite import Connection
+from pymongo import AsyncMongoClient
 
 from bookend.mongo import Document
+from tests.support.find_commands import FindCommands
+
+if TYPE_CHECKING:  # the root conftest is not imported at run time
+    from tests.conftest import Embedded
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A database of the embedded store whose every `find` is caught, and the store's file
+    (to replay a caught command on a snapshot of it)."""
+
+    client: AsyncMongoClient[Document]
+    database: str
+    finds: FindCommands
+    db_file: Path
+
+
+@asynccontextmanager
+async def watched_database(embedded: Embedded, database: str) -> AsyncIterator[Watched]:
+    """`database`, emptied first and dropped after, with its `find` commands caught."""
+    finds = FindCommands()
+    client: AsyncMongoClient[Document] = AsyncMongoClient(
+        embedded.mongo_uri, tz_aware=True, event_listeners=[finds]
+    )
+    await client.drop_database(database)
+    argv = embedded.processes.child("store").argv
+    data_dir = Path(argv[argv.index("--data-dir") + 1])
+    try:
+        yield Watched(client, database, finds, data_dir / f"{database}.db")
+    finally:
+        await client.drop_database(database)
+        await client.aclose()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from bookend.contracts.feedback import (
     CheckInSignal,
@@ -26,7 +25,6 @@ from bookend.contracts.feedback import (
     Workload,
 )
 from bookend.contracts.feedback import QuestionVisibility as Visibility
-from bookend.mongo import Document
 from bookend.paging import KeyedPage, PageAsk
 from services.feedback.live.domain import CheckIn
 from services.feedback.progress.domain import Progress, ProgressLog
@@ -35,7 +33,7 @@ from services.feedback.pulse.domain import Pulse, PulseAnswers
 from services.feedback.questions.domain import FollowUp, Question
 from services.feedback.store import FeedbackStore, FeedbackTransaction
 from tests.support.find_commands import FindCommands
-from tests.support.query_plans import index_range, replay
+from tests.support.query_plans import index_range, replay, watched_database
 
 if TYPE_CHECKING:  # the root conftest is not imported at run time
     from tests.conftest import Embedded
@@ -132,20 +130,11 @@ async def seed(tx: FeedbackTransaction) -> None:
 
 @pytest.fixture(scope="module")
 async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
-    finds = FindCommands()
-    client: AsyncMongoClient[Document] = AsyncMongoClient(
-        embedded.mongo_uri, tz_aware=True, event_listeners=[finds]
-    )
-    database = "feedback_paged_list_plans"
-    await client.drop_database(database)
-    store = FeedbackStore(client, database)
-    await store.create_indexes()
-    await store.atomically(seed)
-    argv = embedded.processes.child("store").argv
-    data_dir = Path(argv[argv.index("--data-dir") + 1])
-    yield Seeded(store, finds, data_dir / f"{database}.db")
-    await client.drop_database(database)
-    await client.aclose()
+    async with watched_database(embedded, "feedback_paged_list_plans") as watched:
+        store = FeedbackStore(watched.client, watched.database)
+        await store.create_indexes()
+        await store.atomically(seed)
+        yield Seeded(store, watched.finds, watched.db_file)
 
 
 Read = Callable[[FeedbackStore, PageAsk], Awaitable[KeyedPage[Any]]]

@@ -1,6 +1,7 @@
 """The typed clients: answers read into the published HTTP contracts, refusals into problems."""
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -59,6 +60,28 @@ async def test_what_is_not_the_contract_is_unavailable_never_a_refusal(
     catalog.answer("GET", "/lessons/l1", body, status)
     with pytest.raises(UpstreamUnavailable):
         await CatalogClient(catalog.upstream(), TOKEN).get_lesson("l1")
+
+
+def _dropped_as_it_opens(request: httpx.Request) -> httpx.Response:
+    """What httpcore raised when the feedback service was killed as a connection opened (CI,
+    the feedback-killed drill): anyio asked the closed socket for its peer."""
+    raise AttributeError("'NoneType' object has no attribute 'getpeername'")
+
+
+def _reset(request: httpx.Request) -> httpx.Response:
+    raise ConnectionResetError(104, "Connection reset by peer")
+
+
+@pytest.mark.parametrize(
+    "fails", [_dropped_as_it_opens, _reset], ids=["peer asked of a closed socket", "reset"]
+)
+async def test_a_connection_lost_as_it_opens_is_unavailable_never_internal(
+    fails: Callable[[httpx.Request], httpx.Response],
+) -> None:
+    upstream = Upstream("feedback", "http://feedback", 5, transport=httpx.MockTransport(fails))
+    client = FeedbackClient(upstream, "token")
+    with pytest.raises(UpstreamUnavailable, match="feedback: connection lost"):
+        await client.get_check_in("c1")
 
 
 async def test_the_callers_token_is_forwarded_and_absent_filters_are_left_out() -> None:

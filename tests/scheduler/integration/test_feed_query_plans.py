@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from bookend.auth import Principal, Role
 from bookend.clock import Span
 from bookend.contracts.scheduler import FeedItemKind
-from bookend.mongo import Document
 from services.scheduler.feed.domain import FeedQuery
 from services.scheduler.feed.service import read_feed
 from services.scheduler.feed.store import FEED
@@ -30,7 +28,7 @@ from services.scheduler.roster.store import PEOPLE
 from services.scheduler.store import SchedulerStore
 from tests.support.feed_seed import FIRST_AT, SeededFeed, seed_feed
 from tests.support.find_commands import FindCommands
-from tests.support.query_plans import Statement, replay
+from tests.support.query_plans import Statement, replay, watched_database
 
 if TYPE_CHECKING:  # the root conftest is not imported at run time
     from tests.conftest import Embedded
@@ -48,22 +46,15 @@ class Seeded:
 
 @pytest.fixture(scope="module")
 async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
-    finds = FindCommands()
-    client: AsyncMongoClient[Document] = AsyncMongoClient(
-        embedded.mongo_uri, tz_aware=True, event_listeners=[finds]
-    )
-    database = "feed_plans"
-    await client.drop_database(database)
-    store = SchedulerStore(client, database)
-    await store.create_indexes()
-    feed = await seed_feed(store.db, rows=1_000, student_items=300)
-    student = Person(feed.student_id, feed.district_id, PersonRole.STUDENT, (), "America/New_York")
-    await store.atomically(lambda tx: tx.save_people([student]))
-    argv = embedded.processes.child("store").argv
-    data_dir = Path(argv[argv.index("--data-dir") + 1])
-    yield Seeded(store, feed, finds, data_dir / f"{database}.db")
-    await client.drop_database(database)
-    await client.aclose()
+    async with watched_database(embedded, "feed_plans") as watched:
+        store = SchedulerStore(watched.client, watched.database)
+        await store.create_indexes()
+        feed = await seed_feed(store.db, rows=1_000, student_items=300)
+        student = Person(
+            feed.student_id, feed.district_id, PersonRole.STUDENT, (), "America/New_York"
+        )
+        await store.atomically(lambda tx: tx.save_people([student]))
+        yield Seeded(store, feed, watched.finds, watched.db_file)
 
 
 def first_page(feed: SeededFeed) -> FeedQuery:

@@ -12,11 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from bookend.clock import ALL_TIME
 from bookend.contracts.scheduler import CalendarOwner
-from bookend.mongo import Document
 from bookend.paging import KeyedPage, PageAsk
 from services.scheduler.calendars.domain import CalendarLink, Owner
 from services.scheduler.roster.calendar import Term
@@ -26,7 +24,7 @@ from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.sessions.domain import LiveSession
 from services.scheduler.store import SchedulerStore, SchedulerTransaction
 from tests.support.find_commands import FindCommands
-from tests.support.query_plans import index_range, replay
+from tests.support.query_plans import index_range, replay, watched_database
 
 if TYPE_CHECKING:  # the root conftest is not imported at run time
     from tests.conftest import Embedded
@@ -120,20 +118,11 @@ async def seed(tx: SchedulerTransaction) -> None:
 
 @pytest.fixture(scope="module")
 async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
-    finds = FindCommands()
-    client: AsyncMongoClient[Document] = AsyncMongoClient(
-        embedded.mongo_uri, tz_aware=True, event_listeners=[finds]
-    )
-    database = "paged_list_plans"
-    await client.drop_database(database)
-    store = SchedulerStore(client, database)
-    await store.create_indexes()
-    await store.atomically(seed)
-    argv = embedded.processes.child("store").argv
-    data_dir = Path(argv[argv.index("--data-dir") + 1])
-    yield Seeded(store, finds, data_dir / f"{database}.db")
-    await client.drop_database(database)
-    await client.aclose()
+    async with watched_database(embedded, "paged_list_plans") as watched:
+        store = SchedulerStore(watched.client, watched.database)
+        await store.create_indexes()
+        await store.atomically(seed)
+        yield Seeded(store, watched.finds, watched.db_file)
 
 
 Read = Callable[[SchedulerStore, PageAsk], Awaitable[KeyedPage[Any]]]
