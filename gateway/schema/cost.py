@@ -5,7 +5,8 @@ Every field counts 1, and a list counts what it selects once for each item it ma
 (a field that takes `first`) holds the items asked for, or its default page, capped at the largest
 page; in a connection (or an object holding one), its lists (`edges`, `nodes`) hold its page, and
 its other fields (`pageInfo`) are counted once; any other list of objects counts as `list_items`
-items.
+items. A connection's `totalCount` is a count query in its service: it counts as
+COUNT_POINTS, what a list of that many items would.
 `__typename` and introspection cost nothing upstream and count nothing.
 """
 
@@ -56,6 +57,8 @@ QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 # idle for burst / rate seconds (30 by default) is full again anyway, so forgetting one costs
 # nothing unless this many callers spent within that time on one worker.
 MAX_CALLERS = 50_000
+# A `totalCount`: one more query of the service, over the whole list (ADR 0044).
+COUNT_POINTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,8 @@ class _Costs(Fold[int, Place]):
             parent.fields if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) else {}
         )
         definition = fields.get(node.name.value)
+        if node.name.value == "totalCount" and where.page is not None:
+            return COUNT_POINTS  # a connection's count: a query of its own
         if definition is None or node.selection_set is None:
             return 1  # a leaf, or a field validation refuses
         output = definition.type

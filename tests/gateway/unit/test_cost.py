@@ -41,9 +41,13 @@ class Ticks:
         ("{ feed(first: 2) { edges { ...E } } } fragment E on FeedEdge { node { id } }", 6),
         # The page of a field that holds a connection: `feed`'s nodes are its 30 items.
         ("subscription { feedUpdates(first: 30) { feed { nodes { id } } } }", 1 + 1 + 1 + 30),
+        # A count is a query of its own in the service: priced as a list of ten.
+        ('{ sectionSessions(sectionId: "s", first: 5) { totalCount nodes { id } } }',
+         1 + 10 + 1 + 5),
     ],
     ids=["fields", "typename", "a page", "a default page", "a capped page", "an unpaged list",
-         "a fragment spread twice", "a fragment in a page", "a page holding a connection"],
+         "a fragment spread twice", "a fragment in a page", "a page holding a connection",
+         "a count"],
 )  # fmt: skip
 def test_every_field_counts_one_and_a_list_each_item_it_may_hold(
     document: str, points: int
