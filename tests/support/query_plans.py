@@ -6,20 +6,24 @@ sort and limit and compiles the filter by another path than `find`)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from neosqlite import Connection
 from pymongo import AsyncMongoClient
 
 from bookend.mongo import Document
+from bookend.paging import KeyedPage, PageAsk
 from tests.support.find_commands import FindCommands
 
 if TYPE_CHECKING:  # the root conftest is not imported at run time
     from tests.conftest import Embedded
+
+
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -95,3 +99,40 @@ def index_range(collection: str, statement: Statement, *, equal: int, after: boo
     assert f"({bounds}" in read, f"{bounds} expected: {statement.plan}"
     assert not any("TEMP B-TREE" in step for step in statement.plan), statement.plan
     return read
+
+
+@dataclass(frozen=True)
+class Seeded(Generic[S]):
+    """A store over a watched database, seeded: its `find` commands caught, and its file."""
+
+    store: S
+    finds: FindCommands
+    db_file: Path
+
+
+@dataclass(frozen=True)
+class Paged(Generic[S]):
+    """A list's page read, the collection it reads, and the equalities bounding its range."""
+
+    read: Callable[[S, PageAsk], Awaitable[KeyedPage[Any]]]
+    collection: str
+    equal: int
+
+
+async def one_index_range(
+    seeded: Seeded[S], paged: Paged[S], snapshot: Path, *, first: int, deep: bool
+) -> None:
+    """Read a page of `first` (deep: after a cursor halfway down the first hundred), and check
+    the store read it as one index range in order, no further than the page."""
+    after = None
+    if deep:
+        whole = await paged.read(seeded.store, PageAsk(100))
+        after = whole.keys[len(whole.keys) // 2]
+    seeded.finds.sent.clear()
+    page = await paged.read(seeded.store, PageAsk(first, after))
+    assert page.items, "a page of a list long enough to have several"
+    [find] = seeded.finds.on(paged.collection)
+    found, statements = replay(seeded.db_file, snapshot, find)
+    assert len(found) == len(page.items) + page.more, "the replay reads what the store read"
+    [statement] = statements
+    index_range(paged.collection, statement, equal=paged.equal, after=deep)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from bookend.contracts.feedback import (
     CheckInSignal,
@@ -20,7 +19,7 @@ from bookend.contracts.feedback import (
     Wellbeing,
     Workload,
 )
-from bookend.mongo import MIGRATIONS, Document
+from bookend.mongo import MIGRATIONS
 from bookend.paging import PageAsk
 from services.feedback.live.domain import CheckIn
 from services.feedback.live.store import CHECK_INS, check_in_document
@@ -30,6 +29,7 @@ from services.feedback.pulse.domain import Pulse, PulseAnswers
 from services.feedback.pulse.store import ORDER, SECTION_PULSES
 from services.feedback.store import FeedbackStore, FeedbackTransaction
 from tests.support.find_commands import FindCommands
+from tests.support.query_plans import watched_database
 
 if TYPE_CHECKING:  # the root conftest is not imported at run time
     from tests.conftest import Embedded
@@ -44,15 +44,8 @@ ANSWERS = PulseAnswers(
 
 @pytest.fixture
 async def store(embedded: Embedded) -> AsyncIterator[tuple[FeedbackStore, FindCommands]]:
-    finds = FindCommands()
-    client: AsyncMongoClient[Document] = AsyncMongoClient(
-        embedded.mongo_uri, tz_aware=True, event_listeners=[finds]
-    )
-    database = "feedback_paged_list_keys"
-    await client.drop_database(database)
-    yield FeedbackStore(client, database), finds
-    await client.drop_database(database)
-    await client.aclose()
+    async with watched_database(embedded, "feedback_paged_list_keys") as watched:
+        yield FeedbackStore(watched.client, watched.database), watched.finds
 
 
 def prompt(n: int) -> Prompt:

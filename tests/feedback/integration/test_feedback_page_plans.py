@@ -4,11 +4,10 @@ cursor alike; the plans are taken as the feed's are (ADR 0007, tests/support/que
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -25,15 +24,20 @@ from bookend.contracts.feedback import (
     Workload,
 )
 from bookend.contracts.feedback import QuestionVisibility as Visibility
-from bookend.paging import KeyedPage, PageAsk
+from bookend.paging import PageAsk
 from services.feedback.live.domain import CheckIn
 from services.feedback.progress.domain import Progress, ProgressLog
 from services.feedback.prompts.domain import Answer, Prompt, Tally
 from services.feedback.pulse.domain import Pulse, PulseAnswers
 from services.feedback.questions.domain import FollowUp, Question
 from services.feedback.store import FeedbackStore, FeedbackTransaction
-from tests.support.find_commands import FindCommands
-from tests.support.query_plans import index_range, replay, watched_database
+from tests.support.query_plans import (
+    Paged,
+    Seeded,
+    one_index_range,
+    replay,
+    watched_database,
+)
 
 if TYPE_CHECKING:  # the root conftest is not imported at run time
     from tests.conftest import Embedded
@@ -42,13 +46,6 @@ D = "district-1"
 ROWS = 120  # of each list, and a third as many of another session, prompt, task or section
 AT = datetime(2026, 1, 5, 14, tzinfo=UTC)
 WEEK = "2026-W02"
-
-
-@dataclass
-class Seeded:
-    store: FeedbackStore
-    finds: FindCommands
-    db_file: Path
 
 
 def student(n: int) -> str:
@@ -129,7 +126,7 @@ async def seed(tx: FeedbackTransaction) -> None:
 
 
 @pytest.fixture(scope="module")
-async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
+async def seeded(embedded: Embedded) -> AsyncIterator[Seeded[FeedbackStore]]:
     async with watched_database(embedded, "feedback_paged_list_plans") as watched:
         store = FeedbackStore(watched.client, watched.database)
         await store.create_indexes()
@@ -137,19 +134,7 @@ async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
         yield Seeded(store, watched.finds, watched.db_file)
 
 
-Read = Callable[[FeedbackStore, PageAsk], Awaitable[KeyedPage[Any]]]
-
-
-@dataclass(frozen=True)
-class Paged:
-    """A list's page read, the collection it reads, and the equalities bounding its range."""
-
-    read: Read
-    collection: str
-    equal: int
-
-
-PAGED = {
+PAGED: dict[str, Paged[FeedbackStore]] = {
     "check-ins of a session": Paged(lambda s, a: s.page_check_ins(D, "ours", a), "checkins", 2),
     "a student's check-ins": Paged(
         lambda s, a: s.page_check_ins(D, "ours", a, student_id=student(7)), "checkins", 3
@@ -183,24 +168,14 @@ PAGED = {
 @pytest.mark.parametrize("name", PAGED)
 @pytest.mark.parametrize("deep", [False, True], ids=["first page", "deep page"])
 async def test_a_page_is_one_index_range_read_with_its_order_and_limit(
-    seeded: Seeded, tmp_path: Path, name: str, deep: bool
+    seeded: Seeded[FeedbackStore], tmp_path: Path, name: str, deep: bool
 ) -> None:
-    paged = PAGED[name]
-    after = None
-    if deep:  # a cursor halfway down the first hundred
-        whole = await paged.read(seeded.store, PageAsk(100))
-        after = whole.keys[len(whole.keys) // 2]
-    seeded.finds.sent.clear()
-    page = await paged.read(seeded.store, PageAsk(5, after))
-    assert page.items, "a page of a list long enough to have several"
-    [find] = seeded.finds.on(paged.collection)
-    found, statements = replay(seeded.db_file, tmp_path / "snapshot.db", find)
-    assert len(found) == len(page.items) + page.more, "the replay reads what the store read"
-    [statement] = statements
-    index_range(paged.collection, statement, equal=paged.equal, after=deep)
+    await one_index_range(seeded, PAGED[name], tmp_path / "snapshot.db", first=5, deep=deep)
 
 
-async def test_a_count_reads_ids_from_the_lists_own_range(seeded: Seeded, tmp_path: Path) -> None:
+async def test_a_count_reads_ids_from_the_lists_own_range(
+    seeded: Seeded[FeedbackStore], tmp_path: Path
+) -> None:
     """`totalCount` costs one more read of the same index range, ids only."""
     seeded.finds.sent.clear()
     page = await seeded.store.page_check_ins(D, "ours", PageAsk(5, total=True))

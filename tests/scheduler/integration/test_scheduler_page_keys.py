@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from bookend.clock import ALL_TIME
 from bookend.contracts.scheduler import CalendarOwner
@@ -30,6 +29,7 @@ from services.scheduler.sessions.domain import LiveSession
 from services.scheduler.sessions.store import SESSIONS, START_ORDER, session_document
 from services.scheduler.store import SchedulerStore
 from tests.support.find_commands import FindCommands
+from tests.support.query_plans import watched_database
 
 if TYPE_CHECKING:  # the root conftest is not imported at run time
     from tests.conftest import Embedded
@@ -40,15 +40,8 @@ AT = datetime(2026, 1, 5, 14, tzinfo=UTC)
 
 @pytest.fixture
 async def store(embedded: Embedded) -> AsyncIterator[tuple[SchedulerStore, FindCommands]]:
-    finds = FindCommands()
-    client: AsyncMongoClient[Document] = AsyncMongoClient(
-        embedded.mongo_uri, tz_aware=True, event_listeners=[finds]
-    )
-    database = "paged_list_keys"
-    await client.drop_database(database)
-    yield SchedulerStore(client, database), finds
-    await client.drop_database(database)
-    await client.aclose()
+    async with watched_database(embedded, "paged_list_keys") as watched:
+        yield SchedulerStore(watched.client, watched.database), watched.finds
 
 
 def session(n: int) -> LiveSession:

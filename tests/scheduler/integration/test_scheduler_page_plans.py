@@ -5,17 +5,15 @@ tests/support/query_plans.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bookend.clock import ALL_TIME
 from bookend.contracts.scheduler import CalendarOwner
-from bookend.paging import KeyedPage, PageAsk
 from services.scheduler.calendars.domain import CalendarLink, Owner
 from services.scheduler.roster.calendar import Term
 from services.scheduler.roster.domain import Enrolment, School, Section
@@ -23,8 +21,12 @@ from services.scheduler.roster.groups import Group
 from services.scheduler.roster.ports import SectionFilter
 from services.scheduler.sessions.domain import LiveSession
 from services.scheduler.store import SchedulerStore, SchedulerTransaction
-from tests.support.find_commands import FindCommands
-from tests.support.query_plans import index_range, replay, watched_database
+from tests.support.query_plans import (
+    Paged,
+    Seeded,
+    one_index_range,
+    watched_database,
+)
 
 if TYPE_CHECKING:  # the root conftest is not imported at run time
     from tests.conftest import Embedded
@@ -32,13 +34,6 @@ if TYPE_CHECKING:  # the root conftest is not imported at run time
 D = "district-1"
 ROWS = 300  # of each list, and as many again of another scope each, around them
 AT = datetime(2026, 1, 5, 14, tzinfo=UTC)
-
-
-@dataclass
-class Seeded:
-    store: SchedulerStore
-    finds: FindCommands
-    db_file: Path
 
 
 def rows(scope: str) -> range:
@@ -117,7 +112,7 @@ async def seed(tx: SchedulerTransaction) -> None:
 
 
 @pytest.fixture(scope="module")
-async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
+async def seeded(embedded: Embedded) -> AsyncIterator[Seeded[SchedulerStore]]:
     async with watched_database(embedded, "paged_list_plans") as watched:
         store = SchedulerStore(watched.client, watched.database)
         await store.create_indexes()
@@ -125,19 +120,7 @@ async def seeded(embedded: Embedded) -> AsyncIterator[Seeded]:
         yield Seeded(store, watched.finds, watched.db_file)
 
 
-Read = Callable[[SchedulerStore, PageAsk], Awaitable[KeyedPage[Any]]]
-
-
-@dataclass(frozen=True)
-class Paged:
-    """A list's page read, the collection it reads, and the equalities bounding its range."""
-
-    read: Read
-    collection: str
-    equal: int
-
-
-PAGED = {
+PAGED: dict[str, Paged[SchedulerStore]] = {
     "schools": Paged(lambda s, a: s.page_schools(D, None, a), "schools", 1),
     # A term's own school or the district's: matched on the rows of the district's range.
     "terms": Paged(lambda s, a: s.page_terms(D, "school-0001", a), "terms", 1),
@@ -182,18 +165,6 @@ PAGED = {
 @pytest.mark.parametrize("name", PAGED)
 @pytest.mark.parametrize("deep", [False, True], ids=["first page", "deep page"])
 async def test_a_page_is_one_index_range_read_with_its_order_and_limit(
-    seeded: Seeded, tmp_path: Path, name: str, deep: bool
+    seeded: Seeded[SchedulerStore], tmp_path: Path, name: str, deep: bool
 ) -> None:
-    paged = PAGED[name]
-    after = None
-    if deep:  # a cursor halfway down the first hundred
-        whole = await paged.read(seeded.store, PageAsk(100))
-        after = whole.keys[len(whole.keys) // 2]
-    seeded.finds.sent.clear()
-    page = await paged.read(seeded.store, PageAsk(10, after))
-    assert page.items, "a page of a list long enough to have several"
-    [find] = seeded.finds.on(paged.collection)
-    found, statements = replay(seeded.db_file, tmp_path / "snapshot.db", find)
-    assert len(found) == len(page.items) + page.more, "the replay reads what the store read"
-    [statement] = statements
-    index_range(paged.collection, statement, equal=paged.equal, after=deep)
+    await one_index_range(seeded, PAGED[name], tmp_path / "snapshot.db", first=10, deep=deep)
