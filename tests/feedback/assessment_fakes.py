@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.assessment.domain import (
     SectionAssessment,
     SectionLine,
@@ -53,27 +54,23 @@ class FakeAssessmentReads:
     ) -> SectionAssessment | None:
         return self.state.assessments.get((district_id, section_id, week))
 
+    async def page_report_lines(
+        self, district_id: str, week: str, asked: PageAsk, *, school_id: str | None = None
+    ) -> KeyedPage[SectionLine]:
+        lines = await self.list_report_lines(district_id, week, school_id=school_id)
+        keyed = sorted((line.section_id, line) for line in lines)
+        found = [(key, line) for key, line in keyed if asked.after is None or key > asked.after]
+        return KeyedPage.of(found[: asked.limit], asked, len(keyed) if asked.total else None)
+
     async def list_report_lines(
-        self,
-        district_id: str,
-        week: str,
-        *,
-        school_id: str | None = None,
-        after_section: str | None = None,
-        limit: int = 0,
+        self, district_id: str, week: str, *, school_id: str | None = None
     ) -> list[SectionLine]:
         lines = [
             line_of(kept, self.state.section_schools.get((district_id, section)))
-            for (district, section, of_week), kept in sorted(self.state.assessments.items())
+            for (district, section, of_week), kept in self.state.assessments.items()
             if (district, of_week) == (district_id, week)
         ]
-        lines = [
-            line
-            for line in lines
-            if (school_id is None or line.school_id == school_id)
-            and (after_section is None or line.section_id > after_section)
-        ]
-        return lines[:limit] if limit else lines
+        return [line for line in lines if school_id is None or line.school_id == school_id]
 
 
 class FakeAssessmentWrites(FakeAssessmentReads):

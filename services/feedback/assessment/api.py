@@ -3,17 +3,13 @@ publishing it. Thin adapters from the HTTP contract to use cases."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from bookend import cursors
 from bookend.auth.fastapi import CurrentPrincipal
-from bookend.cursors import Position
-from bookend.hosting import ServiceState, service_state
+from bookend.hosting import AskedPage, ServiceState, service_state
 from bookend.http_contracts import feedback as http
-from bookend.http_contracts.paging import keyset_page
 from services.feedback.assessment import service
 from services.feedback.assessment.domain import (
     Figures,
@@ -34,9 +30,6 @@ Week = Annotated[
 ]
 
 router = APIRouter()
-# A report's lines are in section order alone: their cursors hold the section's id at one
-# instant, the epoch.
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def figures_out(figures: Figures) -> http.AssessmentFigures:
@@ -154,30 +147,16 @@ def totals_out(totals: ReportTotals) -> http.ReportTotals:
 async def read_balance_report(
     principal: CurrentPrincipal,
     state: State,
+    asked: AskedPage,
     week: Annotated[str, Query(max_length=20, description="An ISO week, e.g. 2026-W48.")],
     school_id: Annotated[str | None, Query(max_length=200)] = None,
-    first: int = 20,
-    after: Annotated[str | None, Query(max_length=500)] = None,
-    total: bool = False,
 ) -> http.BalanceReport:
-    """A week's published balance assessments across sections, for admins (ADR 0046)."""
+    """A week's published balance assessments across sections, for admins (ADR 0046);
+    `total=true` adds the totals over every section."""
     report = await service.read_report(
-        week,
-        school_id=school_id,
-        first=first,
-        after_section=cursors.decode(after).id if after else None,
-        total=total,
-        principal=principal,
-        reads=state.store,
+        week, asked, school_id=school_id, principal=principal, reads=state.store
     )
-    ends, info = keyset_page(
-        (Position(EPOCH, x.section_id) for x in report.lines), more=report.more
-    )
-    return http.BalanceReport(
-        week=str(report.week),
-        school_id=report.school_id,
-        items=[line_out(x) for x in report.lines],
-        page_info=info,
-        cursors=ends,
-        totals=None if report.totals is None else totals_out(report.totals),
+    totals = None if report.totals is None else totals_out(report.totals)
+    return http.BalanceReport.of(
+        report.page, line_out, week=str(report.week), school_id=report.school_id, totals=totals
     )

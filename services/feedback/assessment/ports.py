@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from bookend.outbox import Outbox
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.access import SchoolOfSection
 from services.feedback.assessment.domain import SectionAssessment, SectionLine, WeekSession
 from services.feedback.live.domain import AttendanceSummary, CheckIn
@@ -54,17 +55,17 @@ class Reads(SchoolOfSection, Protocol):
         """The week's assessment as last published."""
         ...
 
+    async def page_report_lines(
+        self, district_id: str, week: str, asked: PageAsk, *, school_id: str | None = None
+    ) -> KeyedPage[SectionLine]:
+        """A page of the week's published assessments as report lines, in section order: the
+        district's, or one school's."""
+        ...
+
     async def list_report_lines(
-        self,
-        district_id: str,
-        week: str,
-        *,
-        school_id: str | None = None,
-        after_section: str | None = None,
-        limit: int = 0,
+        self, district_id: str, week: str, *, school_id: str | None = None
     ) -> list[SectionLine]:
-        """The week's published assessments as report lines, in section order: the district's,
-        or one school's; after a section, and at most `limit` (0: all)."""
+        """All of them, in no order: what the report's totals sum."""
         ...
 
 

@@ -5,13 +5,14 @@ propose changes from (ADR 0038)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bookend.auth import Forbidden, Principal, Role
 from bookend.clock import Clock, IsoWeek, stored_instant
 from bookend.ids import IdFactory
-from bookend.problems import FieldError, InvalidInput, refuse_if
+from bookend.paging import KeyedPage, PageAsk
+from bookend.problems import InvalidInput
 from services.feedback.access import teaches
 from services.feedback.assessment.domain import (
     Assessed,
@@ -102,18 +103,22 @@ async def _publish(
     return published
 
 
-MAX_PAGE = 100
-
-
 @dataclass(frozen=True, slots=True)
 class Report:
     """A page of a week's report, and its totals when they were asked for."""
 
     week: IsoWeek
     school_id: str | None
-    lines: list[SectionLine]
-    more: bool
+    page: KeyedPage[SectionLine]
     totals: ReportTotals | None
+
+    @property
+    def lines(self) -> list[SectionLine]:
+        return self.page.items
+
+    @property
+    def more(self) -> bool:
+        return self.page.more
 
 
 def _report_scope(principal: Principal, school_id: str | None) -> str | None:
@@ -130,26 +135,22 @@ def _report_scope(principal: Principal, school_id: str | None) -> str | None:
 
 async def read_report(
     week_text: str,
+    asked: PageAsk,
     *,
     school_id: str | None,
-    first: int,
-    after_section: str | None,
-    total: bool,
     principal: Principal,
     reads: Reads,
 ) -> Report:
     """A week's published assessments across the district's sections, or one school's, in
-    section order; with the totals over all of them (one more read) only if asked."""
+    section order; with the totals over all of them (one more read) only if the page asks for
+    its total (they count its sections)."""
     scope = _report_scope(principal, school_id)
     week = IsoWeek.parse(week_text)
-    if not 1 <= first <= MAX_PAGE:
-        refuse_if([FieldError("first", "in_range", f"must be between 1 and {MAX_PAGE}")])
-    found = await reads.list_report_lines(
-        principal.district, str(week), school_id=scope, after_section=after_section,
-        limit=first + 1,
-    )  # fmt: skip
+    page = await reads.page_report_lines(
+        principal.district, str(week), replace(asked, total=False), school_id=scope
+    )
     totals = None
-    if total:
+    if asked.total:
         every = await reads.list_report_lines(principal.district, str(week), school_id=scope)
         totals = totals_of(every)
-    return Report(week, scope, found[:first], len(found) > first, totals)
+    return Report(week, scope, page, totals)

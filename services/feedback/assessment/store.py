@@ -9,7 +9,8 @@ from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
-from bookend.mongo import Queries, exact, from_document, to_document
+from bookend.mongo import MIGRATIONS, Queries, exact, from_document, to_document
+from bookend.paging import KeyedPage, PageAsk
 from services.feedback.assessment.domain import (
     SectionAssessment,
     SectionLine,
@@ -25,7 +26,6 @@ ASSESSMENTS = "balance_assessments"
 # Each published week keeps its line of the admins' report beside it, so a report reads one
 # small field per section, never the students' figures.
 LINE = "report_line"
-MIGRATIONS = "migrations"
 LINES_ADDED = "assessment-report-lines"
 
 # (collection, fields, unique): a week's assessment; a section's sessions by start and its
@@ -86,24 +86,23 @@ class AssessmentQueries(Queries):
             return None
         return _assessment(doc)
 
+    async def page_report_lines(
+        self, district_id: str, week: str, asked: PageAsk, *, school_id: str | None = None
+    ) -> KeyedPage[SectionLine]:
+        return await self._page(
+            ASSESSMENTS,
+            _report_query(district_id, week, school_id),
+            "section_id",
+            asked,
+            lambda doc: from_document(SectionLine, doc[LINE]),
+            projection={LINE: 1, "section_id": 1},
+        )
+
     async def list_report_lines(
-        self,
-        district_id: str,
-        week: str,
-        *,
-        school_id: str | None = None,
-        after_section: str | None = None,
-        limit: int = 0,
+        self, district_id: str, week: str, *, school_id: str | None = None
     ) -> list[SectionLine]:
-        query: dict[str, object] = {"district_id": district_id, "week_key": week}
-        if school_id is not None:
-            query[f"{LINE}.school_id"] = school_id
-        if after_section is not None:
-            query["section_id"] = {"$gt": after_section}
-        found = self.db[ASSESSMENTS].find(exact(query), {LINE: 1}, session=self.session)
-        found = found.sort([("section_id", 1)])
-        if limit:
-            found = found.limit(limit)
+        query = exact(_report_query(district_id, week, school_id))
+        found = self.db[ASSESSMENTS].find(query, {LINE: 1}, session=self.session)
         return [from_document(SectionLine, doc[LINE]) for doc in await found.to_list()]
 
     async def add_report_lines(self) -> None:
@@ -137,6 +136,14 @@ class AssessmentWrites(AssessmentQueries):
         await self.db[ASSESSMENTS].replace_one(
             {"_id": doc["_id"]}, doc, upsert=True, session=self.session
         )
+
+
+def _report_query(district_id: str, week: str, school_id: str | None) -> dict[str, object]:
+    """A week's published assessments, the district's or one school's."""
+    query: dict[str, object] = {"district_id": district_id, "week_key": week}
+    if school_id is not None:
+        query[f"{LINE}.school_id"] = school_id
+    return query
 
 
 def _assessment(doc: dict[str, object]) -> SectionAssessment:

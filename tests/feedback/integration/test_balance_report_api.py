@@ -12,6 +12,7 @@ import pytest
 from bookend.auth import Role
 from bookend.clock import IsoWeek
 from bookend.contracts.feedback import BalanceFlag
+from bookend.mongo import MIGRATIONS
 from services.feedback.assessment.domain import (
     Figures,
     Flag,
@@ -19,7 +20,7 @@ from services.feedback.assessment.domain import (
     SectionAssessment,
     StudentAssessment,
 )
-from services.feedback.assessment.store import ASSESSMENTS, LINE, LINES_ADDED, MIGRATIONS
+from services.feedback.assessment.store import ASSESSMENTS, LINE, LINES_ADDED
 from services.feedback.live.domain import SectionSchool
 from services.feedback.store import FeedbackTransaction
 from tests.feedback.integration.conftest import Feedback

@@ -4,6 +4,7 @@ school admin reads their own school only, and nobody else reads it at all."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from bookend.auth import Forbidden, Principal, Role
 from bookend.clock import IsoWeek
 from bookend.contracts.feedback import BalanceFlag
+from bookend.paging import PageAsk
 from bookend.problems import InvalidInput
 from services.feedback.assessment import service
 from services.feedback.assessment.domain import (
@@ -66,16 +68,20 @@ def week() -> None:
 
 
 async def report(
-    principal: Principal = DISTRICT_ADMIN, *, first: int = 20, **more: object
+    principal: Principal = DISTRICT_ADMIN,
+    *,
+    first: int = 20,
+    after_section: str | None = None,
+    total: bool = False,
+    school_id: str | None = None,
 ) -> service.Report:
-    wanted: dict[str, object] = {"school_id": None, "after_section": None, "total": False}
-    wanted.update(more)
+    asked = PageAsk.of(first, None, total=total)
     return await service.read_report(
         WEEK,
-        first=first,
+        replace(asked, after=after_section),  # a section's key, as its cursor holds it
+        school_id=school_id,
         principal=principal,
         reads=STORE,
-        **wanted,  # type: ignore[arg-type]
     )
 
 
@@ -131,7 +137,6 @@ async def test_first_out_of_range_is_refused_naming_it(first: int) -> None:
 async def test_a_week_that_is_not_one_is_refused_naming_it() -> None:
     with pytest.raises(InvalidInput) as refused:
         await service.read_report(
-            "week 48", school_id=None, first=5, after_section=None, total=False,
-            principal=DISTRICT_ADMIN, reads=STORE,
-        )  # fmt: skip
+            "week 48", PageAsk(5), school_id=None, principal=DISTRICT_ADMIN, reads=STORE
+        )
     assert [(e.field, e.rule) for e in refused.value.errors] == [("week", "iso_week")]
