@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bookend.clock import IsoWeek
 from bookend.contracts.feedback import (
     CheckInSignal,
     Connectivity,
@@ -25,7 +26,8 @@ from bookend.contracts.feedback import (
 )
 from bookend.contracts.feedback import QuestionVisibility as Visibility
 from bookend.paging import PageAsk
-from services.feedback.live.domain import CheckIn
+from services.feedback.assessment.domain import Figures, PulseSummary, SectionAssessment
+from services.feedback.live.domain import CheckIn, SectionSchool
 from services.feedback.progress.domain import Progress, ProgressLog
 from services.feedback.prompts.domain import Answer, Prompt, Tally
 from services.feedback.pulse.domain import Pulse, PulseAnswers
@@ -123,6 +125,14 @@ async def seed(tx: FeedbackTransaction) -> None:
                     at,
                 )
             )
+            section = f"{scope}-sec{n:04d}"
+            await tx.save_section_school(SectionSchool(section, D, scope))
+            await tx.save_assessment(
+                SectionAssessment(
+                    D, section, IsoWeek.parse(WEEK), Figures(50, 50, 20, 10, 1, 0, 0, 0),
+                    PulseSummary(), (), (), at, f"a-{section}",
+                )
+            )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +168,12 @@ PAGED: dict[str, Paged[FeedbackStore]] = {
     ),
     "progress on a task": Paged(
         lambda s, a: s.page_task_progress(D, "ours", a), "progress_logs", 2
+    ),
+    "a week's report of the district": Paged(
+        lambda s, a: s.page_report_lines(D, WEEK, a), "balance_assessments", 2
+    ),
+    "a week's report of a school": Paged(
+        lambda s, a: s.page_report_lines(D, WEEK, a, school_id="ours"), "balance_assessments", 3
     ),
     "a section's week of pulses": Paged(
         lambda s, a: s.page_section_pulses(D, "ours", WEEK, a), "section_pulses", 3
