@@ -37,6 +37,14 @@ class Subscriber:
                 raise SubscriberTooSlow("the subscription fell behind and was closed")
             yield await self.queue.get()
 
+    def pass_over_waiting(self) -> None:
+        """Drop the events waiting, and an overflow with them: for a subscriber whose next
+        read covers every change so far (a feed read again), a burst is one read, and one
+        larger than its queue does not end it."""
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.overflowed = False
+
 
 @dataclass(frozen=True, eq=False)
 class Same:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Annotated
@@ -14,7 +13,6 @@ from bookend.contracts.scheduler import FeedsChanged
 from bookend.http_contracts import scheduler as http
 from gateway.clients import FeedFilter
 from gateway.context import Context, Info
-from gateway.hub import Subscriber
 from gateway.schema.convert import from_contract
 from gateway.schema.enums import Bookend, FeedItemKind, FeedItemStatus, Modality
 from gateway.schema.errors import query
@@ -234,7 +232,7 @@ class FeedSubscription:
             events = _events(subscriber)
             while True:
                 await _before(ctx.caller.expires_at, anext(events))
-                _pass_over_queued(subscriber)
+                subscriber.pass_over_waiting()  # the page read next covers them
                 yield await _first_page(ctx, asked, student_id, wanted)
 
 
@@ -243,13 +241,3 @@ async def _first_page(
 ) -> FeedUpdate:
     feed = await read_feed(ctx, asked, FeedFilter(student_id=student_id))
     return FeedUpdate(student_id=strawberry.ID(wanted), feed=feed)
-
-
-def _pass_over_queued(subscriber: Subscriber) -> None:
-    """Changes already waiting are covered by the page about to be read: one read for a burst
-    (a week's sessions rescheduled at once), not one per change."""
-    while True:
-        try:
-            subscriber.queue.get_nowait()
-        except asyncio.QueueEmpty:
-            return

@@ -125,3 +125,22 @@ async def test_first_is_checked_before_anything_is_read() -> None:
     assert result.errors is not None
     assert (result.errors[0].extensions or {}).get("code") == "INVALID_INPUT"
     assert feed_reads(stubs) == []
+
+
+async def test_a_burst_larger_than_the_queue_is_one_page_not_the_end_of_the_stream() -> None:
+    """A change the stream had no room for is covered by the page it reads next: the stream
+    goes on (a session stream would end, SUBSCRIPTION_TOO_SLOW)."""
+    stubs = StubServices()
+    stubs.scheduler.answer("GET", "/feed", a_page(a_task()))
+    hub = Broadcast(queue_size=4)
+    stream = await subscribe(stubs, hub, HOUR, ANA, UPDATES)
+    await anext(stream)
+    for _ in range(20):  # a term's sessions moved at once
+        await hub.publish(new_event("bookend/scheduler", changed("ana")))
+    again = await anext(stream)
+    assert again.errors is None, again.errors
+    assert again.data == shown("UPCOMING")
+    await hub.publish(new_event("bookend/scheduler", changed("ana")))
+    assert (await anext(stream)).data == shown("UPCOMING")
+    assert len(feed_reads(stubs)) == 3
+    await close([stream])
