@@ -13,7 +13,7 @@ from bookend.clock import IsoWeek
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.classroom import published_lesson
 from tests.e2e.client import Client, ClientFor, Data
-from tests.e2e.test_on_demand_tasks import ASSIGN, due_in_feed, practice_component
+from tests.e2e.test_on_demand_tasks import assign_practice, due_in_feed, practice_component
 from tests.e2e.test_task_progress import REPORT, TASK_PROGRESS
 from tests.support.polling import eventually
 
@@ -58,19 +58,13 @@ async def test_a_weeks_assessment_becomes_a_proposal_that_changes_one_students_f
     components = (await room.teacher.run(MINUTES, id=lesson))["lesson"]["components"]
     minutes = next(c["minutes"] for c in components if c["id"] == component)
     due, week = await a_due_this_week()
-    assigned = (
-        await room.teacher.run(
-            ASSIGN,
-            input={
-                "sectionId": room.section_id,
-                "lessonId": lesson,
-                "componentId": component,
-                "opens": {"at": datetime.now(UTC).isoformat()},
-                "due": {"at": due.isoformat()},
-            },
-        )
-    )["assignTask"]
-    assert assigned["__typename"] == "Task", assigned
+    assigned = await assign_practice(
+        room,
+        lesson,
+        opens={"at": datetime.now(UTC).isoformat()},
+        due={"at": due.isoformat()},
+        component=component,
+    )
     task = str(assigned["id"])
     overloaded, done = room.chicago_student, room.la_student
 

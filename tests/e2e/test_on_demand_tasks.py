@@ -60,6 +60,25 @@ async def practice_component(room: Classroom, lesson: str) -> str:
     return str(next(c["id"] for c in components if c["kind"] == "AUTONOMY"))
 
 
+async def assign_practice(
+    room: Classroom,
+    lesson: str,
+    *,
+    opens: dict[str, object],
+    due: dict[str, object],
+    component: str | None = None,
+    **more: object,
+) -> Data:
+    """The lesson's practice component (or `component`) assigned to the section as a task
+    opening and due as given (`more`: the input's other fields); it must be taken."""
+    practice = component or await practice_component(room, lesson)
+    wanted = {"sectionId": room.section_id, "lessonId": lesson, "componentId": practice}
+    input_ = wanted | {"opens": opens, "due": due} | more
+    assigned: Data = (await room.teacher.run(ASSIGN, input=input_))["assignTask"]
+    assert assigned["__typename"] == "Task", assigned
+    return assigned
+
+
 async def late_session(room: Classroom, lesson: str) -> Data:
     """Monday 23:30 to Tuesday 00:20 in Chicago: still Monday evening in Los Angeles."""
     starts = next_monday().replace(hour=23, minute=30)
@@ -85,20 +104,9 @@ async def test_the_school_day_after_the_session_is_each_students_own(
     session = await late_session(room, lesson)
     rule = {"anchor": "SESSION_END", "schoolDays": 1, "at": "SCHOOL_DAY_END"}
     opens = {"anchor": "SESSION_END", "schoolDays": 0, "at": "SCHOOL_DAY_START"}
-    assigned = (
-        await room.teacher.run(
-            ASSIGN,
-            input={
-                "sectionId": room.section_id,
-                "lessonId": lesson,
-                "componentId": await practice_component(room, lesson),
-                "sessionId": session["id"],
-                "opens": {"rule": opens},
-                "due": {"rule": rule},
-            },
-        )
-    )["assignTask"]
-    assert assigned["__typename"] == "Task", assigned
+    assigned = await assign_practice(
+        room, lesson, opens={"rule": opens}, due={"rule": rule}, sessionId=session["id"]
+    )
     monday = next_monday().date()
     chicago = await due_in_feed(room.chicago_student, assigned["id"])
     los_angeles = await due_in_feed(room.la_student, assigned["id"])
@@ -118,20 +126,13 @@ async def test_a_task_for_chosen_students_and_an_extension_reach_only_them(
     room = await make_classroom(client_for)
     lesson = await published_lesson(room.teacher)
     opens = next_monday().replace(hour=9)
-    chosen = (
-        await room.teacher.run(
-            ASSIGN,
-            input={
-                "sectionId": room.section_id,
-                "lessonId": lesson,
-                "componentId": await practice_component(room, lesson),
-                "opens": {"at": opens.isoformat()},
-                "due": {"at": (opens + timedelta(days=2)).isoformat()},
-                "studentIds": [room.chicago_student_id],
-            },
-        )
-    )["assignTask"]
-    assert chosen["__typename"] == "Task", chosen
+    chosen = await assign_practice(
+        room,
+        lesson,
+        opens={"at": opens.isoformat()},
+        due={"at": (opens + timedelta(days=2)).isoformat()},
+        studentIds=[room.chicago_student_id],
+    )
     assert await due_in_feed(room.la_student, chosen["id"]) is None
     due = await due_in_feed(room.chicago_student, chosen["id"])
     assert due is not None

@@ -13,7 +13,7 @@ from typing import Any
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.classroom import published_lesson
 from tests.e2e.client import Client, ClientFor, Data
-from tests.e2e.test_on_demand_tasks import ASSIGN, practice_component, status_in_feed
+from tests.e2e.test_on_demand_tasks import assign_practice, status_in_feed
 from tests.support.polling import eventually
 
 PROGRESS = """studentId state startedAt completedAt positionSeconds timeSpentSeconds reportCount"""
@@ -43,19 +43,12 @@ async def test_reports_sent_twice_and_out_of_order_give_the_state_of_once_in_ord
     room = await make_classroom(client_for)
     lesson = await published_lesson(room.teacher)
     assigning = datetime.now(UTC)
-    assigned = (
-        await room.teacher.run(
-            ASSIGN,
-            input={
-                "sectionId": room.section_id,
-                "lessonId": lesson,
-                "componentId": await practice_component(room, lesson),
-                "opens": {"at": assigning.isoformat()},
-                "due": {"at": (assigning + timedelta(days=3)).isoformat()},
-            },
-        )
-    )["assignTask"]
-    assert assigned["__typename"] == "Task", assigned
+    assigned = await assign_practice(
+        room,
+        lesson,
+        opens={"at": assigning.isoformat()},
+        due={"at": (assigning + timedelta(days=3)).isoformat()},
+    )
     assigned_by = datetime.now(UTC)  # the scheduler announced it before this
     task = str(assigned["id"])
     in_order, replaying = room.chicago_student, room.la_student

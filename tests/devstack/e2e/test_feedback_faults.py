@@ -34,10 +34,9 @@ from tests.e2e.client import Client, ClientFor, Data
 from tests.e2e.test_balance_adjusted import ASSESS, PULSE, a_due_this_week
 from tests.e2e.test_live_prompts import END, EVENTS, JOIN, OPEN, PROMPTS, START
 from tests.e2e.test_on_demand_tasks import (
-    ASSIGN,
     WITH_PRACTICE,
+    assign_practice,
     extra_practice,
-    practice_component,
 )
 from tests.e2e.test_task_progress import REPORT, TASK_PROGRESS
 from tests.support.delivery import Delivery, delivery
@@ -193,19 +192,12 @@ async def lesson_under_way(make: ClientFor, *, joining: int) -> Lesson:
     room, students = await class_of_six(make)
     lesson = await published_lesson(room.teacher, WITH_PRACTICE)
     now = datetime.now(UTC)
-    assigned = (
-        await room.teacher.run(
-            ASSIGN,
-            input={
-                "sectionId": room.section_id,
-                "lessonId": lesson,
-                "componentId": await practice_component(room, lesson),
-                "opens": {"at": now.isoformat()},
-                "due": {"at": (now + timedelta(days=3)).isoformat()},
-            },
-        )
-    )["assignTask"]
-    assert assigned["__typename"] == "Task", assigned
+    assigned = await assign_practice(
+        room,
+        lesson,
+        opens={"at": now.isoformat()},
+        due={"at": (now + timedelta(days=3)).isoformat()},
+    )
     assigned_by = datetime.now(UTC)  # the scheduler announced it before this
     task = str(assigned["id"])
 
@@ -512,19 +504,9 @@ async def test_an_assessment_published_while_the_scheduler_is_killed_proposes_on
     overloaded, done = room.chicago_student, room.la_student
     lesson = await published_lesson(room.teacher)
     due, week = await a_due_this_week()
-    assigned = (
-        await room.teacher.run(
-            ASSIGN,
-            input={
-                "sectionId": room.section_id,
-                "lessonId": lesson,
-                "componentId": await practice_component(room, lesson),
-                "opens": {"at": datetime.now(UTC).isoformat()},
-                "due": {"at": due.isoformat()},
-            },
-        )
-    )["assignTask"]
-    assert assigned["__typename"] == "Task", assigned
+    assigned = await assign_practice(
+        room, lesson, opens={"at": datetime.now(UTC).isoformat()}, due={"at": due.isoformat()}
+    )
     task = str(assigned["id"])
 
     async def known() -> bool:
