@@ -53,6 +53,7 @@ LOST = """mutation($id: ID!, $key: String) {
 PROPOSALS = """query($section: ID!) { balanceProposals(sectionId: $section) {
   nodes { id studentId kind status } } }"""
 FEED = """query { feed(first: 100) { edges { node { id kind status sessionId } } } }"""
+FEED_UPDATES = """subscription { feedUpdates(first: 100) { feed { nodes { id status } } } }"""
 OPTIONS = ["Hobbes", "Rousseau", "Both"]
 # Restarts and a log sent again take seconds; a passing drill waits only as long as they take.
 RECOVERY = 60
@@ -263,6 +264,22 @@ async def progress_by_student(lesson: Lesson) -> dict[str, Data]:
     return {p["studentId"]: p for p in found["nodes"]}
 
 
+async def feed_streamed(next_update: Callable[[], Awaitable[Data]], wanted: dict[str, str]) -> None:
+    """Wait until a page of the feed stream shows each item with its status."""
+
+    async def shown() -> bool:
+        try:
+            payload = await next_update()
+        except TimeoutError:  # nothing for a while: a restart under way
+            return False
+        assert not payload.get("errors"), payload
+        nodes = payload["data"]["feedUpdates"]["feed"]["nodes"]
+        statuses = {node["id"]: node["status"] for node in nodes}
+        return all(statuses.get(item) == status for item, status in wanted.items())
+
+    await eventually(shown, seconds=RECOVERY)
+
+
 async def feed_statuses(client: Client, *item_ids: str) -> dict[str, str]:
     edges = (await client.run(FEED))["feed"]["edges"]
     return {e["node"]["id"]: e["node"]["status"] for e in edges if e["node"]["id"] in item_ids}
@@ -365,52 +382,58 @@ async def test_a_broker_restarted_mid_session_loses_no_answer_progress_or_attend
     absent_id = lesson.students[5][0]
     sent = reports(lesson, 2)
     await past(sent[-1]["at"])
-    # The teacher watches the session's stream throughout.
-    async with lesson.room.teacher.subscribe(EVENTS, id=lesson.session) as teacher_events:
-        given = [await answer(lesson, n, choice) for n, choice in ((0, 0), (1, 1))]
-        await report(lesson, 0, sent[0])  # started
+    # The absent student's app keeps their feed current throughout.
+    async with lesson.students[5][1].subscribe(FEED_UPDATES) as absent_feed:
+        # The teacher watches the session's stream throughout.
+        async with lesson.room.teacher.subscribe(EVENTS, id=lesson.session) as teacher_events:
+            given = [await answer(lesson, n, choice) for n, choice in ((0, 0), (1, 1))]
+            await report(lesson, 0, sent[0])  # started
 
-        # The broker stops, and feedback dies meanwhile: it comes back without the broker, and
-        # writes are still taken (feedback keeps them and their events).
-        assert stack.launcher.bookend("stop", "broker").code == 0
-        await eventually(lambda: stack.launcher.broker_lost("feedback"), seconds=RECOVERY)
-        stack.kill("feedback")
-        given.append(await answer(lesson, 2, 1))
-        await report(lesson, 1, sent[0])  # started
-        # It starts again empty, and writes come at once, before the relays notice the log is gone
-        # (events sent to a topic the broker does not have yet are acknowledged and dropped); once
-        # they notice, every relay sends its events again and every consumer reads again.
-        started = stack.launcher.bookend("start", "broker")
-        assert started.code == 0, started.err
-        given += [await answer(lesson, n, choice) for n, choice in ((3, 2), (4, 1))]
-        await report(lesson, 1, sent[1])  # done
-        # Every answer reaches the teacher's stream, the broker's restart notwithstanding (one
-        # may come twice, ADR 0014), and the last tally it shows counts each once. (Ending the
-        # session first would complete the stream at its ENDED status, ADR 0042, and answers
-        # sent again after the restart may come after that status.)
-        streamed = await answers_streamed(teacher_events, count=5)
-        assert streamed == {"answered": 5, "expected": 6, "counts": [1, 3, 1]}
-        ended = await lesson.room.teacher.run(END, id=lesson.session)
-        assert ended["endSession"]["__typename"] == "LiveSession", ended
-        await status_streamed(teacher_events, "ENDED")
+            # The broker stops, and feedback dies meanwhile: it comes back without the broker, and
+            # writes are still taken (feedback keeps them and their events).
+            assert stack.launcher.bookend("stop", "broker").code == 0
+            await eventually(lambda: stack.launcher.broker_lost("feedback"), seconds=RECOVERY)
+            stack.kill("feedback")
+            given.append(await answer(lesson, 2, 1))
+            await report(lesson, 1, sent[0])  # started
+            # It starts again empty, and writes come at once, before the relays notice the log is
+            # gone (events sent to a topic the broker does not have yet are acknowledged and
+            # dropped); once they notice, every relay sends its events again and every consumer
+            # reads again.
+            started = stack.launcher.bookend("start", "broker")
+            assert started.code == 0, started.err
+            given += [await answer(lesson, n, choice) for n, choice in ((3, 2), (4, 1))]
+            await report(lesson, 1, sent[1])  # done
+            # Every answer reaches the teacher's stream, the broker's restart notwithstanding (one
+            # may come twice, ADR 0014), and the last tally it shows counts each once. (Ending the
+            # session first would complete the stream at its ENDED status, ADR 0042, and answers
+            # sent again after the restart may come after that status.)
+            streamed = await answers_streamed(teacher_events, count=5)
+            assert streamed == {"answered": 5, "expected": 6, "counts": [1, 3, 1]}
+            ended = await lesson.room.teacher.run(END, id=lesson.session)
+            assert ended["endSession"]["__typename"] == "LiveSession", ended
+            await status_streamed(teacher_events, "ENDED")
 
-    # Each answer counted once, whatever was sent again.
-    assert [g["__typename"] for g in given] == ["PromptAnswer"] * 5, given
-    assert await tally(lesson) == {"answered": 5, "counts": [1, 3, 1]}
+        # Each answer counted once, whatever was sent again.
+        assert [g["__typename"] for g in given] == ["PromptAnswer"] * 5, given
+        assert await tally(lesson) == {"answered": 5, "counts": [1, 3, 1]}
 
-    # The end reaches feedback, its attendance summary and the prompt left to the absent
-    # student reach the scheduler, and progress reaches the feeds.
-    session, task, prompt = lesson.session, lesson.task, lesson.prompt
-    await until_seen(
-        partial(class_feeds, lesson),
-        [
-            {session: "ATTENDED", task: "IN_PROGRESS"},
-            {session: "ATTENDED", task: "DONE"},
-            *[{session: "ATTENDED", task: "NOT_STARTED"}] * 3,
-            {session: "MISSED", task: "NOT_STARTED", prompt: "NOT_STARTED"},
-        ],
-    )
-    assert absent_id not in await progress_by_student(lesson)
+        # The end reaches feedback, its attendance summary and the prompt left to the absent
+        # student reach the scheduler, and progress reaches the feeds.
+        session, task, prompt = lesson.session, lesson.task, lesson.prompt
+        await until_seen(
+            partial(class_feeds, lesson),
+            [
+                {session: "ATTENDED", task: "IN_PROGRESS"},
+                {session: "ATTENDED", task: "DONE"},
+                *[{session: "ATTENDED", task: "NOT_STARTED"}] * 3,
+                {session: "MISSED", task: "NOT_STARTED", prompt: "NOT_STARTED"},
+            ],
+        )
+        assert absent_id not in await progress_by_student(lesson)
+        # Their stream, across the restart, comes to the feed the query shows.
+        missed = {lesson.session: "MISSED", lesson.prompt: "NOT_STARTED"}
+        await feed_streamed(absent_feed, missed)
     await stack.back("catalog", "scheduler", "feedback", "gateway")
     await stack.delivered_once()
 
