@@ -152,7 +152,13 @@ def questions(*keys: str) -> Callable[[Seeded], list[object]]:
 
     def expected(made: Seeded) -> list[object]:
         chosen = [made.questions[key] for key in keys]
-        return [q["id"] for q in sorted(chosen, key=lambda q: (q["asked_at"], q["id"]))]
+
+        # By instant, not by its text: an instant on the whole second is written without a
+        # fraction ("…:32Z"), which as text sorts after "…:32.054Z".
+        def asked(q: Json) -> tuple[datetime, str]:
+            return datetime.fromisoformat(q["asked_at"]), q["id"]
+
+        return [q["id"] for q in sorted(chosen, key=asked)]
 
     return expected
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pytest
 
@@ -96,12 +97,20 @@ class Listed:
     params: tuple[tuple[str, str], ...] = ()
 
 
+def instant(text: str) -> datetime:
+    """An instant as the API wrote it: compared as text, "…:32Z" (on the whole second) sorts
+    after "…:32.054Z"."""
+    return datetime.fromisoformat(text)
+
+
 def by_start(seeded: Seeded) -> list[str]:
-    return [s["id"] for s in sorted(seeded.sessions, key=lambda s: (s["starts_at"], s["id"]))]
+    return [
+        s["id"] for s in sorted(seeded.sessions, key=lambda s: (instant(s["starts_at"]), s["id"]))
+    ]
 
 
 def newest_first(seeded: Seeded) -> list[str]:
-    links = sorted(seeded.links, key=lambda link: (link["created_at"], link["id"]))
+    links = sorted(seeded.links, key=lambda link: (instant(link["created_at"]), link["id"]))
     return [link["id"] for link in reversed(links)]
 
 
