@@ -173,6 +173,10 @@ class SchedulerClient(ServiceClient):
         path = at("/groups/{group_id}", group_id=group_id)
         return await self.call(Group, "DELETE", path, key=key)
 
+    async def get_section(self, section_id: str) -> Section:
+        path = at("/sections/{section_id}", section_id=section_id)
+        return await self.call(Section, "GET", path)
+
     async def list_sections(self, page: Page) -> SectionPage:
         return await self.call(SectionPage, "GET", "/sections", params=page.params())
 
@@ -249,6 +253,10 @@ class SchedulerClient(ServiceClient):
         path = at("/sections/{section_id}/proposals", section_id=section_id)
         params = {**page.params(), "status": status.value if status else None}
         return await self.call(ProposalPage, "GET", path, params=params)
+
+    async def get_proposal(self, proposal_id: str) -> Proposal:
+        path = at("/proposals/{proposal_id}", proposal_id=proposal_id)
+        return await self.call(Proposal, "GET", path)
 
     async def accept_proposal(self, proposal_id: str) -> Proposal:
         path = at("/proposals/{proposal_id}/accept", proposal_id=proposal_id)

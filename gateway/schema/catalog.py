@@ -21,6 +21,7 @@ from gateway.schema.enums import (
     VariantKind,
 )
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.ids import Node
 from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.schema.scalars import Bytes
 
@@ -127,7 +128,7 @@ class AdoptedFrom(FromContract[http.AdoptedFrom]):
 
 
 @strawberry.type
-class Lesson:
+class Lesson(Node):
     id: strawberry.ID
     title: str
     subject: str

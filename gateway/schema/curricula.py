@@ -13,6 +13,7 @@ from gateway.schema.catalog import Lesson
 from gateway.schema.convert import from_contract, to_contract
 from gateway.schema.enums import GradeBand
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.ids import Node
 from gateway.schema.paging import After, Connection, First, checked_page
 
 
@@ -33,7 +34,7 @@ class Unit:
 
 
 @strawberry.type
-class Curriculum:
+class Curriculum(Node):
     id: strawberry.ID
     title: str
     subject: str

@@ -32,6 +32,7 @@ from gateway.schema.enums import (
 )
 from gateway.schema.errors import Failure, IdempotencyKey, PublicError, mutate, query
 from gateway.schema.frames import LiveFrames
+from gateway.schema.ids import Node
 from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.schema.prompts import (
     PromptAnswerReceived,
@@ -56,7 +57,7 @@ T = TypeVar("T")
 
 
 @strawberry.type
-class CheckIn(FromContract[http.CheckIn]):
+class CheckIn(Node, FromContract[http.CheckIn]):
     id: strawberry.ID
     session_id: strawberry.ID
     student_id: strawberry.ID

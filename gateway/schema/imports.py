@@ -13,6 +13,7 @@ from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import RosterImportStatus, RosterKind, RosterSkipReason
 from gateway.schema.errors import Failure, UserError, mutate, query
+from gateway.schema.ids import Node
 
 
 @strawberry.input
@@ -66,7 +67,7 @@ class RosterSkippedRows(FromContract[http.RosterSkipped]):
 
 
 @strawberry.type
-class RosterImport:
+class RosterImport(Node):
     id: strawberry.ID
     status: RosterImportStatus = strawberry.field(
         description="RUNNING: read it again with rosterImport(id). FAILED or INTERRUPTED: "

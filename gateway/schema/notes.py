@@ -19,6 +19,7 @@ from gateway.hub import Same
 from gateway.schema.convert import FromContract, to_contract
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
 from gateway.schema.feedback import _before, _events
+from gateway.schema.ids import Node
 from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.upstream import Page, UpstreamFailure, UpstreamUnavailable
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 @strawberry.type(description="A note from staff to one student: theirs and their guardians'.")
-class Note(FromContract[http.Note]):
+class Note(Node, FromContract[http.Note]):
     id: strawberry.ID
     student_id: strawberry.ID
     section_id: strawberry.ID

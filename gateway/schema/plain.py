@@ -53,9 +53,12 @@ class AttributeRead:
     items_nullable: bool = False
     # An interface's field: each value's object type, by the value's class.
     runtime_types: dict[type, GraphQLObjectType] | None = None
+    # Made of the value read, given its source, before it is coerced: an id made global.
+    convert: Callable[[Any, Any], Any] | None = None
 
     def __call__(self, source: object, _info: object) -> object:
-        return getattr(source, self.name)
+        value = getattr(source, self.name)
+        return value if self.convert is None else self.convert(source, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +143,16 @@ def _coercion(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
     return coerce
 
 
+def _origin(object_type: GraphQLObjectType) -> type:
+    definition = object_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    origin = getattr(definition, "origin", None)
+    return origin if isinstance(origin, type) else _Never
+
+
+class _Never:
+    """The class of no value: a type whose class is unknown is completed as usual."""
+
+
 # An object's selection when every field in it is plain: each response name with its read and
 # the field's nodes (for an object field's own selection). None: a field in it is not plain.
 Reads = tuple[tuple[str, "AttributeRead | TypeName", FieldDetailsList], ...] | None
@@ -199,6 +212,8 @@ class PlainFieldsExecution(StrawberryGraphQLCoreExecutionContext):
             value = getattr(source, read.name)
             if value is None:
                 return None if read.nullable else Undefined
+            if read.convert is not None:
+                value = read.convert(source, value)
             if read.coerce is not None:
                 coerced = read.coerce(value)
                 return Undefined if coerced is None else coerced
@@ -228,7 +243,9 @@ class PlainFieldsExecution(StrawberryGraphQLCoreExecutionContext):
         else:
             assert read.object_type is not None
             object_type = read.object_type
-            if object_type.is_type_of is not None:  # a type with interfaces: checked as usual
+            # A type with interfaces (a Node): the value must be of its class, as Strawberry's
+            # own check asks.
+            if object_type.is_type_of is not None and not isinstance(value, _origin(object_type)):
                 return Undefined
         selection = self.collect_subfields(object_type, nodes).grouped_field_set
         return self._object(object_type, selection, value)

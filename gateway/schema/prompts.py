@@ -18,6 +18,7 @@ from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import PromptKind, PromptStatus
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.ids import Node
 from gateway.schema.paging import MAX_FIRST, After, Connection, First, checked_page
 from gateway.upstream import Page, UpstreamFailure, UpstreamUnavailable
 
@@ -69,7 +70,7 @@ class PromptAnswer(FromContract[http.PromptAnswer]):
         "text; answered with a choice's index, or text."
     )
 )
-class Prompt:
+class Prompt(Node):
     id: strawberry.ID
     session_id: strawberry.ID
     section_id: strawberry.ID

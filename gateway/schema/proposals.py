@@ -13,6 +13,7 @@ from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import BalanceFlag, ProposalKind, ProposalStatus
 from gateway.schema.errors import Failure, mutate, query
+from gateway.schema.ids import Node
 from gateway.schema.paging import After, Connection, First, checked_page
 
 
@@ -23,7 +24,7 @@ from gateway.schema.paging import After, Connection, First, checked_page
         "feeds of those it is for at once; an applied one can be undone."
     )
 )
-class BalanceProposal(FromContract[http.Proposal]):
+class BalanceProposal(Node, FromContract[http.Proposal]):
     id: strawberry.ID
     section_id: strawberry.ID
     student_id: strawberry.ID | None

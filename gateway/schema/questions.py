@@ -25,6 +25,7 @@ from gateway.context import Info
 from gateway.schema.convert import FromContract, from_contract
 from gateway.schema.enums import AnswerMode, QuestionPhase, QuestionStatus, QuestionVisibility
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.ids import Node
 from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.upstream import UpstreamFailure, UpstreamUnavailable
 
@@ -60,7 +61,7 @@ MINE = (
         "everywhere; staff of the section see who asked."
     )
 )
-class Question:
+class Question(Node):
     id: strawberry.ID
     session_id: strawberry.ID
     section_id: strawberry.ID

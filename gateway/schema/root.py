@@ -23,8 +23,10 @@ from gateway.schema.feed import FEED_ITEM_TYPES, FeedQuery, FeedSubscription
 from gateway.schema.feedback import FeedbackMutation, FeedbackQuery, FeedbackSubscription
 from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
+from gateway.schema.ids import globalize_ids
 from gateway.schema.imports import ImportMutation, ImportQuery
 from gateway.schema.me import MeQuery
+from gateway.schema.node import NODE_TYPES, NodeQuery
 from gateway.schema.notes import NoteMutation, NoteQuery, NoteSubscription
 from gateway.schema.plain import read_plain_fields
 from gateway.schema.progress import ProgressMutation, ProgressQuery
@@ -65,6 +67,7 @@ class ViewerQuery:
 @strawberry.type
 class Query(
     ViewerQuery,
+    NodeQuery,
     MeQuery,
     FeedQuery,
     CatalogQuery,
@@ -125,8 +128,8 @@ class BookendSchema(strawberry.Schema):
 
     def __init__(self, *args: Any, **rest: Any) -> None:
         rest.setdefault("config", StrawberryConfig(scalar_map=SCALARS))
-        # Types reachable only through an interface: the feed's kinds of item.
-        rest.setdefault("types", FEED_ITEM_TYPES)
+        # Types reachable only through an interface: the feed's kinds of item, and Nodes.
+        rest.setdefault("types", (*FEED_ITEM_TYPES, *NODE_TYPES))
         super().__init__(*args, **rest)
 
     def process_errors(
@@ -170,4 +173,5 @@ def build_schema(settings: GatewaySettings, budgets: Budgets | None = None) -> s
         execution_context_class=OncePerAudience,
     )
     read_plain_fields(schema)
+    globalize_ids(schema)  # after: a plain id field stays plain, and encodes
     return schema

@@ -14,11 +14,12 @@ from gateway.context import Info
 from gateway.schema.convert import FromContract, each, from_contract, to_contract
 from gateway.schema.enums import GradeBand, PersonRole
 from gateway.schema.errors import Failure, mutate, query
+from gateway.schema.ids import Node
 from gateway.schema.paging import After, Connection, First, checked_page
 
 
 @strawberry.type
-class District(FromContract[http.District]):
+class District(Node, FromContract[http.District]):
     id: strawberry.ID
     name: str
 
@@ -58,7 +59,7 @@ class Term:
 
 
 @strawberry.type
-class Section(FromContract[http.Section]):
+class Section(Node, FromContract[http.Section]):
     id: strawberry.ID
     school_id: strawberry.ID
     name: str

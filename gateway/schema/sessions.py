@@ -15,6 +15,7 @@ from gateway.schema.catalog import Lesson, load_lesson
 from gateway.schema.convert import from_contract, to_contract
 from gateway.schema.enums import Bookend, Modality, SessionStatus
 from gateway.schema.errors import Failure, IdempotencyKey, mutate, query
+from gateway.schema.ids import Node
 from gateway.schema.paging import After, Connection, First, checked_page
 from gateway.schema.questions import Question
 from gateway.schema.recordings import SessionRecording
@@ -51,7 +52,7 @@ class Task:
 
 
 @strawberry.type
-class LiveSession:
+class LiveSession(Node):
     id: strawberry.ID
     section_id: strawberry.ID
     lesson_id: strawberry.ID
@@ -121,7 +122,7 @@ class LiveSession:
 
 
 @strawberry.type
-class SessionSeries:
+class SessionSeries(Node):
     id: strawberry.ID
     section_id: strawberry.ID
     lesson_id: strawberry.ID
