@@ -4,9 +4,9 @@ of cost: a request over budget is refused with a code and when to come back (ADR
 Every field counts 1, and a list counts what it selects once for each item it may hold: a page
 (a field that takes `first`) holds the items asked for, or its default page, capped at the largest
 page; in a connection (or an object holding one), its lists (`edges`, `nodes`) hold its page, and
-its other fields (`pageInfo`) are counted once; any other list of objects counts as `list_items`
-items. A connection's `totalCount` is a count query in its service: it counts as
-COUNT_POINTS, what a list of that many items would.
+its other fields (`pageInfo`) are counted once; `nodes` holds one object for each id it is given;
+any other list of objects counts as `list_items` items. A connection's `totalCount` is a count
+query in its service: it counts as COUNT_POINTS, what a list of that many items would.
 `__typename` and introspection cost nothing upstream and count nothing.
 """
 
@@ -23,6 +23,7 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
+    GraphQLInputType,
     GraphQLInt,
     GraphQLInterfaceType,
     GraphQLList,
@@ -103,6 +104,8 @@ class _Costs(Fold[int, Place]):
             if not listed:  # a connection, or an object holding one: its lists hold the page
                 return 1 + self.selections(node.selection_set, Place(named, page))
             items = page
+        elif listed and "ids" in definition.args:  # `nodes`: one object for each id asked
+            items = self._asked_ids(node, definition.args["ids"].type)
         elif listed:
             items = where.page or self._list_items
         else:  # one object: a page it is part of goes on to the lists in it
@@ -114,6 +117,15 @@ class _Costs(Fold[int, Place]):
 
     def within(self, type_condition: str | None, where: Place) -> Place:
         return Place(type_condition or where.type, where.page)
+
+    def _asked_ids(self, node: FieldNode, ids_type: GraphQLInputType) -> int:
+        for argument in node.arguments or ():
+            if argument.name.value == "ids":
+                asked = value_from_ast(argument.value, ids_type, self._variables)
+                if isinstance(asked, list):
+                    # More than a page's worth is refused before anything is read.
+                    return min(len(asked), MAX_FIRST)
+        return self._list_items
 
     def _page(self, node: FieldNode, default: object) -> int:
         asked: object = Undefined

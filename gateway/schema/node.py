@@ -19,13 +19,14 @@ from gateway.schema.feedback import CheckIn
 from gateway.schema.ids import Node, decode
 from gateway.schema.imports import RosterImport
 from gateway.schema.notes import Note
+from gateway.schema.paging import MAX_FIRST
 from gateway.schema.prompts import Prompt
 from gateway.schema.proposals import BalanceProposal
 from gateway.schema.questions import Question
 from gateway.schema.roster import District, Section
 from gateway.schema.sessions import LiveSession, SessionSeries
 
-MAX_NODES = 100
+MAX_NODES = MAX_FIRST  # as many as a page holds
 
 Fetch = Callable[[Info, str], Awaitable[Node | None]]
 

@@ -222,3 +222,16 @@ async def test_nodes_refuses_more_than_a_hundred_ids_before_asking_anyone(
     assert error["extensions"]["code"] == "INVALID_INPUT"
     assert error["extensions"]["errors"][0]["rule"] == "max_items"
     assert services.scheduler.requests == []
+
+
+async def test_nodes_costs_what_its_ids_hold(gateway: httpx.AsyncClient) -> None:
+    answer = await gateway.post(
+        "/graphql",
+        json={
+            "query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            "variables": {"ids": [SESSION] * 3},
+        },
+        headers=TEACHER,
+    )
+    # The field itself, and one `id` for each of the three objects.
+    assert answer.json()["extensions"]["cost"]["requested"] == 1 + 3
