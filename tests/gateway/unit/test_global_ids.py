@@ -4,6 +4,8 @@ runs, and `node`/`nodes` fetch again through the object's own query."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -43,12 +45,12 @@ def gateway(services: StubServices) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway")
 
 
-async def post(gateway: httpx.AsyncClient, document: str, **variables: object) -> dict:
+async def post(gateway: httpx.AsyncClient, document: str, **variables: object) -> dict[str, Any]:
     answer = await gateway.post(
         "/graphql", json={"query": document, "variables": variables}, headers=TEACHER
     )
     assert answer.status_code == 200, answer.text
-    body = answer.json()
+    body: dict[str, Any] = answer.json()
     del body["extensions"]  # the cost of the request
     return body
 
