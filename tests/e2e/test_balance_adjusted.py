@@ -15,6 +15,7 @@ from tests.e2e.classroom import published_lesson
 from tests.e2e.client import Client, ClientFor, Data
 from tests.e2e.test_on_demand_tasks import assign_practice, due_in_feed, practice_component
 from tests.e2e.test_task_progress import REPORT, TASK_PROGRESS
+from tests.support.global_ids import gid
 from tests.support.polling import eventually
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -101,19 +102,20 @@ async def test_a_weeks_assessment_becomes_a_proposal_that_changes_one_students_f
         "completionRate": 0.5,
     }
     students = {s["studentId"]: s for s in published["students"]}
-    me = students[room.chicago_student_id]
+    chicago_id = gid("Person", room.chicago_student_id)
+    me = students[chicago_id]
     assert me["figures"]["completionRate"] == 0.0
     reasons = {f["kind"]: f["reason"] for f in me["flags"]}
     assert reasons["OVERLOADED"] == (
         f"the student reports too much work; completed 0 of {minutes} on-demand minutes "
         "→ lighten the load"
     )
-    other = next(s for sid, s in students.items() if sid != room.chicago_student_id)
+    other = next(s for sid, s in students.items() if sid != chicago_id)
     assert other["figures"]["completionRate"] == 1.0 and other["flags"] == []
 
     async def proposed() -> Data | None:
         nodes = (await room.teacher.run(PROPOSALS, section=room.section_id))["balanceProposals"]
-        mine = [n for n in nodes["nodes"] if n["studentId"] == room.chicago_student_id]
+        mine = [n for n in nodes["nodes"] if n["studentId"] == chicago_id]
         return mine[0] if mine else None
 
     proposal = await eventually(proposed)  # the scheduler heard the assessment

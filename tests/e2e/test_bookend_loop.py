@@ -7,8 +7,9 @@ from datetime import datetime
 
 from bookend.auth import Role
 from tests.e2e.classroom import classroom as make_classroom
-from tests.e2e.classroom import published_lesson, schedule
+from tests.e2e.classroom import published_lesson, schedule, session_item
 from tests.e2e.client import Client, ClientFor, Data
+from tests.support.global_ids import raw_of
 from tests.support.polling import eventually
 
 FEED = """query($first: Int!, $after: String, $student: ID) {
@@ -77,7 +78,8 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
     los_angeles = await whole_feed(room.la_student)
     for feed, offset in ((chicago, "-06:00"), (los_angeles, "-08:00")):
         live = [item for item in feed if item["kind"] == "LIVE_SESSION"]
-        assert [item["id"] for item in live] == [session["id"]]
+        assert [item["id"] for item in live] == [session_item(session["id"])]
+        assert [item["sessionId"] for item in live] == [session["id"]]
         starts, ends = instant(live[0]["startsAt"]), instant(live[0]["endsAt"])
         pre_work = [item for item in feed if item.get("bookend") == "PRE_WORK"]
         follow_up = [item for item in feed if item.get("bookend") == "FOLLOW_UP"]
@@ -102,9 +104,9 @@ async def test_a_scheduled_session_reaches_each_student_bookended_in_their_own_z
     assert [item["id"] for item in guardian_view] == [item["id"] for item in chicago]
     # A guardian abroad reads the same moments in their own zone; the child's stays named.
     assert room.make is not None
-    abroad = room.make(
-        "guardian-abroad", Role.GUARDIAN, children=frozenset({child_id}), zone="Asia/Tokyo"
-    )
+    # A token's claims hold the identity provider's ids: raw, not the API's.
+    children = frozenset({raw_of("Person", child_id)})
+    abroad = room.make("guardian-abroad", Role.GUARDIAN, children=children, zone="Asia/Tokyo")
     from_tokyo = await whole_feed(abroad, student=child_id)
     assert [instant(item["actionableAt"]) for item in from_tokyo] == [
         instant(item["actionableAt"]) for item in chicago

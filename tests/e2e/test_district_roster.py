@@ -13,6 +13,7 @@ from bookend.auth import Role
 from devstack.stack import RunningStack
 from tests.e2e.client import Client, ClientFor, Data
 from tests.support.auth import token_for
+from tests.support.global_ids import gid
 from tests.support.roster_files import lakeside
 
 IMPORT = """mutation($files: [RosterFileInput!]!) { importRoster(files: $files) {
@@ -83,15 +84,15 @@ async def test_a_roster_imported_from_csv_files_is_read_back_and_importing_it_ag
     }
     assert (await admin.run(READ_IMPORT, id=result["id"]))["rosterImport"]["status"] == "DONE"
     roster = await admin.run(ROSTER)
-    assert roster["district"] == {"id": district, "name": "Lakeside USD"}
+    assert roster["district"] == {"id": gid("District", district), "name": "Lakeside USD"}
     assert [(s["id"], s["timeZone"]) for s in roster["schools"]["nodes"]] == [
-        ("oak", "America/Chicago"),
-        ("river", "America/Los_Angeles"),
+        (gid("School", "oak"), "America/Chicago"),
+        (gid("School", "river"), "America/Los_Angeles"),
     ]
     assert roster["oak"]["nodes"] == [
         {
-            "id": "fall-oak",
-            "schoolId": "oak",
+            "id": gid("Term", "fall-oak"),
+            "schoolId": gid("School", "oak"),
             "name": "Fall 2025",
             "startsOn": "2025-08-18",
             "endsOn": "2025-12-19",
@@ -101,7 +102,7 @@ async def test_a_roster_imported_from_csv_files_is_read_back_and_importing_it_ag
             "blackouts": [{"on": "2025-10-13", "reason": "Staff development day"}],
         },
         {
-            "id": "sy",
+            "id": gid("Term", "sy"),
             "schoolId": None,
             "name": "2025-2026",
             "startsOn": "2025-08-18",
@@ -115,14 +116,28 @@ async def test_a_roster_imported_from_csv_files_is_read_back_and_importing_it_ag
         },
     ]
     assert roster["sections"]["totalCount"] == len(roster["sections"]["nodes"])
-    math = next(s for s in roster["sections"]["nodes"] if s["id"] == "math7")
-    assert (math["termId"], math["gradeBand"], math["teacherIds"]) == ("sy", "G6_8", ["t-rivera"])
+    math = next(s for s in roster["sections"]["nodes"] if s["id"] == gid("Section", "math7"))
+    assert (math["termId"], math["gradeBand"], math["teacherIds"]) == (
+        gid("Term", "sy"),
+        "G6_8",
+        [gid("Person", "t-rivera")],
+    )
     assert roster["read2"]["nodes"] == [
-        {"id": "s-ava", "givenName": "Ava", "ownTimeZone": None, "timeZone": "America/Chicago"}
+        {
+            "id": gid("Person", "s-ava"),
+            "givenName": "Ava",
+            "ownTimeZone": None,
+            "timeZone": "America/Chicago",
+        }
     ]
     assert roster["math7"]["nodes"][0]["timeZone"] == "America/New_York"
     assert roster["guardians"] == [
-        {"id": "g-maria", "role": "GUARDIAN", "givenName": "Maria", "familyName": "Lopez"}
+        {
+            "id": gid("Person", "g-maria"),
+            "role": "GUARDIAN",
+            "givenName": "Maria",
+            "familyName": "Lopez",
+        }
     ]
     ava = client_for("s-ava", Role.STUDENT, district=district)
     assert (await ava.run(FEED))["feed"]["timeZone"] == "America/Chicago"

@@ -15,6 +15,7 @@ from bookend.auth import Role
 from devstack.stack import RunningStack
 from tests.e2e.classroom import classroom, published_lesson, schedule
 from tests.e2e.client import ClientFor, Data
+from tests.support.global_ids import raw_of
 from tests.support.polling import eventually
 
 CREATE = """mutation($student: ID, $section: ID) {
@@ -26,7 +27,7 @@ REVOKE = """mutation($id: ID!) { revokeCalendarLink(id: $id) {
 LINKS = """query($student: ID) { calendarLinks(studentId: $student) {
   nodes { id url ownerId } } }"""
 FEED = """query($student: ID) { feed(first: 100, studentId: $student) {
-  edges { node { id kind title actionableAt ... on LiveSessionItem { endsAt } } } } }"""
+  edges { node { __typename id kind title actionableAt ... on LiveSessionItem { endsAt } } } } }"""
 
 
 async def test_a_guardian_subscribes_to_a_childs_calendar_that_matches_the_feed(
@@ -54,9 +55,11 @@ async def test_a_guardian_subscribes_to_a_childs_calendar_that_matches_the_feed(
     }
     feed = [e["node"] for e in (await room.guardian.run(FEED, student=student_id))["feed"]["edges"]]
     assert len(feed) == 4  # the session, two pre-work tasks and a follow-up
-    assert set(events) == {item["id"] for item in feed}
-    for item in feed:
-        event = events[item["id"]]
+    # A calendar's events are not the API's: their UIDs hold the items' raw ids.
+    raw_ids = {raw_of(item["__typename"], item["id"]): item for item in feed}
+    assert set(events) == set(raw_ids)
+    for raw_id, item in raw_ids.items():
+        event = events[raw_id]
         assert event.decoded("DTSTART") == datetime.fromisoformat(item["actionableAt"])
         if item["kind"] == "LIVE_SESSION":
             assert event.decoded("DTEND") == datetime.fromisoformat(item["endsAt"])
@@ -107,7 +110,10 @@ async def test_others_may_not_make_a_link_to_a_students_calendar(client_for: Cli
         (room.la_student, "FORBIDDEN"),
         (
             client_for(
-                "guardian-b", Role.GUARDIAN, district="district-b", children=frozenset({student_id})
+                "guardian-b",
+                Role.GUARDIAN,
+                district="district-b",
+                children=frozenset({raw_of("Person", student_id)}),
             ),
             "STUDENT_NOT_FOUND",
         ),

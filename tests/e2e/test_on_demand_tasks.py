@@ -14,6 +14,7 @@ from tests.e2e.classroom import (
     published_lesson,
     schedule,
     session_input,
+    task_item,
 )
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import Client, ClientFor, Data
@@ -46,12 +47,13 @@ def next_monday(days_ahead: int = 2) -> datetime:
 
 async def status_in_feed(client: Client, task_id: str) -> str | None:
     edges = (await client.run(STATUSES))["feed"]["edges"]
-    return next((e["node"]["status"] for e in edges if e["node"]["id"] == task_id), None)
+    item = task_item(task_id)
+    return next((e["node"]["status"] for e in edges if e["node"]["id"] == item), None)
 
 
 async def due_in_feed(client: Client, task_id: str) -> datetime | None:
     edges = (await client.run(FEED))["feed"]["edges"]
-    found = [e["node"]["dueAt"] for e in edges if e["node"]["id"] == task_id]
+    found = [e["node"]["dueAt"] for e in edges if e["node"]["id"] == task_item(task_id)]
     return datetime.fromisoformat(found[0]) if found else None
 
 
