@@ -18,6 +18,7 @@ from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from gateway.trusted import document_id
 from tests.support.auth import TEST_SECRET, bearer, token_for
+from tests.support.global_ids import gid
 from tests.support.running import serving
 
 VIEWER = "query Me { viewer { id } }"  # 2 points, and no service to ask
@@ -67,7 +68,7 @@ async def test_a_served_gateway_gives_graphiql_runs_trusted_documents_and_counts
     assert page.status_code == 200 and "://" not in page.text
     assert len(files) == 4 and fetched == [200] * 4
     assert [answer.status_code for answer in answers] == [200, 200, 429]
-    assert answers[0].json()["data"] == {"viewer": {"id": "student-1"}}
+    assert answers[0].json()["data"] == {"viewer": {"id": gid("Person", "student-1")}}
     assert int(answers[2].headers["retry-after"]) > 0
     assert answers[2].json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert untrusted.json()["errors"][0]["extensions"]["code"] == "UNTRUSTED_DOCUMENT"

@@ -14,6 +14,7 @@ from bookend.eventbus import KafkaSettings
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from tests.support.auth import TEST_SECRET, bearer
+from tests.support.global_ids import gid
 from tests.support.own import OwnBroker, own_broker
 from tests.support.polling import eventually
 from tests.support.running import running
@@ -38,7 +39,7 @@ async def test_a_gateway_started_while_the_broker_is_away_answers_and_joins_it_l
             json={"query": "{ viewer { id } }"},
             headers=bearer("student-1", Role.STUDENT),
         )
-        assert viewer.json()["data"] == {"viewer": {"id": "student-1"}}
+        assert viewer.json()["data"] == {"viewer": {"id": gid("Person", "student-1")}}
         away = await http.get("/readyz")
         assert away.status_code == 503, away.text
 

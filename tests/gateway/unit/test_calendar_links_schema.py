@@ -17,6 +17,7 @@ from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
 from tests.gateway.stubs import StubServices, only_page
 from tests.support.auth import TEST_SECRET, token_for
+from tests.support.global_ids import gid
 
 LINK = CalendarLink(
     id="link-1",
@@ -66,7 +67,7 @@ async def test_a_new_links_url_holds_its_secret_under_the_public_address(
     assert data == {
         "createCalendarLink": {
             "__typename": "CalendarLink",
-            "id": "link-1",
+            "id": gid("CalendarLink", "link-1"),
             "url": f"{base}/calendars/s3cret.ics",
             "ownerKind": "STUDENT",
         }
@@ -81,6 +82,8 @@ async def test_listed_links_have_no_url() -> None:
         '{ calendarLinks(studentId: "student-1") { nodes { id url } } }',
         GatewaySettings(),
     )
-    assert data == {"calendarLinks": {"nodes": [{"id": "link-1", "url": None}]}}
+    assert data == {
+        "calendarLinks": {"nodes": [{"id": gid("CalendarLink", "link-1"), "url": None}]}
+    }
     [asked] = services.scheduler.requests
     assert dict(asked.url.params) == {"student_id": "student-1", "first": "20"}

@@ -26,6 +26,7 @@ from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubService, StubServices, a_lesson, only_page
 from tests.gateway.unit.test_session_stream import live_session
 from tests.support.auth import TEST_SECRET, token_for
+from tests.support.global_ids import gid
 
 SETTINGS = GatewaySettings()
 SCHEMA = build_schema(SETTINGS)
@@ -323,10 +324,10 @@ async def test_a_page_of_lessons_starts_at_its_first_edges_cursor(services: Stub
     assert result.data == {
         "lessons": {
             "edges": [
-                {"cursor": "c1", "node": {"id": "l1"}},
-                {"cursor": "c2", "node": {"id": "l2"}},
+                {"cursor": "c1", "node": {"id": gid("Lesson", "l1")}},
+                {"cursor": "c2", "node": {"id": gid("Lesson", "l2")}},
             ],
-            "nodes": [{"id": "l1"}, {"id": "l2"}],
+            "nodes": [{"id": gid("Lesson", "l1")}, {"id": gid("Lesson", "l2")}],
             "pageInfo": {
                 "hasNextPage": True,
                 "hasPreviousPage": True,
@@ -370,10 +371,10 @@ async def test_the_feed_lists_its_nodes_beside_its_edges_in_the_same_order(
     assert result.errors is None, result.errors
     assert result.data == {
         "feed": {
-            "nodes": [{"id": "t1"}, {"id": "t2"}],
+            "nodes": [{"id": gid("TaskItem", "t1")}, {"id": gid("TaskItem", "t2")}],
             "edges": [
-                {"cursor": "c1", "node": {"id": "t1"}},
-                {"cursor": "c2", "node": {"id": "t2"}},
+                {"cursor": "c1", "node": {"id": gid("TaskItem", "t1")}},
+                {"cursor": "c2", "node": {"id": gid("TaskItem", "t2")}},
             ],
             "pageInfo": {
                 "hasNextPage": False,

@@ -14,6 +14,7 @@ from gateway.settings import GatewaySettings
 from tests.gateway.apps import gateway_app, websocket
 from tests.gateway.stubs import StubServices
 from tests.support.auth import bearer
+from tests.support.global_ids import gid
 
 FRONT_END = "https://app.district.org"
 ELSEWHERE = "https://evil.example"
@@ -49,7 +50,7 @@ async def test_a_configured_origin_gets_its_preflight_and_answers_it_may_read() 
         h.strip().lower() for h in allowed.headers["access-control-allow-headers"].split(",")
     }
     assert "access-control-allow-credentials" not in allowed.headers  # bearer tokens only
-    assert answer.json()["data"] == {"viewer": {"id": "t1"}}
+    assert answer.json()["data"] == {"viewer": {"id": gid("Person", "t1")}}
     assert answer.headers["access-control-allow-origin"] == FRONT_END
     assert "origin" in answer.headers["vary"].lower()
 

@@ -18,6 +18,7 @@ from gateway.hub import Broadcast
 from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices
 from tests.gateway.unit.test_session_stream import close, subscribe
+from tests.support.global_ids import gid
 
 pytestmark = pytest.mark.unit
 
@@ -36,10 +37,10 @@ def changed(*students: str, district: str = "district-1") -> FeedsChanged:
 def shown(status: str, student: str = "ana") -> dict[str, object]:
     return {
         "feedUpdates": {
-            "studentId": student,
+            "studentId": gid("Person", student),
             "feed": {
                 "timeZone": "America/Chicago",
-                "nodes": [{"id": "t1", "status": status}],
+                "nodes": [{"id": gid("TaskItem", "t1"), "status": status}],
                 "pageInfo": {"hasNextPage": False},
             },
         }
@@ -92,11 +93,13 @@ async def test_a_burst_of_changes_is_one_page_and_others_changes_none() -> None:
     assert len(feed_reads(stubs)) == 2
 
 
-async def test_a_guardian_follows_a_childs_feed_by_its_id() -> None:
+@pytest.mark.parametrize("child", ["ana", gid("Person", "ana")], ids=["raw id", "global id"])
+async def test_a_guardian_follows_a_childs_feed_by_its_id(child: str) -> None:
     stubs = StubServices()
     stubs.scheduler.answer("GET", "/feed", a_page(a_task()))
     hub = Broadcast(queue_size=8)
-    stream = await subscribe(stubs, hub, HOUR, MUM, CHILDS)
+    document = UPDATES.replace("first: 5", f'first: 5, studentId: "{child}"')
+    stream = await subscribe(stubs, hub, HOUR, MUM, document)
     first = await anext(stream)
     assert first.data == shown("UPCOMING")
     assert feed_reads(stubs)[0]["student_id"] == "ana"

@@ -26,6 +26,7 @@ from gateway.settings import GatewaySettings
 from tests.gateway.stubs import StubServices, only_page
 from tests.gateway.unit.test_session_stream import live_session
 from tests.support.auth import TEST_SECRET, token_for
+from tests.support.global_ids import gid
 
 SETTINGS = GatewaySettings()
 SCHEMA = build_schema(SETTINGS)
@@ -83,9 +84,12 @@ async def test_every_sessions_follow_up_questions_come_from_one_feedback_call() 
         for s in result.data["sectionSessions"]["nodes"]
     }
     assert shown == {
-        "s1": [("q1", False, "follow-s1"), ("q3", False, "follow-s1")],
-        "s2": [],
-        "s3": [("q2", True, "follow-s3")],
+        gid("LiveSession", "s1"): [
+            (gid("Question", "q1"), False, gid("Task", "follow-s1")),
+            (gid("Question", "q3"), False, gid("Task", "follow-s1")),
+        ],
+        gid("LiveSession", "s2"): [],
+        gid("LiveSession", "s3"): [(gid("Question", "q2"), True, gid("Task", "follow-s3"))],
     }
     [call] = [r for r in stubs.feedback.requests]
     assert call.url.path == "/follow-up-questions"
@@ -118,9 +122,11 @@ async def test_a_later_page_of_one_sessions_follow_up_questions_is_that_sessions
     result = await run(stubs, document)
     assert result.errors is None, result.errors
     assert result.data is not None
-    [s2] = [s for s in result.data["sectionSessions"]["nodes"] if s["id"] == "s2"]
+    [s2] = [
+        s for s in result.data["sectionSessions"]["nodes"] if s["id"] == gid("LiveSession", "s2")
+    ]
     assert s2["followUpQuestions"] == {
-        "nodes": [{"id": "q9"}],
+        "nodes": [{"id": gid("Question", "q9")}],
         "pageInfo": {"hasPreviousPage": True},
     }
     calls = [r for r in stubs.feedback.requests if r.url.path == "/sessions/s2/questions"]
@@ -137,5 +143,5 @@ async def test_feedback_away_leaves_only_the_follow_up_questions_null() -> None:
     assert result.data is not None
     nodes = result.data["sectionSessions"]["nodes"]
     assert [s["followUpQuestions"] for s in nodes] == [None] * 3
-    assert [s["id"] for s in nodes] == ["s1", "s2", "s3"]
+    assert [s["id"] for s in nodes] == [gid("LiveSession", n) for n in ("s1", "s2", "s3")]
     assert result.errors

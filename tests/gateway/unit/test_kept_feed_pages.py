@@ -15,6 +15,7 @@ from gateway.settings import GatewaySettings
 from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices
 from tests.support.auth import TEST_SECRET, bearer
+from tests.support.global_ids import gid
 
 FEED = "{ feed(first: 50) { edges { node { id minutes } } } }"
 AMARA = bearer("student-1", Role.STUDENT)
@@ -55,7 +56,9 @@ async def test_a_feed_page_is_kept_and_read_again_from_memory(
     services.scheduler.answer("GET", "/feed", a_feed(minutes=20))
     answers = [await gateway.post("/graphql", json={"query": FEED}, headers=AMARA) for _ in "ab"]
     assert [answer.headers["bookend-cache"] for answer in answers] == ["miss", "hit"]
-    assert answers[1].json()["data"] == {"feed": {"edges": [{"node": {"id": "t1", "minutes": 20}}]}}
+    assert answers[1].json()["data"] == {
+        "feed": {"edges": [{"node": {"id": gid("TaskItem", "t1"), "minutes": 20}}]}
+    }
     assert len(services.scheduler.requests) == 1
     # An answer from memory is charged as the first was, and says so in its own words.
     costs = [answer.json()["extensions"]["cost"] for answer in answers]

@@ -25,6 +25,7 @@ from tests.gateway.unit.test_session_stream import (
     live_session,
     subscribe,
 )
+from tests.support.global_ids import gid
 
 HOUR = timedelta(hours=1)
 
@@ -105,7 +106,7 @@ async def test_a_frame_is_encoded_once_per_audience_and_sent_to_each_subscriber(
                     "data": {
                         "sessionEvents": {
                             "__typename": "CheckInReceived",
-                            "checkIn": {"id": "c1", "note": "the second part"},
+                            "checkIn": {"id": gid("CheckIn", "c1"), "note": "the second part"},
                         }
                     }
                 },

@@ -20,6 +20,7 @@ from tests.gateway.stubs import StubServices
 from tests.gateway.unit.test_connections import EMPTY
 from tests.gateway.unit.test_session_stream import live_session
 from tests.support.auth import TEST_SECRET, token_for
+from tests.support.global_ids import gid
 
 pytestmark = pytest.mark.unit
 
@@ -27,6 +28,7 @@ SCHEMA = build_schema(GatewaySettings())
 VIEWS = """student { studentId } guardian { children { studentId } } teacher { __typename }
   admin { schoolId }"""
 TEACHER = {"teacher": {"__typename": "TeacherView"}}
+ANA, BEN = gid("Person", "ana"), gid("Person", "ben")
 
 
 async def run(services: StubServices, token: str, document: str) -> ExecutionResult:
@@ -48,22 +50,22 @@ def params(services: StubServices, service: str, path: str) -> list[dict[str, st
 @pytest.mark.parametrize(
     ("roles", "views"),
     [
-        ((Role.STUDENT,), {"student": {"studentId": "ana"}, "guardian": None, "teacher": None,
+        ((Role.STUDENT,), {"student": {"studentId": ANA}, "guardian": None, "teacher": None,
                            "admin": None}),
         (
             (Role.GUARDIAN,),
             {"student": None,
-             "guardian": {"children": [{"studentId": "ana"}, {"studentId": "ben"}]},
+             "guardian": {"children": [{"studentId": ANA}, {"studentId": BEN}]},
              "teacher": None, "admin": None},
         ),
         ((Role.TEACHER,), {"student": None, "guardian": None, **TEACHER, "admin": None}),
         ((Role.SCHOOL_ADMIN,), {"student": None, "guardian": None, "teacher": None,
-                                "admin": {"schoolId": "north"}}),
+                                "admin": {"schoolId": gid("School", "north")}}),
         ((Role.DISTRICT_ADMIN,), {"student": None, "guardian": None, "teacher": None,
                                   "admin": {"schoolId": None}}),
-        ((Role.STUDENT, Role.GUARDIAN), {"student": {"studentId": "ana"},
-                                         "guardian": {"children": [{"studentId": "ana"},
-                                                                   {"studentId": "ben"}]},
+        ((Role.STUDENT, Role.GUARDIAN), {"student": {"studentId": ANA},
+                                         "guardian": {"children": [{"studentId": ANA},
+                                                                   {"studentId": BEN}]},
                                          "teacher": None, "admin": None}),
     ],
     ids=["student", "guardian", "teacher", "school admin", "district admin", "two roles"],
@@ -78,7 +80,7 @@ async def test_each_role_gets_its_view_and_only_its_own(
     assert result.errors is None, result.errors
     assert result.data == {
         "me": {
-            "id": "ana",
+            "id": ANA,
             "roles": sorted(role.name for role in roles),
             "timeZone": "America/Chicago",
             **views,
@@ -95,7 +97,7 @@ async def test_a_students_feed_and_notes_are_asked_for_as_their_own() -> None:
       notes(first: 3) { nodes { id } } } } }"""
     result = await run(services, token, document)
     assert result.errors is None, result.errors
-    assert result.data == {"me": {"student": {"feed": {"nodes": [{"id": "t1"}]},
+    assert result.data == {"me": {"student": {"feed": {"nodes": [{"id": gid("TaskItem", "t1")}]},
                                               "notes": {"nodes": []}}}}  # fmt: skip
     [feed] = params(services, "scheduler", "/feed")
     assert (feed["first"], feed["student_id"]) == ("5", "ana")
@@ -163,10 +165,12 @@ async def test_a_teachers_sections_each_come_with_their_sessions() -> None:
     result = await run(services, token, document)
     assert result.errors is None, result.errors
     assert result.data == {"me": {"teacher": {"sections": {"totalCount": 2, "nodes": [
-        {"section": {"id": "sec", "name": "Reading 8"},
-         "sessions": {"nodes": [{"id": "s1", "sectionId": "sec", "status": "LIVE"}]}},
-        {"section": {"id": "sec-2", "name": "Reading 7"},
-         "sessions": {"nodes": [{"id": "s1", "sectionId": "sec-2", "status": "LIVE"}]}},
+        {"section": {"id": gid("Section", "sec"), "name": "Reading 8"},
+         "sessions": {"nodes": [{"id": gid("LiveSession", "s1"),
+                                 "sectionId": gid("Section", "sec"), "status": "LIVE"}]}},
+        {"section": {"id": gid("Section", "sec-2"), "name": "Reading 7"},
+         "sessions": {"nodes": [{"id": gid("LiveSession", "s1"),
+                                 "sectionId": gid("Section", "sec-2"), "status": "LIVE"}]}},
     ]}}}}  # fmt: skip
     [listed] = params(services, "scheduler", "/sections")
     assert (listed["first"], listed["total"]) == ("5", "true")

@@ -20,6 +20,7 @@ from bookend.http_contracts.scheduler import Feed
 from gateway.context import Context
 from gateway.hub import Broadcast
 from gateway.schema.frames import OncePerAudience
+from gateway.schema.ids import globalize_ids
 from gateway.schema.limits import StableErrors, extensions
 from gateway.schema.plain import PlainFieldsExecution, read_plain_fields
 from gateway.schema.root import BookendSchema, Mutation, Query, Subscription, build_schema
@@ -32,7 +33,8 @@ from tests.support.auth import TEST_SECRET, token_for
 SETTINGS = GatewaySettings()
 SCHEMA = build_schema(SETTINGS)
 # The same schema as Strawberry runs it, every field through its own resolver (with instants
-# written in the viewer's zone, as every execution of the gateway's does: ADR 0045).
+# written in the viewer's zone, as every execution of the gateway's does: ADR 0045, and ids
+# global, as every answer of the gateway's has them: ADR 0049).
 STRAWBERRYS = BookendSchema(
     query=Query,
     mutation=Mutation,
@@ -40,6 +42,7 @@ STRAWBERRYS = BookendSchema(
     extensions=extensions(SETTINGS),
     execution_context_class=InViewersZone,
 )
+globalize_ids(STRAWBERRYS)
 START = datetime(2026, 3, 2, 15, tzinfo=UTC)
 
 
@@ -300,6 +303,7 @@ async def test_a_feed_page_of_every_kind_is_completed_in_one_step() -> None:
         execution_context_class=CountingFallbacks,
     )
     read_plain_fields(counting)
+    globalize_ids(counting)  # as build_schema does: an id field stays plain, and encodes
     CountingFallbacks.abstract = CountingFallbacks.fields = 0
     result = await run(counting, f"{{ feed {{ nodes {{ {EVERY_FIELD} }} edges {{ cursor }} }} }}")
     assert result.errors is None, result.errors

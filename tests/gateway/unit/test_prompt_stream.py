@@ -28,6 +28,7 @@ from bookend.http_contracts.prompts import Prompt, PromptAnswer, PromptPage
 from gateway.hub import Broadcast
 from tests.gateway.stubs import StubServices, only_page
 from tests.gateway.unit.test_session_stream import AT, TEACHER, close, live_session, subscribe
+from tests.support.global_ids import gid
 
 STREAM = """subscription { sessionEvents(sessionId: "s1") { __typename
   ... on SessionStatusChanged { status }
@@ -91,7 +92,7 @@ async def test_a_late_joiner_starts_from_the_prompts_as_they_stand() -> None:
         "counts": [0, 1, 0],
         "revision": 1,
     }
-    assert posted["prompt"]["notAnswered"] == ["ben", "cai"]
+    assert posted["prompt"]["notAnswered"] == [gid("Person", "ben"), gid("Person", "cai")]
     await stream.aclose()
 
     own_view = prompt(own_answer=ANSWER)
@@ -115,7 +116,7 @@ async def test_a_late_joiner_reads_every_page_of_the_sessions_prompts() -> None:
     stream = await subscribe(services, Broadcast(queue_size=8), timedelta(hours=1), document=STREAM)
     assert frame(await anext(stream))["status"] == "LIVE"
     posted = [frame(await anext(stream))["prompt"]["id"] for _ in pages]
-    assert posted == ["p1", "p2"]
+    assert posted == [gid("Prompt", "p1"), gid("Prompt", "p2")]
     await stream.aclose()
     asked = [r.url.params for r in services.feedback.requests]
     assert [(p["first"], p.get("after")) for p in asked] == [("100", None), ("100", "k1")]
@@ -148,8 +149,8 @@ async def test_staff_see_answers_aggregate_without_a_fetch_per_answer() -> None:
         assert [s["results"]["answered"] for s in shown] == list(range(1, 21))
         assert shown[-1] == {
             "__typename": "PromptAnswerReceived",
-            "promptId": "p1",
-            "studentId": "ana",
+            "promptId": gid("Prompt", "p1"),
+            "studentId": gid("Person", "ana"),
             "late": False,
             "results": {"answered": 20, "counts": [0, 20, 0], "revision": 20},
         }
@@ -178,7 +179,7 @@ async def test_students_see_prompts_open_close_and_reveal_but_never_the_answers(
         assert (posted["prompt"]["ownAnswer"], posted["prompt"]["assigned"]) == (None, False)
         assert closed == {
             "__typename": "PromptStatusChanged",
-            "promptId": "p1",
+            "promptId": gid("Prompt", "p1"),
             "promptStatus": "CLOSED",
             "revealed": False,
             "results": None,
@@ -206,5 +207,5 @@ async def test_another_sessions_prompts_are_not_shown() -> None:
     await hub.publish(event(CLOSED.model_copy(update={"session_id": "s2"})))
     await hub.publish(event(CLOSED))
     shown = frame(await asyncio.wait_for(anext(stream), 5))
-    assert shown["promptId"] == "p1"
+    assert shown["promptId"] == gid("Prompt", "p1")
     await stream.aclose()

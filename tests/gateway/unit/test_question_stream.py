@@ -9,6 +9,8 @@ import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from bookend.auth import Principal, Role
 from bookend.contracts import new_event
 from bookend.contracts.feedback import (
@@ -33,12 +35,12 @@ from tests.gateway.unit.test_session_stream import (
     live_session,
     subscribe,
 )
+from tests.support.global_ids import gid
 
 STREAM = """subscription { sessionEvents(sessionId: "s1") { __typename
   ... on QuestionChanged { change question { id text askerId mine upvotedByYou upvotes } } } }"""
 NOTES = """subscription { myNotes { __typename
   ... on NotesSoFar { notes { id text } } ... on NoteReceived { note { id text } } } }"""
-CHILDS_NOTES = NOTES.replace("myNotes", 'myNotes(studentId: "ana")')
 ANA = Principal("ana", "district-1", frozenset({Role.STUDENT}), sections=frozenset({"sec"}))
 
 
@@ -80,8 +82,8 @@ async def test_a_class_question_reaches_the_class_without_its_asker_fetched_once
             "__typename": "QuestionChanged",
             "change": "ASKED",
             "question": {
-                "id": "q1", "text": "Why negatives?", "askerId": None, "mine": None,
-                "upvotedByYou": None, "upvotes": 0,
+                "id": gid("Question", "q1"), "text": "Why negatives?", "askerId": None,
+                "mine": None, "upvotedByYou": None, "upvotes": 0,
             },
         }
     }  # fmt: skip
@@ -104,10 +106,10 @@ async def test_a_teacher_only_question_reaches_staff_but_not_students() -> None:
     await hub.publish(new_event("bookend/feedback", asked("q2", QuestionVisibility.CLASS)))
     seen_by_staff = await anext(teacher)
     assert seen_by_staff.data is not None
-    assert seen_by_staff.data["sessionEvents"]["question"]["askerId"] == "ana"
+    assert seen_by_staff.data["sessionEvents"]["question"]["askerId"] == gid("Person", "ana")
     seen_by_student = await anext(student)  # q1 never came: q2 is next
     assert seen_by_student.data is not None
-    assert seen_by_student.data["sessionEvents"]["question"]["id"] == "q2"
+    assert seen_by_student.data["sessionEvents"]["question"]["id"] == gid("Question", "q2")
     await close([teacher, student])
 
 
@@ -162,17 +164,23 @@ async def test_a_teacher_only_answer_reaches_its_asker_and_staff_but_no_classmat
     by_staff, by_asker = await anext(teacher), await anext(ana)
     assert by_staff.data is not None and by_asker.data is not None
     assert by_staff.data["sessionEvents"]["question"] == {
-        "id": "q1", "askerId": "ana", "mine": None, "answer": {"text": "Yes"},
+        "id": gid("Question", "q1"), "askerId": gid("Person", "ana"), "mine": None,
+        "answer": {"text": "Yes"},
     }  # fmt: skip
     assert by_asker.data["sessionEvents"] == {
         "__typename": "QuestionChanged",
         "change": "ANSWERED",
-        "question": {"id": "q1", "askerId": None, "mine": True, "answer": {"text": "Yes"}},
+        "question": {
+            "id": gid("Question", "q1"),
+            "askerId": None,
+            "mine": True,
+            "answer": {"text": "Yes"},
+        },
     }
     for classmate in (ben, cy):  # q1's answer never came: q2 is next
         shown = await anext(classmate)
         assert shown.data is not None
-        assert shown.data["sessionEvents"]["question"]["id"] == "q2"
+        assert shown.data["sessionEvents"]["question"]["id"] == gid("Question", "q2")
     # Fetched as the asker sees it, once, for her alone; her classmates fetched nothing of q1.
     personal = [r for r in stubs.feedback.requests if asked_by_its_asker(r.url.path)]
     assert len(personal) == 1
@@ -198,10 +206,9 @@ async def test_over_a_websocket_a_teacher_only_answer_is_sent_to_its_asker_alone
     await until(*sockets[2:], frames=1)
     await asyncio.sleep(0.05)
     seen = [[question_in(frame) for frame in socket.sent] for socket in sockets]
-    assert [[q["id"] for q in shown] for shown in seen] == [
-        ["q1", "q2"], ["q1", "q2"], ["q2"], ["q2"],
-    ]  # fmt: skip
-    assert seen[0][0] == {"id": "q1", "askerId": None, "mine": True, "answer": {"text": "Yes"}}
+    q1, q2 = gid("Question", "q1"), gid("Question", "q2")
+    assert [[q["id"] for q in shown] for shown in seen] == [[q1, q2], [q1, q2], [q2], [q2]]
+    assert seen[0][0] == {"id": q1, "askerId": None, "mine": True, "answer": {"text": "Yes"}}
     personal = [r for r in stubs.feedback.requests if asked_by_its_asker(r.url.path)]
     assert len(personal) == 1  # one resolution for Ana's two devices
     await close_frames(running)
@@ -247,7 +254,8 @@ def given(note_id: str, student: str) -> NoteGiven:
     )  # fmt: skip
 
 
-async def test_a_note_reaches_its_student_and_their_guardian_and_no_classmate() -> None:
+@pytest.mark.parametrize("child", ["ana", gid("Person", "ana")], ids=["raw id", "global id"])
+async def test_a_note_reaches_its_student_and_their_guardian_and_no_classmate(child: str) -> None:
     stubs = services()
     page = NotePage(items=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
     stubs.feedback.answer("GET", "/notes", page)
@@ -256,7 +264,8 @@ async def test_a_note_reaches_its_student_and_their_guardian_and_no_classmate() 
     mum = Principal("mum", "district-1", frozenset({Role.GUARDIAN}), children=frozenset({"ana"}))
     ana = await subscribe(stubs, hub, timedelta(hours=1), ANA, NOTES)
     ben = await subscribe(stubs, hub, timedelta(hours=1), replace(ANA, subject="ben"), NOTES)
-    mother = await subscribe(stubs, hub, timedelta(hours=1), mum, CHILDS_NOTES)
+    childs_notes = NOTES.replace("myNotes", f'myNotes(studentId: "{child}")')
+    mother = await subscribe(stubs, hub, timedelta(hours=1), mum, childs_notes)
     for stream in (ana, ben, mother):
         first = await anext(stream)
         assert first.data == {"myNotes": {"__typename": "NotesSoFar", "notes": []}}
@@ -264,7 +273,10 @@ async def test_a_note_reaches_its_student_and_their_guardian_and_no_classmate() 
     for stream in (ana, mother):
         received = await anext(stream)
         assert received.data == {
-            "myNotes": {"__typename": "NoteReceived", "note": {"id": "n1", "text": "For ana"}}
+            "myNotes": {
+                "__typename": "NoteReceived",
+                "note": {"id": gid("Note", "n1"), "text": "For ana"},
+            }
         }
     await asyncio.sleep(0.05)
     fetched = [r for r in stubs.feedback.requests if r.url.path == "/notes/n1"]

@@ -18,6 +18,7 @@ from tests.gateway.apps import gateway_app, websocket
 from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices, a_lesson
 from tests.support.auth import bearer, token_for
+from tests.support.global_ids import gid
 
 LESSON = '{ lesson(id: "l1") { id title } }'  # 3 points
 FEED = "{ feed(first: 5) { edges { node { id } } } }"  # 12 points
@@ -83,7 +84,7 @@ async def test_a_token_over_its_budget_is_told_when_to_come_back_and_nothing_run
     ]
     assert body["extensions"]["cost"]["remaining"] == 2
     assert still.status_code == 429 and again.status_code == 200
-    assert again.json()["data"]["lesson"]["id"] == "l1"
+    assert again.json()["data"]["lesson"]["id"] == gid("Lesson", "l1")
     assert len(services.catalog.requests) == 2  # the refused two reached no service
 
 

@@ -30,6 +30,7 @@ from gateway.schema.shape import ShapeLimits
 from gateway.settings import GatewaySettings
 from tests.gateway.stubs import StubServices, a_lesson
 from tests.support.auth import TEST_SECRET, token_for
+from tests.support.global_ids import gid
 
 SETTINGS = GatewaySettings()
 SCHEMA = build_schema(SETTINGS)
@@ -68,10 +69,12 @@ async def test_a_lesson_is_read_once_per_request_and_one_not_visible_is_null(
     services: StubServices,
 ) -> None:
     services.catalog.answer("GET", "/lessons/by-id", LessonList(items=[a_lesson("l1")]))
-    document = """{ a: lesson(id: "l1") { id } b: lesson(id: "l1") { id }
-                    hidden: lesson(id: "l2") { id } }"""
+    # Once whether it is asked for by its raw id or its global one.
+    document = f"""{{ a: lesson(id: "l1") {{ id }} b: lesson(id: "{gid("Lesson", "l1")}") {{ id }}
+                    hidden: lesson(id: "l2") {{ id }} }}"""
     result = await run(services, document)
-    assert result.data == {"a": {"id": "l1"}, "b": {"id": "l1"}, "hidden": None}
+    lesson = {"id": gid("Lesson", "l1")}
+    assert result.data == {"a": lesson, "b": lesson, "hidden": None}
     [asked] = services.catalog.requests
     assert (asked.url.path, asked.url.params.get_list("id")) == ("/lessons/by-id", ["l1", "l2"])
 

@@ -23,6 +23,7 @@ from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
 from tests.gateway.stubs import StubServices
 from tests.support.auth import TEST_SECRET
+from tests.support.global_ids import gid
 
 SETTINGS = GatewaySettings()
 SCHEMA = build_schema(SETTINGS)
@@ -95,12 +96,30 @@ async def test_a_check_in_whose_note_cannot_be_fetched_is_shown_and_the_stream_g
     shown = await anext(stream)
     assert shown.errors is None
     assert shown.data == {
-        "sessionEvents": {"__typename": "CheckInReceived", "checkIn": {"id": "c1", "note": None}}
+        "sessionEvents": {
+            "__typename": "CheckInReceived",
+            "checkIn": {"id": gid("CheckIn", "c1"), "note": None},
+        }
     }
     ended = SessionEnded(district_id="district-1", session_id="s1", section_id="sec", ended_at=AT)
     await hub.publish(new_event("bookend/scheduler", ended))
     last = await anext(stream)
     assert last.data == {"sessionEvents": {"__typename": "SessionStatusChanged", "status": "ENDED"}}
+    await stream.aclose()
+
+
+async def test_a_stream_asked_for_by_the_sessions_global_id_follows_that_session(
+    services: StubServices,
+) -> None:
+    services.feedback.answer("GET", "/checkins/c1", check_in("the second part"))
+    hub = Broadcast(queue_size=8)
+    document = STREAM.replace('"s1"', f'"{gid("LiveSession", "s1")}"')
+    stream = await subscribe(services, hub, timedelta(hours=1), document=document)
+    first = await anext(stream)
+    assert first.data == {"sessionEvents": {"__typename": "SessionStatusChanged", "status": "LIVE"}}
+    await hub.publish(new_event("bookend/feedback", CHECKED_IN))
+    assert note_of(await asyncio.wait_for(anext(stream), 5)) == "the second part"
+    assert [r.url.path for r in services.scheduler.requests] == ["/sessions/s1"]
     await stream.aclose()
 
 
@@ -130,9 +149,9 @@ async def test_a_check_in_is_fetched_and_executed_once_per_audience_not_once_per
         await anext(stream)  # the snapshot
     await hub.publish(new_event("bookend/feedback", CHECKED_IN))
     shown = await asyncio.gather(*(anext(stream) for stream in streams))
+    check_in_shown = {"id": gid("CheckIn", "c1"), "note": "the second part"}
     assert {str(result.data) for result in shown} == {
-        "{'sessionEvents': {'__typename': 'CheckInReceived', "
-        "'checkIn': {'id': 'c1', 'note': 'the second part'}}}"
+        str({"sessionEvents": {"__typename": "CheckInReceived", "checkIn": check_in_shown}})
     }
     fetched = [r.url.path for r in services.feedback.requests if r.url.path == "/checkins/c1"]
     assert len(fetched) == 2  # one for the teachers, one for the admin
@@ -178,11 +197,11 @@ async def test_subscribers_of_one_audience_asking_for_different_fields_get_what_
     assert with_it.data == {
         "sessionEvents": {
             "__typename": "CheckInReceived",
-            "checkIn": {"id": "c1", "note": "the second part"},
+            "checkIn": {"id": gid("CheckIn", "c1"), "note": "the second part"},
         }
     }
     assert without_it.data == {
-        "sessionEvents": {"__typename": "CheckInReceived", "checkIn": {"id": "c1"}}
+        "sessionEvents": {"__typename": "CheckInReceived", "checkIn": {"id": gid("CheckIn", "c1")}}
     }
     await close(streams)
 

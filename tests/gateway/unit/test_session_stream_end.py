@@ -22,6 +22,7 @@ from tests.gateway.stubs import StubServices, only_page
 from tests.gateway.unit.test_live_frames import Encoder, Socket, frames, until
 from tests.gateway.unit.test_prompt_stream import prompt
 from tests.gateway.unit.test_session_stream import AT, live_session, subscribe
+from tests.support.global_ids import gid
 
 HOUR = timedelta(hours=1)
 STREAM = """subscription { sessionEvents(sessionId: "s1") { __typename
@@ -51,7 +52,7 @@ def status(status: str, at: str) -> dict[str, object]:
     return {
         "sessionEvents": {
             "__typename": "SessionStatusChanged",
-            "sessionId": "s1",
+            "sessionId": gid("LiveSession", "s1"),
             "status": status,
             "at": at,
         }
@@ -97,7 +98,10 @@ async def test_a_session_already_over_is_sent_as_it_stands_and_the_stream_comple
     assert (await anext(stream)).data == status(over.name, LATER_SENT)
     posted = await anext(stream)  # what a late joiner starts from
     assert posted.data == {
-        "sessionEvents": {"__typename": "PromptPosted", "prompt": {"id": "p1", "status": "CLOSED"}}
+        "sessionEvents": {
+            "__typename": "PromptPosted",
+            "prompt": {"id": gid("Prompt", "p1"), "status": "CLOSED"},
+        }
     }
     with pytest.raises(StopAsyncIteration):
         await anext(stream)

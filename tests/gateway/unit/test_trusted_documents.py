@@ -22,6 +22,7 @@ from tests.gateway.apps import gateway_app, websocket
 from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubServices, a_lesson
 from tests.support.auth import bearer, token_for
+from tests.support.global_ids import gid
 
 LESSON = 'query Lesson { lesson(id: "l1") { id title } }'
 FEED = "query Feed { feed(first: 5) { edges { node { id } } } }"
@@ -76,7 +77,9 @@ async def test_a_document_sent_by_its_id_runs_as_if_sent_in_full(
     async with client(an_app(tmp_path, services, only_trusted=True)) as http:
         answer = await http.post("/graphql", json=request_body, headers=TEACHER)
     assert answer.status_code == 200
-    assert answer.json()["data"] == {"lesson": {"id": "l1", "title": "Theme in texts"}}
+    assert answer.json()["data"] == {
+        "lesson": {"id": gid("Lesson", "l1"), "title": "Theme in texts"}
+    }
 
 
 async def test_a_document_id_in_a_get_request_runs_too(
@@ -85,7 +88,9 @@ async def test_a_document_id_in_a_get_request_runs_too(
     params = {"documentId": document_id(LESSON), "operationName": "Lesson"}
     async with client(an_app(tmp_path, services, only_trusted=True)) as http:
         answer = await http.get("/graphql", params=params, headers=TEACHER)
-    assert answer.json()["data"] == {"lesson": {"id": "l1", "title": "Theme in texts"}}
+    assert answer.json()["data"] == {
+        "lesson": {"id": gid("Lesson", "l1"), "title": "Theme in texts"}
+    }
 
 
 @pytest.mark.parametrize("only_trusted", [True, False], ids=["only trusted", "any document"])
@@ -130,7 +135,7 @@ async def test_only_trusted_documents_refuses_any_other_text_before_anything_run
             ["UNTRUSTED_DOCUMENT"],
         )
     assert len(services.catalog.requests) == 1  # the trusted one's, in full text
-    assert trusted.json()["data"]["lesson"]["id"] == "l1"
+    assert trusted.json()["data"]["lesson"]["id"] == gid("Lesson", "l1")
 
 
 async def test_without_the_setting_any_document_still_runs(
@@ -138,7 +143,7 @@ async def test_without_the_setting_any_document_still_runs(
 ) -> None:
     async with client(an_app(tmp_path, services, only_trusted=False)) as http:
         answer = await http.post("/graphql", json={"query": OTHER}, headers=TEACHER)
-    assert answer.json()["data"] == {"lesson": {"id": "l1"}}
+    assert answer.json()["data"] == {"lesson": {"id": gid("Lesson", "l1")}}
 
 
 async def test_a_feed_read_by_id_is_kept_and_found_again_by_id_or_by_text(
