@@ -234,6 +234,7 @@ SET_BALANCE_POLICY = """mutation($id: ID!, $input: BalancePolicyInput!) {
   __typename ... on UserError { code message } } }"""
 ASSESS_BALANCE = """mutation($section: ID!) { assessBalance(sectionId: $section) {
   __typename ... on UserError { code message } } }"""
+VIEWER = """query { viewer { id } }"""
 CALENDAR_LINKS = """query($student: ID, $after: String) {
   calendarLinks(studentId: $student, first: 100, after: $after) {
   nodes { id createdBy } pageInfo { hasNextPage endCursor } } }"""
@@ -337,9 +338,11 @@ def load_demo(gateway_url: str, secret: str, *, now: datetime | None = None) -> 
 
 def _family_calendar(guardian: GraphQLClient, student_id: str) -> str:
     """A new link to the student's calendar; the demo's link of an earlier run is revoked (its
-    secret was shown then and is not kept), so reruns keep one."""
+    secret was shown then and is not kept), so reruns keep one. The guardian's links are
+    known by their own id as the API gives it (a global id, not the token's subject)."""
+    guardian_id = guardian.execute(VIEWER)["viewer"]["id"]
     for link in guardian.every_node(CALENDAR_LINKS, "calendarLinks", student=student_id):
-        if link["createdBy"] == CALENDAR_FOR[0]:
+        if link["createdBy"] == guardian_id:
             _expect(guardian.execute(REVOKE_CALENDAR_LINK, id=link["id"])["revokeCalendarLink"])
     made = guardian.execute(CREATE_CALENDAR_LINK, student=student_id)["createCalendarLink"]
     return str(_expect(made, "CalendarLink")["url"])

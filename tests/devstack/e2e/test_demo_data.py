@@ -12,10 +12,11 @@ import httpx
 from bookend.auth import issue_token
 from bookend.clock import IsoWeek
 from devstack import demo
-from devstack.demo import CHICAGO, CURRICULUM, SERIES, SHARED, UNIT, load_demo
+from devstack.demo import CALENDAR_FOR, CHICAGO, CURRICULUM, SERIES, SHARED, UNIT, load_demo
 from devstack.stack import RunningStack
 from devstack.users import ELA_8, USERS_BY_ID
 from tests.e2e.client import Client
+from tests.support.global_ids import gid
 from tests.support.polling import eventually
 
 LESSONS = """query { lessons(first: 100) { nodes { title status gradeBand standards
@@ -67,6 +68,8 @@ async def test_the_demo_loads_twice_into_one_library_with_media_a_unit_and_a_sha
 
 SESSIONS = """query($section: ID!) { sectionSessions(sectionId: $section, first: 100) {
   totalCount nodes { title status startsAt seriesId } } }"""
+CALENDAR_LINKS = """query($student: ID) { calendarLinks(studentId: $student, first: 100) {
+  nodes { createdBy revokedAt } } }"""
 PLAN = """query($section: ID!, $week: String) { weeklyPlan(sectionId: $section, week: $week) {
   liveMinutes onDemandMinutes policy { mode dailyCap } warnings { rule period } } }"""
 
@@ -75,8 +78,11 @@ async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_fami
     stack: RunningStack, http: httpx.AsyncClient
 ) -> None:
     """Loaded today and again a week on, as `make run` on a later day: each time, sessions lie
-    in the coming days, a recurring series among them, and the calendar link answers."""
+    in the coming days, a recurring series among them, and the calendar link answers, the
+    guardian's one link (each load revokes the one before)."""
     teacher = as_demo("teacher-rivera", stack, http)
+    guardian_id, student_id = CALENDAR_FOR
+    guardian = as_demo(guardian_id, stack, http)
     zone = ZoneInfo(CHICAGO)
     today = datetime.now(zone)
     for now in (today, today + timedelta(days=8)):
@@ -96,6 +102,13 @@ async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_fami
         calendar = await http.get(loaded.calendar_url)
         assert calendar.status_code == 200
         assert b"BEGIN:VCALENDAR" in calendar.content
+        links = (await guardian.run(CALENDAR_LINKS, student=student_id))["calendarLinks"]
+        kept = [
+            link
+            for link in links["nodes"]
+            if link["createdBy"] == gid("Person", guardian_id) and link["revokedAt"] is None
+        ]
+        assert len(kept) == 1, links
         # ELA 8A's balance policy advises: its live-heavy weeks fall short of the share.
         weeks = {
             "{}-W{:02d}".format(
@@ -110,6 +123,7 @@ async def test_the_demo_shows_sessions_ahead_on_any_day_with_a_series_and_a_fami
         assert "MIN_ON_DEMAND_SHARE" in {w["rule"] for p in plans for w in p["warnings"]}
 
 
+AMARA, KENJI = gid("Person", "student-amara"), gid("Person", "student-kenji")
 PULSE = """query($section: ID!, $week: String!) { sectionPulse(sectionId: $section, week: $week) {
   pulses { nodes { studentId respondent connectivity } } } }"""
 
@@ -131,9 +145,9 @@ async def test_the_demo_has_this_weeks_pulses_once_however_often_it_loads(
         return answers
 
     in_chicago, in_los_angeles = await said(CHICAGO), await said("America/Los_Angeles")
-    assert in_chicago[("student-amara", "STUDENT")] == "GOOD"
-    assert in_chicago[("student-amara", "GUARDIAN")] == "GOOD"
-    assert in_los_angeles[("student-kenji", "STUDENT")] == "LIMITED"
+    assert in_chicago[(AMARA, "STUDENT")] == "GOOD"
+    assert in_chicago[(AMARA, "GUARDIAN")] == "GOOD"
+    assert in_los_angeles[(KENJI, "STUDENT")] == "LIMITED"
 
 
 ASSESSMENT = """query($section: ID!) { balanceAssessment(sectionId: $section) {
@@ -154,10 +168,10 @@ async def test_the_demo_week_is_assessed_with_flags_and_open_proposals(
     flags = {who: {f["kind"] for f in s["flags"]} for who, s in students.items()}
     # Two sessions held this week (others are still to come): Kenji missed both (with a weak
     # connection on a shared device, and too much work); Amara came to both, lost in both.
-    assert students["student-kenji"]["figures"]["sessionsMissed"] == 2
-    assert {"OFFER_RECORDINGS", "OVERLOADED"} <= flags["student-kenji"]
-    assert students["student-amara"]["figures"]["sessionsMissed"] == 0
-    assert "MORE_PREWORK" in flags["student-amara"]
+    assert students[KENJI]["figures"]["sessionsMissed"] == 2
+    assert {"OFFER_RECORDINGS", "OVERLOADED"} <= flags[KENJI]
+    assert students[AMARA]["figures"]["sessionsMissed"] == 0
+    assert "MORE_PREWORK" in flags[AMARA]
 
     async def proposed() -> set[tuple[str, str]] | None:
         nodes = (await teacher.run(PROPOSALS, section=ELA_8))["balanceProposals"]["nodes"]
@@ -165,9 +179,9 @@ async def test_the_demo_week_is_assessed_with_flags_and_open_proposals(
         return kinds if len(kinds) >= 3 else None
 
     assert await eventually(proposed) >= {
-        ("student-kenji", "FOLLOW_BY_RECORDING"),
-        ("student-kenji", "EXTEND_WINDOWS"),
-        ("student-amara", "ADD_PREWORK"),
+        (KENJI, "FOLLOW_BY_RECORDING"),
+        (KENJI, "EXTEND_WINDOWS"),
+        (AMARA, "ADD_PREWORK"),
     }
 
     # Kenji's feed: the sessions missed, their recordings to catch up on, and the prompt of
