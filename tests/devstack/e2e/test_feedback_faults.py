@@ -40,6 +40,7 @@ from tests.e2e.test_on_demand_tasks import (
 )
 from tests.e2e.test_task_progress import REPORT, TASK_PROGRESS
 from tests.support.delivery import Delivery, delivery
+from tests.support.global_ids import gid, unglobal
 from tests.support.launcher import Launcher, launched, use_home
 from tests.support.polling import eventually
 from tests.support.stack import clients
@@ -163,7 +164,7 @@ def stack(launcher: Launcher, http: httpx.AsyncClient) -> Stack:
 @dataclass
 class Lesson:
     """A class of six with a task assigned to every student and a live session with a prompt
-    open; each student has the id and client they act with."""
+    open; each student has the (global) id and client they act with."""
 
     room: Classroom
     students: list[tuple[str, Client]]
@@ -176,14 +177,16 @@ class Lesson:
 async def class_of_six(make: ClientFor) -> tuple[Classroom, list[tuple[str, Client]]]:
     room = await classroom(make)
     la_id = (await room.la_student.run("{ viewer { id } }"))["viewer"]["id"]
-    students = [(room.chicago_student_id, room.chicago_student), (la_id, room.la_student)]
+    chicago_id = gid("Person", room.chicago_student_id)
+    students = [(chicago_id, room.chicago_student), (la_id, room.la_student)]
     for n in range(4):
         student_id = f"{room.chicago_student_id}-{n}"
         await room.admin.run(
             ENROL, section=room.section_id, student=student_id, zone="America/Chicago"
         )
         sections = frozenset({room.section_id})
-        students.append((student_id, make(student_id, Role.STUDENT, sections=sections)))
+        client = make(student_id, Role.STUDENT, sections=sections)
+        students.append((gid("Person", student_id), client))
     return room, students
 
 
@@ -264,8 +267,19 @@ async def progress_by_student(lesson: Lesson) -> dict[str, Data]:
     return {p["studentId"]: p for p in found["nodes"]}
 
 
+# A feed item's id is its own type's (ADR 0049) over the id of what it shows.
+FEED_ITEMS = {"LiveSession": "LiveSessionItem", "Task": "TaskItem", "Prompt": "PromptItem"}
+
+
+def item(shown: str) -> str:
+    """The feed item id of the session, task or prompt of the global id `shown`."""
+    type_name, raw = unglobal(shown)
+    return gid(FEED_ITEMS[type_name], raw)
+
+
 async def feed_streamed(next_update: Callable[[], Awaitable[Data]], wanted: dict[str, str]) -> None:
-    """Wait until a page of the feed stream shows each item with its status."""
+    """Wait until a page of the feed stream shows each item (the session, task or prompt of
+    each id wanted) with its status."""
 
     async def shown() -> bool:
         try:
@@ -275,14 +289,17 @@ async def feed_streamed(next_update: Callable[[], Awaitable[Data]], wanted: dict
         assert not payload.get("errors"), payload
         nodes = payload["data"]["feedUpdates"]["feed"]["nodes"]
         statuses = {node["id"]: node["status"] for node in nodes}
-        return all(statuses.get(item) == status for item, status in wanted.items())
+        return all(statuses.get(item(shown)) == status for shown, status in wanted.items())
 
     await eventually(shown, seconds=RECOVERY)
 
 
-async def feed_statuses(client: Client, *item_ids: str) -> dict[str, str]:
+async def feed_statuses(client: Client, *shown: str) -> dict[str, str]:
+    """The feed's statuses of the sessions, tasks and prompts of the ids `shown`, by those ids."""
+    by_item = {item(each): each for each in shown}
     edges = (await client.run(FEED))["feed"]["edges"]
-    return {e["node"]["id"]: e["node"]["status"] for e in edges if e["node"]["id"] in item_ids}
+    nodes = [e["node"] for e in edges]
+    return {by_item[n["id"]]: n["status"] for n in nodes if n["id"] in by_item}
 
 
 async def class_feeds(lesson: Lesson) -> list[dict[str, str]]:
@@ -576,7 +593,8 @@ async def test_an_assessment_published_while_the_scheduler_is_killed_proposes_on
     stack.kill("scheduler")
     await assessed()
     await stack.back("scheduler")
-    [first] = await eventually(partial(proposed, room.chicago_student_id), seconds=RECOVERY)
+    overloaded_id = gid("Person", room.chicago_student_id)
+    [first] = await eventually(partial(proposed, overloaded_id), seconds=RECOVERY)
     assert first["kind"] == "EXTEND_WINDOWS", first
 
     # The other says so too and the week is assessed again: the new flag is proposed once, and
@@ -587,7 +605,7 @@ async def test_an_assessment_published_while_the_scheduler_is_killed_proposes_on
     await eventually(partial(proposed, la_id), seconds=RECOVERY)
     await stack.delivered_once()
     now = await proposals() or []
-    assert [p for p in now if p["studentId"] == room.chicago_student_id] == [first]
+    assert [p for p in now if p["studentId"] == overloaded_id] == [first]
     assert [(p["kind"], p["status"]) for p in now if p["studentId"] == la_id] == [
         ("EXTEND_WINDOWS", "OPEN")
     ]
