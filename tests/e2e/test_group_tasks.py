@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bookend.auth import Role
-from tests.e2e.classroom import ENROL, Classroom, published_lesson
+from tests.e2e.classroom import ENROL, Classroom, published_lesson, task_item
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import Client, ClientFor, Data
+from tests.support.global_ids import gid
 from tests.support.polling import eventually
 
 GROUP_FIELDS = """__typename ... on Group { id sectionId name studentIds }
@@ -72,10 +73,11 @@ async def test_work_for_a_group_reaches_its_two_members_and_not_the_third_studen
     la_id = await viewer_id(room.la_student)
     group = await create(room, "Needs support", [room.chicago_student_id, third_id])
     assert group["__typename"] == "Group", group
+    members = [gid("Person", room.chicago_student_id), gid("Person", third_id)]
     assert (group["sectionId"], group["name"], group["studentIds"]) == (
-        room.section_id,
+        gid("Section", room.section_id),
         "Needs support",
-        [room.chicago_student_id, third_id],
+        members,
     )
     lesson = await published_lesson(room.teacher)
     opens = (datetime.now(ZoneInfo("America/Chicago")) + timedelta(days=7)).replace(
@@ -96,12 +98,12 @@ async def test_work_for_a_group_reaches_its_two_members_and_not_the_third_studen
         "__typename": "Task",
         "id": task["id"],
         "groupId": group["id"],
-        "studentIds": [room.chicago_student_id, third_id],
+        "studentIds": members,
     }
 
     async def seen_by(client: Client) -> bool:
         edges = (await client.run(FEED))["feed"]["edges"]
-        return task["id"] in {edge["node"]["id"] for edge in edges}
+        return task_item(task["id"]) in {edge["node"]["id"] for edge in edges}
 
     async def both_members_see_it() -> bool | None:
         return (await seen_by(room.chicago_student) and await seen_by(third)) or None
@@ -114,7 +116,7 @@ async def test_work_for_a_group_reaches_its_two_members_and_not_the_third_studen
             UPDATE, id=group["id"], name="Needs support", students=[room.chicago_student_id, la_id]
         )
     )["updateGroup"]
-    assert joined["studentIds"] == [room.chicago_student_id, la_id], joined
+    assert joined["studentIds"] == [gid("Person", room.chicago_student_id), la_id], joined
     assert not await seen_by(room.la_student)
     deleted = (await room.teacher.run(DELETE, id=group["id"]))["deleteGroup"]
     assert deleted["__typename"] == "Group"

@@ -12,6 +12,7 @@ from bookend.auth import Role
 from tests.e2e.classroom import ENROL, published_lesson, schedule
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import Client, ClientFor, Data
+from tests.support.global_ids import gid, raw_of
 from tests.support.polling import eventually
 
 START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
@@ -70,9 +71,10 @@ async def test_a_live_prompt_aggregates_on_the_teachers_stream_and_reaches_the_a
     absent = client_for(third_id, Role.STUDENT, sections=frozenset({room.section_id}))
     present = [room.chicago_student, room.la_student]
     present_ids = [
-        room.chicago_student_id,
+        gid("Person", room.chicago_student_id),
         (await room.la_student.run("{ viewer { id } }"))["viewer"]["id"],
     ]
+    absent_id = gid("Person", third_id)
     lesson_id = await published_lesson(room.teacher)
     session_id = (await schedule(room.teacher, room.section_id, lesson_id))["id"]
 
@@ -100,7 +102,7 @@ async def test_a_live_prompt_aggregates_on_the_teachers_stream_and_reaches_the_a
         assert prompt["__typename"] == "Prompt", prompt
         assert (prompt["status"], prompt["choices"]) == ("OPEN", OPTIONS)
         assert prompt["results"] == {"expected": 3, "counts": [0, 0, 0]}
-        assert sorted(prompt["notAnswered"]) == sorted([*present_ids, third_id])
+        assert sorted(prompt["notAnswered"]) == sorted([*present_ids, absent_id])
         posted = await until(teacher_events, "PromptPosted")
         assert posted["prompt"]["id"] == prompt["id"]
         assert posted["prompt"]["question"] == "Who wrote The Social Contract?"
@@ -127,7 +129,7 @@ async def test_a_live_prompt_aggregates_on_the_teachers_stream_and_reaches_the_a
             }
             one = await until(teacher_events, "PromptAnswerReceived")
             assert (one["studentId"], one["results"]) == (
-                room.chicago_student_id,
+                present_ids[0],
                 {"answered": 1, "expected": 3, "counts": [0, 1, 0]},
             )
             await room.la_student.run(ANSWER, id=prompt["id"], choice=2)
@@ -135,7 +137,7 @@ async def test_a_live_prompt_aggregates_on_the_teachers_stream_and_reaches_the_a
             assert two["results"] == {"answered": 2, "expected": 3, "counts": [0, 1, 1]}
 
             staff_view = (await room.teacher.run(PROMPTS, id=session_id))["sessionPrompts"]["nodes"]
-            assert [p["notAnswered"] for p in staff_view] == [[third_id]]
+            assert [p["notAnswered"] for p in staff_view] == [[absent_id]]
             own = (await room.la_student.run(PROMPTS, id=session_id))["sessionPrompts"]["nodes"]
             assert [(p["results"], p["notAnswered"], p["ownAnswer"]) for p in own] == [
                 (None, None, {"choice": 2})
@@ -175,7 +177,7 @@ async def test_a_live_prompt_aggregates_on_the_teachers_stream_and_reaches_the_a
 
     [item] = await eventually(left_to_absent)
     assert (item["id"], item["sessionId"], item["status"]) == (
-        prompt["id"],
+        gid("PromptItem", raw_of("Prompt", prompt["id"])),
         session_id,
         "NOT_STARTED",
     )

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bookend.clock import IsoWeek
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import Client, ClientFor, Data
+from tests.support.global_ids import gid
 
 SUBMIT = """mutation($input: PulseInput!) { submitPulse(input: $input) { __typename
   ... on Pulse { id week studentId respondent workload wellbeing connectivity sharedDevice
@@ -60,13 +61,14 @@ async def test_a_week_of_pulses_from_students_and_a_guardian_reaches_the_teacher
     # The school's week; Amara, in Los Angeles, may name it too (any week still going
     # somewhere on Earth is open), as she would on a Monday before LA's dawn.
     chicago = week_in("America/Chicago")
+    kenji_id = gid("Person", room.chicago_student_id)
 
     given = await submit(kenji, week=chicago, **STRUGGLING)
     assert given["__typename"] == "Pulse", given
     assert (given["respondent"], given["revision"], given["studentId"]) == (
         "STUDENT",
         1,
-        room.chicago_student_id,
+        kenji_id,
     )
     edited = await submit(kenji, week=chicago, **FINE)
     assert (edited["id"], edited["revision"], edited["comment"]) == (given["id"], 2, None)
@@ -106,8 +108,8 @@ async def test_a_week_of_pulses_from_students_and_a_guardian_reaches_the_teacher
     assert summary["pulses"]["totalCount"] == len(pulses)
     comments = {(p["studentId"], p["respondent"]): p["comment"] for p in pulses}
     assert comments == {
-        (room.chicago_student_id, "STUDENT"): None,
-        (room.chicago_student_id, "GUARDIAN"): "Live sessions freeze on our connection.",
+        (kenji_id, "STUDENT"): None,
+        (kenji_id, "GUARDIAN"): "Live sessions freeze on our connection.",
         (amara_id, "STUDENT"): "Live sessions freeze on our connection.",
     }
 

@@ -9,6 +9,7 @@ from typing import Any
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.classroom import published_lesson, schedule
 from tests.e2e.client import Client, ClientFor, Data
+from tests.support.global_ids import gid, raw_of
 from tests.support.polling import eventually
 
 CDN = "https://cdn.example.org"
@@ -84,7 +85,10 @@ async def test_a_recorded_session_becomes_on_demand_content_of_its_lesson_for_it
 
     recording = await attach(room.teacher, session_id)
     assert recording["__typename"] == "Recording", recording
-    assert (recording["sessionId"], recording["sectionId"]) == (session_id, room.section_id)
+    assert (recording["sessionId"], recording["sectionId"]) == (
+        session_id,
+        gid("Section", room.section_id),
+    )
     assert (recording["lessonId"], recording["lessonVersion"]) == (lesson_id, 1)
     assert (recording["kind"], recording["modeFit"], recording["minutes"]) == (
         "MODEL",
@@ -124,7 +128,8 @@ async def test_a_recorded_session_becomes_on_demand_content_of_its_lesson_for_it
     assert shown == {
         "status": "ENDED",
         "recording": {
-            "componentId": recording["id"],
+            # A recording is a component of the lesson: the same object, as the component.
+            "componentId": gid("LessonComponent", raw_of("Recording", recording["id"])),
             "title": recording["title"],
             "minutes": 50,
             "url": RECORDING["url"],

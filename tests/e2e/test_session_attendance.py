@@ -7,6 +7,7 @@ from __future__ import annotations
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.classroom import published_lesson, schedule
 from tests.e2e.client import Client, ClientFor, Data
+from tests.support.global_ids import gid
 from tests.support.polling import eventually
 
 START = (
@@ -120,6 +121,6 @@ async def test_the_absent_student_alone_gets_the_recording_and_feeds_show_who_at
     seen = (await room.teacher.run(ATTENDANCE, id=session_id))["sessionAttendance"]
     absent_id = (await absent.run("{ viewer { id } }"))["viewer"]["id"]
     marks = {s["studentId"]: s["mark"] for s in seen["students"]}
-    assert marks == {room.chicago_student_id: "PRESENT", absent_id: "ABSENT"}
+    assert marks == {gid("Person", room.chicago_student_id): "PRESENT", absent_id: "ABSENT"}
     own = (await absent.run(ATTENDANCE, id=session_id))["sessionAttendance"]
     assert [s["mark"] for s in own["students"]] == ["ABSENT"]

@@ -14,6 +14,7 @@ from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.classroom import published_lesson
 from tests.e2e.client import Client, ClientFor, Data
 from tests.e2e.test_on_demand_tasks import assign_practice, status_in_feed
+from tests.support.global_ids import gid
 from tests.support.polling import eventually
 
 PROGRESS = """studentId state startedAt completedAt positionSeconds timeSpentSeconds reportCount"""
@@ -94,7 +95,7 @@ async def test_reports_sent_twice_and_out_of_order_give_the_state_of_once_in_ord
 
     seen = await progress_by_student(room.teacher, task)
     assert len(seen) == 2
-    ordered = seen.pop(room.chicago_student_id)
+    ordered = seen.pop(gid("Person", room.chicago_student_id))
     (replayed_state,) = seen.values()
     assert {**replayed_state, "studentId": None} == {**ordered, "studentId": None}
     assert ordered["state"] == "COMPLETED" and ordered["reportCount"] == 4
@@ -104,7 +105,9 @@ async def test_reports_sent_twice_and_out_of_order_give_the_state_of_once_in_ord
 
     # A student reads their own, a guardian their child's, and no one else's.
     assert list(await progress_by_student(replaying, task)) == list(seen)
-    assert list(await progress_by_student(room.guardian, task)) == [room.chicago_student_id]
+    assert list(await progress_by_student(room.guardian, task)) == [
+        gid("Person", room.chicago_student_id)
+    ]
     outsider = await room.other_student.run(TASK_PROGRESS, task=task)
     assert outsider["taskProgress"]["nodes"] == []
     refused = await send(room.other_student, task, {"event": "x", "at": moments[0].isoformat()})

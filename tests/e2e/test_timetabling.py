@@ -7,9 +7,18 @@ import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.e2e.classroom import SCHEDULE, Classroom, published_lesson, schedule, session_input
+from tests.e2e.classroom import (
+    SCHEDULE,
+    Classroom,
+    published_lesson,
+    schedule,
+    session_input,
+    session_item,
+    task_item,
+)
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import ClientFor, Data
+from tests.support.global_ids import gid
 from tests.support.polling import eventually
 
 SERIES = """query($id: ID!) { sessionSeries(id: $id) {
@@ -65,10 +74,12 @@ async def test_a_moved_occurrence_takes_its_bookends_and_a_cancelled_one_withdra
     async def moved_in_feed() -> dict[str, Data] | None:
         # The gateway keeps a feed page until the scheduler says it changed (ADR 0017).
         items = await feed(room)
-        return items if instant(items[second["id"]]["startsAt"]) == later else None
+        return items if instant(items[session_item(second["id"])]["startsAt"]) == later else None
 
     items = await eventually(moved_in_feed)
-    assert all(instant(items[t["id"]]["dueAt"]) == instant(t["dueAt"]) for t in moved["tasks"])
+    assert all(
+        instant(items[task_item(t["id"])]["dueAt"]) == instant(t["dueAt"]) for t in moved["tasks"]
+    )
 
     cancelled = (await room.teacher.run(CANCEL, id=second["id"]))["cancelSession"]
     assert cancelled["status"] == "CANCELLED"
@@ -76,10 +87,10 @@ async def test_a_moved_occurrence_takes_its_bookends_and_a_cancelled_one_withdra
 
     async def cancelled_in_feed() -> dict[str, Data] | None:
         items = await feed(room)
-        return items if items[second["id"]]["status"] == "CANCELLED" else None
+        return items if items[session_item(second["id"])]["status"] == "CANCELLED" else None
 
     items = await eventually(cancelled_in_feed)
-    assert not {t["id"] for t in second["tasks"]} & set(items)
+    assert not {task_item(t["id"]) for t in second["tasks"]} & set(items)
 
 
 async def clash_with(room: Classroom, lesson: str, at: Data) -> Data:
@@ -107,7 +118,7 @@ async def test_each_kind_of_clash_is_refused_naming_the_session_and_who_is_in_bo
     # The other section shares the teacher: the teacher would be in two places.
     other = await schedule(room.teacher, room.other_section_id, lesson)
     refused = await clash_with(room, lesson, other)
-    teacher = room.teacher_id
+    teacher = gid("Person", room.teacher_id)
     assert [(c["kind"], c["otherId"], c["who"]) for c in refused["clashes"]] == [
         ("TEACHER", other["id"], [teacher])
     ]
@@ -117,5 +128,5 @@ async def test_each_kind_of_clash_is_refused_naming_the_session_and_who_is_in_bo
     theirs = await schedule(third_teacher, third, lesson)
     refused = await clash_with(room, lesson, theirs)
     assert [(c["kind"], c["otherId"], c["who"]) for c in refused["clashes"]] == [
-        ("STUDENT", theirs["id"], [room.chicago_student_id])
+        ("STUDENT", theirs["id"], [gid("Person", room.chicago_student_id)])
     ]
