@@ -29,6 +29,7 @@ from tests.e2e.classroom import (
 )
 from tests.e2e.client import Client, ClientFor, Data
 from tests.support.fuzzing import DEADLINE, SCALE, SEED
+from tests.support.global_ids import gid, raw_of, unglobal
 
 # Documents per test: two tests (queries, mutations), about 15 s together on the 2-CPU machine.
 FUZZ = settings(
@@ -47,7 +48,9 @@ def explored(test: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # Filled once the classroom exists: ids of things that do exist, so that generated ids often
-# get past "not found" into the services' rules and stores.
+# get past "not found" into the services' rules and stores; each as the API answers it (a
+# global id) and as the service keeps it (a raw id, which arguments take too), so that an id
+# of the wrong type is refused as often as one of the right type gets through.
 KNOWN_IDS: list[str] = []
 
 
@@ -163,7 +166,14 @@ async def seeded(client_for: ClientFor) -> Seeded:
         student=student_id,
     )
     group_id = group["createGroup"]["id"]
-    KNOWN_IDS[:] = [room.section_id, school_id, lesson_id, session_id, student_id, group_id]
+    answered = [lesson_id, session_id, student_id, group_id]
+    kept = [("Section", room.section_id), ("School", school_id)]
+    KNOWN_IDS[:] = [
+        *answered,
+        *(unglobal(each)[1] for each in answered),
+        *(raw for _, raw in kept),
+        *(gid(type_name, raw) for type_name, raw in kept),
+    ]
     introspection = await room.teacher.run(graphql.get_introspection_query())
     schema = graphql.build_client_schema(cast(graphql.IntrospectionQuery, introspection))
     return Seeded(room, schema, school_id, lesson_id, session_id, student_id)
@@ -411,19 +421,33 @@ HOSTILE: list[tuple[str, Callable[[Seeded], dict[str, object]], str, str]] = [
     ("submitPulse", lambda s: pulse(week="2026-W99"), "week", "iso_week"),
     ("submitPulse", lambda s: pulse(week="2001-W01"), "week", "current_week"),
     ("submitPulse", lambda s: pulse(week="../checkins"), "week", "valid_id"),
-    # Checked before the task is looked up: the seeded classroom has none.
+    # Checked before the task is looked up: the seeded classroom has none (the session's raw id
+    # names none).
     (
         "reportProgress",
-        lambda s: {"task": s.session_id, "event": "e1", "at": YEAR_9999},
+        lambda s: {"task": raw_of("LiveSession", s.session_id), "event": "e1", "at": YEAR_9999},
         "occurred_at",
         "not_in_future",
     ),
     (
         "reportProgress",
-        lambda s: {"task": s.session_id, "event": LONG, "at": YEAR_1, "spent": -1},
+        lambda s: {
+            "task": raw_of("LiveSession", s.session_id),
+            "event": LONG,
+            "at": YEAR_1,
+            "spent": -1,
+        },
         "time_spent_seconds",
         "in_range",
     ),
+    # A global id of another type than the argument names is refused before anything runs.
+    (
+        "reportProgress",
+        lambda s: {"task": s.session_id, "event": "e1", "at": YEAR_1},
+        "taskId",
+        "id_type",
+    ),
+    ("checkIn", lambda s: {"session": s.lesson_id, "note": "Lost"}, "sessionId", "id_type"),
     (
         "openPrompt",
         lambda s: {"session": s.session_id, "question": LONG, "options": ["a", "b"]},
