@@ -76,8 +76,9 @@ async def _lag(
 
 async def _lesson_known(bench: Bench, lesson_id: str, polls: list[float] | None = None) -> bool:
     began = time.perf_counter()
+    lesson = live.service_id(lesson_id, "Lesson")
     response = await bench.http.get(
-        f"{bench.service('scheduler')}/lessons/{lesson_id}", headers=bench.auth(live.TEACHER)
+        f"{bench.service('scheduler')}/lessons/{lesson}", headers=bench.auth(live.TEACHER)
     )
     if polls is not None:
         polls.append((time.perf_counter() - began) * 1000)
