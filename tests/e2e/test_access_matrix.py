@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 import httpx
 import pytest
@@ -37,6 +38,7 @@ from devstack.stack import RunningStack
 from tests.e2e.classroom import CREATE_LESSON, LESSON, published_lesson, schedule, session_input
 from tests.e2e.client import Client, Data, graphql_ws
 from tests.support.auth import token_for
+from tests.support.global_ids import gid, raw_of, unglobal
 from tests.support.polling import eventually
 
 PARALLEL = 8  # requests in flight at once: the stack shares two CPUs with everything else
@@ -212,7 +214,7 @@ READS = [
         "is in district A",
         "{ viewer { id districtId roles } }",
         no_variables,
-        lambda w: w.district,
+        lambda w: gid("District", w.district),
         DISTRICT_A,
     ),
     Read(
@@ -220,7 +222,7 @@ READS = [
         "is in district A",
         "{ me { id districtId } }",
         no_variables,
-        lambda w: w.district,
+        lambda w: gid("District", w.district),
         DISTRICT_A,
     ),
     Read(
@@ -237,7 +239,7 @@ READS = [
         "a guardian's children's feeds, items of section X",
         "{ me { guardian { children { feed(first: 100) { nodes { sectionId } } } } } }",
         no_variables,
-        lambda w: w.section,
+        lambda w: gid("Section", w.section),
         frozenset({As.GUARDIAN}),
     ),
     Read(
@@ -245,7 +247,7 @@ READS = [
         "of the student, items of section X",
         STUDENT_FEED,
         lambda w: {"student": w.subjects[As.STUDENT]},
-        lambda w: w.section,
+        lambda w: gid("Section", w.section),
         SEES_X,
     ),
     Read(
@@ -253,7 +255,7 @@ READS = [
         "of the student, items of section Z (the other school)",
         STUDENT_FEED,
         lambda w: {"student": w.subjects[As.STUDENT]},
-        lambda w: w.section_z,
+        lambda w: gid("Section", w.section_z),
         SEES_Z,
     ),
     Read(
@@ -262,7 +264,7 @@ READS = [
         """subscription($student: ID) { feedUpdates(first: 100, studentId: $student) {
           studentId feed { nodes { id sectionId } } } }""",
         lambda w: {"student": w.subjects[As.STUDENT]},
-        lambda w: w.section,
+        lambda w: gid("Section", w.section),
         SEES_X,
         subscription=True,
     ),
@@ -327,7 +329,7 @@ READS = [
         "is district A",
         "{ district { id name } }",
         no_variables,
-        lambda w: w.district,
+        lambda w: gid("District", w.district),
         ADMINS_A,
     ),
     Read(
@@ -335,7 +337,7 @@ READS = [
         "lists X's school",
         "{ schools(first: 100) { nodes { id name timeZone } } }",
         no_variables,
-        lambda w: w.school,
+        lambda w: gid("School", w.school),
         ADMINISTERS_X,
     ),
     Read(
@@ -343,7 +345,7 @@ READS = [
         "of X's school",
         "query($id: ID!) { terms(schoolId: $id) { nodes { id name blackouts { on } } } }",
         lambda w: {"id": w.school},
-        lambda w: w.term,
+        lambda w: gid("Term", w.term),
         ADMINISTERS_X,
     ),
     Read(
@@ -351,7 +353,7 @@ READS = [
         "of X, the student",
         "query($id: ID!) { sectionStudents(sectionId: $id) { nodes { id timeZone } } }",
         lambda w: {"id": w.section},
-        lambda w: w.subjects[As.STUDENT],
+        lambda w: gid("Person", w.subjects[As.STUDENT]),
         ADMINISTERS_X,
     ),
     Read(
@@ -367,7 +369,7 @@ READS = [
         "of the student, their guardian",
         "query($id: ID!) { studentGuardians(studentId: $id) { id role } }",
         lambda w: {"id": w.subjects[As.STUDENT]},
-        lambda w: w.subjects[As.GUARDIAN],
+        lambda w: gid("Person", w.subjects[As.GUARDIAN]),
         ADMINISTERS_X,
     ),
     Read(
@@ -383,7 +385,7 @@ READS = [
         "lists section X",
         "{ sections(first: 100) { nodes { id schoolId name teacherIds } } }",
         no_variables,
-        lambda w: w.section,
+        lambda w: gid("Section", w.section),
         SEES_X,
     ),
     Read(
@@ -399,7 +401,8 @@ READS = [
         "ended in X, with its recording",
         "query($id: ID!) { session(id: $id) { id status recording { componentId url } } }",
         lambda w: {"id": w.recorded},
-        lambda w: w.recording,
+        # A recording is a component of its lesson: the session names it as the component.
+        lambda w: gid("LessonComponent", raw_of("Recording", w.recording)),
         SEES_X,
     ),
     Read(
@@ -433,7 +436,7 @@ READS = [
         """query($id: ID!) { bookendWindows(sectionId: $id) {
           sectionId preworkOpensBeforeMinutes } }""",
         lambda w: {"id": w.section},
-        lambda w: w.section,
+        lambda w: gid("Section", w.section),
         SEES_X,
     ),
     Read(
@@ -459,7 +462,7 @@ READS = [
         """query($id: ID!) { sessionAttendance(sessionId: $id) {
           sessionId students { studentId mark minutesPresent } } }""",
         lambda w: {"id": w.ended},
-        lambda w: w.subjects[As.STUDENT],
+        lambda w: gid("Person", w.subjects[As.STUDENT]),
         IN_X_LIVE,
     ),
     Read(
@@ -467,7 +470,7 @@ READS = [
         "of X's task, the student's",
         "query($id: ID!) { taskProgress(taskId: $id) { nodes { studentId state reportCount } } }",
         lambda w: {"id": w.task},
-        lambda w: w.subjects[As.STUDENT],
+        lambda w: gid("Person", w.subjects[As.STUDENT]),
         SEES_X,
     ),
     Read(
@@ -518,7 +521,7 @@ READS = [
         "of the prompt, the student's",
         "query($id: ID!) { promptAnswers(promptId: $id) { nodes { studentId choice text } } }",
         lambda w: {"id": w.prompt},
-        lambda w: w.subjects[As.STUDENT],
+        lambda w: gid("Person", w.subjects[As.STUDENT]),
         RUNS_X,
     ),
     Read(
@@ -553,7 +556,7 @@ READS = [
         """query($week: String!) { balanceReport(week: $week, first: 100) {
           nodes { sectionId students } } }""",
         lambda w: {"week": w.assessed_week},
-        lambda w: w.section,
+        lambda w: gid("Section", w.section),
         ADMINISTERS_X,
     ),
     Read(
@@ -562,7 +565,7 @@ READS = [
         """query($id: ID!) { balancePolicy(sectionId: $id) {
           sectionId minOnDemandShare dailyCap mode } }""",
         lambda w: {"id": w.section},
-        lambda w: w.section,
+        lambda w: gid("Section", w.section),
         RUNS_X,
     ),
     Read(
@@ -573,7 +576,7 @@ READS = [
         """query($id: ID!) { balanceAssessment(sectionId: $id) {
           week students { studentId } } }""",
         lambda w: {"id": w.section},
-        lambda w: w.subjects[As.STUDENT],
+        lambda w: gid("Person", w.subjects[As.STUDENT]),
         RUNS_X,
     ),
     Read(
@@ -591,7 +594,7 @@ READS = [
         """query($id: ID) { weeklyPlan(sectionId: $id, week: "2031-W10") {
           sectionId liveMinutes onDemandMinutes policy { mode } warnings { rule } } }""",
         lambda w: {"id": w.section},
-        lambda w: w.section,
+        lambda w: gid("Section", w.section),
         SEES_X,
     ),
     Read(
@@ -632,6 +635,120 @@ READS = [
         lambda w: {"id": w.section, "week": PULSE_WEEK},
         lambda w: w.guardian_pulse,
         RUNS_X,
+    ),
+    # `node` and `nodes` (ADR 0049) fetch each type as its own query does, through the same
+    # service call: the same principals, refused the same way (as test_node_... checks).
+    Read(
+        "node",
+        "X's scheduled session, as `session`",
+        "query($id: ID!) { node(id: $id) { id ... on LiveSession { status title } } }",
+        lambda w: {"id": w.scheduled},
+        lambda w: w.scheduled,
+        SEES_X,
+    ),
+    Read(
+        "node",
+        "the draft, as `lesson`",
+        "query($id: ID!) { node(id: $id) { id ... on Lesson { title status } } }",
+        lambda w: {"id": w.draft},
+        lambda w: w.draft,
+        DRAFT_READERS,
+    ),
+    Read(
+        "node",
+        "the curriculum, as `curriculum`",
+        "query($id: ID!) { node(id: $id) { id ... on Curriculum { title } } }",
+        lambda w: {"id": w.curriculum},
+        lambda w: w.curriculum,
+        DISTRICT_A,
+    ),
+    Read(
+        "node",
+        "X's series, as `sessionSeries`",
+        "query($id: ID!) { node(id: $id) { id ... on SessionSeries { recurrence } } }",
+        lambda w: {"id": w.series},
+        lambda w: w.series,
+        SEES_X,
+    ),
+    Read(
+        "node",
+        "the live session's prompt, as `prompt`",
+        "query($id: ID!) { node(id: $id) { id ... on Prompt { question status } } }",
+        lambda w: {"id": w.prompt},
+        lambda w: w.prompt,
+        IN_X_LIVE,
+    ),
+    Read(
+        "node",
+        "the district admin's roster import, as `rosterImport`",
+        "query($id: ID!) { node(id: $id) { id ... on RosterImport { status } } }",
+        lambda w: {"id": w.roster_import},
+        lambda w: w.roster_import,
+        frozenset({As.DISTRICT_ADMIN}),
+    ),
+    Read(
+        "node",
+        "district A, as `district`",
+        "query($id: ID!) { node(id: $id) { id ... on District { name } } }",
+        lambda w: {"id": gid("District", w.district)},
+        lambda w: gid("District", w.district),
+        ADMINS_A,
+    ),
+    Read(
+        "node",
+        "section X, as `sections` lists it",
+        "query($id: ID!) { node(id: $id) { id ... on Section { name } } }",
+        lambda w: {"id": gid("Section", w.section)},
+        lambda w: gid("Section", w.section),
+        SEES_X,
+    ),
+    Read(
+        "node",
+        "the student's check-in, as `checkIns` lists it to X's staff and the student",
+        "query($id: ID!) { node(id: $id) { id ... on CheckIn { signal } } }",
+        lambda w: {"id": w.check_in},
+        lambda w: w.check_in,
+        IN_X_LIVE,
+    ),
+    Read(
+        "node",
+        "a classmate's class question, as `sessionQuestions` lists it",
+        "query($id: ID!) { node(id: $id) { id ... on Question { text } } }",
+        lambda w: {"id": w.question},
+        lambda w: w.question,
+        IN_X_LIVE,
+    ),
+    Read(
+        "node",
+        "the teacher's note to the student, as `notes` lists it, and to its author",
+        "query($id: ID!) { node(id: $id) { id ... on Note { text } } }",
+        lambda w: {"id": w.note},
+        lambda w: w.note,
+        READS_NOTES | {As.TEACHER},
+    ),
+    Read(
+        "node",
+        "X's open proposal, as `balanceProposals` lists it",
+        "query($id: ID!) { node(id: $id) { id ... on BalanceProposal { kind status } } }",
+        lambda w: {"id": w.proposal},
+        lambda w: w.proposal,
+        RUNS_X,
+    ),
+    Read(
+        "nodes",
+        "X's scheduled session and section X",
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        lambda w: {"ids": [w.scheduled, gid("Section", w.section)]},
+        lambda w: w.scheduled,
+        SEES_X,
+    ),
+    Read(
+        "nodes",
+        "the live session's check-in and prompt",
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        lambda w: {"ids": [w.check_in, w.prompt]},
+        lambda w: w.prompt,
+        IN_X_LIVE,
     ),
 ]
 
@@ -1730,9 +1847,10 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         guardian_pulse=guardian_pulse["id"],
         prompt=prompt,
         spare_prompts=dict(zip(sorted(RUNS_X), spare_prompt_list, strict=True)),
-        data_ids=frozenset(
-            {district, school, other_school, x, y, z, lesson, *drafts, *revised, scheduled}
-            | {term, roster_import}
+        data_ids=in_either_form(
+            {"District": {district}, "School": {school, other_school}, "Section": {x, y, z}}
+            | {"Term": {term}, "LessonComponent": {raw_of("Recording", recording)}},
+            {lesson, *drafts, *revised, scheduled, roster_import}
             | {check_in, curriculum["id"], unit, recording}
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}
             | {ended["id"], recorded["id"], *spare_ended.values()}
@@ -1743,9 +1861,17 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {prompt, *spare_prompt_list}
             | {question, note}
             | {calendar_link["id"], *(link["id"] for link in section_links)}
-            | {pulse["id"], guardian_pulse["id"]}
+            | {pulse["id"], guardian_pulse["id"]},
         ),
     )
+
+
+def in_either_form(raw: Mapping[str, set[str]], answered: set[str]) -> frozenset[str]:
+    """Ids of A as an answer could hold them: the ids A chose (by type) and the ids the API
+    gave A (global), each as the API writes it and as the services keep it."""
+    chosen = {gid(type_name, value) for type_name, values in raw.items() for value in values}
+    kept = {value for values in raw.values() for value in values}
+    return frozenset(chosen | kept | answered | {unglobal(value)[1] for value in answered})
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -1824,6 +1950,85 @@ async def test_the_matrix_has_a_row_for_every_field_of_the_schema(world: World) 
 async def test_a_read_shows_district_data_only_to_whom_it_may(world: World, row: Read) -> None:
     problems = await each(read_as(world, row, who) for who in As)
     assert not problems, "\n".join(problems)
+
+
+# Each type `node` fetches that has a root query of its own: that query, the id to fetch, and
+# the fields to compare (no two of one name and different types: `nodes` asks for all).
+REFETCHED: list[tuple[str, str, Callable[[World], str], str]] = [
+    ("LiveSession", "session", lambda w: w.scheduled, "id title startsAt"),
+    ("Lesson", "lesson", lambda w: w.draft, "id title version"),
+    ("Curriculum", "curriculum", lambda w: w.curriculum, "id title"),
+    ("SessionSeries", "sessionSeries", lambda w: w.series, "id recurrence"),
+    ("Prompt", "prompt", lambda w: w.prompt, "id question choices"),
+    ("RosterImport", "rosterImport", lambda w: w.roster_import, "id written toWrite"),
+]
+REFETCH_ALL = "query($ids: [ID!]!) {{ nodes(ids: $ids) {{ __typename {} }} }}".format(
+    " ".join(f"... on {type_name} {{ {fields} }}" for type_name, _, _, fields in REFETCHED)
+)
+
+
+def answered(body: Data, path: list[str | int]) -> tuple[object, list[object]]:
+    """The value at `path` of a response's data, and the codes of the errors at that path."""
+    value: Any = body.get("data")
+    for step in path:
+        value = None if value is None else value[step]
+    codes = [
+        error.get("extensions", {}).get("code")
+        for error in body.get("errors") or []
+        if error.get("path") == path
+    ]
+    return value, codes
+
+
+async def refetch_as(world: World, who: As) -> list[str]:
+    """How `who`'s `node` and `nodes` answers differ from their answers to each type's own
+    query: the same object, or the same refusal, is expected of each."""
+    client = world[who]
+    ids = [id_of(world) for _, _, id_of, _ in REFETCHED]
+    many = await client.raw(REFETCH_ALL, ids=ids)
+    problems = []
+    for index, (type_name, field, _, fields) in enumerate(REFETCHED):
+        own = await client.raw(
+            f"query($id: ID!) {{ {field}(id: $id) {{ __typename {fields} }} }}", id=ids[index]
+        )
+        selection = f"__typename ... on {type_name} {{ {fields} }}"
+        one = await client.raw(
+            f"query($id: ID!) {{ node(id: $id) {{ {selection} }} }}", id=ids[index]
+        )
+        expected = answered(own, [field])
+        for name, got in (
+            ("node", answered(one, ["node"])),
+            ("nodes", answered(many, ["nodes", index])),
+        ):
+            if got != expected:
+                problems.append(f"{who}: {name} answers {got}, `{field}` {expected}")
+    return problems
+
+
+async def test_node_and_nodes_answer_each_principal_as_the_types_own_query(world: World) -> None:
+    problems = await each(refetch_as(world, who) for who in As)
+    assert not problems, "\n".join(problems)
+
+
+async def test_node_and_nodes_refuse_a_request_without_a_token(
+    world: World, stack: RunningStack, gateway_http: httpx.AsyncClient
+) -> None:
+    for document, variables in (
+        ("query($id: ID!) { node(id: $id) { id } }", {"id": world.scheduled}),
+        ("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": [world.scheduled]}),
+    ):
+        body = {"query": document, "variables": variables}
+        refused = await gateway_http.post(stack.gateway_url, json=body)
+        assert (refused.status_code, refused.headers["www-authenticate"]) == (401, "Bearer")
+        assert refused.json() == {
+            "data": None,
+            "errors": [
+                {
+                    "message": "an Authorization: Bearer token is required",
+                    "extensions": {"code": "UNAUTHENTICATED"},
+                }
+            ],
+        }
 
 
 # --- changing -------------------------------------------------------------------------------
