@@ -46,8 +46,18 @@ from gateway.schema.plain import AttributeRead
 # Fields that take a global id of any type, and read it themselves.
 _ANY_TYPE = {"Query.node", "Query.nodes"}
 
-# The type an object's own `id` names, where it is not the object's type: views of a person.
-_IDENTITY = {"Me": "Person", "Viewer": "Person", "SectionStudent": "Person"}
+# The type an object's own `id` names, where the object is a view of another: of a person, of
+# what a feed item stands for (passed back as it: `answerPrompt(promptId:)` takes a
+# PromptItem's), of the component a recording is.
+_IDENTITY = {
+    "Me": "Person",
+    "Viewer": "Person",
+    "SectionStudent": "Person",
+    "LiveSessionItem": "LiveSession",
+    "TaskItem": "Task",
+    "PromptItem": "Prompt",
+    "Recording": "LessonComponent",
+}
 
 _PERSON = (
     "studentId studentIds guardianId teacherIds createdBy setBy markedBy excusedBy decidedBy "

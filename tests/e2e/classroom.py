@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from bookend.auth import Role
 from tests.e2e.client import Client, ClientFor, Data
-from tests.support.global_ids import gid, raw_of
 from tests.support.polling import eventually
 
 DISTRICT = "district-1"
@@ -121,17 +120,6 @@ async def classroom(make: ClientFor) -> Classroom:
         chicago_student_id=chicago_id,
         make=make,
     )
-
-
-def session_item(session_id: str) -> str:
-    """The id of a live session's item in a feed, from the session's id: the item is a view of
-    its own type (LiveSessionItem) of the same session."""
-    return gid("LiveSessionItem", raw_of("LiveSession", session_id))
-
-
-def task_item(task_id: str) -> str:
-    """The id of a task's item in a feed (a TaskItem), from the task's id."""
-    return gid("TaskItem", raw_of("Task", task_id))
 
 
 LESSON = {

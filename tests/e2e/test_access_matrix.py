@@ -38,7 +38,7 @@ from devstack.stack import RunningStack
 from tests.e2e.classroom import CREATE_LESSON, LESSON, published_lesson, schedule, session_input
 from tests.e2e.client import Client, Data, graphql_ws
 from tests.support.auth import token_for
-from tests.support.global_ids import gid, raw_of, unglobal
+from tests.support.global_ids import gid, unglobal
 from tests.support.polling import eventually
 
 PARALLEL = 8  # requests in flight at once: the stack shares two CPUs with everything else
@@ -402,7 +402,7 @@ READS = [
         "query($id: ID!) { session(id: $id) { id status recording { componentId url } } }",
         lambda w: {"id": w.recorded},
         # A recording is a component of its lesson: the session names it as the component.
-        lambda w: gid("LessonComponent", raw_of("Recording", w.recording)),
+        lambda w: w.recording,
         SEES_X,
     ),
     Read(
@@ -1849,7 +1849,7 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         spare_prompts=dict(zip(sorted(RUNS_X), spare_prompt_list, strict=True)),
         data_ids=in_either_form(
             {"District": {district}, "School": {school, other_school}, "Section": {x, y, z}}
-            | {"Term": {term}, "LessonComponent": {raw_of("Recording", recording)}},
+            | {"Term": {term}},
             {lesson, *drafts, *revised, scheduled, roster_import}
             | {check_in, curriculum["id"], unit, recording}
             | {live["id"], in_z["id"], *(s["id"] for s in spares)}

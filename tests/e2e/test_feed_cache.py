@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from tests.e2e.classroom import classroom as make_classroom
-from tests.e2e.classroom import published_lesson, schedule, session_item, task_item
+from tests.e2e.classroom import published_lesson, schedule
 from tests.e2e.client import Client, ClientFor
 from tests.support.polling import eventually
 
@@ -34,7 +34,7 @@ async def test_a_kept_feed_is_read_again_once_a_session_reaches_it(client_for: C
     assert (await read(student, etag=second.headers["etag"])).status_code == 304
 
     session = await schedule(room.teacher, room.section_id, await published_lesson(room.teacher))
-    expected = {session_item(session["id"]), *(task_item(task["id"]) for task in session["tasks"])}
+    expected = {session["id"], *(task["id"] for task in session["tasks"])}
 
     async def changed() -> httpx.Response | None:
         answer = await read(student, etag=second.headers["etag"])

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bookend.auth import Role
-from tests.e2e.classroom import ENROL, Classroom, published_lesson, task_item
+from tests.e2e.classroom import ENROL, Classroom, published_lesson
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import Client, ClientFor, Data
 from tests.support.global_ids import gid
@@ -103,7 +103,7 @@ async def test_work_for_a_group_reaches_its_two_members_and_not_the_third_studen
 
     async def seen_by(client: Client) -> bool:
         edges = (await client.run(FEED))["feed"]["edges"]
-        return task_item(task["id"]) in {edge["node"]["id"] for edge in edges}
+        return task["id"] in {edge["node"]["id"] for edge in edges}
 
     async def both_members_see_it() -> bool | None:
         return (await seen_by(room.chicago_student) and await seen_by(third)) or None

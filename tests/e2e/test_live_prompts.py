@@ -12,7 +12,7 @@ from bookend.auth import Role
 from tests.e2e.classroom import ENROL, published_lesson, schedule
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import Client, ClientFor, Data
-from tests.support.global_ids import gid, raw_of
+from tests.support.global_ids import gid
 from tests.support.polling import eventually
 
 START = """mutation($id: ID!) { startSession(id: $id) { __typename } }"""
@@ -177,7 +177,7 @@ async def test_a_live_prompt_aggregates_on_the_teachers_stream_and_reaches_the_a
 
     [item] = await eventually(left_to_absent)
     assert (item["id"], item["sessionId"], item["status"]) == (
-        gid("PromptItem", raw_of("Prompt", prompt["id"])),
+        prompt["id"],
         session_id,
         "NOT_STARTED",
     )

@@ -14,7 +14,6 @@ from tests.e2e.classroom import (
     published_lesson,
     schedule,
     session_input,
-    task_item,
 )
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import Client, ClientFor, Data
@@ -47,13 +46,13 @@ def next_monday(days_ahead: int = 2) -> datetime:
 
 async def status_in_feed(client: Client, task_id: str) -> str | None:
     edges = (await client.run(STATUSES))["feed"]["edges"]
-    item = task_item(task_id)
+    item = task_id
     return next((e["node"]["status"] for e in edges if e["node"]["id"] == item), None)
 
 
 async def due_in_feed(client: Client, task_id: str) -> datetime | None:
     edges = (await client.run(FEED))["feed"]["edges"]
-    found = [e["node"]["dueAt"] for e in edges if e["node"]["id"] == task_item(task_id)]
+    found = [e["node"]["dueAt"] for e in edges if e["node"]["id"] == task_id]
     return datetime.fromisoformat(found[0]) if found else None
 
 

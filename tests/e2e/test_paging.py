@@ -11,8 +11,6 @@ from tests.e2e.classroom import (
     LESSON,
     published_lesson,
     schedule,
-    session_item,
-    task_item,
 )
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.client import Client, ClientFor, Data
@@ -105,7 +103,7 @@ async def test_a_students_feed_read_one_item_at_a_time_has_complete_page_info(
     room = await make_classroom(client_for)
     lesson_id = await published_lesson(room.teacher)
     session = await schedule(room.teacher, room.section_id, lesson_id)
-    expected = {session_item(session["id"]), *(task_item(task["id"]) for task in session["tasks"])}
+    expected = {session["id"], *(task["id"] for task in session["tasks"])}
 
     async def whole_feed() -> list[Data] | None:
         read = await pages(room.chicago_student, FEED, "feed", first=1)

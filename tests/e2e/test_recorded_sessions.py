@@ -9,7 +9,7 @@ from typing import Any
 from tests.e2e.classroom import classroom as make_classroom
 from tests.e2e.classroom import published_lesson, schedule
 from tests.e2e.client import Client, ClientFor, Data
-from tests.support.global_ids import gid, raw_of
+from tests.support.global_ids import gid
 from tests.support.polling import eventually
 
 CDN = "https://cdn.example.org"
@@ -129,7 +129,7 @@ async def test_a_recorded_session_becomes_on_demand_content_of_its_lesson_for_it
         "status": "ENDED",
         "recording": {
             # A recording is a component of the lesson: the same object, as the component.
-            "componentId": gid("LessonComponent", raw_of("Recording", recording["id"])),
+            "componentId": recording["id"],
             "title": recording["title"],
             "minutes": 50,
             "url": RECORDING["url"],

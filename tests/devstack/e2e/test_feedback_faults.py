@@ -40,7 +40,7 @@ from tests.e2e.test_on_demand_tasks import (
 )
 from tests.e2e.test_task_progress import REPORT, TASK_PROGRESS
 from tests.support.delivery import Delivery, delivery
-from tests.support.global_ids import gid, unglobal
+from tests.support.global_ids import gid
 from tests.support.launcher import Launcher, launched, use_home
 from tests.support.polling import eventually
 from tests.support.stack import clients
@@ -267,16 +267,6 @@ async def progress_by_student(lesson: Lesson) -> dict[str, Data]:
     return {p["studentId"]: p for p in found["nodes"]}
 
 
-# A feed item's id is its own type's (ADR 0049) over the id of what it shows.
-FEED_ITEMS = {"LiveSession": "LiveSessionItem", "Task": "TaskItem", "Prompt": "PromptItem"}
-
-
-def item(shown: str) -> str:
-    """The feed item id of the session, task or prompt of the global id `shown`."""
-    type_name, raw = unglobal(shown)
-    return gid(FEED_ITEMS[type_name], raw)
-
-
 async def feed_streamed(next_update: Callable[[], Awaitable[Data]], wanted: dict[str, str]) -> None:
     """Wait until a page of the feed stream shows each item (the session, task or prompt of
     each id wanted) with its status."""
@@ -289,17 +279,16 @@ async def feed_streamed(next_update: Callable[[], Awaitable[Data]], wanted: dict
         assert not payload.get("errors"), payload
         nodes = payload["data"]["feedUpdates"]["feed"]["nodes"]
         statuses = {node["id"]: node["status"] for node in nodes}
-        return all(statuses.get(item(shown)) == status for shown, status in wanted.items())
+        return all(statuses.get(shown) == status for shown, status in wanted.items())
 
     await eventually(shown, seconds=RECOVERY)
 
 
 async def feed_statuses(client: Client, *shown: str) -> dict[str, str]:
     """The feed's statuses of the sessions, tasks and prompts of the ids `shown`, by those ids."""
-    by_item = {item(each): each for each in shown}
     edges = (await client.run(FEED))["feed"]["edges"]
     nodes = [e["node"] for e in edges]
-    return {by_item[n["id"]]: n["status"] for n in nodes if n["id"] in by_item}
+    return {n["id"]: n["status"] for n in nodes if n["id"] in shown}
 
 
 async def class_feeds(lesson: Lesson) -> list[dict[str, str]]:

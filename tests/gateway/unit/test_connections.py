@@ -371,10 +371,10 @@ async def test_the_feed_lists_its_nodes_beside_its_edges_in_the_same_order(
     assert result.errors is None, result.errors
     assert result.data == {
         "feed": {
-            "nodes": [{"id": gid("TaskItem", "t1")}, {"id": gid("TaskItem", "t2")}],
+            "nodes": [{"id": gid("Task", "t1")}, {"id": gid("Task", "t2")}],
             "edges": [
-                {"cursor": "c1", "node": {"id": gid("TaskItem", "t1")}},
-                {"cursor": "c2", "node": {"id": gid("TaskItem", "t2")}},
+                {"cursor": "c1", "node": {"id": gid("Task", "t1")}},
+                {"cursor": "c2", "node": {"id": gid("Task", "t2")}},
             ],
             "pageInfo": {
                 "hasNextPage": False,

@@ -40,7 +40,7 @@ def shown(status: str, student: str = "ana") -> dict[str, object]:
             "studentId": gid("Person", student),
             "feed": {
                 "timeZone": "America/Chicago",
-                "nodes": [{"id": gid("TaskItem", "t1"), "status": status}],
+                "nodes": [{"id": gid("Task", "t1"), "status": status}],
                 "pageInfo": {"hasNextPage": False},
             },
         }

@@ -57,7 +57,7 @@ async def test_a_feed_page_is_kept_and_read_again_from_memory(
     answers = [await gateway.post("/graphql", json={"query": FEED}, headers=AMARA) for _ in "ab"]
     assert [answer.headers["bookend-cache"] for answer in answers] == ["miss", "hit"]
     assert answers[1].json()["data"] == {
-        "feed": {"edges": [{"node": {"id": gid("TaskItem", "t1"), "minutes": 20}}]}
+        "feed": {"edges": [{"node": {"id": gid("Task", "t1"), "minutes": 20}}]}
     }
     assert len(services.scheduler.requests) == 1
     # An answer from memory is charged as the first was, and says so in its own words.

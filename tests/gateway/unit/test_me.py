@@ -97,7 +97,7 @@ async def test_a_students_feed_and_notes_are_asked_for_as_their_own() -> None:
       notes(first: 3) { nodes { id } } } } }"""
     result = await run(services, token, document)
     assert result.errors is None, result.errors
-    assert result.data == {"me": {"student": {"feed": {"nodes": [{"id": gid("TaskItem", "t1")}]},
+    assert result.data == {"me": {"student": {"feed": {"nodes": [{"id": gid("Task", "t1")}]},
                                               "notes": {"nodes": []}}}}  # fmt: skip
     [feed] = params(services, "scheduler", "/feed")
     assert (feed["first"], feed["student_id"]) == ("5", "ana")
