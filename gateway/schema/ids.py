@@ -266,18 +266,31 @@ def _argument_decoders(
     unplaced: list[str],
 ) -> dict[str, Decode]:
     decoders: dict[str, Decode] = {}
+    own = _ID_ARGUMENTS.get(field_name)
     for name, argument in field.args.items():
-        if get_named_type(argument.type) is GraphQLID:
-            wanted = _ID_ARGUMENTS.get(field_name) if name == "id" else _REFERENCES.get(name)
-            if wanted is None:
-                unplaced.append(f"{where}({name})")
-                continue
-            decoders[name] = _id_decoder(wanted)
-        else:
-            decoder = _input_decoder(argument.type, inputs, unplaced)
-            if decoder is not None:
-                decoders[name] = decoder
+        decoder = _decoder(name, argument.type, own, inputs, unplaced, f"{where}({name})")
+        if decoder is not None:
+            decoders[name] = decoder
     return decoders
+
+
+def _decoder(
+    name: str,
+    value_type: GraphQLInputType,
+    own: str | None,
+    inputs: dict[str, Decode | None],
+    unplaced: list[str],
+    where: str,
+) -> Decode | None:
+    """The decoder of the argument or input field `name`: of its IDs, of the type its name
+    says (`own` for an `id`), or of the input objects it holds; None if it holds no ID."""
+    if get_named_type(value_type) is not GraphQLID:
+        return _input_decoder(value_type, inputs, unplaced)
+    wanted = own if name == "id" else _REFERENCES.get(name)
+    if wanted is None:
+        unplaced.append(where)
+        return None
+    return _id_decoder(wanted)
 
 
 def _id_decoder(wanted: str) -> Decode:
@@ -314,17 +327,11 @@ def _input_decoder(
         return inputs[inner.name]
     inputs[inner.name] = None  # a type holding itself is read once
     fields: dict[str, Decode] = {}
+    own = _ID_INPUT_FIELDS.get(inner.name)
     for name, field in inner.fields.items():
-        if get_named_type(field.type) is GraphQLID:
-            wanted = _ID_INPUT_FIELDS.get(inner.name) if name == "id" else _REFERENCES.get(name)
-            if wanted is None:
-                unplaced.append(f"{inner.name}.{name}")
-                continue
-            fields[name] = _id_decoder(wanted)
-        else:
-            nested = _input_decoder(field.type, inputs, unplaced)
-            if nested is not None:
-                fields[name] = nested
+        decoder = _decoder(name, field.type, own, inputs, unplaced, f"{inner.name}.{name}")
+        if decoder is not None:
+            fields[name] = decoder
     if not fields:
         return None
 

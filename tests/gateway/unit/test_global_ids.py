@@ -8,12 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
+import strawberry
 
 from bookend.auth import Role
 from bookend.http_contracts.catalog import LessonList
 from bookend.http_contracts.scheduler import Section
 from bookend.problems import Problem, ProblemKind
-from gateway.schema.ids import decode, encode
+from gateway.schema.ids import decode, encode, globalize_ids
 from gateway.settings import GatewaySettings
 from tests.gateway.apps import gateway_app
 from tests.gateway.stubs import StubServices, a_lesson
@@ -237,3 +238,24 @@ async def test_nodes_costs_what_its_ids_hold(gateway: httpx.AsyncClient) -> None
     )
     # The field itself, and one `id` for each of the three objects.
     assert answer.json()["extensions"]["cost"]["requested"] == 1 + 3
+
+
+def test_a_schema_with_an_id_the_tables_do_not_place_is_not_built() -> None:
+    with pytest.raises(LookupError) as refused:
+        globalize_ids(strawberry.Schema(query=GadgetQuery))
+    assert "Gadget.widgetId" in str(refused.value)
+    assert "GadgetQuery.gadget(wandId)" in str(refused.value)
+    assert "Gadget.id" not in str(refused.value)  # an object's own id names its type
+
+
+@strawberry.type
+class Gadget:
+    id: strawberry.ID
+    widget_id: strawberry.ID  # no table says what a widget is
+
+
+@strawberry.type
+class GadgetQuery:
+    @strawberry.field
+    def gadget(self, wand_id: strawberry.ID) -> Gadget:
+        return Gadget(id=strawberry.ID("g1"), widget_id=wand_id)
