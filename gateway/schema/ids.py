@@ -119,6 +119,8 @@ _ID_INPUT_FIELDS = {
     "TermInput": "Term",
 }
 
+# No id this API writes is longer; a longer value is a raw id, for the service to refuse.
+MAX_GLOBAL_ID = 2048
 _TYPE_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
 
 # An `ownerId`'s type follows its link's `ownerKind`.
@@ -149,13 +151,9 @@ def _encoded(type_name: str, raw: str) -> str:
 
 
 def decode(value: str) -> tuple[str, str] | None:
-    """`(type, raw id)` of a global id this API made; None for anything else (a raw id)."""
-    return _decoded(value)
-
-
-@lru_cache(maxsize=65_536)
-def _decoded(value: str) -> tuple[str, str] | None:
-    if not value or len(value) > 2048:
+    """`(type, raw id)` of a global id this API made; None for anything else (a raw id).
+    Not memoised: values come from clients, and a cache of them would be theirs to fill."""
+    if not value or len(value) > MAX_GLOBAL_ID:
         return None
     try:
         text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
@@ -181,7 +179,7 @@ class WrongIdType(Exception):
 
 def raw_id(value: str, wanted: str, field: str) -> str:
     """The service's id in `value`, a global id of `wanted` or a raw id."""
-    decoded = _decoded(value)
+    decoded = decode(value)
     if decoded is None:
         return value
     found, raw = decoded

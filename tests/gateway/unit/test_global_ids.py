@@ -62,6 +62,10 @@ def test_an_id_is_its_types_name_and_the_services_id_in_base64url_without_paddin
     # A raw id, even one that happens to be base64, is not taken for a global one.
     for raw in ("s1", "section-riverside-ela-8a", "TGl2ZVNlc3Npb246czE=", "bGl2ZTpzMQ", ""):
         assert decode(raw) is None
+    # A value longer than any id this API writes is not even read: a hostile client's megabyte
+    # goes to the service as the raw id it claims to be, which refuses it.
+    assert decode(gid("LiveSession", "s" * 1400)) == ("LiveSession", "s" * 1400)
+    assert decode(gid("LiveSession", "s" * 1400) + "QUFB" * 250_000) is None
 
 
 async def test_ids_and_references_are_answered_global_each_of_its_own_type(
