@@ -64,6 +64,24 @@ class CalendarOwner(StrEnum):
     SECTION = "section"
 
 
+class RosterSkipReason(StrEnum):
+    """Why rows were left unread: a type or role scheduling does not need. Each value is the
+    sentence the import has always reported (and stored) for it."""
+
+    ORG_TYPE_DEPARTMENT = "orgs of type department are not read"
+    ORG_TYPE_LOCAL = "orgs of type local are not read"
+    ORG_TYPE_STATE = "orgs of type state are not read"
+    ORG_TYPE_NATIONAL = "orgs of type national are not read"
+    GRADING_PERIOD = "academic sessions of type gradingPeriod are not read"
+    USER_ROLE_ADMINISTRATOR = "users of role administrator are not read"
+    USER_ROLE_AIDE = "users of role aide are not read"
+    USER_ROLE_PROCTOR = "users of role proctor are not read"
+    USER_ROLE_RELATIVE = "users of role relative are not read"
+    ENROLLMENT_ROLE_ADMINISTRATOR = "enrollments of role administrator are not read"
+    ENROLLMENT_ROLE_AIDE = "enrollments of role aide are not read"
+    ENROLLMENT_ROLE_PROCTOR = "enrollments of role proctor are not read"
+
+
 class SessionScheduled(EventData):
     session_id: str
     school_id: str

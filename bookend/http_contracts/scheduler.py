@@ -14,6 +14,7 @@ from bookend.contracts.scheduler import (
     FeedItemKind,
     FeedItemStatus,
     Modality,
+    RosterSkipReason,
     SessionStatus,
 )
 from bookend.http_contracts.balance import BalanceWarning
@@ -247,24 +248,6 @@ class RosterKindCount(BaseModel):
     created: int
     updated: int
     unchanged: int
-
-
-class RosterSkipReason(StrEnum):
-    """Why rows were left unread: a type or role scheduling does not need. Each value is the
-    sentence the import has always reported (and stored) for it."""
-
-    ORG_TYPE_DEPARTMENT = "orgs of type department are not read"
-    ORG_TYPE_LOCAL = "orgs of type local are not read"
-    ORG_TYPE_STATE = "orgs of type state are not read"
-    ORG_TYPE_NATIONAL = "orgs of type national are not read"
-    GRADING_PERIOD = "academic sessions of type gradingPeriod are not read"
-    USER_ROLE_ADMINISTRATOR = "users of role administrator are not read"
-    USER_ROLE_AIDE = "users of role aide are not read"
-    USER_ROLE_PROCTOR = "users of role proctor are not read"
-    USER_ROLE_RELATIVE = "users of role relative are not read"
-    ENROLLMENT_ROLE_ADMINISTRATOR = "enrollments of role administrator are not read"
-    ENROLLMENT_ROLE_AIDE = "enrollments of role aide are not read"
-    ENROLLMENT_ROLE_PROCTOR = "enrollments of role proctor are not read"
 
 
 class RosterSkipped(BaseModel):

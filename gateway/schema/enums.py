@@ -46,13 +46,13 @@ from bookend.contracts.scheduler import (
     Modality,
     ProposalKind,
     ProposalStatus,
+    RosterSkipReason,
     SessionStatus,
 )
 from bookend.http_contracts.scheduler import (
     PersonRole,
     RosterImportStatus,
     RosterKind,
-    RosterSkipReason,
 )
 from bookend.problems import ClashKind
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bookend.contracts.scheduler import RosterSkipReason
 from bookend.problems import Conflict, NotFound
 from services.scheduler.roster.domain import SchedulerError
 from services.scheduler.roster.imports.tables import RowError
@@ -69,30 +70,12 @@ class KindCount:
     unchanged: int = 0
 
 
-class SkipReason(StrEnum):
-    """Why rows are left unread: a type or role scheduling does not need. The values are the
-    sentences imports have always reported and stored, so records kept from before read."""
-
-    ORG_TYPE_DEPARTMENT = "orgs of type department are not read"
-    ORG_TYPE_LOCAL = "orgs of type local are not read"
-    ORG_TYPE_STATE = "orgs of type state are not read"
-    ORG_TYPE_NATIONAL = "orgs of type national are not read"
-    GRADING_PERIOD = "academic sessions of type gradingPeriod are not read"
-    USER_ROLE_ADMINISTRATOR = "users of role administrator are not read"
-    USER_ROLE_AIDE = "users of role aide are not read"
-    USER_ROLE_PROCTOR = "users of role proctor are not read"
-    USER_ROLE_RELATIVE = "users of role relative are not read"
-    ENROLLMENT_ROLE_ADMINISTRATOR = "enrollments of role administrator are not read"
-    ENROLLMENT_ROLE_AIDE = "enrollments of role aide are not read"
-    ENROLLMENT_ROLE_PROCTOR = "enrollments of role proctor are not read"
-
-
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """Rows of a file left unread, and why."""
 
     file: str
-    reason: SkipReason
+    reason: RosterSkipReason
     rows: int
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from bookend.contracts.catalog import GradeBand
+from bookend.contracts.scheduler import RosterSkipReason
 from services.scheduler.roster.calendar import SCHOOL_DAY, SCHOOL_WEEK, TermDraft, term_errors
 from services.scheduler.roster.domain import PersonRole
-from services.scheduler.roster.imports.report import SkipReason
 from services.scheduler.roster.imports.tables import FileKind, Row, RowError, Table
 from services.scheduler.roster.rules import MAX_NAME, MAX_TEXT, zone_errors
 
@@ -88,7 +88,9 @@ class Rows:
     classes: list[ClassRow] = field(default_factory=list)
     users: list[UserRow] = field(default_factory=list)
     enrollments: list[EnrollmentRow] = field(default_factory=list)
-    skipped: Counter[tuple[str, SkipReason]] = field(default_factory=Counter)  # (file, why): rows
+    skipped: Counter[tuple[str, RosterSkipReason]] = field(
+        default_factory=Counter
+    )  # (file, why): rows
     errors: list[RowError] = field(default_factory=list)
     # The sourcedIds of rows with errors, and the files not read at all: references to them
     # are not errors of their own (the row or file that breaks a rule says so already).
@@ -220,15 +222,15 @@ def _each(table: Table, rows: Rows, read: Callable[[Cells], object | None]) -> N
             rows.broken.add((table.kind, sourced))
 
 
-def _skip(rows: Rows, cells: Cells, why: SkipReason) -> None:
+def _skip(rows: Rows, cells: Cells, why: RosterSkipReason) -> None:
     rows.skipped[(cells.file, why)] += 1
 
 
 UNREAD_ORG_TYPES = {
-    "department": SkipReason.ORG_TYPE_DEPARTMENT,
-    "local": SkipReason.ORG_TYPE_LOCAL,
-    "state": SkipReason.ORG_TYPE_STATE,
-    "national": SkipReason.ORG_TYPE_NATIONAL,
+    "department": RosterSkipReason.ORG_TYPE_DEPARTMENT,
+    "local": RosterSkipReason.ORG_TYPE_LOCAL,
+    "state": RosterSkipReason.ORG_TYPE_STATE,
+    "national": RosterSkipReason.ORG_TYPE_NATIONAL,
 }
 
 
@@ -262,7 +264,7 @@ def read_terms(table: Table, rows: Rows) -> None:
         sourced_id, title = cells.id("sourcedId"), cells.text("title", MAX_TEXT)
         kind = cells.row["type"].lower()
         if kind == "gradingperiod":
-            return _skip(rows, cells, SkipReason.GRADING_PERIOD)
+            return _skip(rows, cells, RosterSkipReason.GRADING_PERIOD)
         if kind not in TERM_TYPES:
             message = f"{kind[:40]!r} is not a term, semester or schoolYear"
             cells.error("type", "session_type", message)
@@ -389,10 +391,10 @@ USER_ROLES = {
     "parent": PersonRole.GUARDIAN,
 }
 UNREAD_USER_ROLES = {
-    "administrator": SkipReason.USER_ROLE_ADMINISTRATOR,
-    "aide": SkipReason.USER_ROLE_AIDE,
-    "proctor": SkipReason.USER_ROLE_PROCTOR,
-    "relative": SkipReason.USER_ROLE_RELATIVE,
+    "administrator": RosterSkipReason.USER_ROLE_ADMINISTRATOR,
+    "aide": RosterSkipReason.USER_ROLE_AIDE,
+    "proctor": RosterSkipReason.USER_ROLE_PROCTOR,
+    "relative": RosterSkipReason.USER_ROLE_RELATIVE,
 }
 
 
@@ -427,9 +429,9 @@ def read_users(table: Table, rows: Rows) -> None:
 
 ENROLLMENT_ROLES = {"student": PersonRole.STUDENT, "teacher": PersonRole.TEACHER}
 UNREAD_ENROLLMENT_ROLES = {
-    "administrator": SkipReason.ENROLLMENT_ROLE_ADMINISTRATOR,
-    "aide": SkipReason.ENROLLMENT_ROLE_AIDE,
-    "proctor": SkipReason.ENROLLMENT_ROLE_PROCTOR,
+    "administrator": RosterSkipReason.ENROLLMENT_ROLE_ADMINISTRATOR,
+    "aide": RosterSkipReason.ENROLLMENT_ROLE_AIDE,
+    "proctor": RosterSkipReason.ENROLLMENT_ROLE_PROCTOR,
 }
 
 
