@@ -35,6 +35,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
+    default_field_resolver,
     get_named_type,
     get_nullable_type,
 )
@@ -399,14 +400,7 @@ def _resolving(
                 args = decoded(args)
             except WrongIdType as wrong:
                 return refuse(wrong)
-        if resolve is None:  # graphql-core's default: the source's attribute or key
-            value = (
-                source.get(info.field_name)
-                if isinstance(source, Mapping)
-                else getattr(source, info.field_name, None)
-            )
-        else:
-            value = resolve(source, info, **args)
+        value = (resolve or default_field_resolver)(source, info, **args)
         if encoder is None:
             return value
         if inspect.isawaitable(value):
