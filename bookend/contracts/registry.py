@@ -56,6 +56,9 @@ class EventSpec:
     key_field: str
     subject_field: str
     description: str
+    # Relayed to district integrations (their topic, webhooks, replay): opaque ids, counts and
+    # curriculum content only, never a student's words (ADR 0050).
+    public: bool = False
 
     def key(self, payload: Any) -> str:
         return str(getattr(payload, self.key_field))
@@ -75,11 +78,20 @@ def _spec(
     keyed_by: str,
     about: str,
     description: str,
+    *,
+    public: bool = False,
 ) -> EventSpec:
     """A row of the table: the type is the topic's aggregate with the verb, at its version."""
     aggregate, version = topic.value.rsplit(".", 1)  # bookend.<service>.<aggregate>, v<N>
     return EventSpec(
-        f"{aggregate}.{verb}.{version}", topic, model, classification, keyed_by, about, description
+        f"{aggregate}.{verb}.{version}",
+        topic,
+        model,
+        classification,
+        keyed_by,
+        about,
+        description,
+        public,
     )
 
 
@@ -87,62 +99,74 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     _spec(
         Topic.CATALOG_LESSON, "published", LessonPublished, Classification.PUBLIC,
         "lesson_id", "lesson_id", "A lesson's first version was published and may be scheduled.",
+        public=True,
     ),
     _spec(
         Topic.CATALOG_LESSON, "revised", LessonRevised, Classification.PUBLIC,
         "lesson_id", "lesson_id",
         "A later version of a lesson was published; what was planned with an earlier one keeps it.",
+        public=True,
     ),
     _spec(
         Topic.CATALOG_LESSON, "archived", LessonArchived, Classification.PUBLIC,
         "lesson_id", "lesson_id",
         "A lesson was archived: no new sessions or tasks are planned with it.",
+        public=True,
     ),
     _spec(
         Topic.CATALOG_RECORDING, "published", RecordingPublished, Classification.INTERNAL,
         "section_id", "session_id",
         "A live session's recording was published as an on-demand component of its lesson, for"
         " the session's section.",
+        public=True,
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "scheduled", SessionScheduled, Classification.INTERNAL,
         "section_id", "session_id",
         "A live session was scheduled for a section, with its bookend tasks.",
+        public=True,
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "started", SessionStarted, Classification.INTERNAL,
         "section_id", "session_id",
         "The teacher started a live session; its live channel opens. Names the section's students"
         " enrolled then (opaque ids), whom its prompts wait for.",
+        public=True,
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "ended", SessionEnded, Classification.INTERNAL,
         "section_id", "session_id",
         "The teacher ended a live session; its live channel closes. Names the section's students"
         " enrolled then (opaque ids), whose attendance feedback summarises.",
+        public=True,
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "rescheduled", SessionRescheduled, Classification.INTERNAL,
         "section_id", "session_id",
         "A scheduled live session moved; its bookend tasks moved with it.",
+        public=True,
     ),
     _spec(
         Topic.SCHEDULER_SESSION, "cancelled", SessionCancelled, Classification.INTERNAL,
         "section_id", "session_id",
         "A scheduled live session was cancelled; its bookend tasks are withdrawn.",
+        public=True,
     ),
     _spec(
         Topic.SCHEDULER_TASK, "assigned", TaskAssigned, Classification.INTERNAL,
         "section_id", "task_id",
         "An on-demand task was assigned to a section (or chosen students of it) with its window.",
+        public=True,
     ),
     _spec(
         Topic.SCHEDULER_TASK, "rescheduled", TaskRescheduled, Classification.INTERNAL,
         "section_id", "task_id", "An on-demand task's window moved.",
+        public=True,
     ),
     _spec(
         Topic.SCHEDULER_TASK, "withdrawn", TaskWithdrawn, Classification.INTERNAL,
         "section_id", "task_id", "An on-demand task no longer needs doing.",
+        public=True,
     ),
     _spec(
         Topic.SCHEDULER_FEED, "changed", FeedsChanged, Classification.INTERNAL,
@@ -154,6 +178,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "section_id", "section_id",
         "A change of a section's plan left its balance policy broken: the rules, with the"
         " section's live and on-demand minutes of each day or week it touched.",
+        public=True,
     ),
     _spec(
         Topic.FEEDBACK_CHECKIN, "recorded", CheckInRecorded, Classification.RESTRICTED,
@@ -165,6 +190,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "section_id", "session_id",
         "Who attended a live session once it ended (opaque student ids): present, late, left"
         " early, absent.",
+        public=True,
     ),
     _spec(
         Topic.FEEDBACK_PROGRESS, "recorded", ProgressRecorded, Classification.RESTRICTED,
@@ -172,6 +198,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A student's progress on an on-demand task (opaque student id), merged from their"
         " client's reports whatever their order: started or completed, furthest media position"
         " and time spent; published each time it changes.",
+        public=True,
     ),
     _spec(
         Topic.FEEDBACK_BALANCE, "assessed", BalanceAssessed, Classification.RESTRICTED,
@@ -179,6 +206,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A section's week of live and on-demand work assessed: figures and flags with their"
         " reasons, for the section and each student (opaque ids). The scheduler proposes"
         " changes to the plan from the flags.",
+        public=True,
     ),
     _spec(
         Topic.FEEDBACK_PULSE, "submitted", PulseSubmitted, Classification.RESTRICTED,
@@ -186,6 +214,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "A student, or a guardian of theirs, gave or changed the week's pulse about the student"
         " (workload, wellbeing, connectivity, preference): opaque ids and the answers, never"
         " the free comment.",
+        public=True,
     ),
     # Prompts (ADR 0034): one session's stay in order, keyed by its section.
     _spec(
@@ -204,6 +233,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         Topic.FEEDBACK_PROMPT, "closed", PromptClosed, Classification.INTERNAL,
         "section_id", "prompt_id",
         "A prompt stopped taking answers, with its final aggregate (counts only).",
+        public=True,
     ),
     _spec(
         Topic.FEEDBACK_PROMPT, "revealed", PromptRevealed, Classification.INTERNAL,
@@ -245,6 +275,8 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         "Staff wrote a note to a student (opaque ids, no text) about a task or a live moment.",
     ),
 )  # fmt: skip
+
+PUBLIC_EVENT_SPECS: tuple[EventSpec, ...] = tuple(spec for spec in EVENT_SPECS if spec.public)
 
 _BY_MODEL: dict[type[EventData], EventSpec] = {spec.model: spec for spec in EVENT_SPECS}
 _BY_TYPE: dict[str, EventSpec] = {spec.type: spec for spec in EVENT_SPECS}
