@@ -68,6 +68,33 @@ class CheckInRecorded(EventData):
     recorded_at: AwareDatetime
 
 
+class CheckInCounts(BaseModel):
+    """How many students' last check-in of a session gave each signal."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    got_it: int = Field(ge=0)
+    unsure: int = Field(ge=0)
+    lost: int = Field(ge=0)
+
+
+class CheckInsSummarized(EventData):
+    """A live session's check-ins in counts, once it ended: what district integrations receive
+    of them (ADR 0050). Each CheckInRecorded names its student and stands beside a note in
+    their own words, so the per-student check-ins stay internal and this aggregate is public.
+    Published once a session, also when no one checked in. `expected` is 0 when the scheduler
+    named no students; `students` may exceed it when the roster changed during the session."""
+
+    session_id: str
+    section_id: str
+    checkins: int = Field(ge=0)  # every check-in recorded, a student's changes of mind included
+    students: int = Field(ge=0)  # distinct students who checked in at least once
+    expected: int = Field(ge=0)
+    latest: CheckInCounts  # each student counted once, by their last check-in
+    with_notes: int = Field(ge=0)  # check-ins that came with a note (its text stays internal)
+    summarized_at: AwareDatetime
+
+
 class AttendanceSummarized(EventData):
     """Who attended a live session, once it ended: opaque student ids by how they attended.
     The scheduler gives the session's recording to those absent (issue 9); the feedback service

@@ -17,6 +17,7 @@ from bookend.contracts.feedback import (
     AttendanceSummarized,
     BalanceAssessed,
     CheckInRecorded,
+    CheckInsSummarized,
     NoteGiven,
     ProgressRecorded,
     PromptAnswered,
@@ -184,6 +185,14 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
         Topic.FEEDBACK_CHECKIN, "recorded", CheckInRecorded, Classification.RESTRICTED,
         "section_id", "session_id",
         "A student checked in during a live session (opaque student id, no note text).",
+    ),
+    _spec(
+        Topic.FEEDBACK_CHECKIN, "summarized", CheckInsSummarized, Classification.INTERNAL,
+        "section_id", "session_id",
+        "A live session's check-ins counted once it ended: how many, from how many of the"
+        " students expected, with notes, and the students at each signal by their last check-in"
+        " (counts only; sent also when no one checked in).",
+        public=True,
     ),
     _spec(
         Topic.FEEDBACK_ATTENDANCE, "summarized", AttendanceSummarized, Classification.RESTRICTED,

@@ -1,8 +1,8 @@
-"""Feedback's two event tables: what it publishes (check-ins, attendance summaries, prompts,
-progress, pulses, balance assessments, questions, notes), and what it hears: the sessions
-planned, started and ended (a start and an end open and close live channels; an end
-summarises attendance and closes the session's prompts), and the tasks (and their media)
-progress is reported on."""
+"""Feedback's two event tables: what it publishes (check-ins and their summaries, attendance
+summaries, prompts, progress, pulses, balance assessments, questions, notes), and what it
+hears: the sessions planned, started and ended (a start and an end open and close live
+channels; an end summarises check-ins and attendance and closes the session's prompts), and
+the tasks (and their media) progress is reported on."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from services.feedback.live.domain import (
     channel_ended,
     channel_started,
     summarize,
+    summarize_check_ins,
 )
 from services.feedback.notes import domain as notes
 from services.feedback.plan import domain as plan
@@ -67,6 +68,26 @@ def check_in_recorded(event: domain.CheckInRecorded) -> contract.CheckInRecorded
         signal=check_in.signal,
         has_note=check_in.has_note,
         recorded_at=check_in.recorded_at,
+    )
+
+
+def check_ins_summarized(event: domain.CheckInsSummarized) -> contract.CheckInsSummarized:
+    # Counts only: district integrations get this, never a student's check-in (ADR 0050).
+    latest = event.latest
+    return contract.CheckInsSummarized(
+        district_id=event.district_id,
+        session_id=event.session_id,
+        section_id=event.section_id,
+        checkins=event.check_ins,
+        students=event.students,
+        expected=event.expected,
+        latest=contract.CheckInCounts(
+            got_it=latest[contract.CheckInSignal.GOT_IT],
+            unsure=latest[contract.CheckInSignal.UNSURE],
+            lost=latest[contract.CheckInSignal.LOST],
+        ),
+        with_notes=event.with_notes,
+        summarized_at=event.summarized_at,
     )
 
 
@@ -313,6 +334,7 @@ def note_given(event: notes.NoteGiven) -> contract.NoteGiven:
 OUTBOUND = (
     Outbound(SOURCE)
     .map(domain.CheckInRecorded, check_in_recorded)
+    .map(domain.CheckInsSummarized, check_ins_summarized)
     .map(domain.AttendanceSummarized, attendance_summarized)
     .map(pulse.PulseSubmitted, pulse_submitted)
     .map(progress.ProgressChanged, progress_recorded)
@@ -359,10 +381,11 @@ async def on_session_ended(
     clock: Clock,
     ids: IdFactory,
 ) -> None:
-    """Close the channel and its prompts, and summarise who of the students expected attended;
-    the summary and its event commit with the inbox mark, once per session however often the
-    end is heard. Each prompt is left to the absent students who had not answered it, and the
-    section's week is assessed again (published if its flags changed)."""
+    """Close the channel and its prompts, count its check-ins, and summarise who of the
+    students expected attended; the summaries and their events commit with the inbox mark, once
+    per session however often the end is heard. Each prompt is left to the absent students who
+    had not answered it, and the section's week is assessed again (published if its flags
+    changed)."""
     moment = SessionMoment(
         payload.session_id,
         payload.district_id,
@@ -375,10 +398,19 @@ async def on_session_ended(
         if not await tx.first_time(CONSUMER, event.id):
             return
         district, session = moment.district_id, moment.session_id
-        channel = channel_ended(await tx.get_channel(district, session), moment)
+        before = await tx.get_channel(district, session)
+        channel = channel_ended(before, moment)
         await tx.save_channel(channel)
         await _plan_moved(tx, SessionStatus.ENDED, moment)
         await tx.emit(*OUTBOUND.events(await close_open_prompts(tx, channel, at=moment.at)))
+        # A channel closed before this event heard its end already (the same end under another
+        # id, say), and no check-in is taken once it is closed: its counts went out then. Even
+        # a session without check-ins has its summary: "none" is news to an integration.
+        if before is None or before.is_live:
+            counted = summarize_check_ins(
+                channel, await tx.list_check_ins(district, session), at=clock()
+            )
+            await tx.emit(*OUTBOUND.events([counted]))
         # No one expected (a section without students, or an end from before ADR 0032): no
         # one to summarise.
         expected = payload.expected_student_ids

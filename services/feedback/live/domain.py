@@ -194,6 +194,41 @@ def latest_signals(check_ins: Iterable[CheckIn]) -> dict[CheckInSignal, int]:
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class CheckInsSummarized:
+    """Domain event: a live session ended, and how its check-ins went, in counts only."""
+
+    session_id: str
+    district_id: str
+    section_id: str
+    check_ins: int
+    students: int
+    expected: int
+    latest: dict[CheckInSignal, int]
+    with_notes: int
+    summarized_at: datetime
+
+
+def summarize_check_ins(
+    channel: LiveChannel, check_ins: Iterable[CheckIn], *, at: datetime
+) -> CheckInsSummarized:
+    """Count an ended session's check-ins: all of them, the students who gave them, those with
+    a note, and the students at each signal by their latest. The students expected are those
+    its prompts waited for (the channel's), none if the scheduler named none."""
+    items = list(check_ins)
+    return CheckInsSummarized(
+        session_id=channel.session_id,
+        district_id=channel.district_id,
+        section_id=channel.section_id,
+        check_ins=len(items),
+        students=len({item.student_id for item in items}),
+        expected=len(set(channel.expected_student_ids)),
+        latest=latest_signals(items),
+        with_notes=sum(item.has_note for item in items),
+        summarized_at=at,
+    )
+
+
 # --- attendance (ADR 0032) ------------------------------------------------------------------
 
 # A client's id for one join or leave (a UUID, say): what makes a retry or a replayed offline

@@ -143,7 +143,11 @@ async def test_a_check_in_after_the_session_ended_is_refused_and_nothing_is_stor
     await deliver(store, ended())
     with pytest.raises(SessionNotLive):
         await check_in(store)
-    assert (await store.list_check_ins("d1", "s1"), store.emitted) == ([], [])
+    # The end's summary of no check-ins, and nothing after it.
+    assert (await store.list_check_ins("d1", "s1"), [e.type for e in store.emitted]) == (
+        [],
+        ["bookend.feedback.checkin.summarized.v1"],
+    )
 
 
 async def test_a_check_in_to_an_unknown_session_is_refused() -> None:
@@ -261,3 +265,55 @@ async def test_whether_staff_see_a_check_in_depends_on_their_claims_not_on_who_t
 
     twin = replace(staff, subject=f"{staff.subject}-twin")
     assert await seen_by(staff) == await seen_by(twin)
+
+
+def check_ins_summarized(store: FakeFeedback) -> list[CloudEvent]:
+    return [e for e in store.emitted if e.type == "bookend.feedback.checkin.summarized.v1"]
+
+
+async def test_the_end_publishes_the_check_ins_as_counts_once_however_often_it_is_heard() -> None:
+    store = await live_store()
+    clock = TickingClock()
+    await check_in(store, student("ana"), CheckInSignal.LOST, clock)
+    await service.record_check_in(
+        "s1",
+        signal=CheckInSignal.UNSURE,
+        note="what is step 2?",
+        principal=student("ben"),
+        store=store,
+        clock=clock,
+        ids=new_id,
+    )
+    await check_in(store, student("ana"), CheckInSignal.GOT_IT, clock)
+    end = ended()
+    await deliver(store, end)
+    await deliver(store, end)  # redelivered
+    await deliver(store, ended())  # the same end under another event id
+    [event] = check_ins_summarized(store)
+    assert (event.topic, event.key, event.subject, event.districtid) == (
+        Topic.FEEDBACK_CHECKIN.value,
+        "sec1",
+        "s1",
+        "d1",
+    )
+    assert {k: v for k, v in event.data.items() if k != "summarized_at"} == {
+        "district_id": "d1",
+        "session_id": "s1",
+        "section_id": "sec1",
+        "checkins": 3,
+        "students": 2,
+        "expected": 0,  # the scheduler named no one
+        "latest": {"got_it": 1, "unsure": 1, "lost": 0},
+        "with_notes": 1,
+    }
+    assert not any(word in str(event.data) for word in ("ana", "ben", "step 2"))
+
+
+async def test_an_end_heard_before_the_start_publishes_a_summary_of_no_check_ins_once() -> None:
+    store = FakeFeedback()
+    await deliver(store, builders.ended("s1", "sec1", "d1", ["ana", "ben"]))
+    await deliver(store, started())
+    await deliver(store, builders.ended("s1", "sec1", "d1", ["ana", "ben"]))
+    [event] = check_ins_summarized(store)
+    assert (event.data["checkins"], event.data["students"], event.data["expected"]) == (0, 0, 2)
+    assert event.data["latest"] == {"got_it": 0, "unsure": 0, "lost": 0}

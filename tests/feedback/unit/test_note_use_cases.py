@@ -105,7 +105,7 @@ async def test_a_teacher_writes_a_note_about_a_task_and_note_given_has_ids_only(
         "t1",
         TEXT,
     )
-    [event] = store.emitted
+    [event] = [e for e in store.emitted if e.topic == Topic.FEEDBACK_NOTE.value]
     assert (event.type, event.topic, event.key) == (
         "bookend.feedback.note.given.v1",
         Topic.FEEDBACK_NOTE.value,

@@ -299,12 +299,13 @@ async def test_the_end_closes_open_prompts_and_leaves_each_to_the_absent_who_had
     told = store.emitted[before:]
     assert [e.type.rsplit(".", 3)[-3:] for e in told] == [
         ["prompt", "closed", "v1"],
+        ["checkin", "summarized", "v1"],
         ["attendance", "summarized", "v1"],
         ["prompt", "assigned", "v1"],
         ["prompt", "assigned", "v1"],
     ]
     assert told[0].data["prompt_id"] == second.id
-    assert [(e.data["prompt_id"], e.data["student_ids"]) for e in told[2:]] == [
+    assert [(e.data["prompt_id"], e.data["student_ids"]) for e in told[3:]] == [
         (first.id, ["ben"]),
         (second.id, ["ben", "cai"]),
     ]

@@ -109,10 +109,9 @@ async def test_a_question_is_asked_before_during_or_after_the_session() -> None:
         QuestionPhase.AFTER,
     ]
     assert (before.mine, before.asker_id, before.status) == (True, None, QuestionStatus.OPEN)
-    assert [(e.type, e.topic, e.key) for e in store.emitted] == [
-        ("bookend.feedback.question.asked.v1", Topic.FEEDBACK_QUESTION.value, "sec1")
-    ] * 3
-    assert [e.data["visibility"] for e in store.emitted] == ["class", "class", "teacher"]
+    asked = [e for e in store.emitted if e.topic == Topic.FEEDBACK_QUESTION.value]
+    assert [(e.type, e.key) for e in asked] == [("bookend.feedback.question.asked.v1", "sec1")] * 3
+    assert [e.data["visibility"] for e in asked] == ["class", "class", "teacher"]
 
 
 async def test_no_question_event_names_its_asker_or_carries_text() -> None:
