@@ -33,6 +33,7 @@ from devstack.processes import http_ok, port_open
 from devstack.running import NotRunning, Running, read_running
 from devstack.stack import APPS, PROCESSES
 from devstack.users import DEMO_USERS, USERS_BY_ID
+from gateway.integrations.settings import IntegrationsSettings
 from services.catalog.settings import CatalogSettings
 from services.feedback.settings import FeedbackSettings
 from services.scheduler.settings import SchedulerSettings
@@ -201,6 +202,7 @@ def parked(_: argparse.Namespace) -> int:
         CatalogSettings().database,
         SchedulerSettings().database,
         FeedbackSettings().database,
+        IntegrationsSettings().database,
     )
 
     async def everything() -> list[tuple[str, ParkedEvent]]:

@@ -1,5 +1,5 @@
 """The whole system as child processes: embedded broker and store (unless configured), the
-three services and the gateway."""
+three services, the integrations component and the gateway."""
 
 from __future__ import annotations
 
@@ -13,8 +13,14 @@ from pathlib import Path
 from devstack.infrastructure import start_broker, start_store
 from devstack.processes import Processes, free_port, http_ok, uvicorn_app
 
-SERVICES = ("catalog", "scheduler", "feedback")
-APPS = (*SERVICES, "gateway")  # the processes that answer /healthz
+# The processes the gateway calls, each by its app's module.
+UPSTREAMS = {
+    "catalog": "services.catalog.app",
+    "scheduler": "services.scheduler.app",
+    "feedback": "services.feedback.app",
+    "integrations": "gateway.integrations.app",
+}
+APPS = (*UPSTREAMS, "gateway")  # the processes that answer /healthz
 INFRASTRUCTURE = ("broker", "store")  # started by the launcher unless given by the environment
 PROCESSES = (*INFRASTRUCTURE, *APPS)  # what an operator may stop and start
 
@@ -40,6 +46,9 @@ EMBEDDED_KAFKA = {
 
 
 EMBEDDED_MONGO = {"MONGODB_SERIALIZE_WRITES": "true"}
+
+# One machine for development: webhooks may go to a receiver on it (ADR 0050).
+DEVELOPMENT = {"INTEGRATIONS_ALLOW_PRIVATE_ADDRESSES": "true"}
 
 
 @dataclass
@@ -97,14 +106,15 @@ def start_stack(processes: Processes, config: StackConfig) -> RunningStack:
         "AUTH_DEV_SECRET": secret,
         **({} if config.kafka_bootstrap else EMBEDDED_KAFKA | _wake_dir(config.home)),
         **({} if config.mongo_uri else EMBEDDED_MONGO),
+        **DEVELOPMENT,
         **config.extra_env,
     }
     urls: dict[str, str] = {}
-    for name in SERVICES:
+    for name, module in UPSTREAMS.items():
         port = free_port()
         urls[name] = f"http://127.0.0.1:{port}"
         env = common | {"KAFKA_CLIENT_ID": name}
-        _start_app(processes, name, f"services.{name}.app", port, env)
+        _start_app(processes, name, module, port, env)
     gateway_env = common | {
         "KAFKA_CLIENT_ID": "gateway",
         **{f"GATEWAY_{name.upper()}_URL": url for name, url in urls.items()},

@@ -14,11 +14,18 @@ from bookend.eventbus.settings import KafkaSettings
 log = logging.getLogger(__name__)
 
 
-async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
-    """Create each topic and its dead-letter topic unless they exist."""
+async def ensure_topics(
+    settings: KafkaSettings, topics: Iterable[str], *, dead_letters: bool = True
+) -> None:
+    """Create each topic and (unless told not to: a topic only outsiders read) its dead-letter
+    topic, unless they exist."""
     if not settings.create_topics:
         return
-    wanted = {name for topic in topics for name in (str(topic), dead_letter_topic(str(topic)))}
+    wanted = {
+        name
+        for topic in topics
+        for name in ((str(topic), dead_letter_topic(str(topic))) if dead_letters else (str(topic),))
+    }
     admin = AIOKafkaAdminClient(**settings.client_options())
     await admin.start()
     try:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import Generic, Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
@@ -47,6 +46,14 @@ class ServiceStore(Protocol):
 StoreT = TypeVar("StoreT", bound=ServiceStore)
 
 
+class Worker(Protocol):
+    """Work a service runs beside its requests and consumer (the integrations' dispatcher)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class ServiceParts(Generic[StoreT, SettingsT]):
     """What differs between services; `service_app` does the rest the same way for each."""
@@ -59,6 +66,11 @@ class ServiceParts(Generic[StoreT, SettingsT]):
     inbound: Callable[[ServiceState[StoreT, SettingsT]], Inbound]
     # Path prefixes whose paths are credentials (a calendar's secret address): logged bare.
     secret_paths: tuple[str, ...] = ()
+    # Topics beside the contracts' that the service writes, declared again with them when the
+    # broker lost its log (a district's topic, ADR 0050); no dead-letter topics for these.
+    more_topics: Callable[[StoreT], Awaitable[list[str]]] | None = None
+    # Background work, started once the store is ready and stopped before it closes.
+    workers: Callable[[ServiceState[StoreT, SettingsT]], Sequence[Worker]] | None = None
 
     def app(
         self,
@@ -136,6 +148,14 @@ def service_app(
                 for consumer in consumers:
                     await consumer.start_over()
 
+            store_held: list[StoreT] = []
+
+            async def restore_topics() -> None:
+                await ensure_topics(kafka, ALL_TOPICS)
+                if parts.more_topics is not None and store_held:
+                    more = await parts.more_topics(store_held[0])
+                    await ensure_topics(kafka, more, dead_letters=False)
+
             watch: LostLogWatch | None = None
             if kafka.watch_lost_log_seconds:
                 marker = BrokerMarker(kafka, settings.database)
@@ -143,7 +163,7 @@ def service_app(
                 watch = LostLogWatch(
                     every=kafka.watch_lost_log_seconds,
                     marker=marker,
-                    restore_topics=lambda: ensure_topics(kafka, ALL_TOPICS),
+                    restore_topics=restore_topics,
                     started_over=start_over,
                 )
             relay = OutboxRelay(
@@ -153,6 +173,7 @@ def service_app(
                 watch=watch,
             )
             store = parts.store(client, settings.database, relay.wake)
+            store_held.append(store)
             await store.create_indexes()
             stack.push_async_callback(publisher.stop)
             stack.push_async_callback(relay.stop)
@@ -176,12 +197,15 @@ def service_app(
             # consumer start over, which must not race its first start.
             joining = Joining(
                 settings.consumer_group,
-                partial(ensure_topics, kafka, ALL_TOPICS),
+                restore_topics,
                 publisher.start,
                 *([consumer.start] if consumer is not None else []),
                 relay.start,
             )
             stack.push_async_callback(joining.stop)
+            for worker in parts.workers(state) if parts.workers is not None else ():
+                await worker.start()
+                stack.push_async_callback(worker.stop)
             await joining.settled()
             app.state.service = state
             app.state.readiness = Readiness(client, publisher, relay, consumer, settings, joining)

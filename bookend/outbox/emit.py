@@ -21,7 +21,7 @@ SEQUENCE = "sequence"
 _last_sequence = 0
 
 
-def _next_sequence() -> int:
+def next_sequence() -> int:
     """Nanoseconds since the epoch, strictly increasing within the process.
 
     The relay publishes in this order, so events emitted in one transaction (a session and
@@ -53,7 +53,7 @@ def outbox_document(event: CloudEvent) -> Document:
         "districtid": event.districtid,
         "data": event.data,
         "created_at": datetime.now(UTC),
-        SEQUENCE: _next_sequence(),
+        SEQUENCE: next_sequence(),
         # Epoch milliseconds, not a date: the embedded store turns dates written with `$set`
         # into strings, which no longer compare with dates.
         SENT: None,

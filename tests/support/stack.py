@@ -51,6 +51,12 @@ def stack(embedded: Embedded, stack_home: Path) -> Iterator[RunningStack]:
             "CATALOG_DATABASE": "e2e_catalog",
             "SCHEDULER_DATABASE": "e2e_scheduler",
             "FEEDBACK_DATABASE": "e2e_feedback",
+            "INTEGRATIONS_DATABASE": "e2e_integrations",
+            # Webhook retries in seconds, not days: a receiver's outage and recovery, and a
+            # dead letter, within a test (ADR 0050).
+            "INTEGRATIONS_RETRY_SCHEDULE_SECONDS": "0.5,1,1.5,2",
+            "INTEGRATIONS_GIVE_UP_AFTER_HOURS": "0.01",
+            "INTEGRATIONS_DISPATCH_POLL_SECONDS": "0.2",
         }
         | UNSPENT_BUDGET,
     )
