@@ -1,0 +1,321 @@
+"""The integrations component on the real embedded broker and store: public events relayed to
+their district's topic, logged for replay, and delivered to signed webhooks (ADR 0050)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI, Request, Response
+from standardwebhooks.webhooks import Webhook
+
+from bookend.auth import Role
+from bookend.contracts import CloudEvent, district_topic, new_event
+from bookend.contracts.feedback import CheckInRecorded, CheckInSignal
+from bookend.contracts.scheduler import SessionCancelled, SessionScheduled
+from bookend.eventbus import KafkaPublisher, KafkaSettings
+from gateway.integrations.app import create_app
+from gateway.integrations.settings import IntegrationsSettings
+from tests.support.auth import token_for
+from tests.support.polling import eventually
+from tests.support.running import Fresh, Served, serving, watching
+
+START = datetime(2026, 11, 30, 9, tzinfo=UTC)
+
+
+def scheduled(district: str, section: str, session: str) -> CloudEvent:
+    payload = SessionScheduled(
+        district_id=district,
+        session_id=session,
+        school_id="school-1",
+        section_id=section,
+        lesson_id="lesson-1",
+        lesson_version=1,
+        title="A live session",
+        starts_at=START,
+        ends_at=START + timedelta(hours=1),
+        time_zone="UTC",
+        task_ids=[],
+    )
+    return new_event("bookend/scheduler", payload)
+
+
+def cancelled(district: str, section: str, session: str) -> CloudEvent:
+    payload = SessionCancelled(
+        district_id=district,
+        session_id=session,
+        section_id=section,
+        starts_at=START,
+        cancelled_at=START,
+        series_id=None,
+    )
+    return new_event("bookend/scheduler", payload)
+
+
+def checked_in(district: str, section: str, session: str) -> CloudEvent:
+    payload = CheckInRecorded(
+        district_id=district,
+        checkin_id="c-1",
+        session_id=session,
+        section_id=section,
+        student_id="student-1",
+        signal=CheckInSignal.LOST,
+        has_note=True,
+        recorded_at=START,
+    )
+    return new_event("bookend/feedback", payload)
+
+
+@dataclass
+class Receiver:
+    """A district's webhook receiver on loopback: answers `failing` statuses first, then 200."""
+
+    failing: list[int] = field(default_factory=list)
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.post("/hook")
+        async def hook(request: Request) -> Response:
+            body = await request.body()
+            with self.lock:
+                self.received.append((dict(request.headers), body))
+                status = self.failing.pop(0) if self.failing else 200
+            return Response(status_code=status)
+
+        return app
+
+    def verified(self, secret: str) -> list[dict[str, Any]]:
+        """Every body received, each verified by the Standard Webhooks library itself."""
+        with self.lock:
+            return [Webhook(secret).verify(body, headers) for headers, body in self.received]
+
+
+@contextmanager
+def receiver_at(receiver: Receiver) -> Iterator[str]:
+    with serving(receiver.app()) as url:
+        yield f"{url}/hook"
+
+
+def settings(fresh: Fresh, **more: Any) -> IntegrationsSettings:
+    chosen: dict[str, Any] = {
+        "database": fresh.unique("integrations"),
+        "consumer_group": fresh.unique("integrations.group"),
+        "relay_poll_interval": 0.1,
+        "allow_private_addresses": True,  # the receiver is on loopback
+        "retry_schedule_seconds": (0.3, 0.5, 0.8),
+        "give_up_after_hours": 0.01,
+        "dispatch_poll_seconds": 0.1,
+    }
+    return IntegrationsSettings(**(chosen | more))
+
+
+def manager(district: str) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {token_for('integration-1', Role.INTEGRATION, district=district)}"
+    }
+
+
+@pytest.fixture
+async def component(fresh: Fresh) -> AsyncIterator[Served]:
+    async with fresh.serve(create_app, settings(fresh), "integrations") as served:
+        yield served
+
+
+async def register(served: Served, district: str, url: str, **more: Any) -> tuple[str, str]:
+    response = await served.http.post(
+        "/endpoints", json={"url": url, **more}, headers=manager(district)
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return body["endpoint"]["id"], body["secret"]["secret"]
+
+
+async def deliveries(served: Served, district: str, endpoint: str) -> list[dict[str, Any]]:
+    response = await served.http.get(
+        f"/endpoints/{endpoint}/deliveries", params={"first": 100}, headers=manager(district)
+    )
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+async def test_a_districts_public_events_reach_its_topic_alone_in_order_per_section(
+    component: Served, publisher: KafkaPublisher, kafka_settings: KafkaSettings, fresh: Fresh
+) -> None:
+    mine, theirs = fresh.unique("district"), fresh.unique("district")
+    events = [
+        scheduled(mine, "section-a", "s-1"),
+        scheduled(mine, "section-b", "s-2"),
+        cancelled(mine, "section-a", "s-1"),
+        checked_in(mine, "section-a", "s-1"),  # not public: never relayed
+        scheduled(theirs, "section-c", "s-3"),
+        scheduled(mine, "section-a", "s-4"),
+    ]
+    for event in events:
+        await publisher.publish(event)
+    await publisher.publish(events[0])  # delivered twice: relayed once
+
+    public_mine = [e.id for e in events if e.districtid == mine and "checkin" not in e.type]
+    async with watching(kafka_settings, [district_topic(mine)], fresh.unique("watch")) as seen:
+        got = await eventually(lambda: seen if len(seen) >= len(public_mine) else None)
+    assert sorted(e.id for e in got) == sorted(public_mine)
+    assert all(e.districtid == mine for e in got)
+    for section in ("section-a", "section-b"):
+        order = [e.id for e in got if e.key == section]
+        assert order == [
+            i for i in public_mine if events[[e.id for e in events].index(i)].key == section
+        ]
+
+    replayed = await component.http.get("/events", params={"first": 2}, headers=manager(mine))
+    assert replayed.status_code == 200, replayed.text
+    first = replayed.json()
+    rest = await component.http.get(
+        "/events", params={"after": first["page_info"]["end_cursor"]}, headers=manager(mine)
+    )
+    ids = [e["id"] for e in first["items"]] + [e["id"] for e in rest.json()["items"]]
+    assert ids == public_mine
+    others = await component.http.get("/events", headers=manager(theirs))
+    assert [e["id"] for e in others.json()["items"]] == [events[4].id]
+
+
+async def test_a_receiver_that_fails_a_while_gets_every_event_as_often_as_its_attempts_say(
+    component: Served, publisher: KafkaPublisher, fresh: Fresh
+) -> None:
+    district = fresh.unique("district")
+    receiver = Receiver(failing=[503, 503, 500])
+    with receiver_at(receiver) as url:
+        endpoint, secret = await register(component, district, url)
+        events = [scheduled(district, "section-a", f"s-{n}") for n in range(4)]
+        for event in events:
+            await publisher.publish(event)
+
+        async def all_delivered() -> list[dict[str, Any]] | None:
+            found = await deliveries(component, district, endpoint)
+            done = len(found) == len(events) and all(d["status"] == "delivered" for d in found)
+            return found if done else None
+
+        log = await eventually(all_delivered)
+        bodies = receiver.verified(secret)  # every signature checks, or this raises
+
+    arrived = Counter(body["id"] for body in bodies)
+    attempts = {d["event_id"]: len(d["attempts"]) for d in log}
+    assert arrived == Counter(attempts)  # each as often as its attempts, none lost
+    assert set(arrived) == {e.id for e in events}
+    assert sum(attempts.values()) == len(events) + 3
+    assert all(b["specversion"] == "1.0" and b["districtid"] == district for b in bodies)
+
+
+async def test_a_410_disables_the_endpoint_and_a_redrive_once_enabled_loses_nothing(
+    component: Served, publisher: KafkaPublisher, fresh: Fresh
+) -> None:
+    district = fresh.unique("district")
+    receiver = Receiver(failing=[410])
+    with receiver_at(receiver) as url:
+        endpoint, secret = await register(component, district, url)
+        await publisher.publish(scheduled(district, "section-a", "s-1"))
+
+        async def disabled() -> dict[str, Any] | None:
+            found = await component.http.get(f"/endpoints/{endpoint}", headers=manager(district))
+            body: dict[str, Any] = found.json()
+            return body if body["status"] == "disabled" else None
+
+        assert "410" in (await eventually(disabled))["disabled_reason"]
+        refused = await component.http.post(
+            f"/endpoints/{endpoint}/redrive", json={}, headers=manager(district)
+        )
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "ENDPOINT_DISABLED"
+
+        enabled = await component.http.patch(
+            f"/endpoints/{endpoint}", json={"enabled": True}, headers=manager(district)
+        )
+        assert enabled.json()["status"] == "active"
+        redriven = await component.http.post(
+            f"/endpoints/{endpoint}/redrive", json={}, headers=manager(district)
+        )
+        assert redriven.json() == {"count": 1}
+
+        async def delivered() -> bool:
+            found = await deliveries(component, district, endpoint)
+            return [d["status"] for d in found] == ["delivered"]
+
+        await eventually(delivered)
+        assert len(receiver.verified(secret)) == 2
+
+
+async def test_retries_that_run_out_leave_a_dead_letter(
+    component: Served, publisher: KafkaPublisher, fresh: Fresh
+) -> None:
+    district = fresh.unique("district")
+    receiver = Receiver(failing=[503] * 50)
+    with receiver_at(receiver) as url:
+        endpoint, _ = await register(component, district, url)
+        await publisher.publish(scheduled(district, "section-a", "s-1"))
+
+        async def dead() -> dict[str, Any] | None:
+            found = await deliveries(component, district, endpoint)
+            return found[0] if found and found[0]["status"] == "dead" else None
+
+        letter = await eventually(dead)
+    assert len(letter["attempts"]) == 4  # the first and the three of the schedule
+    assert "retries ran out" in letter["dead_reason"]
+    assert len(receiver.received) == 4
+
+
+async def test_a_rotated_secret_signs_beside_the_old_one_during_the_overlap(
+    component: Served, publisher: KafkaPublisher, fresh: Fresh
+) -> None:
+    district = fresh.unique("district")
+    receiver = Receiver()
+    with receiver_at(receiver) as url:
+        endpoint, old = await register(component, district, url)
+        rotated = await component.http.post(
+            f"/endpoints/{endpoint}/rotate-secret", json={"overlap_hours": 1},
+            headers=manager(district),
+        )  # fmt: skip
+        new = rotated.json()["secret"]
+        await publisher.publish(scheduled(district, "section-a", "s-1"))
+        await eventually(lambda: receiver.received)
+    assert receiver.verified(old) == receiver.verified(new)
+
+
+async def test_an_endpoint_on_a_private_address_is_refused_without_the_development_setting(
+    fresh: Fresh,
+) -> None:
+    production = settings(fresh, allow_private_addresses=False)
+    async with fresh.serve(create_app, production, "integrations") as served:
+        for url, rule in (
+            ("https://127.0.0.1/hook", "private_address"),
+            ("https://169.254.169.254/latest", "private_address"),
+            ("http://hooks.example.org/x", "url_scheme"),
+        ):
+            response = await served.http.post(
+                "/endpoints", json={"url": url}, headers=manager("district-1")
+            )
+            assert response.status_code == 422, response.text
+            assert response.json()["errors"][0]["field"] == "url"
+            assert response.json()["errors"][0]["rule"] == rule
+        listed = await served.http.get("/endpoints", headers=manager("district-1"))
+        assert listed.json()["items"] == []
+
+
+async def test_only_an_integration_or_a_district_admin_manages_endpoints(
+    component: Served,
+) -> None:
+    teacher = token_for("teacher-1", Role.TEACHER)
+    response = await component.http.get(
+        "/endpoints", headers={"Authorization": f"Bearer {teacher}"}
+    )
+    assert response.status_code == 403
+    admin = token_for("admin-1", Role.DISTRICT_ADMIN)
+    response = await component.http.get("/endpoints", headers={"Authorization": f"Bearer {admin}"})
+    assert response.status_code == 200
