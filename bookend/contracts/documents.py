@@ -8,8 +8,13 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from bookend.contracts.registry import EVENT_SPECS, EventSpec
-from bookend.contracts.topics import ALL_TOPICS, dead_letter_topic
+from bookend.contracts.registry import EVENT_SPECS, PUBLIC_EVENT_SPECS, EventSpec
+from bookend.contracts.topics import (
+    ALL_TOPICS,
+    DISTRICT_TOPIC_PREFIX,
+    DISTRICT_TOPIC_VERSION,
+    dead_letter_topic,
+)
 
 ASYNCAPI_VERSION = "3.0.0"
 DOCUMENT_VERSION = "1.0.0"
@@ -49,6 +54,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
             "title": spec.type,
             "description": spec.description,
             "x-data-classification": spec.classification.value,
+            "x-public": spec.public,
             **spec.model.model_json_schema(),
         }
         for spec in EVENT_SPECS
@@ -78,6 +84,31 @@ def asyncapi() -> dict[str, Any]:
             "channel": {"$ref": f"#/channels/{name}"},
             "messages": [{"$ref": f"#/channels/{name}/messages/{_message_name(s)}"} for s in specs],
         }
+    channels["district"] = {
+        "address": f"{DISTRICT_TOPIC_PREFIX}{{district}}.{DISTRICT_TOPIC_VERSION}",
+        "title": "A district's public events",
+        "description": (
+            "Every public event of one district, relayed by the integrations component with the"
+            " same CloudEvents headers and record key as its internal topic, so one section's"
+            " events stay in order. A district's principal may read its own topic only. Delivery"
+            " is at least once: deduplicate on ce_id."
+        ),
+        "parameters": {
+            "district": {"description": "The district's id, as in the ce_districtid header."}
+        },
+        "messages": {
+            _message_name(s): {"$ref": f"#/components/messages/{_message_name(s)}"}
+            for s in PUBLIC_EVENT_SPECS
+        },
+    }
+    operations["receiveDistrict"] = {
+        "action": "receive",
+        "channel": {"$ref": "#/channels/district"},
+        "summary": "What a district's integration reads (docs/integrations.md).",
+        "messages": [
+            {"$ref": f"#/channels/district/messages/{_message_name(s)}"} for s in PUBLIC_EVENT_SPECS
+        ],
+    }
     messages = {
         _message_name(spec): {
             "name": spec.type,
@@ -95,6 +126,7 @@ def asyncapi() -> dict[str, Any]:
                 }
             },
             "x-data-classification": spec.classification.value,
+            "x-public": spec.public,
         }
         for spec in EVENT_SPECS
     }

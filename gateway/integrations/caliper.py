@@ -319,6 +319,18 @@ _PROJECTORS: Mapping[str, _Projector] = dict(
 
 MAPPED_TYPES: frozenset[str] = frozenset(_PROJECTORS)
 
+
+def envelope(caliper_event: JSON, *, sensor: str, sent_at: datetime) -> JSON:
+    """The Sensor API envelope (§5.2) a Caliper endpoint expects around the events of a POST:
+    here the one event of a delivery."""
+    return {
+        "sensor": sensor,
+        "sendTime": caliper_time(sent_at),
+        "dataVersion": CALIPER_CONTEXT,
+        "data": [caliper_event],
+    }
+
+
 # Public types with no Caliper event, each with the reason (docs/integrations/caliper.md says
 # more). A new public type fails tests/integrations until it is mapped or listed here.
 NOT_MAPPED: Mapping[str, str] = {

@@ -29,7 +29,7 @@ from gateway.integrations.addresses import (
     pinned_request,
     resolve_public,
 )
-from gateway.integrations.caliper import project
+from gateway.integrations.caliper import envelope, project
 from gateway.integrations.domain import (
     AttemptResult,
     Delivery,
@@ -225,16 +225,20 @@ class WebhookDispatcher:
         after = await self._store.atomically(record)
         return result.outcome == "delivered", after
 
-    def _body(self, endpoint: Endpoint, event: LoggedEvent) -> tuple[bytes, str] | None:
+    def _body(
+        self, endpoint: Endpoint, event: LoggedEvent, at: datetime
+    ) -> tuple[bytes, str] | None:
         if endpoint.format is PayloadFormat.CALIPER:
-            caliper = project(event.as_cloudevent(), base_iri=self._settings.caliper_base_iri)
+            base = self._settings.caliper_base_iri
+            caliper = project(event.as_cloudevent(), base_iri=base)
             if caliper is None:
                 return None
-            return json.dumps(caliper, separators=(",", ":")).encode(), "application/json"
+            sent = envelope(caliper, sensor=base, sent_at=at)
+            return json.dumps(sent, separators=(",", ":")).encode(), "application/json"
         return cloudevent_body(event), CLOUDEVENTS_JSON
 
     async def _send(self, endpoint: Endpoint, event: LoggedEvent, at: datetime) -> AttemptResult:
-        body = self._body(endpoint, event)
+        body = self._body(endpoint, event, at)
         if body is None:
             return AttemptResult(None, 0, "failed", f"{event.type} has no Caliper event")
         content, content_type = body

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jsonschema
 import pytest
 from fastapi import FastAPI, Request, Response
 from standardwebhooks.webhooks import Webhook
 
 from bookend.auth import Role
 from bookend.contracts import CloudEvent, district_topic, new_event
+from bookend.contracts.documents import json_schemas
 from bookend.contracts.feedback import CheckInRecorded, CheckInSignal
 from bookend.contracts.scheduler import SessionCancelled, SessionScheduled
 from bookend.eventbus import KafkaPublisher, KafkaSettings
@@ -169,6 +171,9 @@ async def test_a_districts_public_events_reach_its_topic_alone_in_order_per_sect
         got = await eventually(lambda: seen if len(seen) >= len(public_mine) else None)
     assert sorted(e.id for e in got) == sorted(public_mine)
     assert all(e.districtid == mine for e in got)
+    schemas = json_schemas()  # what docs/contracts publishes (a test keeps them the same)
+    for relayed in got:
+        jsonschema.validate(relayed.data, schemas[relayed.type])
     for section in ("section-a", "section-b"):
         order = [e.id for e in got if e.key == section]
         assert order == [

@@ -429,3 +429,20 @@ def test_durations_are_iso_8601() -> None:
         "PT1H",
         "PT1H2M5S",
     ]
+
+
+def test_a_delivery_is_one_event_in_a_sensor_api_envelope() -> None:
+    from datetime import UTC, datetime
+
+    from gateway.integrations.caliper import CALIPER_CONTEXT, envelope
+
+    event = {"id": "urn:uuid:1", "type": "Event"}
+    sent = envelope(
+        event, sensor="https://bookend.example", sent_at=datetime(2026, 11, 25, tzinfo=UTC)
+    )
+    assert sent == {
+        "sensor": "https://bookend.example",
+        "sendTime": "2026-11-25T00:00:00.000Z",
+        "dataVersion": CALIPER_CONTEXT,
+        "data": [event],
+    }
