@@ -3,18 +3,13 @@ their district's topic, logged for replay, and delivered to signed webhooks (ADR
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jsonschema
 import pytest
-from fastapi import FastAPI, Request, Response
-from standardwebhooks.webhooks import Webhook
 
 from bookend.auth import Role
 from bookend.contracts import CloudEvent, district_topic, new_event
@@ -26,7 +21,8 @@ from gateway.integrations.app import create_app
 from gateway.integrations.settings import IntegrationsSettings
 from tests.support.auth import token_for
 from tests.support.polling import eventually
-from tests.support.running import Fresh, Served, serving, watching
+from tests.support.running import Fresh, Served, watching
+from tests.support.webhooks import Receiver, receiver_at
 
 START = datetime(2026, 11, 30, 9, tzinfo=UTC)
 
@@ -72,39 +68,6 @@ def checked_in(district: str, section: str, session: str) -> CloudEvent:
         recorded_at=START,
     )
     return new_event("bookend/feedback", payload)
-
-
-@dataclass
-class Receiver:
-    """A district's webhook receiver on loopback: answers `failing` statuses first, then 200."""
-
-    failing: list[int] = field(default_factory=list)
-    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def app(self) -> FastAPI:
-        app = FastAPI()
-
-        @app.post("/hook")
-        async def hook(request: Request) -> Response:
-            body = await request.body()
-            with self.lock:
-                self.received.append((dict(request.headers), body))
-                status = self.failing.pop(0) if self.failing else 200
-            return Response(status_code=status)
-
-        return app
-
-    def verified(self, secret: str) -> list[dict[str, Any]]:
-        """Every body received, each verified by the Standard Webhooks library itself."""
-        with self.lock:
-            return [Webhook(secret).verify(body, headers) for headers, body in self.received]
-
-
-@contextmanager
-def receiver_at(receiver: Receiver) -> Iterator[str]:
-    with serving(receiver.app()) as url:
-        yield f"{url}/hook"
 
 
 def settings(fresh: Fresh, **more: Any) -> IntegrationsSettings:
