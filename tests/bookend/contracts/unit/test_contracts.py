@@ -132,3 +132,9 @@ def test_no_public_event_carries_a_name_an_email_or_a_students_words() -> None:
                 if not (name.endswith("_id") or name.endswith("_ids") or name in STAFF_TEXT)
             ]
             assert free == [], f"public {spec.type} has free text: {free}"
+
+
+def test_the_integrations_guide_names_every_public_event_type_and_no_other() -> None:
+    guide = (ROOT / "docs" / "integrations.md").read_text()
+    named = set(re.findall(r"`(bookend\.[a-z_]+\.[a-z_]+\.[a-z_]+\.v\d+)`", guide))
+    assert named == {spec.type for spec in PUBLIC_EVENT_SPECS}
