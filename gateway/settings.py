@@ -15,6 +15,8 @@ class GatewaySettings(BaseSettings):
     catalog_url: str = "http://127.0.0.1:8001"
     scheduler_url: str = "http://127.0.0.1:8002"
     feedback_url: str = "http://127.0.0.1:8003"
+    # The integrations component (ADR 0050): webhooks and the district's event log.
+    integrations_url: str = "http://127.0.0.1:8004"
     # The address families' calendar apps reach the gateway at (`https://api.district.org`):
     # calendar links are made under it. Unset, a link is made under the address the request
     # that made it came to (the gateway's own, in the embedded stack).

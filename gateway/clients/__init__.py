@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from gateway.clients.catalog import CatalogClient
 from gateway.clients.feedback import FeedbackClient
+from gateway.clients.integrations import IntegrationsClient
 from gateway.clients.scheduler import FeedFilter, SchedulerClient
 from gateway.settings import GatewaySettings
 from gateway.upstream import Upstream
@@ -18,6 +19,7 @@ class Clients:
     catalog: CatalogClient
     scheduler: SchedulerClient
     feedback: FeedbackClient
+    integrations: IntegrationsClient
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Upstreams:
     catalog: Upstream
     scheduler: Upstream
     feedback: Upstream
+    integrations: Upstream  # the integrations component (ADR 0050), called as a service is
 
     @classmethod
     def connect(cls, settings: GatewaySettings) -> Upstreams:
@@ -35,6 +38,7 @@ class Upstreams:
             catalog=Upstream("catalog", settings.catalog_url, timeout),
             scheduler=Upstream("scheduler", settings.scheduler_url, timeout),
             feedback=Upstream("feedback", settings.feedback_url, timeout),
+            integrations=Upstream("integrations", settings.integrations_url, timeout),
         )
 
     def as_caller(self, token: str) -> Clients:
@@ -42,10 +46,11 @@ class Upstreams:
             catalog=CatalogClient(self.catalog, token),
             scheduler=SchedulerClient(self.scheduler, token),
             feedback=FeedbackClient(self.feedback, token),
+            integrations=IntegrationsClient(self.integrations, token),
         )
 
     async def close(self) -> None:
-        for upstream in (self.catalog, self.scheduler, self.feedback):
+        for upstream in (self.catalog, self.scheduler, self.feedback, self.integrations):
             await upstream.close()
 
 
@@ -54,6 +59,7 @@ __all__ = [
     "Clients",
     "FeedFilter",
     "FeedbackClient",
+    "IntegrationsClient",
     "SchedulerClient",
     "Upstreams",
 ]

@@ -71,12 +71,14 @@ class StubServices:
     catalog: StubService = field(default_factory=lambda: StubService("catalog"))
     scheduler: StubService = field(default_factory=lambda: StubService("scheduler"))
     feedback: StubService = field(default_factory=lambda: StubService("feedback"))
+    integrations: StubService = field(default_factory=lambda: StubService("integrations"))
 
     def upstreams(self) -> Upstreams:
         return Upstreams(
             catalog=self.catalog.upstream(),
             scheduler=self.scheduler.upstream(),
             feedback=self.feedback.upstream(),
+            integrations=self.integrations.upstream(),
         )
 
 

@@ -29,6 +29,7 @@ def gateway_with(scheduler: Handler) -> httpx.AsyncClient:
         catalog=upstream("catalog", unused),
         scheduler=upstream("scheduler", scheduler),
         feedback=upstream("feedback", unused),
+        integrations=upstream("integrations", unused),
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway")
 

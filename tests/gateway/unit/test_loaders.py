@@ -45,7 +45,8 @@ async def test_hundreds_of_lessons_are_loaded_a_few_calls_at_a_time() -> None:
         "catalog", "http://catalog", 5, transport=httpx.MockTransport(catalog.handle)
     )
     idle = Upstream("other", "http://other", 5, transport=httpx.MockTransport(catalog.handle))
-    clients = Upstreams(catalog=upstream, scheduler=idle, feedback=idle).as_caller("token")
+    others = {"scheduler": idle, "feedback": idle, "integrations": idle}
+    clients = Upstreams(catalog=upstream, **others).as_caller("token")
     loaders = Loaders.for_caller(clients)
     ids = [f"lesson-{n}" for n in range(1000)]
     wanted = [*ids, "lesson-hidden", *ids]
@@ -65,7 +66,8 @@ async def test_a_terms_sessions_follow_up_questions_are_loaded_a_hundred_session
         return httpx.Response(200, content=FollowUpQuestionPages(items=[]).model_dump_json())
 
     upstream = Upstream("feedback", "http://feedback", 5, transport=httpx.MockTransport(feedback))
-    clients = Upstreams(catalog=upstream, scheduler=upstream, feedback=upstream).as_caller("t")
+    every = {name: upstream for name in ("catalog", "scheduler", "feedback", "integrations")}
+    clients = Upstreams(**every).as_caller("t")
     loaders = Loaders.for_caller(clients)
     ids = [f"session-{n}" for n in range(250)]
     first_pages = [FirstPage(i, 20) for i in [*ids, *ids]]

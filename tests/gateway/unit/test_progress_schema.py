@@ -5,6 +5,7 @@ same clientEventId sent again records nothing twice)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
@@ -118,7 +119,7 @@ def unreachable(request: httpx.Request) -> httpx.Response:
 async def test_feedback_away_is_unavailable_and_nothing_else(services: StubServices) -> None:
     away = Upstream("feedback", "http://feedback", 5, transport=httpx.MockTransport(unreachable))
     stubs = services.upstreams()
-    upstreams = Upstreams(catalog=stubs.catalog, scheduler=stubs.scheduler, feedback=away)
+    upstreams = replace(stubs, feedback=away)
     reads = """{ taskProgress(taskId: "t1") { nodes { studentId } } }"""
     for document, variables in ((REPORT, {"at": AT.isoformat()}), (reads, {})):
         result = await run(upstreams, document, **variables)
