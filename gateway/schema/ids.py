@@ -82,6 +82,10 @@ _REFERENCES: dict[str, str] = {
     "seriesId": "SessionSeries",
     "questionId": "Question",
     "proposalId": "BalanceProposal",
+    # District integrations (ADR 0050): a delivery's event is the DistrictEvent it delivers.
+    "endpointId": "WebhookEndpoint",
+    "deliveryIds": "WebhookDelivery",
+    "eventId": "DistrictEvent",
 }
 
 # The type an `id` argument names, by its field.
@@ -104,6 +108,9 @@ _ID_ARGUMENTS: dict[str, str] = {
     ),
     **dict.fromkeys(["sessionSeries", "rescheduleSeries", "cancelSeries"], "SessionSeries"),
     **dict.fromkeys(["updateGroup", "deleteGroup"], "Group"),
+    **dict.fromkeys(
+        ["webhookEndpoint", "rotateWebhookSecret", "deleteWebhookEndpoint"], "WebhookEndpoint"
+    ),
     "curriculum": "Curriculum",
     "prompt": "Prompt",
     "rosterImport": "RosterImport",
@@ -118,6 +125,7 @@ _ID_INPUT_FIELDS = {
     "PersonInput": "Person",
     "SectionInput": "Section",
     "TermInput": "Term",
+    "UpdateWebhookEndpointInput": "WebhookEndpoint",
 }
 
 # No id this API writes is longer; a longer value is a raw id, for the service to refuse.

@@ -18,6 +18,7 @@ from gateway.schema.errors import PublicError, query
 from gateway.schema.feedback import CheckIn
 from gateway.schema.ids import Node, decode
 from gateway.schema.imports import RosterImport
+from gateway.schema.integrations import WebhookEndpoint
 from gateway.schema.notes import Note
 from gateway.schema.paging import MAX_FIRST
 from gateway.schema.prompts import Prompt
@@ -64,6 +65,9 @@ FETCHES: dict[str, Fetch] = {
     "Note": lambda info, raw: query(info.context.clients.feedback.get_note(raw), Note.of),
     "CheckIn": lambda info, raw: query(info.context.clients.feedback.get_check_in(raw), CheckIn.of),
     "District": _district,
+    "WebhookEndpoint": lambda info, raw: query(
+        info.context.clients.integrations.get_endpoint(raw), WebhookEndpoint.of
+    ),
 }
 
 # The concrete types, so that the schema knows every Node even where nothing else names it.
@@ -80,6 +84,7 @@ NODE_TYPES = (
     Note,
     CheckIn,
     District,
+    WebhookEndpoint,
 )
 
 
@@ -111,8 +116,8 @@ class NodeQuery:
             "An object by its global id, fetched again with your access checked as its own "
             "query checks it (e.g. `session` for a LiveSession). Fetchable: Lesson, "
             "Curriculum, LiveSession, SessionSeries, Section, BalanceProposal, RosterImport, "
-            "Prompt, Question, Note, CheckIn, District. Another type's id is INVALID_INPUT "
-            "(`id`/`node_id`)."
+            "Prompt, Question, Note, CheckIn, District, WebhookEndpoint. Another type's id is "
+            "INVALID_INPUT (`id`/`node_id`)."
         )
     )
     async def node(self, info: Info, id: NodeId) -> Node | None:

@@ -25,6 +25,7 @@ from gateway.schema.frames import OncePerAudience
 from gateway.schema.groups import GroupMutation, GroupQuery
 from gateway.schema.ids import globalize_ids
 from gateway.schema.imports import ImportMutation, ImportQuery
+from gateway.schema.integrations import IntegrationMutation, IntegrationQuery
 from gateway.schema.me import MeQuery
 from gateway.schema.node import NODE_TYPES, NodeQuery
 from gateway.schema.notes import NoteMutation, NoteQuery, NoteSubscription
@@ -87,6 +88,7 @@ class Query(
     PromptQuery,
     QuestionQuery,
     NoteQuery,
+    IntegrationQuery,
 ):
     pass
 
@@ -111,6 +113,7 @@ class Mutation(
     PromptMutation,
     QuestionMutation,
     NoteMutation,
+    IntegrationMutation,
 ):
     pass
 

@@ -1,5 +1,6 @@
 """The schema's own scalars, mapped in its config (`StrawberryConfig.scalar_map`)."""
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import NewType
 
@@ -28,12 +29,41 @@ def _size(value: object) -> int:
     raise Unreadable("a size is a whole number of bytes")
 
 
+# A JSON object passed through as it is: a district event's `data` (ADR 0050), the payload the
+# district's topic and webhooks carry, with the services' own ids and times in it.
+JSONObject = NewType("JSONObject", dict[str, object])
+
+
+def _read_object(value: object) -> dict[str, object]:
+    """An object, as JSON gives it: not a list, text or number."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise Unreadable("a JSONObject is a JSON object ({...})")
+
+
+def _write_object(value: object) -> object:
+    """As it is; anything but an object is our bug, refused loudly (masked, and logged)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"a JSONObject is written from a mapping, not {type(value).__name__}")
+    return value
+
+
 SCALARS: dict[object, ScalarDefinition] = {
     Bytes: strawberry.scalar(
         name="Bytes",
         description="A size in bytes, as a JSON number (exact up to 2^53).",
         serialize=int,
         parse_value=_size,
+    ),
+    JSONObject: strawberry.scalar(
+        name="JSONObject",
+        description=(
+            "A JSON object, given as it is: its fields are not part of this schema, and its "
+            "ids and instants are as its source wrote them (the services' raw ids; instants "
+            "not shifted to the viewer's zone)."
+        ),
+        serialize=_write_object,
+        parse_value=_read_object,
     ),
     # One time format in queries, mutations and subscriptions alike (ADR 0045).
     datetime: strawberry.scalar(

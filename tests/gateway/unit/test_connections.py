@@ -24,6 +24,7 @@ from gateway.schema.root import build_schema
 from gateway.settings import GatewaySettings
 from tests.gateway.feeds import a_page, a_task
 from tests.gateway.stubs import StubService, StubServices, a_lesson, only_page
+from tests.gateway.unit.test_integrations_schema import an_endpoint
 from tests.gateway.unit.test_session_stream import live_session
 from tests.support.auth import TEST_SECRET, token_for
 from tests.support.global_ids import gid
@@ -127,8 +128,24 @@ LISTINGS = [
         found_at=("sectionSessions", "nodes", 0, "followUpQuestions"),
     ),
     Listing("balanceReport", 'week: "2026-W48",', "feedback", "/balance-report"),
+    # District integrations (ADR 0050)
+    Listing("webhookEndpoints", "", "integrations", "/endpoints"),
+    Listing("districtEvents", "", "integrations", "/events"),
+    Listing(
+        "deliveries",
+        "",
+        "integrations",
+        "/endpoints/e1/deliveries",
+        within=('webhookEndpoint(id: "e1") {', "}"),
+        around=(("integrations", "/endpoints/e1", an_endpoint()),),
+        found_at=("webhookEndpoint", "deliveries"),
+    ),
 ]
-OWNERS = {"pulses": "SectionPulse", "followUpQuestions": "LiveSession"}
+OWNERS = {
+    "pulses": "SectionPulse",
+    "followUpQuestions": "LiveSession",
+    "deliveries": "WebhookEndpoint",
+}
 
 
 @pytest.fixture

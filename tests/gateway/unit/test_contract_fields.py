@@ -11,6 +11,7 @@ from bookend.http_contracts import (
     catalog,
     curricula,
     feedback,
+    integrations,
     prompts,
     recordings,
     scheduler,
@@ -22,6 +23,7 @@ from gateway.schema import catalog as catalog_schema
 from gateway.schema import curricula as curricula_schema
 from gateway.schema import feedback as feedback_schema
 from gateway.schema import groups, imports, notes, questions, roster, sessions
+from gateway.schema import integrations as integrations_schema
 from gateway.schema import progress as progress_schema
 from gateway.schema import prompts as prompts_schema
 from gateway.schema import proposals as proposals_schema
@@ -119,6 +121,13 @@ READ: list[tuple[type, type[BaseModel], set[str]]] = [
     (questions.QuestionFollowUp, feedback.QuestionFollowUp, set()),
     (questions.Question, feedback.Question, {"answer", "follow_up", "upvoted_by_you"}),
     (notes.Note, feedback.Note, set()),
+    # District integrations (ADR 0050)
+    (integrations_schema.WebhookAttempt, integrations.Attempt, set()),
+    (integrations_schema.WebhookDelivery, integrations.Delivery, {"attempts"}),
+    (integrations_schema.WebhookEndpoint, integrations.Endpoint, set()),
+    (integrations_schema.WebhookSigningSecret, integrations.SigningSecret, set()),
+    (integrations_schema.WebhookDeliveriesRedriven, integrations.Redriven, set()),
+    (integrations_schema.DistrictEvent, integrations.DistrictEvent, set()),
 ]
 
 # Each input sent as a contract request, with the fields its request builds itself.
@@ -144,6 +153,8 @@ SENT: list[tuple[type, type[BaseModel], set[str]]] = [
         {"chapters", "captions", "variants"},
     ),
     (pulse_schema.PulseInput, feedback.PulsePut, set()),
+    (integrations_schema.RegisterWebhookEndpointInput, integrations.EndpointCreate, set()),
+    (integrations_schema.UpdateWebhookEndpointInput, integrations.EndpointUpdate, set()),
 ]
 
 
