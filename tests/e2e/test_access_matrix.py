@@ -99,6 +99,8 @@ MANAGES_STUDENT = frozenset(
 )
 # A teacher's notes to a student: the student's and their guardian's alone (ADR 0035).
 READS_NOTES = frozenset({As.STUDENT, As.GUARDIAN})
+# The district's webhooks and event log: its integrations and its district admin (ADR 0050).
+INTEGRATES_A = frozenset({As.INTEGRATION, As.DISTRICT_ADMIN})
 FAILURES = frozenset({"InvalidInput", "NotFound", "Forbidden", "Conflict"})
 # Inside its district a refusal is about access: bad input or a conflict would mean the attempt
 # never reached the rule it is there to test.
@@ -154,6 +156,9 @@ class World:
     spare_prompts: Mapping[As, str]  # open in the live session, one for each who runs X
     question: str  # a class question of the live session, asked by a classmate of the student
     note: str  # the teacher's note to the student about the task
+    endpoint: str  # a webhook endpoint of A's, registered by the district admin
+    # Of A's, one for each who integrates A: "kept" to update, rotate and re-drive, "deleted".
+    spare_endpoints: Mapping[str, Mapping[As, str]]
     pulse: str = ""  # the student's own pulse of this week (ADR 0036)
     assessed_week: str = ""  # the week of X's published balance assessment, as X counts it
     guardian_pulse: str = ""  # the guardian's pulse about the student, this week
@@ -207,6 +212,9 @@ PULSE_WEEK: str = str(IsoWeek.containing(datetime.now(UTC), "UTC"))
 
 STUDENT_FEED = """query($student: ID) { feed(first: 100, studentId: $student) {
   timeZone edges { node { id sectionId sessionId title } } } }"""
+SESSION_SCHEDULED = "bookend.scheduler.session.scheduled.v1"
+DISTRICT_EVENTS = """query($types: [String!]) { districtEvents(types: $types, first: 100) {
+  nodes { id type key data } } }"""
 
 READS = [
     Read(
@@ -749,6 +757,31 @@ READS = [
         lambda w: {"ids": [w.check_in, w.prompt]},
         lambda w: w.prompt,
         IN_X_LIVE,
+    ),
+    Read(
+        "webhookEndpoints",
+        "lists district A's endpoint",
+        "{ webhookEndpoints(first: 100) { nodes { id url status } } }",
+        no_variables,
+        lambda w: w.endpoint,
+        INTEGRATES_A,
+    ),
+    Read(
+        "webhookEndpoint",
+        "of district A, with its deliveries",
+        """query($id: ID!) { webhookEndpoint(id: $id) { id url
+          deliveries(first: 5) { nodes { id status } } } }""",
+        lambda w: {"id": w.endpoint},
+        lambda w: w.endpoint,
+        INTEGRATES_A,
+    ),
+    Read(
+        "districtEvents",
+        "district A's log: X's scheduled session, by its raw id in the event",
+        DISTRICT_EVENTS,
+        lambda w: {"types": [SESSION_SCHEDULED]},
+        lambda w: unglobal(w.scheduled)[1],
+        INTEGRATES_A,
     ),
 ]
 
@@ -1372,7 +1405,66 @@ WRITES = [
         # district, about their own student.
         elsewhere=frozenset({As.B_STUDENT, As.B_GUARDIAN}),
     ),
+    Write(
+        "registerWebhookEndpoint",
+        "mutation($input: RegisterWebhookEndpointInput!) { registerWebhookEndpoint(input: $input) "
+        f"{{ {result_of('WebhookEndpointRegistered')} }} }}",
+        attempt=lambda w: {"input": endpoint_input("Not allowed here")},
+        allowed=INTEGRATES_A,
+        permitted=lambda w, who: {"input": endpoint_input(f"Registered by {who.value}")},
+        success="WebhookEndpointRegistered",
+        # Another district's integrations register endpoints of their own district.
+        elsewhere=frozenset({As.B_INTEGRATION, As.B_DISTRICT_ADMIN}),
+    ),
+    Write(
+        "updateWebhookEndpoint",
+        "mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) "
+        f"{{ {result_of('WebhookEndpoint')} }} }}",
+        attempt=lambda w: {"input": {"id": w.endpoint, "url": HOOK + "/taken", "enabled": False}},
+        allowed=INTEGRATES_A,
+        permitted=lambda w, who: {
+            "input": {"id": w.spare_endpoints["kept"][who], "description": f"Edited by {who.value}"}
+        },
+        success="WebhookEndpoint",
+    ),
+    Write(
+        "rotateWebhookSecret",
+        "mutation($id: ID!) { rotateWebhookSecret(id: $id, overlapHours: 1) { "
+        f"{result_of('WebhookSigningSecret')} }} }}",
+        attempt=lambda w: {"id": w.endpoint},
+        allowed=INTEGRATES_A,
+        permitted=lambda w, who: {"id": w.spare_endpoints["kept"][who]},
+        success="WebhookSigningSecret",
+    ),
+    Write(
+        "redriveWebhookDeliveries",
+        "mutation($id: ID!) { redriveWebhookDeliveries(endpointId: $id) { "
+        f"{result_of('WebhookDeliveriesRedriven')} }} }}",
+        attempt=lambda w: {"id": w.endpoint},
+        allowed=INTEGRATES_A,
+        permitted=lambda w, who: {"id": w.spare_endpoints["kept"][who]},
+        success="WebhookDeliveriesRedriven",
+    ),
+    Write(
+        "deleteWebhookEndpoint",
+        "mutation($id: ID!) { deleteWebhookEndpoint(id: $id) { "
+        f"{result_of('WebhookEndpointDeleted')} }} }}",
+        attempt=lambda w: {"id": w.endpoint},
+        allowed=INTEGRATES_A,
+        permitted=lambda w, who: {"id": w.spare_endpoints["deleted"][who]},
+        success="WebhookEndpointDeleted",
+    ),
 ]
+
+# Nothing listens there (the stack allows private addresses in development): an attempt fails
+# at once and nothing is sent anywhere. One public type, rare in this test, so that few
+# deliveries are made at all.
+HOOK = "http://127.0.0.1:9/bookend-matrix"
+HOOK_TYPES = ["bookend.catalog.recording.published.v1"]
+
+
+def endpoint_input(description: str) -> dict[str, object]:
+    return {"url": HOOK, "eventTypes": HOOK_TYPES, "description": description}
 
 
 def pulse_input(student_id: str | None, comment: str) -> dict[str, object]:
@@ -1435,6 +1527,9 @@ CREATE_GROUP = """mutation($section: ID!, $name: String!, $students: [ID!]!) {
   __typename ... on Group { id } ... on UserError { code } } }"""
 PULSE = """mutation($input: PulseInput!) { submitPulse(input: $input) {
   __typename ... on Pulse { id } ... on UserError { code } } }"""
+REGISTER_ENDPOINT = """mutation($input: RegisterWebhookEndpointInput!) {
+  registerWebhookEndpoint(input: $input) {
+  __typename ... on WebhookEndpointRegistered { endpoint { id } } ... on UserError { code } } }"""
 CALENDAR_LINK = """mutation($student: ID, $section: ID) {
   createCalendarLink(studentId: $student, sectionId: $section) {
   __typename ... on CalendarLink { id } ... on UserError { code } } }"""
@@ -1791,6 +1886,31 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
     guardian_pulse = await succeeds(
         clients[As.GUARDIAN], PULSE, input=pulse_input(a_student, "About my child")
     )
+    endpoint, *spare_endpoint_list = [
+        (await succeeds(admin, REGISTER_ENDPOINT, input=endpoint_input(name)))["endpoint"]["id"]
+        for name in [
+            "The district's",
+            *(f"Spare {n} of {who.value}" for n in (1, 2) for who in sorted(INTEGRATES_A)),
+        ]
+    ]
+    integrators = len(INTEGRATES_A)
+    spare_endpoints = {
+        kind: dict(
+            zip(
+                sorted(INTEGRATES_A),
+                spare_endpoint_list[n * integrators : (n + 1) * integrators],
+                strict=True,
+            )
+        )
+        for n, kind in enumerate(("kept", "deleted"))
+    }
+
+    async def relayed() -> bool:
+        # The integrations component logs A's public events as it hears them.
+        found = await admin.run(DISTRICT_EVENTS, types=[SESSION_SCHEDULED])
+        return unglobal(scheduled)[1] in strings(found)
+
+    await eventually(relayed, seconds=30)
     writers = sorted(WRITES_LESSONS)
     spare_drafts = dict(zip(writers, drafts[1 : 1 + len(writers)], strict=True))
     spare_lessons = dict(zip(writers, drafts[1 + len(writers) :], strict=True))
@@ -1845,6 +1965,8 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
         spare_calendar_links=spare_calendar_links,
         pulse=pulse["id"],
         guardian_pulse=guardian_pulse["id"],
+        endpoint=endpoint,
+        spare_endpoints=spare_endpoints,
         prompt=prompt,
         spare_prompts=dict(zip(sorted(RUNS_X), spare_prompt_list, strict=True)),
         data_ids=in_either_form(
@@ -1861,7 +1983,8 @@ async def world(stack: RunningStack, gateway_http: httpx.AsyncClient) -> World:
             | {prompt, *spare_prompt_list}
             | {question, note}
             | {calendar_link["id"], *(link["id"] for link in section_links)}
-            | {pulse["id"], guardian_pulse["id"]},
+            | {pulse["id"], guardian_pulse["id"]}
+            | {endpoint, *spare_endpoint_list},
         ),
     )
 
@@ -1961,6 +2084,7 @@ REFETCHED: list[tuple[str, str, Callable[[World], str], str]] = [
     ("SessionSeries", "sessionSeries", lambda w: w.series, "id recurrence"),
     ("Prompt", "prompt", lambda w: w.prompt, "id question choices"),
     ("RosterImport", "rosterImport", lambda w: w.roster_import, "id written toWrite"),
+    ("WebhookEndpoint", "webhookEndpoint", lambda w: w.endpoint, "id url description"),
 ]
 REFETCH_ALL = "query($ids: [ID!]!) {{ nodes(ids: $ids) {{ __typename {} }} }}".format(
     " ".join(f"... on {type_name} {{ {fields} }}" for type_name, _, _, fields in REFETCHED)
@@ -2124,6 +2248,11 @@ SNAPSHOT = {
         """query($section: ID!) { balancePolicy(sectionId: $section) {
           minOnDemandShare maxLiveMinutesPerDay mode } }""",
     ),
+    # Streaks and secrets' expiries are left out: they follow deliveries and rotations.
+    "webhook endpoints": (
+        As.DISTRICT_ADMIN,
+        "{ webhookEndpoints(first: 100) { nodes { id url eventTypes description status } } }",
+    ),
 }
 
 
@@ -2218,3 +2347,11 @@ async def test_each_allowed_principal_makes_each_change(world: World) -> None:
     ]
     assert len(prompts[1]) == len(prompts[0]) + len(RUNS_X)
     assert all(prompts[1][spare]["revealedAt"] for spare in world.spare_prompts.values())
+    endpoints = [
+        {e["id"]: e["description"] for e in s["webhook endpoints"]["webhookEndpoints"]["nodes"]}
+        for s in (before, after)
+    ]
+    assert set(endpoints[0]) - set(endpoints[1]) == set(world.spare_endpoints["deleted"].values())
+    assert sorted(set(endpoints[1].values()) - set(endpoints[0].values())) == sorted(
+        f"{done} by {who.value}" for done in ("Registered", "Edited") for who in INTEGRATES_A
+    )
