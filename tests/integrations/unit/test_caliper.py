@@ -436,7 +436,7 @@ def test_a_delivery_is_one_event_in_a_sensor_api_envelope() -> None:
 
     from gateway.integrations.caliper import CALIPER_CONTEXT, envelope
 
-    event = {"id": "urn:uuid:1", "type": "Event"}
+    event: dict[str, object] = {"id": "urn:uuid:1", "type": "Event"}
     sent = envelope(
         event, sensor="https://bookend.example", sent_at=datetime(2026, 11, 25, tzinfo=UTC)
     )

@@ -88,13 +88,16 @@ def test_the_asyncapi_document_is_valid_asyncapi_3() -> None:
 
 
 # What a public event may carry as text: ids, times, enums, and what staff wrote or set up (a
-# lesson's title, summary, standards; a recording's address; a live session's join link), and
-# labels and sentences the services compute (a balance rule's `period`, an ISO week; a balance
-# flag's `reason`, made of figures), and lists of opaque student ids named by what they hold. A new text field of a public
-# event fails here until someone decides it is not a student's words (ADR 0050).
-STAFF_TEXT = {"title", "summary", "subject", "grade_band", "standards", "url", "join_url", "week", "period",
-              "reason", "present", "late", "left_early", "absent",
-              "time_zone", "zone", "version"}  # fmt: skip
+# lesson's title, summary, standards; a recording's address; a live session's join link),
+# labels and sentences the services compute (a balance rule's `period`, an ISO week; a
+# balance flag's `reason`, made of figures), and lists of opaque student ids named by what
+# they hold. A new text field of a public event fails here until someone decides it is not a
+# student's words (ADR 0050).
+STAFF_TEXT = {
+    "title", "summary", "subject", "grade_band", "standards", "url", "join_url", "week",
+    "period", "reason", "present", "late", "left_early", "absent", "time_zone", "zone",
+    "version",
+}  # fmt: skip
 PERSONAL = re.compile(r"name|email|phone|address|comment|note_text|text|answer|body|message")
 
 
