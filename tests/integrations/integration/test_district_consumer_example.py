@@ -10,44 +10,14 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from bookend.contracts import CloudEvent, district_topic, new_event
-from bookend.contracts.scheduler import SessionCancelled, SessionScheduled
+from bookend.contracts import CloudEvent, district_topic
 from bookend.eventbus import KafkaPublisher, KafkaSettings, encode, ensure_topics
+from tests.integrations.builders import cancelled, scheduled
 
 SCRIPT = Path(__file__).resolve().parents[3] / "docs" / "examples" / "district_consumer.py"
-START = datetime(2026, 11, 30, 9, tzinfo=UTC)
-
-
-def scheduled(district: str, section: str, session: str) -> CloudEvent:
-    payload = SessionScheduled(
-        district_id=district,
-        session_id=session,
-        school_id="school-1",
-        section_id=section,
-        lesson_id="lesson-1",
-        lesson_version=1,
-        title="A live session",
-        starts_at=START,
-        ends_at=START + timedelta(hours=1),
-        time_zone="UTC",
-        task_ids=[],
-    )
-    return relayed(new_event("bookend/scheduler", payload))
-
-
-def cancelled(district: str, section: str, session: str) -> CloudEvent:
-    payload = SessionCancelled(
-        district_id=district,
-        session_id=session,
-        section_id=section,
-        starts_at=START,
-        cancelled_at=START,
-        series_id=None,
-    )
-    return relayed(new_event("bookend/scheduler", payload))
 
 
 def relayed(event: CloudEvent) -> CloudEvent:
@@ -79,22 +49,22 @@ async def test_the_example_prints_its_districts_events_once_in_order_and_reports
     kafka = kafka_settings.model_copy(update={"topic_partitions": 3})
     await ensure_topics(kafka, [district_topic(ours), district_topic(theirs)], dead_letters=False)
     events = [
-        scheduled(ours, "section-1", "session-1"),
-        scheduled(ours, "section-2", "session-2"),
-        cancelled(ours, "section-1", "session-1"),
-        scheduled(ours, "section-2", "session-3"),
-        cancelled(ours, "section-2", "session-2"),
-        scheduled(ours, "section-1", "session-4"),
+        relayed(scheduled(ours, "section-1", "session-1")),
+        relayed(scheduled(ours, "section-2", "session-2")),
+        relayed(cancelled(ours, "section-1", "session-1")),
+        relayed(scheduled(ours, "section-2", "session-3")),
+        relayed(cancelled(ours, "section-2", "session-2")),
+        relayed(scheduled(ours, "section-1", "session-4")),
     ]
-    naive_time = encode(scheduled(ours, "section-1", "session-5"))
-    other_district = encode(scheduled(theirs, "section-1", "session-6"))
+    naive_time = encode(relayed(scheduled(ours, "section-1", "session-5")))
+    other_district = encode(relayed(scheduled(theirs, "section-1", "session-6")))
     publisher = KafkaPublisher(kafka)
     await publisher.start()
     try:
         for event in events:
             await publisher.publish(event)
         await publisher.publish(events[2])  # sent again, as at-least-once delivery may
-        await publisher.publish(scheduled(theirs, "section-1", "session-7"))
+        await publisher.publish(relayed(scheduled(theirs, "section-1", "session-7")))
         key, value, headers = naive_time
         headers = [(n, v) for n, v in headers if n != "ce_time"] + [
             ("ce_time", b"2026-11-30T09:00")

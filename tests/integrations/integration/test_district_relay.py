@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jsonschema
@@ -15,45 +14,14 @@ from bookend.auth import Role
 from bookend.contracts import CloudEvent, district_topic, new_event
 from bookend.contracts.documents import json_schemas
 from bookend.contracts.feedback import CheckInRecorded, CheckInSignal
-from bookend.contracts.scheduler import SessionCancelled, SessionScheduled
 from bookend.eventbus import KafkaPublisher, KafkaSettings
 from gateway.integrations.app import create_app
 from gateway.integrations.settings import IntegrationsSettings
+from tests.integrations.builders import START, cancelled, scheduled
 from tests.support.auth import token_for
 from tests.support.polling import eventually
 from tests.support.running import Fresh, Served, watching
 from tests.support.webhooks import Receiver, receiver_at
-
-START = datetime(2026, 11, 30, 9, tzinfo=UTC)
-
-
-def scheduled(district: str, section: str, session: str) -> CloudEvent:
-    payload = SessionScheduled(
-        district_id=district,
-        session_id=session,
-        school_id="school-1",
-        section_id=section,
-        lesson_id="lesson-1",
-        lesson_version=1,
-        title="A live session",
-        starts_at=START,
-        ends_at=START + timedelta(hours=1),
-        time_zone="UTC",
-        task_ids=[],
-    )
-    return new_event("bookend/scheduler", payload)
-
-
-def cancelled(district: str, section: str, session: str) -> CloudEvent:
-    payload = SessionCancelled(
-        district_id=district,
-        session_id=session,
-        section_id=section,
-        starts_at=START,
-        cancelled_at=START,
-        series_id=None,
-    )
-    return new_event("bookend/scheduler", payload)
 
 
 def checked_in(district: str, section: str, session: str) -> CloudEvent:
