@@ -57,6 +57,7 @@ def a_stopped_service_stays_down_while_the_rest_answers_until_it_is_started(
         "catalog": "running",
         "scheduler": "stopped",
         "feedback": "running",
+        "integrations": "running",
         "gateway": "running",
     }
 
