@@ -184,6 +184,8 @@ class ServiceClient:
         return self._read(answer, response)
 
     def _read(self, model: type[M], response: httpx.Response) -> M:
+        if model is NoContent and response.status_code == httpx.codes.NO_CONTENT:
+            return model()
         try:
             return model.model_validate_json(response.content)
         except ValidationError as broken:
@@ -191,6 +193,10 @@ class ServiceClient:
                 f"{self._upstream.name} answered {response.status_code} outside its contract "
                 f"({model.__name__}): {broken}"
             ) from None
+
+
+class NoContent(BaseModel):
+    """The answer of a route that answers 204 with no body (a deleted webhook endpoint)."""
 
 
 # Longer text in a query parameter (a search, a cursor) is refused: it would make the upstream

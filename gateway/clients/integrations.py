@@ -5,10 +5,6 @@ process of its own, called over HTTP like a service; nothing of it is imported."
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeVar
-
-import httpx
-from pydantic import BaseModel
 
 from bookend.http_contracts.integrations import (
     DeliveryPage,
@@ -24,13 +20,7 @@ from bookend.http_contracts.integrations import (
     SecretRotation,
     SigningSecret,
 )
-from gateway.upstream import Page, ServiceClient, at
-
-M = TypeVar("M", bound=BaseModel)
-
-
-class NoContent(BaseModel):
-    """The answer of a route that answers 204 with no body: a deleted endpoint."""
+from gateway.upstream import NoContent, Page, ServiceClient, at
 
 
 class IntegrationsClient(ServiceClient):
@@ -83,9 +73,3 @@ class IntegrationsClient(ServiceClient):
             "types": types or None,  # the parameter repeated, one type each
         }
         return await self.call(DistrictEventPage, "GET", "/events", params=params)
-
-    def _read(self, model: type[M], response: httpx.Response) -> M:
-        # The only route here without a body; every other answer is read as the services'.
-        if model is NoContent and response.status_code == httpx.codes.NO_CONTENT:
-            return model()
-        return super()._read(model, response)
