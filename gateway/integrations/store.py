@@ -4,7 +4,6 @@ of public events, mapped to and from documents (ADR 0050)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from pymongo import ReturnDocument
@@ -27,9 +26,12 @@ ORDER = "order"
 POSITION = "position"
 # Bookkeeping instants as epoch milliseconds: the embedded store turns dates written with
 # `$set` into strings, and the dispatcher's claims and re-drives write with `$set`.
-DUE = "due_ms"
+DUE = "next_attempt_at"
 LEASE = "lease_ms"
-UPDATED = "updated_ms"
+UPDATED = "updated_at"
+# A delivery's instants are kept as epoch milliseconds, so a re-drive or a kill can set them
+# for many deliveries at once.
+_DELIVERY_INSTANTS = (DUE, "window_started_at", UPDATED)
 INDEXES: list[tuple[str, list[str], bool]] = [
     (ENDPOINTS, ["district_id", ORDER], False),
     (DELIVERIES, ["status", DUE], False),
@@ -61,12 +63,10 @@ def _endpoint_document(endpoint: Endpoint) -> Document:
 
 
 def _delivery_document(delivery: Delivery) -> Document:
-    return to_document(delivery, key="id") | {
-        ORDER: order_key(delivery.created_at, delivery.id),
-        DUE: _ms(delivery.next_attempt_at) if delivery.status is DeliveryStatus.PENDING else None,
-        LEASE: 0,
-        UPDATED: _ms(delivery.updated_at),
-    }
+    doc = to_document(delivery, key="id")
+    for name in _DELIVERY_INSTANTS:
+        doc[name] = _ms(doc[name])
+    return doc | {ORDER: order_key(delivery.created_at, delivery.id), LEASE: 0}
 
 
 def _endpoint(doc: Document) -> Endpoint:
@@ -74,17 +74,11 @@ def _endpoint(doc: Document) -> Endpoint:
 
 
 def _delivery(doc: Document) -> Delivery:
-    """Re-drives and kills write only bookkeeping fields (`$set`, many at once): a pending
-    delivery due earlier than its record says was re-driven then, with a new window; one that
-    is not pending is due never."""
-    delivery = from_document(Delivery, _bare(doc, ORDER, DUE, LEASE, UPDATED), key="id")
-    if delivery.status is not DeliveryStatus.PENDING:
-        return replace(delivery, next_attempt_at=None)
-    if doc.get(DUE) is not None:
-        due = datetime.fromtimestamp(doc[DUE] / 1000, UTC)
-        if delivery.next_attempt_at is None or due < delivery.next_attempt_at:
-            return replace(delivery, next_attempt_at=due, window_started_at=due, dead_reason=None)
-    return delivery
+    fields = _bare(doc, ORDER, LEASE)
+    for name in _DELIVERY_INSTANTS:
+        ms = fields[name]
+        fields[name] = None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
+    return from_document(Delivery, fields, key="id")
 
 
 def _logged(doc: Document) -> LoggedEvent:
@@ -200,7 +194,7 @@ class IntegrationWrites(IntegrationQueries):
             exact(query),
             {"$set": {
                 "status": DeliveryStatus.PENDING.value, DUE: _ms(now), LEASE: 0,
-                UPDATED: _ms(now),
+                "window_started_at": _ms(now), "dead_reason": None, UPDATED: _ms(now),
             }},
             session=self.session,
         )  # fmt: skip
