@@ -97,15 +97,30 @@ class OutboxRelay:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:
-        if self._task is None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                async with asyncio.timeout(STOP_GRACE):
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._task
+            except TimeoutError:
+                log.error("outbox relay did not stop within %.0fs", STOP_GRACE)
+        await self._release_lease()
+
+    async def _release_lease(self) -> None:
+        """A relay that stops hands its lease back, so the replica (or the process) that takes
+        over sends at once instead of waiting the lease out. Best effort: an unreachable store
+        leaves the lease to expire."""
+        if not self._held_until_ms:
             return
-        self._task.cancel()
         try:
-            async with asyncio.timeout(STOP_GRACE):
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
-        except TimeoutError:
-            log.error("outbox relay did not stop within %.0fs", STOP_GRACE)
+            async with asyncio.timeout(2), self._gate():
+                await self._db[LEASE].update_one(
+                    {"_id": "relay", "holder": self._holder}, {"$set": {"until_ms": 0}}
+                )
+        except Exception as failure:
+            log.warning("outbox relay could not hand its lease back: %r", failure)
+        self._held_until_ms = 0
 
     async def drain(self) -> int:
         """Publish every pending record this relay may publish; return how many were sent."""

@@ -142,6 +142,22 @@ async def test_only_the_relay_holding_the_lease_publishes(
     assert await first.drain() == 1
 
 
+async def test_a_relay_that_stops_hands_its_lease_to_the_next_at_once(
+    store: Store, publisher: KafkaPublisher, unique: Callable[[str], str]
+) -> None:
+    """A restart or a rolling deploy does not hold events for the rest of the old lease."""
+
+    async def emit_one(tx: OutboxTransaction) -> None:
+        await tx.emit(started(unique("session")))
+
+    first, second = OutboxRelay(store.db, publisher), OutboxRelay(store.db, publisher)
+    await store.atomically(emit_one)
+    assert await first.drain() == 1
+    await first.stop()
+    await store.atomically(emit_one)
+    assert await second.drain() == 1
+
+
 async def test_events_of_one_transaction_leave_in_the_order_they_were_emitted(
     store: Store,
     publisher: KafkaPublisher,
