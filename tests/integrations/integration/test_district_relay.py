@@ -255,3 +255,38 @@ async def test_only_an_integration_or_a_district_admin_manages_endpoints(
     admin = token_for("admin-1", Role.DISTRICT_ADMIN)
     response = await component.http.get("/endpoints", headers={"Authorization": f"Bearer {admin}"})
     assert response.status_code == 200
+
+
+async def test_a_component_stopped_mid_way_relays_and_delivers_everything_once_restarted(
+    fresh: Fresh, publisher: KafkaPublisher, kafka_settings: KafkaSettings
+) -> None:
+    """Events published while it is down wait in Kafka; deliveries pending when it stopped
+    wait in its store: a new process on the same database and group finishes both."""
+    district = fresh.unique("district")
+    same = settings(fresh)
+    receiver = Receiver(failing=[503])
+    with receiver_at(receiver) as url:
+        async with fresh.serve(create_app, same, "integrations") as first:
+            endpoint, secret = await register(first, district, url)
+            await publisher.publish(scheduled(district, "section-a", "s-1"))
+            await eventually(lambda: receiver.received)  # its first attempt failed
+        during = [scheduled(district, "section-a", f"s-{n}") for n in range(2, 5)]
+        for event in during:
+            await publisher.publish(event)
+        async with fresh.serve(create_app, same, "integrations") as second:
+
+            async def all_delivered() -> list[dict[str, Any]] | None:
+                found = await deliveries(second, district, endpoint)
+                done = len(found) == 4 and all(d["status"] == "delivered" for d in found)
+                return found if done else None
+
+            await eventually(all_delivered)
+            replayed = await second.http.get("/events", headers=manager(district))
+            group = fresh.unique("watch")
+            async with watching(kafka_settings, [district_topic(district)], group) as seen:
+                relayed = await eventually(lambda: seen if len(seen) >= 4 else None)
+        bodies = receiver.verified(secret)
+    ids = [e["id"] for e in replayed.json()["items"]]
+    assert len(ids) == len(set(ids)) == 4
+    assert Counter(b["id"] for b in bodies) == Counter({ids[0]: 2, **dict.fromkeys(ids[1:], 1)})
+    assert sorted(e.id for e in relayed) == sorted(ids)
