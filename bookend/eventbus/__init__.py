@@ -1,6 +1,6 @@
 """Kafka plumbing: the only package that talks to Kafka (aiokafka)."""
 
-from bookend.eventbus.admin import ensure_topics
+from bookend.eventbus.admin import ensure_topics, missing_topics
 from bookend.eventbus.codec import decode, encode
 from bookend.eventbus.consumer import EventConsumer, Handler
 from bookend.eventbus.joining import Joining, once_it_answers
@@ -27,6 +27,7 @@ __all__ = [
     "decode",
     "encode",
     "ensure_topics",
+    "missing_topics",
     "once_it_answers",
     "replay_dead_letters",
     "rewind_group",

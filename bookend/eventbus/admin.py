@@ -50,3 +50,13 @@ async def create_topic(
         if code and code != TopicAlreadyExistsError.errno:
             message = refusal[2] if len(refusal) > 2 else ""
             raise for_code(code)(f"could not create topic {topic}: {message}")
+
+
+async def missing_topics(settings: KafkaSettings, topics: Iterable[str]) -> set[str]:
+    """Those of `topics` the broker does not have."""
+    admin = AIOKafkaAdminClient(**settings.client_options())
+    await admin.start()
+    try:
+        return set(topics) - set(await admin.list_topics())
+    finally:
+        await admin.close()

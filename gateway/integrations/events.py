@@ -9,12 +9,14 @@ committed.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import logging
+import time
+from dataclasses import dataclass, replace
 from functools import partial
 
 from bookend.clock import Clock
 from bookend.contracts import PUBLIC_EVENT_SPECS, CloudEvent, EventData, district_topic
-from bookend.eventbus import Inbound, KafkaSettings, PoisonRecord, ensure_topics
+from bookend.eventbus import Inbound, KafkaSettings, PoisonRecord, ensure_topics, missing_topics
 from bookend.hosting import ServiceState
 from bookend.ids import IdFactory
 from bookend.outbox.emit import next_sequence
@@ -22,26 +24,58 @@ from gateway.integrations.domain import LoggedEvent, new_delivery
 from gateway.integrations.settings import IntegrationsSettings
 from gateway.integrations.store import IntegrationsStore, IntegrationsTransaction, position_of
 
+log = logging.getLogger(__name__)
+
 CONSUMER = "bookend.integrations"
 
 
+@dataclass(frozen=True, slots=True)
+class DistrictTopic:
+    name: str
+    declared: bool  # by this process, just now: remembered, to declare again after a loss
+    ready: bool  # the broker has it: events go there
+
+
 class DistrictTopics:
-    """Declares a district's topic before its first event is relayed there (embedded broker;
-    production declares it with the district's Kafka principal, deploy/)."""
+    """A district's topic before its first event is relayed there: declared (embedded broker),
+    or, where the platform declares topics (production: with the district's Kafka principal,
+    deploy/), looked for. A district not onboarded yet has none: its events are logged and
+    delivered to webhooks but not sent to Kafka, since the relay, sending in commit order,
+    would otherwise hold every district's events behind one it can never send."""
+
+    LOOK_AGAIN = 60.0  # seconds before a missing topic is looked for again
 
     def __init__(self, kafka: KafkaSettings) -> None:
         self._kafka = kafka
         self._known: set[str] = set()
+        self._missing: dict[str, float] = {}
 
-    async def ensure(self, district_id: str) -> tuple[str, bool]:
-        """The district's topic, and whether this process declared it just now (ValueError
-        for a district id no topic name can carry)."""
+    async def ensure(self, district_id: str) -> DistrictTopic:
+        """ValueError for a district id no topic name can carry."""
         topic = district_topic(district_id)
         if topic in self._known:
-            return topic, False
+            return DistrictTopic(topic, declared=False, ready=True)
+        if not self._kafka.create_topics:
+            return await self._look_for(topic)
         await ensure_topics(self._kafka, [topic], dead_letters=False)
         self._known.add(topic)
-        return topic, True
+        return DistrictTopic(topic, declared=True, ready=True)
+
+    async def _look_for(self, topic: str) -> DistrictTopic:
+        now = time.monotonic()
+        if now - self._missing.get(topic, float("-inf")) < self.LOOK_AGAIN:
+            return DistrictTopic(topic, declared=False, ready=False)
+        if await missing_topics(self._kafka, [topic]):
+            self._missing[topic] = now
+            log.warning(
+                "%s does not exist: its district's events are logged and sent to webhooks, not"
+                " to Kafka, until it is declared (deploy/k8s/districts/)",
+                topic,
+            )
+            return DistrictTopic(topic, declared=False, ready=False)
+        self._missing.pop(topic, None)
+        self._known.add(topic)
+        return DistrictTopic(topic, declared=False, ready=True)
 
     def forget(self) -> None:
         """After the broker lost its log, every topic is declared again."""
@@ -59,18 +93,18 @@ async def relay(
 ) -> None:
     district = payload.district_id
     try:
-        topic, declared = await topics.ensure(district)
+        topic = await topics.ensure(district)
     except ValueError as bad:
         raise PoisonRecord(str(bad)) from None
     if event.districtid and event.districtid != district:
         raise PoisonRecord(f"ce_districtid {event.districtid!r} is not the payload's district")
-    relayed = replace(event, topic=topic, districtid=district)
+    relayed = replace(event, topic=topic.name, districtid=district)
 
     async def work(tx: IntegrationsTransaction) -> None:
         if not await tx.first_time(CONSUMER, event.id):
             return
         now = clock()
-        if declared:  # declared again, with every district's, when the broker lost its log
+        if topic.declared:  # declared again, with every district's, when the broker lost its log
             await tx.remember_district(district)
         await tx.append_to_log(
             LoggedEvent(
@@ -86,7 +120,8 @@ async def relay(
                 relayed_at=now,
             )
         )
-        await tx.emit(relayed)
+        if topic.ready:
+            await tx.emit(relayed)
         wanting = [e for e in await tx.list_endpoints(district) if e.wants(event.type)]
         await tx.add_deliveries(
             [new_delivery(e, event.id, event.type, delivery_id=ids(), now=now) for e in wanting]

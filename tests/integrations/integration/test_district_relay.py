@@ -14,13 +14,13 @@ from bookend.auth import Role
 from bookend.contracts import CloudEvent, district_topic, new_event
 from bookend.contracts.documents import json_schemas
 from bookend.contracts.feedback import CheckInRecorded, CheckInSignal
-from bookend.eventbus import KafkaPublisher, KafkaSettings
+from bookend.eventbus import KafkaPublisher, KafkaSettings, ensure_topics, missing_topics
 from gateway.integrations.app import create_app
 from gateway.integrations.settings import IntegrationsSettings
 from tests.integrations.builders import START, cancelled, scheduled
 from tests.support.auth import token_for
 from tests.support.polling import eventually
-from tests.support.running import Fresh, Served, watching
+from tests.support.running import Fresh, Served, running, watching
 from tests.support.webhooks import Receiver, receiver_at
 
 
@@ -290,3 +290,34 @@ async def test_a_component_stopped_mid_way_relays_and_delivers_everything_once_r
     assert len(ids) == len(set(ids)) == 4
     assert Counter(b["id"] for b in bodies) == Counter({ids[0]: 2, **dict.fromkeys(ids[1:], 1)})
     assert sorted(e.id for e in relayed) == sorted(ids)
+
+
+async def test_a_district_without_its_topic_holds_back_no_other_district(
+    fresh: Fresh, publisher: KafkaPublisher, kafka_settings: KafkaSettings
+) -> None:
+    """Where the platform declares topics (production), a district not onboarded yet has none:
+    its events are logged for replay, not sent to Kafka, and the next district's still go."""
+    onboarded, not_yet = fresh.unique("district"), fresh.unique("district")
+    await ensure_topics(kafka_settings, [district_topic(onboarded)], dead_letters=False)
+    declared_by_platform = kafka_settings.model_copy(update={"create_topics": False})
+    app = create_app(
+        settings(fresh), kafka=declared_by_platform, mongo=fresh.mongo, auth=fresh.auth
+    )
+    async with running(app, "integrations") as http:
+        waiting = scheduled(not_yet, "section-a", "s-1")
+        flowing = scheduled(onboarded, "section-b", "s-2")
+        await publisher.publish(waiting)
+        await publisher.publish(flowing)
+        group = fresh.unique("watch")
+        async with watching(kafka_settings, [district_topic(onboarded)], group) as seen:
+            arrived = await eventually(lambda: seen)
+        assert [e.id for e in arrived] == [flowing.id]
+
+        async def logged() -> list[str] | None:
+            found = await http.get("/events", headers=manager(not_yet))
+            return [e["id"] for e in found.json()["items"]] or None
+
+        assert await eventually(logged) == [waiting.id]
+    assert district_topic(not_yet) in await missing_topics(
+        kafka_settings, [district_topic(not_yet)]
+    )
