@@ -16,8 +16,8 @@ from bookend.contracts.documents import json_schemas
 from bookend.contracts.feedback import CheckInRecorded, CheckInSignal
 from bookend.eventbus import KafkaPublisher, KafkaSettings, ensure_topics, missing_topics
 from gateway.integrations.app import create_app
-from gateway.integrations.settings import IntegrationsSettings
 from tests.integrations.builders import START, cancelled, scheduled
+from tests.integrations.component import deliveries, manager, register, settings
 from tests.support.auth import token_for
 from tests.support.polling import eventually
 from tests.support.running import Fresh, Served, running, watching
@@ -38,47 +38,10 @@ def checked_in(district: str, section: str, session: str) -> CloudEvent:
     return new_event("bookend/feedback", payload)
 
 
-def settings(fresh: Fresh, **more: Any) -> IntegrationsSettings:
-    chosen: dict[str, Any] = {
-        "database": fresh.unique("integrations"),
-        "consumer_group": fresh.unique("integrations.group"),
-        "relay_poll_interval": 0.1,
-        "allow_private_addresses": True,  # the receiver is on loopback
-        "retry_schedule_seconds": (0.3, 0.5, 0.8),
-        "give_up_after_hours": 0.01,
-        "dispatch_poll_seconds": 0.1,
-    }
-    return IntegrationsSettings(**(chosen | more))
-
-
-def manager(district: str) -> dict[str, str]:
-    return {
-        "Authorization": f"Bearer {token_for('integration-1', Role.INTEGRATION, district=district)}"
-    }
-
-
 @pytest.fixture
 async def component(fresh: Fresh) -> AsyncIterator[Served]:
     async with fresh.serve(create_app, settings(fresh), "integrations") as served:
         yield served
-
-
-async def register(served: Served, district: str, url: str, **more: Any) -> tuple[str, str]:
-    response = await served.http.post(
-        "/endpoints", json={"url": url, **more}, headers=manager(district)
-    )
-    assert response.status_code == 201, response.text
-    body = response.json()
-    return body["endpoint"]["id"], body["secret"]["secret"]
-
-
-async def deliveries(served: Served, district: str, endpoint: str) -> list[dict[str, Any]]:
-    response = await served.http.get(
-        f"/endpoints/{endpoint}/deliveries", params={"first": 100}, headers=manager(district)
-    )
-    assert response.status_code == 200, response.text
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
 
 
 async def test_a_districts_public_events_reach_its_topic_alone_in_order_per_section(
