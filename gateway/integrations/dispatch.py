@@ -129,18 +129,21 @@ class WebhookDispatcher:
         failed = 0
         while True:
             try:
-                sent = await self.dispatch_due()
+                delivered = await self.dispatch_due()
                 await self._sweep()
                 failed = 0
             except asyncio.CancelledError:
                 raise
             except Exception:
                 failed += 1
-                sent = 0
+                delivered = 0
                 if failed == 1 or failed % 60 == 0:
                     log.exception("webhook dispatch pass failed (%d in a row); retrying", failed)
-            if sent:
-                continue  # more may be due at once
+            if delivered:
+                # More may be due at once. Only after a delivery: a pass whose attempts all
+                # failed waits a poll, so a receiver that is down gets one attempt an endpoint
+                # a poll, not a burst of every delivery it has waiting.
+                continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._settings.dispatch_poll_seconds)
@@ -158,7 +161,7 @@ class WebhookDispatcher:
 
     async def dispatch_due(self) -> int:
         """One pass: every delivery due now tried once (an endpoint's after one that failed
-        wait for the next pass). Returns how many attempts were made."""
+        wait for the next pass). Returns how many were delivered."""
         due = await self._store.claim_due(
             self._clock(),
             limit=self._settings.dispatch_batch,
@@ -176,19 +179,19 @@ class WebhookDispatcher:
         async def send_all(endpoint_id: str, deliveries: list[Delivery]) -> int:
             async with gate:
                 endpoint = endpoints.get(endpoint_id)
-                made = 0
+                done = 0
                 for index, delivery in enumerate(deliveries):
                     if endpoint is None or not endpoint.active:
                         break  # deleted or disabled since: its deliveries went with it
-                    made += 1
                     delivered, endpoint = await self._attempt(endpoint, delivery)
                     if not delivered:
                         await self._store.release([d.id for d in deliveries[index + 1 :]])
                         break
-                return made
+                    done += 1
+                return done
 
-        made = await asyncio.gather(*(send_all(e, ds) for e, ds in by_endpoint.items()))
-        return sum(made)
+        done = await asyncio.gather(*(send_all(e, ds) for e, ds in by_endpoint.items()))
+        return sum(done)
 
     async def _attempt(
         self, endpoint: Endpoint, delivery: Delivery
