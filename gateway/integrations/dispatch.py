@@ -98,6 +98,9 @@ class WebhookDispatcher:
         self._client: httpx.AsyncClient | None = None
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._stopping = False
+        # Deliveries this dispatcher holds a lease on and has not finished: handed back on stop.
+        self._held: set[str] = set()
         self._swept_at = float("-inf")
 
     async def start(self) -> None:
@@ -115,10 +118,23 @@ class WebhookDispatcher:
         self._task = asyncio.create_task(self._run(), name="webhook-dispatcher")
 
     async def stop(self) -> None:
+        """Let the attempts under way finish and be recorded (a receiver then sees no attempt
+        the delivery log does not), take no new ones, and hand back the leases of deliveries
+        not tried, so the process that takes over sends them at once. A crash leaves them to
+        their leases."""
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            try:
+                async with asyncio.timeout(self._settings.webhook_timeout_seconds + 5):
+                    await asyncio.shield(self._task)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+        if self._held:
+            with contextlib.suppress(Exception):
+                await self._store.release(list(self._held))
         if self._client is not None:
             await self._client.aclose()
 
@@ -127,7 +143,7 @@ class WebhookDispatcher:
 
     async def _run(self) -> None:
         failed = 0
-        while True:
+        while not self._stopping:
             try:
                 delivered = await self.dispatch_due()
                 await self._sweep()
@@ -139,7 +155,7 @@ class WebhookDispatcher:
                 delivered = 0
                 if failed == 1 or failed % 60 == 0:
                     log.exception("webhook dispatch pass failed (%d in a row); retrying", failed)
-            if delivered:
+            if delivered and not self._stopping:
                 # More may be due at once. Only after a delivery: a pass whose attempts all
                 # failed waits a poll, so a receiver that is down gets one attempt an endpoint
                 # a poll, not a burst of every delivery it has waiting.
@@ -170,6 +186,7 @@ class WebhookDispatcher:
         )
         if not due:
             return 0
+        self._held.update(delivery.id for delivery in due)
         by_endpoint: dict[str, list[Delivery]] = defaultdict(list)
         for delivery in due:
             by_endpoint[delivery.endpoint_id].append(delivery)
@@ -180,14 +197,18 @@ class WebhookDispatcher:
             async with gate:
                 endpoint = endpoints.get(endpoint_id)
                 done = 0
-                for index, delivery in enumerate(deliveries):
-                    if endpoint is None or not endpoint.active:
-                        break  # deleted or disabled since: its deliveries went with it
+                for delivery in deliveries:
+                    if endpoint is None or not endpoint.active or self._stopping:
+                        break  # deleted or disabled since (its deliveries went with it), or ending
                     delivered, endpoint = await self._attempt(endpoint, delivery)
+                    self._held.discard(delivery.id)
                     if not delivered:
-                        await self._store.release([d.id for d in deliveries[index + 1 :]])
-                        break
+                        break  # its other deliveries wait for the next pass
                     done += 1
+                untried = [d.id for d in deliveries if d.id in self._held]
+                if untried:
+                    await self._store.release(untried)
+                    self._held.difference_update(untried)
                 return done
 
         done = await asyncio.gather(*(send_all(e, ds) for e, ds in by_endpoint.items()))
